@@ -1,0 +1,16 @@
+{#- Song metadata (Million Song Dataset): one row per song file; JSON keys match column names. -#}
+{{ config(
+    from=source('raw', 'songs'),
+    json='auto',
+    maxerror=0
+) }}
+num_songs        integer,
+artist_id        varchar(32),
+artist_latitude  double precision,
+artist_longitude double precision,
+artist_location  varchar(512),
+artist_name      varchar(512),
+song_id          varchar(32),
+title            varchar(512),
+duration         double precision,
+year             integer

@@ -1,0 +1,28 @@
+import type { Relation } from '../compile/relation.js';
+import type { RelationKind, SqlDialect } from './dialect.js';
+
+/** What executing one statement reports. */
+export interface ExecuteResult {
+  /** Rows written (CREATE TABLE AS, INSERT, COPY), when the warehouse reports it. */
+  readonly rowCount: number | undefined;
+}
+
+/**
+ * A connection to one warehouse: the runner's only way to touch a database. Differences between
+ * warehouses are in `dialect` (SQL text and capability flags), never in the runner.
+ */
+export interface Adapter {
+  readonly dialect: SqlDialect;
+  execute(sql: string): Promise<ExecuteResult>;
+  query<Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Whether `relation` exists, and as what. */
+  relationKind(relation: Relation): Promise<RelationKind | undefined>;
+  ensureSchema(schema: string): Promise<void>;
+  /** Streams rows in PostgreSQL's COPY TEXT format into `relation`; resolves to rows loaded. */
+  bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The SQL that looks a relation up in the catalog (same on PostgreSQL, PGlite and Redshift). */
+export const RELATION_KIND_SQL = `select case when table_type = 'VIEW' then 'view' else 'table' end as kind
+from information_schema.tables where table_schema = $1 and table_name = $2`;

@@ -1,0 +1,90 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Relation } from '../../compile/relation.js';
+import { SparkdbtError } from '../../errors.js';
+import { RELATION_KIND_SQL, type Adapter, type ExecuteResult } from '../adapter.js';
+import type { RelationKind, SqlDialect } from '../dialect.js';
+import { toSqlError } from '../sql-error.js';
+import type { ServerTarget } from '../target.js';
+import { PostgresDialect } from './postgres-dialect.js';
+
+// Timestamps without time zone stay text: results never depend on the machine's time zone.
+pg.types.setTypeParser(1114, (value) => value);
+
+/** A PostgreSQL server through one pg.Client; bulk loads with COPY … FROM STDIN. */
+export class PostgresAdapter implements Adapter {
+  protected constructor(protected readonly client: pg.Client, readonly dialect: SqlDialect) {}
+
+  /** Connects, or throws a 'connection-failed' error that names the host and never the password. */
+  static async connect(target: ServerTarget, dialect: SqlDialect = new PostgresDialect()): Promise<PostgresAdapter> {
+    return new PostgresAdapter(await connectClient(target), dialect);
+  }
+
+  async execute(sql: string): Promise<ExecuteResult> {
+    try {
+      const result = await this.client.query(sql);
+      return { rowCount: result.rowCount ?? undefined };
+    } catch (error) {
+      throw toSqlError(error, sql);
+    }
+  }
+
+  async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    try {
+      return (await this.client.query<Row>(sql, [...params])).rows;
+    } catch (error) {
+      throw toSqlError(error, sql);
+    }
+  }
+
+  async relationKind(relation: Relation): Promise<RelationKind | undefined> {
+    const rows = await this.query<{ kind: RelationKind }>(RELATION_KIND_SQL, [relation.schema, relation.identifier]);
+    return rows[0]?.kind;
+  }
+
+  async ensureSchema(schema: string): Promise<void> {
+    await this.execute(`create schema if not exists ${this.dialect.quoteIdentifier(schema)}`);
+  }
+
+  async bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number> {
+    const sql = `copy ${relation} (${columns.map((c) => this.dialect.quoteIdentifier(c)).join(', ')}) from stdin`;
+    const stream = this.client.query(copyFrom(sql));
+    try {
+      await pipeline(Readable.from(chunks), stream);
+    } catch (error) {
+      throw toSqlError(error, sql);
+    }
+    return Number(stream.rowCount);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+/** Opens a pg.Client for a server target; connection problems become one clear error. */
+export async function connectClient(target: ServerTarget): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    database: target.database,
+    ssl: target.ssl ? { rejectUnauthorized: false } : false,
+    connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
+    application_name: 'sparkdbt',
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const redacted = target.password ? reason.split(target.password).join('****') : reason;
+    throw new SparkdbtError('connection-failed', `could not connect to ${target.type} target '${target.name}' at ${target.host}:${target.port} (database ${target.database}, user ${target.user}): ${redacted}`, {
+      hint: target.host === '' ? `set the host of target '${target.name}' in project.yml` : 'check that the server is running and reachable, and the host, port, user and password of the target',
+    });
+  }
+  return client;
+}

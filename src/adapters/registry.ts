@@ -1,0 +1,23 @@
+import type { TargetType } from '../project/types.js';
+import type { Adapter } from './adapter.js';
+import type { SqlDialect } from './dialect.js';
+import { PostgresDialect } from './postgres/postgres-dialect.js';
+import { RedshiftDialect } from './redshift/redshift-dialect.js';
+import type { ResolvedTarget } from './target.js';
+
+/** The SQL dialect of a target type: all `compile` needs, no driver loaded. */
+export function dialectFor(type: TargetType): SqlDialect {
+  return type === 'redshift' ? new RedshiftDialect() : new PostgresDialect(type);
+}
+
+/** Connects to a target; drivers are imported on demand so `compile` never loads them. */
+export async function connectAdapter(target: ResolvedTarget): Promise<Adapter> {
+  switch (target.type) {
+    case 'pglite':
+      return (await import('./pglite/pglite-adapter.js')).PgliteAdapter.connect(target);
+    case 'postgres':
+      return (await import('./postgres/postgres-adapter.js')).PostgresAdapter.connect(target);
+    case 'redshift':
+      return (await import('./redshift/redshift-adapter.js')).RedshiftAdapter.connect(target);
+  }
+}

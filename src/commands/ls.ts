@@ -1,0 +1,43 @@
+import type { GraphNode } from '../graph/types.js';
+import { openProject, type CommandOptions } from './open-project.js';
+
+/** `dbt ls` output formats. */
+export type ListOutput = 'selector' | 'name' | 'path' | 'json';
+
+/** Lists the selected nodes (models and sources), one line each, in dbt's formats. */
+export function listNodes(options: CommandOptions & { output: ListOutput; resourceTypes?: readonly string[] }): { lines: string[]; warnings: readonly string[] } {
+  const opened = openProject(options);
+  const { graph } = opened.prepared;
+  const nodes = opened.selected
+    .map((id) => graph.nodes.get(id)!)
+    .filter((node) => !options.resourceTypes || options.resourceTypes.length === 0 || options.resourceTypes.includes(node.resourceType))
+    .sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
+  return { lines: nodes.map((node) => formatNode(node, options.output, graph.parents.get(node.uniqueId)!)), warnings: opened.warnings };
+}
+
+function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<string>): string {
+  switch (output) {
+    case 'name':
+      return node.name;
+    case 'path':
+      return node.originalFilePath;
+    case 'selector':
+      return node.resourceType === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.');
+    case 'json':
+      return JSON.stringify({
+        name: node.name,
+        resource_type: node.resourceType,
+        package_name: node.fqn[0],
+        original_file_path: node.originalFilePath,
+        unique_id: node.uniqueId,
+        ...(node.resourceType === 'source' ? { source_name: node.sourceName } : { alias: node.config.alias ?? node.name }),
+        config: jsonSafe(node.config),
+        tags: node.tags,
+        depends_on: { nodes: [...parents].sort() },
+      });
+  }
+}
+
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) && v.constructor !== Object ? String(v) : v)));
+}

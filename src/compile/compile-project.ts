@@ -1,0 +1,96 @@
+import { dialectFor } from '../adapters/registry.js';
+import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
+import { targetContext, type ResolvedTarget } from '../adapters/target.js';
+import { SparkdbtError, closestNames } from '../errors.js';
+import { buildGraph } from '../graph/build-graph.js';
+import type { Graph, ModelNode } from '../graph/types.js';
+import { materializationFor } from '../materializations/registry.js';
+import type { MaterializationPlan, RenderedModel } from '../materializations/types.js';
+import { resolveTarget } from '../project/resolve-target.js';
+import type { Project } from '../project/types.js';
+import { Redactor } from '../redact.js';
+import { resolveModelConfig } from './model-config.js';
+import { parseModels } from './parse-models.js';
+import { ExternalLocation, Relation } from './relation.js';
+import { TemplateRenderer } from './template.js';
+
+/** Options every command shares: which target, which vars, which environment. */
+export interface ProjectOptions {
+  readonly target?: string | undefined;
+  /** --vars, already parsed from YAML; overrides project.yml's vars. */
+  readonly vars?: Readonly<Record<string, unknown>> | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A project parsed for one target: its graph and everything needed to compile any node. */
+export interface PreparedProject {
+  readonly project: Project;
+  readonly target: ResolvedTarget;
+  readonly dialect: SqlDialect;
+  readonly graph: Graph;
+  readonly redactor: Redactor;
+  readonly renderer: TemplateRenderer;
+}
+
+/** A model compiled for the target: rendered SQL and its materialization plan. */
+export interface CompiledModel extends RenderedModel {
+  readonly plan: MaterializationPlan;
+}
+
+/** Resolves the target, loads macros, parses every model and builds the graph. No database. */
+export function prepareProject(project: Project, options: ProjectOptions): PreparedProject {
+  const redactor = new Redactor();
+  const vars = { ...project.config.vars, ...(options.vars ?? {}) };
+  const onSecret = (value: string) => redactor.add(value);
+  const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
+  const target = resolveTarget(project.config, options.target, (text, file) => configRenderer.render(file, text), options.env);
+  if ('password' in target) redactor.add(target.password);
+  const renderer = new TemplateRenderer({ target: targetContext(target), vars, env: options.env, onSecret }, project.macros);
+  const graph = buildGraph(project.config, parseModels(project, renderer));
+  return { project, target, dialect: dialectFor(target.type), graph, redactor, renderer };
+}
+
+/** The relation a model builds: the target schema (or the model's schema config) and its alias. */
+export function relationOf(prepared: PreparedProject, node: ModelNode): Relation {
+  const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
+  return new Relation(node.config.schema ?? prepared.target.schema, node.config.alias ?? node.name, quote);
+}
+
+/**
+ * Renders one model with real relations and plans its materialization. `existing` is what the
+ * warehouse holds under the model's name (undefined for `compile`: the plan of a first build).
+ */
+export function compileModel(prepared: PreparedProject, node: ModelNode, existing: RelationKind | undefined): CompiledModel {
+  const { graph, renderer, project } = prepared;
+  const own: Record<string, unknown> = {};
+  const sql = renderer.render(node.file.path, node.file.sql, {
+    ref(name) {
+      const target = [...graph.nodes.values()].find((n) => n.resourceType === 'model' && n.name === name);
+      if (!target || target.resourceType !== 'model') {
+        throw renderer.fail(new SparkdbtError('ref-not-found', `ref('${name}') names no model`, {
+          location: renderer.locateCall('ref', name),
+          hint: `did you mean ${closestNames(name, modelNames(graph)).join(' or ') || 'one of the models under models/'}?`,
+        }));
+      }
+      return relationOf(prepared, target);
+    },
+    source(sourceName, tableName) {
+      const definition = project.config.sources.find((s) => s.sourceName === sourceName && s.tableName === tableName);
+      if (!definition) throw renderer.fail(new SparkdbtError('source-not-found', `source('${sourceName}', '${tableName}') is not declared`, { location: renderer.locateCall('source', sourceName) }));
+      if (definition.location !== undefined) return new ExternalLocation(renderer.render('project.yml', definition.location));
+      return new Relation(definition.schema ?? prepared.target.schema, definition.identifier, (n) => prepared.dialect.quoteIdentifier(n));
+    },
+    config(values) {
+      for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
+    },
+    self: relationOf(prepared, node),
+  });
+  const config = resolveModelConfig(project.config, node.file.folders, own);
+  const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
+  const materialization = materializationFor(config.materialized, node);
+  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing) };
+}
+
+function modelNames(graph: Graph): string[] {
+  return [...graph.nodes.values()].filter((n) => n.resourceType === 'model').map((n) => n.name);
+}

@@ -1,0 +1,30 @@
+/** A table or view in the warehouse; renders as `"schema"."identifier"` in templates. */
+export class Relation {
+  constructor(
+    readonly schema: string,
+    readonly identifier: string,
+    private readonly quote: (name: string) => string,
+  ) {}
+
+  /** The quoted, schema-qualified name. */
+  render(): string {
+    return `${this.quote(this.schema)}.${this.quote(this.identifier)}`;
+  }
+
+  /** The same relation under another identifier (a temporary or backup name). */
+  withIdentifier(identifier: string): Relation {
+    return new Relation(this.schema, identifier, this.quote);
+  }
+
+  toString(): string {
+    return this.render();
+  }
+}
+
+/** A source of raw files (COPY input); renders as its location. */
+export class ExternalLocation {
+  constructor(readonly location: string) {}
+  toString(): string {
+    return this.location;
+  }
+}

@@ -1,0 +1,187 @@
+import nunjucks from 'nunjucks';
+import { SparkdbtError, type SourceLocation } from '../errors.js';
+import type { MacroFile } from '../project/types.js';
+
+/** The functions a template may call that depend on the model being rendered. */
+export interface ModelHooks {
+  ref(name: string): unknown;
+  source(sourceName: string, tableName: string): unknown;
+  config(values: Record<string, unknown>): void;
+  readonly self: unknown;
+}
+
+/** What every template sees, whichever model it renders. */
+export interface TemplateGlobals {
+  readonly target: Readonly<Record<string, unknown>>;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Called with the value of each env_var() whose name looks secret, so output can be redacted. */
+  readonly onSecret?: (value: string) => void;
+}
+
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/i;
+
+/**
+ * Renders model and config templates in dbt's Jinja style with nunjucks: ref, source, config,
+ * var, env_var, this, target and the project's macros. Translates nunjucks' errors into
+ * SparkdbtErrors with file:line:col.
+ */
+export class TemplateRenderer {
+  private readonly env: nunjucks.Environment;
+  private hooks: ModelHooks | undefined;
+  private currentFile = '';
+  private currentSource = '';
+  /** The SparkdbtError thrown from inside a template call, which nunjucks would flatten. */
+  private pendingError: SparkdbtError | undefined;
+
+  constructor(private readonly globals: TemplateGlobals, macros: readonly MacroFile[]) {
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
+      if (!this.hooks) throw this.fail(new SparkdbtError('template-error', `${name}() is only available inside a model`));
+      return this.hooks[name];
+    };
+    this.env.addGlobal('ref', (...args: unknown[]) => {
+      const [name] = positional(args);
+      return (hook('ref') as ModelHooks['ref'])(String(name));
+    });
+    this.env.addGlobal('source', (...args: unknown[]) => {
+      const [sourceName, tableName] = positional(args);
+      return (hook('source') as ModelHooks['source'])(String(sourceName), String(tableName));
+    });
+    this.env.addGlobal('config', (...args: unknown[]) => {
+      (hook('config') as ModelHooks['config'])(keywords(args));
+      return '';
+    });
+    this.env.addGlobal('var', (...args: unknown[]) => this.lookupVar(args));
+    this.env.addGlobal('env_var', (...args: unknown[]) => this.lookupEnvVar(args));
+    this.env.addGlobal('target', globals.target);
+    this.env.addGlobal('is_incremental', () => false);
+    for (const macro of macros) this.loadMacros(macro);
+  }
+
+  /** Renders one template; `hooks` supplies ref/source/config/this for a model. */
+  render(file: string, source: string, hooks?: ModelHooks): string {
+    // Renders may nest (a source location rendered while a model renders): restore on the way out.
+    const outer = { hooks: this.hooks, file: this.currentFile, source: this.currentSource };
+    this.hooks = hooks;
+    this.currentFile = file;
+    this.currentSource = source;
+    if (outer.hooks === undefined) this.pendingError = undefined;
+    try {
+      const template = new nunjucks.Template(source, this.env, file, true);
+      return template.render({ this: hooks?.self });
+    } catch (error) {
+      throw this.translate(error, file);
+    } finally {
+      this.hooks = outer.hooks;
+      this.currentFile = outer.file;
+      this.currentSource = outer.source;
+    }
+  }
+
+  /** Locates the first `name('arg'` call in the template being rendered (for error messages). */
+  locateCall(name: string, arg: string): SourceLocation {
+    return locateCall(this.currentFile, this.currentSource, name, arg);
+  }
+
+  /** Records an error raised inside a template call so render() rethrows it unchanged. */
+  fail(error: SparkdbtError): SparkdbtError {
+    this.pendingError ??= error;
+    return error;
+  }
+
+  private loadMacros(macro: MacroFile): void {
+    this.currentFile = macro.path;
+    this.currentSource = macro.sql;
+    try {
+      const template = new nunjucks.Template(macro.sql, this.env, macro.path, true);
+      // getExported is missing from @types/nunjucks; it runs synchronously for sync templates.
+      const exportable = template as unknown as {
+        getExported(context: object, frame: null, callback: (error: Error | null, exported: Record<string, unknown>) => void): void;
+      };
+      exportable.getExported({}, null, (error, exported) => {
+        if (error) throw error;
+        for (const [name, fn] of Object.entries(exported)) this.env.addGlobal(name, fn);
+      });
+    } catch (error) {
+      throw this.translate(error, macro.path);
+    }
+  }
+
+  private lookupVar(args: unknown[]): unknown {
+    const [name, fallback] = positional(args);
+    const key = String(name);
+    if (Object.prototype.hasOwnProperty.call(this.globals.vars, key)) return this.globals.vars[key];
+    if (args.length >= 2) return fallback;
+    throw this.fail(new SparkdbtError('var-missing', `var('${key}') is not defined and has no default`, {
+      location: this.locateCall('var', key),
+      hint: `define it under vars: in project.yml or pass --vars '{${key}: ...}'`,
+    }));
+  }
+
+  private lookupEnvVar(args: unknown[]): string {
+    const [name, fallback] = positional(args);
+    const key = String(name);
+    const value = this.globals.env[key];
+    const result = value ?? (args.length >= 2 ? String(fallback) : undefined);
+    if (result === undefined) {
+      throw this.fail(new SparkdbtError('env-var-missing', `environment variable ${key} is not set and env_var() gives no default`, {
+        location: this.locateCall('env_var', key),
+        hint: `export ${key}=... or give a default: env_var('${key}', '...')`,
+      }));
+    }
+    if (SECRET_NAME.test(key) && result !== '') this.globals.onSecret?.(result);
+    return result;
+  }
+
+  private translate(error: unknown, file: string): SparkdbtError {
+    if (this.pendingError) return this.pendingError;
+    if (error instanceof SparkdbtError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const match = /\[Line (\d+), Column (\d+)\]\s*\n?\s*([\s\S]*)$/.exec(message);
+    const detail = (match?.[3] ?? message.replace(/^\([^)]*\)\s*/, '')).trim();
+    // Nunjucks reports parse errors with 1-based lines and runtime errors ("Error: …") 0-based.
+    const runtime = detail.startsWith('Error: ') || detail.startsWith('TypeError: ');
+    const location: SourceLocation = match
+      ? { file, line: Number(match[1]) + (runtime ? 1 : 0), column: Number(match[2]) + (runtime ? 1 : 0) }
+      : { file };
+    return new SparkdbtError('template-error', `template error: ${detail.replace(/^(Type)?Error: /, '')}`, {
+      location,
+      hint: 'check the {{ }} and {% %} tags near this line',
+      cause: error,
+    });
+  }
+}
+
+/** Finds where `name('arg'` (or `name("arg"`) first stands in a template, 1-based. */
+export function locateCall(file: string, source: string, name: string, arg: string): SourceLocation {
+  const escaped = arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`\\b${name}\\s*\\(\\s*(['"])${escaped}\\1`);
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = pattern.exec(lines[i]!);
+    if (match) return { file, line: i + 1, column: match.index + 1 };
+  }
+  return { file };
+}
+
+/** Positional arguments of a nunjucks call (without a trailing keyword-argument object). */
+function positional(args: unknown[]): unknown[] {
+  const last = args[args.length - 1];
+  return isKeywords(last) ? args.slice(0, -1) : args;
+}
+
+/** Keyword arguments of a nunjucks call (`config(materialized='table')`), or a dict passed positionally. */
+function keywords(args: unknown[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const arg of args) {
+    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+      for (const [key, value] of Object.entries(arg)) if (key !== '__keywords') result[key] = value;
+    }
+  }
+  return result;
+}
+
+function isKeywords(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { __keywords?: unknown }).__keywords === true;
+}

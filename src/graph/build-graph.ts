@@ -1,0 +1,134 @@
+import toposort from 'toposort';
+import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from '../errors.js';
+import type { ProjectConfig } from '../project/types.js';
+import type { Graph, GraphNode, ModelNode, ParsedModel, SourceNode } from './types.js';
+
+/**
+ * Builds the DAG from parsed models and declared sources. Throws a SparkdbtError for a duplicate
+ * model name, an unknown ref or source (file:line, closest names) or a cycle (its whole path).
+ */
+export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[]): Graph {
+  const nodes = new Map<string, GraphNode>();
+  const byName = new Map<string, ModelNode>();
+  for (const source of project.sources) {
+    const node: SourceNode = {
+      resourceType: 'source',
+      uniqueId: `source.${project.name}.${source.sourceName}.${source.tableName}`,
+      name: source.tableName,
+      sourceName: source.sourceName,
+      fqn: [project.name, source.sourceName, source.tableName],
+      originalFilePath: 'project.yml',
+      tags: [],
+      definition: source,
+      config: { enabled: true },
+    };
+    nodes.set(node.uniqueId, node);
+  }
+  for (const model of models) {
+    const previous = byName.get(model.file.name);
+    if (previous) {
+      throw new SparkdbtError('duplicate-model', `two models are named '${model.file.name}': ${previous.originalFilePath} and ${model.file.path}`, {
+        location: { file: model.file.path },
+        hint: 'model names must be unique across the project; rename one file',
+      });
+    }
+    const node: ModelNode = {
+      resourceType: 'model',
+      uniqueId: `model.${project.name}.${model.file.name}`,
+      name: model.file.name,
+      fqn: [project.name, ...model.file.folders, model.file.name],
+      originalFilePath: model.file.path,
+      tags: model.config.tags,
+      file: model.file,
+      config: model.config,
+    };
+    byName.set(node.name, node);
+    nodes.set(node.uniqueId, node);
+  }
+
+  const parents = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
+  const children = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
+  const edgeLocations = new Map<string, SourceLocation>();
+  for (const model of models) {
+    const childId = `model.${project.name}.${model.file.name}`;
+    for (const call of model.calls) {
+      const parentId = call.kind === 'ref' ? byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
+      if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, nodes);
+      parents.get(childId)!.add(parentId);
+      if (!edgeLocations.has(`${childId} ${parentId}`)) edgeLocations.set(`${childId} ${parentId}`, call.location);
+      children.get(parentId)!.add(childId);
+    }
+  }
+  return { nodes, parents, children, order: orderNodes(nodes, parents, children, edgeLocations) };
+}
+
+/** Dependency order: depth from the roots first, then name, so output is stable. */
+function orderNodes(nodes: Map<string, GraphNode>, parents: Map<string, Set<string>>, children: Map<string, Set<string>>, edgeLocations: Map<string, SourceLocation>): string[] {
+  const ids = [...nodes.keys()].sort();
+  const edges: Array<[string, string]> = [];
+  for (const id of ids) for (const child of [...children.get(id)!].sort()) edges.push([id, child]);
+  let sorted: string[];
+  try {
+    sorted = toposort.array(ids, edges);
+  } catch {
+    throw cycleError(findCycle(ids, children), nodes, edgeLocations);
+  }
+  const depth = new Map<string, number>();
+  for (const id of sorted) {
+    let d = 0;
+    for (const parent of parents.get(id)!) d = Math.max(d, depth.get(parent)! + 1);
+    depth.set(id, d);
+  }
+  return sorted.sort((a, b) => depth.get(a)! - depth.get(b)! || nodes.get(a)!.name.localeCompare(nodes.get(b)!.name) || a.localeCompare(b));
+}
+
+function findCycle(ids: readonly string[], children: Map<string, Set<string>>): string[] {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const child of [...children.get(id)!].sort()) {
+      if (state.get(child) === 'visiting') return [...stack.slice(stack.indexOf(child)), child];
+      if (!state.has(child)) {
+        const found = visit(child);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of ids) {
+    if (!state.has(id)) {
+      const found = visit(id);
+      if (found) return found;
+    }
+  }
+  return [];
+}
+
+function cycleError(cycle: string[], nodes: Map<string, GraphNode>, edgeLocations: Map<string, SourceLocation>): SparkdbtError {
+  // `cycle` follows child edges; reversed, each node depends on the next one.
+  const path = [...cycle].reverse().map((id) => nodes.get(id)!);
+  const edges = path.slice(0, -1).map((node, i) => {
+    const location = edgeLocations.get(`${node.uniqueId} ${path[i + 1]!.uniqueId}`) ?? { file: node.originalFilePath };
+    return `  ${formatLocation(location)}: ${node.name} depends on ${path[i + 1]!.name}`;
+  });
+  return new SparkdbtError('cycle', `dependency cycle: ${path.map((node) => node.name).join(' -> ')}\n${edges.join('\n')}`, {
+    ...(path[0] ? { location: { file: path[0].originalFilePath } } : {}),
+    hint: 'a model cannot depend on itself, directly or through other models; remove one ref() of the cycle',
+  });
+}
+
+function unknownDependency(kind: 'ref' | 'source', target: string, location: SourceLocation, nodes: Map<string, GraphNode>): SparkdbtError {
+  const candidates = [...nodes.values()]
+    .filter((node) => node.resourceType === (kind === 'ref' ? 'model' : 'source'))
+    .map((node) => (node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name));
+  const suggestions = closestNames(target, candidates);
+  const what = kind === 'ref' ? `ref('${target}')` : `source('${target.replace('.', "', '")}')`;
+  const hint = suggestions.length > 0
+    ? `did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?`
+    : kind === 'ref' ? 'check the model file names under models/' : 'declare it under sources: in project.yml';
+  return new SparkdbtError(kind === 'ref' ? 'ref-not-found' : 'source-not-found', `${what} names no ${kind === 'ref' ? 'model' : 'source'}`, { location, hint });
+}

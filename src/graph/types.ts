@@ -1,0 +1,68 @@
+import type { SourceLocation } from '../errors.js';
+import type { ModelFile, SourceDefinition } from '../project/types.js';
+
+/** The kinds of node the graph knows; later: 'seed', 'test'. */
+export type ResourceType = 'model' | 'source';
+
+/** Model config after merging project.yml's `models:` block with the model's own config(). */
+export interface ModelConfig {
+  readonly materialized: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly schema: string | undefined;
+  readonly alias: string | undefined;
+  /** Every other key, as given (materialization options such as `from`, `dist`, `sort`). */
+  readonly [key: string]: unknown;
+}
+
+/** A `ref('name')` or `source('a', 'b')` call found in a model, with where it stands. */
+export interface DependencyCall {
+  readonly kind: 'ref' | 'source';
+  /** `name` for ref; `source.table` for source. */
+  readonly target: string;
+  readonly location: SourceLocation;
+}
+
+/** What the parse stage learns of one model by rendering it without a database. */
+export interface ParsedModel {
+  readonly file: ModelFile;
+  readonly calls: readonly DependencyCall[];
+  readonly config: ModelConfig;
+}
+
+interface BaseNode {
+  /** `model.<project>.<name>` or `source.<project>.<source>.<table>`. */
+  readonly uniqueId: string;
+  readonly name: string;
+  /** dbt's fully qualified name: `[project, ...folders, name]` or `[project, source, table]`. */
+  readonly fqn: readonly string[];
+  /** Path relative to the project root (`models/marts/songplays.sql`, `project.yml`). */
+  readonly originalFilePath: string;
+  readonly tags: readonly string[];
+}
+
+export interface ModelNode extends BaseNode {
+  readonly resourceType: 'model';
+  readonly file: ModelFile;
+  readonly config: ModelConfig;
+}
+
+export interface SourceNode extends BaseNode {
+  readonly resourceType: 'source';
+  readonly sourceName: string;
+  readonly definition: SourceDefinition;
+  readonly config: { readonly enabled: boolean; readonly [key: string]: unknown };
+}
+
+export type GraphNode = ModelNode | SourceNode;
+
+/** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
+export interface Graph {
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** Direct parents (upstream) of each node id. */
+  readonly parents: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Direct children (downstream) of each node id. */
+  readonly children: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Every node id in dependency order: by depth from the roots, ties broken by name. */
+  readonly order: readonly string[];
+}

@@ -1,0 +1,128 @@
+import { createReadStream, type Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { SparkdbtError } from '../errors.js';
+
+/** One data file of a COPY source. */
+export interface SourceFile {
+  /** `file:///abs/path` for local files, `s3://bucket/key` for S3 objects. */
+  readonly uri: string;
+  /** Size in bytes as stored (compressed size for gzip files). */
+  readonly size: number;
+  /** Opens the file's content, decompressed when the COPY has GZIP. */
+  open(): NodeJS.ReadableStream;
+}
+
+/** Lists the data files of a COPY source, in key order; local folders now, S3 later. */
+export interface SourceLister {
+  list(): AsyncIterable<SourceFile>;
+}
+
+/** Where a local source is and how to read it. */
+export interface LocalSourceOptions {
+  /** A folder, a file, a path prefix, or a `file://` URL; relative paths resolve against `root`. */
+  readonly from: string;
+  readonly gzip: boolean;
+  /** The folder relative paths are resolved against (the project root). */
+  readonly root: string;
+}
+
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Lists a local source like an S3 prefix: a folder gives every file under it (recursively), a
+ * file gives itself, any other path gives every file whose path starts with it; all sorted by
+ * path. Nothing found is Redshift's "prefix does not exist" failure.
+ */
+export function createLocalLister(options: LocalSourceOptions): SourceLister {
+  return {
+    async *list() {
+      const prefix = resolveLocalPath(options.from, options.root);
+      const files = await listPrefix(prefix);
+      if (files.length === 0) {
+        throw new SparkdbtError('load-failed', `The specified local prefix '${prefix}' does not exist`, {
+          hint: `no file's path starts with '${prefix}'; check the model's 'from'`,
+        });
+      }
+      for (const file of files) yield localFile(file.path, file.size, options.gzip);
+    },
+  };
+}
+
+/** A local file as a SourceFile (used by listers and by manifest entries). */
+export function localFile(filePath: string, size: number, gzip: boolean): SourceFile {
+  return {
+    uri: pathToFileURL(filePath).href,
+    size,
+    open() {
+      // Small files get a small buffer: a 1 MiB buffer per 200-byte song file is most of the cost.
+      const raw = createReadStream(filePath, { highWaterMark: Math.min(READ_CHUNK_BYTES, Math.max(size, 1024)) });
+      if (!gzip) return raw;
+      const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+      raw.on('error', (error) => gunzip.destroy(error));
+      return raw.pipe(gunzip);
+    },
+  };
+}
+
+/** An absolute path from a path or `file://` URL, relative to `root`. Keeps a trailing slash. */
+export function resolveLocalPath(from: string, root: string): string {
+  const plain = from.startsWith('file://') ? fileURLToPath(from) : from;
+  const resolved = path.resolve(root, plain);
+  return /[\\/]$/.test(plain) && !resolved.endsWith(path.sep) ? resolved + path.sep : resolved;
+}
+
+interface FoundFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** Every file whose path starts with `prefix` (a folder: every file in it), sorted by path. */
+export async function listPrefix(prefix: string): Promise<FoundFile[]> {
+  const info = await statOrUndefined(prefix);
+  if (info?.isFile()) return [{ path: prefix, size: info.size }];
+  const found: FoundFile[] = [];
+  const visited = new Set<string>();
+  if (info?.isDirectory()) {
+    await walk(prefix, found, visited);
+  } else {
+    const parent = prefix.endsWith(path.sep) ? prefix.slice(0, -1) : path.dirname(prefix);
+    const entries = await readdirOrEmpty(parent);
+    const matching = entries.map((entry) => path.join(parent, entry.name)).filter((full) => full.startsWith(prefix));
+    await Promise.all(matching.map((full) => addEntry(full, found, visited)));
+  }
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function walk(dir: string, found: FoundFile[], visited: Set<string>): Promise<void> {
+  const real = await realpath(dir);
+  if (visited.has(real)) return;
+  visited.add(real);
+  const entries = await readdirOrEmpty(dir);
+  // Stat a folder's entries together: one round trip per folder, not per file (order is restored by the final sort).
+  await Promise.all(entries.map((entry) => addEntry(path.join(dir, entry.name), found, visited)));
+}
+
+async function addEntry(full: string, found: FoundFile[], visited: Set<string>): Promise<void> {
+  const info = await statOrUndefined(full);
+  if (info?.isDirectory()) await walk(full, found, visited);
+  else if (info?.isFile()) found.push({ path: full, size: info.size });
+}
+
+async function statOrUndefined(p: string) {
+  try {
+    return await stat(p);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}

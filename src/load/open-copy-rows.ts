@@ -1,0 +1,37 @@
+import type { ColumnSpec } from './columns.js';
+import type { CopyOptions } from './copy-options.js';
+import { readJsonPaths } from './jsonpaths.js';
+import { resolveLocalPath } from './list-files.js';
+import { createSourceLister } from './manifest.js';
+import { readCopyRows, type CopyRowStream, type LoadRejection } from './read-records.js';
+
+/** What a local COPY needs: the model's columns and options, and where relative paths start. */
+export interface OpenCopyRowsOptions {
+  readonly columns: readonly ColumnSpec[];
+  readonly copy: CopyOptions;
+  /** The project root: relative `from` and JSONPaths paths resolve against it. */
+  readonly root: string;
+  readonly onRejected: (rejection: LoadRejection) => void;
+  readonly batchBytes?: number;
+}
+
+/**
+ * Wires a copy model's local COPY together — reads its JSONPaths file, lists its source — and
+ * returns the row stream for an adapter's bulk load. Fails (load-failed) before any row when the
+ * JSONPaths file or the source is unusable; the listing itself fails on the first read.
+ */
+export async function openCopyRows(options: OpenCopyRowsOptions): Promise<CopyRowStream> {
+  const { copy, root } = options;
+  const jsonpaths = copy.json.kind === 'jsonpaths'
+    ? await readJsonPaths(copy.json.path.startsWith('s3://') ? copy.json.path : resolveLocalPath(copy.json.path, root))
+    : undefined;
+  const lister = createSourceLister(copy, root);
+  return readCopyRows({
+    files: lister.list(),
+    columns: options.columns,
+    copy,
+    ...(jsonpaths === undefined ? {} : { jsonpaths }),
+    onRejected: options.onRejected,
+    ...(options.batchBytes === undefined ? {} : { batchBytes: options.batchBytes }),
+  });
+}

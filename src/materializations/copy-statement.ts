@@ -1,0 +1,27 @@
+import type { SqlDialect } from '../adapters/dialect.js';
+import type { Relation } from '../compile/relation.js';
+import type { CopyOptions } from '../load/copy-options.js';
+
+/** Renders Redshift's COPY statement for `copy` options (the statement Redshift runs itself). */
+export function renderCopyStatement(dialect: SqlDialect, relation: Relation, copy: CopyOptions): string {
+  const q = (value: string) => dialect.quoteString(value);
+  const json = copy.json.kind === 'jsonpaths' ? copy.json.path : copy.json.ignoreCase ? 'auto ignorecase' : 'auto';
+  const lines = [`copy ${relation}`, `from ${q(copy.from)}`];
+  if (copy.iam_role !== undefined) lines.push(`iam_role ${q(copy.iam_role)}`);
+  if (copy.region !== undefined) lines.push(`region ${q(copy.region)}`);
+  if (copy.manifest) lines.push('manifest');
+  lines.push(`format as json ${q(json)}`);
+  if (copy.gzip) lines.push('gzip');
+  if (copy.timeformat !== undefined) lines.push(`timeformat ${q(copy.timeformat)}`);
+  const flags = [
+    copy.truncatecolumns ? 'truncatecolumns' : '',
+    copy.blanksasnull ? 'blanksasnull' : '',
+    copy.emptyasnull ? 'emptyasnull' : '',
+    copy.acceptinvchars !== undefined ? `acceptinvchars as ${q(copy.acceptinvchars)}` : '',
+  ].filter((flag) => flag !== '');
+  if (flags.length > 0) lines.push(flags.join(' '));
+  lines.push(`maxerror ${copy.maxerror}`);
+  if (copy.compupdate !== undefined) lines.push(`compupdate ${copy.compupdate === 'preset' ? 'preset' : copy.compupdate ? 'on' : 'off'}`);
+  if (copy.statupdate !== undefined) lines.push(`statupdate ${copy.statupdate ? 'on' : 'off'}`);
+  return lines.join('\n');
+}

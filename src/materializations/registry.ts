@@ -1,0 +1,21 @@
+import { SparkdbtError, closestNames } from '../errors.js';
+import type { ModelNode } from '../graph/types.js';
+import { copyMaterialization } from './copy.js';
+import { tableMaterialization } from './table.js';
+import type { Materialization } from './types.js';
+import { viewMaterialization } from './view.js';
+
+const MATERIALIZATIONS: ReadonlyMap<string, Materialization> = new Map(
+  [tableMaterialization, viewMaterialization, copyMaterialization].map((m) => [m.name, m]),
+);
+
+/** The materialization a model's config names, or an error naming the model and the choices. */
+export function materializationFor(name: string, node: ModelNode): Materialization {
+  const materialization = MATERIALIZATIONS.get(name);
+  if (materialization) return materialization;
+  const suggestion = closestNames(name, MATERIALIZATIONS.keys())[0];
+  throw new SparkdbtError('config-invalid', `model '${node.name}' has materialized='${name}', which is not a materialization`, {
+    location: { file: node.originalFilePath },
+    hint: `${suggestion ? `did you mean '${suggestion}'? ` : ''}materializations: ${[...MATERIALIZATIONS.keys()].join(', ')}`,
+  });
+}

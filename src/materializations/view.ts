@@ -1,0 +1,16 @@
+import type { Materialization } from './types.js';
+import { buildAndSwap, sqlStep } from './swap.js';
+
+/** `view`: CREATE VIEW on the model's SELECT, swapped in atomically. */
+export const viewMaterialization: Materialization = {
+  name: 'view',
+  plan(model, dialect, existing) {
+    return {
+      kind: 'view',
+      verb: 'created view',
+      steps: buildAndSwap(dialect, model.relation, 'view', existing, (temp) => [
+        sqlStep(dialect.createView(temp, model.sql, model.config)),
+      ]),
+    };
+  },
+};

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SparkdbtError } from '../errors.js';
+import { parseProjectConfig } from './parse-config.js';
+import type { MacroFile, ModelFile, Project } from './types.js';
+
+export const PROJECT_FILE = 'project.yml';
+
+/** Reads project.yml, every model and every macro of the project in `projectDir`. */
+export function loadProject(projectDir: string): Project {
+  const root = path.resolve(projectDir);
+  const configFile = path.join(root, PROJECT_FILE);
+  if (!fs.existsSync(configFile)) {
+    throw new SparkdbtError('project-not-found', `no ${PROJECT_FILE} in ${root}`, {
+      hint: 'run sparkdbt from the project folder or pass --project-dir',
+    });
+  }
+  const config = parseProjectConfig(fs.readFileSync(configFile, 'utf8'), configFile, root);
+  const models: ModelFile[] = [];
+  for (const modelPath of config.modelPaths) {
+    for (const file of listSqlFiles(root, modelPath)) {
+      const relative = path.relative(path.join(root, modelPath), file);
+      const parts = relative.split(path.sep);
+      models.push({
+        name: path.basename(file, '.sql'),
+        path: toPosix(path.relative(root, file)),
+        absolutePath: file,
+        folders: parts.slice(0, -1),
+        sql: fs.readFileSync(file, 'utf8'),
+      });
+    }
+  }
+  const macros: MacroFile[] = [];
+  for (const macroPath of config.macroPaths) {
+    for (const file of listSqlFiles(root, macroPath)) {
+      macros.push({ path: toPosix(path.relative(root, file)), sql: fs.readFileSync(file, 'utf8') });
+    }
+  }
+  return { config, models, macros };
+}
+
+function listSqlFiles(root: string, folder: string): string[] {
+  const dir = path.join(root, folder);
+  if (!fs.existsSync(dir)) return [];
+  const entries = fs.readdirSync(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.sql'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { ResolvedTarget } from '../adapters/target.js';
+import { SparkdbtError, closestNames } from '../errors.js';
+import type { ProjectConfig } from './types.js';
+
+/** Renders a config string (expands `{{ env_var('X') }}`); supplied by the compile stage. */
+export type RenderString = (text: string, file: string) => string;
+
+/**
+ * Picks the target (the --target option or project.yml's `target:`), renders its values and fills
+ * in defaults; server settings fall back to the standard PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE.
+ */
+export function resolveTarget(
+  config: ProjectConfig,
+  requested: string | undefined,
+  render: RenderString,
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedTarget {
+  const name = requested ?? config.defaultTarget;
+  const raw = config.targets[name];
+  if (!raw) {
+    const suggestions = closestNames(name, Object.keys(config.targets));
+    throw new SparkdbtError('target-not-found', `no target named '${name}' in project.yml`, {
+      location: { file: 'project.yml' },
+      hint: suggestions.length > 0 ? `did you mean '${suggestions[0]}'? targets: ${Object.keys(config.targets).join(', ')}` : `targets: ${Object.keys(config.targets).join(', ')}`,
+    });
+  }
+  const value = (key: string): string | undefined => {
+    const v = raw[key];
+    if (v === undefined || v === null) return undefined;
+    const text = render(String(v), 'project.yml');
+    return text === '' ? undefined : text;
+  };
+  const number = (key: string, fallback: number): number => {
+    const text = value(key);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be a whole number, got '${text}'`, { location: { file: 'project.yml' } });
+    }
+    return n;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const text = value(key);
+    return text === undefined ? fallback : /^(true|yes|on|1|require)$/i.test(text);
+  };
+  const schema = value('schema') ?? 'public';
+  switch (raw.type) {
+    case 'pglite':
+      return { type: 'pglite', name, schema, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite') };
+    case 'postgres':
+      return {
+        type: 'postgres', name, schema,
+        host: value('host') ?? env['PGHOST'] ?? '127.0.0.1',
+        port: number('port', Number(env['PGPORT'] ?? 5432)),
+        user: value('user') ?? env['PGUSER'] ?? 'postgres',
+        password: value('password') ?? env['PGPASSWORD'],
+        database: value('database') ?? value('dbname') ?? env['PGDATABASE'] ?? 'postgres',
+        ssl: bool('ssl', false),
+        connectTimeoutSeconds: number('connect_timeout', 10),
+      };
+    case 'redshift':
+      return {
+        type: 'redshift', name, schema,
+        host: value('host') ?? '',
+        port: number('port', 5439),
+        user: value('user') ?? '',
+        password: value('password'),
+        database: value('database') ?? value('dbname') ?? 'dev',
+        ssl: bool('ssl', true),
+        connectTimeoutSeconds: number('connect_timeout', 10),
+        iamRole: value('iam_role'),
+        region: value('region'),
+      };
+  }
+}

@@ -1,0 +1,59 @@
+/** What project.yml declares, validated and normalized (paths absolute, defaults filled in). */
+export interface ProjectConfig {
+  readonly name: string;
+  /** Absolute path of the folder that holds project.yml. */
+  readonly root: string;
+  readonly configFile: string;
+  readonly modelPaths: readonly string[];
+  readonly macroPaths: readonly string[];
+  readonly seedPaths: readonly string[];
+  /** Where `compile` writes (relative to root). */
+  readonly targetPath: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly defaultTarget: string;
+  /** Target definitions as written: strings may still hold `{{ env_var(...) }}`, rendered on use. */
+  readonly targets: Readonly<Record<string, RawTarget>>;
+  readonly sources: readonly SourceDefinition[];
+  /** Folder-level model config, dbt's `models:` block: keys are folder names, `+key` are configs. */
+  readonly modelDefaults: Readonly<Record<string, unknown>>;
+}
+
+/** One target as written in project.yml (values not yet rendered). */
+export type RawTarget = Readonly<Record<string, unknown>> & { readonly type: TargetType };
+
+export type TargetType = 'pglite' | 'postgres' | 'redshift';
+
+/** A table of a declared source: a relation in the warehouse, or raw files at a location. */
+export interface SourceDefinition {
+  readonly sourceName: string;
+  readonly tableName: string;
+  /** Raw-file location (local folder, file:// or s3://) for COPY sources. */
+  readonly location: string | undefined;
+  readonly schema: string | undefined;
+  readonly identifier: string;
+  readonly description: string | undefined;
+}
+
+/** A model file as found on disk, before rendering. */
+export interface ModelFile {
+  readonly name: string;
+  /** Path relative to the project root, with forward slashes: `models/marts/songplays.sql`. */
+  readonly path: string;
+  readonly absolutePath: string;
+  /** Folders between the model path and the file: `['marts']`. */
+  readonly folders: readonly string[];
+  readonly sql: string;
+}
+
+/** A macro file as found on disk. */
+export interface MacroFile {
+  readonly path: string;
+  readonly sql: string;
+}
+
+/** Everything read from disk for one project: the only input of the pure stages. */
+export interface Project {
+  readonly config: ProjectConfig;
+  readonly models: readonly ModelFile[];
+  readonly macros: readonly MacroFile[];
+}

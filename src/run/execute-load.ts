@@ -1,0 +1,55 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { PlanStep } from '../materializations/types.js';
+import { openCopyRows } from '../load/open-copy-rows.js';
+import type { LoadRejection } from '../load/read-records.js';
+
+/** Progress of one local COPY, as reported while it streams. */
+export interface LoadProgressReport {
+  readonly files: number;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+export interface ExecuteLoadOptions {
+  /** Relative `from` and JSONPaths paths resolve against it. */
+  readonly projectRoot: string;
+  readonly onProgress: (progress: LoadProgressReport) => void;
+  /** How often progress is reported while the load runs (default 500 ms). */
+  readonly progressIntervalMs?: number;
+}
+
+/** What a local COPY did: rows loaded, and every record it rejected. */
+export interface LoadOutcome {
+  readonly rows: number;
+  readonly rejected: number;
+  readonly rejections: readonly LoadRejection[];
+}
+
+type LoadStep = Extract<PlanStep, { kind: 'load' }>;
+
+/**
+ * Carries out a copy model's COPY on a warehouse without server-side COPY: reads the source
+ * files, converts each record as Redshift would, and bulk-loads the rows through the adapter.
+ * Rejected records are collected; past MAXERROR the stream throws and the load fails.
+ */
+export async function executeLoad(adapter: Adapter, step: LoadStep, options: ExecuteLoadOptions): Promise<LoadOutcome> {
+  const started = performance.now();
+  const rejections: LoadRejection[] = [];
+  const stream = await openCopyRows({
+    columns: step.columns,
+    copy: step.copy,
+    root: options.projectRoot,
+    onRejected: (rejection) => rejections.push(rejection),
+  });
+  const report = () => options.onProgress({ files: stream.files, rows: stream.rows, bytes: stream.bytes, elapsedMs: performance.now() - started });
+  const timer = setInterval(report, options.progressIntervalMs ?? 500);
+  timer.unref();
+  try {
+    const rows = await adapter.bulkLoad(step.relation, step.columns.map((column) => column.name), stream);
+    report();
+    return { rows, rejected: stream.rejected, rejections };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import type { Adapter } from '../adapters/adapter.js';
+import { SqlError } from '../adapters/sql-error.js';
+import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
+import { SparkdbtError } from '../errors.js';
+import type { ModelNode } from '../graph/types.js';
+import { renderPlan } from '../materializations/types.js';
+import { executeLoad } from './execute-load.js';
+import type { NodeResult, RunEvent, RunResult } from './types.js';
+
+/** Where the runner may write what it ran (target/run/…), relative to the project root. */
+export type WriteArtifact = (relativePath: string, content: string) => void;
+
+export interface RunOptions {
+  readonly onEvent: (event: RunEvent) => void;
+  readonly writeArtifact: WriteArtifact;
+}
+
+/**
+ * Builds the selected models in dependency order. Never throws because a model failed: a failure
+ * becomes that model's result, and its descendants are skipped naming it.
+ */
+export async function runModels(prepared: PreparedProject, adapter: Adapter, selected: readonly string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const { graph } = prepared;
+  const wanted = new Set(selected);
+  const models = graph.order.map((id) => graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && wanted.has(n.uniqueId));
+  options.onEvent({ kind: 'run-started', total: models.length, target: prepared.target.name });
+  for (const schema of new Set(models.map((m) => relationOf(prepared, m).schema))) await adapter.ensureSchema(schema);
+
+  const failed = new Map<string, string>();
+  const results: NodeResult[] = [];
+  for (const [i, node] of models.entries()) {
+    const index = i + 1;
+    const relation = relationOf(prepared, node);
+    const display = `${relation.schema}.${relation.identifier}`;
+    const upstream = [...graph.parents.get(node.uniqueId)!].find((id) => failed.has(id));
+    if (upstream !== undefined) {
+      const cause = failed.get(upstream)!;
+      failed.set(node.uniqueId, cause);
+      const result = skipped(node, display, cause);
+      results.push(result);
+      options.onEvent({ kind: 'node-finished', index, total: models.length, result });
+      continue;
+    }
+    options.onEvent({ kind: 'node-started', index, total: models.length, node, relation: display });
+    const result = await runModel(prepared, adapter, node, display, options);
+    if (result.status === 'error') failed.set(node.uniqueId, node.name);
+    results.push(result);
+    options.onEvent({ kind: 'node-finished', index, total: models.length, result });
+  }
+  const run = { results, elapsedMs: performance.now() - started };
+  options.onEvent({ kind: 'run-finished', ...run });
+  return run;
+}
+
+async function runModel(prepared: PreparedProject, adapter: Adapter, node: ModelNode, display: string, options: RunOptions): Promise<NodeResult> {
+  const started = performance.now();
+  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized };
+  const runFile = path.posix.join(prepared.project.config.targetPath, 'run', prepared.project.config.name, node.originalFilePath);
+  let compiled: CompiledModel | undefined;
+  let rows: number | undefined;
+  let rejected = 0;
+  let inTransaction = false;
+  let stepIndex = 0;
+  try {
+    compiled = compileModel(prepared, node, await adapter.relationKind(relationOf(prepared, node)));
+    options.writeArtifact(runFile, prepared.redactor.redact(renderPlan(compiled.plan)));
+    for (const [i, step] of compiled.plan.steps.entries()) {
+      stepIndex = i;
+      if (step.kind === 'sql') {
+        if (step.sql === 'begin') inTransaction = true;
+        const result = await adapter.execute(step.sql);
+        if (step.sql === 'commit') inTransaction = false;
+        if (step.countsRows) rows = result.rowCount;
+      } else {
+        const loaded = await executeLoad(adapter, step, {
+          projectRoot: prepared.project.config.root,
+          onProgress: (p) => options.onEvent({ kind: 'load-progress', node, ...p }),
+        });
+        rows = loaded.rows;
+        rejected = loaded.rejected;
+      }
+    }
+    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
+  } catch (error) {
+    if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
+    const failure = describeFailure(error, node, runFile, compiled, stepIndex, prepared);
+    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejected, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+  }
+}
+
+function skipped(node: ModelNode, display: string, cause: string): NodeResult {
+  return {
+    uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized,
+    status: 'skipped', message: `skipped because upstream model '${cause}' failed`, rowsAffected: undefined, rowsRejected: 0,
+    executionTimeMs: 0, error: undefined, skippedBecause: cause,
+  };
+}
+
+/** Turns what went wrong into an error naming the model, the file to open (with line) and a hint. */
+function describeFailure(error: unknown, node: ModelNode, runFile: string, compiled: CompiledModel | undefined, stepIndex: number, prepared: PreparedProject): SparkdbtError {
+  const redact = (text: string) => prepared.redactor.redact(text);
+  if (error instanceof SqlError && compiled) {
+    const text = renderPlan(compiled.plan);
+    const before = renderPlan({ ...compiled.plan, steps: compiled.plan.steps.slice(0, stepIndex) });
+    const offset = stepIndex === 0 ? 0 : before.length + 1;
+    const at = error.position === undefined ? undefined : lineAndColumn(text, offset + error.position - 1);
+    const detail = error.detail ? `\n  detail: ${redact(error.detail)}` : '';
+    return new SparkdbtError('sql-error', `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
+      error.hint ? { hint: redact(error.hint) } : {});
+  }
+  if (error instanceof SparkdbtError) {
+    return new SparkdbtError(error.code, `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}`, {
+      ...(error.location ? { location: error.location } : {}),
+      ...(error.hint ? { hint: redact(error.hint) } : {}),
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new SparkdbtError('sql-error', `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(message)}`);
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const upTo = text.slice(0, Math.max(0, offset));
+  const line = upTo.split('\n').length;
+  return { line, column: offset - upTo.lastIndexOf('\n') };
+}

@@ -1,0 +1,38 @@
+import type { SparkdbtError } from '../errors.js';
+import type { ModelNode } from '../graph/types.js';
+
+/** How one node of a run ended. */
+export type NodeStatus = 'success' | 'error' | 'skipped';
+
+/** The result of one node: every selected model gets exactly one. */
+export interface NodeResult {
+  readonly uniqueId: string;
+  readonly name: string;
+  /** `schema.identifier` of what the model builds. */
+  readonly relation: string;
+  readonly materialized: string;
+  readonly status: NodeStatus;
+  /** `created table`, `loaded table`, … (success), the error text (error) or why it was skipped. */
+  readonly message: string;
+  readonly rowsAffected: number | undefined;
+  /** Records a COPY rejected but tolerated under MAXERROR. */
+  readonly rowsRejected: number;
+  readonly executionTimeMs: number;
+  readonly error: SparkdbtError | undefined;
+  /** For a skipped node: the failed upstream node it depends on. */
+  readonly skippedBecause: string | undefined;
+}
+
+/** What the runner reports as it goes; one reporter turns these into lines. */
+export type RunEvent =
+  | { readonly kind: 'run-started'; readonly total: number; readonly target: string }
+  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string }
+  | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
+  | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
+  | { readonly kind: 'run-finished'; readonly results: readonly NodeResult[]; readonly elapsedMs: number };
+
+/** The whole run, as a value. */
+export interface RunResult {
+  readonly results: readonly NodeResult[];
+  readonly elapsedMs: number;
+}

@@ -1,0 +1,255 @@
+import type { Graph, GraphNode } from '../graph/types.js';
+import { parseSelection, type GraphReach, type NodeMatcher, type SelectionCriterion, type SelectionUnion } from './parse-selector.js';
+
+/** What a selection returns: unique ids in `graph.order`, and dbt's warnings for selectors that matched nothing. */
+export interface SelectionResult {
+  readonly selected: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** `--select` / `--exclude` as commander hands them over; each element may hold several space-separated selectors. */
+export interface SelectOptions {
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+}
+
+/**
+ * Evaluates dbt's node selection grammar against a graph. With no `select`, every enabled node is
+ * selected, sources included (dbt's default `fqn:* source:*`): callers keep the resource types they act on.
+ * Disabled nodes are never selected, and graph operators do not walk through them.
+ */
+export function selectNodes(graph: Graph, options: SelectOptions): SelectionResult {
+  const include = parseSelection(options.select ?? []);
+  const exclude = parseSelection(options.exclude ?? []);
+  const enabled = new Set([...graph.nodes].filter(([, node]) => node.config.enabled !== false).map(([id]) => id));
+  const warnings: string[] = [];
+  const included = include.members.length === 0 ? enabled : evaluateUnion(graph, enabled, include, warnings);
+  const excluded = evaluateUnion(graph, enabled, exclude, warnings);
+  return {
+    selected: graph.order.filter((id) => included.has(id) && !excluded.has(id)),
+    warnings: [...new Set(warnings)],
+  };
+}
+
+function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, warnings: string[]): Set<string> {
+  const result = new Set<string>();
+  for (const intersection of union.members) {
+    const [first, ...others] = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion));
+    const ids = [...(first ?? [])].filter((id) => others.every((found) => found.has(id)));
+    // dbt warns per space-separated argument (NoNodesForSelectionCriteria), not per comma-joined part.
+    if (ids.length === 0) warnings.push(`The selection criterion '${intersection.raw}' does not match any enabled nodes`);
+    for (const id of ids) result.add(id);
+  }
+  return result;
+}
+
+// dbt's get_nodes_from_criteria: the directly matched nodes, then the neighbours its operators ask for.
+function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion): Set<string> {
+  const matches = compileMatcher(criterion.matcher);
+  const collected = new Set([...enabled].filter((id) => matches(graph.nodes.get(id)!)));
+  const selected = new Set(collected);
+  const add = (ids: Iterable<string>): void => {
+    for (const id of ids) selected.add(id);
+  };
+  if (criterion.childrensParents) {
+    const withChildren = new Set([...collected, ...walk(graph.children, enabled, collected, { kind: 'all' })]);
+    add(withChildren);
+    add(walk(graph.parents, enabled, withChildren, { kind: 'all' }));
+  }
+  add(walk(graph.parents, enabled, collected, criterion.parents));
+  add(walk(graph.children, enabled, collected, criterion.children));
+  return selected;
+}
+
+// Breadth-first from every start node at once, within the enabled subgraph; a node counts at its shortest distance.
+function walk(
+  edges: ReadonlyMap<string, ReadonlySet<string>>,
+  enabled: ReadonlySet<string>,
+  start: ReadonlySet<string>,
+  reach: GraphReach,
+): Set<string> {
+  const found = new Set<string>();
+  if (reach.kind === 'none') return found;
+  const limit = reach.kind === 'all' ? Number.POSITIVE_INFINITY : reach.generations;
+  const seen = new Set(start);
+  let frontier = [...start];
+  for (let depth = 1; depth <= limit && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const neighbour of edges.get(id) ?? []) {
+        if (!enabled.has(neighbour) || seen.has(neighbour)) continue;
+        seen.add(neighbour);
+        found.add(neighbour);
+        next.push(neighbour);
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+// One predicate per criterion, with its patterns compiled once.
+function compileMatcher(matcher: NodeMatcher): (node: GraphNode) => boolean {
+  switch (matcher.method) {
+    case 'fqn':
+      return (node) => node.resourceType === 'model' && fqnMatches(node.fqn, matcher.pattern);
+    case 'tag': {
+      const pattern = fnmatchPattern(matcher.pattern);
+      return (node) => node.tags.some((tag) => pattern.test(tag));
+    }
+    case 'file': {
+      const pattern = fnmatchPattern(matcher.pattern);
+      return (node) => {
+        const name = node.originalFilePath.slice(node.originalFilePath.lastIndexOf('/') + 1);
+        const dot = name.lastIndexOf('.');
+        return pattern.test(name) || pattern.test(dot > 0 ? name.slice(0, dot) : name);
+      };
+    }
+    case 'package': {
+      const pattern = fnmatchPattern(matcher.pattern);
+      return (node) => pattern.test(node.fqn[0] ?? '');
+    }
+    case 'path': {
+      const segments = matcher.pattern === '' ? [] : matcher.pattern.split('/').map(globSegment);
+      return (node) => pathMatches(segments, node.originalFilePath.split('/'));
+    }
+    case 'config':
+      return (node) => configMatches(node.config, matcher.keyPath, matcher.value);
+    case 'source': {
+      const project = fnmatchPattern(matcher.packagePattern);
+      const source = fnmatchPattern(matcher.sourcePattern);
+      const table = fnmatchPattern(matcher.tablePattern);
+      return (node) =>
+        node.resourceType === 'source' &&
+        project.test(node.fqn[0] ?? '') &&
+        source.test(node.sourceName) &&
+        table.test(node.fqn[node.fqn.length - 1] ?? '');
+    }
+    case 'resource_type':
+      return (node) => node.resourceType === matcher.resourceType;
+  }
+}
+
+// dbt's QualifiedNameSelectorMethod: match the fqn with and without its leading project name.
+function fqnMatches(fqn: readonly string[], selector: string): boolean {
+  return isSelectedNode(fqn, selector) || isSelectedNode(fqn.slice(1), selector);
+}
+
+// dbt-core's is_selected_node (core/dbt/graph/selector_methods.py) for unversioned nodes.
+function isSelectedNode(fqn: readonly string[], selector: string): boolean {
+  if (fqn[fqn.length - 1] === selector) return true;
+  const flat = fqn.flatMap((segment) => segment.split('.'));
+  const parts = selector.split('.');
+  if (flat.length < parts.length) return false;
+  for (const [i, part] of parts.entries()) {
+    if (/[*?[\]]/.test(part)) {
+      // From the first wildcard on, the rest of the selector must fnmatch the rest of the fqn.
+      return fnmatchPattern(parts.slice(i).join('.')).test(flat.slice(i).join('.'));
+    }
+    if (flat[i] !== part) return false;
+  }
+  return true;
+}
+
+function globSegment(segment: string): RegExp | '**' {
+  return segment === '**' ? segment : fnmatchPattern(segment);
+}
+
+// dbt globs the selector under the project root and selects a node whose file, or any folder above it, matched.
+function pathMatches(pattern: readonly (RegExp | '**')[], file: readonly string[]): boolean {
+  for (let length = 0; length <= file.length; length++) {
+    if (globMatches(pattern, file.slice(0, length))) return true;
+  }
+  return false;
+}
+
+// pathlib's glob on one path: each segment fnmatch-ed on its own, `**` spanning any number of folders.
+function globMatches(pattern: readonly (RegExp | '**')[], path: readonly string[]): boolean {
+  const [head, ...rest] = pattern;
+  if (head === undefined) return path.length === 0;
+  if (head === '**') {
+    for (let skip = 0; skip <= path.length; skip++) if (globMatches(rest, path.slice(skip))) return true;
+    return false;
+  }
+  return path[0] !== undefined && head.test(path[0]) && globMatches(rest, path.slice(1));
+}
+
+// dbt's ConfigSelectorMethod: descend the key path; a list matches if it holds the value; 'true'/'false' match booleans.
+function configMatches(config: unknown, keyPath: readonly string[], selector: string): boolean {
+  let value = config;
+  for (const key of keyPath) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  const upper = selector.toUpperCase();
+  // dbt compares `severity` case-insensitively.
+  const equals = (candidate: unknown): boolean =>
+    candidate === selector || (keyPath.join('.') === 'severity' && typeof candidate === 'string' && candidate.toUpperCase() === upper);
+  if (Array.isArray(value)) {
+    // Python's `True in [1]` is true: True == 1.
+    return (
+      value.some(equals) ||
+      (upper === 'TRUE' && value.some((item) => item === true || item === 1)) ||
+      (upper === 'FALSE' && value.some((item) => item === false || item === 0))
+    );
+  }
+  return equals(value) || (upper === 'TRUE' && value === true) || (upper === 'FALSE' && value === false);
+}
+
+// Python's fnmatch.translate (POSIX, so case-sensitive): `*`, `?`, `[seq]`, `[!seq]`.
+function fnmatchPattern(pattern: string): RegExp {
+  let source = '';
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i++]!;
+    if (c === '*') {
+      if (!source.endsWith('.*')) source += '.*';
+    } else if (c === '?') {
+      source += '.';
+    } else if (c === '[') {
+      let j = i;
+      if (pattern[j] === '!') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j++;
+      if (j >= pattern.length) {
+        source += '\\[';
+      } else {
+        source += bracketClass(pattern.slice(i, j));
+        i = j + 1;
+      }
+    } else {
+      source += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^(?:${source})$`, 's');
+}
+
+// The `[...]` part of fnmatch.translate: `!` negates, a leading `]` is literal, reversed ranges match nothing.
+function bracketClass(body: string): string {
+  const negated = body.startsWith('!');
+  const chunks: string[] = [];
+  let start = 0;
+  let k = negated ? 2 : 1;
+  for (;;) {
+    k = body.indexOf('-', k);
+    if (k < 0) break;
+    chunks.push(body.slice(start, k));
+    start = k + 1;
+    k += 3;
+  }
+  const last = body.slice(start);
+  if (last !== '' || chunks.length === 0) chunks.push(last);
+  else chunks[chunks.length - 1] += '-';
+  for (let m = chunks.length - 1; m > 0; m--) {
+    const before = chunks[m - 1]!;
+    const after = chunks[m]!;
+    if (before.length > 0 && after.length > 0 && before[before.length - 1]! > after[0]!) {
+      chunks[m - 1] = before.slice(0, -1) + after.slice(1);
+      chunks.splice(m, 1);
+    }
+  }
+  let stuff = chunks.map((chunk) => chunk.replace(/[\\\-\]\[&~|^]/g, '\\$&')).join('-');
+  if (negated) stuff = stuff.slice(1);
+  if (stuff === '') return negated ? '.' : '(?!)';
+  return negated ? `[^${stuff}]` : `[${stuff}]`;
+}

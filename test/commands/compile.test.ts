@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../support/cli.js';
+import { copyFixture } from '../support/fixtures.js';
+
+/** Every file under `dir`, relative, sorted. */
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/**
+ * Compares compiled SQL with the golden files byte for byte. Run with UPDATE_GOLDEN=1 to rewrite
+ * the goldens after an intended change, then review the diff.
+ */
+function expectGolden(compiledDir: string, goldenDir: string): void {
+  if (process.env['UPDATE_GOLDEN'] === '1') {
+    fs.rmSync(goldenDir, { recursive: true, force: true });
+    fs.cpSync(compiledDir, goldenDir, { recursive: true });
+  }
+  expect(listFiles(compiledDir)).toEqual(listFiles(goldenDir));
+  for (const file of listFiles(goldenDir)) {
+    expect(fs.readFileSync(path.join(compiledDir, file), 'utf8'), file).toBe(fs.readFileSync(path.join(goldenDir, file), 'utf8'));
+  }
+}
+
+describe('sparkdbt compile', () => {
+  it.each(['local', 'rs'])('writes the golden SQL of the minimal fixture for target %s', async (target) => {
+    const project = copyFixture('minimal');
+    const result = await runCli(['compile', '--target', target], { cwd: project });
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'Compiled numbers -> target/compiled/minimal/models/numbers.sql\nCompiled totals -> target/compiled/minimal/models/marts/totals.sql\n',
+      stderr: '',
+    });
+    expectGolden(path.join(project, 'target/compiled'), path.join(REPO_ROOT, 'test/fixtures/minimal/expected', target));
+  });
+
+  it('compiles all seven Sparkify models with no database reachable, on every target', async () => {
+    for (const target of ['pglite', 'postgres', 'redshift']) {
+      const project = copyFixture('sparkify');
+      const result = await runCli(['compile', '--target', target], { cwd: project, env: { PGHOST: '127.0.0.1', PGPORT: '1', REDSHIFT_HOST: 'nowhere.invalid' } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(listFiles(path.join(project, 'target/compiled/sparkify/models'))).toEqual([
+        'marts/artists.sql', 'marts/songplays.sql', 'marts/songs.sql', 'marts/time.sql', 'marts/users.sql',
+        'staging/staging_events.sql', 'staging/staging_songs.sql',
+      ]);
+      expect(fs.existsSync(path.join(project, '.sparkdbt'))).toBe(false);
+    }
+  });
+
+  it('never writes a secret into compiled SQL', async () => {
+    const project = copyFixture('minimal');
+    fs.writeFileSync(path.join(project, 'models/secretive.sql'), "select '{{ env_var(\"API_TOKEN\") }}' as token\n");
+    const result = await runCli(['compile', '-s', 'secretive'], { cwd: project, env: { API_TOKEN: 'tok-123456789' } });
+    expect(result.code).toBe(0);
+    const sql = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/secretive.sql'), 'utf8');
+    expect(sql).toContain("select '****' as token");
+    expect(sql).not.toContain('tok-123456789');
+  });
+});

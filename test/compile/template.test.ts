@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { SparkdbtError, formatError } from '../../src/errors.js';
+import { TemplateRenderer } from '../../src/compile/template.js';
+
+const renderer = (env: Record<string, string> = {}, secrets: string[] = []) =>
+  new TemplateRenderer(
+    { target: { name: 'dev', type: 'postgres' }, vars: { region: 'eu', n: 3 }, env, onSecret: (s) => secrets.push(s) },
+    [{ path: 'macros/m.sql', sql: "{% macro cents(col) %}({{ col }} * 100){% endmacro %}{% macro where_target() %}-- {{ target.name }}{% endmacro %}" }],
+  );
+
+function renderError(source: string, file = 'models/m.sql'): string {
+  try {
+    renderer().render(file, source, { ref: (n) => `"s"."${n}"`, source: () => 'x', config: () => undefined, self: '"s"."m"' });
+  } catch (error) {
+    if (error instanceof SparkdbtError) return formatError(error);
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('TemplateRenderer', () => {
+  it('renders ref, config keywords, var, env_var, this, target and macros', () => {
+    const configs: Record<string, unknown>[] = [];
+    const sql = renderer({ HOME_DIR: '/h' }).render(
+      'models/m.sql',
+      "{{ config(materialized='table', tags=['a']) }}select {{ cents('price') }}, '{{ var('region') }}', {{ var('missing', 7) }}, '{{ env_var('HOME_DIR') }}', '{{ env_var('NOPE', 'd') }}' from {{ ref('orders') }} -- {{ this }} {{ where_target() }}",
+      { ref: (n) => `"s"."${n}"`, source: () => 'x', config: (v) => configs.push(v), self: '"s"."m"' },
+    );
+    expect(sql).toBe(`select (price * 100), 'eu', 7, '/h', 'd' from "s"."orders" -- "s"."m" -- dev`);
+    expect(configs).toEqual([{ materialized: 'table', tags: ['a'] }]);
+  });
+
+  it('reports secret-looking env vars so they can be redacted', () => {
+    const secrets: string[] = [];
+    renderer({ DB_PASSWORD: 'hunter22', PLAIN: 'visible' }, secrets).render('f', "{{ env_var('DB_PASSWORD') }} {{ env_var('PLAIN') }}");
+    expect(secrets).toEqual(['hunter22']);
+  });
+
+  it.each([
+    ['a syntax error, at its line and column', "select 1,\n  {{ ref('x' }}\n", "models/m.sql:2:14: template error: parseSignature: expected comma after expression\n  hint: check the {{ }} and {% %} tags near this line"],
+    ['an unknown block tag', 'a\nb\n{% endif %}', 'models/m.sql:3:4: template error: unknown block tag: endif\n  hint: check the {{ }} and {% %} tags near this line'],
+    ['a call of something undefined, on its 1-based line', 'a\nb\n  {{ foo() }}', 'models/m.sql:3:9: template error: Unable to call `foo`, which is undefined or falsey\n  hint: check the {{ }} and {% %} tags near this line'],
+    ['a var without default', "select\n  {{ var('nope') }}", "models/m.sql:2:6: var('nope') is not defined and has no default\n  hint: define it under vars: in project.yml or pass --vars '{nope: ...}'"],
+    ['an env_var without default', "select\n\n {{ env_var('SPARKDBT_TEST_UNSET') }}", "models/m.sql:3:5: environment variable SPARKDBT_TEST_UNSET is not set and env_var() gives no default\n  hint: export SPARKDBT_TEST_UNSET=... or give a default: env_var('SPARKDBT_TEST_UNSET', '...')"],
+  ])('reports %s', (_case, source, expected) => {
+    expect(renderError(source)).toBe(expected);
+  });
+});

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, stripTimes } from '../support/cli.js';
+import { SHARED_DATA, SHARED_VARS, copyFixture } from '../support/fixtures.js';
+import { computeOracle } from '../support/oracle.js';
+import { expectKeysClean, warehouseCounts, type Query } from './star-schema.js';
+
+/** Opens the project's embedded warehouse after the CLI has closed it. */
+async function withWarehouse<T>(project: string, use: (query: Query) => Promise<T>): Promise<T> {
+  const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'));
+  try {
+    return await use(async (sql) => (await db.query<Record<string, unknown>>(sql)).rows);
+  } finally {
+    await db.close();
+  }
+}
+
+const started = (stdout: string) => [...stripTimes(stdout).matchAll(/START \w+ model public\.(\w+)/g)].map((m) => m[1]);
+
+describe('the Sparkify project on the embedded default target (PGlite)', () => {
+  let project: string;
+
+  beforeAll(() => {
+    project = copyFixture('sparkify');
+  });
+
+  it('runs from the bundled sample with no arguments, twice, with the same counts', async () => {
+    const sample = path.join(project, 'sample');
+    const oracle = await computeOracle({ songData: `${sample}/song_data`, logData: `${sample}/log_data` });
+    const first = await runCli(['run'], { cwd: project, env: { TZ: 'America/Los_Angeles' } });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(started(first.stdout)).toEqual(['staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time']);
+    const counts = await withWarehouse(project, (query) => warehouseCounts(query, 'public'));
+    expect(counts).toEqual(oracle);
+    const second = await runCli(['run'], { cwd: project });
+    expect(second.code).toBe(0);
+    expect(await withWarehouse(project, (query) => warehouseCounts(query, 'public'))).toEqual(counts);
+  });
+
+  it('gives the oracle counts with the shared data, as on PostgreSQL', async () => {
+    const result = await runCli(['run', '--vars', SHARED_VARS], { cwd: project, env: { TZ: 'Asia/Tokyo' } });
+    expect(result.code).toBe(0);
+    const oracle = await computeOracle({ songData: `${SHARED_DATA}/song_data`, logData: `${SHARED_DATA}/log_data` });
+    await withWarehouse(project, async (query) => {
+      expect(await warehouseCounts(query, 'public')).toEqual(oracle);
+      await expectKeysClean(query, 'public');
+    });
+  });
+
+  it('--select songplays+ builds songplays and only its descendants; +songplays its ancestors too', async () => {
+    const down = await runCli(['run', '--select', 'songplays+'], { cwd: project });
+    expect(down.code).toBe(0);
+    expect(started(down.stdout)).toEqual(['songplays', 'time']);
+    const up = await runCli(['run', '-s', '+songplays'], { cwd: project });
+    expect(up.code).toBe(0);
+    expect(started(up.stdout)).toEqual(['staging_events', 'staging_songs', 'songplays']);
+  });
+});

@@ -1,0 +1,52 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, stripTimes, type CliResult } from '../support/cli.js';
+import { SHARED_DATA, SHARED_VARS, copyFixture } from '../support/fixtures.js';
+import { computeOracle, type OracleCounts } from '../support/oracle.js';
+import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';
+import { expectKeysClean, warehouseCounts, type Query } from './star-schema.js';
+
+describe('the Sparkify project on PostgreSQL, with the shared data', () => {
+  const schema = uniqueSchema('sparkify');
+  const env = { ...PG_ENV, SPARKDBT_SCHEMA: schema, TZ: 'Pacific/Kiritimati' };
+  let client: pg.Client;
+  let project: string;
+  let first: CliResult;
+  let oracle: OracleCounts;
+  const query: Query = async (sql) => (await client.query(sql)).rows;
+
+  beforeAll(async () => {
+    client = await connectTestDatabase();
+    project = copyFixture('sparkify');
+    oracle = await computeOracle({ songData: `${SHARED_DATA}/song_data`, logData: `${SHARED_DATA}/log_data` });
+    first = await runCli(['run', '--target', 'postgres', '--vars', SHARED_VARS], { cwd: project, env });
+  });
+
+  afterAll(async () => {
+    await client?.query(`drop schema if exists "${schema}" cascade`);
+    await client?.end();
+  });
+
+  it('builds all seven models and exits 0', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const out = stripTimes(first.stdout);
+    expect(out).toMatch(new RegExp(`^1 of 7 START copy model ${schema}\\.staging_events \\.+ \\[RUN\\]$`, 'm'));
+    expect(out).toMatch(new RegExp(`^\\d of 7 OK created table ${schema}\\.songplays \\(6820 rows\\) \\.+ \\[OK in \\d+\\.\\d\\ds\\]$`, 'm'));
+    expect(out).toContain('Done. PASS=7 WARN=0 ERROR=0 SKIP=0 TOTAL=7');
+  });
+
+  it('gives the counts an oracle computes from the raw JSON', async () => {
+    expect(oracle).toMatchObject({ stagingEvents: 8056, songplays: 6820 });
+    expect(await warehouseCounts(query, schema)).toEqual(oracle);
+    await expectKeysClean(query, schema);
+  });
+
+  it('gives the same counts on a second run (tables rebuilt and swapped)', async () => {
+    const second = await runCli(['run', '--target', 'postgres', '--vars', SHARED_VARS], { cwd: project, env });
+    expect(second.code).toBe(0);
+    expect(await warehouseCounts(query, schema)).toEqual(oracle);
+    const leftovers = await query(`select table_name from information_schema.tables where table_schema = '${schema}' and table_name like '%sparkdbt%'`);
+    expect(leftovers).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './cli.js';
+
+/** Copies `test/fixtures/<name>` (or the repository's own project for 'sparkify') to a fresh temp folder. */
+export function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sparkdbt-${name}-`));
+  if (name === 'sparkify') {
+    for (const entry of ['project.yml', 'models', 'macros', 'seeds', 'sample']) {
+      fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
+    }
+  } else {
+    fs.cpSync(path.join(REPO_ROOT, 'test/fixtures', name), dir, { recursive: true });
+  }
+  return dir;
+}
+
+/** The shared real Sparkify data (read-only), beside the repository. */
+export const SHARED_DATA = path.resolve(REPO_ROOT, '../shared/data/sparkify');
+
+/** --vars that point the Sparkify project at the shared data. */
+export const SHARED_VARS = JSON.stringify({
+  song_data: path.join(SHARED_DATA, 'song_data'),
+  log_data: path.join(SHARED_DATA, 'log_data'),
+  log_jsonpath: path.join(SHARED_DATA, 'log_json_path.json'),
+});

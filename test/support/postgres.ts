@@ -1,0 +1,25 @@
+import pg from 'pg';
+
+/** The test server: 127.0.0.1:5432, trust auth, database `test` (override with PG* variables). */
+export const PG_ENV = {
+  PGHOST: process.env['PGHOST'] ?? '127.0.0.1',
+  PGPORT: process.env['PGPORT'] ?? '5432',
+  PGUSER: process.env['PGUSER'] ?? 'postgres',
+  PGDATABASE: process.env['PGDATABASE'] ?? 'test',
+};
+
+/** Connects to the test server, or throws with how to start it: PostgreSQL tests never skip. */
+export async function connectTestDatabase(): Promise<pg.Client> {
+  const client = new pg.Client({ host: PG_ENV.PGHOST, port: Number(PG_ENV.PGPORT), user: PG_ENV.PGUSER, database: PG_ENV.PGDATABASE, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`PostgreSQL is required for this test but ${PG_ENV.PGHOST}:${PG_ENV.PGPORT}/${PG_ENV.PGDATABASE} is unreachable (${String(error)}). Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
+  }
+  return client;
+}
+
+/** A fresh schema name for one test file, so parallel tests do not collide. */
+export function uniqueSchema(prefix: string): string {
+  return `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+}
