@@ -30,14 +30,14 @@ describe('errors a user can act on, whole messages', () => {
   it('a template syntax error: file:line:col; exit 2', async () => {
     const result = await runCli(['compile'], { cwd: copyFixture('bad-template') });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('Error: models/broken.sql:2:14: template error: parseSignature: expected comma after expression\n  hint: check the {{ }} and {% %} tags near this line\n');
+    expect(result.stderr).toBe('Error: models/broken.sql:2:15: template error: parseSignature: expected comma after expression\n  hint: check the {{ }} and {% %} tags near this line\n');
   });
 
   it('an invalid project.yml: every key path with its line; exit 2', async () => {
     const result = await runCli(['ls'], { cwd: copyFixture('bad-config') });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe([
-      'Error: project.yml:8: unknown_key: unknown key',
+      'Error: project.yml:9: unknown_key: unknown key',
       '  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, target-path, vars, target, targets, sources, models',
       "Error: project.yml:1: name: must be a name of letters, digits and underscores",
       "  hint: for example name: 'sparkify'",
@@ -51,11 +51,11 @@ describe('errors a user can act on, whole messages', () => {
   it('an unreachable database: exit 2, one clear line, no stack trace, no password', async () => {
     const result = await runCli(['run', '--target', 'pg'], {
       cwd: copyFixture('minimal'),
-      env: { MINIMAL_PASSWORD: 's3cret-pass', SPARKDBT_SCHEMA: 'x' },
+      env: { MINIMAL_PASSWORD: 's3cret-pass', SPARKDBT_SCHEMA: 'x', PGPORT: '1' },
     });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^Error: could not connect to postgres target 'pg' at 127\.0\.0\.1:5432 \(database test, user postgres\): .+\n  hint: check that the server is running and reachable, and the host, port, user and password of the target\n$/);
+    expect(result.stderr).toMatch(/^Error: could not connect to postgres target 'pg' at 127\.0\.0\.1:1 \(database test, user postgres\): .+\n  hint: check that the server is running and reachable, and the host, port, user and password of the target\n$/);
     expect(result.stderr).not.toContain('s3cret-pass');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
@@ -85,8 +85,9 @@ describe('a SQL error in one model', () => {
       'Completed with 1 error:',
       '',
       'Database error in model broken (models/broken.sql)',
-      '  column "bogus_column" does not exist',
-      '  compiled SQL: target/run/sql_error/models/broken.sql:4:8',
+      '  column "nam" does not exist',
+      '  compiled SQL: target/run/sql_error/models/broken.sql:8:8',
+      '  hint: Perhaps you meant to reference the column "base.name".',
       '',
       'Skipped because an upstream model failed: after_broken',
       '',
