@@ -1,9 +1,13 @@
+import type { S3Settings } from '../load/s3-settings.js';
+
 /** A target after env_var() rendering and defaults: what an adapter connects with. */
 export type ResolvedTarget = PgliteTarget | PostgresTarget | RedshiftTarget;
 
 interface BaseTarget {
   readonly name: string;
   readonly schema: string;
+  /** Where sparkdbt's own COPY engine reads `s3://` sources (targets without server-side COPY). */
+  readonly s3: S3Settings;
 }
 
 export interface PgliteTarget extends BaseTarget {

@@ -3,6 +3,7 @@ import type { CopyOptions } from './copy-options.js';
 import { readJsonPaths } from './jsonpaths.js';
 import { resolveLocalPath } from './list-files.js';
 import { createSourceLister } from './manifest.js';
+import type { S3Settings } from './s3-settings.js';
 import { readCopyRows, type CopyRowStream, type LoadRejection } from './read-records.js';
 
 /** What a local COPY needs: the model's columns and options, and where relative paths start. */
@@ -13,6 +14,8 @@ export interface OpenCopyRowsOptions {
   readonly root: string;
   readonly onRejected: (rejection: LoadRejection) => void;
   readonly batchBytes?: number;
+  /** Where `s3://` sources, manifests and JSONPaths files are read from. */
+  readonly s3?: S3Settings;
 }
 
 /**

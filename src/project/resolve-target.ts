@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ResolvedTarget } from '../adapters/target.js';
 import { SparkdbtError, closestNames } from '../errors.js';
+import type { S3Settings } from '../load/s3-settings.js';
 import type { ProjectConfig } from './types.js';
 
 /** Renders a config string (expands `{{ env_var('X') }}`); supplied by the compile stage. */
@@ -45,12 +46,17 @@ export function resolveTarget(
     return text === undefined ? fallback : /^(true|yes|on|1|require)$/i.test(text);
   };
   const schema = value('schema') ?? 'public';
+  const s3: S3Settings = {
+    endpoint: value('s3_endpoint') ?? nonEmpty(env['AWS_ENDPOINT_URL_S3']) ?? nonEmpty(env['AWS_ENDPOINT_URL']),
+    region: value('s3_region') ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
+    forcePathStyle: bool('s3_force_path_style', false),
+  };
   switch (raw.type) {
     case 'pglite':
-      return { type: 'pglite', name, schema, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite') };
+      return { type: 'pglite', name, schema, s3, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite') };
     case 'postgres':
       return {
-        type: 'postgres', name, schema,
+        type: 'postgres', name, schema, s3,
         host: value('host') ?? env['PGHOST'] ?? '127.0.0.1',
         port: number('port', Number(env['PGPORT'] ?? 5432)),
         user: value('user') ?? env['PGUSER'] ?? 'postgres',
@@ -61,7 +67,7 @@ export function resolveTarget(
       };
     case 'redshift':
       return {
-        type: 'redshift', name, schema,
+        type: 'redshift', name, schema, s3,
         host: value('host') ?? '',
         port: number('port', 5439),
         user: value('user') ?? '',
@@ -74,3 +80,5 @@ export function resolveTarget(
       };
   }
 }
+
+const nonEmpty = (text: string | undefined): string | undefined => (text === undefined || text === '' ? undefined : text);

@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { PlanStep } from '../materializations/types.js';
 import { openCopyRows } from '../load/open-copy-rows.js';
+import type { S3Settings } from '../load/s3-settings.js';
 import type { LoadRejection } from '../load/read-records.js';
 
 /** Progress of one local COPY, as reported while it streams. */
@@ -14,6 +15,8 @@ export interface LoadProgressReport {
 export interface ExecuteLoadOptions {
   /** Relative `from` and JSONPaths paths resolve against it. */
   readonly projectRoot: string;
+  /** Where `s3://` sources are read from (the target's S3 settings). */
+  readonly s3: S3Settings;
   readonly onProgress: (progress: LoadProgressReport) => void;
   /** How often progress is reported while the load runs (default 500 ms). */
   readonly progressIntervalMs?: number;
@@ -40,6 +43,7 @@ export async function executeLoad(adapter: Adapter, step: LoadStep, options: Exe
     columns: step.columns,
     copy: step.copy,
     root: options.projectRoot,
+    s3: options.s3,
     onRejected: (rejection) => rejections.push(rejection),
   });
   const report = () => options.onProgress({ files: stream.files, rows: stream.rows, bytes: stream.bytes, elapsedMs: performance.now() - started });

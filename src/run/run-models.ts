@@ -76,6 +76,7 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
       } else {
         const loaded = await executeLoad(adapter, step, {
           projectRoot: prepared.project.config.root,
+          s3: prepared.target.s3,
           onProgress: (p) => options.onEvent({ kind: 'load-progress', node, ...p }),
         });
         rows = loaded.rows;
