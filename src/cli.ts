@@ -97,10 +97,14 @@ withCommonOptions(program.command('debug').description('show the resolved config
     try {
       const report = await debugProject(commandOptions(flags));
       out(`project: ${report.project}`);
-      out('target:');
-      for (const [key, value] of Object.entries(report.target)) out(`  ${key}: ${String(value)}`);
-      for (const check of report.checks) out(`${check.name}: ${check.ok ? 'OK' : 'FAILED'} ${check.detail}`);
-      process.exitCode = report.checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed;
+      out(`target: ${String(report.target['name'])}`);
+      for (const [key, value] of Object.entries(report.target)) if (key !== 'name') out(`  ${key}: ${String(value)}`);
+      out('checks:');
+      const width = Math.max(...report.checks.map((c) => c.name.length));
+      for (const check of report.checks) out(`  ${check.name.padEnd(width)}  ${check.ok ? 'OK    ' : 'FAILED'}  ${check.detail}`);
+      const failed = report.checks.filter((c) => !c.ok).length;
+      out(failed === 0 ? 'All checks passed!' : `${failed} of ${report.checks.length} checks failed.`);
+      process.exitCode = failed === 0 ? EXIT.ok : EXIT.failed;
     } catch (error) {
       process.exitCode = couldNotStart(error);
     }
