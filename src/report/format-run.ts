@@ -1,4 +1,5 @@
 import { formatError } from '../errors.js';
+import { rejectionsQuery } from '../run/load-errors-table.js';
 import type { NodeResult, RunEvent } from '../run/types.js';
 
 const WIDTH = 80;
@@ -51,8 +52,11 @@ export function formatSummary(results: readonly NodeResult[], elapsedMs: number)
       lines.push('', `Skipped because an upstream model failed: ${skippedResults.map((r) => r.name).join(', ')}`);
     }
   }
-  const rejected = results.filter((r) => r.rowsRejected > 0);
-  for (const r of rejected) lines.push('', `Warning: ${r.name} rejected ${r.rowsRejected} record(s) under MAXERROR; see the sparkdbt_load_errors table`);
+  const rejected = results.filter((r) => r.status === 'success' && r.rowsRejected > 0);
+  for (const r of rejected) {
+    lines.push('', `Warning: ${r.name} rejected ${r.rowsRejected} record${r.rowsRejected === 1 ? '' : 's'} (under its MAXERROR); the rest loaded.`);
+    if (r.rejections) lines.push(`  see them: ${rejectionsQuery(r.rejections)}`);
+  }
   lines.push('', `Done. PASS=${count('success')} WARN=${rejected.length} ERROR=${errors.length} SKIP=${skippedResults.length} TOTAL=${results.length}`);
   return lines;
 }

@@ -18,15 +18,16 @@ export interface ExecuteLoadOptions {
   /** Where `s3://` sources are read from (the target's S3 settings). */
   readonly s3: S3Settings;
   readonly onProgress: (progress: LoadProgressReport) => void;
+  /** Receives each rejected record, in order, also when the load then fails (MAXERROR). */
+  readonly onRejected: (rejection: LoadRejection) => void;
   /** How often progress is reported while the load runs (default 500 ms). */
   readonly progressIntervalMs?: number;
 }
 
-/** What a local COPY did: rows loaded, and every record it rejected. */
+/** What a local COPY did: rows loaded, and how many records it rejected. */
 export interface LoadOutcome {
   readonly rows: number;
   readonly rejected: number;
-  readonly rejections: readonly LoadRejection[];
 }
 
 type LoadStep = Extract<PlanStep, { kind: 'load' }>;
@@ -34,17 +35,16 @@ type LoadStep = Extract<PlanStep, { kind: 'load' }>;
 /**
  * Carries out a copy model's COPY on a warehouse without server-side COPY: reads the source
  * files, converts each record as Redshift would, and bulk-loads the rows through the adapter.
- * Rejected records are collected; past MAXERROR the stream throws and the load fails.
+ * Rejected records go to `onRejected`; past MAXERROR the stream throws and the load fails.
  */
 export async function executeLoad(adapter: Adapter, step: LoadStep, options: ExecuteLoadOptions): Promise<LoadOutcome> {
   const started = performance.now();
-  const rejections: LoadRejection[] = [];
   const stream = await openCopyRows({
     columns: step.columns,
     copy: step.copy,
     root: options.projectRoot,
     s3: options.s3,
-    onRejected: (rejection) => rejections.push(rejection),
+    onRejected: options.onRejected,
   });
   const report = () => options.onProgress({ files: stream.files, rows: stream.rows, bytes: stream.bytes, elapsedMs: performance.now() - started });
   const timer = setInterval(report, options.progressIntervalMs ?? 500);
@@ -52,7 +52,7 @@ export async function executeLoad(adapter: Adapter, step: LoadStep, options: Exe
   try {
     const rows = await adapter.bulkLoad(step.relation, step.columns.map((column) => column.name), stream);
     report();
-    return { rows, rejected: stream.rejected, rejections };
+    return { rows, rejected: stream.rejected };
   } finally {
     clearInterval(timer);
   }

@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { SqlError } from '../adapters/sql-error.js';
 import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
-import { SparkdbtError } from '../errors.js';
+import { SparkdbtError, formatLocation, type SourceLocation } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
 import { renderPlan } from '../materializations/types.js';
+import type { Relation } from '../compile/relation.js';
+import type { LoadRejection } from '../load/read-records.js';
 import { executeLoad } from './execute-load.js';
+import { LOAD_ERRORS_TABLE, recordRejections, rejectionsQuery, type RejectionsRecord } from './load-errors-table.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 
 /** Where the runner may write what it ran (target/run/…), relative to the project root. */
@@ -14,6 +18,8 @@ export type WriteArtifact = (relativePath: string, content: string) => void;
 export interface RunOptions {
   readonly onEvent: (event: RunEvent) => void;
   readonly writeArtifact: WriteArtifact;
+  /** This run's id (dbt's invocation_id); a new UUID by default. */
+  readonly invocationId?: string;
 }
 
 /**
@@ -22,6 +28,7 @@ export interface RunOptions {
  */
 export async function runModels(prepared: PreparedProject, adapter: Adapter, selected: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  const invocationId = options.invocationId ?? randomUUID();
   const { graph } = prepared;
   const wanted = new Set(selected);
   const models = graph.order.map((id) => graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && wanted.has(n.uniqueId));
@@ -44,18 +51,20 @@ export async function runModels(prepared: PreparedProject, adapter: Adapter, sel
       continue;
     }
     options.onEvent({ kind: 'node-started', index, total: models.length, node, relation: display });
-    const result = await runModel(prepared, adapter, node, display, options);
+    const result = await runModel(prepared, adapter, node, display, { ...options, invocationId });
     if (result.status === 'error') failed.set(node.uniqueId, node.name);
     results.push(result);
     options.onEvent({ kind: 'node-finished', index, total: models.length, result });
   }
-  const run = { results, elapsedMs: performance.now() - started };
+  const run = { invocationId, results, elapsedMs: performance.now() - started };
   options.onEvent({ kind: 'run-finished', ...run });
   return run;
 }
 
-async function runModel(prepared: PreparedProject, adapter: Adapter, node: ModelNode, display: string, options: RunOptions): Promise<NodeResult> {
+async function runModel(prepared: PreparedProject, adapter: Adapter, node: ModelNode, display: string, options: RunOptions & { invocationId: string }): Promise<NodeResult> {
   const started = performance.now();
+  const startedAt = new Date();
+  const rejections: LoadRejection[] = [];
   const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized };
   const runFile = path.posix.join(prepared.project.config.targetPath, 'run', prepared.project.config.name, node.originalFilePath);
   let compiled: CompiledModel | undefined;
@@ -77,24 +86,47 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
         const loaded = await executeLoad(adapter, step, {
           projectRoot: prepared.project.config.root,
           s3: prepared.target.s3,
+          onRejected: (rejection) => rejections.push(rejection),
           onProgress: (p) => options.onEvent({ kind: 'load-progress', node, ...p }),
         });
         rows = loaded.rows;
         rejected = loaded.rejected;
       }
     }
-    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
+    const recorded = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
+    if (recorded instanceof SparkdbtError) return failed(recorded);
+    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejections: recorded, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const failure = describeFailure(error, node, runFile, compiled, stepIndex, prepared);
-    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejected, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+    const recorded = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
+    if (recorded instanceof SparkdbtError) return failed(new SparkdbtError(failure.code, `${failure.message}\n  ${recorded.message}`, failure.hint ? { hint: failure.hint } : {}));
+    if (recorded === undefined) return failed(failure);
+    return failed(new SparkdbtError(failure.code, `${failure.message}\n  rejected records: ${rejectionsQuery(recorded)}`, failure.hint ? { hint: failure.hint } : {}), recorded);
+  }
+
+  function failed(failure: SparkdbtError, recorded?: RejectionsRecord): NodeResult {
+    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejections: recorded, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+  }
+}
+
+/**
+ * Keeps a model's rejected records in the load-errors table after its transaction ended; the
+ * record of where they went, nothing when there were none, or an error when they could not be kept.
+ */
+async function keepRejections(adapter: Adapter, relation: Relation, node: ModelNode, runId: string, startedAt: Date, rejections: readonly LoadRejection[]): Promise<RejectionsRecord | SparkdbtError | undefined> {
+  if (rejections.length === 0) return undefined;
+  try {
+    return await recordRejections(adapter, { relation, runId, model: node.name, startedAt }, rejections);
+  } catch (error) {
+    return new SparkdbtError('sql-error', `the ${rejections.length} rejected records could not be kept in ${relation.withIdentifier(LOAD_ERRORS_TABLE)}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 function skipped(node: ModelNode, display: string, cause: string): NodeResult {
   return {
     uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized,
-    status: 'skipped', message: `skipped because upstream model '${cause}' failed`, rowsAffected: undefined, rowsRejected: 0,
+    status: 'skipped', message: `skipped because upstream model '${cause}' failed`, rowsAffected: undefined, rowsRejected: 0, rejections: undefined,
     executionTimeMs: 0, error: undefined, skippedBecause: cause,
   };
 }
@@ -112,13 +144,18 @@ function describeFailure(error: unknown, node: ModelNode, runFile: string, compi
       error.hint ? { hint: redact(error.hint) } : {});
   }
   if (error instanceof SparkdbtError) {
-    return new SparkdbtError(error.code, `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}`, {
-      ...(error.location ? { location: error.location } : {}),
-      ...(error.hint ? { hint: redact(error.hint) } : {}),
-    });
+    const at = error.location ? `\n  at ${formatLocation(relativeLocation(error.location, prepared.project.config.root))}` : '';
+    return new SparkdbtError(error.code, `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}`,
+      error.hint ? { hint: redact(error.hint) } : {});
   }
   const message = error instanceof Error ? error.message : String(error);
   return new SparkdbtError('sql-error', `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(message)}`);
+}
+
+/** A location whose file is inside the project, relative to the project root. */
+function relativeLocation(location: SourceLocation, root: string): SourceLocation {
+  const relative = path.relative(root, location.file);
+  return path.isAbsolute(location.file) && !relative.startsWith('..') ? { ...location, file: relative } : location;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -1,5 +1,6 @@
 import type { SparkdbtError } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
+import type { RejectionsRecord } from './load-errors-table.js';
 
 /** How one node of a run ended. */
 export type NodeStatus = 'success' | 'error' | 'skipped';
@@ -15,8 +16,10 @@ export interface NodeResult {
   /** `created table`, `loaded table`, … (success), the error text (error) or why it was skipped. */
   readonly message: string;
   readonly rowsAffected: number | undefined;
-  /** Records a COPY rejected but tolerated under MAXERROR. */
+  /** Records a COPY rejected (tolerated under MAXERROR when the node succeeded). */
   readonly rowsRejected: number;
+  /** Where the local COPY engine kept those records, when there were any. */
+  readonly rejections: RejectionsRecord | undefined;
   readonly executionTimeMs: number;
   readonly error: SparkdbtError | undefined;
   /** For a skipped node: the failed upstream node it depends on. */
@@ -29,10 +32,12 @@ export type RunEvent =
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
-  | { readonly kind: 'run-finished'; readonly results: readonly NodeResult[]; readonly elapsedMs: number };
+  | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number };
 
 /** The whole run, as a value. */
 export interface RunResult {
+  /** This run's id (dbt's invocation_id); also the run_id of its rejected records. */
+  readonly invocationId: string;
   readonly results: readonly NodeResult[];
   readonly elapsedMs: number;
 }

@@ -1,0 +1,67 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { Relation } from '../compile/relation.js';
+import { COPY_NULL, escapeCopyText } from '../load/copy-text.js';
+import type { LoadRejection } from '../load/read-records.js';
+
+/** The table, in each model's schema, where the local COPY engine keeps every rejected record. */
+export const LOAD_ERRORS_TABLE = 'sparkdbt_load_errors';
+
+/** Columns modelled on Redshift's STL_LOAD_ERRORS, plus the run and model that loaded them. */
+const COLUMNS = ['run_id', 'model', 'tbl', 'starttime', 'filename', 'line_number', 'colname', 'raw_line', 'err_code', 'err_reason'] as const;
+
+/** The DDL of the load-errors table (PostgreSQL types; only targets without server-side COPY use it). */
+export function loadErrorsDdl(table: Relation): string {
+  return `create table if not exists ${table} (
+  run_id      varchar(36)   not null,
+  model       varchar(256)  not null,
+  tbl         varchar(256)  not null,
+  starttime   timestamp     not null,
+  filename    varchar(1024) not null,
+  line_number bigint        not null,
+  colname     varchar(127),
+  raw_line    text          not null,
+  err_code    integer       not null,
+  err_reason  varchar(1024) not null
+)`;
+}
+
+/** Where a model's rejections were recorded, for messages and results. */
+export interface RejectionsRecord {
+  readonly table: Relation;
+  readonly runId: string;
+  readonly model: string;
+  readonly count: number;
+}
+
+/**
+ * Appends a model's rejected records to its schema's load-errors table, in their own statements
+ * after the model's transaction ended: they are kept whether the load committed or not.
+ */
+export async function recordRejections(
+  adapter: Adapter,
+  target: { readonly relation: Relation; readonly runId: string; readonly model: string; readonly startedAt: Date },
+  rejections: readonly LoadRejection[],
+): Promise<RejectionsRecord> {
+  const table = target.relation.withIdentifier(LOAD_ERRORS_TABLE);
+  await adapter.execute(loadErrorsDdl(table));
+  const starttime = target.startedAt.toISOString().replace('T', ' ').replace('Z', '');
+  const field = (value: string | number | undefined) => (value === undefined ? COPY_NULL : escapeCopyText(String(value).replace(/\0/g, '\uFFFD')));
+  async function* rows(): AsyncGenerator<string> {
+    let chunk = '';
+    for (const r of rejections) {
+      chunk += [target.runId, target.model, target.relation.identifier, starttime, r.file, r.line, r.column, r.rawText, r.code, r.reason].map(field).join('\t') + '\n';
+      if (chunk.length > 1 << 20) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk !== '') yield chunk;
+  }
+  if (rejections.length > 0) await adapter.bulkLoad(table, COLUMNS, rows());
+  return { table, runId: target.runId, model: target.model, count: rejections.length };
+}
+
+/** The query that shows a model's rejections of one run. */
+export function rejectionsQuery(record: RejectionsRecord): string {
+  return `select * from ${record.table} where run_id = '${record.runId}' and model = '${record.model}' order by filename, line_number`;
+}
