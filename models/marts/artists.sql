@@ -3,6 +3,7 @@
   choice is deterministic: a song that has a location, then one with coordinates, then the
   smallest song_id.
 -#}
+{{ config(dist='all', sort='artist_id') }}
 with ranked as (
     select
         artist_id,

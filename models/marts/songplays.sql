@@ -1,7 +1,23 @@
 {#-
   Fact: one row per NextSong event. Every play is kept; song_id and artist_id are filled where
   exactly one song is chosen among those matching on title, artist name and duration, else NULL.
+  songplay_id is a generated surrogate key: IDENTITY(0,1) on Redshift, an identity column elsewhere.
 -#}
+{{ config(
+    identity='songplay_id',
+    columns={
+        'start_time': 'timestamp not null',
+        'user_id': 'integer',
+        'level': 'varchar(16)',
+        'song_id': 'varchar(32)',
+        'artist_id': 'varchar(32)',
+        'session_id': 'integer',
+        'location': 'varchar(512)',
+        'user_agent': 'varchar(1024)'
+    },
+    dist='song_id',
+    sort='start_time'
+) }}
 with plays as (
     select *
     from {{ ref('staging_events') }}
@@ -23,9 +39,6 @@ matching_songs as (
 )
 
 select
-    row_number() over (
-        order by plays.ts, plays.session_id, plays.item_in_session, plays.user_id
-    ) as songplay_id,
     plays.ts as start_time,
     {{ to_user_id('plays.user_id') }} as user_id,
     plays.level,

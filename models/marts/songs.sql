@@ -1,4 +1,5 @@
 {#- Dimension: one row per song_id. Year 0 in the source means unknown and becomes NULL. -#}
+{{ config(dist='song_id', sort='song_id') }}
 with ranked as (
     select
         song_id,

@@ -1,4 +1,5 @@
 {#- Dimension: one row per distinct songplays start_time, broken into calendar parts. -#}
+{{ config(dist='all', sort='start_time') }}
 select distinct
     start_time,
     {{ date_part_int('hour', 'start_time') }} as hour,

@@ -1,4 +1,5 @@
 {#- Dimension: one row per non-empty user id, with the level of that user's most recent event. -#}
+{{ config(dist='all', sort='user_id') }}
 with ranked as (
     select
         {{ to_user_id('user_id') }} as user_id,

@@ -3,7 +3,11 @@
     from=source('raw', 'events'),
     json=var('log_jsonpath'),
     timeformat='epochmillisecs',
-    maxerror=0
+    iam_role=target.iam_role,
+    region=target.region,
+    maxerror=0,
+    dist='all',
+    sort='ts'
 ) }}
 artist          varchar(512),
 auth            varchar(32),

@@ -2,7 +2,11 @@
 {{ config(
     from=source('raw', 'songs'),
     json='auto',
-    maxerror=0
+    iam_role=target.iam_role,
+    region=target.region,
+    maxerror=0,
+    dist='all',
+    sort='song_id'
 ) }}
 num_songs        integer,
 artist_id        varchar(32),

@@ -1,5 +1,6 @@
 import type { Relation } from '../compile/relation.js';
 import type { RelationKind, SqlDialect } from './dialect.js';
+import type { SqlError } from './sql-error.js';
 
 /** What executing one statement reports. */
 export interface ExecuteResult {
@@ -20,6 +21,11 @@ export interface Adapter {
   ensureSchema(schema: string): Promise<void>;
   /** Streams rows in PostgreSQL's COPY TEXT format into `relation`; resolves to rows loaded. */
   bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number>;
+  /**
+   * More about a failed statement, fetched after its transaction was rolled back (Redshift: the
+   * first rows of sys_load_error_detail for a failed COPY); `undefined` when there is nothing more.
+   */
+  explainFailure(error: SqlError): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

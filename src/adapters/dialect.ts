@@ -1,5 +1,5 @@
 import type { Relation } from '../compile/relation.js';
-import type { ModelConfig } from '../graph/types.js';
+import type { TableLayout } from '../materializations/table-layout.js';
 import type { TargetType } from '../project/types.js';
 
 /** Whether a relation is a table or a view (as the warehouse reports it). */
@@ -23,10 +23,15 @@ export interface SqlDialect {
   quoteIdentifier(name: string): string;
   quoteString(value: string): string;
   /** `CREATE TABLE … AS` the model's SELECT, with the target's table attributes. */
-  createTableAs(relation: Relation, sql: string, config: ModelConfig): string;
-  /** `CREATE TABLE … (columns)` for models that declare their columns (copy models). */
-  createTable(relation: Relation, columns: string, config: ModelConfig): string;
-  createView(relation: Relation, sql: string, config: ModelConfig): string;
+  createTableAs(relation: Relation, sql: string, layout: TableLayout): string;
+  /**
+   * `CREATE TABLE … (columns)` for models that declare their columns: `columns` is the column
+   * list as written (copy models) or rendered from the layout's declared columns and identity.
+   */
+  createTable(relation: Relation, columns: string, layout: TableLayout): string;
+  /** The column definition of a generated surrogate key starting at 0 (Redshift's IDENTITY(0,1)). */
+  identityColumn(name: string): string;
+  createView(relation: Relation, sql: string, layout: TableLayout): string;
   rename(relation: Relation, kind: RelationKind, identifier: string): string;
   drop(relation: Relation, kind: RelationKind): string;
   /** Statement that refreshes planner statistics of a freshly loaded table. */

@@ -8,6 +8,8 @@ interface BaseTarget {
   readonly schema: string;
   /** Where sparkdbt's own COPY engine reads `s3://` sources (targets without server-side COPY). */
   readonly s3: S3Settings;
+  /** Vars this target supplies (a dwh.cfg's [S3] section); --vars still override them. */
+  readonly vars: Readonly<Record<string, string>>;
 }
 
 export interface PgliteTarget extends BaseTarget {
@@ -35,11 +37,32 @@ export interface RedshiftTarget extends ServerTarget {
   readonly type: 'redshift';
   readonly iamRole: string | undefined;
   readonly region: string | undefined;
+  /** The dwh.cfg the settings were read from, when the target names one. */
+  readonly dwhCfg: string | undefined;
 }
 
-/** The target as templates see it (`target.name`, `target.type`, …): never a password. */
+/**
+ * The target's settings under their project.yml names (`connect_timeout`, `iam_role`,
+ * `s3_endpoint`, …), unset optional ones left out; the password is left to the caller.
+ */
+export function targetSettings(target: ResolvedTarget): Record<string, unknown> {
+  const { s3, vars: _vars, ...fields } = target;
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined || key === 'password') settings[CONFIG_NAMES[key] ?? key] = value;
+  }
+  if (s3.endpoint !== undefined) settings['s3_endpoint'] = s3.endpoint;
+  if (s3.region !== undefined) settings['s3_region'] = s3.region;
+  if (s3.forcePathStyle) settings['s3_force_path_style'] = true;
+  return settings;
+}
+
+/** Resolved field names that differ from their project.yml keys. */
+const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 'connect_timeout', iamRole: 'iam_role', dwhCfg: 'dwh_cfg' };
+
+/** The target as templates see it (`target.name`, `target.type`, `target.iam_role`, …): never a password. */
 export function targetContext(target: ResolvedTarget): Record<string, unknown> {
-  const { ...fields } = target as unknown as Record<string, unknown>;
-  delete fields['password'];
-  return fields;
+  const settings = targetSettings(target);
+  delete settings['password'];
+  return settings;
 }

@@ -1,24 +1,33 @@
 import { connectAdapter } from '../adapters/registry.js';
-import type { ResolvedTarget } from '../adapters/target.js';
+import { targetSettings, type ResolvedTarget } from '../adapters/target.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
-import { prepareProject } from '../compile/compile-project.js';
+import { compileModel, prepareProject, type PreparedProject } from '../compile/compile-project.js';
+import type { ModelNode } from '../graph/types.js';
 import { parseVars, type CommandOptions } from './open-project.js';
 
 /** What `debug` found: the resolved settings (secrets masked) and each check's outcome. */
 export interface DebugReport {
   readonly project: string;
   readonly target: Readonly<Record<string, unknown>>;
-  readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly detail: string }[];
+  readonly checks: readonly Check[];
+}
+
+/** One check `debug` made, and what it found in plain words. */
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
 }
 
 /** Resolves the configuration and checks the connection, reporting rather than throwing. */
 export async function debugProject(options: CommandOptions): Promise<DebugReport> {
   const project = loadProject(options.projectDir);
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
-  const checks: { name: string; ok: boolean; detail: string }[] = [
+  const checks: Check[] = [
     { name: 'project.yml', ok: true, detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}, ${plural(prepared.graph.nodes.size, 'node')}` },
   ];
+  if (prepared.dialect.capabilities.serverSideCopy) checks.push(...serverCopyChecks(prepared));
   try {
     const adapter = await connectAdapter(prepared.target);
     try {
@@ -34,24 +43,48 @@ export async function debugProject(options: CommandOptions): Promise<DebugReport
   return { project: project.config.name, target: maskTarget(prepared.target), checks };
 }
 
+/** An IAM role ARN: arn:aws:iam::<12-digit account>:role/<path and name>. */
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
 /**
- * The target's settings under their project.yml names, every secret replaced by `****`; unset
- * optional settings are left out (an unset password shows as `(not set)`).
+ * Where the warehouse runs COPY itself (Redshift): is there an IAM role it can assume, a region,
+ * and do the copy models compile (their sources on S3)? Each problem in plain words.
  */
-export function maskTarget(target: ResolvedTarget): Record<string, unknown> {
-  const { s3, ...fields } = target;
-  const shown: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined || key === 'password') shown[CONFIG_NAMES[key] ?? key] = value;
+function serverCopyChecks(prepared: PreparedProject): Check[] {
+  const iamRole = 'iamRole' in prepared.target ? prepared.target.iamRole : undefined;
+  const region = 'region' in prepared.target ? prepared.target.region : undefined;
+  const checks: Check[] = [
+    iamRole === undefined
+      ? { name: 'iam_role', ok: false, detail: "not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg" }
+      : IAM_ROLE_ARN.test(iamRole)
+        ? { name: 'iam_role', ok: true, detail: iamRole }
+        : { name: 'iam_role', ok: false, detail: `'${iamRole}' is not an IAM role ARN; expected arn:aws:iam::<12-digit account id>:role/<role name>` },
+    region === undefined
+      ? { name: 'region', ok: true, detail: "not set: COPY reads buckets in the cluster's own region" }
+      : { name: 'region', ok: true, detail: region },
+  ];
+  const copyModels = [...prepared.graph.nodes.values()].filter((n): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'copy');
+  const problems: string[] = [];
+  for (const node of copyModels) {
+    try {
+      compileModel(prepared, node, undefined);
+    } catch (error) {
+      problems.push(error instanceof SparkdbtError ? `${node.name}: ${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : `${node.name}: ${String(error)}`);
+    }
   }
-  if ('password' in target) shown['password'] = target.password === undefined ? '(not set)' : '****';
-  if (s3.endpoint !== undefined) shown['s3_endpoint'] = s3.endpoint;
-  if (s3.region !== undefined) shown['s3_region'] = s3.region;
-  if (s3.forcePathStyle) shown['s3_force_path_style'] = true;
-  return shown;
+  checks.push(problems.length === 0
+    ? { name: 'copy sources', ok: true, detail: copyModels.map((n) => n.name).join(', ') || 'no copy models' }
+    : { name: 'copy sources', ok: false, detail: prepared.redactor.redact(problems.join('; ')) });
+  return checks;
 }
 
-/** Resolved field names that differ from their project.yml keys. */
-const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 'connect_timeout', iamRole: 'iam_role' };
+/** The target's settings under their project.yml names, every secret replaced by `****`. */
+export function maskTarget(target: ResolvedTarget): Record<string, unknown> {
+  const shown = targetSettings(target);
+  if ('password' in target) shown['password'] = target.password === undefined ? '(not set)' : '****';
+  const vars = Object.entries(target.vars);
+  if (vars.length > 0) shown['vars'] = vars.map(([k, v]) => `${k}=${v}`).join(', ');
+  return shown;
+}
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -45,7 +45,9 @@ export function prepareProject(project: Project, options: ProjectOptions): Prepa
   const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
   const target = resolveTarget(project.config, options.target, (text, file) => configRenderer.render(file, text), options.env);
   if ('password' in target) redactor.add(target.password);
-  const renderer = new TemplateRenderer({ target: targetContext(target), vars, env: options.env, onSecret }, project.macros);
+  // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
+  const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
+  const renderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, env: options.env, onSecret }, project.macros);
   const graph = buildGraph(project.config, parseModels(project, renderer));
   return { project, target, dialect: dialectFor(target.type), graph, redactor, renderer };
 }

@@ -1,16 +1,35 @@
-import type { Materialization } from './types.js';
+import type { SqlDialect } from '../adapters/dialect.js';
+import type { Relation } from '../compile/relation.js';
 import { buildAndSwap, sqlStep } from './swap.js';
+import { parseTableLayout, type TableLayout } from './table-layout.js';
+import type { Materialization, PlanStep } from './types.js';
 
-/** `table`: CREATE TABLE AS the model's SELECT, swapped in atomically. */
+/**
+ * `table`: CREATE TABLE AS the model's SELECT, swapped in atomically. A model that declares its
+ * columns (needed for a generated `identity` key) gets CREATE TABLE with them, then INSERT … SELECT.
+ */
 export const tableMaterialization: Materialization = {
   name: 'table',
   plan(model, dialect, existing) {
+    const layout = parseTableLayout(model.config, model.node.originalFilePath);
     return {
       kind: 'table',
       verb: 'created table',
-      steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => [
-        sqlStep(dialect.createTableAs(temp, model.sql, model.config), true),
-      ]),
+      steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => buildTable(dialect, temp, model.sql, layout)),
     };
   },
 };
+
+function buildTable(dialect: SqlDialect, relation: Relation, sql: string, layout: TableLayout): PlanStep[] {
+  const { columns } = layout;
+  if (columns === undefined) return [sqlStep(dialect.createTableAs(relation, sql, layout), true)];
+  const definitions = [
+    ...(layout.identity === undefined ? [] : [dialect.identityColumn(layout.identity)]),
+    ...columns.map((c) => `${dialect.quoteIdentifier(c.name)} ${c.type}`),
+  ];
+  const names = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+  return [
+    sqlStep(dialect.createTable(relation, definitions.join(',\n'), layout)),
+    sqlStep(`insert into ${relation} (${names})\n${sql.trim()}`, true),
+  ];
+}

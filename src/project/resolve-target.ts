@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ResolvedTarget } from '../adapters/target.js';
 import { SparkdbtError, closestNames } from '../errors.js';
 import type { S3Settings } from '../load/s3-settings.js';
+import { readDwhCfg } from './dwh-cfg.js';
 import type { ProjectConfig } from './types.js';
 
 /** Renders a config string (expands `{{ env_var('X') }}`); supplied by the compile stage. */
@@ -49,14 +50,14 @@ export function resolveTarget(
   const s3: S3Settings = {
     endpoint: value('s3_endpoint') ?? nonEmpty(env['AWS_ENDPOINT_URL_S3']) ?? nonEmpty(env['AWS_ENDPOINT_URL']),
     region: value('s3_region') ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
-    forcePathStyle: bool('s3_force_path_style', false),
+    forcePathStyle: bool('s3_force_path_style', /^(true|yes|on|1)$/i.test(env['AWS_S3_FORCE_PATH_STYLE'] ?? '')),
   };
   switch (raw.type) {
     case 'pglite':
-      return { type: 'pglite', name, schema, s3, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite') };
+      return { type: 'pglite', name, schema, s3, vars: {}, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite') };
     case 'postgres':
       return {
-        type: 'postgres', name, schema, s3,
+        type: 'postgres', name, schema, s3, vars: {},
         host: value('host') ?? env['PGHOST'] ?? '127.0.0.1',
         port: number('port', Number(env['PGPORT'] ?? 5432)),
         user: value('user') ?? env['PGUSER'] ?? 'postgres',
@@ -65,19 +66,23 @@ export function resolveTarget(
         ssl: bool('ssl', false),
         connectTimeoutSeconds: number('connect_timeout', 10),
       };
-    case 'redshift':
+    case 'redshift': {
+      const cfgFile = value('dwh_cfg');
+      const cfg = cfgFile === undefined ? undefined : readDwhCfg(cfgFile, config.root);
       return {
-        type: 'redshift', name, schema, s3,
-        host: value('host') ?? '',
-        port: number('port', 5439),
-        user: value('user') ?? '',
-        password: value('password'),
-        database: value('database') ?? value('dbname') ?? 'dev',
+        type: 'redshift', name, schema, s3, vars: cfg?.vars ?? {},
+        host: value('host') ?? cfg?.host ?? '',
+        port: number('port', cfg?.port === undefined ? 5439 : Number(cfg.port)),
+        user: value('user') ?? cfg?.user ?? '',
+        password: value('password') ?? cfg?.password,
+        database: value('database') ?? value('dbname') ?? cfg?.database ?? 'dev',
         ssl: bool('ssl', true),
         connectTimeoutSeconds: number('connect_timeout', 10),
-        iamRole: value('iam_role'),
+        iamRole: value('iam_role') ?? cfg?.iamRole,
         region: value('region'),
+        dwhCfg: cfg?.file,
       };
+    }
   }
 }
 

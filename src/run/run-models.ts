@@ -98,7 +98,8 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
     return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejections: recorded, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
-    const failure = describeFailure(error, node, runFile, compiled, stepIndex, prepared);
+    const more = error instanceof SqlError ? await adapter.explainFailure(error).catch(() => undefined) : undefined;
+    const failure = describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
     const recorded = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
     if (recorded instanceof SparkdbtError) return failed(new SparkdbtError(failure.code, `${failure.message}\n  ${recorded.message}`, failure.hint ? { hint: failure.hint } : {}));
     if (recorded === undefined) return failed(failure);
@@ -132,14 +133,14 @@ function skipped(node: ModelNode, display: string, cause: string): NodeResult {
 }
 
 /** Turns what went wrong into an error naming the model, the file to open (with line) and a hint. */
-function describeFailure(error: unknown, node: ModelNode, runFile: string, compiled: CompiledModel | undefined, stepIndex: number, prepared: PreparedProject): SparkdbtError {
+function describeFailure(error: unknown, node: ModelNode, runFile: string, compiled: CompiledModel | undefined, stepIndex: number, prepared: PreparedProject, more: string | undefined): SparkdbtError {
   const redact = (text: string) => prepared.redactor.redact(text);
   if (error instanceof SqlError && compiled) {
     const text = renderPlan(compiled.plan);
     const before = renderPlan({ ...compiled.plan, steps: compiled.plan.steps.slice(0, stepIndex) });
     const offset = stepIndex === 0 ? 0 : before.length + 1;
     const at = error.position === undefined ? undefined : lineAndColumn(text, offset + error.position - 1);
-    const detail = error.detail ? `\n  detail: ${redact(error.detail)}` : '';
+    const detail = (error.detail ? `\n  detail: ${redact(error.detail)}` : '') + (more ? `\n  ${redact(more).replace(/\n/g, '\n  ')}` : '');
     return new SparkdbtError('sql-error', `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
       error.hint ? { hint: redact(error.hint) } : {});
   }

@@ -32,6 +32,10 @@ describe('the Sparkify project on the embedded default target (PGlite)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(started(first.stdout)).toEqual(['staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time']);
+    // The run output reports the rows each model wrote.
+    for (const [table, rows] of [['staging_events', oracle.stagingEvents], ['songplays', oracle.songplays], ['users', oracle.users], ['time', oracle.time]] as const) {
+      expect(first.stdout).toMatch(new RegExp(`OK (loaded|created) table public\\.${table} \\(${rows} rows\\)`));
+    }
     const counts = await withWarehouse(project, (query) => warehouseCounts(query, 'public'));
     expect(counts).toEqual(oracle);
     const second = await runCli(['run'], { cwd: project });

@@ -34,8 +34,9 @@ export class PgliteAdapter implements Adapter {
 
   async execute(sql: string): Promise<ExecuteResult> {
     try {
-      const results = await this.db.exec(sql);
-      return { rowCount: results.at(-1)?.affectedRows };
+      const last = (await this.db.exec(sql)).at(-1);
+      // CREATE TABLE AS reports its rows in the command tag ("SELECT n"), which PGlite gives as rowCount.
+      return { rowCount: last?.command === 'SELECT' ? (last as { rowCount?: number }).rowCount : last?.affectedRows };
     } catch (error) {
       throw toSqlError(error, sql);
     }
@@ -81,6 +82,10 @@ export class PgliteAdapter implements Adapter {
     }
     await flush();
     return rows;
+  }
+
+  async explainFailure(): Promise<string | undefined> {
+    return undefined;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,8 @@ import type { Relation } from '../../compile/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { PostgresAdapter, connectClient } from '../postgres/postgres-adapter.js';
 import type { RedshiftTarget } from '../target.js';
+import type { SqlError } from '../sql-error.js';
+import { LOAD_ERROR_DETAIL_SQL, formatLoadErrorDetail, isLoadFailure, type LoadErrorDetailRow } from './load-error-detail.js';
 import { RedshiftDialect } from './redshift-dialect.js';
 
 /** Amazon Redshift through pg: PostgreSQL's adapter less COPY FROM STDIN (COPY reads S3 itself). */
@@ -10,10 +12,16 @@ export class RedshiftAdapter extends PostgresAdapter {
   static override async connect(target: RedshiftTarget): Promise<RedshiftAdapter> {
     if (target.host === '') {
       throw new SparkdbtError('connection-failed', `target '${target.name}' has no host`, {
-        hint: "set host: in project.yml, for example host: \"{{ env_var('REDSHIFT_HOST') }}\"",
+        hint: "set the target's host in project.yml (for example host: \"{{ env_var('REDSHIFT_HOST') }}\"), or HOST in the [CLUSTER] section of the dwh.cfg its dwh_cfg names",
       });
     }
     return new RedshiftAdapter(await connectClient(target), new RedshiftDialect());
+  }
+
+  /** After a failed COPY, the first rows of sys_load_error_detail for it. */
+  override async explainFailure(error: SqlError): Promise<string | undefined> {
+    if (!isLoadFailure(error.message)) return undefined;
+    return formatLoadErrorDetail(await this.query<LoadErrorDetailRow & Record<string, unknown>>(LOAD_ERROR_DETAIL_SQL));
   }
 
   override async bulkLoad(relation: Relation): Promise<number> {

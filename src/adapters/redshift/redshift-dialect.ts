@@ -1,11 +1,33 @@
+import type { Relation } from '../../compile/relation.js';
+import type { TableLayout } from '../../materializations/table-layout.js';
 import type { Capabilities } from '../dialect.js';
 import { PostgresDialect } from '../postgres/postgres-dialect.js';
 
-/** Amazon Redshift's SQL: PostgreSQL's, with server-side COPY and TRUNCATE that commits. */
+/**
+ * Amazon Redshift's SQL: PostgreSQL's, with server-side COPY, TRUNCATE that commits, DISTSTYLE,
+ * DISTKEY and SORTKEY table attributes, IDENTITY(0,1) keys and late-binding views.
+ */
 export class RedshiftDialect extends PostgresDialect {
   override readonly capabilities: Capabilities = { serverSideCopy: true, truncateCommits: true };
 
   constructor() {
     super('redshift');
+  }
+
+  override identityColumn(name: string): string {
+    return `${this.quoteIdentifier(name)} bigint identity(0, 1)`;
+  }
+
+  override createView(relation: Relation, sql: string, layout: TableLayout): string {
+    return `${super.createView(relation, sql, layout)}${layout.bind ? '' : '\nwith no schema binding'}`;
+  }
+
+  protected override tableAttributes(layout: TableLayout): string {
+    const lines: string[] = [];
+    const { dist, sort } = layout;
+    if (dist?.style === 'key') lines.push('diststyle key', `distkey (${this.quoteIdentifier(dist.column)})`);
+    else if (dist !== undefined) lines.push(`diststyle ${dist.style}`);
+    if (sort !== undefined) lines.push(`${sort.type} sortkey (${sort.columns.map((c) => this.quoteIdentifier(c)).join(', ')})`);
+    return lines.map((line) => `\n${line}`).join('');
   }
 }

@@ -1,0 +1,33 @@
+/** One row of Redshift's SYS_LOAD_ERROR_DETAIL, as the query below selects it. */
+export interface LoadErrorDetailRow {
+  readonly file_name: string | null;
+  readonly line_number: string | number | null;
+  readonly column_name: string | null;
+  readonly error_code: string | number | null;
+  readonly error_message: string | null;
+}
+
+/** How many rows of a failed COPY's errors are shown. */
+export const LOAD_ERROR_ROWS = 5;
+
+/** The first error rows of this session's last COPY (Redshift's pg_last_copy_id()). */
+export const LOAD_ERROR_DETAIL_SQL = `select trim(file_name) as file_name, line_number, trim(column_name) as column_name, error_code, trim(error_message) as error_message
+from sys_load_error_detail
+where query_id = pg_last_copy_id()
+order by start_time, line_number
+limit ${LOAD_ERROR_ROWS}`;
+
+/** Whether a Redshift error is a COPY that failed on its input (it points at the load-error tables). */
+export function isLoadFailure(message: string): boolean {
+  return /sys_load_error_detail|stl_load_errors/i.test(message);
+}
+
+/** The error rows as lines for the run's error message: `file:line column: message (error code)`. */
+export function formatLoadErrorDetail(rows: readonly LoadErrorDetailRow[]): string {
+  if (rows.length === 0) return 'sys_load_error_detail has no rows for this COPY (pg_last_copy_id())';
+  const lines = rows.map((r) => {
+    const column = r.column_name ? ` column ${r.column_name}` : '';
+    return `${r.file_name ?? '?'}:${r.line_number ?? '?'}${column}: ${r.error_message ?? ''} (error ${r.error_code ?? '?'})`;
+  });
+  return [`first ${rows.length === LOAD_ERROR_ROWS ? `${LOAD_ERROR_ROWS} ` : ''}load errors (sys_load_error_detail):`, ...lines.map((l) => `  ${l}`)].join('\n');
+}
