@@ -42,7 +42,9 @@ describe('sparkdbt compile', () => {
   it('compiles all seven Sparkify models with no database reachable, on every target', async () => {
     for (const target of ['pglite', 'postgres', 'redshift']) {
       const project = copyFixture('sparkify');
-      const result = await runCli(['compile', '--target', target], { cwd: project, env: { PGHOST: '127.0.0.1', PGPORT: '1', REDSHIFT_HOST: 'nowhere.invalid' } });
+      // Redshift's COPY reads S3: point the vars there (the local targets read the bundled sample).
+      const vars = target === 'redshift' ? ['--vars', '{song_data: "s3://b/song_data", log_data: "s3://b/log_data", log_jsonpath: "s3://b/paths.json"}'] : [];
+      const result = await runCli(['compile', '--target', target, ...vars], { cwd: project, env: { PGHOST: '127.0.0.1', PGPORT: '1', REDSHIFT_HOST: 'nowhere.invalid' } });
       expect(result.code, result.stderr).toBe(0);
       expect(listFiles(path.join(project, 'target/compiled/sparkify/models'))).toEqual([
         'marts/artists.sql', 'marts/songplays.sql', 'marts/songs.sql', 'marts/time.sql', 'marts/users.sql',
@@ -50,6 +52,16 @@ describe('sparkdbt compile', () => {
       ]);
       expect(fs.existsSync(path.join(project, '.sparkdbt'))).toBe(false);
     }
+  });
+
+  it("refuses a local source for the warehouse's own COPY, naming the model and the fix", async () => {
+    const result = await runCli(['compile', '--target', 'redshift', '-s', 'staging_songs'], { cwd: copyFixture('sparkify') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe([
+      "Error: models/staging/staging_songs.sql: the warehouse's COPY reads from S3, but this copy model reads 'sample/song_data'",
+      "  hint: point the vars at s3:// URIs (--vars, or the [S3] section of the dwh.cfg the target's dwh_cfg names)",
+      '',
+    ].join('\n'));
   });
 
   it('never writes a secret into compiled SQL', async () => {

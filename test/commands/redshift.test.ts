@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../support/cli.js';
+import { copyFixture } from '../support/fixtures.js';
+
+const PASSWORD = 'Passw0rd-from-dwh-cfg';
+const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/dwh-cfg/expected');
+
+/** The Sparkify project with the seed's dwh.cfg beside it, and the env that names it. */
+function sparkifyWithDwhCfg(): { project: string; env: Record<string, string> } {
+  const project = copyFixture('sparkify');
+  fs.copyFileSync(path.join(REPO_ROOT, 'test/fixtures/dwh-cfg/dwh.cfg'), path.join(project, 'dwh.cfg'));
+  return { project, env: { SPARKDBT_DWH_CFG: 'dwh.cfg' } };
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Every file under `dir` as text, for "the secret appears nowhere" checks. */
+const allText = (dir: string) => listFiles(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+
+/** `sqlfluff parse --dialect redshift` on a file or folder: exit code and output. */
+function sqlfluffParse(target: string): { code: number | null; output: string } {
+  const result = spawnSync('sqlfluff', ['parse', '--dialect', 'redshift', target], { encoding: 'utf8' });
+  if (result.error) throw new Error(`sqlfluff is required (apt-get install sqlfluff; .ci/run installs it): ${result.error.message}`);
+  return { code: result.status, output: result.stdout + result.stderr };
+}
+
+describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
+  it('writes the golden SQL of all seven models, byte for byte, with no cluster and no password', async () => {
+    const { project, env } = sparkifyWithDwhCfg();
+    const result = await runCli(['compile', '--target', 'redshift'], { cwd: project, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const compiled = path.join(project, 'target/compiled');
+    if (process.env['UPDATE_GOLDEN'] === '1') {
+      fs.rmSync(GOLDEN, { recursive: true, force: true });
+      fs.cpSync(compiled, GOLDEN, { recursive: true });
+    }
+    expect(listFiles(compiled)).toEqual(listFiles(GOLDEN));
+    expect(listFiles(compiled)).toHaveLength(7);
+    for (const file of listFiles(GOLDEN)) {
+      expect(fs.readFileSync(path.join(compiled, file), 'utf8'), file).toBe(fs.readFileSync(path.join(GOLDEN, file), 'utf8'));
+    }
+    const events = fs.readFileSync(path.join(compiled, 'sparkify/models/staging/staging_events.sql'), 'utf8');
+    expect(events).toContain([
+      "from 's3://udacity-dend/log_data'",
+      "iam_role 'arn:aws:iam::123456789012:role/dwhRole'",
+      "region 'us-west-2'",
+      "format as json 's3://udacity-dend/log_json_path.json'",
+      "timeformat 'epochmillisecs'",
+    ].join('\n'));
+    expect(allText(project + '/target') + result.stdout).not.toContain(PASSWORD);
+  });
+
+  it('every compiled statement parses as Redshift SQL (sqlfluff), and a wrong one does not', async () => {
+    const { project, env } = sparkifyWithDwhCfg();
+    expect((await runCli(['compile', '-t', 'redshift'], { cwd: project, env })).code).toBe(0);
+    const parsed = sqlfluffParse(path.join(project, 'target/compiled/sparkify/models'));
+    expect(parsed.output).not.toMatch(/unparsable/i);
+    expect(parsed.code, parsed.output).toBe(0);
+    expect(parsed.output.match(/\|file:$/gm)).toHaveLength(7);
+
+    const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-sqlfluff-')), 'wrong.sql');
+    fs.writeFileSync(wrong, 'create table t (a int)\ndiststyle key\ndistkey;\n');
+    const failed = sqlfluffParse(wrong);
+    expect(failed.code).not.toBe(0);
+    expect(failed.output).toMatch(/unparsable/i);
+  });
+
+  it('debug shows the dwh.cfg values where they belong and checks the IAM role, never the password', async () => {
+    const { project, env } = sparkifyWithDwhCfg();
+    const result = await runCli(['debug', '-t', 'redshift'], { cwd: project, env });
+    expect(result.code).toBe(1);
+    const real = fs.realpathSync(project);
+    expect(result.stdout.replace(real, '<project>').replace(project, '<project>')).toBe([
+      'project: sparkify',
+      'target: redshift',
+      '  type: redshift',
+      '  schema: public',
+      '  host: 127.0.0.1',
+      '  port: 1',
+      '  user: dwhuser',
+      '  password: ****',
+      '  database: dwh',
+      '  ssl: true',
+      '  connect_timeout: 10',
+      '  iam_role: arn:aws:iam::123456789012:role/dwhRole',
+      '  region: us-west-2',
+      '  dwh_cfg: <project>/dwh.cfg',
+      '  vars: log_data=s3://udacity-dend/log_data, log_jsonpath=s3://udacity-dend/log_json_path.json, song_data=s3://udacity-dend/song_data',
+      'checks:',
+      '  project.yml   OK      7 models, 2 macro files, 9 nodes',
+      '  iam_role      OK      arn:aws:iam::123456789012:role/dwhRole',
+      '  region        OK      us-west-2',
+      '  copy sources  OK      staging_events, staging_songs',
+      "  connection    FAILED  could not connect to redshift target 'redshift' at 127.0.0.1:1 (database dwh, user dwhuser): connect ECONNREFUSED 127.0.0.1:1 (hint: check that the server is running and reachable, and the host, port, user and password of the target)",
+      '1 of 5 checks failed.',
+      '',
+    ].join('\n'));
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+
+  it('debug says in plain words what is missing when nothing is configured', async () => {
+    const result = await runCli(['debug', '-t', 'redshift'], { cwd: copyFixture('sparkify') });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("  iam_role      FAILED  not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg\n");
+    expect(result.stdout).toContain("  copy sources  FAILED  staging_events: the warehouse's COPY reads from S3, but this copy model reads 'sample/log_data'");
+    expect(result.stdout).toContain("  connection    FAILED  target 'redshift' has no host (hint: set the target's host in project.yml");
+    const malformed = await runCli(['debug', '-t', 'redshift'], { cwd: copyFixture('sparkify'), env: { REDSHIFT_IAM_ROLE: 'dwhRole' } });
+    expect(malformed.stdout).toContain("  iam_role      FAILED  'dwhRole' is not an IAM role ARN; expected arn:aws:iam::<12-digit account id>:role/<role name>\n");
+  });
+
+  it('a run against an unreachable cluster fails within its connect timeout: exit 2, one clear message, no secret', async () => {
+    // A server that accepts connections and never answers: the client waits until its timeout.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const { project, env } = sparkifyWithDwhCfg();
+    const cfg = path.join(project, 'dwh.cfg');
+    fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace('DB_PORT=1', `DB_PORT=${port}`));
+    const started = performance.now();
+    const result = await runCli(['run', '-t', 'redshift'], { cwd: project, env: { ...env, REDSHIFT_CONNECT_TIMEOUT: '2' } });
+    silent.close();
+    const seconds = (performance.now() - started) / 1000;
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`Error: could not connect to redshift target 'redshift' at 127.0.0.1:${port} (database dwh, user dwhuser): timeout expired\n  hint: check that the server is running and reachable, and the host, port, user and password of the target\n`);
+    // Bounded by connect_timeout (2 s) plus start-up, not by the operating system's TCP timeout.
+    expect(seconds).toBeGreaterThan(2);
+    expect(seconds).toBeLessThan(10);
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+    expect(fs.existsSync(path.join(project, 'target'))).toBe(false);
+  });
+});
