@@ -6,7 +6,7 @@ import { listNodes, type ListOutput } from './commands/ls.js';
 import type { CommandOptions } from './commands/open-project.js';
 import { runProject } from './commands/run.js';
 import { SparkdbtError, SparkdbtErrors, formatError } from './errors.js';
-import { consoleReporter } from './report/console-reporter.js';
+import { consoleReporter, wantsProgress } from './report/console-reporter.js';
 
 /** Exit codes as dbt: 0 all ok, 1 a model failed, 2 the command could not start. */
 const EXIT = { ok: 0, failed: 1, couldNotStart: 2 } as const;
@@ -56,7 +56,7 @@ const program = new Command('sparkdbt')
 withCommonOptions(program.command('run').description('build the selected models in dependency order'))
   .action(async (flags: CommonFlags) => {
     try {
-      const result = await runProject(commandOptions(flags), consoleReporter(process.stdout));
+      const result = await runProject(commandOptions(flags), consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) }));
       printWarnings(result.warnings);
       process.exitCode = result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
     } catch (error) {

@@ -1,12 +1,24 @@
 import type { RunEvent } from '../run/types.js';
 import { formatRunEvent } from './format-run.js';
 
-/** Prints run events as dbt-style lines; load progress only on a terminal, overwriting one line. */
-export function consoleReporter(stream: NodeJS.WriteStream, redact: (text: string) => string = (t) => t): (event: RunEvent) => void {
+/** Where the reporter writes, and whether it may show load progress (a terminal, not CI). */
+export interface ReporterOptions {
+  readonly progress: boolean;
+  readonly redact?: (text: string) => string;
+}
+
+/** Whether live progress suits this output: a terminal, and not a CI log. */
+export function wantsProgress(stream: { readonly isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+  return stream.isTTY === true && (env['CI'] === undefined || env['CI'] === '' || env['CI'] === 'false');
+}
+
+/** Prints run events as dbt-style lines; load progress (when wanted) overwrites one line. */
+export function consoleReporter(stream: { write(text: string): unknown }, options: ReporterOptions): (event: RunEvent) => void {
+  const redact = options.redact ?? ((text: string) => text);
   let progressShown = false;
   return (event) => {
     if (event.kind === 'load-progress') {
-      if (!stream.isTTY) return;
+      if (!options.progress) return;
       const mb = event.bytes / 1e6;
       const rate = event.elapsedMs > 0 ? mb / (event.elapsedMs / 1000) : 0;
       stream.write(`\r  ${event.node.name}: ${event.files} files, ${event.rows} rows, ${mb.toFixed(1)} MB (${rate.toFixed(1)} MB/s)\x1b[K`);
