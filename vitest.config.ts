@@ -8,5 +8,10 @@ export default defineConfig({
     // Integration tests share one PostgreSQL server and spawn the CLI; keep files in separate workers.
     fileParallelism: true,
     maxWorkers: 2,
+    // Worker processes (not threads: OpenSSL flags are per process). The S3 tests run s3rver in the
+    // worker, and s3rver's ListObjectsV2 continuation tokens (listings past 1,000 keys) use DES,
+    // which Node 17+ only has with the legacy OpenSSL provider.
+    pool: 'forks',
+    execArgv: ['--openssl-legacy-provider'],
   },
 });

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SparkdbtError } from '../errors.js';
 import { MEMBER_NOT_OBJECT, NOT_AN_ARRAY, type LoadFault } from './load-errors.js';
+import { readS3Text } from './s3-client.js';
+import { DEFAULT_S3_SETTINGS, type S3Settings } from './s3-settings.js';
 
 /** One step of a JSONPath expression: an object member or an array element. */
 export type PathStep = { readonly kind: 'key'; readonly key: string } | { readonly kind: 'index'; readonly index: number };
@@ -16,20 +18,19 @@ export interface JsonPaths {
 /** The value a path finds: `undefined` when a member is missing (COPY loads NULL), or a fault. */
 export type PathValue = { readonly ok: true; readonly value: unknown } | ({ readonly ok: false } & LoadFault);
 
-/** Reads and parses a JSONPaths file given as a local path or `file://` URL. */
-export async function readJsonPaths(location: string): Promise<JsonPaths> {
-  if (location.startsWith('s3://')) {
-    throw new SparkdbtError('load-failed', `JSONPaths file '${location}': reading from S3 is not supported by the local COPY engine`);
-  }
-  const file = location.startsWith('file://') ? fileURLToPath(location) : location;
+/** Reads and parses a JSONPaths file given as a local path, a `file://` URL or an `s3://` URL. */
+export async function readJsonPaths(location: string, s3Settings: S3Settings = DEFAULT_S3_SETTINGS): Promise<JsonPaths> {
+  const onS3 = location.startsWith('s3://');
+  const file = onS3 || !location.startsWith('file://') ? location : fileURLToPath(location);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = onS3 ? await readS3Text(s3Settings, file) : await readFile(file, 'utf8');
   } catch (error) {
+    const s3Hint = error instanceof SparkdbtError ? error.hint : undefined;
     throw new SparkdbtError('load-failed', `JSONPaths file '${file}' could not be read: ${(error as Error).message}`, {
       location: { file },
       cause: error,
-      hint: "json must be 'auto', 'auto ignorecase' or the path of an existing JSONPaths file",
+      hint: s3Hint ?? "json must be 'auto', 'auto ignorecase' or the path of an existing JSONPaths file",
     });
   }
   return parseJsonPaths(text, file);

@@ -13,9 +13,11 @@ export interface SourceFile {
   readonly size: number;
   /** Opens the file's content, decompressed when the COPY has GZIP. */
   open(): NodeJS.ReadableStream;
+  /** How many files to keep opened ahead of this one (S3: more, to hide request latency). */
+  readonly readAhead?: number;
 }
 
-/** Lists the data files of a COPY source, in key order; local folders now, S3 later. */
+/** Lists the data files of a COPY source (local or S3), in key order. */
 export interface SourceLister {
   list(): AsyncIterable<SourceFile>;
 }

@@ -3,7 +3,8 @@ import type { CopyOptions } from './copy-options.js';
 import { readJsonPaths } from './jsonpaths.js';
 import { resolveLocalPath } from './list-files.js';
 import { createSourceLister } from './manifest.js';
-import type { S3Settings } from './s3-settings.js';
+import { s3SettingsFor } from './s3-client.js';
+import { DEFAULT_S3_SETTINGS, type S3Settings } from './s3-settings.js';
 import { readCopyRows, type CopyRowStream, type LoadRejection } from './read-records.js';
 
 /** What a local COPY needs: the model's columns and options, and where relative paths start. */
@@ -25,10 +26,11 @@ export interface OpenCopyRowsOptions {
  */
 export async function openCopyRows(options: OpenCopyRowsOptions): Promise<CopyRowStream> {
   const { copy, root } = options;
+  const s3 = s3SettingsFor(options.s3 ?? DEFAULT_S3_SETTINGS, copy.region);
   const jsonpaths = copy.json.kind === 'jsonpaths'
-    ? await readJsonPaths(copy.json.path.startsWith('s3://') ? copy.json.path : resolveLocalPath(copy.json.path, root))
+    ? await readJsonPaths(copy.json.path.startsWith('s3://') ? copy.json.path : resolveLocalPath(copy.json.path, root), s3)
     : undefined;
-  const lister = createSourceLister(copy, root);
+  const lister = createSourceLister(copy, root, s3);
   return readCopyRows({
     files: lister.list(),
     columns: options.columns,

@@ -14,20 +14,26 @@ interface Pending {
   readonly first: Promise<IteratorResult<Uint8Array>>;
 }
 
+/** How many files are opened ahead when neither the caller nor the source says (local files). */
+export const DEFAULT_READ_AHEAD = 8;
+
 /**
  * Yields the files in order, each with its chunks, while the next `depth` files are already
  * opened and their first chunk read: many small files (1,943 song files) cost one round trip
- * each otherwise. Memory stays bounded by `depth` first chunks. Files left unread when the
- * consumer stops are closed.
+ * each otherwise. Without `depth`, the last listed file's `readAhead` (S3 objects ask for more,
+ * to hide request latency) or DEFAULT_READ_AHEAD applies. Memory stays bounded by `depth` first
+ * chunks. Files left unread when the consumer stops are closed.
  */
-export async function* readAhead(files: AsyncIterable<SourceFile>, depth = 8): AsyncGenerator<OpenFile> {
+export async function* readAhead(files: AsyncIterable<SourceFile>, depth?: number): AsyncGenerator<OpenFile> {
   const source = files[Symbol.asyncIterator]();
   const queue: Pending[] = [];
   let exhausted = false;
+  let limit = depth ?? DEFAULT_READ_AHEAD;
   const fill = async (): Promise<void> => {
-    while (!exhausted && queue.length < depth) {
+    while (!exhausted && queue.length < limit) {
       const next = await source.next();
       if (next.done) { exhausted = true; break; }
+      if (depth === undefined) limit = next.value.readAhead ?? DEFAULT_READ_AHEAD;
       const iterator = readChunks(next.value)[Symbol.asyncIterator]();
       const first = iterator.next();
       first.catch(() => undefined); // surfaced when the file's turn comes

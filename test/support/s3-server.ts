@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+
+/** s3rver's built-in account: the standard credential chain finds these in the environment. */
+export const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
+
+/** A running s3rver on 127.0.0.1 (random free port, temp folder) and a client for filling it. */
+export interface TestS3Server {
+  readonly endpoint: string;
+  readonly client: S3Client;
+  createBucket(bucket: string): Promise<void>;
+  /** Uploads objects (key → content), `concurrency` at a time. */
+  put(bucket: string, objects: Iterable<readonly [string, string | Uint8Array]>, concurrency?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts s3rver in this process. Its ListObjectsV2 continuation tokens use DES, so listings past
+ * 1,000 keys need Node's `--openssl-legacy-provider` in this (the server's) process; vitest's
+ * config passes it to its workers.
+ */
+export async function startS3Server(): Promise<TestS3Server> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-s3rver-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3RVER_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: S3RVER_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+    // s3rver predates the SDK's default CRC32 request checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  return {
+    endpoint,
+    client,
+    async createBucket(bucket) {
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    },
+    async put(bucket, objects, concurrency = 32) {
+      const iterator = objects[Symbol.iterator]();
+      const worker = async (): Promise<void> => {
+        for (let next = iterator.next(); !next.done; next = iterator.next()) {
+          const [key, body] = next.value;
+          await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body }));
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    },
+    async close() {
+      client.destroy();
+      await server.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
