@@ -56,6 +56,7 @@ export class TemplateRenderer {
     this.env.addGlobal('env_var', (...args: unknown[]) => this.lookupEnvVar(args));
     this.env.addGlobal('target', globals.target);
     this.env.addGlobal('is_incremental', () => false);
+    this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);
   }
 
@@ -88,6 +89,25 @@ export class TemplateRenderer {
   fail(error: SparkdbtError): SparkdbtError {
     this.pendingError ??= error;
     return error;
+  }
+
+  /**
+   * dbt's `adapter.dispatch('x')`: the macro `<target type>__x` (`redshift__x`, `postgres__x`,
+   * `pglite__x`), else `default__x` — how a macro differs per warehouse without copies of models.
+   */
+  private dispatch(name: string): unknown {
+    const type = String(this.globals.target['type'] ?? 'default');
+    for (const candidate of [`${type}__${name}`, `default__${name}`]) {
+      try {
+        return this.env.getGlobal(candidate);
+      } catch {
+        // not defined: try the next candidate
+      }
+    }
+    throw this.fail(new SparkdbtError('template-error', `adapter.dispatch('${name}') found no macro ${type}__${name} or default__${name}`, {
+      location: { file: this.currentFile },
+      hint: `define {% macro default__${name}() %} in macros/ (and ${type}__${name} where ${type} differs)`,
+    }));
   }
 
   private loadMacros(macro: MacroFile): void {

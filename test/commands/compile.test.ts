@@ -64,6 +64,17 @@ describe('sparkdbt compile', () => {
     ].join('\n'));
   });
 
+  it("dispatches the project's macros per warehouse: getdate() on Redshift, standard SQL elsewhere", async () => {
+    const project = copyFixture('sparkify');
+    fs.writeFileSync(path.join(project, 'models/loaded_at.sql'), '{{ config(materialized="view") }}\nselect {{ current_timestamp_utc() }} as loaded_at\n');
+    const compiled = async (target: string) => {
+      expect((await runCli(['compile', '-t', target, '-s', 'loaded_at'], { cwd: project })).code).toBe(0);
+      return fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/loaded_at.sql'), 'utf8');
+    };
+    expect(await compiled('redshift')).toContain('select getdate() as loaded_at');
+    expect(await compiled('postgres')).toContain("select (current_timestamp at time zone 'UTC') as loaded_at");
+  });
+
   it('never writes a secret into compiled SQL', async () => {
     const project = copyFixture('minimal');
     fs.writeFileSync(path.join(project, 'models/secretive.sql'), "select '{{ env_var(\"API_TOKEN\") }}' as token\n");

@@ -30,6 +30,14 @@ describe('TemplateRenderer', () => {
     expect(configs).toEqual([{ materialized: 'table', tags: ['a'] }]);
   });
 
+  it("adapter.dispatch picks the target type's macro, else the default, else says what is missing", () => {
+    const macros = [{ path: 'macros/t.sql', sql: "{% macro now() %}{{ adapter.dispatch('now')() }}{% endmacro %}{% macro default__now() %}now(){% endmacro %}{% macro redshift__now() %}getdate(){% endmacro %}" }];
+    const render = (type: string, sql: string) => new TemplateRenderer({ target: { name: 't', type }, vars: {}, env: {} }, macros).render('models/m.sql', sql);
+    expect(render('redshift', 'select {{ now() }}')).toBe('select getdate()');
+    expect(render('postgres', 'select {{ now() }}')).toBe('select now()');
+    expect(() => render('postgres', "select {{ adapter.dispatch('nothing')() }}")).toThrow("adapter.dispatch('nothing') found no macro postgres__nothing or default__nothing");
+  });
+
   it('reports secret-looking env vars so they can be redacted', () => {
     const secrets: string[] = [];
     renderer({ DB_PASSWORD: 'hunter22', PLAIN: 'visible' }, secrets).render('f', "{{ env_var('DB_PASSWORD') }} {{ env_var('PLAIN') }}");
