@@ -19,8 +19,8 @@ export interface Adapter {
   /** Whether `relation` exists, and as what. */
   relationKind(relation: Relation): Promise<RelationKind | undefined>;
   ensureSchema(schema: string): Promise<void>;
-  /** Streams rows in PostgreSQL's COPY TEXT format into `relation`; resolves to rows loaded. */
-  bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number>;
+  /** Streams rows in PostgreSQL's COPY TEXT format (text or UTF-8 bytes) into `relation`; resolves to rows loaded. */
+  bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number>;
   /**
    * More about a failed statement, fetched after its transaction was rolled back (Redshift: the
    * first rows of sys_load_error_detail for a failed COPY); `undefined` when there is nothing more.

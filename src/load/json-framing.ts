@@ -52,6 +52,20 @@ export class JsonFramer {
 
   constructor(private readonly maxRecordBytes = MAX_JSON_OBJECT_BYTES) {}
 
+  /** Whether the framer is between items: the next byte starts a new line's content or item. */
+  get idle(): boolean {
+    return this.state === TOP;
+  }
+
+  /**
+   * Accounts for one whole line that a caller framed itself while the framer was idle (one
+   * record, or white space only, ending in a newline): the framer moves to the next line.
+   */
+  skipLine(): void {
+    this.atFileStart = false;
+    this.line++;
+  }
+
   /** Frames one more chunk; returns the items that ended inside it. */
   push(chunk: Uint8Array | string): FramedItem[] {
     let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;

@@ -1,7 +1,9 @@
 import { SparkdbtError } from '../errors.js';
 import type { ColumnSpec } from './columns.js';
 import { convertRecord, createRecordMapper, RAW_TEXT_CHARS } from './convert-record.js';
+import { createFlatConverter, LINE_FALLBACK, LINE_ROW, type LineResult } from './convert-flat.js';
 import type { CopyOptions } from './copy-options.js';
+import { CopyTextBuffer } from './copy-text.js';
 import { JsonFramer, MAX_JSON_OBJECT_BYTES, type FramedItem } from './json-framing.js';
 import type { JsonPaths } from './jsonpaths.js';
 import { invalidLine, type LoadFault } from './load-errors.js';
@@ -36,8 +38,8 @@ export interface LoadProgress {
   readonly replacedRows: number;
 }
 
-/** The rows of a load as COPY TEXT chunks, with its progress counters. */
-export type CopyRowStream = AsyncIterable<string> & LoadProgress;
+/** The rows of a load as COPY TEXT chunks (UTF-8 bytes, whole rows), with its progress counters. */
+export type CopyRowStream = AsyncIterable<Uint8Array> & LoadProgress;
 
 /** What readCopyRows reads, how it maps and converts, and where rejections go. */
 export interface ReadCopyRowsOptions {
@@ -47,22 +49,26 @@ export interface ReadCopyRowsOptions {
   /** The parsed JSONPaths file, required when `copy.json` names one. */
   readonly jsonpaths?: JsonPaths;
   readonly onRejected: (rejection: LoadRejection) => void;
-  /** Approximate size of each yielded chunk, in characters (default 1 MiB). */
+  /** Approximate size of each yielded chunk, in UTF-8 bytes (default 1 MiB). */
   readonly batchBytes?: number;
 }
 
 const DEFAULT_BATCH = 1024 * 1024;
+const LF = 0x0a;
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /**
  * Streams the rows of a JSON COPY as PostgreSQL COPY TEXT: chunks of about `batchBytes`, each a
  * run of whole rows ending in '\n'. Files are read one after another, a chunk at a time; a bad
  * record is passed to `onRejected` and counted, and once the count reaches MAXERROR (at least 1)
- * the stream throws a load-rejected error, as Redshift fails the COPY.
+ * the stream throws a load-rejected error, as Redshift fails the COPY. A line holding one flat
+ * object goes through the fast path (convert-flat.ts), which gives the very row the exact path
+ * would; everything else is framed and converted record by record.
  */
 export function readCopyRows(options: ReadCopyRowsOptions): CopyRowStream {
   const { columns, copy } = options;
   const mapper = createRecordMapper(copy.json, columns, options.jsonpaths);
+  const flat = createFlatConverter(copy.json, columns, options.jsonpaths, copy);
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH;
   const limit = Math.max(1, copy.maxerror);
   const progress = { files: 0, rows: 0, rejected: 0, bytes: 0, replacedRows: 0 };
@@ -100,37 +106,61 @@ export function readCopyRows(options: ReadCopyRowsOptions): CopyRowStream {
     }
   };
 
-  async function* generate(): AsyncGenerator<string> {
-    let batch: string[] = [];
-    let size = 0;
+  /** Frames and converts `bytes` the exact way, appending the rows to `out`. */
+  const frameExactly = (file: SourceFile, framer: JsonFramer, bytes: Uint8Array, out: CopyTextBuffer): void => {
+    for (const item of framer.push(bytes)) {
+      const row = handle(file, item);
+      if (row !== undefined) out.writeText(row);
+    }
+  };
+
+  async function* generate(): AsyncGenerator<Buffer> {
+    const out = new CopyTextBuffer(batchBytes + 64 * 1024);
     for await (const { file, chunks } of readAhead(options.files)) {
       const framer = new JsonFramer(MAX_JSON_OBJECT_BYTES);
-      for await (const bytes of chunks) {
-        progress.bytes += bytes.length;
-        for (const item of framer.push(bytes)) {
-          const row = handle(file, item);
-          if (row === undefined) continue;
-          batch.push(row);
-          size += row.length;
-          if (size >= batchBytes) {
-            yield batch.join('');
-            batch = [];
-            size = 0;
+      for await (const chunk of chunks) {
+        progress.bytes += chunk.length;
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        if (flat === undefined) {
+          frameExactly(file, framer, bytes, out);
+          if (out.length >= batchBytes) yield out.take();
+          continue;
+        }
+        // Line by line: a whole line takes the fast path when the framer is between items; the
+        // rest (a line it declines, a record split over lines or chunks) is framed exactly.
+        const n = bytes.length;
+        let i = 0;
+        while (i < n) {
+          const newline = bytes.indexOf(LF, i);
+          const stop = newline === -1 ? n : newline + 1;
+          let result: LineResult = LINE_FALLBACK;
+          if (newline !== -1 && framer.idle && newline - i <= MAX_JSON_OBJECT_BYTES) result = flat.convertLine(bytes, i, newline, out);
+          if (result === LINE_FALLBACK) frameExactly(file, framer, bytes.subarray(i, stop), out);
+          else {
+            framer.skipLine();
+            if (result === LINE_ROW) progress.rows++;
           }
+          i = stop;
+          if (out.length >= batchBytes) yield out.take();
         }
       }
       for (const item of framer.end()) {
         const row = handle(file, item);
-        if (row !== undefined) { batch.push(row); size += row.length; }
+        if (row !== undefined) out.writeText(row);
       }
       progress.files++;
     }
-    if (batch.length > 0) yield batch.join('');
+    if (out.length > 0) yield out.take();
   }
 
-  const iterator = generate();
+  const chunks = generate();
+  let taken = false;
   return {
-    [Symbol.asyncIterator]: () => iterator,
+    [Symbol.asyncIterator]: () => {
+      if (taken) throw new Error('the rows of a COPY can be read only once');
+      taken = true;
+      return chunks;
+    },
     get files() { return progress.files; },
     get rows() { return progress.rows; },
     get rejected() { return progress.rejected; },

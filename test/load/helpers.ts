@@ -63,7 +63,7 @@ export async function runLoad(options: Omit<ReadCopyRowsOptions, 'onRejected' | 
   const chunks: string[] = [];
   let error: unknown;
   try {
-    for await (const chunk of stream) chunks.push(chunk);
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk).toString('utf8'));
   } catch (e) {
     error = e;
   }

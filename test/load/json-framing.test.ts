@@ -89,6 +89,20 @@ describe('JsonFramer', () => {
     expect(items).toEqual(['record@1:{"a":1}', 'record@2:{"b":2}']);
   });
 
+  it('is idle between items; skipLine counts a line framed elsewhere and ends the file start', () => {
+    const framer = new JsonFramer();
+    expect(framer.idle).toBe(true);
+    framer.skipLine();
+    expect(framer.push('{"a":')).toEqual([]);
+    expect(framer.idle).toBe(false);
+    expect(framer.push('1}\n').map((i) => `${i.kind}@${i.line}`)).toEqual(['record@2']);
+    expect(framer.idle).toBe(true);
+    framer.skipLine();
+    // A byte order mark is only skipped at the very start of a file.
+    const items = framer.push(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"b":2}')]));
+    expect(items.map((i) => `${i.kind}@${i.line}`)).toEqual(['garbage@4', 'record@4']);
+  });
+
   it('frames large input in linear time', () => {
     const line = `${JSON.stringify({ artist: 'Des\'ree', page: 'NextSong', ts: 1541106106796, userAgent: '"Mozilla\\/5.0 (Windows NT 6.1)"', tags: [1, 2, { x: '{' }] })}\n`;
     const data = Buffer.from(line.repeat(100_000));

@@ -207,6 +207,35 @@ describe('readCopyRows on bad input', () => {
   });
 });
 
+describe('readCopyRows chunks', () => {
+  const COLUMNS = columns('id integer, name varchar(20)');
+  const file = () => memoryFile('mem://a', '{"id":1,"name":"caf\\u00e9"}\n{"id":2,"name":"€"}\n{"id":"x"}\n{"id":3}');
+
+  it('gives the rows as UTF-8 bytes, with its counters', async () => {
+    const outcome = await runLoad({ files: [file()], columns: COLUMNS, copy: copyOptions({ maxerror: 5 }) });
+    expect(outcome.text).toBe('1\tcafé\n2\t€\n3\t\\N\n');
+    expect(outcome.rejections.map((r) => r.line)).toEqual([3]);
+    expect(outcome.stats).toMatchObject({ rows: 3, rejected: 1, files: 1 });
+  });
+
+  it('can be read once', async () => {
+    const stream = readCopyRows({ files: (async function* () { yield file(); })(), columns: COLUMNS, copy: copyOptions({ maxerror: 5 }), onRejected: () => {} });
+    for await (const chunk of stream) expect(chunk.length).toBeGreaterThan(0);
+    await expect((async () => { for await (const chunk of stream) expect(chunk.length).toBe(0); })()).rejects.toThrow('the rows of a COPY can be read only once');
+  });
+
+  it('cuts chunks of about batchBytes at row ends', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `{"id":${i},"name":"row ${i}"}`).join('\n');
+    const outcome = await runLoad({ files: [memoryFile('mem://many', lines)], columns: COLUMNS, copy: copyOptions(), batchBytes: 1000 });
+    expect(outcome.chunks.length).toBeGreaterThan(5);
+    for (const chunk of outcome.chunks) {
+      expect(chunk.endsWith('\n')).toBe(true);
+      expect(Buffer.byteLength(chunk)).toBeLessThan(1000 + 64);
+    }
+    expect(outcome.stats.rows).toBe(500);
+  });
+});
+
 describe('openCopyRows', () => {
   it('resolves from and the JSONPaths file against the project root and streams the rows', async () => {
     const root = tempFiles({

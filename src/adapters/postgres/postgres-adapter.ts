@@ -10,6 +10,9 @@ import { toSqlError, type SqlError } from '../sql-error.js';
 import type { ServerTarget } from '../target.js';
 import { PostgresDialect } from './postgres-dialect.js';
 
+/** COPY TEXT chunks (about 1 MiB each) converted ahead of what the server has taken. */
+const READ_AHEAD_CHUNKS = 8;
+
 // Timestamps without time zone stay text: results never depend on the machine's time zone.
 pg.types.setTypeParser(1114, (value) => value);
 
@@ -48,11 +51,16 @@ export class PostgresAdapter implements Adapter {
     await this.execute(`create schema if not exists ${this.dialect.quoteIdentifier(schema)}`);
   }
 
-  async bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number> {
+  /**
+   * Streams the chunks through COPY … FROM STDIN. Up to
+   * READ_AHEAD_CHUNKS chunks are produced ahead of the socket, so converting goes on while the
+   * server ingests, and memory stays bounded by that many chunks whatever the load's size.
+   */
+  async bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
     const sql = `copy ${relation} (${columns.map((c) => this.dialect.quoteIdentifier(c)).join(', ')}) from stdin`;
     const stream = this.client.query(copyFrom(sql));
     try {
-      await pipeline(Readable.from(chunks), stream);
+      await pipeline(Readable.from(chunks, { objectMode: true, highWaterMark: READ_AHEAD_CHUNKS }), stream);
     } catch (error) {
       throw toSqlError(error, sql);
     }
