@@ -8,6 +8,9 @@ import { runProject } from './commands/run.js';
 import { SparkdbtError, SparkdbtErrors, formatError } from './errors.js';
 import { consoleReporter, wantsProgress } from './report/console-reporter.js';
 
+// The AWS SDK warns on every start under Node 20 about its releases of 2027; sparkdbt pins its SDK.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 /** Exit codes as dbt: 0 all ok, 1 a model failed, 2 the command could not start. */
 const EXIT = { ok: 0, failed: 1, couldNotStart: 2 } as const;
 

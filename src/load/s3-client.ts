@@ -40,8 +40,6 @@ export function s3SettingsFor(settings: S3Settings, copyRegion: string | undefin
  * SDK is imported here, so runs without S3 sources never load it.
  */
 export async function connectS3(settings: S3Settings): Promise<S3Connection> {
-  // The SDK warns on every start under Node 20 about its releases of 2027; sparkdbt pins its SDK.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const sdk = await import('@aws-sdk/client-s3');
   const agent = { keepAlive: true, maxSockets: 96 }; // above S3_READ_AHEAD plus a listing page
   const client = new sdk.S3Client({
