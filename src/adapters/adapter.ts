@@ -6,6 +6,8 @@ import type { SqlError } from './sql-error.js';
 export interface ExecuteResult {
   /** Rows written (CREATE TABLE AS, INSERT, COPY), when the warehouse reports it. */
   readonly rowCount: number | undefined;
+  /** Records a server-side COPY skipped under MAXERROR, and the query that shows them. */
+  readonly rejected?: { readonly count: number; readonly query: string };
 }
 
 /**

@@ -1,5 +1,4 @@
 import { formatError } from '../errors.js';
-import { rejectionsQuery } from '../run/load-errors-table.js';
 import type { NodeResult, RunEvent } from '../run/types.js';
 
 const WIDTH = 80;
@@ -55,7 +54,7 @@ export function formatSummary(results: readonly NodeResult[], elapsedMs: number)
   const rejected = results.filter((r) => r.status === 'success' && r.rowsRejected > 0);
   for (const r of rejected) {
     lines.push('', `Warning: ${r.name} rejected ${r.rowsRejected} record${r.rowsRejected === 1 ? '' : 's'} (under its MAXERROR); the rest loaded.`);
-    if (r.rejections) lines.push(`  see them: ${rejectionsQuery(r.rejections)}`);
+    if (r.rejectionsQuery) lines.push(`  see them: ${r.rejectionsQuery}`);
   }
   lines.push('', `Done. PASS=${count('success')} WARN=${rejected.length} ERROR=${errors.length} SKIP=${skippedResults.length} TOTAL=${results.length}`);
   return lines;

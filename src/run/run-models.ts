@@ -70,6 +70,7 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
   let compiled: CompiledModel | undefined;
   let rows: number | undefined;
   let rejected = 0;
+  let serverRejections: string | undefined;
   let inTransaction = false;
   let stepIndex = 0;
   try {
@@ -82,6 +83,10 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
         const result = await adapter.execute(step.sql);
         if (step.sql === 'commit') inTransaction = false;
         if (step.countsRows) rows = result.rowCount;
+        if (result.rejected) {
+          rejected = result.rejected.count;
+          serverRejections = result.rejected.query;
+        }
       } else {
         const loaded = await executeLoad(adapter, step, {
           projectRoot: prepared.project.config.root,
@@ -95,7 +100,8 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
     }
     const recorded = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
     if (recorded instanceof SparkdbtError) return failed(recorded);
-    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejections: recorded, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
+    const query = recorded === undefined ? serverRejections : rejectionsQuery(recorded);
+    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: query, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const more = error instanceof SqlError ? await adapter.explainFailure(error).catch(() => undefined) : undefined;
@@ -107,7 +113,7 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
   }
 
   function failed(failure: SparkdbtError, recorded?: RejectionsRecord): NodeResult {
-    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejections: recorded, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejectionsQuery: recorded && rejectionsQuery(recorded), executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
   }
 }
 
@@ -127,7 +133,7 @@ async function keepRejections(adapter: Adapter, relation: Relation, node: ModelN
 function skipped(node: ModelNode, display: string, cause: string): NodeResult {
   return {
     uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized,
-    status: 'skipped', message: `skipped because upstream model '${cause}' failed`, rowsAffected: undefined, rowsRejected: 0, rejections: undefined,
+    status: 'skipped', message: `skipped because upstream model '${cause}' failed`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
     executionTimeMs: 0, error: undefined, skippedBecause: cause,
   };
 }

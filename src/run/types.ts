@@ -1,6 +1,5 @@
 import type { SparkdbtError } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
-import type { RejectionsRecord } from './load-errors-table.js';
 
 /** How one node of a run ended. */
 export type NodeStatus = 'success' | 'error' | 'skipped';
@@ -18,8 +17,8 @@ export interface NodeResult {
   readonly rowsAffected: number | undefined;
   /** Records a COPY rejected (tolerated under MAXERROR when the node succeeded). */
   readonly rowsRejected: number;
-  /** Where the local COPY engine kept those records, when there were any. */
-  readonly rejections: RejectionsRecord | undefined;
+  /** The query that shows those records (sparkdbt_load_errors, or Redshift's sys_load_error_detail). */
+  readonly rejectionsQuery: string | undefined;
   readonly executionTimeMs: number;
   readonly error: SparkdbtError | undefined;
   /** For a skipped node: the failed upstream node it depends on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLoadErrorDetail, isLoadFailure } from '../../src/adapters/redshift/load-error-detail.js';
+import { formatLoadErrorDetail, isLoadFailure, loadErrorsQuery, parseCopyNotices } from '../../src/adapters/redshift/load-error-detail.js';
 
 describe("Redshift's load errors after a failed COPY", () => {
   it("recognises Redshift's failed-load message", () => {
@@ -18,5 +18,15 @@ describe("Redshift's load errors after a failed COPY", () => {
       '  s3://udacity-dend/log_data/2018/11/2018-11-02-events.json:7: Invalid JSONPath format (error 1216)',
     ].join('\n'));
     expect(formatLoadErrorDetail([])).toBe('sys_load_error_detail has no rows for this COPY (pg_last_copy_id())');
+  });
+
+  it("reads a COPY's INFO notices: rows loaded, and records skipped under MAXERROR", () => {
+    expect(parseCopyNotices(["Load into table 'staging_events__sparkdbt_tmp' completed, 8056 record(s) loaded successfully."])).toEqual({ loaded: 8056, rejected: 0 });
+    expect(parseCopyNotices([
+      "Load into table 'staging_events__sparkdbt_tmp' completed, 8053 record(s) loaded successfully.",
+      "Load into table 'staging_events__sparkdbt_tmp' completed, 3 record(s) could not be loaded.  Check 'sys_load_error_detail' system table for details.",
+    ])).toEqual({ loaded: 8053, rejected: 3 });
+    expect(parseCopyNotices(['table "x" does not exist, skipping'])).toBeUndefined();
+    expect(loadErrorsQuery('4711')).toBe('select * from sys_load_error_detail where query_id = 4711 order by start_time, line_number');
   });
 });

@@ -31,3 +31,31 @@ export function formatLoadErrorDetail(rows: readonly LoadErrorDetailRow[]): stri
   });
   return [`first ${rows.length === LOAD_ERROR_ROWS ? `${LOAD_ERROR_ROWS} ` : ''}load errors (sys_load_error_detail):`, ...lines.map((l) => `  ${l}`)].join('\n');
 }
+
+/** What Redshift's INFO notices after a COPY say: records loaded, and records skipped under MAXERROR. */
+export interface CopyNotices {
+  readonly loaded: number | undefined;
+  readonly rejected: number;
+}
+
+/**
+ * Reads a COPY's INFO notices ("Load into table 't' completed, 8056 record(s) loaded
+ * successfully." / "… 3 record(s) could not be loaded. Check 'sys_load_error_detail' …").
+ */
+export function parseCopyNotices(notices: readonly string[]): CopyNotices | undefined {
+  let loaded: number | undefined;
+  let rejected = 0;
+  let seen = false;
+  for (const notice of notices) {
+    const ok = /(\d+) record\(s\) loaded successfully/i.exec(notice);
+    const bad = /(\d+) record\(s\) could not be loaded/i.exec(notice);
+    if (ok) { loaded = (loaded ?? 0) + Number(ok[1]); seen = true; }
+    if (bad) { rejected += Number(bad[1]); seen = true; }
+  }
+  return seen ? { loaded, rejected } : undefined;
+}
+
+/** The query that shows one COPY's rejected records. */
+export function loadErrorsQuery(copyQueryId: number | string): string {
+  return `select * from sys_load_error_detail where query_id = ${Number(copyQueryId)} order by start_time, line_number`;
+}

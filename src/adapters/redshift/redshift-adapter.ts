@@ -3,7 +3,8 @@ import { SparkdbtError } from '../../errors.js';
 import { PostgresAdapter, connectClient } from '../postgres/postgres-adapter.js';
 import type { RedshiftTarget } from '../target.js';
 import type { SqlError } from '../sql-error.js';
-import { LOAD_ERROR_DETAIL_SQL, formatLoadErrorDetail, isLoadFailure, type LoadErrorDetailRow } from './load-error-detail.js';
+import type { ExecuteResult } from '../adapter.js';
+import { LOAD_ERROR_DETAIL_SQL, formatLoadErrorDetail, isLoadFailure, loadErrorsQuery, parseCopyNotices, type LoadErrorDetailRow } from './load-error-detail.js';
 import { RedshiftDialect } from './redshift-dialect.js';
 
 /** Amazon Redshift through pg: PostgreSQL's adapter less COPY FROM STDIN (COPY reads S3 itself). */
@@ -16,6 +17,24 @@ export class RedshiftAdapter extends PostgresAdapter {
       });
     }
     return new RedshiftAdapter(await connectClient(target), new RedshiftDialect());
+  }
+
+  /** Runs a statement; after a COPY, reads its INFO notices for the records it skipped under MAXERROR. */
+  override async execute(sql: string): Promise<ExecuteResult> {
+    const notices: string[] = [];
+    const listen = (notice: { message?: string }) => { if (notice.message) notices.push(notice.message); };
+    this.client.on('notice', listen);
+    try {
+      const result = await super.execute(sql);
+      const copy = parseCopyNotices(notices);
+      if (copy === undefined) return result;
+      const rowCount = result.rowCount ?? copy.loaded;
+      if (copy.rejected === 0) return { rowCount };
+      const [last] = await this.query<{ id: number }>('select pg_last_copy_id() as id');
+      return { rowCount, rejected: { count: copy.rejected, query: loadErrorsQuery(last?.id ?? -1) } };
+    } finally {
+      this.client.off('notice', listen);
+    }
   }
 
   /** After a failed COPY, the first rows of sys_load_error_detail for it. */
