@@ -25,9 +25,9 @@ export interface Adapter {
   bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number>;
   /**
    * More about a failed statement, fetched after its transaction was rolled back (Redshift: the
-   * first rows of sys_load_error_detail for a failed COPY); `undefined` when there is nothing more.
+   * first rows of sys_load_error_detail for a failed COPY). Warehouses with nothing to add omit it.
    */
-  explainFailure(error: SqlError): Promise<string | undefined>;
+  explainFailure?(error: SqlError): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

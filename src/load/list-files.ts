@@ -60,13 +60,17 @@ export function localFile(filePath: string, size: number, gzip: boolean): Source
     size,
     open() {
       // Small files get a small buffer: a 1 MiB buffer per 200-byte song file is most of the cost.
-      const raw = createReadStream(filePath, { highWaterMark: Math.min(READ_CHUNK_BYTES, Math.max(size, 1024)) });
-      if (!gzip) return raw;
-      const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-      raw.on('error', (error) => gunzip.destroy(error));
-      return raw.pipe(gunzip);
+      return decompressed(createReadStream(filePath, { highWaterMark: Math.min(READ_CHUNK_BYTES, Math.max(size, 1024)) }), gzip);
     },
   };
+}
+
+/** A file's content as COPY reads it: gunzipped for GZIP, with read errors passed on. */
+export function decompressed(raw: NodeJS.ReadableStream, gzip: boolean): NodeJS.ReadableStream {
+  if (!gzip) return raw;
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  raw.on('error', (error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
 }
 
 /** An absolute path from a path or `file://` URL, relative to `root`. Keeps a trailing slash. */

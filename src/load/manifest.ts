@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SparkdbtError } from '../errors.js';
 import type { CopyOptions } from './copy-options.js';
 import { createLocalLister, localFile, resolveLocalPath, type SourceFile, type SourceLister } from './list-files.js';
-import { connectS3, parseS3Url, readS3Text, s3SettingsFor, type S3Connection } from './s3-client.js';
+import { connectS3, parseS3Url, readS3Text, type S3Connection } from './s3-client.js';
 import { describeS3Failure } from './s3-errors.js';
 import { DEFAULT_S3_SETTINGS, type S3Settings } from './s3-settings.js';
 import { createS3Lister, s3File } from './s3-source.js';
@@ -135,14 +135,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, map: (item: T,
 
 /**
  * The lister for a copy model's `from`: a local or S3 prefix, or a manifest (local or on S3).
- * S3 is read with `s3Settings` (default: AWS), the model's `region` option taking precedence.
+ * S3 is read with `s3` (default: AWS), the copy model's region already applied (s3SettingsFor).
  */
-export function createSourceLister(
-  copy: Pick<CopyOptions, 'from' | 'gzip' | 'manifest'> & { readonly region?: string | undefined },
-  root: string,
-  s3Settings: S3Settings = DEFAULT_S3_SETTINGS,
-): SourceLister {
-  const s3 = s3SettingsFor(s3Settings, copy.region);
+export function createSourceLister(copy: Pick<CopyOptions, 'from' | 'gzip' | 'manifest'>, root: string, s3: S3Settings = DEFAULT_S3_SETTINGS): SourceLister {
   if (copy.manifest) return createManifestLister({ from: copy.from, gzip: copy.gzip, root, s3 });
   if (copy.from.startsWith('s3://')) return createS3Lister({ from: copy.from, gzip: copy.gzip, s3 });
   return createLocalLister({ from: copy.from, gzip: copy.gzip, root });

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { SparkdbtError } from '../errors.js';
-import type { SourceFile, SourceLister } from './list-files.js';
+import { decompressed, type SourceFile, type SourceLister } from './list-files.js';
 import { connectS3, parseS3Url, readS3Object, type S3Connection } from './s3-client.js';
 import { describeS3Failure, displayEndpoint } from './s3-errors.js';
 import type { S3Settings } from './s3-settings.js';
@@ -72,11 +71,7 @@ export function s3File(s3: S3Connection, bucket: string, key: string, size: numb
     size,
     readAhead: size < SMALL_OBJECT_BYTES ? S3_READ_AHEAD : undefined,
     open() {
-      const raw = Readable.from(readS3Object(s3, bucket, key), { objectMode: false });
-      if (!gzip) return raw;
-      const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-      raw.on('error', (error) => gunzip.destroy(error));
-      return raw.pipe(gunzip);
+      return decompressed(Readable.from(readS3Object(s3, bucket, key), { objectMode: false }), gzip);
     },
   };
 }

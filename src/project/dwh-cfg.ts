@@ -10,7 +10,7 @@ export interface DwhCfg {
   readonly database: string | undefined;
   readonly user: string | undefined;
   readonly password: string | undefined;
-  readonly port: string | undefined;
+  readonly port: number | undefined;
   readonly iamRole: string | undefined;
   /** The [S3] section as vars: LOG_DATA → log_data, LOG_JSONPATH → log_jsonpath, SONG_DATA → song_data. */
   readonly vars: Readonly<Record<string, string>>;
@@ -19,7 +19,8 @@ export interface DwhCfg {
 /**
  * Reads a dwh.cfg in the seed's INI format ([CLUSTER] HOST, DB_NAME, DB_USER, DB_PASSWORD,
  * DB_PORT; [IAM_ROLE] ARN; [S3] …). Values may be quoted ('…' or "…", as the seed writes S3 paths);
- * empty values count as unset. A missing or unreadable file is a config-invalid error.
+ * empty values count as unset. A missing or unreadable file, or a DB_PORT that is not a number, is
+ * a config-invalid error.
  */
 export function readDwhCfg(file: string, projectRoot: string): DwhCfg {
   const absolute = path.resolve(projectRoot, file);
@@ -32,30 +33,26 @@ export function readDwhCfg(file: string, projectRoot: string): DwhCfg {
       hint: 'dwh_cfg is the path of a dwh.cfg file in the seed format, relative to project.yml',
     });
   }
-  const sections = parse(text) as Record<string, unknown>;
-  const section = (name: string): Record<string, unknown> => {
-    const found = Object.entries(sections).find(([key]) => key.toUpperCase() === name);
-    return found && typeof found[1] === 'object' && found[1] !== null ? (found[1] as Record<string, unknown>) : {};
+  // Section and key names are case-insensitive, as in Python's configparser; `ini` unquotes values.
+  const sections = new Map(Object.entries(parse(text)).map(([name, entries]) => [name.toUpperCase(), entries as unknown]));
+  const section = (name: string): Map<string, string> => {
+    const entries = sections.get(name);
+    if (typeof entries !== 'object' || entries === null) return new Map();
+    return new Map(Object.entries(entries).flatMap(([key, v]) => (typeof v === 'string' && v.trim() !== '' ? [[key.toUpperCase(), v.trim()] as const] : [])));
   };
-  const value = (sectionName: string, key: string): string | undefined => {
-    const entry = Object.entries(section(sectionName)).find(([k]) => k.toUpperCase() === key);
-    if (entry === undefined || typeof entry[1] !== 'string') return undefined;
-    const text = entry[1].trim().replace(/^(['"])(.*)\1$/, '$2');
-    return text === '' ? undefined : text;
-  };
-  const vars: Record<string, string> = {};
-  for (const key of Object.keys(section('S3'))) {
-    const v = value('S3', key.toUpperCase());
-    if (v !== undefined) vars[key.toLowerCase()] = v;
+  const cluster = section('CLUSTER');
+  const port = cluster.get('DB_PORT');
+  if (port !== undefined && !/^\d+$/.test(port)) {
+    throw new SparkdbtError('config-invalid', `dwh_cfg: ${file}: [CLUSTER] DB_PORT must be a whole number, got '${port}'`, { location: { file: absolute } });
   }
   return {
     file: absolute,
-    host: value('CLUSTER', 'HOST'),
-    database: value('CLUSTER', 'DB_NAME'),
-    user: value('CLUSTER', 'DB_USER'),
-    password: value('CLUSTER', 'DB_PASSWORD'),
-    port: value('CLUSTER', 'DB_PORT'),
-    iamRole: value('IAM_ROLE', 'ARN'),
-    vars,
+    host: cluster.get('HOST'),
+    database: cluster.get('DB_NAME'),
+    user: cluster.get('DB_USER'),
+    password: cluster.get('DB_PASSWORD'),
+    port: port === undefined ? undefined : Number(port),
+    iamRole: section('IAM_ROLE').get('ARN'),
+    vars: Object.fromEntries([...section('S3')].map(([key, v]) => [key.toLowerCase(), v])),
   };
 }

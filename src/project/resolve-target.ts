@@ -44,13 +44,13 @@ export function resolveTarget(
   };
   const bool = (key: string, fallback: boolean): boolean => {
     const text = value(key);
-    return text === undefined ? fallback : /^(true|yes|on|1|require)$/i.test(text);
+    return text === undefined ? fallback : isTrue(text);
   };
   const schema = value('schema') ?? 'public';
   const s3: S3Settings = {
     endpoint: value('s3_endpoint') ?? nonEmpty(env['AWS_ENDPOINT_URL_S3']) ?? nonEmpty(env['AWS_ENDPOINT_URL']),
     region: value('s3_region') ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
-    forcePathStyle: bool('s3_force_path_style', /^(true|yes|on|1)$/i.test(env['AWS_S3_FORCE_PATH_STYLE'] ?? '')),
+    forcePathStyle: bool('s3_force_path_style', isTrue(env['AWS_S3_FORCE_PATH_STYLE'] ?? '')),
   };
   switch (raw.type) {
     case 'pglite':
@@ -72,7 +72,7 @@ export function resolveTarget(
       return {
         type: 'redshift', name, schema, s3, vars: cfg?.vars ?? {},
         host: value('host') ?? cfg?.host ?? '',
-        port: number('port', cfg?.port === undefined ? 5439 : Number(cfg.port)),
+        port: number('port', cfg?.port ?? 5439),
         user: value('user') ?? cfg?.user ?? '',
         password: value('password') ?? cfg?.password,
         database: value('database') ?? value('dbname') ?? cfg?.database ?? 'dev',
@@ -87,3 +87,6 @@ export function resolveTarget(
 }
 
 const nonEmpty = (text: string | undefined): string | undefined => (text === undefined || text === '' ? undefined : text);
+
+/** A setting's yes: true, yes, on, 1 (and `require`, as libpq spells ssl). */
+const isTrue = (text: string): boolean => /^(true|yes|on|1|require)$/i.test(text);

@@ -1,10 +1,9 @@
 import type { RunEvent } from '../run/types.js';
 import { formatRunEvent } from './format-run.js';
 
-/** Where the reporter writes, and whether it may show load progress (a terminal, not CI). */
+/** Whether the reporter may show load progress (a terminal, not CI). */
 export interface ReporterOptions {
   readonly progress: boolean;
-  readonly redact?: (text: string) => string;
 }
 
 /** Whether live progress suits this output: a terminal, and not a CI log. */
@@ -14,7 +13,6 @@ export function wantsProgress(stream: { readonly isTTY?: boolean }, env: Readonl
 
 /** Prints run events as dbt-style lines; load progress (when wanted) overwrites one line. */
 export function consoleReporter(stream: { write(text: string): unknown }, options: ReporterOptions): (event: RunEvent) => void {
-  const redact = options.redact ?? ((text: string) => text);
   let progressShown = false;
   return (event) => {
     if (event.kind === 'load-progress') {
@@ -30,6 +28,6 @@ export function consoleReporter(stream: { write(text: string): unknown }, option
       progressShown = false;
     }
     const time = new Date().toISOString().slice(11, 19);
-    for (const line of formatRunEvent(event)) stream.write(line === '' ? '\n' : `${time}  ${redact(line)}\n`);
+    for (const line of formatRunEvent(event)) stream.write(line === '' ? '\n' : `${time}  ${line}\n`);
   };
 }

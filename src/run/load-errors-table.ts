@@ -25,23 +25,16 @@ export function loadErrorsDdl(table: Relation): string {
 )`;
 }
 
-/** Where a model's rejections were recorded, for messages and results. */
-export interface RejectionsRecord {
-  readonly table: Relation;
-  readonly runId: string;
-  readonly model: string;
-  readonly count: number;
-}
-
 /**
  * Appends a model's rejected records to its schema's load-errors table, in their own statements
- * after the model's transaction ended: they are kept whether the load committed or not.
+ * after the model's transaction ended: they are kept whether the load committed or not. Resolves
+ * to the query that shows them.
  */
 export async function recordRejections(
   adapter: Adapter,
   target: { readonly relation: Relation; readonly runId: string; readonly model: string; readonly startedAt: Date },
   rejections: readonly LoadRejection[],
-): Promise<RejectionsRecord> {
+): Promise<string> {
   const table = target.relation.withIdentifier(LOAD_ERRORS_TABLE);
   await adapter.execute(loadErrorsDdl(table));
   const starttime = target.startedAt.toISOString().replace('T', ' ').replace('Z', '');
@@ -57,11 +50,6 @@ export async function recordRejections(
     }
     if (chunk !== '') yield chunk;
   }
-  if (rejections.length > 0) await adapter.bulkLoad(table, COLUMNS, rows());
-  return { table, runId: target.runId, model: target.model, count: rejections.length };
-}
-
-/** The query that shows a model's rejections of one run. */
-export function rejectionsQuery(record: RejectionsRecord): string {
-  return `select * from ${record.table} where run_id = '${record.runId}' and model = '${record.model}' order by filename, line_number`;
+  await adapter.bulkLoad(table, COLUMNS, rows());
+  return `select * from ${table} where run_id = '${target.runId}' and model = '${target.model}' order by filename, line_number`;
 }

@@ -9,7 +9,7 @@ import { renderPlan } from '../materializations/types.js';
 import type { Relation } from '../compile/relation.js';
 import type { LoadRejection } from '../load/read-records.js';
 import { executeLoad } from './execute-load.js';
-import { LOAD_ERRORS_TABLE, recordRejections, rejectionsQuery, type RejectionsRecord } from './load-errors-table.js';
+import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 
 /** Where the runner may write what it ran (target/run/…), relative to the project root. */
@@ -98,35 +98,33 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
         rejected = loaded.rejected;
       }
     }
-    const recorded = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
-    if (recorded instanceof SparkdbtError) return failed(recorded);
-    const query = recorded === undefined ? serverRejections : rejectionsQuery(recorded);
-    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: query, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
+    const kept = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
+    if (kept.problem !== undefined) return failed(new SparkdbtError('sql-error', kept.problem));
+    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: kept.query ?? serverRejections, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
-    const more = error instanceof SqlError ? await adapter.explainFailure(error).catch(() => undefined) : undefined;
+    const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
     const failure = describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
-    const recorded = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
-    if (recorded instanceof SparkdbtError) return failed(new SparkdbtError(failure.code, `${failure.message}\n  ${recorded.message}`, failure.hint ? { hint: failure.hint } : {}));
-    if (recorded === undefined) return failed(failure);
-    return failed(new SparkdbtError(failure.code, `${failure.message}\n  rejected records: ${rejectionsQuery(recorded)}`, failure.hint ? { hint: failure.hint } : {}), recorded);
+    const kept = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
+    const note = kept.problem ?? (kept.query === undefined ? undefined : `rejected records: ${kept.query}`);
+    return failed(note === undefined ? failure : new SparkdbtError(failure.code, `${failure.message}\n  ${note}`, failure.hint ? { hint: failure.hint } : {}), kept.query);
   }
 
-  function failed(failure: SparkdbtError, recorded?: RejectionsRecord): NodeResult {
-    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejectionsQuery: recorded && rejectionsQuery(recorded), executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+  function failed(failure: SparkdbtError, query?: string): NodeResult {
+    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejectionsQuery: query, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
   }
 }
 
 /**
- * Keeps a model's rejected records in the load-errors table after its transaction ended; the
- * record of where they went, nothing when there were none, or an error when they could not be kept.
+ * Keeps a model's rejected records in the load-errors table after its transaction ended: the
+ * query that shows them, nothing when there were none, or why they could not be kept.
  */
-async function keepRejections(adapter: Adapter, relation: Relation, node: ModelNode, runId: string, startedAt: Date, rejections: readonly LoadRejection[]): Promise<RejectionsRecord | SparkdbtError | undefined> {
-  if (rejections.length === 0) return undefined;
+async function keepRejections(adapter: Adapter, relation: Relation, node: ModelNode, runId: string, startedAt: Date, rejections: readonly LoadRejection[]): Promise<{ query?: string; problem?: string }> {
+  if (rejections.length === 0) return {};
   try {
-    return await recordRejections(adapter, { relation, runId, model: node.name, startedAt }, rejections);
+    return { query: await recordRejections(adapter, { relation, runId, model: node.name, startedAt }, rejections) };
   } catch (error) {
-    return new SparkdbtError('sql-error', `the ${rejections.length} rejected records could not be kept in ${relation.withIdentifier(LOAD_ERRORS_TABLE)}: ${error instanceof Error ? error.message : String(error)}`);
+    return { problem: `the ${rejections.length} rejected records could not be kept in ${relation.withIdentifier(LOAD_ERRORS_TABLE)}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 

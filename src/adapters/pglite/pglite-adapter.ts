@@ -88,10 +88,6 @@ export class PgliteAdapter implements Adapter {
     return rows;
   }
 
-  async explainFailure(): Promise<string | undefined> {
-    return undefined;
-  }
-
   async close(): Promise<void> {
     await this.db.close();
   }

@@ -6,7 +6,7 @@ import type { Relation } from '../../compile/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
-import { toSqlError, type SqlError } from '../sql-error.js';
+import { toSqlError } from '../sql-error.js';
 import type { ServerTarget } from '../target.js';
 import { PostgresDialect } from './postgres-dialect.js';
 
@@ -65,10 +65,6 @@ export class PostgresAdapter implements Adapter {
       throw toSqlError(error, sql);
     }
     return Number(stream.rowCount);
-  }
-
-  async explainFailure(_error: SqlError): Promise<string | undefined> {
-    return undefined;
   }
 
   async close(): Promise<void> {

@@ -38,7 +38,7 @@ export class RedshiftAdapter extends PostgresAdapter {
   }
 
   /** After a failed COPY, the first rows of sys_load_error_detail for it. */
-  override async explainFailure(error: SqlError): Promise<string | undefined> {
+  async explainFailure(error: SqlError): Promise<string | undefined> {
     if (!isLoadFailure(error.message)) return undefined;
     return formatLoadErrorDetail(await this.query<LoadErrorDetailRow & Record<string, unknown>>(LOAD_ERROR_DETAIL_SQL));
   }
