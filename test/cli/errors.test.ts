@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { runCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
-import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';
+import { useTestSchema } from '../support/postgres.js';
 
 describe('errors a user can act on, whole messages', () => {
   it('a missing ref: file:line:col and the closest name; exit 2', async () => {
@@ -62,19 +61,11 @@ describe('errors a user can act on, whole messages', () => {
 });
 
 describe('a SQL error in one model', () => {
-  const schema = uniqueSchema('sqlerr');
-  let client: pg.Client;
-  beforeAll(async () => {
-    client = await connectTestDatabase();
-  });
-  afterAll(async () => {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
+  const { schema, env, client } = useTestSchema('sqlerr');
 
   it('names the model, the compiled file with line, PostgreSQL\'s message and hint; skips descendants; exit 1', async () => {
     const project = copyFixture('sql-error');
-    const result = await runCli(['run'], { cwd: project, env: { ...PG_ENV, SPARKDBT_SCHEMA: schema } });
+    const result = await runCli(['run'], { cwd: project, env });
     expect(result.code).toBe(1);
     const out = stripTimes(result.stdout);
     expect(out).toMatch(new RegExp(`^4 of 4 SKIP table model ${schema}\\.after_broken \\(upstream broken failed\\) \\.+ \\[SKIP\\]$`, 'm'));
@@ -94,7 +85,7 @@ describe('a SQL error in one model', () => {
       'Done. PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4',
       '',
     ].join('\n'));
-    const rows = await client.query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [schema]);
+    const rows = await client().query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [schema]);
     expect(rows.rows.map((r) => r.table_name)).toEqual(['base', 'independent']);
   });
 });

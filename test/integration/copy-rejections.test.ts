@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
-import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';
+import { useTestSchema } from '../support/postgres.js';
 
 /** The bad-input corpus: six bad records among five good ones, each file one case. */
 const CORPUS: Record<string, string | Buffer> = {
@@ -49,27 +48,18 @@ const ITEMS_SQL = `select id, name, ts::text as ts from items order by id`;
 const ERRORS_SQL = `select filename, line_number::int, colname, raw_line, err_code, err_reason from sparkdbt_load_errors where run_id = $1 order by filename, line_number`;
 
 describe('rejected records on PostgreSQL: kept, counted, and MAXERROR as Redshift', () => {
-  const schema = uniqueSchema('rejects');
-  const env = { ...PG_ENV, SPARKDBT_SCHEMA: schema };
-  let client: pg.Client;
-  beforeAll(async () => {
-    client = await connectTestDatabase();
-  });
-  afterAll(async () => {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
-  const runIds = async () => (await client.query(`select distinct run_id from "${schema}".sparkdbt_load_errors`)).rows.map((r) => String(r.run_id));
+  const { schema, env, client } = useTestSchema('rejects');
+  const runIds = async () => (await client().query(`select distinct run_id from "${schema}".sparkdbt_load_errors`)).rows.map((r) => String(r.run_id));
 
   it('MAXERROR above the bad records: every valid record loads, each bad one is kept with its reason and line', async () => {
     const { project, uri } = projectWithCorpus();
     const result = await runCli(['run', '--vars', '{maxerror: 7}'], { cwd: project, env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    await client.query(`set search_path to "${schema}"`);
-    expect((await client.query(ITEMS_SQL)).rows).toEqual(GOOD_ROWS);
+    await client().query(`set search_path to "${schema}"`);
+    expect((await client().query(ITEMS_SQL)).rows).toEqual(GOOD_ROWS);
     const [runId] = await runIds();
-    expect((await client.query(ERRORS_SQL, [runId])).rows).toEqual(expectedRejections(uri));
+    expect((await client().query(ERRORS_SQL, [runId])).rows).toEqual(expectedRejections(uri));
     const out = stripTimes(result.stdout);
     expect(out).toMatch(new RegExp(`^1 of 2 OK loaded table ${schema}\\.items \\(5 rows, 6 rejected\\) \\.+ \\[OK in \\d+\\.\\d\\ds\\]$`, 'm'));
     expect(out).toContain([
@@ -103,8 +93,8 @@ describe('rejected records on PostgreSQL: kept, counted, and MAXERROR as Redshif
       '',
     ].join('\n'));
     // Nothing of the failed load was committed: the previous run's rows are still there.
-    expect((await client.query(ITEMS_SQL)).rows).toEqual(GOOD_ROWS);
-    expect((await client.query(ERRORS_SQL, [runId])).rows).toEqual(expectedRejections(uri));
+    expect((await client().query(ITEMS_SQL)).rows).toEqual(GOOD_ROWS);
+    expect((await client().query(ERRORS_SQL, [runId])).rows).toEqual(expectedRejections(uri));
   });
 });
 

@@ -1,30 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
-import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';
+import { useTestSchema } from '../support/postgres.js';
 
 describe('table and view rebuilds are atomic', () => {
-  const schema = uniqueSchema('swap');
-  const env = { ...PG_ENV, SPARKDBT_SCHEMA: schema };
-  let client: pg.Client;
-  beforeAll(async () => {
-    client = await connectTestDatabase();
-  });
-  afterAll(async () => {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
+  const { schema, env, client } = useTestSchema('swap');
 
   it('a failed rebuild leaves the previous table and view intact; a good one replaces them', async () => {
     const project = copyFixture('minimal');
     expect((await runCli(['run', '-t', 'pg'], { cwd: project, env })).code).toBe(0);
-    const totals = async () => (await client.query(`select * from "${schema}".totals`)).rows;
+    const totals = async () => (await client().query(`select * from "${schema}".totals`)).rows;
     expect(await totals()).toEqual([{ how_many: '5', total: '30' }]);
 
-    const numbers = async () => (await client.query(`select count(*)::int as n from "${schema}".numbers`)).rows;
+    const numbers = async () => (await client().query(`select count(*)::int as n from "${schema}".numbers`)).rows;
     fs.writeFileSync(path.join(project, 'models/numbers.sql'), 'select n, no_such_column from generate_series(1, 5) as n\n');
     const viewFailed = await runCli(['run', '-t', 'pg'], { cwd: project, env });
     expect(viewFailed.code).toBe(1);
@@ -39,13 +29,13 @@ describe('table and view rebuilds are atomic', () => {
     expect(tableFailed.stdout).toMatch(/Database error in model totals[^]*column "no_such_column" does not exist/);
     expect(await totals()).toEqual([{ how_many: '5', total: '30' }]);
     // Nothing of the failed builds is left behind.
-    expect((await client.query(`select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name like '%sparkdbt%'`, [schema])).rows)
+    expect((await client().query(`select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name like '%sparkdbt%'`, [schema])).rows)
       .toEqual([{ n: 0 }]);
 
     fs.writeFileSync(path.join(project, 'models/numbers.sql'), 'select n from generate_series(1, 3) as n\n');
     fs.writeFileSync(path.join(project, 'models/marts/totals.sql'), "select count(*) as answer from {{ ref('numbers') }}\n");
     expect((await runCli(['run', '-t', 'pg'], { cwd: project, env })).code).toBe(0);
     expect(await totals()).toEqual([{ answer: '3' }]);
-    expect((await client.query(`select count(*)::int as n from "${schema}".numbers`)).rows).toEqual([{ n: 3 }]);
+    expect((await client().query(`select count(*)::int as n from "${schema}".numbers`)).rows).toEqual([{ n: 3 }]);
   });
 });

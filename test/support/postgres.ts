@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The test server: 127.0.0.1:5432, trust auth, database `test` (override with PG* variables). */
 export const PG_ENV = {
@@ -22,4 +23,29 @@ export async function connectTestDatabase(): Promise<pg.Client> {
 /** A fresh schema name for one test file, so parallel tests do not collide. */
 export function uniqueSchema(prefix: string): string {
   return `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+}
+
+/**
+ * A schema of its own for a describe block: connects before its tests; afterwards drops the
+ * schema and disconnects. `env` points the CLI's postgres targets at the server and the schema.
+ */
+export function useTestSchema(prefix: string): { readonly schema: string; readonly env: Record<string, string>; client(): pg.Client } {
+  const schema = uniqueSchema(prefix);
+  let connected: pg.Client | undefined;
+  beforeAll(async () => {
+    connected = await connectTestDatabase();
+  });
+  afterAll(async () => {
+    if (connected === undefined) return;
+    await connected.query(`drop schema if exists "${schema}" cascade`);
+    await connected.end();
+  });
+  return {
+    schema,
+    env: { ...PG_ENV, SPARKDBT_SCHEMA: schema },
+    client: () => {
+      if (connected === undefined) throw new Error('useTestSchema: the client is connected in beforeAll; use it inside a test');
+      return connected;
+    },
+  };
 }
