@@ -157,6 +157,19 @@ describe('readCopyRows on bad input', () => {
     expect(missing.message).toMatch(/^JSONPaths file '.*missing\.json' could not be read: ENOENT/);
   });
 
+  it('loads a JSONPaths file that the prefix also matches as data, as Redshift does: one row of NULLs', async () => {
+    const dir = tempFiles({
+      'log_data/a.json': '{"id":1,"name":"one"}\n{"id":2,"name":"two"}',
+      'log_json_path.json': `{"jsonpaths": ["$['id']", "$['name']"]}`,
+    });
+    const jsonpaths = await readJsonPaths(path.join(dir, 'log_json_path.json'));
+    const copy = copyOptions({ json: path.join(dir, 'log_json_path.json') });
+    const outcome = await runLoad({ files: listFiles(path.join(dir, 'log')), columns: columns('id integer, name varchar(5)'), copy, jsonpaths });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.text).toBe('1\tone\n2\ttwo\n\\N\t\\N\n');
+    expect(outcome.stats).toMatchObject({ files: 2, rows: 3, rejected: 0 });
+  });
+
   it('fails the load, naming the prefix, when the source matches no file', async () => {
     const dir = tempFiles({ 'log_data/a.json': '{}' });
     const outcome = await runLoad({ files: listFiles(path.join(dir, 'song_data')), columns: COLUMNS, copy: copyOptions() });
