@@ -16,6 +16,8 @@ export interface PgliteTarget extends BaseTarget {
   readonly type: 'pglite';
   /** Absolute path of the data folder. */
   readonly path: string;
+  /** How long a command waits for another process's lock on the data folder (`lock_timeout`). */
+  readonly lockTimeoutSeconds: number;
 }
 
 export interface ServerTarget extends BaseTarget {
@@ -37,6 +39,8 @@ export interface RedshiftTarget extends ServerTarget {
   readonly type: 'redshift';
   readonly iamRole: string | undefined;
   readonly region: string | undefined;
+  /** COPY's REGION: where the S3 data lives (`copy_region`), which is not the caller's AWS_REGION. */
+  readonly copyRegion: string | undefined;
   /** The dwh.cfg the settings were read from, when the target names one. */
   readonly dwhCfg: string | undefined;
 }
@@ -58,7 +62,7 @@ export function targetSettings(target: ResolvedTarget): Record<string, unknown> 
 }
 
 /** Resolved field names that differ from their project.yml keys. */
-const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 'connect_timeout', iamRole: 'iam_role', dwhCfg: 'dwh_cfg' };
+const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 'connect_timeout', iamRole: 'iam_role', dwhCfg: 'dwh_cfg', lockTimeoutSeconds: 'lock_timeout', copyRegion: 'copy_region' };
 
 /** The target as templates see it (`target.name`, `target.type`, `target.iam_role`, …): never a password. */
 export function targetContext(target: ResolvedTarget): Record<string, unknown> {

@@ -54,7 +54,7 @@ export function resolveTarget(
   };
   switch (raw.type) {
     case 'pglite':
-      return { type: 'pglite', name, schema, s3, vars: {}, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite') };
+      return { type: 'pglite', name, schema, s3, vars: {}, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite'), lockTimeoutSeconds: number('lock_timeout', 60) };
     case 'postgres':
       return {
         type: 'postgres', name, schema, s3, vars: {},
@@ -80,6 +80,7 @@ export function resolveTarget(
         connectTimeoutSeconds: number('connect_timeout', 10),
         iamRole: value('iam_role') ?? cfg?.iamRole,
         region: value('region'),
+        copyRegion: value('copy_region'),
         dwhCfg: cfg?.file,
       };
     }
