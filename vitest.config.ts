@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Uses the PostgreSQL server the PG* variables name, or starts an embedded one for the run.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration tests share one PostgreSQL server and spawn the CLI; keep files in separate workers.

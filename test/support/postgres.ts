@@ -1,7 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
-/** The test server: 127.0.0.1:5432, trust auth, database `test` (override with PG* variables). */
+/**
+ * The test server, trust auth: the one the PG* variables name, else the embedded PostgreSQL that
+ * test/support/global-setup.ts started for the run (it sets PG*); 127.0.0.1:5432/test without either.
+ */
 export const PG_ENV = {
   PGHOST: process.env['PGHOST'] ?? '127.0.0.1',
   PGPORT: process.env['PGPORT'] ?? '5432',
@@ -15,7 +18,7 @@ export async function connectTestDatabase(): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is required for this test but ${PG_ENV.PGHOST}:${PG_ENV.PGPORT}/${PG_ENV.PGDATABASE} is unreachable (${String(error)}). Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
+    throw new Error(`PostgreSQL is required for this test but ${PG_ENV.PGHOST}:${PG_ENV.PGPORT}/${PG_ENV.PGDATABASE} is unreachable (${String(error)}). Start the server the PG* variables name (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), or unset PGHOST, PGPORT, PGUSER and PGDATABASE and npm test starts an embedded PostgreSQL itself`);
   }
   return client;
 }
