@@ -106,29 +106,69 @@ async function walk(dir: string, found: FoundFile[], visited: Set<string>): Prom
   const real = await realpath(dir);
   if (visited.has(real)) return;
   visited.add(real);
-  const entries = await readdirOrEmpty(dir);
+  const entries = await readFolder(dir);
   // Stat a folder's entries together: one round trip per folder, not per file (order is restored by the final sort).
   await Promise.all(entries.map((entry) => addEntry(path.join(dir, entry.name), found, visited)));
 }
 
 async function addEntry(full: string, found: FoundFile[], visited: Set<string>): Promise<void> {
-  const info = await statOrUndefined(full);
-  if (info?.isDirectory()) await walk(full, found, visited);
-  else if (info?.isFile()) found.push({ path: full, size: info.size });
+  const info = await statEntry(full);
+  if (info.isDirectory()) await walk(full, found, visited);
+  else if (info.isFile()) found.push({ path: full, size: info.size });
 }
 
+/** The prefix itself: undefined when nothing has that exact path (then it is a key prefix). */
 async function statOrUndefined(p: string) {
   try {
     return await stat(p);
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
+    throw unreadable(p, error);
+  }
+}
+
+// An entry a folder listing named: it exists, so a failed stat is a broken link or a path COPY may not read.
+async function statEntry(p: string) {
+  try {
+    return await stat(p);
+  } catch (error) {
+    throw unreadable(p, error);
+  }
+}
+
+async function readFolder(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw unreadable(dir, error);
   }
 }
 
 async function readdirOrEmpty(dir: string): Promise<Dirent[]> {
   try {
     return await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return [];
+    throw unreadable(dir, error);
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+/**
+ * A path under a COPY source that cannot be read fails the load, as Redshift's COPY fails on an
+ * object it may not read: skipping it would load partial data without a word.
+ */
+export function unreadable(p: string, error: unknown): SparkdbtError {
+  const code = errorCode(error);
+  const reason = code === 'ENOENT' ? 'it is a broken symbolic link (its target does not exist)'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ELOOP' ? 'it is a symbolic link loop'
+    : error instanceof Error ? error.message : String(error);
+  return new SparkdbtError('load-failed', `cannot read '${p}' under the COPY source: ${reason}`, {
+    hint: 'COPY reads every file under its source and fails on one it cannot read; fix the path or its permissions, or move it out of the source',
+    cause: error,
+  });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -73,6 +74,43 @@ describe('createLocalLister', () => {
     const dir = tempFiles({ 'events.json.gz': gzipSync('{"a":1}\n{"a":2}') });
     const [file] = await list(createLocalLister({ from: dir, gzip: true, root: '/' }));
     expect(await read(file!)).toBe('{"a":1}\n{"a":2}');
+  });
+});
+
+describe('createLocalLister: paths it cannot read fail the load, naming them', () => {
+  const hint = 'COPY reads every file under its source and fails on one it cannot read; fix the path or its permissions, or move it out of the source';
+
+  it('a broken symbolic link inside the source folder', async () => {
+    const root = tempFiles({ 'log/a.json': '{"a":1}', 'log/sub/b.json': '{"b":2}' });
+    const link = path.join(root, 'log/sub/gone.json');
+    fs.symlinkSync(path.join(root, 'nowhere.json'), link);
+    const error = await expectSparkdbtRejection(list(createLocalLister({ from: 'log', gzip: false, root })), 'load-failed');
+    expect(error.message).toBe(`cannot read '${link}' under the COPY source: it is a broken symbolic link (its target does not exist)`);
+    expect(error.hint).toBe(hint);
+  });
+
+  it('a broken symbolic link that a key prefix matches', async () => {
+    const root = tempFiles({ 'log/2018-11-01.json': '{}' });
+    const link = path.join(root, 'log/2018-11-02.json');
+    fs.symlinkSync(path.join(root, 'missing'), link);
+    const error = await expectSparkdbtRejection(list(createLocalLister({ from: 'log/2018-', gzip: false, root })), 'load-failed');
+    expect(error.message).toBe(`cannot read '${link}' under the COPY source: it is a broken symbolic link (its target does not exist)`);
+  });
+
+  it('a symbolic link loop', async () => {
+    const root = tempFiles({ 'log/a.json': '{}' });
+    const link = path.join(root, 'log/loop');
+    fs.symlinkSync(link, link);
+    const error = await expectSparkdbtRejection(list(createLocalLister({ from: 'log', gzip: false, root })), 'load-failed');
+    expect(error.message).toBe(`cannot read '${link}' under the COPY source: it is a symbolic link loop`);
+  });
+
+  it('a working symbolic link is followed, and a missing prefix is still the "does not exist" failure', async () => {
+    const root = tempFiles({ 'real/b.json': '{"b":2}', 'log/a.json': '{"a":1}' });
+    fs.symlinkSync(path.join(root, 'real'), path.join(root, 'log/linked'));
+    expect(relative(root, await list(createLocalLister({ from: 'log', gzip: false, root })))).toEqual(['log/a.json', 'log/linked/b.json']);
+    const error = await expectSparkdbtRejection(list(createLocalLister({ from: 'log/nothing-', gzip: false, root })), 'load-failed');
+    expect(error.message).toBe(`The specified local prefix '${path.join(root, 'log/nothing-')}' does not exist`);
   });
 });
 
