@@ -10,6 +10,18 @@ export interface ExecuteResult {
   readonly rejected?: { readonly count: number; readonly query: string };
 }
 
+/** One column of a result set: its name and PostgreSQL type OID. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly typeId: number;
+}
+
+/** A result set with every value as the warehouse's text (NULL as null), columns in order. */
+export interface TextResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly (string | null)[])[];
+}
+
 /**
  * A connection to one warehouse: the runner's only way to touch a database. Differences between
  * warehouses are in `dialect` (SQL text and capability flags), never in the runner.
@@ -18,6 +30,8 @@ export interface Adapter {
   readonly dialect: SqlDialect;
   execute(sql: string): Promise<ExecuteResult>;
   query<Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a query and returns its columns and rows as text, repeated column names kept (`show`). */
+  queryText(sql: string): Promise<TextResult>;
   /** Whether `relation` exists, and as what. */
   relationKind(relation: Relation): Promise<RelationKind | undefined>;
   ensureSchema(schema: string): Promise<void>;

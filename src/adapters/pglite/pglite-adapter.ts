@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Relation } from '../../compile/relation.js';
 import { SparkdbtError } from '../../errors.js';
-import { RELATION_KIND_SQL, type Adapter, type ExecuteResult } from '../adapter.js';
+import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
 import { PostgresDialect } from '../postgres/postgres-dialect.js';
 import { toSqlError } from '../sql-error.js';
@@ -14,6 +14,9 @@ import type { PgliteTarget } from '../target.js';
  * was no faster.
  */
 const BLOB_BYTES = 8 * 1024 * 1024;
+
+/** A parser per built-in type that keeps the warehouse's text (types PGlite does not parse stay text anyway). */
+const TEXT_PARSERS = Object.fromEntries((Object.values(types) as unknown[]).filter((oid): oid is number => typeof oid === 'number').map((oid) => [oid, (value: string) => value]));
 
 /** The embedded warehouse: PostgreSQL in WASM with its data in a local folder. */
 export class PgliteAdapter implements Adapter {
@@ -49,6 +52,15 @@ export class PgliteAdapter implements Adapter {
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
       return (await this.db.query<Row>(sql, [...params])).rows;
+    } catch (error) {
+      throw toSqlError(error, sql);
+    }
+  }
+
+  async queryText(sql: string): Promise<TextResult> {
+    try {
+      const result = await this.db.query<unknown[]>(sql, [], { rowMode: 'array', parsers: TEXT_PARSERS });
+      return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
       throw toSqlError(error, sql);
     }

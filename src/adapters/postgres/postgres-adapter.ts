@@ -4,7 +4,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Relation } from '../../compile/relation.js';
 import { SparkdbtError } from '../../errors.js';
-import { RELATION_KIND_SQL, type Adapter, type ExecuteResult } from '../adapter.js';
+import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
 import { toSqlError } from '../sql-error.js';
 import type { ServerTarget } from '../target.js';
@@ -37,6 +37,15 @@ export class PostgresAdapter implements Adapter {
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
       return (await this.client.query<Row>(sql, [...params])).rows;
+    } catch (error) {
+      throw toSqlError(error, sql);
+    }
+  }
+
+  async queryText(sql: string): Promise<TextResult> {
+    try {
+      const result = await this.client.query<unknown[]>({ text: sql, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } });
+      return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
       throw toSqlError(error, sql);
     }
