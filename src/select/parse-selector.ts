@@ -63,19 +63,24 @@ export interface SelectionUnion {
 // dbt-core's RAW_SELECTOR_PATTERN (core/dbt/graph/selector_spec.py), in JavaScript syntax.
 const SELECTOR_PATTERN = /^(?:(\d*)@)?(?:(\d*)\+)?(?:([\w.]+):)?(.*?)(?:\+(\d*))?$/s;
 
-/** Parses CLI arguments (each may hold several space-separated selectors) into dbt's union of intersections. */
+/**
+ * Parses CLI arguments (each may hold several space-separated selectors) into dbt's union of
+ * intersections. An argument that is empty or blank (`-s "$UNSET"`) is dbt's empty selector,
+ * which matches nothing; blanks between selectors are only separators.
+ */
 export function parseSelection(args: readonly string[]): SelectionUnion {
-  const tokens = args.flatMap((arg) => arg.split(/\s+/)).filter((token) => token !== '');
+  const tokens = args.flatMap((arg) => (arg.trim() === '' ? [arg] : arg.split(/\s+/).filter((token) => token !== '')));
   return { kind: 'union', members: tokens.map(parseIntersection) };
 }
 
-/** Parses one space-free argument such as `+songplays,tag:staging`. */
+/** Parses one space-free argument such as `+songplays,tag:staging`; an empty part (`songplays,`) matches nothing, as in dbt. */
 export function parseIntersection(raw: string): SelectionIntersection {
-  const parts = raw.split(',');
-  if (parts.some((part) => part === '')) {
-    throw invalid(raw, 'it has an empty part between commas', 'join selectors with a single comma and no spaces');
-  }
-  return { kind: 'intersection', raw, criteria: parts.map(parseSelector) };
+  return { kind: 'intersection', raw, criteria: raw.split(',').map((part) => (part.trim() === '' ? emptySelector(part) : parseSelector(part))) };
+}
+
+// dbt parses '' as an fqn selector with an empty value, which no node's name equals.
+function emptySelector(raw: string): SelectionCriterion {
+  return { kind: 'criterion', raw: '', matcher: { method: 'fqn', pattern: '' }, parents: { kind: 'none' }, children: { kind: 'none' }, childrensParents: false };
 }
 
 /** Parses one selector (no spaces, no commas) into a criterion; throws `selector-invalid` when malformed. */

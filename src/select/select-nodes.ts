@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from '../graph/types.js';
-import { parseSelection, type GraphReach, type NodeMatcher, type SelectionCriterion, type SelectionUnion } from './parse-selector.js';
+import { parseSelection, type GraphReach, type NodeMatcher, type SelectionCriterion, type SelectionIntersection, type SelectionUnion } from './parse-selector.js';
 
 /** What a selection returns: unique ids in `graph.order`, and dbt's warnings for selectors that matched nothing. */
 export interface SelectionResult {
@@ -11,6 +11,8 @@ export interface SelectionResult {
 export interface SelectOptions {
   readonly select?: readonly string[];
   readonly exclude?: readonly string[];
+  /** The root project's name, which `package:this` stands for (default: the package of the graph's nodes). */
+  readonly rootProject?: string;
 }
 
 /**
@@ -23,29 +25,38 @@ export function selectNodes(graph: Graph, options: SelectOptions): SelectionResu
   const exclude = parseSelection(options.exclude ?? []);
   const enabled = new Set([...graph.nodes].filter(([, node]) => node.config.enabled !== false).map(([id]) => id));
   const warnings: string[] = [];
-  const included = include.members.length === 0 ? enabled : evaluateUnion(graph, enabled, include, warnings);
-  const excluded = evaluateUnion(graph, enabled, exclude, warnings);
+  const root = options.rootProject ?? [...graph.nodes.values()][0]?.fqn[0] ?? '';
+  const included = include.members.length === 0 ? enabled : evaluateUnion(graph, enabled, include, root, warnings);
+  const excluded = evaluateUnion(graph, enabled, exclude, root, warnings);
   return {
     selected: graph.order.filter((id) => included.has(id) && !excluded.has(id)),
     warnings: [...new Set(warnings)],
   };
 }
 
-function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, warnings: string[]): Set<string> {
+function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, root: string, warnings: string[]): Set<string> {
   const result = new Set<string>();
   for (const intersection of union.members) {
-    const [first, ...others] = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion));
+    const [first, ...others] = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion, root));
     const ids = [...(first ?? [])].filter((id) => others.every((found) => found.has(id)));
     // dbt warns per space-separated argument (NoNodesForSelectionCriteria), not per comma-joined part.
-    if (ids.length === 0) warnings.push(`The selection criterion '${intersection.raw}' does not match any enabled nodes`);
+    if (ids.length === 0) warnings.push(noMatchWarning(intersection));
     for (const id of ids) result.add(id);
   }
   return result;
 }
 
+// dbt's warning, and why: an empty selector (an unset variable, a stray comma) matches nothing, as in dbt.
+function noMatchWarning(intersection: SelectionIntersection): string {
+  const warning = `The selection criterion '${intersection.raw}' does not match any enabled nodes`;
+  if (intersection.raw.trim() === '') return `${warning} (an empty selector, such as an unset variable, selects nothing)`;
+  if (intersection.criteria.some((c) => c.raw === '')) return `${warning} (it has an empty part between commas, which matches nothing)`;
+  return warning;
+}
+
 // dbt's get_nodes_from_criteria: the directly matched nodes, then the neighbours its operators ask for.
-function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion): Set<string> {
-  const matches = compileMatcher(criterion.matcher);
+function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, root: string): Set<string> {
+  const matches = compileMatcher(criterion.matcher, root);
   const collected = new Set([...enabled].filter((id) => matches(graph.nodes.get(id)!)));
   const selected = new Set(collected);
   const add = (ids: Iterable<string>): void => {
@@ -89,7 +100,7 @@ function walk(
 }
 
 // One predicate per criterion, with its patterns compiled once.
-function compileMatcher(matcher: NodeMatcher): (node: GraphNode) => boolean {
+function compileMatcher(matcher: NodeMatcher, root: string): (node: GraphNode) => boolean {
   switch (matcher.method) {
     case 'fqn':
       return (node) => node.resourceType === 'model' && fqnMatches(node.fqn, matcher.pattern);
@@ -106,7 +117,8 @@ function compileMatcher(matcher: NodeMatcher): (node: GraphNode) => boolean {
       };
     }
     case 'package': {
-      const pattern = fnmatchPattern(matcher.pattern);
+      // dbt: `this` is an alias for the root project's name.
+      const pattern = fnmatchPattern(matcher.pattern === 'this' ? root : matcher.pattern);
       return (node) => pattern.test(node.fqn[0] ?? '');
     }
     case 'path': {

@@ -113,6 +113,9 @@ const rows: readonly Row[] = [
   { select: ['resource_type:source'], expected: SOURCES },
   { select: ['resource_type:model'], expected: MODELS },
   { select: ['package:sparkify'], expected: ALL },
+  { select: ['package:this'], expected: ALL },
+  { select: ['package:this,tag:fact'], expected: ['songplays'] },
+  { select: ['package:spark*'], expected: ALL },
   // set operators
   { select: ['staging_events songs'], expected: ['songs', 'staging_events'] },
   { select: ['staging_events', 'songs'], expected: ['songs', 'staging_events'] },
@@ -168,6 +171,37 @@ describe('selectNodes results', () => {
   });
 });
 
+describe('empty selectors, as dbt: they select nothing, and say so', () => {
+  it.each([
+    [[''], "The selection criterion '' does not match any enabled nodes (an empty selector, such as an unset variable, selects nothing)"],
+    [['  '], "The selection criterion '  ' does not match any enabled nodes (an empty selector, such as an unset variable, selects nothing)"],
+    [['songplays,'], "The selection criterion 'songplays,' does not match any enabled nodes (it has an empty part between commas, which matches nothing)"],
+    [[',songplays'], "The selection criterion ',songplays' does not match any enabled nodes (it has an empty part between commas, which matches nothing)"],
+    [['songplays,,users'], "The selection criterion 'songplays,,users' does not match any enabled nodes (it has an empty part between commas, which matches nothing)"],
+  ])('--select %j selects nothing and warns', (select, warning) => {
+    expect(selectNodes(graph, { select })).toEqual({ selected: [], warnings: [warning] });
+  });
+
+  it('an empty argument beside others adds nothing; blanks between selectors only separate them', () => {
+    const result = selectNodes(graph, { select: ['', 'songplays  users '] });
+    expect(result.selected.map((id) => nodeLabel(graph, id)).sort()).toEqual(['songplays', 'users']);
+    expect(result.warnings).toEqual(["The selection criterion '' does not match any enabled nodes (an empty selector, such as an unset variable, selects nothing)"]);
+  });
+
+  it('--exclude "" excludes nothing and warns', () => {
+    const result = selectNodes(graph, { select: ['tag:fact'], exclude: [''] });
+    expect(result.selected.map((id) => nodeLabel(graph, id))).toEqual(['songplays']);
+    expect(result.warnings).toHaveLength(1);
+  });
+
+  it('package:this stands for the root project given, not for a package of that name', () => {
+    expect(selectNodes(graph, { select: ['package:this'], rootProject: 'other' })).toEqual({
+      selected: [],
+      warnings: ["The selection criterion 'package:this' does not match any enabled nodes"],
+    });
+  });
+});
+
 describe('selectNodes errors', () => {
   it('names the selector and the method of an unknown method, and suggests one', () => {
     const error = thrown(() => selectNodes(graph, { select: ['songplays foo:bar'] }));
@@ -192,7 +226,6 @@ describe('selectNodes errors', () => {
     ['tag:', "Invalid selector 'tag:': it has no search value"],
     ['@songplays+', "Invalid selector '@songplays+': the '@' prefix and '+' suffix are incompatible"],
     ['2@songplays', "Invalid selector '2@songplays': the '@' operator takes no depth"],
-    ['songplays,,users', "Invalid selector 'songplays,,users': it has an empty part between commas"],
     ['config:table', "Invalid selector 'config:table': the config method needs a config key"],
     ['tag.x:fact', "Invalid selector 'tag.x:fact': the 'tag' method takes no arguments"],
     ['source:a.b.c.d', "Invalid selector 'source:a.b.c.d': a source selector has at most three parts"],
