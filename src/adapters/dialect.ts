@@ -20,6 +20,12 @@ export interface Capabilities {
 export interface SqlDialect {
   readonly type: TargetType;
   readonly capabilities: Capabilities;
+  /**
+   * The name the warehouse stores for a quoted identifier: as written on PostgreSQL, ASCII lower
+   * case on Redshift (which folds quoted names too unless enable_case_sensitive_identifier is on).
+   */
+  storedName(name: string): string;
+  /** The identifier quoted, as the warehouse will store it (see storedName). */
   quoteIdentifier(name: string): string;
   quoteString(value: string): string;
   /** `CREATE TABLE … AS` the model's SELECT, with the target's table attributes. */

@@ -1,12 +1,12 @@
 import { SparkdbtError } from '../errors.js';
 import { parseColumnList } from '../load/columns.js';
-import type { SqlDialect } from '../adapters/dialect.js';
+import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import type { Relation } from '../compile/relation.js';
 import { normalizeCopyOptions, type CopyOptions } from '../load/copy-options.js';
 import { renderCopyStatement } from './copy-statement.js';
-import { buildAndSwap, sqlStep } from './swap.js';
+import { buildAndSwap, sqlStep, swapIn, tempRelationOf } from './swap.js';
 import { parseTableLayout } from './table-layout.js';
-import type { Materialization, PlanStep } from './types.js';
+import type { Materialization, MaterializationPlan, PlanStep } from './types.js';
 
 /**
  * `copy`: a staging table loaded from raw JSON with Redshift's COPY. The model's body is the
@@ -20,27 +20,46 @@ export const copyMaterialization: Materialization = {
     const columns = parseColumnList(model.sql, model.node.originalFilePath);
     const copy = normalizeCopyOptions(model.config, model.node.originalFilePath);
     const layout = parseTableLayout(model.config, model.node.originalFilePath);
-    if (dialect.capabilities.serverSideCopy) requireS3(copy, model.node.originalFilePath);
+    if (dialect.capabilities.serverSideCopy) {
+      requireS3(copy, model.node.originalFilePath);
+      return serverCopyPlan(dialect, model.relation, existing, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy);
+    }
     return {
       kind: 'table',
       verb: 'loaded table',
       steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => {
-        const load: PlanStep = dialect.capabilities.serverSideCopy
-          ? sqlStep(renderCopyStatement(dialect, temp, copy), true)
-          : {
-              kind: 'load',
-              relation: temp,
-              columns,
-              copy,
-              display: localCopyDisplay(dialect, temp, copy),
-            };
+        const load: PlanStep = { kind: 'load', relation: temp, columns, copy, display: localCopyDisplay(dialect, temp, copy) };
         const steps = [sqlStep(dialect.createTable(temp, model.sql, layout)), load];
-        if (copy.statupdate === true) steps.push(sqlStep(dialect.analyze(temp)));
+        // Redshift's COPY updates statistics when it loads an empty table (STATUPDATE unset) or
+        // when told to (ON); the table loaded here is always new and empty, so the same holds.
+        if (copy.statupdate !== false) steps.push(sqlStep(dialect.analyze(temp)));
         return steps;
       }),
     };
   },
 };
+
+/**
+ * The warehouse's own COPY runs as a statement of its own (its own transaction), so that when it
+ * fails its load errors can be read: pg_last_copy_id() is not updated when the COPY's transaction
+ * block is rolled back, and nothing can be read inside a transaction a failed statement aborted.
+ * The previous table stays intact until the swap's transaction; a failed build drops the temp.
+ * Statistics are left to the COPY's own STATUPDATE, as written.
+ */
+function serverCopyPlan(dialect: SqlDialect, relation: Relation, existing: RelationKind | undefined, createTemp: string, copy: CopyOptions): MaterializationPlan {
+  const temp = tempRelationOf(relation);
+  return {
+    kind: 'table',
+    verb: 'loaded table',
+    steps: [
+      sqlStep(dialect.drop(temp, 'table')),
+      sqlStep(createTemp),
+      sqlStep(renderCopyStatement(dialect, temp, copy), true),
+      ...swapIn(dialect, relation, 'table', existing),
+    ],
+    onFailure: [dialect.drop(temp, 'table')],
+  };
+}
 
 /**
  * How compiled SQL shows a COPY that sparkdbt carries out itself: the equivalent Redshift

@@ -7,6 +7,11 @@ export const BACKUP_SUFFIX = '__sparkdbt_backup';
 
 const sql = (text: string, countsRows = false): PlanStep => ({ kind: 'sql', sql: text, countsRows });
 
+/** The temporary relation a model is built under before it is swapped in. */
+export function tempRelationOf(relation: Relation): Relation {
+  return relation.withIdentifier(relation.identifier + TEMP_SUFFIX);
+}
+
 /**
  * Builds a relation atomically: `build` creates it under a temporary name, then inside the same
  * transaction the old relation is renamed away, the new one takes its name and the old is dropped.
@@ -19,15 +24,28 @@ export function buildAndSwap(
   existing: RelationKind | undefined,
   build: (temp: Relation) => PlanStep[],
 ): PlanStep[] {
-  const temp = relation.withIdentifier(relation.identifier + TEMP_SUFFIX);
+  const temp = tempRelationOf(relation);
+  return [sql('begin'), sql(dialect.drop(temp, kind)), ...build(temp), ...swapSteps(dialect, relation, kind, existing), sql('commit')];
+}
+
+/**
+ * Swaps in a relation already built under its temporary name, in one transaction of its own:
+ * for builds whose steps must commit on their own first (Redshift's COPY, whose load errors can
+ * only be read when its transaction has ended). The previous relation stays intact until then.
+ */
+export function swapIn(dialect: SqlDialect, relation: Relation, kind: RelationKind, existing: RelationKind | undefined): PlanStep[] {
+  return [sql('begin'), ...swapSteps(dialect, relation, kind, existing), sql('commit')];
+}
+
+function swapSteps(dialect: SqlDialect, relation: Relation, kind: RelationKind, existing: RelationKind | undefined): PlanStep[] {
+  const temp = tempRelationOf(relation);
   const backup = relation.withIdentifier(relation.identifier + BACKUP_SUFFIX);
-  const steps: PlanStep[] = [sql('begin'), sql(dialect.drop(temp, kind)), ...build(temp)];
+  const steps: PlanStep[] = [];
   if (existing) {
     steps.push(sql(dialect.drop(backup, existing)), sql(dialect.rename(relation, existing, backup.identifier)));
   }
   steps.push(sql(dialect.rename(temp, kind, relation.identifier)));
   if (existing) steps.push(sql(dialect.drop(backup, existing)));
-  steps.push(sql('commit'));
   return steps;
 }
 

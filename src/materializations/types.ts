@@ -32,6 +32,8 @@ export interface MaterializationPlan {
   /** Verb for the run output: `created table`, `created view`, `loaded table`. */
   readonly verb: string;
   readonly steps: readonly PlanStep[];
+  /** Statements run after a failed build, outside any transaction: drop what steps that commit on their own left. */
+  readonly onFailure?: readonly string[];
 }
 
 /** A way of building a model (table, view, copy, later incremental): a pure planner. */

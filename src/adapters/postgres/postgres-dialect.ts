@@ -8,8 +8,13 @@ export class PostgresDialect implements SqlDialect {
 
   constructor(readonly type: 'postgres' | 'pglite' | 'redshift' = 'postgres') {}
 
+  /** PostgreSQL keeps a quoted identifier's case: `"Analytics"` and `"analytics"` are two schemas. */
+  storedName(name: string): string {
+    return name;
+  }
+
   quoteIdentifier(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
+    return `"${this.storedName(name).replace(/"/g, '""')}"`;
   }
 
   quoteString(value: string): string {

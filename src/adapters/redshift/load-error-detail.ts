@@ -1,4 +1,4 @@
-/** One row of Redshift's SYS_LOAD_ERROR_DETAIL, as the query below selects it. */
+/** One load-error row, as the queries below select it from STL_LOAD_ERRORS or SYS_LOAD_ERROR_DETAIL. */
 export interface LoadErrorDetailRow {
   readonly file_name: string | null;
   readonly line_number: string | number | null;
@@ -7,29 +7,60 @@ export interface LoadErrorDetailRow {
   readonly error_message: string | null;
 }
 
+/** Where Redshift keeps load errors: STL on provisioned clusters, SYS on both (and alone on Serverless). */
+export type LoadErrorTable = 'stl_load_errors' | 'sys_load_error_detail';
+
 /** How many rows of a failed COPY's errors are shown. */
 export const LOAD_ERROR_ROWS = 5;
 
-/** The first error rows of this session's last COPY (Redshift's pg_last_copy_id()). */
-export const LOAD_ERROR_DETAIL_SQL = `select trim(file_name) as file_name, line_number, trim(column_name) as column_name, error_code, trim(error_message) as error_message
+/**
+ * The first error rows of this session's last COPY on a provisioned cluster, as AWS documents it:
+ * STL_LOAD_ERRORS by `query = pg_last_copy_id()` (an STL query id; SYS views use other ids).
+ */
+export const STL_LOAD_ERRORS_SQL = `select trim(filename) as file_name, line_number, trim(colname) as column_name, err_code as error_code, trim(err_reason) as error_message
+from stl_load_errors
+where query = pg_last_copy_id()
+order by starttime, line_number
+limit ${LOAD_ERROR_ROWS}`;
+
+/**
+ * The first error rows of this session's COPY that started at or after `since` (the server's
+ * clock just before it), from SYS_LOAD_ERROR_DETAIL: Serverless has no STL tables, and SYS query
+ * ids are not pg_last_copy_id()'s, so the rows are found by session (pg_backend_pid()) and time.
+ */
+export function sysLoadErrorDetailSql(since: string): string {
+  return `select trim(file_name) as file_name, line_number, trim(column_name) as column_name, error_code, trim(error_message) as error_message
 from sys_load_error_detail
-where query_id = pg_last_copy_id()
+where session_id = pg_backend_pid() and start_time >= ${quote(since)}
 order by start_time, line_number
 limit ${LOAD_ERROR_ROWS}`;
+}
 
 /** Whether a Redshift error is a COPY that failed on its input (it points at the load-error tables). */
 export function isLoadFailure(message: string): boolean {
   return /sys_load_error_detail|stl_load_errors/i.test(message);
 }
 
-/** The error rows as lines for the run's error message: `file:line column: message (error code)`. */
-export function formatLoadErrorDetail(rows: readonly LoadErrorDetailRow[]): string {
-  if (rows.length === 0) return 'sys_load_error_detail has no rows for this COPY (pg_last_copy_id())';
+/** The load-error tables to read, the one the error message names first (STL when it names none). */
+export function loadErrorTablesFor(message: string): readonly LoadErrorTable[] {
+  return /sys_load_error_detail/i.test(message) && !/stl_load_errors/i.test(message)
+    ? ['sys_load_error_detail', 'stl_load_errors']
+    : ['stl_load_errors', 'sys_load_error_detail'];
+}
+
+/**
+ * The error rows as lines for the run's error message: `file:line column: message (error code)`.
+ * With no rows, says so and gives `later`, the query that will show them once SYS views catch up.
+ */
+export function formatLoadErrorDetail(rows: readonly LoadErrorDetailRow[], table: LoadErrorTable, later?: string): string {
+  if (rows.length === 0) {
+    return `stl_load_errors and sys_load_error_detail have no rows for this COPY yet (SYS views can lag)${later === undefined ? '' : `; later: ${later}`}`;
+  }
   const lines = rows.map((r) => {
     const column = r.column_name ? ` column ${r.column_name}` : '';
     return `${r.file_name ?? '?'}:${r.line_number ?? '?'}${column}: ${r.error_message ?? ''} (error ${r.error_code ?? '?'})`;
   });
-  return [`first ${rows.length === LOAD_ERROR_ROWS ? `${LOAD_ERROR_ROWS} ` : ''}load errors (sys_load_error_detail):`, ...lines.map((l) => `  ${l}`)].join('\n');
+  return [`first ${rows.length === LOAD_ERROR_ROWS ? `${LOAD_ERROR_ROWS} ` : ''}load errors (${table}):`, ...lines.map((l) => `  ${l}`)].join('\n');
 }
 
 /** What Redshift's INFO notices after a COPY say: records loaded, and records skipped under MAXERROR. */
@@ -55,7 +86,36 @@ export function parseCopyNotices(notices: readonly string[]): CopyNotices | unde
   return seen ? { loaded, rejected } : undefined;
 }
 
-/** The query that shows one COPY's rejected records. */
-export function loadErrorsQuery(copyQueryId: number | string): string {
-  return `select * from sys_load_error_detail where query_id = ${Number(copyQueryId)} order by start_time, line_number`;
+/** Where one committed COPY ran: its STL query id, its session, and the server's clock before and after it. */
+export interface CopyIdentity {
+  readonly copyId: number | string;
+  readonly sessionId: number | string;
+  readonly startedAt: string;
+  readonly endedAt: string;
 }
+
+/**
+ * The query that shows one COPY's records skipped under MAXERROR, to run later in any session:
+ * STL_LOAD_ERRORS by its query id where the cluster keeps them there, else SYS_LOAD_ERROR_DETAIL
+ * by its session and the time it ran (SYS query ids are not pg_last_copy_id()'s).
+ */
+export function loadErrorsQuery(copy: CopyIdentity, table: LoadErrorTable): string {
+  if (table === 'stl_load_errors') return `select * from stl_load_errors where query = ${Number(copy.copyId)} order by starttime, line_number`;
+  return `select * from sys_load_error_detail where session_id = ${Number(copy.sessionId)} and start_time >= ${quote(copy.startedAt)} and start_time <= ${quote(copy.endedAt)} order by start_time, line_number`;
+}
+
+/** The statement that counts a COPY's rows in STL_LOAD_ERRORS (fails where STL does not exist: Serverless). */
+export const STL_COUNT_SQL = 'select count(*) as n from stl_load_errors where query = $1';
+
+/** The server's clock and this session's id, read just before a COPY. */
+export const COPY_CLOCK_SQL = 'select getdate() as now, pg_backend_pid() as session_id';
+
+/** The COPY's STL id and the server's clock, read just after a COPY that skipped records. */
+export const COPY_DONE_SQL = 'select pg_last_copy_id() as copy_id, getdate() as now';
+
+/** Whether a statement is a COPY (the only statements the load-error tables describe). */
+export function isCopyStatement(sql: string): boolean {
+  return /^\s*copy\s/i.test(sql);
+}
+
+const quote = (value: string) => `'${String(value).replace(/'/g, "''")}'`;

@@ -14,6 +14,14 @@ export class RedshiftDialect extends PostgresDialect {
     super('redshift');
   }
 
+  /**
+   * Redshift folds identifiers to lower case, quoted or not (enable_case_sensitive_identifier is
+   * off by default): the SQL says the name Redshift stores, and the relation lookup finds it.
+   */
+  override storedName(name: string): string {
+    return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  }
+
   override identityColumn(name: string): string {
     return `${this.quoteIdentifier(name)} bigint identity(0, 1)`;
   }
