@@ -7,7 +7,7 @@ with ranked as (
         artist_id,
         nullif(year, 0) as year,
         duration,
-        row_number() over (partition by song_id order by artist_id, title, duration) as pick
+        row_number() over (partition by {{ without_trailing_blanks('song_id') }} order by artist_id, title, duration) as pick
     from {{ ref('staging_songs') }}
     where song_id is not null
 )

@@ -1,5 +1,8 @@
-{#- Dimension: one row per distinct songplays start_time, broken into calendar parts. -#}
-{{ config(dist='all', sort='start_time') }}
+{#-
+  Dimension: one row per distinct songplays start_time, broken into calendar parts. Distributed on
+  start_time like songplays, so the two join slice by slice on Redshift.
+-#}
+{{ config(dist='start_time', sort='start_time') }}
 select distinct
     start_time,
     {{ date_part_int('hour', 'start_time') }} as hour,

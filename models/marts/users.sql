@@ -8,11 +8,11 @@ with ranked as (
         gender,
         level,
         row_number() over (
-            partition by user_id
+            partition by {{ to_user_id('user_id') }}
             order by ts desc, session_id desc, item_in_session desc
         ) as recency
     from {{ ref('staging_events') }}
-    where user_id is not null and user_id <> ''
+    where {{ to_user_id('user_id') }} is not null
 )
 
 select user_id, first_name, last_name, gender, level

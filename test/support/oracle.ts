@@ -7,9 +7,9 @@ export interface OracleCounts {
   readonly stagingEvents: number;
   /** All song records. */
   readonly stagingSongs: number;
-  /** Events with page === 'NextSong'. */
+  /** Events whose page is 'NextSong' (trailing blanks ignored, as everywhere below). */
   readonly songplays: number;
-  /** Distinct non-empty userId over all events. */
+  /** Distinct userId over all events, empty or blank ids excepted. */
   readonly users: number;
   /** Distinct song_id. */
   readonly songs: number;
@@ -81,16 +81,24 @@ function asText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A string as Redshift compares VARCHARs: trailing blanks (spaces) are not significant. */
+function compared(text: string): string {
+  return text.replace(/ +$/, '');
+}
+
 function matchKey(title: unknown, artist: unknown, duration: unknown): string | undefined {
   const artistText = asText(artist);
   if (typeof title !== 'string' || artistText === undefined || typeof duration !== 'number') return undefined;
-  return JSON.stringify([title, artistText, duration]);
+  return JSON.stringify([compared(title), compared(artistText), duration]);
 }
 
-/** Reads every *.json under both folders and counts what each warehouse table should hold. */
+/**
+ * Reads every *.json under both folders and counts what each warehouse table should hold, comparing
+ * strings as Redshift does (trailing blanks ignored), so the counts are the same on every target.
+ */
 export async function computeOracle(dirs: { songData: string; logData: string }): Promise<OracleCounts> {
   const [songs, events] = await Promise.all([readRecords(dirs.songData, false), readRecords(dirs.logData, true)]);
-  const plays = events.filter((event) => event.page === 'NextSong');
+  const plays = events.filter((event) => typeof event.page === 'string' && compared(event.page) === 'NextSong');
   const songKeys = new Set(songs.map((song) => matchKey(song.title, song.artist_name, song.duration)));
   songKeys.delete(undefined);
   const distinct = (values: unknown[]): number => new Set(values).size;
@@ -98,7 +106,7 @@ export async function computeOracle(dirs: { songData: string; logData: string })
     stagingEvents: events.length,
     stagingSongs: songs.length,
     songplays: plays.length,
-    users: distinct(events.map((event) => event.userId).filter((id) => id !== '' && id !== null && id !== undefined)),
+    users: distinct(events.map((event) => event.userId).filter((id): id is string => typeof id === 'string' && compared(id) !== '').map((id) => Number(id))),
     songs: distinct(songs.map((song) => song.song_id)),
     artists: distinct(songs.map((song) => song.artist_id)),
     time: distinct(plays.map((event) => event.ts)),
