@@ -1,4 +1,5 @@
 import type { S3Settings } from '../load/s3-settings.js';
+import { ALL_TARGET_KEYS } from '../project/target-keys.js';
 
 /** A target after env_var() rendering and defaults: what an adapter connects with. */
 export type ResolvedTarget = PgliteTarget | PostgresTarget | RedshiftTarget;
@@ -38,7 +39,6 @@ export interface PostgresTarget extends ServerTarget {
 export interface RedshiftTarget extends ServerTarget {
   readonly type: 'redshift';
   readonly iamRole: string | undefined;
-  readonly region: string | undefined;
   /** COPY's REGION: where the S3 data lives (`copy_region`), which is not the caller's AWS_REGION. */
   readonly copyRegion: string | undefined;
   /** The dwh.cfg the settings were read from, when the target names one. */
@@ -64,9 +64,23 @@ export function targetSettings(target: ResolvedTarget): Record<string, unknown> 
 /** Resolved field names that differ from their project.yml keys. */
 const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 'connect_timeout', iamRole: 'iam_role', dwhCfg: 'dwh_cfg', lockTimeoutSeconds: 'lock_timeout', copyRegion: 'copy_region' };
 
-/** The target as templates see it (`target.name`, `target.type`, `target.iam_role`, …): never a password. */
+/**
+ * The target as templates see it (`target.name`, `target.type`, `target.iam_role`, …): every setting
+ * any target type takes (unset ones undefined, so a portable model may name `target.iam_role` on
+ * PGlite), `dbname` beside `database` as dbt-postgres has it, `threads` (1: sparkdbt builds one
+ * model at a time) — never the password.
+ */
 export function targetContext(target: ResolvedTarget): Record<string, unknown> {
   const settings = targetSettings(target);
   delete settings['password'];
-  return settings;
+  const context: Record<string, unknown> = { name: target.name, type: target.type, threads: 1 };
+  for (const key of ALL_TARGET_KEYS) if (key !== 'password') context[key] = undefined;
+  Object.assign(context, settings);
+  if (target.type !== 'pglite') context['dbname'] = target.database;
+  return context;
+}
+
+/** The database a target's relations live in (`this.database`): PGlite's is `postgres`. */
+export function databaseOf(target: ResolvedTarget): string {
+  return target.type === 'pglite' ? 'postgres' : target.database;
 }

@@ -1,6 +1,6 @@
 import { dialectFor } from '../adapters/registry.js';
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
-import { targetContext, type ResolvedTarget } from '../adapters/target.js';
+import { databaseOf, targetContext, type ResolvedTarget } from '../adapters/target.js';
 import { SparkdbtError, closestNames } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode } from '../graph/types.js';
@@ -9,9 +9,9 @@ import type { MaterializationPlan, RenderedModel } from '../materializations/typ
 import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
-import { resolveModelConfig } from './model-config.js';
+import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
-import { ExternalLocation, Relation } from './relation.js';
+import { ExternalLocation, Relation, thisContext } from './relation.js';
 import { TemplateRenderer } from './template.js';
 
 /** Options every command shares: which target, which vars, which environment. */
@@ -30,6 +30,10 @@ export interface PreparedProject {
   readonly graph: Graph;
   readonly redactor: Redactor;
   readonly renderer: TemplateRenderer;
+  /** project.yml's `models:` block, read against the project's models. */
+  readonly modelsBlock: ModelsBlock;
+  /** What parsing found that does not stop the command (unknown config keys, unused `models:` paths). */
+  readonly warnings: readonly string[];
 }
 
 /** A model compiled for the target: rendered SQL and its materialization plan. */
@@ -37,19 +41,26 @@ export interface CompiledModel extends RenderedModel {
   readonly plan: MaterializationPlan;
 }
 
-/** Resolves the target, loads macros, parses every model and builds the graph. No database. */
+/**
+ * Resolves the target, loads macros, parses every model and builds the graph. No database. A
+ * target value that fails validation is masked if a secret env var gave it.
+ */
 export function prepareProject(project: Project, options: ProjectOptions): PreparedProject {
   const redactor = new Redactor();
   const vars = { ...project.config.vars, ...(options.vars ?? {}) };
   const onSecret = (value: string) => redactor.add(value);
   const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
-  const target = resolveTarget(project.config, options.target, (text, file) => configRenderer.render(file, text), options.env);
+  const target = resolveTarget(project.config, options.target, (text, file) => configRenderer.render(file, text), options.env, (text) => redactor.redact(text));
   if ('password' in target) redactor.add(target.password);
   // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
   const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
-  const renderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, env: options.env, onSecret }, project.macros);
-  const graph = buildGraph(project.config, parseModels(project, renderer));
-  return { project, target, dialect: dialectFor(target.type), graph, redactor, renderer };
+  const renderer = new TemplateRenderer({ target: targetContext(target), targetRenames: TARGET_RENAMES, vars: modelVars, env: options.env, onSecret }, project.macros);
+  const dialect = dialectFor(target.type);
+  const quote = (name: string) => dialect.quoteIdentifier(name);
+  const parsed = parseModels(project, renderer, (file) => thisContext(new Relation(target.schema, file.name, quote), databaseOf(target)));
+  const graph = buildGraph(project.config, parsed.models);
+  const modelsBlock = readModelsBlock(project.config, project.models.map((file) => [project.config.name, ...file.folders, file.name]));
+  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: parsed.warnings };
 }
 
 /** The relation a model builds: the target schema (or the model's schema config) and its alias. */
@@ -85,13 +96,16 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
     config(values) {
       for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
     },
-    self: relationOf(prepared, node),
+    self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
   });
-  const config = resolveModelConfig(project.config, node.file.folders, own);
+  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), own);
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
   return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing) };
 }
+
+/** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */
+const TARGET_RENAMES: Readonly<Record<string, string>> = { region: 'copy_region' };
 
 function modelNames(graph: Graph): string[] {
   return [...graph.nodes.values()].filter((n) => n.resourceType === 'model').map((n) => n.name);

@@ -1,15 +1,36 @@
+import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } from '../errors.js';
 import type { DependencyCall, ParsedModel } from '../graph/types.js';
-import type { Project } from '../project/types.js';
-import { resolveModelConfig } from './model-config.js';
+import type { ModelFile, Project } from '../project/types.js';
+import { checkModelKey } from './config-keys.js';
+import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from './relation.js';
 import type { TemplateRenderer } from './template.js';
 
+/** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
+export interface ParsedModels {
+  readonly models: readonly ParsedModel[];
+  readonly warnings: readonly string[];
+}
+
 /**
  * Renders every model once without a database to learn its ref()/source() calls and config():
- * the input of the graph. ref() and source() return placeholders here.
+ * the input of the graph. ref() and source() return placeholders here; `thisFor` gives a model's
+ * `this`. Checks every config key, in config() and in project.yml's `models:` block: keys that
+ * cannot be honoured are thrown together (SparkdbtErrors), unknown ones come back as warnings.
  */
-export function parseModels(project: Project, renderer: TemplateRenderer): ParsedModel[] {
-  return project.models.map((file) => {
+export function parseModels(project: Project, renderer: TemplateRenderer, thisFor: (file: ModelFile) => unknown = placeholderThis): ParsedModels {
+  const block = readModelsBlock(project.config, project.models.map((file) => fqnOf(project, file)));
+  const errors: SparkdbtError[] = [];
+  const warnings: string[] = [];
+  const report = (finding: { severity: 'error' | 'warning'; message: string; hint?: string }, location: SourceLocation) => {
+    if (finding.severity === 'error') errors.push(new SparkdbtError('config-invalid', finding.message, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
+    else warnings.push(`${formatLocation(location)}: ${finding.message}`);
+  };
+  for (const finding of block.findings) {
+    const line = project.config.keyLines?.get(finding.keyPath);
+    report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line });
+  }
+  const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
     renderer.render(file.path, file.sql, {
@@ -24,8 +45,44 @@ export function parseModels(project: Project, renderer: TemplateRenderer): Parse
       config(values) {
         Object.assign(own, values);
       },
-      self: `__this_${file.name}__`,
+      self: thisFor(file),
     });
-    return { file, calls, config: resolveModelConfig(project.config, file.folders, own) };
+    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), own);
+    for (const key of Object.keys(own)) {
+      const finding = checkModelKey(key, config.materialized);
+      if (finding) report(finding, locateKeyword(file, key));
+    }
+    return { file, calls, config };
   });
+  if (block.unusedPaths.length > 0) {
+    warnings.push([
+      'Configuration paths exist in your project.yml file which do not apply to any resources.',
+      `There are ${block.unusedPaths.length} unused configuration paths:`,
+      ...block.unusedPaths.map((p) => `- ${p}`),
+    ].join('\n'));
+  }
+  if (errors.length > 0) throw new SparkdbtErrors(errors);
+  return { models, warnings };
+}
+
+/** dbt's fully qualified name of a model: `[project, ...folders, name]`. */
+function fqnOf(project: Project, file: ModelFile): string[] {
+  return [project.config.name, ...file.folders, file.name];
+}
+
+/** `this` while parsing without a target: dbt's attributes with placeholder values. */
+function placeholderThis(file: ModelFile): unknown {
+  return { database: '__this__', schema: '__this__', identifier: file.name, name: file.name, toString: () => `__this_${file.name}__` };
+}
+
+/** Where `key=` (a config() keyword argument) first stands in the model, 1-based; else the file. */
+function locateKeyword(file: ModelFile, key: string): SourceLocation {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const pattern = new RegExp(`(?<![\\w-])${escaped}\\s*=(?!=)|(['"])${escaped}\\1\\s*:`);
+  const lines = file.sql.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = pattern.exec(lines[i]!);
+    if (match) return { file: file.path, line: i + 1 };
+  }
+  return { file: file.path };
 }

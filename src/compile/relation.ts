@@ -28,3 +28,18 @@ export class ExternalLocation {
     return this.location;
   }
 }
+
+/** `this` as templates see it: dbt's attributes, rendering as the quoted relation. */
+export interface ThisContext {
+  readonly database: string;
+  readonly schema: string;
+  readonly identifier: string;
+  /** dbt's `this.name`: the identifier. */
+  readonly name: string;
+  toString(): string;
+}
+
+/** The `this` of a model that builds `relation` in `database`. */
+export function thisContext(relation: Relation, database: string): ThisContext {
+  return { database, schema: relation.schema, identifier: relation.identifier, name: relation.identifier, toString: () => relation.render() };
+}

@@ -1,6 +1,8 @@
 import nunjucks from 'nunjucks';
-import { SparkdbtError, type SourceLocation } from '../errors.js';
+import { SparkdbtError, closestNames, type SourceLocation } from '../errors.js';
 import type { MacroFile } from '../project/types.js';
+import { strictAttributes } from './strict-attributes.js';
+import { isSecretName } from '../redact.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -12,14 +14,16 @@ export interface ModelHooks {
 
 /** What every template sees, whichever model it renders. */
 export interface TemplateGlobals {
+  /** `target`: its attributes are the keys (an unknown one is a template error). */
   readonly target: Readonly<Record<string, unknown>>;
+  /** Suggestions for attributes of `target` that are not what they seem (`region` → `copy_region`). */
+  readonly targetRenames?: Readonly<Record<string, string>>;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Called with the value of each env_var() whose name looks secret, so output can be redacted. */
   readonly onSecret?: (value: string) => void;
 }
 
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/i;
 
 /**
  * Renders model and config templates in dbt's Jinja style with nunjucks: ref, source, config,
@@ -54,7 +58,7 @@ export class TemplateRenderer {
     });
     this.env.addGlobal('var', (...args: unknown[]) => this.lookupVar(args));
     this.env.addGlobal('env_var', (...args: unknown[]) => this.lookupEnvVar(args));
-    this.env.addGlobal('target', globals.target);
+    this.env.addGlobal('target', strictAttributes({ ...globals.target }, (name) => this.unknownAttribute('target', name, Object.keys(globals.target), globals.targetRenames?.[name])));
     this.env.addGlobal('is_incremental', () => false);
     this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);
@@ -70,7 +74,11 @@ export class TemplateRenderer {
     if (outer.hooks === undefined) this.pendingError = undefined;
     try {
       const template = new nunjucks.Template(source, this.env, file, true);
-      return template.render({ this: hooks?.self });
+      const self = hooks?.self;
+      const strictSelf = typeof self === 'object' && self !== null
+        ? strictAttributes(self, (name) => this.unknownAttribute('this', name, Object.keys(self).filter((key) => key !== 'toString'), undefined))
+        : self;
+      return template.render({ this: strictSelf });
     } catch (error) {
       throw this.translate(error, file);
     } finally {
@@ -89,6 +97,17 @@ export class TemplateRenderer {
   fail(error: SparkdbtError): SparkdbtError {
     this.pendingError ??= error;
     return error;
+  }
+
+  /** A template read `target.<name>` or `this.<name>` that does not exist: an error at its line, never ''. */
+  private unknownAttribute(object: 'target' | 'this', name: string, known: readonly string[], rename: string | undefined): never {
+    const suggestion = rename ?? closestNames(name, known, 1)[0];
+    throw this.fail(new SparkdbtError('template-error', `${object} has no attribute '${name}'`, {
+      location: locateAttribute(this.currentFile, this.currentSource, object, name),
+      hint: known.length === 0
+        ? `${object} is only available inside a model`
+        : `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}${object} has: ${known.join(', ')}`,
+    }));
   }
 
   /**
@@ -150,7 +169,7 @@ export class TemplateRenderer {
         hint: `export ${key}=... or give a default: env_var('${key}', '...')`,
       }));
     }
-    if (SECRET_NAME.test(key) && result !== '') this.globals.onSecret?.(result);
+    if (isSecretName(key) && result !== '') this.globals.onSecret?.(result);
     return result;
   }
 
@@ -177,6 +196,18 @@ export class TemplateRenderer {
 export function locateCall(file: string, source: string, name: string, arg: string): SourceLocation {
   const escaped = arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(`\\b${name}\\s*\\(\\s*(['"])${escaped}\\1`);
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = pattern.exec(lines[i]!);
+    if (match) return { file, line: i + 1, column: match.index + 1 };
+  }
+  return { file };
+}
+
+/** Finds where `object.name` (or `object['name']`) first stands in a template, 1-based. */
+function locateAttribute(file: string, source: string, object: string, name: string): SourceLocation {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`\\b${object}\\s*(?:\\.\\s*${escaped}\\b|\\[\\s*(['"])${escaped}\\1\\s*\\])`);
   const lines = source.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const match = pattern.exec(lines[i]!);

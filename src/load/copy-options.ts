@@ -46,15 +46,26 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   null_as: 'not supported with JSON', removequotes: 'not supported with JSON', escape: 'not supported with JSON',
   trimblanks: 'not supported by the local COPY engine', roundec: 'not supported by the local COPY engine',
   acceptanydate: 'not supported by the local COPY engine', explicit_ids: 'not supported by the local COPY engine',
+  compression: 'not a Redshift COPY option; for gzip-compressed files write gzip=true',
   encoding: 'only UTF-8 input is supported', ignoreallerrors: 'use maxerror', noload: 'not supported by the local COPY engine',
   credentials: 'use iam_role', access_key_id: 'use iam_role', secret_access_key: 'use iam_role',
 };
 
-/** Model-config keys that are not COPY options and are left alone. */
-const MODEL_KEYS = new Set([
-  'materialized', 'tags', 'enabled', 'schema', 'alias', 'database', 'description', 'docs', 'meta', 'columns',
-  'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'dist', 'sort', 'sort_type', 'bind', 'full_refresh',
-]);
+/** The config keys a copy model takes besides its COPY options: the model's own and its table layout. */
+export const COPY_MODEL_KEYS: readonly string[] = [
+  'materialized', 'tags', 'enabled', 'schema', 'alias', 'meta', 'docs', 'description', 'group', 'dist', 'sort', 'sort_type',
+];
+
+/** Why `key` is not a COPY option this engine takes (a misspelling, an unsupported or unknown option), or undefined when it is one. */
+export function copyOptionProblem(key: string): string | undefined {
+  if ((COPY_OPTION_KEYS as readonly string[]).includes(key)) return undefined;
+  const lower = key.toLowerCase();
+  if ((COPY_OPTION_KEYS as readonly string[]).includes(lower)) return `write the option in lower case: '${lower}'`;
+  const unsupported = UNSUPPORTED[lower];
+  if (unsupported !== undefined) return unsupported;
+  const close = closestNames(key, COPY_OPTION_KEYS, 1).filter((name) => !name.includes(key) || key.length >= 4);
+  return close.length > 0 ? `unknown COPY option; did you mean '${close[0]}'?` : 'unknown COPY option';
+}
 
 /** Redshift's MAXERROR limit. */
 const MAX_MAXERROR = 100000;
@@ -62,20 +73,16 @@ const MAX_MAXERROR = 100000;
 /**
  * Validates a copy model's config (Redshift option names, lower case) into CopyOptions. Every
  * problem names its key; all of them are reported in one config-invalid error for `modelPath`.
- * Keys that are neither COPY options nor close misspellings of one are ignored (model config).
+ * A key that is neither a COPY option nor one of COPY_MODEL_KEYS is an error, never ignored.
  */
 export function normalizeCopyOptions(config: Record<string, unknown>, modelPath: string): CopyOptions {
   const found: Array<{ key: string; message: string }> = [];
   const problem = (key: string, message: string) => found.push({ key, message });
 
   for (const key of Object.keys(config)) {
-    if ((COPY_OPTION_KEYS as readonly string[]).includes(key) || MODEL_KEYS.has(key)) continue;
-    const lower = key.toLowerCase();
-    if (lower !== key && (COPY_OPTION_KEYS as readonly string[]).includes(lower)) { problem(key, `write the option in lower case: '${lower}'`); continue; }
-    const unsupported = UNSUPPORTED[lower];
-    if (unsupported !== undefined) { problem(key, unsupported); continue; }
-    const close = closestNames(key, COPY_OPTION_KEYS, 1).filter((name) => !name.includes(key) || key.length >= 4);
-    if (close.length > 0) problem(key, `unknown COPY option; did you mean '${close[0]}'?`);
+    if (COPY_MODEL_KEYS.includes(key)) continue;
+    const reason = copyOptionProblem(key);
+    if (reason !== undefined) problem(key, reason);
   }
 
   const from = config['from'];

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isNode } from 'yaml';
-import { SparkdbtError, SparkdbtErrors } from '../errors.js';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { SparkdbtError, SparkdbtErrors, closestNames } from '../errors.js';
+import { RENAMED_TARGET_KEYS, TARGET_KEYS } from './target-keys.js';
 import type { ProjectConfig, RawTarget, SourceDefinition, TargetType } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
@@ -71,6 +72,14 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
         problem(['targets', targetName, 'type'], `must be one of ${TARGET_TYPES.join(', ')}`);
         continue;
       }
+      const known = TARGET_KEYS[type as TargetType];
+      for (const key of Object.keys(target)) {
+        if (known.includes(key)) continue;
+        const renamed = RENAMED_TARGET_KEYS[type as TargetType]?.[key];
+        if (renamed) { problem(['targets', targetName, key], renamed.message, renamed.hint); continue; }
+        const close = closestNames(key, known, 1)[0];
+        problem(['targets', targetName, key], `unknown setting of a ${type} target`, `${close === undefined ? '' : `did you mean '${close}'? `}${type} settings: ${known.join(', ')}`);
+      }
       const port = target['port'];
       if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port)) && !(typeof port === 'string' && port.includes('{{'))) {
         problem(['targets', targetName, 'port'], 'must be a whole number');
@@ -111,7 +120,24 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     targets,
     sources,
     modelDefaults: modelDefaults as Record<string, unknown>,
+    keyLines: keyLines(doc, lineCounter, ['models', 'targets']),
   };
+}
+
+/** The line of every key under the given top-level keys, by dotted key path (`models.sparkify.marts.+tags`). */
+function keyLines(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, roots: readonly string[]): Map<string, number> {
+  const lines = new Map<string, number>();
+  const visit = (node: unknown, prefix: string) => {
+    if (!isMap(node)) return;
+    for (const item of node.items) {
+      if (!isScalar(item.key) || item.key.range === undefined || item.key.range === null) continue;
+      const keyPath = prefix === '' ? String(item.key.value) : `${prefix}.${String(item.key.value)}`;
+      lines.set(keyPath, lineCounter.linePos(item.key.range[0]).line);
+      if (prefix !== '' || roots.includes(String(item.key.value))) visit(item.value, keyPath);
+    }
+  };
+  visit(doc.contents, '');
+  return lines;
 }
 
 function parseSources(value: unknown, problem: (k: (string | number)[], m: string, h?: string) => void): SourceDefinition[] {

@@ -8,15 +8,20 @@ import type { ProjectConfig } from './types.js';
 /** Renders a config string (expands `{{ env_var('X') }}`); supplied by the compile stage. */
 export type RenderString = (text: string, file: string) => string;
 
+/** Masks the secrets registered so far (values of secret env vars) in a message. */
+export type MaskSecrets = (text: string) => string;
+
 /**
  * Picks the target (the --target option or project.yml's `target:`), renders its values and fills
  * in defaults; server settings fall back to the standard PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE.
+ * A value that fails validation is echoed through `mask`, so one rendered from a secret shows as ****.
  */
 export function resolveTarget(
   config: ProjectConfig,
   requested: string | undefined,
   render: RenderString,
   env: Readonly<Record<string, string | undefined>>,
+  mask: MaskSecrets = (text) => text,
 ): ResolvedTarget {
   const name = requested ?? config.defaultTarget;
   const raw = config.targets[name];
@@ -38,7 +43,11 @@ export function resolveTarget(
     if (text === undefined) return fallback;
     const n = Number(text);
     if (!Number.isInteger(n) || n <= 0) {
-      throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be a whole number, got '${text}'`, { location: { file: 'project.yml' } });
+      const line = config.keyLines?.get(`targets.${name}.${key}`);
+      const shown = key === 'password' ? '****' : mask(text);
+      throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be a whole number, got '${shown}'`, {
+        location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
+      });
     }
     return n;
   };
@@ -79,7 +88,6 @@ export function resolveTarget(
         ssl: bool('ssl', true),
         connectTimeoutSeconds: number('connect_timeout', 10),
         iamRole: value('iam_role') ?? cfg?.iamRole,
-        region: value('region'),
         copyRegion: value('copy_region'),
         dwhCfg: cfg?.file,
       };

@@ -16,6 +16,8 @@ export interface ProjectConfig {
   readonly sources: readonly SourceDefinition[];
   /** Folder-level model config, dbt's `models:` block: keys are folder names, `+key` are configs. */
   readonly modelDefaults: Readonly<Record<string, unknown>>;
+  /** The line of each key under `models:` and `targets:`, by dotted key path (`targets.pg.port`). */
+  readonly keyLines?: ReadonlyMap<string, number>;
 }
 
 /** One target as written in project.yml (values not yet rendered). */

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../support/cli.js';
 function graphOf(fixture: string) {
   const project = loadProject(path.join(REPO_ROOT, 'test/fixtures', fixture));
   const renderer = new TemplateRenderer({ target: { name: 'dev' }, vars: project.config.vars, env: {} }, project.macros);
-  return buildGraph(project.config, parseModels(project, renderer));
+  return buildGraph(project.config, parseModels(project, renderer).models);
 }
 
 function graphError(fixture: string): string {
@@ -37,8 +37,9 @@ describe('buildGraph', () => {
 
   it('orders the Sparkify project with the staging COPY models first', () => {
     const project = loadProject(REPO_ROOT);
-    const renderer = new TemplateRenderer({ target: { name: 'dev' }, vars: project.config.vars, env: {} }, project.macros);
-    const graph = buildGraph(project.config, parseModels(project, renderer));
+    // The copy models read target.iam_role and target.copy_region (unset on a local target).
+    const renderer = new TemplateRenderer({ target: { name: 'dev', iam_role: undefined, copy_region: undefined }, vars: project.config.vars, env: {} }, project.macros);
+    const graph = buildGraph(project.config, parseModels(project, renderer).models);
     expect(graph.order.map((id) => graph.nodes.get(id)!.name)).toEqual([
       'events', 'songs', 'staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time',
     ]);
