@@ -5,13 +5,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSongs } from '../../src/sample/generate-sample.js';
 import { runCli, stripTimes, type CliResult } from '../support/cli.js';
-import { SHARED_DATA, copyFixture } from '../support/fixtures.js';
+import { copyFixture } from '../support/fixtures.js';
 import { computeOracle, type OracleCounts } from '../support/oracle.js';
 import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from '../support/s3-server.js';
+import { sparkifyData } from '../support/shared-data.js';
+
+const DATA = sparkifyData();
 
 const BUCKET = 'udacity-dend';
-/** Generated songs, beside the 1,943 real ones, in a folder of their own (`song_data/G/…`). */
+/** Generated songs, beside the data's own (1,943 real ones), in a folder of their own (`song_data/G/…`). */
 const GENERATED = 1500;
 
 /** Every file under `dir`, as [path relative to `base`, content]. */
@@ -48,13 +51,14 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
   let server: TestS3Server;
   let local: string;
   let oracle: OracleCounts;
+  let dataOnly: OracleCounts;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    // The raw data: the shared real files plus generated songs, once on disk and once in the bucket.
+    // The raw data: the real files (or the sample) plus generated songs, once on disk and once in the bucket.
     local = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-s3-local-'));
     for (const entry of ['song_data', 'log_data', 'log_json_path.json']) {
-      fs.cpSync(path.join(SHARED_DATA, entry), path.join(local, entry), { recursive: true });
+      fs.cpSync(path.join(DATA.dir, entry), path.join(local, entry), { recursive: true });
     }
     for (const song of generateSongs({ count: GENERATED, seed: 7 })) {
       const file = path.join(local, song.path.replace(/^song_data\//, 'song_data/G/'));
@@ -62,6 +66,7 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
       fs.writeFileSync(file, song.json);
     }
     oracle = await computeOracle({ songData: path.join(local, 'song_data'), logData: path.join(local, 'log_data') });
+    dataOnly = await computeOracle({ songData: DATA.songData, logData: DATA.logData });
 
     server = await startS3Server();
     await server.createBucket(BUCKET);
@@ -75,8 +80,9 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
     if (local) fs.rmSync(local, { recursive: true, force: true });
   });
 
-  it(`loads ${1943 + GENERATED} song files and the event logs from s3:// on PGlite, with the same counts as from disk`, async () => {
-    expect(oracle).toMatchObject({ stagingSongs: 1943 + GENERATED, stagingEvents: 8056 });
+  it(`loads ${DATA.real ? '1,943 real' : "the sample's"} and ${GENERATED} generated song files and the event logs from s3:// on PGlite, with the same counts as from disk`, async () => {
+    if (DATA.real) expect(oracle).toMatchObject({ stagingSongs: 1943 + GENERATED, stagingEvents: 8056 });
+    expect(oracle).toMatchObject({ stagingSongs: dataOnly.stagingSongs + GENERATED, stagingEvents: dataOnly.stagingEvents });
     const project = copyFixture('sparkify');
     const fromS3 = await runCli(['run', '--select', 'tag:staging', '--vars', varsFor(`s3://${BUCKET}`)], { cwd: project, env });
     expectStagingRun(fromS3, 'public', oracle);

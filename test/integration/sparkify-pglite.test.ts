@@ -2,8 +2,9 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stripTimes } from '../support/cli.js';
-import { SHARED_DATA, SHARED_VARS, copyFixture } from '../support/fixtures.js';
+import { copyFixture } from '../support/fixtures.js';
 import { computeOracle } from '../support/oracle.js';
+import { sparkifyData } from '../support/shared-data.js';
 import { expectKeysClean, warehouseCounts, type Query } from './star-schema.js';
 
 /** Opens the project's embedded warehouse after the CLI has closed it. */
@@ -43,10 +44,11 @@ describe('the Sparkify project on the embedded default target (PGlite)', () => {
     expect(await withWarehouse(project, (query) => warehouseCounts(query, 'public'))).toEqual(counts);
   });
 
-  it('gives the oracle counts with the shared data, as on PostgreSQL', async () => {
-    const result = await runCli(['run', '--vars', SHARED_VARS], { cwd: project, env: { TZ: 'Asia/Tokyo' } });
+  const data = sparkifyData();
+  it(`gives the oracle counts with ${data.name}, as on PostgreSQL`, async () => {
+    const result = await runCli(['run', '--vars', data.vars], { cwd: project, env: { TZ: 'Asia/Tokyo' } });
     expect(result.code).toBe(0);
-    const oracle = await computeOracle({ songData: `${SHARED_DATA}/song_data`, logData: `${SHARED_DATA}/log_data` });
+    const oracle = await computeOracle({ songData: data.songData, logData: data.logData });
     await withWarehouse(project, async (query) => {
       expect(await warehouseCounts(query, 'public')).toEqual(oracle);
       await expectKeysClean(query, 'public');

@@ -1,16 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { SparkdbtError } from '../../src/errors.js';
 import { parseColumnList, type ColumnSpec } from '../../src/load/columns.js';
 import { normalizeCopyOptions, type CopyOptions } from '../../src/load/copy-options.js';
 import type { SourceFile } from '../../src/load/list-files.js';
 import { readCopyRows, type LoadRejection, type ReadCopyRowsOptions } from '../../src/load/read-records.js';
-
-/** The shared, read-only Sparkify data beside the repository. */
-export const SPARKIFY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/sparkify');
 
 /** A fresh temporary folder holding the given files (relative path → text or bytes). */
 export function tempFiles(files: Record<string, string | Uint8Array>): string {

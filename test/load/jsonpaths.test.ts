@@ -3,7 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractPath, parseJsonPathExpression, parseJsonPaths, readJsonPaths } from '../../src/load/jsonpaths.js';
-import { SPARKIFY, expectSparkdbtError, expectSparkdbtRejection, tempFiles } from './helpers.js';
+import { sparkifyData } from '../support/shared-data.js';
+import { expectSparkdbtError, expectSparkdbtRejection, tempFiles } from './helpers.js';
 
 describe('parseJsonPathExpression', () => {
   it.each([
@@ -35,7 +36,7 @@ describe('parseJsonPathExpression', () => {
 
 describe('parseJsonPaths', () => {
   it('reads the Sparkify JSONPaths file', async () => {
-    const file = path.join(SPARKIFY, 'log_json_path.json');
+    const file = sparkifyData().jsonPaths;
     const paths = await readJsonPaths(file);
     expect(paths.file).toBe(file);
     expect(paths.paths).toHaveLength(18);

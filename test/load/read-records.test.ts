@@ -8,7 +8,16 @@ import { readJsonPaths } from '../../src/load/jsonpaths.js';
 import { createLocalLister } from '../../src/load/list-files.js';
 import { openCopyRows } from '../../src/load/open-copy-rows.js';
 import { readCopyRows } from '../../src/load/read-records.js';
-import { SPARKIFY, columns, copyOptions, expectSparkdbtRejection, memoryFile, runLoad, tempFiles } from './helpers.js';
+import { computeOracle } from '../support/oracle.js';
+import { sparkifyData } from '../support/shared-data.js';
+import { columns, copyOptions, expectSparkdbtRejection, memoryFile, runLoad, tempFiles } from './helpers.js';
+
+const DATA = sparkifyData();
+/** Every file under `dir`, sorted by path as the lister sorts them. */
+const filesUnder = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** A JSON value as COPY's text format writes it into a text column: null is \N, numbers their text. */
+const copyText = (value: unknown): string => (value === null || value === undefined ? '\\N' : String(value));
 
 const STAGING_EVENTS = columns(`
   artist varchar(256), auth varchar(32), first_name varchar(256), gender char(1), item_in_session integer,
@@ -25,21 +34,32 @@ const STAGING_SONGS = columns(`
 
 const listFiles = (from: string, gzip = false) => createLocalLister({ from, gzip, root: '/' }).list();
 
-describe('readCopyRows on the Sparkify data', () => {
-  it('loads log_data with the JSONPaths file: 8,056 rows, none rejected', async () => {
-    const jsonpaths = await readJsonPaths(path.join(SPARKIFY, 'log_json_path.json'));
-    const copy = copyOptions({ json: path.join(SPARKIFY, 'log_json_path.json'), timeformat: 'epochmillisecs' });
-    const outcome = await runLoad({ files: listFiles(path.join(SPARKIFY, 'log_data')), columns: STAGING_EVENTS, copy, jsonpaths, batchBytes: 256 * 1024 });
+describe(`readCopyRows on the Sparkify data (${DATA.name})`, () => {
+  it(`loads log_data with the JSONPaths file: ${DATA.real ? '8,056 rows' : "the oracle's rows"}, none rejected`, async () => {
+    const jsonpaths = await readJsonPaths(DATA.jsonPaths);
+    const copy = copyOptions({ json: DATA.jsonPaths, timeformat: 'epochmillisecs' });
+    const outcome = await runLoad({ files: listFiles(DATA.logData), columns: STAGING_EVENTS, copy, jsonpaths, batchBytes: 256 * 1024 });
+    const logFiles = filesUnder(DATA.logData);
+    const events = (await computeOracle({ songData: DATA.songData, logData: DATA.logData })).stagingEvents;
     expect(outcome.error).toBeUndefined();
     expect(outcome.rejections).toEqual([]);
-    expect(outcome.stats).toMatchObject({ files: 30, rows: 8056, rejected: 0, replacedRows: 0 });
-    expect(outcome.stats.bytes).toBe(fs.readdirSync(path.join(SPARKIFY, 'log_data/2018/11')).reduce((n, f) => n + fs.statSync(path.join(SPARKIFY, 'log_data/2018/11', f)).size, 0));
+    if (DATA.real) expect(outcome.stats).toMatchObject({ files: 30, rows: 8056 });
+    expect(outcome.stats).toMatchObject({ files: logFiles.length, rows: events, rejected: 0, replacedRows: 0 });
+    expect(outcome.stats.bytes).toBe(logFiles.reduce((n, f) => n + fs.statSync(f).size, 0));
     // Chunks hold whole rows only.
     expect(outcome.chunks.length).toBeGreaterThan(1);
     for (const chunk of outcome.chunks) expect(chunk.endsWith('\n')).toBe(true);
     const rows = outcome.text.split('\n');
-    expect(rows).toHaveLength(8057);
-    expect(rows.every((row, i) => i === 8056 || row.split('\t').length === 18)).toBe(true);
+    expect(rows).toHaveLength(events + 1);
+    expect(rows.every((row, i) => i === events || row.split('\t').length === 18)).toBe(true);
+    // The first event's text columns and its epoch-milliseconds ts, as the raw JSON has them.
+    const first = JSON.parse(fs.readFileSync(logFiles[0]!, 'utf8').split('\n')[0]!) as Record<string, unknown>;
+    const fields = rows[0]!.split('\t');
+    expect([fields[0], fields[1], fields[2], fields[10], fields[15], fields[17]])
+      .toEqual([copyText(first['artist']), first['auth'], first['firstName'], first['page'], new Date(first['ts'] as number).toISOString().replace('T', ' ').replace('Z', ''), first['userId']]);
+    // A logged-out event: empty userId stays an empty string in a VARCHAR column.
+    expect(rows.some((row) => row.split('\t')[1] === 'Logged Out' && row.endsWith('\t'))).toBe(true);
+    if (!DATA.real) return;
     // The first event of 2018-11-01: ts 1541105830796 is 2018-11-01 20:57:10.796 UTC;
     // registration 1540919166796.0 loads into bigint; null length and song are \N.
     expect(rows[0]).toBe([
@@ -47,26 +67,33 @@ describe('readCopyRows on the Sparkify data', () => {
       '1540919166796', '38', '\\N', '200', '2018-11-01 20:57:10.796',
       '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"', '39',
     ].join('\t'));
-    // A logged-out event: empty userId stays an empty string in a VARCHAR column.
-    expect(rows.some((row) => row.split('\t')[1] === 'Logged Out' && row.endsWith('\t'))).toBe(true);
   });
 
-  it("loads song_data with json 'auto': 1,943 rows, numbers into text columns as their text", async () => {
-    const outcome = await runLoad({ files: listFiles(path.join(SPARKIFY, 'song_data')), columns: STAGING_SONGS, copy: copyOptions() });
+  it(`loads song_data with json 'auto': ${DATA.real ? '1,943 rows' : "the oracle's rows"}, numbers into text columns as their text`, async () => {
+    const outcome = await runLoad({ files: listFiles(DATA.songData), columns: STAGING_SONGS, copy: copyOptions() });
+    const songFiles = filesUnder(DATA.songData);
+    const songs = (await computeOracle({ songData: DATA.songData, logData: DATA.logData })).stagingSongs;
     expect(outcome.error).toBeUndefined();
     expect(outcome.rejections).toEqual([]);
-    expect(outcome.stats).toMatchObject({ files: 1943, rows: 1943, rejected: 0 });
+    if (DATA.real) expect(outcome.stats).toMatchObject({ files: 1943, rows: 1943 });
+    expect(outcome.stats).toMatchObject({ files: songFiles.length, rows: songs, rejected: 0 });
     const rows = outcome.text.split('\n');
+    // The first file's song, column by column from its raw JSON.
+    const first = JSON.parse(fs.readFileSync(songFiles[0]!, 'utf8')) as Record<string, unknown>;
+    expect(rows[0]).toBe(['num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location', 'artist_name', 'song_id', 'title', 'duration', 'year']
+      .map((key) => copyText(first[key])).join('\t'));
+    if (!DATA.real) return;
     expect(rows[0]).toBe('1\tARJNIUY12298900C91\t\\N\t\\N\t\tAdelitas Way\tSOBLFFE12AF72AA5BA\tScream\t213.9424\t2009');
     expect(rows).toContain('1\tARIXSZZ1187B98D1F9\t\\N\t\\N\t\t112\tSOIJETD12A6D4F6D2B\tUnbelievable\t259.02975\t2003');
   });
 
   it("with json 'auto', camelCase keys do not match lower-case columns (as on Redshift)", async () => {
-    const file = path.join(SPARKIFY, 'log_data/2018/11/2018-11-01-events.json');
+    const file = path.join(DATA.logData, '2018/11/2018-11-01-events.json');
+    const first = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]!) as Record<string, unknown>;
     const outcome = await runLoad({ files: listFiles(file), columns: columns('firstname varchar(64), "firstName" varchar(64), page varchar(32)'), copy: copyOptions() });
-    expect(outcome.text.split('\n')[0]).toBe('\\N\t\\N\tHome');
+    expect(outcome.text.split('\n')[0]).toBe(DATA.real ? '\\N\t\\N\tHome' : `\\N\t\\N\t${String(first['page'])}`);
     const ignoring = await runLoad({ files: listFiles(file), columns: columns('firstname varchar(64), page varchar(32)'), copy: copyOptions({ json: 'auto ignorecase' }) });
-    expect(ignoring.text.split('\n')[0]).toBe('Walter\tHome');
+    expect(ignoring.text.split('\n')[0]).toBe(DATA.real ? 'Walter\tHome' : `${String(first['firstName'])}\t${String(first['page'])}`);
   });
 });
 
@@ -205,12 +232,12 @@ describe('readCopyRows on bad input', () => {
   });
 
   it('converts 100k events without quadratic behaviour', async () => {
-    const lines = fs.readFileSync(path.join(SPARKIFY, 'log_data/2018/11/2018-11-15-events.json'), 'utf8').split('\n');
+    const lines = fs.readFileSync(path.join(DATA.logData, DATA.real ? '2018/11/2018-11-15-events.json' : '2018/11/2018-11-01-events.json'), 'utf8').split('\n');
     const events = Array.from({ length: 100_000 }, (_, i) => lines[i % lines.length]!).join('\n');
     const data = Buffer.from(events);
     const chunks: Buffer[] = [];
     for (let i = 0; i < data.length; i += 1 << 20) chunks.push(data.subarray(i, i + (1 << 20)));
-    const jsonpaths = await readJsonPaths(path.join(SPARKIFY, 'log_json_path.json'));
+    const jsonpaths = await readJsonPaths(DATA.jsonPaths);
     const copy = copyOptions({ json: 'log_json_path.json', timeformat: 'epochmillisecs' });
     const stream = readCopyRows({ files: (async function* () { yield memoryFile('mem://events', ...chunks); })(), columns: STAGING_EVENTS, copy, jsonpaths, onRejected: () => {} });
     let characters = 0;

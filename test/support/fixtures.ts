@@ -15,13 +15,3 @@ export function copyFixture(name: string): string {
   }
   return dir;
 }
-
-/** The shared real Sparkify data (read-only), beside the repository. */
-export const SHARED_DATA = path.resolve(REPO_ROOT, '../shared/data/sparkify');
-
-/** --vars that point the Sparkify project at the shared data. */
-export const SHARED_VARS = JSON.stringify({
-  song_data: path.join(SHARED_DATA, 'song_data'),
-  log_data: path.join(SHARED_DATA, 'log_data'),
-  log_jsonpath: path.join(SHARED_DATA, 'log_json_path.json'),
-});

@@ -1,13 +1,39 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeOracle, parseConcatenatedJson } from './oracle.js';
+import { REAL_DATA_DIR, SAMPLE_DIR as SAMPLE, sparkifyData } from './shared-data.js';
 
-const REAL = '/work/shared/data/sparkify';
-const LOCAL71 = '/work/shared/data/sparkify-local71';
-const SAMPLE = fileURLToPath(new URL('../../sample', import.meta.url));
+/** The real data, or (on a clone without ../shared) the sample, which then stands in for it. */
+const DATA = sparkifyData();
+const LOCAL71 = join(dirname(REAL_DATA_DIR), 'sparkify-local71');
+const SONG_KEYS = ['num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location', 'artist_name', 'song_id', 'title', 'duration', 'year'];
+
+/** Rewrites every song file under `from` as the local copy writes them (Python json.dumps: original key order, spaces, \\u escapes). */
+async function rewriteLikeLocalCopy(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const song = JSON.parse(await readFile(join(entry.parentPath, entry.name), 'utf8')) as Record<string, unknown>;
+    const text = `{${SONG_KEYS.map((key) => `${JSON.stringify(key)}: ${JSON.stringify(song[key])}`).join(', ')}}`
+      .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const file = join(to, relative(from, entry.parentPath), entry.name);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
+}
+
+/** The bundled sample's counts (computed with jq as below). */
+const SAMPLE_COUNTS = {
+  stagingEvents: 1500,
+  stagingSongs: 120,
+  songplays: 1223,
+  users: 55,
+  songs: 120,
+  artists: 90,
+  time: 1210,
+  matchedSongplays: 564,
+};
 
 /*
  * The expected numbers below were computed independently with jq 1.6 (S = song_data dir, L = log_data dir):
@@ -23,9 +49,9 @@ const SAMPLE = fileURLToPath(new URL('../../sample', import.meta.url));
  *                       | jq -c 'select(.page=="NextSong") | [.song, .artist, .length]' | grep -cxFf keys.txt
  */
 describe('computeOracle', () => {
-  it('counts the real Sparkify data (1,943 song files, 8,056 events)', async () => {
-    const counts = await computeOracle({ songData: join(REAL, 'song_data'), logData: join(REAL, 'log_data') });
-    expect(counts).toEqual({
+  it(DATA.real ? 'counts the real Sparkify data (1,943 song files, 8,056 events)' : 'counts the sample, standing in for the real data', async () => {
+    const counts = await computeOracle({ songData: DATA.songData, logData: DATA.logData });
+    expect(counts).toEqual(!DATA.real ? SAMPLE_COUNTS : {
       stagingEvents: 8056,
       stagingSongs: 1943,
       songplays: 6820,
@@ -37,8 +63,20 @@ describe('computeOracle', () => {
     });
   });
 
-  it('counts the 71-song local copy (original key order, spaces) with the same logs', async () => {
-    const counts = await computeOracle({ songData: join(LOCAL71, 'song_data'), logData: join(REAL, 'log_data') });
+  it(DATA.real
+    ? 'counts the 71-song local copy (original key order, spaces) with the same logs'
+    : "counts the sample's songs rewritten as the 71-song local copy writes them (original key order, spaces), with the same logs", async () => {
+    if (!DATA.real) {
+      const dir = await mkdtemp(join(tmpdir(), 'sparkdbt-oracle-local-'));
+      try {
+        await rewriteLikeLocalCopy(DATA.songData, dir);
+        expect(await computeOracle({ songData: dir, logData: DATA.logData })).toEqual(SAMPLE_COUNTS);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      return;
+    }
+    const counts = await computeOracle({ songData: join(LOCAL71, 'song_data'), logData: DATA.logData });
     expect(counts).toEqual({
       stagingEvents: 8056,
       stagingSongs: 71,
@@ -53,16 +91,7 @@ describe('computeOracle', () => {
 
   it('counts the bundled sample', async () => {
     const counts = await computeOracle({ songData: join(SAMPLE, 'song_data'), logData: join(SAMPLE, 'log_data') });
-    expect(counts).toEqual({
-      stagingEvents: 1500,
-      stagingSongs: 120,
-      songplays: 1223,
-      users: 55,
-      songs: 120,
-      artists: 90,
-      time: 1210,
-      matchedSongplays: 564,
-    });
+    expect(counts).toEqual(SAMPLE_COUNTS);
   });
 
   it('accepts whitespace-separated song objects and matches numeric artist names as text', async () => {
