@@ -9,9 +9,11 @@ import {
   LOG_JSON_PATH,
   type GeneratedFile,
 } from '../../src/sample/generate-sample.js';
+import { sparkifyData } from '../support/shared-data.js';
 
 const SAMPLE_DIR = fileURLToPath(new URL('../../sample', import.meta.url));
-const REAL_JSON_PATHS = '/work/shared/data/sparkify/log_json_path.json';
+/** The real JSONPaths file (on a clone without ../shared, the committed sample's copy). */
+const REAL_JSON_PATHS = sparkifyData().jsonPaths;
 const SONG_KEYS = ['artist_id', 'artist_latitude', 'artist_location', 'artist_longitude', 'artist_name', 'duration',
   'num_songs', 'song_id', 'title', 'year'];
 const EVENT_KEYS = ['artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location',
