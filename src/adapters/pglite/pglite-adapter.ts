@@ -7,6 +7,11 @@ import type { RelationKind, SqlDialect } from '../dialect.js';
 import { PostgresDialect } from '../postgres/postgres-dialect.js';
 import { toSqlError } from '../sql-error.js';
 import type { PgliteTarget } from '../target.js';
+import { checkCatalog, damageRemedy, markDamage, openFailure, type CatalogCheck } from './pglite-damage.js';
+import { displayPath, type PgliteConnectOptions } from './pglite-events.js';
+import { lockFolder, type FolderLock } from './pglite-lock.js';
+import { startServer, type RunningServer, type ServeOptions } from './pglite-server.js';
+import { createFromTemplate, isDataFolder, removePartialCopies, templatePath } from './pglite-template.js';
 
 /**
  * Bytes of rows per COPY … FROM '/dev/blob' (PGlite cannot COPY FROM STDIN). A blob is held whole
@@ -22,20 +27,38 @@ const TEXT_PARSERS = Object.fromEntries((Object.values(types) as unknown[]).filt
 export class PgliteAdapter implements Adapter {
   readonly dialect: SqlDialect = new PostgresDialect('pglite');
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock: FolderLock,
+    private readonly folder: string,
+    private readonly cwd: string,
+  ) {}
 
-  /** Opens (or creates) the data folder of the target. */
-  static async connect(target: PgliteTarget): Promise<PgliteAdapter> {
+  /**
+   * Takes the folder's lock (waiting for another process up to the timeout), makes the folder from
+   * the build's template when it is new, and opens it. A folder PGlite cannot open is reported as
+   * damaged, with the remedy.
+   */
+  static async connect(target: PgliteTarget, options: PgliteConnectOptions = {}): Promise<PgliteAdapter> {
+    const cwd = options.cwd ?? process.cwd();
+    const lock = await lockFolder(target.path, {
+      command: options.command ?? 'sparkdbt',
+      timeoutSeconds: options.lockTimeoutSeconds ?? target.lockTimeoutSeconds,
+      onEvent: options.onEvent,
+      cwd,
+    });
     try {
-      fs.mkdirSync(target.path, { recursive: true });
-      const db = await PGlite.create(target.path, {
-        parsers: { [types.TIMESTAMP]: (value: string) => value },
-      });
-      return new PgliteAdapter(db);
+      prepareFolder(target.path, { ...options, cwd });
+      let db: PGlite;
+      try {
+        db = await PGlite.create(target.path, { parsers: { [types.TIMESTAMP]: (value: string) => value } });
+      } catch (error) {
+        throw openFailure(target.path, error, cwd);
+      }
+      return new PgliteAdapter(db, lock, target.path, cwd);
     } catch (error) {
-      throw new SparkdbtError('connection-failed', `could not open the embedded warehouse at ${target.path}: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: 'another sparkdbt process may be using the folder, or it is not a PGlite data folder; remove it to start afresh',
-      });
+      await lock.release();
+      throw error;
     }
   }
 
@@ -45,7 +68,7 @@ export class PgliteAdapter implements Adapter {
       // CREATE TABLE AS reports its rows in the command tag ("SELECT n"), which PGlite gives as rowCount.
       return { rowCount: last?.command === 'SELECT' ? (last as { rowCount?: number }).rowCount : last?.affectedRows };
     } catch (error) {
-      throw toSqlError(error, sql);
+      throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
     }
   }
 
@@ -53,7 +76,7 @@ export class PgliteAdapter implements Adapter {
     try {
       return (await this.db.query<Row>(sql, [...params])).rows;
     } catch (error) {
-      throw toSqlError(error, sql);
+      throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
     }
   }
 
@@ -62,7 +85,7 @@ export class PgliteAdapter implements Adapter {
       const result = await this.db.query<unknown[]>(sql, [], { rowMode: 'array', parsers: TEXT_PARSERS });
       return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
-      throw toSqlError(error, sql);
+      throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
     }
   }
 
@@ -88,7 +111,7 @@ export class PgliteAdapter implements Adapter {
       try {
         rows += (await this.db.query(sql, [], { blob })).affectedRows ?? 0;
       } catch (error) {
-        throw toSqlError(error, sql);
+        throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
       }
     };
     for await (const chunk of chunks) {
@@ -100,7 +123,41 @@ export class PgliteAdapter implements Adapter {
     return rows;
   }
 
-  async close(): Promise<void> {
-    await this.db.close();
+  /** Opens every user relation: what fails on a damaged folder even when connecting works. */
+  checkCatalog(): Promise<CatalogCheck> {
+    return checkCatalog((sql) => this.query(sql), this.folder, this.cwd);
   }
+
+  /** Serves this warehouse over the PostgreSQL wire protocol; the folder stays locked until close. */
+  serve(options: ServeOptions): Promise<RunningServer> {
+    return startServer(this.db, options);
+  }
+
+  /** Closes the database, then releases the folder's lock. */
+  async close(): Promise<void> {
+    try {
+      if (!this.db.closed) await this.db.close();
+    } finally {
+      await this.lock.release();
+    }
+  }
+}
+
+/**
+ * Makes a new data folder (a copy of the build's template, else PGlite's initdb) and says so
+ * first; refuses a folder with other content, which is not a PGlite data folder.
+ */
+function prepareFolder(folder: string, options: PgliteConnectOptions): void {
+  removePartialCopies(folder);
+  if (isDataFolder(folder)) return;
+  const entries = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+  if (entries.length > 0) {
+    throw new SparkdbtError('warehouse-damaged', `${displayPath(folder, options.cwd)} is not a PGlite data folder (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} but no PG_VERSION)`, {
+      hint: `if it is a damaged warehouse, ${damageRemedy(folder, options.cwd)}; else point the target's path at another folder`,
+    });
+  }
+  const template = templatePath();
+  const fromTemplate = isDataFolder(template);
+  options.onEvent?.({ kind: 'warehouse-creating', folder, fromTemplate });
+  if (!fromTemplate || !createFromTemplate(folder, template)) fs.mkdirSync(folder, { recursive: true });
 }
