@@ -1,18 +1,35 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compileProject } from './commands/compile.js';
 import { debugProject } from './commands/debug.js';
 import { listNodes, type ListOutput } from './commands/ls.js';
 import type { CommandOptions } from './commands/open-project.js';
 import { runProject } from './commands/run.js';
+import { serveProject } from './commands/serve.js';
+import { formatPgliteEvent } from './adapters/pglite/pglite-events.js';
+import { showProject } from './commands/show.js';
 import { SparkdbtError, SparkdbtErrors, formatError } from './errors.js';
+import { Redactor } from './redact.js';
 import { consoleReporter, wantsProgress } from './report/console-reporter.js';
+import { guardOutput } from './report/guarded-output.js';
+import type { RunEvent } from './run/types.js';
+import { formatShow, type ShowOutput } from './report/format-show.js';
 
 // The AWS SDK warns on every start under Node 20 about its releases of 2027; sparkdbt pins its SDK.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-/** Exit codes as dbt: 0 all ok, 1 a model failed, 2 the command could not start. */
+/** Exit codes as dbt: 0 all ok, 1 a model failed, 2 the command could not start (bad usage, a crash, Ctrl-C). */
 const EXIT = { ok: 0, failed: 1, couldNotStart: 2 } as const;
+
+/**
+ * Everything the CLI prints is masked: the values of secret-looking environment variables (the
+ * env_var() rule) from the start, and the secrets each prepared project registers. A closed
+ * stdout (`sparkdbt ls | head -1`) ends output quietly.
+ */
+const redactor = new Redactor();
+redactor.addSecretEnv(process.env);
+guardOutput(process.stdout, redactor);
+guardOutput(process.stderr, redactor);
 
 interface CommonFlags {
   projectDir: string;
@@ -20,13 +37,40 @@ interface CommonFlags {
   vars?: string;
   select?: string[];
   exclude?: string[];
+  /** --lock-timeout, on commands that open a target. */
+  lockTimeout?: number;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+/** The command being run (set before its action), recorded in the embedded warehouse's lock. */
+let commandName = 'sparkdbt';
+
 function commandOptions(flags: CommonFlags): CommandOptions {
-  return { projectDir: flags.projectDir, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, env: process.env };
+  return {
+    projectDir: flags.projectDir, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, env: process.env, redactor,
+    connect: { command: commandName, lockTimeoutSeconds: flags.lockTimeout, onEvent: (event) => err(formatPgliteEvent(event)) },
+  };
+}
+
+/** --lock-timeout, for the commands that open a target (run, show, debug, serve). */
+function withLockTimeout(command: Command): Command {
+  return command.addOption(new Option('--lock-timeout <seconds>', "how long to wait for another process's lock on the embedded warehouse (default: the target's lock_timeout, 60)").argParser(parseSeconds));
+}
+
+function parseSeconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected a number of seconds, got '${value}'`);
+  return Number(value);
+}
+
+/**
+ * A signal ends the command as a normal exit does, so exit hooks run (the embedded warehouse's lock
+ * is released); a command that must stop in order first (serve) sets `onSignal`.
+ */
+let onSignal: (() => void) | undefined;
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => (onSignal ? onSignal() : process.exit(code)));
 }
 
 function withCommonOptions(command: Command): Command {
@@ -46,37 +90,106 @@ function printWarnings(warnings: readonly string[]): void {
 function couldNotStart(error: unknown): number {
   if (error instanceof SparkdbtErrors) for (const e of error.errors) err(`Error: ${formatError(e)}`);
   else if (error instanceof SparkdbtError) err(`Error: ${formatError(error)}`);
-  else if (process.env['SPARKDBT_DEBUG']) err(String(error instanceof Error ? error.stack : error));
-  else err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+  else crashed(error);
   return EXIT.couldNotStart;
+}
+
+/** A failure that is not a SparkdbtError: one line (the stack only with SPARKDBT_DEBUG), exit code 2. */
+function crashed(error: unknown): number {
+  const message = (error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error)).replace(/\s*\n\s*/g, ' ');
+  if (process.env['SPARKDBT_DEBUG']) err(String(error instanceof Error ? error.stack : error));
+  else err(`Error: ${message} (set SPARKDBT_DEBUG=1 to see the stack trace)`);
+  return EXIT.couldNotStart;
+}
+
+process.on('uncaughtException', (error) => process.exit(crashed(error)));
+process.on('unhandledRejection', (error) => process.exit(crashed(error)));
+
+const NOTHING_TO_DO = 'Nothing to do. Try checking your model configs and model specification args';
+
+/**
+ * Ctrl-C (or SIGTERM) during a run: the first cancels the running statement and lets the run end
+ * in order (rollback, summary; exit 2 as dbt); a second exits at once.
+ */
+function interruptRun(controller: AbortController, running: () => string | undefined): () => void {
+  return () => {
+    if (controller.signal.aborted) {
+      err('Interrupted again: exiting at once.');
+      process.exit(EXIT.couldNotStart);
+    }
+    const model = running();
+    err(`Interrupted: ${model === undefined ? 'stopping the run' : `cancelling model ${model}`}; models not started will not run (Ctrl-C again exits at once)`);
+    controller.abort();
+  };
 }
 
 const program = new Command('sparkdbt')
   .description('A small, fast, dbt-style SQL project runner')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (unknown command or option, missing argument, bad choice) exit 2, below; commands created after inherit it.
+  .exitOverride()
+  .hook('preAction', (_program, action) => {
+    commandName = `sparkdbt ${action.name()}`;
+  });
 
-withCommonOptions(program.command('run').description('build the selected models in dependency order'))
+withLockTimeout(withCommonOptions(program.command('run').description('build the selected models in dependency order')))
   .action(async (flags: CommonFlags) => {
+    const controller = new AbortController();
+    let running: string | undefined;
+    const report = consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) });
+    const onEvent = (event: RunEvent): void => {
+      if (event.kind === 'node-started') running = event.node.name;
+      else if (event.kind === 'node-finished') running = undefined;
+      report(event);
+    };
+    onSignal = interruptRun(controller, () => running);
     try {
-      const result = await runProject(commandOptions(flags), consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) }));
+      const result = await runProject({ ...commandOptions(flags), signal: controller.signal }, onEvent);
       printWarnings(result.warnings);
-      process.exitCode = result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
+      if (result.results.length === 0 && !controller.signal.aborted) printWarnings([NOTHING_TO_DO]);
+      process.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
+    } catch (error) {
+      process.exitCode = couldNotStart(error);
+    } finally {
+      onSignal = undefined;
+    }
+  });
+
+withCommonOptions(program.command('compile').description('render the selected models to target/compiled/ and their build plans to target/plan/ (no database needed)'))
+  .action((flags: CommonFlags) => {
+    try {
+      const { outcomes, warnings } = compileProject(commandOptions(flags));
+      printWarnings(warnings);
+      if (outcomes.length === 0) printWarnings([NOTHING_TO_DO]);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'success') out(`Compiled ${outcome.name} -> ${outcome.path}`);
+        else err(`Error: ${formatError(outcome.error)}`);
+      }
+      // As dbt: a compile of exactly one model also prints its SQL.
+      const [only] = outcomes;
+      if (outcomes.length === 1 && only?.status === 'success') out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`);
+      process.exitCode = outcomes.some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
     } catch (error) {
       process.exitCode = couldNotStart(error);
     }
   });
 
-withCommonOptions(program.command('compile').description('render the selected models to target/compiled/ (no database needed)'))
-  .action((flags: CommonFlags) => {
+withLockTimeout(withCommonOptions(program.command('show').description('run a model\'s query (or --inline SQL) on the target and preview its rows')))
+  .option('--inline <sql>', 'SQL to preview instead of a model; may use ref(), source(), var() and macros')
+  .option('--limit <n>', 'rows to fetch (a negative number: all rows)', '5')
+  .addOption(new Option('--output <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
+  .action(async (flags: CommonFlags & { inline?: string; limit: string; output: ShowOutput }) => {
     try {
-      const { outcomes, warnings } = compileProject(commandOptions(flags));
+      if (!/^-?\d+$/.test(flags.limit)) throw new SparkdbtError('usage', `--limit must be a whole number, got '${flags.limit}'`, { hint: 'for example --limit 10, or --limit -1 for every row' });
+      const { previews, warnings } = await showProject({ ...commandOptions(flags), inline: flags.inline, limit: Number(flags.limit) });
       printWarnings(warnings);
-      for (const outcome of outcomes) {
-        if (outcome.status === 'success') out(`Compiled ${outcome.name} -> ${outcome.path}`);
-        else err(`Error: ${formatError(outcome.error)}`);
+      let shown = 0;
+      for (const preview of previews) {
+        if (preview.status === 'error') err(`Error: ${formatError(preview.error)}`);
+        else out(`${shown++ > 0 && flags.output !== 'json' ? '\n' : ''}${formatShow(preview, flags.output)}`);
       }
-      process.exitCode = outcomes.some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
+      process.exitCode = previews.some((p) => p.status === 'error') ? EXIT.failed : EXIT.ok;
     } catch (error) {
       process.exitCode = couldNotStart(error);
     }
@@ -95,7 +208,7 @@ withCommonOptions(program.command('ls').alias('list').description('list the sele
     }
   });
 
-withCommonOptions(program.command('debug').description('show the resolved configuration (secrets masked) and test the connection'))
+withLockTimeout(withCommonOptions(program.command('debug').description('show the resolved configuration (secrets masked) and test the connection')))
   .action(async (flags: CommonFlags) => {
     try {
       const report = await debugProject(commandOptions(flags));
@@ -113,4 +226,38 @@ withCommonOptions(program.command('debug').description('show the resolved config
     }
   });
 
-await program.parseAsync(process.argv);
+withLockTimeout(program.command('serve').description('serve the embedded warehouse over the PostgreSQL wire protocol (psql, DBeaver, BI tools) until Ctrl-C'))
+  .option('--project-dir <dir>', 'folder that holds project.yml', process.env['SPARKDBT_PROJECT_DIR'] ?? '.')
+  .option('-t, --target <name>', 'a pglite target from project.yml (default: its `target:`)')
+  .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .addOption(new Option('--port <n>', 'port to listen on (0: any free port)').default(5433).argParser(parsePort))
+  .action(async (flags: CommonFlags & { host: string; port: number }) => {
+    try {
+      const serving = await serveProject({ ...commandOptions(flags), host: flags.host, port: flags.port });
+      out(`Serving ${serving.folder} on ${serving.host}:${serving.port} (PostgreSQL wire protocol); Ctrl-C stops.`);
+      out(`Connect with: ${serving.psql}`);
+      await new Promise<void>((resolve) => {
+        onSignal = () => {
+          onSignal = () => undefined;
+          void serving.stop().then(resolve, resolve);
+        };
+      });
+      out('Stopped.');
+    } catch (error) {
+      process.exitCode = couldNotStart(error);
+    }
+  });
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`expected a port number (0-65535), got '${value}'`);
+  return Number(value);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // commander has printed its message (and help); --help and --version end with 0.
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.couldNotStart;
+  else process.exitCode = crashed(error);
+}

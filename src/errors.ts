@@ -22,7 +22,14 @@ export type ErrorCode =
   | 'load-rejected'
   | 'load-failed'
   | 'var-missing'
-  | 'env-var-missing';
+  | 'env-var-missing'
+  | 'warehouse-locked'
+  | 'warehouse-damaged'
+  | 'serve-unsupported'
+  | 'encoding-invalid'
+  | 'interrupted'
+  | 'usage'
+  | 'internal';
 
 /** A typed, user-facing error: a code, a message, an optional file:line:col and a hint. */
 export class SparkdbtError extends Error {

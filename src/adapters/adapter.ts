@@ -42,6 +42,17 @@ export interface Adapter {
    * first rows of sys_load_error_detail for a failed COPY). Warehouses with nothing to add omit it.
    */
   explainFailure?(error: SqlError): Promise<string | undefined>;
+  /**
+   * Cancels the statement running on this connection (PostgreSQL, Redshift: pg_cancel_backend
+   * from a second connection); the statement then fails and its transaction can be rolled back.
+   * Omitted where a statement cannot be interrupted (PGlite runs it in-process).
+   */
+  cancel?(): Promise<void>;
+  /**
+   * Opens every user relation, for `debug`: where sparkdbt keeps the warehouse's files itself
+   * (PGlite), a damaged folder connects fine and fails here. Servers look after their own catalog.
+   */
+  checkCatalog?(): Promise<{ readonly ok: boolean; readonly detail: string }>;
   close(): Promise<void>;
 }
 

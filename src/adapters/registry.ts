@@ -3,7 +3,11 @@ import type { Adapter } from './adapter.js';
 import type { SqlDialect } from './dialect.js';
 import { PostgresDialect } from './postgres/postgres-dialect.js';
 import { RedshiftDialect } from './redshift/redshift-dialect.js';
+import type { PgliteConnectOptions } from './pglite/pglite-events.js';
 import type { ResolvedTarget } from './target.js';
+
+/** How a command connects: who it is and where it reports waiting for a lock (embedded warehouse). */
+export type ConnectOptions = PgliteConnectOptions;
 
 /** The SQL dialect of a target type: all `compile` needs, no driver loaded. */
 export function dialectFor(type: TargetType): SqlDialect {
@@ -11,10 +15,10 @@ export function dialectFor(type: TargetType): SqlDialect {
 }
 
 /** Connects to a target; drivers are imported on demand so `compile` never loads them. */
-export async function connectAdapter(target: ResolvedTarget): Promise<Adapter> {
+export async function connectAdapter(target: ResolvedTarget, options: ConnectOptions = {}): Promise<Adapter> {
   switch (target.type) {
     case 'pglite':
-      return (await import('./pglite/pglite-adapter.js')).PgliteAdapter.connect(target);
+      return (await import('./pglite/pglite-adapter.js')).PgliteAdapter.connect(target, options);
     case 'postgres':
       return (await import('./postgres/postgres-adapter.js')).PostgresAdapter.connect(target);
     case 'redshift':

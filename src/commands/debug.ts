@@ -29,10 +29,14 @@ export async function debugProject(options: CommandOptions): Promise<DebugReport
   ];
   if (prepared.dialect.capabilities.serverSideCopy) checks.push(...serverCopyChecks(prepared));
   try {
-    const adapter = await connectAdapter(prepared.target);
+    const adapter = await connectAdapter(prepared.target, options.connect);
     try {
       const rows = await adapter.query<{ version: string }>('select version() as version');
       checks.push({ name: 'connection', ok: true, detail: String(rows[0]?.version ?? '').split(' on ')[0] ?? '' });
+      if (adapter.checkCatalog) {
+        const catalog = await adapter.checkCatalog();
+        checks.push({ name: 'catalog', ok: catalog.ok, detail: prepared.redactor.redact(catalog.detail) });
+      }
     } finally {
       await adapter.close();
     }
@@ -47,12 +51,12 @@ export async function debugProject(options: CommandOptions): Promise<DebugReport
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
- * Where the warehouse runs COPY itself (Redshift): is there an IAM role it can assume, a region,
+ * Where the warehouse runs COPY itself (Redshift): is there an IAM role it can assume, the data's region,
  * and do the copy models compile (their sources on S3)? Each problem in plain words.
  */
 function serverCopyChecks(prepared: PreparedProject): Check[] {
   const iamRole = 'iamRole' in prepared.target ? prepared.target.iamRole : undefined;
-  const region = 'region' in prepared.target ? prepared.target.region : undefined;
+  const region = prepared.target.type === 'redshift' ? prepared.target.copyRegion : undefined;
   const checks: Check[] = [
     iamRole === undefined
       ? { name: 'iam_role', ok: false, detail: "not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg" }
@@ -60,8 +64,8 @@ function serverCopyChecks(prepared: PreparedProject): Check[] {
         ? { name: 'iam_role', ok: true, detail: iamRole }
         : { name: 'iam_role', ok: false, detail: `'${iamRole}' is not an IAM role ARN; expected arn:aws:iam::<12-digit account id>:role/<role name>` },
     region === undefined
-      ? { name: 'region', ok: true, detail: "not set: COPY reads buckets in the cluster's own region" }
-      : { name: 'region', ok: true, detail: region },
+      ? { name: 'copy_region', ok: true, detail: "not set: COPY omits REGION and Redshift assumes the data is in the cluster's own region; set copy_region to the region of the bucket (s3://udacity-dend is in us-west-2)" }
+      : { name: 'copy_region', ok: true, detail: `${region} (COPY's REGION: where the S3 data lives)` },
   ];
   const copyModels = [...prepared.graph.nodes.values()].filter((n): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'copy');
   const problems: string[] = [];

@@ -1,9 +1,13 @@
 import { parse as parseYaml } from 'yaml';
+import type { ConnectOptions } from '../adapters/registry.js';
 import { prepareProject, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
 import { isRecord } from '../project/parse-config.js';
 import { loadProject } from '../project/load-project.js';
+import type { Redactor } from '../redact.js';
 import { selectNodes } from '../select/index.js';
+import type { ModelNode } from '../graph/types.js';
+import { emptyModelWarning, isEmptyModel } from './empty-models.js';
 
 /** Options every command takes, as the CLI passes them. */
 export interface CommandOptions {
@@ -14,12 +18,20 @@ export interface CommandOptions {
   readonly select?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** How commands that open a target connect (lock wait reports, --lock-timeout, the command's name). */
+  readonly connect?: ConnectOptions | undefined;
+  /** Interrupts a run (the CLI aborts it on Ctrl-C / SIGTERM). */
+  readonly signal?: AbortSignal | undefined;
+  /** Receives the secrets the prepared project registers, so everything the caller prints can be masked. */
+  readonly redactor?: Redactor | undefined;
 }
 
 /** A prepared project and the unique ids the selection picked, in dependency order. */
 export interface OpenedProject {
   readonly prepared: PreparedProject;
   readonly selected: readonly string[];
+  /** Selected models with nothing to build (dbt's empty nodes): listed by ls, left out of run and compile. */
+  readonly empty: ReadonlySet<string>;
   readonly warnings: readonly string[];
 }
 
@@ -27,11 +39,14 @@ export interface OpenedProject {
 export function openProject(options: CommandOptions): OpenedProject {
   const project = loadProject(options.projectDir);
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
+  options.redactor?.include(prepared.redactor);
   const { selected, warnings } = selectNodes(prepared.graph, {
     ...(options.select ? { select: options.select } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
+    rootProject: project.config.name,
   });
-  return { prepared, selected, warnings };
+  const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(prepared, n));
+  return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
 }
 
 /** Parses --vars as dbt does: a YAML (or JSON) mapping. */
@@ -51,9 +66,9 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
   return value;
 }
 
-/** Only the models among selected ids (what run and compile act on). */
-export function selectedModels(opened: OpenedProject) {
+/** Only the models among selected ids, empty ones left out (what run and compile act on). */
+export function selectedModels(opened: OpenedProject): ModelNode[] {
   return opened.selected
     .map((id) => opened.prepared.graph.nodes.get(id)!)
-    .filter((node) => node.resourceType === 'model');
+    .filter((node): node is ModelNode => node.resourceType === 'model' && !opened.empty.has(node.uniqueId));
 }

@@ -5,10 +5,13 @@ import { SqlError } from '../adapters/sql-error.js';
 import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError, formatLocation, type SourceLocation } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
+import { renderCompiledSql } from '../materializations/compiled-sql.js';
 import { renderPlan } from '../materializations/types.js';
 import type { Relation } from '../compile/relation.js';
 import type { LoadRejection } from '../load/read-records.js';
 import { executeLoad } from './execute-load.js';
+import { distSkewWarnings, skewCheckFor } from './skew-check.js';
+import { RunInterrupted, cancellable, interruptedError, notRun } from './interrupt.js';
 import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 
@@ -20,6 +23,13 @@ export interface RunOptions {
   readonly writeArtifact: WriteArtifact;
   /** This run's id (dbt's invocation_id); a new UUID by default. */
   readonly invocationId?: string;
+  /**
+   * Interrupts the run (Ctrl-C): the running statement is cancelled where the adapter can, its
+   * transaction rolled back, and the models not yet run are reported as not run.
+   */
+  readonly signal?: AbortSignal;
+  /** When the command began (performance.now()), so the summary's time covers all of it; default: now. */
+  readonly startedAt?: number;
 }
 
 /**
@@ -27,11 +37,13 @@ export interface RunOptions {
  * becomes that model's result, and its descendants are skipped naming it.
  */
 export async function runModels(prepared: PreparedProject, adapter: Adapter, selected: readonly string[], options: RunOptions): Promise<RunResult> {
-  const started = performance.now();
+  const started = options.startedAt ?? performance.now();
   const invocationId = options.invocationId ?? randomUUID();
   const { graph } = prepared;
   const wanted = new Set(selected);
   const models = graph.order.map((id) => graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && wanted.has(n.uniqueId));
+  // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
+  if (models.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   options.onEvent({ kind: 'run-started', total: models.length, target: prepared.target.name });
   for (const schema of new Set(models.map((m) => relationOf(prepared, m).schema))) await adapter.ensureSchema(schema);
 
@@ -41,6 +53,10 @@ export async function runModels(prepared: PreparedProject, adapter: Adapter, sel
     const index = i + 1;
     const relation = relationOf(prepared, node);
     const display = `${relation.schema}.${relation.identifier}`;
+    if (options.signal?.aborted) {
+      results.push(notRun(node, display));
+      continue;
+    }
     const upstream = [...graph.parents.get(node.uniqueId)!].find((id) => failed.has(id));
     if (upstream !== undefined) {
       const cause = failed.get(upstream)!;
@@ -51,12 +67,13 @@ export async function runModels(prepared: PreparedProject, adapter: Adapter, sel
       continue;
     }
     options.onEvent({ kind: 'node-started', index, total: models.length, node, relation: display });
-    const result = await runModel(prepared, adapter, node, display, { ...options, invocationId });
+    const startedAt = new Date();
+    const result: NodeResult = { ...(await runModel(prepared, adapter, node, display, { ...options, invocationId })), startedAt, completedAt: new Date() };
     if (result.status === 'error') failed.set(node.uniqueId, node.name);
     results.push(result);
     options.onEvent({ kind: 'node-finished', index, total: models.length, result });
   }
-  const run = { invocationId, results, elapsedMs: performance.now() - started };
+  const run = { invocationId, results, elapsedMs: performance.now() - started, ...(options.signal?.aborted ? { interrupted: true } : {}) };
   options.onEvent({ kind: 'run-finished', ...run });
   return run;
 }
@@ -65,7 +82,7 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
   const started = performance.now();
   const startedAt = new Date();
   const rejections: LoadRejection[] = [];
-  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized };
+  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized, compiledAt: undefined as Date | undefined };
   const runFile = path.posix.join(prepared.project.config.targetPath, 'run', prepared.project.config.name, node.originalFilePath);
   let compiled: CompiledModel | undefined;
   let rows: number | undefined;
@@ -75,12 +92,16 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
   let stepIndex = 0;
   try {
     compiled = compileModel(prepared, node, await adapter.relationKind(relationOf(prepared, node)));
+    const skewCheck = skewCheckFor(node.config, node.originalFilePath);
+    base.compiledAt = new Date();
     options.writeArtifact(runFile, prepared.redactor.redact(renderPlan(compiled.plan)));
+    // As dbt's run: target/compiled holds the model's query (its SELECT; a copy model's COPY) too.
+    options.writeArtifact(path.posix.join(prepared.project.config.targetPath, 'compiled', prepared.project.config.name, node.originalFilePath), prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)));
     for (const [i, step] of compiled.plan.steps.entries()) {
       stepIndex = i;
       if (step.kind === 'sql') {
         if (step.sql === 'begin') inTransaction = true;
-        const result = await adapter.execute(step.sql);
+        const result = await cancellable(adapter.execute(step.sql), options.signal, adapter.cancel?.bind(adapter));
         if (step.sql === 'commit') inTransaction = false;
         if (step.countsRows) rows = result.rowCount;
         if (result.rejected) {
@@ -88,23 +109,26 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
           serverRejections = result.rejected.query;
         }
       } else {
-        const loaded = await executeLoad(adapter, step, {
+        const loaded = await cancellable(executeLoad(adapter, step, {
           projectRoot: prepared.project.config.root,
           s3: prepared.target.s3,
           onRejected: (rejection) => rejections.push(rejection),
           onProgress: (p) => options.onEvent({ kind: 'load-progress', node, ...p }),
-        });
+        }), options.signal, adapter.cancel?.bind(adapter));
         rows = loaded.rows;
         rejected = loaded.rejected;
       }
+      if (options.signal?.aborted && inTransaction) throw new RunInterrupted();
     }
     const kept = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
     if (kept.problem !== undefined) return failed(new SparkdbtError('sql-error', kept.problem));
-    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: kept.query ?? serverRejections, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined };
+    const warnings = skewCheck === undefined ? [] : await distSkewWarnings(adapter, relationOf(prepared, node), skewCheck);
+    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: kept.query ?? serverRejections, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined, warnings };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
-    const failure = describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
+    for (const statement of compiled?.plan.onFailure ?? []) await adapter.execute(statement).catch(() => undefined);
+    const failure = options.signal?.aborted ? interruptedError(node, display, adapter.cancel !== undefined) : describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
     const kept = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
     const note = kept.problem ?? (kept.query === undefined ? undefined : `rejected records: ${kept.query}`);
     return failed(note === undefined ? failure : new SparkdbtError(failure.code, `${failure.message}\n  ${note}`, failure.hint ? { hint: failure.hint } : {}), kept.query);
