@@ -4,7 +4,7 @@
     json=var('log_jsonpath'),
     timeformat='epochmillisecs',
     iam_role=target.iam_role,
-    region=target.region,
+    region=target.copy_region,
     maxerror=0,
     dist='all',
     sort='ts'

@@ -3,7 +3,7 @@
     from=source('raw', 'songs'),
     json='auto',
     iam_role=target.iam_role,
-    region=target.region,
+    region=target.copy_region,
     maxerror=0,
     dist='all',
     sort='song_id'
