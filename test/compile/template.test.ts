@@ -44,6 +44,30 @@ describe('TemplateRenderer', () => {
     expect(secrets).toEqual(['hunter22']);
   });
 
+  it('lets nunjucks probe target and this (loops, macro arguments, filters, tests, output) without errors', () => {
+    const macros = [{ path: 'macros/t.sql', sql: '{% macro show(t) %}{{ t.name }}{% endmacro %}' }];
+    const r = new TemplateRenderer({ target: { name: 'dev', type: 'postgres', iam_role: undefined }, vars: {}, env: {} }, macros);
+    const self = { database: 'db', schema: 's', identifier: 'm', name: 'm', toString: () => '"s"."m"' };
+    const sql = r.render('models/m.sql',
+      "{% for i in [1] %}{{ target.name }}{% endfor %} {{ show(target) }} {{ target | length }} {{ target.type is defined }} [{{ target.iam_role }}] {{ 'set' if target.iam_role else 'unset' }} {{ this }} {{ this.database }}.{{ this['schema'] }} {{ target | dump }}",
+      { ref: () => '', source: () => '', config: () => undefined, self });
+    expect(sql).toBe('dev dev 3 true [] unset "s"."m" db.s {"name":"dev","type":"postgres"}');
+  });
+
+  it.each([
+    ['an unknown attribute of target, with did-you-mean', "select\n  '{{ target.nmae }}'", "models/m.sql:2:7: target has no attribute 'nmae'\n  hint: did you mean 'name'? target has: name, type"],
+    ['an unknown attribute of this, written with brackets', "select {{ this['shema'] }}", "models/m.sql:1:11: this has no attribute 'shema'\n  hint: did you mean 'schema'? this has: database, schema, identifier, name"],
+  ])('reports %s at its line', (_case, source, expected) => {
+    const self = { database: 'db', schema: 's', identifier: 'm', name: 'm', toString: () => '"s"."m"' };
+    let message = '';
+    try {
+      renderer().render('models/m.sql', source, { ref: () => '', source: () => '', config: () => undefined, self });
+    } catch (error) {
+      message = error instanceof SparkdbtError ? formatError(error) : String(error);
+    }
+    expect(message).toBe(expected);
+  });
+
   it.each([
     ['a syntax error, at its line and column', "select 1,\n  {{ ref('x' }}\n", "models/m.sql:2:14: template error: parseSignature: expected comma after expression\n  hint: check the {{ }} and {% %} tags near this line"],
     ['an unknown block tag', 'a\nb\n{% endif %}', 'models/m.sql:3:4: template error: unknown block tag: endif\n  hint: check the {{ }} and {% %} tags near this line'],

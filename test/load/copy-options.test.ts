@@ -62,6 +62,9 @@ describe('normalizeCopyOptions', () => {
     [{ from: 'x', GZIP: true }, "invalid COPY option GZIP: write the option in lower case: 'gzip'"],
     [{ from: 'x', dateformat: 'auto' }, 'invalid COPY option dateformat: only the default DATEFORMAT (YYYY-MM-DD) is supported'],
     [{ from: 'x', bzip2: true }, 'invalid COPY option bzip2: only gzip compression is supported'],
+    [{ from: 'x', compression: 'gzip' }, 'invalid COPY option compression: not a Redshift COPY option; for gzip-compressed files write gzip=true'],
+    [{ from: 'x', foo_bar: 1 }, 'invalid COPY option foo_bar: unknown COPY option'],
+    [{ from: 'x', post_hook: 'vacuum' }, 'invalid COPY option post_hook: unknown COPY option'],
   ])('rejects %j', (config, message) => {
     const error = expectSparkdbtError(() => normalizeCopyOptions(config, 'models/s.sql'), 'config-invalid');
     expect(error.message).toBe(message);
