@@ -126,7 +126,7 @@ function interruptRun(controller: AbortController, running: () => string | undef
 const program = new Command('sparkdbt')
   .description('A small, fast, dbt-style SQL project runner')
   .version('0.1.0')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for additional information)')
   // Usage errors (unknown command or option, missing argument, bad choice) exit 2, below; commands created after inherit it.
   .exitOverride()
   .hook('preAction', (_program, action) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SparkdbtError } from '../errors.js';
 import { parseProjectConfig } from './parse-config.js';
+import { readProjectText } from './read-text.js';
 import type { MacroFile, ModelFile, Project } from './types.js';
 
 export const PROJECT_FILE = 'project.yml';
@@ -15,7 +16,7 @@ export function loadProject(projectDir: string): Project {
       hint: 'run sparkdbt from the project folder or pass --project-dir',
     });
   }
-  const config = parseProjectConfig(fs.readFileSync(configFile, 'utf8'), configFile, root);
+  const config = parseProjectConfig(readProjectText(configFile, PROJECT_FILE), configFile, root);
   const models: ModelFile[] = [];
   for (const modelPath of config.modelPaths) {
     for (const file of listSqlFiles(root, modelPath)) {
@@ -26,14 +27,15 @@ export function loadProject(projectDir: string): Project {
         path: toPosix(path.relative(root, file)),
         absolutePath: file,
         folders: parts.slice(0, -1),
-        sql: fs.readFileSync(file, 'utf8'),
+        sql: readProjectText(file, toPosix(path.relative(root, file))),
       });
     }
   }
   const macros: MacroFile[] = [];
   for (const macroPath of config.macroPaths) {
     for (const file of listSqlFiles(root, macroPath)) {
-      macros.push({ path: toPosix(path.relative(root, file)), sql: fs.readFileSync(file, 'utf8') });
+      const relative = toPosix(path.relative(root, file));
+      macros.push({ path: relative, sql: readProjectText(file, relative) });
     }
   }
   return { config, models, macros };

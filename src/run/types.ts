@@ -23,6 +23,12 @@ export interface NodeResult {
   readonly error: SparkdbtError | undefined;
   /** For a skipped node: the failed upstream node it depends on. */
   readonly skippedBecause: string | undefined;
+  /** What a successful node reports besides its rows (a skewed distribution key); printed as `Warning: …`. */
+  readonly warnings?: readonly string[];
+  /** When the node started, finished compiling and ended (dbt's timing; none for a skipped node). */
+  readonly startedAt?: Date | undefined;
+  readonly compiledAt?: Date | undefined;
+  readonly completedAt?: Date | undefined;
 }
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
@@ -31,7 +37,7 @@ export type RunEvent =
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
-  | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number };
+  | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number; readonly interrupted?: boolean };
 
 /** The whole run, as a value. */
 export interface RunResult {
@@ -39,4 +45,6 @@ export interface RunResult {
   readonly invocationId: string;
   readonly results: readonly NodeResult[];
   readonly elapsedMs: number;
+  /** The run was interrupted (Ctrl-C, SIGTERM): the models it did not reach are skipped, not run. */
+  readonly interrupted?: boolean;
 }

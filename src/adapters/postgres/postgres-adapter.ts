@@ -76,10 +76,26 @@ export class PostgresAdapter implements Adapter {
     return Number(stream.rowCount);
   }
 
+  /** Cancels the running statement: pg_cancel_backend(<this backend>) on a second, short-lived connection. */
+  async cancel(): Promise<void> {
+    const target = clientTargets.get(this.client);
+    const pid = (this.client as unknown as { processID: number | null }).processID;
+    if (target === undefined || pid === null) return;
+    const canceller = await connectClient(target);
+    try {
+      await canceller.query('select pg_cancel_backend($1)', [pid]);
+    } finally {
+      await canceller.end();
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.end();
   }
 }
+
+/** The target each client was opened for, so a statement can be cancelled from a second connection. */
+const clientTargets = new WeakMap<pg.Client, ServerTarget>();
 
 /** Opens a pg.Client for a server target; connection problems become one clear error. */
 export async function connectClient(target: ServerTarget): Promise<pg.Client> {
@@ -94,6 +110,7 @@ export async function connectClient(target: ServerTarget): Promise<pg.Client> {
     application_name: 'sparkdbt',
   });
   client.on('error', () => undefined);
+  clientTargets.set(client, target);
   try {
     await client.connect();
   } catch (error) {
