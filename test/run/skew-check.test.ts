@@ -6,12 +6,15 @@ import { PostgresDialect } from '../../src/adapters/postgres/postgres-dialect.js
 import { RedshiftDialect } from '../../src/adapters/redshift/redshift-dialect.js';
 import { Relation } from '../../src/compile/relation.js';
 import { SparkdbtError } from '../../src/errors.js';
+import type { ModelConfig } from '../../src/graph/types.js';
 import { formatSkewWarning, skewCheckFor, skewQuery } from '../../src/run/skew-check.js';
 import { REPO_ROOT, runCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { useTestSchema } from '../support/postgres.js';
 
 const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/dist-skew/expected/skew-query.redshift.sql');
+/** A model's config with the given keys (and dbt's defaults for the rest). */
+const modelConfig = (keys: Record<string, unknown>): ModelConfig => ({ materialized: 'table', tags: [], enabled: true, schema: undefined, alias: undefined, ...keys });
 
 describe('which tables get a skew check', () => {
   it.each([
@@ -25,13 +28,13 @@ describe('which tables get a skew check', () => {
     [{ materialized: 'table' }, undefined],
     [{ materialized: 'view', dist: 'song_id' }, undefined],
   ])('%j → %j', (config, expected) => {
-    expect(skewCheckFor(config, 'models/x.sql')).toEqual(expected);
+    expect(skewCheckFor(modelConfig(config), 'models/x.sql')).toEqual(expected);
   });
 
   it.each([[0], [1.5], [-0.1], ['0.2'], [true]])('rejects dist_skew_warn=%j, naming the model file', (value) => {
     let error: unknown;
     try {
-      skewCheckFor({ materialized: 'table', dist: 'k', dist_skew_warn: value }, 'models/x.sql');
+      skewCheckFor(modelConfig({ dist: 'k', dist_skew_warn: value }), 'models/x.sql');
     } catch (e) {
       error = e;
     }
