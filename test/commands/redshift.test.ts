@@ -94,13 +94,13 @@ describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
       '  ssl: true',
       '  connect_timeout: 10',
       '  iam_role: arn:aws:iam::123456789012:role/dwhRole',
-      '  region: us-west-2',
+      '  copy_region: us-west-2',
       '  dwh_cfg: <project>/dwh.cfg',
       '  vars: log_data=s3://udacity-dend/log_data, log_jsonpath=s3://udacity-dend/log_json_path.json, song_data=s3://udacity-dend/song_data',
       'checks:',
-      '  project.yml   OK      7 models, 3 macro files, 9 nodes',
+      '  project.yml   OK      7 models, 4 macro files, 9 nodes',
       '  iam_role      OK      arn:aws:iam::123456789012:role/dwhRole',
-      '  region        OK      us-west-2',
+      "  copy_region   OK      us-west-2 (COPY's REGION: where the S3 data lives)",
       '  copy sources  OK      staging_events, staging_songs',
       "  connection    FAILED  could not connect to redshift target 'redshift' at 127.0.0.1:1 (database dwh, user dwhuser): connect ECONNREFUSED 127.0.0.1:1 (hint: check that the server is running and reachable, and the host, port, user and password of the target)",
       '1 of 5 checks failed.',
@@ -139,5 +139,46 @@ describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
     expect(seconds).toBeLessThan(10);
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     expect(fs.existsSync(path.join(project, 'target'))).toBe(false);
+  });
+});
+
+const CASE_GOLDEN = path.join(REPO_ROOT, 'test/fixtures/redshift-case-region/expected');
+
+/** Compiles the Sparkify project for Redshift from the seed's dwh.cfg with `env`; the plan file of `model`. */
+async function redshiftPlan(env: Record<string, string>, model: string): Promise<string> {
+  const { project, env: cfg } = sparkifyWithDwhCfg();
+  const result = await runCli(['compile', '-t', 'redshift'], { cwd: project, env: { ...cfg, ...env } });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return fs.readFileSync(path.join(project, 'target/plan/sparkify/models', model), 'utf8');
+}
+
+describe('Redshift names and COPY region', () => {
+  it.each(['staging/staging_songs.sql', 'marts/songs.sql'])(
+    'a mixed-case schema (SPARKDBT_SCHEMA=Analytics) compiles to the lower-case names Redshift stores: golden %s', async (model) => {
+      const plan = await redshiftPlan({ SPARKDBT_SCHEMA: 'Analytics', AWS_REGION: 'ap-south-1' }, model);
+      const golden = path.join(CASE_GOLDEN, model);
+      if (process.env['UPDATE_GOLDEN'] === '1') {
+        fs.mkdirSync(path.dirname(golden), { recursive: true });
+        fs.writeFileSync(golden, plan);
+      }
+      expect(plan).toBe(fs.readFileSync(golden, 'utf8'));
+      expect(plan).not.toMatch(/Analytics/);
+      const parsed = sqlfluffParse(golden);
+      expect(parsed.output).not.toMatch(/unparsable/i);
+      expect(parsed.code, parsed.output).toBe(0);
+    });
+
+  it("COPY's REGION is copy_region (SPARKDBT_COPY_REGION, default us-west-2), never AWS_REGION; none set: no REGION, and debug says so", async () => {
+    const regionOf = (plan: string) => plan.split('\n').filter((line) => line.startsWith('region '));
+    expect(regionOf(await redshiftPlan({ AWS_REGION: 'ap-south-1' }, 'staging/staging_events.sql'))).toEqual(["region 'us-west-2'"]);
+    expect(regionOf(await redshiftPlan({ SPARKDBT_COPY_REGION: 'eu-central-1', AWS_REGION: 'ap-south-1' }, 'staging/staging_events.sql'))).toEqual(["region 'eu-central-1'"]);
+    expect(regionOf(await redshiftPlan({ SPARKDBT_COPY_REGION: '', AWS_REGION: 'ap-south-1' }, 'staging/staging_songs.sql'))).toEqual([]);
+    const { project, env } = sparkifyWithDwhCfg();
+    const debug = await runCli(['debug', '-t', 'redshift'], { cwd: project, env: { ...env, SPARKDBT_COPY_REGION: '', AWS_REGION: 'ap-south-1' } });
+    expect(debug.stdout).toContain("\n  copy_region   OK      not set: COPY omits REGION and Redshift assumes the data is in the cluster's own region; set copy_region to the region of the bucket (s3://udacity-dend is in us-west-2)\n");
+    // AWS_REGION is the local COPY engine's s3_region, never COPY's REGION.
+    expect(debug.stdout).toContain('\n  s3_region: ap-south-1\n');
+    expect(debug.stdout).not.toMatch(/copy_region: /);
   });
 });
