@@ -1,13 +1,17 @@
+import { commandArgs } from '../artifacts/run-results.js';
+import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
 import type { GraphNode } from '../graph/types.js';
-import { openProject, type CommandOptions } from './open-project.js';
+import { openProject, parseVars, type CommandOptions } from './open-project.js';
 
 /** `dbt ls` output formats. */
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 
 /** Lists the selected nodes (models and sources), one line each, in dbt's formats. */
 export function listNodes(options: CommandOptions & { output: ListOutput; resourceTypes?: readonly string[] }): { lines: string[]; warnings: readonly string[] } {
+  const invokedAt = new Date();
   const opened = openProject(options);
   const { graph } = opened.prepared;
+  writeCommandArtifacts({ command: 'ls', prepared: opened.prepared, env: options.env, startedAt: invokedAt, args: commandArgs('list', options, parseVars(options.vars)), compiled: new Map() });
   const nodes = opened.selected
     .map((id) => graph.nodes.get(id)!)
     .filter((node) => !options.resourceTypes || options.resourceTypes.length === 0 || options.resourceTypes.includes(node.resourceType))

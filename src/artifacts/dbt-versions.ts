@@ -1,0 +1,14 @@
+/**
+ * The dbt release whose artifacts sparkdbt writes: dbt-core 1.11 (manifest v12, run_results v6).
+ * Tools read the schema version; `dbt_version` says whose field semantics (checksums, statuses) apply.
+ */
+export const DBT_VERSION = '1.11.0';
+
+/** `metadata.dbt_schema_version` of target/manifest.json. */
+export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
+
+/** `metadata.dbt_schema_version` of target/run_results.json. */
+export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+
+/** The thread every node runs on while sparkdbt builds one node at a time (dbt's name for its first worker). */
+export const MAIN_THREAD = 'Thread-1 (worker)';

@@ -1,0 +1,168 @@
+import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
+import type { Relation } from '../compile/relation.js';
+import type { ModelNode, SourceNode } from '../graph/types.js';
+import { fileChecksum, stripContents } from './checksum.js';
+import { toJson, type Json } from './json-values.js';
+import { macroCalls } from './macros.js';
+
+type JsonObject = { [key: string]: Json };
+
+/** What every node mapping needs besides the node: the project, the target's database, the clock. */
+export interface NodeContext {
+  readonly prepared: PreparedProject;
+  /** The database the target connects to (PGlite's is `postgres`). */
+  readonly database: string;
+  readonly macroNames: ReadonlySet<string>;
+  /** dbt's created_at: seconds since the epoch. */
+  readonly createdAt: number;
+  /** Parse-stage stand-ins for ref/source/this values in config, and what they stand for. */
+  readonly placeholders: ReadonlyMap<string, string>;
+}
+
+/** A model this command compiled, and its compiled_code: what `target/compiled/` holds for it (secrets redacted later). */
+export interface CompiledNode {
+  readonly model: CompiledModel;
+  readonly code: string;
+}
+
+/** Where this command wrote a model's SQL: `compile` a compiled_path, `run` a build_path. */
+export interface NodePaths {
+  readonly compiledPath?: string | undefined;
+  readonly buildPath?: string | undefined;
+}
+
+/** dbt's ModelConfig defaults for what sparkdbt does not configure (yet). */
+const MODEL_CONFIG_DEFAULTS: JsonObject = {
+  enabled: true, alias: null, schema: null, database: null, tags: [], meta: {}, group: null,
+  materialized: 'view', incremental_strategy: null, batch_size: null, lookback: 1, begin: null,
+  persist_docs: {}, 'post-hook': [], 'pre-hook': [], quoting: {}, column_types: {}, full_refresh: null,
+  unique_key: null, on_schema_change: 'ignore', on_configuration_change: 'apply', grants: {}, packages: [],
+  docs: { show: true, node_color: null }, contract: { enforced: false, alias_types: true },
+  event_time: null, concurrent_batches: null, access: 'protected',
+};
+
+/** `"database"."schema"."identifier"`, as dbt-postgres and dbt-redshift name relations. */
+export function relationName(context: NodeContext, relation: Relation): string {
+  return `${context.prepared.dialect.quoteIdentifier(context.database)}.${relation.render()}`;
+}
+
+/**
+ * A model as a manifest v12 Model node. `compiled` is set when this command compiled it
+ * (compile, run): then compiled_code is its rendered SQL and config holds real ref/source values.
+ */
+export function modelNode(context: NodeContext, node: ModelNode, compiled: CompiledNode | undefined, paths: NodePaths): JsonObject {
+  const { prepared } = context;
+  const project = prepared.project.config.name;
+  const relation = relationOf(prepared, node);
+  const parents = [...prepared.graph.parents.get(node.uniqueId)!];
+  const nodesById = prepared.graph.nodes;
+  const config = compiled ? toJson(compiled.model.config) : replacePlaceholders(toJson(node.config), context.placeholders);
+  const own = typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {};
+  // The IAM role is masked here as in compiled SQL: it names an account and a role.
+  if (typeof own['iam_role'] === 'string') own['iam_role'] = '****';
+  const refs = parents.map((id) => nodesById.get(id)!).filter((n) => n.resourceType === 'model').map((n) => ({ name: n.name, package: null, version: null }));
+  const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
+  const macros = macroCalls(node.file.sql, context.macroNames, prepared.target.type).map((name) => `macro.${project}.${name}`);
+  return {
+    database: context.database,
+    schema: relation.schema,
+    name: node.name,
+    resource_type: 'model',
+    package_name: project,
+    path: [...node.file.folders, `${node.file.name}.sql`].join('/'),
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    fqn: [...node.fqn],
+    alias: relation.identifier,
+    checksum: { ...fileChecksum(node.file.sql) },
+    config: { ...MODEL_CONFIG_DEFAULTS, ...own, alias: node.config.alias ?? null, schema: node.config.schema ?? null, tags: [...node.tags] },
+    tags: [...node.tags],
+    description: '',
+    columns: {},
+    meta: {},
+    group: null,
+    docs: { show: true, node_color: null },
+    patch_path: null,
+    build_path: paths.buildPath ?? null,
+    unrendered_config: {},
+    created_at: context.createdAt,
+    relation_name: relationName(context, relation),
+    raw_code: stripContents(node.file.sql),
+    doc_blocks: [],
+    language: 'sql',
+    refs,
+    sources,
+    metrics: [],
+    functions: [],
+    depends_on: { macros, nodes: parents },
+    compiled_path: paths.compiledPath ?? null,
+    compiled: compiled !== undefined,
+    compiled_code: compiled === undefined ? null : compiled.code,
+    extra_ctes_injected: compiled !== undefined,
+    extra_ctes: [],
+    contract: { enforced: false, alias_types: true, checksum: null },
+    access: 'protected',
+    constraints: [],
+    version: null,
+    latest_version: null,
+    deprecation_date: null,
+    primary_key: [],
+    time_spine: null,
+  };
+}
+
+/**
+ * A declared source as a manifest v12 SourceDefinition. A raw-file source (a COPY model's input)
+ * records its rendered location in `external.location`, dbt-external-tables' field, and has no relation.
+ */
+export function sourceNode(context: NodeContext, node: SourceNode, location: string | undefined): JsonObject {
+  const { prepared } = context;
+  const definition = node.definition;
+  const schema = definition.schema ?? prepared.target.schema;
+  const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
+  return {
+    database: context.database,
+    schema,
+    name: node.name,
+    resource_type: 'source',
+    package_name: prepared.project.config.name,
+    path: node.originalFilePath,
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    fqn: [...node.fqn],
+    source_name: node.sourceName,
+    source_description: '',
+    loader: '',
+    identifier: definition.identifier,
+    quoting: { database: null, schema: null, identifier: null, column: null },
+    loaded_at_field: null,
+    loaded_at_query: null,
+    freshness: { warn_after: { count: null, period: null }, error_after: { count: null, period: null }, filter: null },
+    external: location === undefined ? null : { location, file_format: null, row_format: null, tbl_properties: null, partitions: null },
+    description: definition.description ?? '',
+    columns: {},
+    meta: {},
+    source_meta: {},
+    tags: [...node.tags],
+    config: { enabled: true, event_time: null, freshness: null, loaded_at_field: null, loaded_at_query: null, meta: {}, tags: [] },
+    patch_path: null,
+    unrendered_config: {},
+    relation_name: location === undefined ? `${quote(context.database)}.${quote(schema)}.${quote(definition.identifier)}` : null,
+    created_at: context.createdAt,
+    unrendered_database: null,
+    unrendered_schema: null,
+    doc_blocks: [],
+  };
+}
+
+function replacePlaceholders(value: Json, placeholders: ReadonlyMap<string, string>): Json {
+  if (typeof value === 'string') {
+    if (!value.includes('__')) return value;
+    let text = value;
+    for (const [placeholder, actual] of placeholders) if (text.includes(placeholder)) text = text.split(placeholder).join(actual);
+    return text;
+  }
+  if (Array.isArray(value)) return value.map((item) => replacePlaceholders(item, placeholders));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replacePlaceholders(item, placeholders)]));
+  return value;
+}

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { relationOf, type PreparedProject } from '../compile/compile-project.js';
+import type { ResolvedTarget } from '../adapters/target.js';
+import { projectId } from './checksum.js';
+import { DBT_VERSION, MANIFEST_SCHEMA } from './dbt-versions.js';
+import { artifactMetadata, type Invocation } from './invocation.js';
+import { redactJson, type Json } from './json-values.js';
+import { extractMacros, macroCalls } from './macros.js';
+import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
+
+/** What the command did to the models, for the manifest: which it compiled and where it wrote them. */
+export interface ManifestInput {
+  readonly prepared: PreparedProject;
+  readonly invocation: Invocation;
+  readonly command: 'run' | 'compile' | 'ls';
+  /** The models this command compiled, by unique id (none for ls). */
+  readonly compiled: ReadonlyMap<string, CompiledNode>;
+}
+
+/**
+ * The project as dbt's manifest v12: every model (compiled ones with their code), every declared
+ * source and macro, and the edges both ways. Pure: no database, no files; secrets redacted.
+ */
+export function buildManifest(input: ManifestInput): { [key: string]: Json } {
+  const { prepared, invocation, compiled } = input;
+  const { graph } = prepared;
+  const config = prepared.project.config;
+  const macros = extractMacros(prepared.project.macros);
+  const macroNames = new Set(macros.map((m) => m.name));
+  const context: NodeContext = { prepared, database: targetDatabase(prepared.target), macroNames, createdAt: invocation.startedAt.getTime() / 1000, placeholders: placeholders(prepared) };
+
+  const nodes: { [key: string]: Json } = {};
+  const sources: { [key: string]: Json } = {};
+  for (const id of [...graph.nodes.keys()].sort()) {
+    const node = graph.nodes.get(id)!;
+    if (node.resourceType === 'model') {
+      const sqlPath = (kind: string) => path.posix.join(config.targetPath, kind, config.name, node.originalFilePath);
+      const compiledModel = compiled.get(id);
+      nodes[id] = modelNode(context, node, compiledModel, {
+        compiledPath: compiledModel && input.command === 'compile' ? sqlPath('compiled') : undefined,
+        buildPath: compiledModel && input.command === 'run' ? sqlPath('run') : undefined,
+      });
+    } else {
+      sources[id] = sourceNode(context, node, node.definition.location === undefined ? undefined : renderLocation(prepared, node.definition.location));
+    }
+  }
+  const macroNodes: { [key: string]: Json } = {};
+  for (const macro of macros) {
+    macroNodes[`macro.${config.name}.${macro.name}`] = {
+      name: macro.name,
+      resource_type: 'macro',
+      package_name: config.name,
+      path: macro.path,
+      original_file_path: macro.path,
+      unique_id: `macro.${config.name}.${macro.name}`,
+      macro_sql: macro.sql,
+      depends_on: { macros: macroCalls(macro.sql, macroNames, prepared.target.type, macro.name).map((name) => `macro.${config.name}.${name}`) },
+      description: '',
+      meta: {},
+      docs: { show: true, node_color: null },
+      patch_path: null,
+      arguments: [],
+      created_at: context.createdAt,
+      supported_languages: null,
+    };
+  }
+  const edges = (map: ReadonlyMap<string, ReadonlySet<string>>) =>
+    Object.fromEntries([...map.keys()].sort().map((id) => [id, [...map.get(id)!].sort()]));
+
+  const manifest: { [key: string]: Json } = {
+    metadata: {
+      ...artifactMetadata(MANIFEST_SCHEMA, DBT_VERSION, invocation),
+      project_name: config.name,
+      project_id: projectId(config.name),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: adapterType(prepared.target),
+      quoting: { database: true, schema: true, identifier: true, column: null },
+      run_started_at: invocation.startedAt.toISOString(),
+    },
+    nodes,
+    sources,
+    macros: macroNodes,
+    docs: {},
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled: {},
+    parent_map: edges(graph.parents),
+    child_map: edges(graph.children),
+    group_map: {},
+    saved_queries: {},
+    semantic_models: {},
+    unit_tests: {},
+  };
+  return redactJson(manifest, (text) => prepared.redactor.redact(text)) as { [key: string]: Json };
+}
+
+/**
+ * dbt's adapter_type: the SQL dialect tools should read. PGlite is PostgreSQL compiled to
+ * WebAssembly, so it is `postgres`; the others are their own type.
+ */
+export function adapterType(target: ResolvedTarget): string {
+  return target.type === 'pglite' ? 'postgres' : target.type;
+}
+
+/** The database a target's relations live in: PGlite's single database is `postgres`. */
+export function targetDatabase(target: ResolvedTarget): string {
+  return target.type === 'pglite' ? 'postgres' : target.database;
+}
+
+/** A raw-file source's location as models see it (its vars rendered); as written if it cannot render. */
+function renderLocation(prepared: PreparedProject, location: string): string {
+  try {
+    return prepared.renderer.render('project.yml', location);
+  } catch {
+    return location;
+  }
+}
+
+/** The stand-ins parse-models gives ref(), source() and this while it learns a model's config. */
+function placeholders(prepared: PreparedProject): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const node of prepared.graph.nodes.values()) {
+    if (node.resourceType === 'model') {
+      const relation = relationOf(prepared, node).render();
+      map.set(`__ref_${node.name}__`, relation);
+      map.set(`__this_${node.name}__`, relation);
+    } else {
+      const { location, schema, identifier } = node.definition;
+      const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
+      map.set(`__source_${node.sourceName}_${node.name}__`, location === undefined ? `${quote(schema ?? prepared.target.schema)}.${quote(identifier)}` : renderLocation(prepared, location));
+    }
+  }
+  return map;
+}

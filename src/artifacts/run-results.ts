@@ -1,0 +1,93 @@
+import { relationOf, type PreparedProject } from '../compile/compile-project.js';
+import type { MaterializationPlan } from '../materializations/types.js';
+import type { NodeResult } from '../run/types.js';
+import { DBT_VERSION, MAIN_THREAD, RUN_RESULTS_SCHEMA } from './dbt-versions.js';
+import { artifactMetadata, type Invocation } from './invocation.js';
+import { redactJson, toJson, type Json } from './json-values.js';
+import { targetDatabase } from './manifest.js';
+import type { CompiledNode } from './manifest-nodes.js';
+
+type JsonObject = { [key: string]: Json };
+
+/** A finished run and what is needed to describe each node as dbt does. */
+export interface RunResultsInput {
+  readonly prepared: PreparedProject;
+  readonly invocation: Invocation;
+  readonly results: readonly NodeResult[];
+  /** The models that compiled, by unique id (a node that failed to compile is absent). */
+  readonly compiled: ReadonlyMap<string, CompiledNode>;
+  readonly elapsedMs: number;
+  /** The command's arguments as dbt records them (commandArgs). */
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** The arguments of a command as dbt records them in run_results.json: `which` and the flags given. */
+export function commandArgs(which: string, options: { readonly projectDir: string; readonly target?: string | undefined; readonly select?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined }, vars: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  return { which, select: [...(options.select ?? [])], exclude: [...(options.exclude ?? [])], target: options.target ?? null, vars: vars ?? {}, project_dir: options.projectDir };
+}
+
+/**
+ * A run as dbt's run_results v6: one result per selected model in run order, with dbt's statuses,
+ * compile/execute timing, adapter response and compiled code. Pure; secrets redacted.
+ */
+export function buildRunResults(input: RunResultsInput): JsonObject {
+  const { prepared } = input;
+  const database = prepared.dialect.quoteIdentifier(targetDatabase(prepared.target));
+  const results = input.results.map((result): JsonObject => {
+    const node = prepared.graph.nodes.get(result.uniqueId);
+    const compiled = input.compiled.get(result.uniqueId);
+    const relation = node?.resourceType === 'model' ? `${database}.${relationOf(prepared, node).render()}` : null;
+    const response = result.status === 'success' ? adapterResponse(result, compiled?.model.plan) : {};
+    return {
+      status: result.status,
+      timing: timing(result),
+      thread_id: MAIN_THREAD,
+      execution_time: result.executionTimeMs / 1000,
+      adapter_response: response,
+      message: result.status === 'success' ? (response['_message'] as string) : result.message,
+      failures: null,
+      unique_id: result.uniqueId,
+      compiled: compiled !== undefined,
+      compiled_code: compiled === undefined ? null : compiled.code,
+      relation_name: relation,
+    };
+  });
+  const artifact: JsonObject = {
+    metadata: artifactMetadata(RUN_RESULTS_SCHEMA, DBT_VERSION, input.invocation),
+    results,
+    elapsed_time: input.elapsedMs / 1000,
+    args: toJson(input.args),
+  };
+  return redactJson(artifact, (text) => prepared.redactor.redact(text)) as JsonObject;
+}
+
+/** dbt's timing: the phases that completed (a node that failed while executing has only `compile`). */
+function timing(result: NodeResult): Json[] {
+  const phase = (name: string, from: Date, to: Date) => ({ name, started_at: from.toISOString(), completed_at: to.toISOString() });
+  const { startedAt, compiledAt, completedAt } = result;
+  if (result.status === 'skipped' || startedAt === undefined || compiledAt === undefined) return [];
+  const phases: Json[] = [phase('compile', startedAt, compiledAt)];
+  if (result.status === 'success' && completedAt !== undefined) phases.push(phase('execute', compiledAt, completedAt));
+  return phases;
+}
+
+/**
+ * What dbt-postgres and dbt-redshift report for the statement that counted rows: its command tag
+ * (`SELECT n` for CREATE TABLE AS, `INSERT 0 n`, `COPY n`; `CREATE VIEW` for a view), plus the
+ * records a COPY rejected under MAXERROR.
+ */
+function adapterResponse(result: NodeResult, plan: MaterializationPlan | undefined): JsonObject {
+  const counting = plan?.steps.findLast((step) => step.kind === 'load' || step.countsRows);
+  const code = counting === undefined ? (plan?.kind === 'view' ? 'CREATE VIEW' : 'OK') : counting.kind === 'load' ? 'COPY' : commandTag(counting.sql);
+  const rows = result.rowsAffected ?? -1;
+  const message = rows < 0 ? code : code === 'INSERT' ? `INSERT 0 ${rows}` : `${code} ${rows}`;
+  const response: JsonObject = { _message: message, code, rows_affected: rows };
+  if (result.rowsRejected > 0) response['rows_rejected'] = result.rowsRejected;
+  if (result.rejectionsQuery !== undefined) response['rejections_query'] = result.rejectionsQuery;
+  return response;
+}
+
+function commandTag(sql: string): string {
+  if (/^\s*create\s+(temp\w*\s+)?table\b/i.test(sql)) return 'SELECT';
+  return (/^\s*(\w+)/.exec(sql)?.[1] ?? 'OK').toUpperCase();
+}
