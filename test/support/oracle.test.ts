@@ -120,6 +120,32 @@ describe('computeOracle', () => {
     }
   });
 
+  it("compares strings as Redshift does: trailing blanks ignored (titles, artist names, page, user ids)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sparkdbt-oracle-'));
+    try {
+      await mkdir(join(dir, 'songs'));
+      await mkdir(join(dir, 'logs'));
+      const song = (id: string, name: string, title: string) =>
+        JSON.stringify({ artist_id: `AR${id}`, artist_name: name, duration: 100.5, song_id: `SO${id}`, title });
+      await writeFile(join(dir, 'songs', 'a.json'), song('1', 'Ann', 'Blue '));
+      await writeFile(join(dir, 'songs', 'b.json'), song('2', 'Bob ', 'Red'));
+      const event = (page: string, userId: string, song: string | null, artist: string | null) =>
+        JSON.stringify({ artist, length: song === null ? null : 100.5, page, song, ts: 1, userId });
+      await writeFile(join(dir, 'logs', 'day.json'), [
+        event('NextSong', '7', 'Blue', 'Ann'), // blank in the song file only
+        event('NextSong', '7', 'Red  ', 'Bob'), // blanks on both sides, different counts
+        event('NextSong ', '8', 'Blue', 'Ann  '), // page and artist in the log with blanks
+        event('NextSong', '8', ' Blue', 'Ann'), // a leading blank counts
+        event('Home', '  ', null, null), // a blank user id is empty
+      ].join('\n'));
+      expect(await computeOracle({ songData: join(dir, 'songs'), logData: join(dir, 'logs') })).toEqual({
+        stagingEvents: 5, stagingSongs: 2, songplays: 4, users: 2, songs: 2, artists: 2, time: 1, matchedSongplays: 3,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects text between objects', () => {
     expect(() => parseConcatenatedJson('{"a":1} x {"b":2}')).toThrow(SyntaxError);
     expect(parseConcatenatedJson(' {"a":"\\"}"}\n{"b":{"c":2}} ')).toEqual([{ a: '"}' }, { b: { c: 2 } }]);
