@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: whole-process medians of the CLI on the Sparkify project (compile, run on
- * PostgreSQL, run on PGlite) and of compiling a generated 2,000-model project. Prints figures;
+ * PostgreSQL, run on PGlite), of the first run on a new PGlite folder (and its longest silence)
+ * and of compiling a generated 2,000-model project. Prints figures;
  * asserts nothing. Needs ../shared/data/sparkify and PostgreSQL (PG* variables, default test db).
  */
 import { spawnSync } from 'node:child_process';
@@ -55,11 +56,39 @@ function generateProject(count: number): string {
   return dir;
 }
 
+/**
+ * The first run on a new PGlite folder, on the bundled sample: whole-process seconds, and the longest
+ * silent stretch (from the start to the first output line, between lines on stdout or stderr, or from
+ * the last line to the exit). Medians over RUNS.
+ */
+function firstRun(cwd: string): { seconds: number; silent: number } {
+  const runs: Array<{ seconds: number; silent: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    fs.rmSync(path.join(cwd, '.sparkdbt'), { recursive: true, force: true });
+    const probe = `
+      const { spawn } = require('node:child_process');
+      const started = performance.now(); let last = started, silent = 0;
+      const child = spawn(process.execPath, [${JSON.stringify(CLI)}, 'run'], { cwd: ${JSON.stringify(cwd)}, stdio: ['ignore', 'pipe', 'pipe'] });
+      const line = () => { const now = performance.now(); silent = Math.max(silent, now - last); last = now; };
+      for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => { for (const c of String(d)) if (c === '\\n') line(); });
+      child.on('close', (code) => { line(); process.stdout.write(JSON.stringify({ code, seconds: (performance.now() - started) / 1000, silent: silent / 1000 })); });`;
+    const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    const measured = JSON.parse(result.stdout) as { code: number; seconds: number; silent: number };
+    if (measured.code !== 0) throw new Error(`first run on a new PGlite folder failed (exit ${measured.code})`);
+    runs.push(measured);
+  }
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { seconds: mid(runs.map((r) => r.seconds)), silent: mid(runs.map((r) => r.silent)) };
+}
+
 const row = (label: string, seconds: number, goal: number) =>
   console.log(`${label.padEnd(52)} ${seconds.toFixed(3).padStart(7)} s   goal ≤ ${goal} s   ${seconds <= goal ? 'met' : 'MISSED'}`);
 
 console.log(`sparkdbt bench: median of ${RUNS} whole-process runs (node ${process.version}, ${os.cpus().length} cores)\n`);
 const project = copyProject();
+const first = firstRun(project);
+row('first run on a new PGlite folder, bundled sample', first.seconds, 3);
+row('  its longest silent stretch', first.silent, 1);
 row('compile, Sparkify project (7 models)', median('compile', ['compile'], { cwd: project }), 0.3);
 const generated = generateProject(2000);
 row('compile, generated project (2,000 models)', median('compile 2000', ['compile'], { cwd: generated }), 2);
