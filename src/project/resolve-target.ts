@@ -35,8 +35,18 @@ export function resolveTarget(
   const value = (key: string): string | undefined => {
     const v = raw[key];
     if (v === undefined || v === null) return undefined;
-    const text = render(String(v), 'project.yml');
+    const text = renderAt(key, String(v));
     return text === '' ? undefined : text;
+  };
+  // A render error is located in the value's own text; point at the key's line in project.yml instead.
+  const renderAt = (key: string, text: string): string => {
+    try {
+      return render(text, 'project.yml');
+    } catch (error) {
+      const line = config.keyLines?.get(`targets.${name}.${key}`);
+      if (!(error instanceof SparkdbtError) || line === undefined) throw error;
+      throw new SparkdbtError(error.code, `targets.${name}.${key}: ${error.message}`, { location: { file: 'project.yml', line }, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
+    }
   };
   const number = (key: string, fallback: number): number => {
     const text = value(key);

@@ -66,6 +66,11 @@ const cases: Array<[string, Case]> = [
     args: ['ls'], env: { PGPASSWORD: 'S3cr3t-Pa55' }, code: 2, stdout: '',
     stderr: "Error: project.yml:5: targets.pg.port: must be a whole number, got '****'\n",
   }],
+  ['a missing env var in a target value: at the key\'s line, not line 1 of the value', {
+    files: { 'project.yml': "name: shop\ntargets:\n  pg:\n    type: postgres\n    schema: \"{{ env_var('SPARKDBT_TEST_UNSET') }}\"\n", ...TABLE },
+    args: ['ls'], code: 2, stdout: '',
+    stderr: "Error: project.yml:5: targets.pg.schema: environment variable SPARKDBT_TEST_UNSET is not set and env_var() gives no default\n  hint: export SPARKDBT_TEST_UNSET=... or give a default: env_var('SPARKDBT_TEST_UNSET', '...')\n",
+  }],
   ["COPY option compression='gzip'", {
     files: { 'project.yml': COPY_PROJECT, 'models/staging/raw.sql': "{{ config(from='data', compression='gzip') }}\nid integer\n" },
     args: ['compile'], code: 2, stdout: '',
