@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileModel, type PreparedProject } from '../compile/compile-project.js';
+import { renderCompiledSql } from '../materializations/compiled-sql.js';
 import type { RunResult } from '../run/types.js';
 import type { Json } from './json-values.js';
 import { newInvocation } from './invocation.js';
@@ -65,7 +66,7 @@ function compiledForRun(prepared: PreparedProject, run: RunResult): Map<string, 
     if (result.compiledAt === undefined || node?.resourceType !== 'model') continue;
     try {
       const model = compileModel(prepared, node, undefined);
-      compiled.set(result.uniqueId, { model, code: model.sql });
+      compiled.set(result.uniqueId, { model, code: renderCompiledSql(model, model.plan, prepared.dialect) });
     } catch {
       // It compiled during the run; a render that now fails leaves it uncompiled in the artifacts.
     }
