@@ -39,6 +39,14 @@ export async function cancellable<T>(work: Promise<T>, signal: AbortSignal | und
   }
 }
 
+/**
+ * Lets pending signals be handled: an in-process warehouse (PGlite) runs statement after statement
+ * without giving the event loop a turn, so a Ctrl-C would otherwise be seen only after the run.
+ */
+export function yieldToSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The error of the model that was running when the run was interrupted; its previous relation is kept. */
 export function interruptedError(node: ModelNode, relation: string, statementCancelled: boolean): SparkdbtError {
   const how = statementCancelled

@@ -11,7 +11,7 @@ import type { Relation } from '../compile/relation.js';
 import type { LoadRejection } from '../load/read-records.js';
 import { executeLoad } from './execute-load.js';
 import { distSkewWarnings, skewCheckFor } from './skew-check.js';
-import { RunInterrupted, cancellable, interruptedError, notRun } from './interrupt.js';
+import { RunInterrupted, cancellable, interruptedError, notRun, yieldToSignals } from './interrupt.js';
 import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 
@@ -53,6 +53,7 @@ export async function runModels(prepared: PreparedProject, adapter: Adapter, sel
     const index = i + 1;
     const relation = relationOf(prepared, node);
     const display = `${relation.schema}.${relation.identifier}`;
+    if (options.signal !== undefined) await yieldToSignals();
     if (options.signal?.aborted) {
       results.push(notRun(node, display));
       continue;
@@ -118,6 +119,7 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
         rows = loaded.rows;
         rejected = loaded.rejected;
       }
+      if (options.signal !== undefined) await yieldToSignals();
       if (options.signal?.aborted && inTransaction) throw new RunInterrupted();
     }
     const kept = await keepRejections(adapter, relationOf(prepared, node), node, options.invocationId, startedAt, rejections);
