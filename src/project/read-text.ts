@@ -21,9 +21,9 @@ export function decodeProjectText(bytes: Uint8Array, displayPath: string): strin
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     const byte = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
-    throw new SparkdbtError('encoding-invalid', `invalid UTF-8: byte 0x${byte} at offset ${at} is not valid UTF-8`, {
+    throw new SparkdbtError('encoding-invalid', `invalid UTF-8 (byte 0x${byte} at offset ${at})`, {
       location: { file: displayPath, line, column },
-      hint: 'save the file as UTF-8 (for example: iconv -f latin1 -t utf-8)',
+      hint: `save the file as UTF-8, for example: iconv -f latin1 -t utf-8 ${displayPath}`,
     });
   }
 }
