@@ -28,8 +28,7 @@ export type ErrorCode =
   | 'serve-unsupported'
   | 'encoding-invalid'
   | 'interrupted'
-  | 'usage'
-  | 'internal';
+  | 'usage';
 
 /** A typed, user-facing error: a code, a message, an optional file:line:col and a hint. */
 export class SparkdbtError extends Error {

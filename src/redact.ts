@@ -1,16 +1,44 @@
+/** Which names hold secrets: an env_var() or environment variable whose name holds one of these words. */
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/i;
+
+/** Whether a variable's name marks its value secret (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+// Flags, not secrets: masking every "true" in the output would hide more than it protects.
+const NOT_SECRET = new Set(['true', 'false', 'yes', 'no', 'none', 'null']);
+
 /** Collects secret values (passwords, keys) and blanks them out of any text shown or written. */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private readonly others: Redactor[] = [];
 
   /** Registers a value that must never be shown; values under 4 characters are ignored. */
   add(secret: string | undefined): void {
-    if (secret !== undefined && secret.length >= 4) this.secrets.add(secret);
+    if (secret !== undefined && secret.length >= 4 && !NOT_SECRET.has(secret.toLowerCase())) this.secrets.add(secret);
   }
 
-  /** `text` with every registered secret replaced by `****`. */
+  /** Registers the values of every environment variable whose name looks secret. */
+  addSecretEnv(env: Readonly<Record<string, string | undefined>>): void {
+    for (const [name, value] of Object.entries(env)) if (isSecretName(name)) this.add(value);
+  }
+
+  /** Also masks whatever `other` holds, now and as it learns more (a prepared project's secrets). */
+  include(other: Redactor): void {
+    if (other !== this && !this.others.includes(other)) this.others.push(other);
+  }
+
+  /** `text` with every registered secret replaced by `****`, longest first (a secret may contain another). */
   redact(text: string): string {
+    const all = [...this.allSecrets()].sort((a, b) => b.length - a.length);
     let result = text;
-    for (const secret of this.secrets) result = result.split(secret).join('****');
+    for (const secret of all) if (result.includes(secret)) result = result.split(secret).join('****');
     return result;
+  }
+
+  private *allSecrets(): Iterable<string> {
+    yield* this.secrets;
+    for (const other of this.others) yield* other.allSecrets();
   }
 }
