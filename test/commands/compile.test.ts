@@ -3,29 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
-
-/** Every file under `dir`, relative, sorted. */
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-}
-
-/**
- * Compares compiled SQL with the golden files byte for byte. Run with UPDATE_GOLDEN=1 to rewrite
- * the goldens after an intended change, then review the diff.
- */
-function expectGolden(compiledDir: string, goldenDir: string): void {
-  if (process.env['UPDATE_GOLDEN'] === '1') {
-    fs.rmSync(goldenDir, { recursive: true, force: true });
-    fs.cpSync(compiledDir, goldenDir, { recursive: true });
-  }
-  expect(listFiles(compiledDir)).toEqual(listFiles(goldenDir));
-  for (const file of listFiles(goldenDir)) {
-    expect(fs.readFileSync(path.join(compiledDir, file), 'utf8'), file).toBe(fs.readFileSync(path.join(goldenDir, file), 'utf8'));
-  }
-}
+import { expectGolden, listFiles } from '../support/golden.js';
 
 describe('sparkdbt compile', () => {
   it.each(['local', 'rs'])('writes the golden SQL of the minimal fixture for target %s', async (target) => {
@@ -36,8 +14,73 @@ describe('sparkdbt compile', () => {
       stdout: 'Compiled numbers -> target/compiled/minimal/models/numbers.sql\nCompiled totals -> target/compiled/minimal/models/marts/totals.sql\n',
       stderr: '',
     });
-    expectGolden(path.join(project, 'target/compiled'), path.join(REPO_ROOT, 'test/fixtures/minimal/expected', target));
+    expectGolden(path.join(project, 'target'), path.join(REPO_ROOT, 'test/fixtures/minimal/expected', target));
   });
+
+  it("writes each model's query to target/compiled as dbt does, and the labelled plan of a first build to target/plan", async () => {
+    const project = copyFixture('minimal');
+    expect((await runCli(['compile'], { cwd: project })).code).toBe(0);
+    const model = fs.readFileSync(path.join(project, 'models/marts/totals.sql'), 'utf8');
+    expect(fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8'))
+      .toBe(model.replace('{{ target.name }} / {{ this }}', 'local / "analytics"."totals"').replace("{{ ref('numbers') }}", '"analytics"."numbers"'));
+    const plan = fs.readFileSync(path.join(project, 'target/plan/minimal/models/marts/totals.sql'), 'utf8');
+    expect(plan.split('\n').slice(0, 3)).toEqual([
+      '-- plan of a first build (the relation does not exist yet); run writes what it executed to target/run/minimal/models/marts/totals.sql',
+      '',
+      'begin;',
+    ]);
+  });
+
+  it("compile of exactly one model also prints its SQL, in dbt's words", async () => {
+    const project = copyFixture('minimal');
+    const result = await runCli(['compile', '-s', 'totals'], { cwd: project });
+    const sql = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8');
+    expect(result).toEqual({
+      code: 0,
+      stdout: `Compiled totals -> target/compiled/minimal/models/marts/totals.sql\nCompiled node 'totals' is:\n${sql}`,
+      stderr: '',
+    });
+    expect(sql).toContain('from "analytics"."numbers"');
+    const two = await runCli(['compile', '-s', '+totals'], { cwd: project });
+    expect(two.stdout).not.toContain('Compiled node');
+  });
+
+  it('a copy model compiles to the Redshift COPY it stands for, on a local target too, with the IAM role masked', async () => {
+    const project = copyFixture('sparkify');
+    const result = await runCli(['compile', '-s', 'staging_events'], { cwd: project, env: { REDSHIFT_IAM_ROLE: 'arn:aws:iam::123456789012:role/dwhRole' } });
+    expect(result.code, result.stderr).toBe(0);
+    const sql = [
+      "-- carried out by sparkdbt's loader on this target (no server-side COPY); the Redshift COPY it stands for:",
+      'copy "public"."staging_events"',
+      "from 'sample/log_data'",
+      "format as json 'sample/log_json_path.json'",
+      "timeformat 'epochmillisecs'",
+      'maxerror 0',
+      '',
+    ].join('\n');
+    expect(fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/staging_events.sql'), 'utf8')).toBe(sql);
+    expect(result.stdout).toBe(`Compiled staging_events -> target/compiled/sparkify/models/staging/staging_events.sql\nCompiled node 'staging_events' is:\n${sql}`);
+    // A copy model that names an IAM role: masked in both views (local loads use the AWS credential chain).
+    fs.writeFileSync(path.join(project, 'models/staging/with_role.sql'), "{{ config(from='sample/song_data', json='auto', iam_role='arn:aws:iam::123456789012:role/dwhRole') }}\nsong_id varchar(32)\n");
+    expect((await runCli(['compile', '-s', 'with_role'], { cwd: project })).code).toBe(0);
+    const compiled = fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/with_role.sql'), 'utf8');
+    const plan = fs.readFileSync(path.join(project, 'target/plan/sparkify/models/staging/with_role.sql'), 'utf8');
+    expect(compiled).toContain("copy \"public\".\"with_role\"\nfrom 'sample/song_data'\niam_role '****'\n");
+    expect(compiled + plan).not.toContain('dwhRole');
+  });
+
+  it('run writes what it executed to target/run and, as dbt, the models\' queries to target/compiled', async () => {
+    const project = copyFixture('minimal');
+    expect((await runCli(['compile'], { cwd: project })).code).toBe(0);
+    const compiled = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8');
+    fs.rmSync(path.join(project, 'target'), { recursive: true });
+    const run = await runCli(['run'], { cwd: project });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8')).toBe(compiled);
+    const executed = fs.readFileSync(path.join(project, 'target/run/minimal/models/marts/totals.sql'), 'utf8');
+    expect(executed.startsWith('begin;\n')).toBe(true);
+    expect(executed).toContain(compiled.trim());
+  }, 60_000);
 
   it('compiles all seven Sparkify models with no database reachable, on every target', async () => {
     for (const target of ['pglite', 'postgres', 'redshift']) {
@@ -46,10 +89,12 @@ describe('sparkdbt compile', () => {
       const vars = target === 'redshift' ? ['--vars', '{song_data: "s3://b/song_data", log_data: "s3://b/log_data", log_jsonpath: "s3://b/paths.json"}'] : [];
       const result = await runCli(['compile', '--target', target, ...vars], { cwd: project, env: { PGHOST: '127.0.0.1', PGPORT: '1', REDSHIFT_HOST: 'nowhere.invalid' } });
       expect(result.code, result.stderr).toBe(0);
-      expect(listFiles(path.join(project, 'target/compiled/sparkify/models'))).toEqual([
-        'marts/artists.sql', 'marts/songplays.sql', 'marts/songs.sql', 'marts/time.sql', 'marts/users.sql',
-        'staging/staging_events.sql', 'staging/staging_songs.sql',
-      ]);
+      for (const view of ['compiled', 'plan']) {
+        expect(listFiles(path.join(project, `target/${view}/sparkify/models`))).toEqual([
+          'marts/artists.sql', 'marts/songplays.sql', 'marts/songs.sql', 'marts/time.sql', 'marts/users.sql',
+          'staging/staging_events.sql', 'staging/staging_songs.sql',
+        ]);
+      }
       expect(fs.existsSync(path.join(project, '.sparkdbt'))).toBe(false);
     }
   });
@@ -82,6 +127,6 @@ describe('sparkdbt compile', () => {
     expect(result.code).toBe(0);
     const sql = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/secretive.sql'), 'utf8');
     expect(sql).toContain("select '****' as token");
-    expect(sql).not.toContain('tok-123456789');
+    expect(sql + fs.readFileSync(path.join(project, 'target/plan/minimal/models/secretive.sql'), 'utf8') + result.stdout).not.toContain('tok-123456789');
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
+import { expectGolden, listFiles } from '../support/golden.js';
 
 const PASSWORD = 'Passw0rd-from-dwh-cfg';
 const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/dwh-cfg/expected');
@@ -15,13 +16,6 @@ function sparkifyWithDwhCfg(): { project: string; env: Record<string, string> } 
   const project = copyFixture('sparkify');
   fs.copyFileSync(path.join(REPO_ROOT, 'test/fixtures/dwh-cfg/dwh.cfg'), path.join(project, 'dwh.cfg'));
   return { project, env: { SPARKDBT_DWH_CFG: 'dwh.cfg' } };
-}
-
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
 }
 
 /** Every file under `dir` as text, for "the secret appears nowhere" checks. */
@@ -35,39 +29,42 @@ function sqlfluffParse(target: string): { code: number | null; output: string } 
 }
 
 describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
-  it('writes the golden SQL of all seven models, byte for byte, with no cluster and no password', async () => {
+  it("writes the golden SQL of all seven models, byte for byte, with no cluster and no password: each model's query and its plan", async () => {
     const { project, env } = sparkifyWithDwhCfg();
     const result = await runCli(['compile', '--target', 'redshift'], { cwd: project, env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const compiled = path.join(project, 'target/compiled');
-    if (process.env['UPDATE_GOLDEN'] === '1') {
-      fs.rmSync(GOLDEN, { recursive: true, force: true });
-      fs.cpSync(compiled, GOLDEN, { recursive: true });
-    }
-    expect(listFiles(compiled)).toEqual(listFiles(GOLDEN));
-    expect(listFiles(compiled)).toHaveLength(7);
-    for (const file of listFiles(GOLDEN)) {
-      expect(fs.readFileSync(path.join(compiled, file), 'utf8'), file).toBe(fs.readFileSync(path.join(GOLDEN, file), 'utf8'));
-    }
-    const events = fs.readFileSync(path.join(compiled, 'sparkify/models/staging/staging_events.sql'), 'utf8');
-    expect(events).toContain([
+    expectGolden(path.join(project, 'target'), GOLDEN);
+    for (const view of ['compiled', 'plan']) expect(listFiles(path.join(project, 'target', view))).toHaveLength(7);
+    const copy = [
+      'copy "public"."staging_events"',
       "from 's3://udacity-dend/log_data'",
       "iam_role 'arn:aws:iam::123456789012:role/dwhRole'",
       "region 'us-west-2'",
       "format as json 's3://udacity-dend/log_json_path.json'",
       "timeformat 'epochmillisecs'",
-    ].join('\n'));
+    ].join('\n');
+    // target/compiled holds the COPY itself, into the model's table; the plan loads a temporary table first.
+    expect(fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/staging_events.sql'), 'utf8').startsWith(copy)).toBe(true);
+    const plan = fs.readFileSync(path.join(project, 'target/plan/sparkify/models/staging/staging_events.sql'), 'utf8');
+    expect(plan).toContain(copy.replace('"staging_events"', '"staging_events__sparkdbt_tmp"'));
+    expect(plan.startsWith('-- plan of a first build (the relation does not exist yet); run writes what it executed to target/run/sparkify/models/staging/staging_events.sql\n')).toBe(true);
+    // A table model's compiled SQL is its SELECT alone, as dbt writes it.
+    const users = fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/marts/users.sql'), 'utf8');
+    expect(users).toMatch(/^\s*with ranked as \(/);
+    expect(users).not.toMatch(/create table|begin;|diststyle/i);
     expect(allText(project + '/target') + result.stdout).not.toContain(PASSWORD);
   });
 
-  it('every compiled statement parses as Redshift SQL (sqlfluff), and a wrong one does not', async () => {
+  it.each(['compiled', 'plan'])('every %s statement parses as Redshift SQL (sqlfluff), goldens too, and a wrong one does not', async (view) => {
     const { project, env } = sparkifyWithDwhCfg();
     expect((await runCli(['compile', '-t', 'redshift'], { cwd: project, env })).code).toBe(0);
-    const parsed = sqlfluffParse(path.join(project, 'target/compiled/sparkify/models'));
-    expect(parsed.output).not.toMatch(/unparsable/i);
-    expect(parsed.code, parsed.output).toBe(0);
-    expect(parsed.output.match(/\|file:$/gm)).toHaveLength(7);
+    for (const dir of [path.join(project, 'target', view, 'sparkify/models'), path.join(GOLDEN, view)]) {
+      const parsed = sqlfluffParse(dir);
+      expect(parsed.output).not.toMatch(/unparsable/i);
+      expect(parsed.code, parsed.output).toBe(0);
+      expect(parsed.output.match(/\|file:$/gm)).toHaveLength(7);
+    }
 
     const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-sqlfluff-')), 'wrong.sql');
     fs.writeFileSync(wrong, 'create table t (a int)\ndiststyle key\ndistkey;\n');
