@@ -85,7 +85,7 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
     expect(oracle).toMatchObject({ stagingSongs: dataOnly.stagingSongs + GENERATED, stagingEvents: dataOnly.stagingEvents });
     const project = copyFixture('sparkify');
     const fromS3 = await runCli(['run', '--select', 'tag:staging', '--vars', varsFor(`s3://${BUCKET}`)], { cwd: project, env });
-    expectStagingRun(fromS3, 'public', oracle);
+    expectStagingRun(fromS3, 'public', oracle, 'Creating the embedded warehouse in .sparkdbt/pglite …\n');
     const s3Counts = await pgliteCounts(project);
 
     const fromDisk = await runCli(['run', '--select', 'tag:staging', '--vars', varsFor(local)], { cwd: project });
@@ -123,8 +123,8 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
   });
 });
 
-function expectStagingRun(result: CliResult, schema: string, oracle: OracleCounts): void {
-  expect(result.stderr).toBe('');
+function expectStagingRun(result: CliResult, schema: string, oracle: OracleCounts, stderr = ''): void {
+  expect(result.stderr).toBe(stderr);
   expect(result.code).toBe(0);
   const out = stripTimes(result.stdout);
   expect(out).toContain(`OK loaded table ${schema}.staging_songs (${oracle.stagingSongs} rows)`);
