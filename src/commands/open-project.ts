@@ -22,6 +22,8 @@ export interface CommandOptions {
   readonly connect?: ConnectOptions | undefined;
   /** Interrupts a run (the CLI aborts it on Ctrl-C / SIGTERM). */
   readonly signal?: AbortSignal | undefined;
+  /** When the command began, on performance.now()'s clock (the CLI: 0, the process start); default: when the library was called. */
+  readonly startedAt?: number | undefined;
   /** Receives the secrets the prepared project registers, so everything the caller prints can be masked. */
   readonly redactor?: Redactor | undefined;
 }

@@ -9,7 +9,7 @@ import { openProject, parseVars, selectedModels, type CommandOptions } from './o
 /** Connects to the target and builds the selected models; resolves to every model's result. */
 export async function runProject(options: CommandOptions, onEvent: (event: RunEvent) => void): Promise<RunResult & { warnings: readonly string[] }> {
   // The summary's time is the whole command's: project, connection (lock wait, new folder) and models.
-  const startedAt = performance.now();
+  const startedAt = options.startedAt ?? performance.now();
   const invokedAt = new Date();
   const opened = openProject(options);
   const { prepared } = opened;
