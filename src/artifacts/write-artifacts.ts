@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileModel, type PreparedProject } from '../compile/compile-project.js';
-import { renderCompiledSql } from '../materializations/compiled-sql.js';
+import type { PreparedProject } from '../compile/compile-project.js';
 import type { RunResult } from '../run/types.js';
 import type { Json } from './json-values.js';
 import { newInvocation } from './invocation.js';
@@ -30,7 +29,7 @@ export interface CommandArtifacts {
 export function writeCommandArtifacts(input: CommandArtifacts): string[] {
   const { prepared, run } = input;
   const invocation = newInvocation(input.env, { ...(run ? { id: run.invocationId } : {}), startedAt: input.startedAt });
-  const compiled = run ? compiledForRun(prepared, run) : (input.compiled ?? new Map<string, CompiledNode>());
+  const compiled = run ? compiledForRun(run) : (input.compiled ?? new Map<string, CompiledNode>());
   const targetPath = prepared.project.config.targetPath;
   const written = [path.posix.join(targetPath, 'manifest.json')];
   const root = prepared.project.config.root;
@@ -55,21 +54,9 @@ export function writeJsonAtomic(file: string, value: Json): void {
   }
 }
 
-/**
- * The models a run compiled, rendered again without a database: rendering is deterministic (the
- * existing relation changes only the plan's DDL, not the SQL or config), so this is what ran.
- */
-function compiledForRun(prepared: PreparedProject, run: RunResult): Map<string, CompiledNode> {
+/** The models a run compiled, with the SQL it wrote to target/compiled/. */
+function compiledForRun(run: RunResult): Map<string, CompiledNode> {
   const compiled = new Map<string, CompiledNode>();
-  for (const result of run.results) {
-    const node = prepared.graph.nodes.get(result.uniqueId);
-    if (result.compiledAt === undefined || node?.resourceType !== 'model') continue;
-    try {
-      const model = compileModel(prepared, node, undefined);
-      compiled.set(result.uniqueId, { model, code: renderCompiledSql(model, model.plan, prepared.dialect) });
-    } catch {
-      // It compiled during the run; a render that now fails leaves it uncompiled in the artifacts.
-    }
-  }
+  for (const result of run.results) if (result.compiled !== undefined) compiled.set(result.uniqueId, result.compiled);
   return compiled;
 }

@@ -83,7 +83,7 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
   const started = performance.now();
   const startedAt = new Date();
   const rejections: LoadRejection[] = [];
-  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized, compiledAt: undefined as Date | undefined };
+  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized, compiledAt: undefined as Date | undefined, compiled: undefined as NodeResult['compiled'] };
   const runFile = path.posix.join(prepared.project.config.targetPath, 'run', prepared.project.config.name, node.originalFilePath);
   let compiled: CompiledModel | undefined;
   let rows: number | undefined;
@@ -97,7 +97,8 @@ async function runModel(prepared: PreparedProject, adapter: Adapter, node: Model
     base.compiledAt = new Date();
     options.writeArtifact(runFile, prepared.redactor.redact(renderPlan(compiled.plan)));
     // As dbt's run: target/compiled holds the model's query (its SELECT; a copy model's COPY) too.
-    options.writeArtifact(path.posix.join(prepared.project.config.targetPath, 'compiled', prepared.project.config.name, node.originalFilePath), prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)));
+    base.compiled = { model: compiled, code: prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)) };
+    options.writeArtifact(path.posix.join(prepared.project.config.targetPath, 'compiled', prepared.project.config.name, node.originalFilePath), base.compiled.code);
     for (const [i, step] of compiled.plan.steps.entries()) {
       stepIndex = i;
       if (step.kind === 'sql') {

@@ -1,3 +1,4 @@
+import type { CompiledModel } from '../compile/compile-project.js';
 import type { SparkdbtError } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
 
@@ -29,6 +30,8 @@ export interface NodeResult {
   readonly startedAt?: Date | undefined;
   readonly compiledAt?: Date | undefined;
   readonly completedAt?: Date | undefined;
+  /** The model as this run compiled it, and the SQL it wrote to target/compiled/ (secrets masked). */
+  readonly compiled?: { readonly model: CompiledModel; readonly code: string } | undefined;
 }
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
