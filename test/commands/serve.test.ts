@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../support/background-cli.js';
 import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
+import { commandExists, outsideOracle } from '../support/outside-tools.js';
 
 describe('sparkdbt serve', () => {
   it('serves the embedded warehouse to psql, prints how to connect, and stops on SIGTERM releasing the lock', async () => {
@@ -13,11 +15,23 @@ describe('sparkdbt serve', () => {
     await serve.waitFor(/^Connect with: .*\n/m);
     expect(serve.stdout()).toBe(`Serving .sparkdbt/pglite on 127.0.0.1:${port} (PostgreSQL wire protocol); Ctrl-C stops.\nConnect with: psql -h 127.0.0.1 -p ${port} -U postgres postgres\n`);
 
-    const psql = spawnSync('psql', ['-h', '127.0.0.1', '-p', port!, '-U', 'postgres', 'postgres', '-At', '-c',
-      'select count(*), sum(n) from analytics.evens'], { encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
-    expect(psql.stderr).toBe('');
-    expect(psql.stdout).toBe('1000|1001000\n');
-    expect(psql.status).toBe(0);
+    const query = 'select count(*), sum(n) from analytics.evens';
+    if (outsideOracle('psql', commandExists('psql'), 'apt-get install postgresql-client')) {
+      const psql = spawnSync('psql', ['-h', '127.0.0.1', '-p', port!, '-U', 'postgres', 'postgres', '-At', '-c', query],
+        { encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
+      expect(psql.stderr).toBe('');
+      expect(psql.stdout).toBe('1000|1001000\n');
+      expect(psql.status).toBe(0);
+    } else {
+      // Without psql, another real wire-protocol client asks the same.
+      const client = new pg.Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', database: 'postgres' });
+      await client.connect();
+      try {
+        expect((await client.query({ text: query, rowMode: 'array' })).rows).toEqual([['1000', '1001000']]);
+      } finally {
+        await client.end();
+      }
+    }
 
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toEqual({ code: 0, signal: null });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './cli.js';
+import { inCi } from './outside-tools.js';
 
 /** The real Sparkify data (read-only), beside the repository: ../shared/data/sparkify. */
 export const REAL_DATA_DIR = path.resolve(REPO_ROOT, '../shared/data/sparkify');
@@ -32,7 +33,7 @@ let announced = false;
 export function sparkifyData(): SparkifyData {
   const forced = process.env['SPARKDBT_TEST_DATA'] === 'sample';
   const real = !forced && fs.existsSync(REAL_DATA_DIR);
-  if (!real && !forced && process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false') {
+  if (!real && !forced && inCi()) {
     throw new Error(`CI runs the real-data tests on ${REAL_DATA_DIR}, which is missing (set SPARKDBT_TEST_DATA=sample to run them on the sample)`);
   }
   const dir = real ? REAL_DATA_DIR : SAMPLE_DIR;
