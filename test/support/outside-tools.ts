@@ -17,7 +17,7 @@ const announced = new Set<string>();
  * Whether an outside oracle that some checks compare with (a command such as sqlfluff or psql,
  * reference files such as dbt's schemas) is here. Under CI a missing one fails the test file with
  * how to get it. Elsewhere (a fresh machine with only Node 20) the checks that need it are left
- * out — skipped, never passed — and one line on stderr says which, and how to get it.
+ * out (a test made only of them is skipped) and one line on stderr says which, and how to get it.
  */
 export function outsideOracle(name: string, present: boolean, howToGet: string): boolean {
   if (present) return true;
