@@ -45,7 +45,7 @@ export async function showProject(options: ShowOptions): Promise<{ previews: Pre
   if (queries.length === 0) {
     throw new SparkdbtError('usage', `--select ${(options.select ?? []).join(' ')} selects no model`, { hint: 'sparkdbt ls -s <selector> lists what a selector picks; show previews models' });
   }
-  const adapter = await connectAdapter(prepared.target);
+  const adapter = await connectAdapter(prepared.target, options.connect);
   try {
     const previews: Preview[] = [];
     for (const query of queries) previews.push(await preview(adapter, prepared, query, options.limit));
