@@ -243,7 +243,8 @@ describe('sparkdbt show on the show fixture (PGlite)', () => {
     const result = await runCli(['show', '-s', 'plays'], { cwd: fresh });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('Error: Database error in model plays (models/plays.sql)\n  relation "analytics.plays" does not exist\n  hint: plays is a copy model: show reads its table, which sparkdbt run -s plays builds\n');
+    // A new warehouse folder: show makes it, says so, and finds no table in it.
+    expect(result.stderr).toBe('Creating the embedded warehouse in .sparkdbt/pglite …\nError: Database error in model plays (models/plays.sql)\n  relation "analytics.plays" does not exist\n  hint: plays is a copy model: show reads its table, which sparkdbt run -s plays builds\n');
   });
 
   it('an unreachable target exits 2 with the connection error', async () => {
