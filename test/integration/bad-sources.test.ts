@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, stripTimes, type CliResult } from '../support/cli.js';
+import { runCli, stripTimes, type CliResult } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { useTestSchema } from '../support/postgres.js';
 
@@ -15,18 +15,7 @@ if (asRoot && spawnSync('setpriv', ['--version']).status !== 0) {
 }
 
 function runUnprivileged(args: readonly string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
-  const [command, ...prefix] = asRoot
-    ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath]
-    : [process.execPath];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command!, [...prefix, CLI, ...args], { cwd, env: { ...process.env, ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { cwd, env, launcher: asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] : [] });
 }
 
 function openToAll(dir: string): void {

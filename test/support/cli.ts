@@ -12,9 +12,11 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`npm test` builds it first) as a user would, in `cwd`. */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: readonly string[] }): Promise<CliResult> {
+  // `launcher`: a program and its arguments that start node (e.g. setpriv, to run as another user).
+  const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(command!, [...prefix, CLI, ...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
