@@ -39,6 +39,8 @@ interface CommonFlags {
   exclude?: string[];
   /** --lock-timeout, on commands that open a target. */
   lockTimeout?: number;
+  /** --state: a previous run's artifacts, for result: and state: selectors (and --defer). */
+  state?: string;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -49,7 +51,7 @@ let commandName = 'sparkdbt';
 
 function commandOptions(flags: CommonFlags): CommandOptions {
   return {
-    projectDir: flags.projectDir, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, env: process.env, redactor,
+    projectDir: flags.projectDir, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, state: flags.state, env: process.env, redactor,
     connect: { command: commandName, lockTimeoutSeconds: flags.lockTimeout, onEvent: (event) => err(formatPgliteEvent(event)) },
   };
 }
@@ -79,7 +81,8 @@ function withCommonOptions(command: Command): Command {
     .option('-t, --target <name>', 'target from project.yml (default: its `target:`)')
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
     .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)')
-    .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)');
+    .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)')
+    .option('--state <dir>', "a previous run's artifacts (manifest.json, run_results.json) for state: and result: selectors");
 }
 
 function printWarnings(warnings: readonly string[]): void {

@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'serve-unsupported'
   | 'encoding-invalid'
   | 'interrupted'
+  | 'state-invalid'
+  | 'retry-impossible'
   | 'usage';
 
 /** A typed, user-facing error: a code, a message, an optional file:line:col and a hint. */

@@ -6,6 +6,7 @@ import { isRecord } from '../project/parse-config.js';
 import { loadProject } from '../project/load-project.js';
 import type { Redactor } from '../redact.js';
 import { selectNodes } from '../select/index.js';
+import { readStateFolder, selectionState } from '../state/index.js';
 import type { ModelNode } from '../graph/types.js';
 import { emptyModelWarning, isEmptyModel } from './empty-models.js';
 
@@ -26,6 +27,10 @@ export interface CommandOptions {
   readonly startedAt?: number | undefined;
   /** Receives the secrets the prepared project registers, so everything the caller prints can be masked. */
   readonly redactor?: Redactor | undefined;
+  /** --state: a folder of a previous run's artifacts, for result: and state: selectors and --defer. */
+  readonly state?: string | undefined;
+  /** Select exactly these unique ids, in place of --select/--exclude (retry); an id the project lacks is an error. */
+  readonly only?: readonly string[] | undefined;
 }
 
 /** A prepared project and the unique ids the selection picked, in dependency order. */
@@ -42,13 +47,27 @@ export function openProject(options: CommandOptions): OpenedProject {
   const project = loadProject(options.projectDir);
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
   options.redactor?.include(prepared.redactor);
-  const { selected, warnings } = selectNodes(prepared.graph, {
+  const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
+  const { selected, warnings } = options.only !== undefined ? selectExactly(prepared, options.only) : selectNodes(prepared.graph, {
     ...(options.select ? { select: options.select } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
     rootProject: project.config.name,
+    ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
   });
   const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(prepared, n));
   return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
+}
+
+/** The given unique ids in dependency order (retry's selection); an id the project no longer has is an error. */
+function selectExactly(prepared: PreparedProject, ids: readonly string[]): { selected: string[]; warnings: string[] } {
+  const missing = ids.filter((id) => !prepared.graph.nodes.has(id));
+  if (missing.length > 0) {
+    throw new SparkdbtError('retry-impossible', `Cannot retry: the project no longer has ${missing.join(', ')}, which the last run left to retry`, {
+      hint: 'the project changed since that run; run the command again (sparkdbt run with its selection) instead of retry',
+    });
+  }
+  const wanted = new Set(ids);
+  return { selected: prepared.graph.order.filter((id) => wanted.has(id)), warnings: [] };
 }
 
 /** Parses --vars as dbt does: a YAML (or JSON) mapping. */

@@ -1,14 +1,16 @@
 /** Node selection: dbt's `--select` / `--exclude` grammar, parsed and evaluated against a graph. */
-export { selectNodes, type SelectionResult, type SelectOptions } from './select-nodes.js';
+export { selectNodes, type SelectionResult, type SelectionState, type SelectOptions } from './select-nodes.js';
 export {
   parseSelection,
   parseIntersection,
   parseSelector,
   SELECTOR_METHODS,
+  STATE_CHECKS,
   type GraphReach,
   type NodeMatcher,
   type SelectionCriterion,
   type SelectionIntersection,
   type SelectionUnion,
   type SelectorMethodName,
+  type StateCheck,
 } from './parse-selector.js';

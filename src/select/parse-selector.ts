@@ -1,15 +1,15 @@
 import { closestNames, SparkdbtError } from '../errors.js';
 
 /** The selector methods sparkdbt evaluates, spelled as dbt spells them. */
-export const SELECTOR_METHODS = ['config', 'file', 'fqn', 'package', 'path', 'resource_type', 'source', 'tag'] as const;
+export const SELECTOR_METHODS = ['config', 'file', 'fqn', 'package', 'path', 'resource_type', 'result', 'source', 'state', 'tag'] as const;
 
 /** One of {@link SELECTOR_METHODS}. */
 export type SelectorMethodName = (typeof SELECTOR_METHODS)[number];
 
 /** dbt methods that need what sparkdbt lacks (state, tests, exposures, versions, …): rejected by name. */
 const UNSUPPORTED_DBT_METHODS: ReadonlySet<string> = new Set([
-  'access', 'exposure', 'group', 'metric', 'result', 'saved_query', 'semantic_model',
-  'source_status', 'state', 'test_name', 'test_type', 'unit_test', 'version', 'wildcard',
+  'access', 'exposure', 'group', 'metric', 'saved_query', 'semantic_model',
+  'source_status', 'test_name', 'test_type', 'unit_test', 'version', 'wildcard',
 ]);
 
 /** dbt's resource types (its NodeType values); a valid one sparkdbt has no nodes of matches nothing. */
@@ -28,7 +28,20 @@ export type NodeMatcher =
   | { readonly method: 'path'; readonly pattern: string }
   | { readonly method: 'config'; readonly keyPath: readonly string[]; readonly value: string }
   | { readonly method: 'source'; readonly packagePattern: string; readonly sourcePattern: string; readonly tablePattern: string }
-  | { readonly method: 'resource_type'; readonly resourceType: string };
+  | { readonly method: 'resource_type'; readonly resourceType: string }
+  /** A node's status in the `--state` folder's run_results.json. */
+  | { readonly method: 'result'; readonly status: string }
+  /** How a node compares with the `--state` folder's manifest.json. */
+  | { readonly method: 'state'; readonly check: StateCheck };
+
+/** dbt's `state:` selector values (StateSelectorMethod's state_checks) that sparkdbt evaluates. */
+export const STATE_CHECKS = ['new', 'modified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.macros'] as const;
+
+/** One of {@link STATE_CHECKS}. */
+export type StateCheck = (typeof STATE_CHECKS)[number];
+
+/** The statuses dbt writes to run_results.json (its NodeStatus values a `result:` selector can name). */
+const RESULT_STATUSES: readonly string[] = ['success', 'error', 'skipped', 'pass', 'fail', 'warn', 'no-op', 'partial success', 'runtime error'];
 
 /** How far a `+` operator reaches: not at all, every generation, or up to N generations. */
 export type GraphReach =
@@ -161,7 +174,23 @@ function buildMatcher(raw: string, method: SelectorMethodName, args: readonly st
         throw invalid(raw, `'${value}' is not a resource type`, `${suggestion}sparkdbt has models and sources`);
       }
       return { method, resourceType: value };
+    case 'result':
+      if (!RESULT_STATUSES.includes(value)) {
+        const close = closestNames(value, RESULT_STATUSES, 1);
+        throw invalid(raw, `'${value}' is not a result status`, `${close.length > 0 ? `did you mean '${close.join('')}'? ` : ''}statuses: ${RESULT_STATUSES.join(', ')}`);
+      }
+      return { method, status: value };
+    case 'state':
+      if (!isStateCheck(value)) {
+        const close = closestNames(value, STATE_CHECKS, 1);
+        throw invalid(raw, `'${value}' is not a state selector`, `${close.length > 0 ? `did you mean '${close.join('')}'? ` : ''}valid: ${STATE_CHECKS.join(', ')}`);
+      }
+      return { method, check: value };
   }
+}
+
+function isStateCheck(value: string): value is StateCheck {
+  return (STATE_CHECKS as readonly string[]).includes(value);
 }
 
 // dbt's SourceSelectorMethod: `source`, `source.table` or `package.source.table`; a missing part is `*`.

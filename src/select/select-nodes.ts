@@ -1,5 +1,6 @@
+import { SparkdbtError } from '../errors.js';
 import type { Graph, GraphNode } from '../graph/types.js';
-import { parseSelection, type GraphReach, type NodeMatcher, type SelectionCriterion, type SelectionIntersection, type SelectionUnion } from './parse-selector.js';
+import { parseSelection, type GraphReach, type StateCheck, type NodeMatcher, type SelectionCriterion, type SelectionIntersection, type SelectionUnion } from './parse-selector.js';
 
 /** What a selection returns: unique ids in `graph.order`, and dbt's warnings for selectors that matched nothing. */
 export interface SelectionResult {
@@ -13,6 +14,18 @@ export interface SelectOptions {
   readonly exclude?: readonly string[];
   /** The root project's name, which `package:this` stands for (default: the package of the graph's nodes). */
   readonly rootProject?: string;
+  /** What `--state <dir>` holds, for the `result:` and `state:` methods; without it they are an error. */
+  readonly state?: SelectionState;
+}
+
+/** A previous run's artifacts as selection needs them; read and compared outside this pure stage. */
+export interface SelectionState {
+  /** The `--state` folder, as given (for messages). */
+  readonly path: string;
+  /** Each node's status in its run_results.json; undefined when the folder has none. */
+  readonly results: ReadonlyMap<string, string> | undefined;
+  /** Whether a node of this project passes a `state:` check against its manifest.json; undefined when the folder has none. */
+  readonly compare: ((check: StateCheck, uniqueId: string) => boolean) | undefined;
 }
 
 /**
@@ -25,19 +38,25 @@ export function selectNodes(graph: Graph, options: SelectOptions): SelectionResu
   const exclude = parseSelection(options.exclude ?? []);
   const enabled = new Set([...graph.nodes].filter(([, node]) => node.config.enabled !== false).map(([id]) => id));
   const warnings: string[] = [];
-  const root = options.rootProject ?? [...graph.nodes.values()][0]?.fqn[0] ?? '';
-  const included = include.members.length === 0 ? enabled : evaluateUnion(graph, enabled, include, root, warnings);
-  const excluded = evaluateUnion(graph, enabled, exclude, root, warnings);
+  const context: MatchContext = { root: options.rootProject ?? [...graph.nodes.values()][0]?.fqn[0] ?? '', state: options.state };
+  const included = include.members.length === 0 ? enabled : evaluateUnion(graph, enabled, include, context, warnings);
+  const excluded = evaluateUnion(graph, enabled, exclude, context, warnings);
   return {
     selected: graph.order.filter((id) => included.has(id) && !excluded.has(id)),
     warnings: [...new Set(warnings)],
   };
 }
 
-function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, root: string, warnings: string[]): Set<string> {
+/** What matchers need besides the node: the root project's name and the --state artifacts. */
+interface MatchContext {
+  readonly root: string;
+  readonly state: SelectionState | undefined;
+}
+
+function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, context: MatchContext, warnings: string[]): Set<string> {
   const result = new Set<string>();
   for (const intersection of union.members) {
-    const [first, ...others] = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion, root));
+    const [first, ...others] = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion, context));
     const ids = [...(first ?? [])].filter((id) => others.every((found) => found.has(id)));
     // dbt warns per space-separated argument (NoNodesForSelectionCriteria), not per comma-joined part.
     if (ids.length === 0) warnings.push(noMatchWarning(intersection));
@@ -55,8 +74,8 @@ function noMatchWarning(intersection: SelectionIntersection): string {
 }
 
 // dbt's get_nodes_from_criteria: the directly matched nodes, then the neighbours its operators ask for.
-function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, root: string): Set<string> {
-  const matches = compileMatcher(criterion.matcher, root);
+function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, context: MatchContext): Set<string> {
+  const matches = compileMatcher(criterion, context);
   const collected = new Set([...enabled].filter((id) => matches(graph.nodes.get(id)!)));
   const selected = new Set(collected);
   const add = (ids: Iterable<string>): void => {
@@ -100,7 +119,8 @@ function walk(
 }
 
 // One predicate per criterion, with its patterns compiled once.
-function compileMatcher(matcher: NodeMatcher, root: string): (node: GraphNode) => boolean {
+function compileMatcher(criterion: SelectionCriterion, { root, state }: MatchContext): (node: GraphNode) => boolean {
+  const matcher: NodeMatcher = criterion.matcher;
   switch (matcher.method) {
     case 'fqn':
       return (node) => node.resourceType === 'model' && fqnMatches(node.fqn, matcher.pattern);
@@ -139,7 +159,30 @@ function compileMatcher(matcher: NodeMatcher, root: string): (node: GraphNode) =
     }
     case 'resource_type':
       return (node) => node.resourceType === matcher.resourceType;
+    case 'result': {
+      const results = state?.results;
+      if (results === undefined) throw stateMissing(criterion.raw, state, 'run_results.json');
+      return (node) => results.get(node.uniqueId) === matcher.status;
+    }
+    case 'state': {
+      const compare = state?.compare;
+      if (compare === undefined) throw stateMissing(criterion.raw, state, 'manifest.json');
+      return (node) => compare(matcher.check, node.uniqueId);
+    }
   }
+}
+
+// dbt: "Got a state selector method, but no comparison manifest" / "No comparison run_results".
+function stateMissing(raw: string, state: SelectionState | undefined, file: string): SparkdbtError {
+  const method = raw.includes('result:') ? 'result' : 'state';
+  if (state === undefined) {
+    return new SparkdbtError('state-invalid', `The selector '${raw}' needs --state: the '${method}:' method compares with a previous run's artifacts`, {
+      hint: `pass --state <dir>, the folder holding that run's ${file} (for example a copy of its target/)`,
+    });
+  }
+  return new SparkdbtError('state-invalid', `The selector '${raw}' needs ${file} in the --state folder ${state.path}, which has none`, {
+    hint: method === 'result' ? 'run_results.json is written by sparkdbt run; point --state at the target/ of a run' : 'manifest.json is written by every run, compile and ls; point --state at their target/',
+  });
 }
 
 // dbt's QualifiedNameSelectorMethod: match the fqn with and without its leading project name.

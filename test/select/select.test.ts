@@ -207,13 +207,13 @@ describe('selectNodes errors', () => {
     const error = thrown(() => selectNodes(graph, { select: ['songplays foo:bar'] }));
     expect(error.code).toBe('selector-invalid');
     expect(error.message).toBe("Invalid selector 'foo:bar': 'foo' is not a selector method");
-    expect(error.hint).toBe("did you mean 'fqn'? valid methods: config, file, fqn, package, path, resource_type, source, tag");
+    expect(error.hint).toBe("did you mean 'fqn'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag");
   });
 
   it('checks --exclude too', () => {
     const error = thrown(() => selectNodes(graph, { exclude: ['tga:fact'] }));
     expect(error.message).toBe("Invalid selector 'tga:fact': 'tga' is not a selector method");
-    expect(error.hint).toBe("did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, source, tag");
+    expect(error.hint).toBe("did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag");
   });
 
   it.each([
@@ -230,7 +230,9 @@ describe('selectNodes errors', () => {
     ['tag.x:fact', "Invalid selector 'tag.x:fact': the 'tag' method takes no arguments"],
     ['source:a.b.c.d', "Invalid selector 'source:a.b.c.d': a source selector has at most three parts"],
     ['resource_type:seedz', "Invalid selector 'resource_type:seedz': 'seedz' is not a resource type"],
-    ['state:modified', "Invalid selector 'state:modified': the 'state' method is not supported by sparkdbt"],
+    ['source_status:fresher', "Invalid selector 'source_status:fresher': the 'source_status' method is not supported by sparkdbt"],
+    ['state:modifed', "Invalid selector 'state:modifed': 'modifed' is not a state selector"],
+    ['result:errors', "Invalid selector 'result:errors': 'errors' is not a result status"],
     ['path:/etc', "Invalid selector 'path:/etc': a path selector must be relative to the project root"],
   ])('rejects %s', (selector, message) => {
     const error = thrown(() => selectNodes(graph, { select: [selector] }));

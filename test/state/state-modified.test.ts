@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileProject } from '../../src/commands/compile.js';
+import { listNodes } from '../../src/commands/ls.js';
+import { SparkdbtError } from '../../src/errors.js';
+import { copyFixture } from '../support/fixtures.js';
+
+const env = { ...process.env };
+
+/** The Sparkify project compiled once (its manifest copied to prod-state/), then edited. */
+function projectWithState(): string {
+  const dir = copyFixture('sparkify');
+  compileProject({ projectDir: dir, env });
+  fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-state'), { recursive: true });
+  return dir;
+}
+
+function edit(dir: string, file: string, change: (text: string) => string): void {
+  const full = path.join(dir, file);
+  fs.writeFileSync(full, change(fs.readFileSync(full, 'utf8')));
+}
+
+function picked(dir: string, selector: string): string[] {
+  return listNodes({ projectDir: dir, env, state: 'prod-state', select: [selector], output: 'name' }).lines.sort();
+}
+
+interface EditRow {
+  readonly edit: string;
+  readonly apply: (dir: string) => void;
+  readonly modified: readonly string[];
+  readonly body?: readonly string[];
+  readonly configs?: readonly string[];
+  readonly macros?: readonly string[];
+  readonly added?: readonly string[];
+}
+
+describe('state:modified against a previous manifest', () => {
+  it.each<EditRow>([
+    { edit: 'nothing', apply: () => undefined, modified: [], body: [], configs: [], macros: [], added: [] },
+    { edit: 'whitespace around the file only', apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => `\n\n${t}\n\n`), modified: [] },
+    { edit: 'a model body', apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => t.replace('select', 'select distinct')), modified: ['songs'], body: ['songs'], configs: [], macros: [] },
+    { edit: 'a model config in config()', apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => t.replace("sort='song_id'", "sort='title'")), modified: ['songs'], body: ['songs'], configs: ['songs'], macros: [] },
+    {
+      edit: 'a config in project.yml (no model file changed)',
+      apply: (dir) => edit(dir, 'project.yml', (t) => t.replace('+tags: [marts]', '+tags: [marts, star]')),
+      modified: ['artists', 'songplays', 'songs', 'time', 'users'], body: [], configs: ['artists', 'songplays', 'songs', 'time', 'users'], macros: [],
+    },
+    { edit: 'a macro the model calls', apply: (dir) => edit(dir, 'macros/dates.sql', (t) => t.replace('as integer', 'as int')), modified: ['time'], body: [], configs: [], macros: ['time'] },
+    { edit: 'a macro one model calls', apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace("then null else", "then cast(null as varchar) else")), modified: ['artists'], body: [], macros: ['artists'] },
+    {
+      edit: 'a macro that models call directly and through another macro',
+      apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace('rtrim({{ column }})\n', 'rtrim({{ column }}, \' \')\n')),
+      modified: ['artists', 'songplays', 'songs', 'users'], body: [], configs: [], macros: ['artists', 'songplays', 'songs', 'users'],
+    },
+    { edit: 'a new macro no model calls', apply: (dir) => edit(dir, 'macros/strings.sql', (t) => `${t}\n{% macro unused_helper() %}1{% endmacro %}\n`), modified: [], macros: [] },
+    { edit: 'a new model', apply: (dir) => fs.writeFileSync(path.join(dir, 'models/marts/plays_per_user.sql'), "select user_id, count(*) as plays from {{ ref('songplays') }} group by 1\n"), modified: ['plays_per_user'], body: ['plays_per_user'], added: ['plays_per_user'] },
+    { edit: 'a deleted model', apply: (dir) => fs.rmSync(path.join(dir, 'models/marts/artists.sql')), modified: [], added: [] },
+  ])('$edit', (row) => {
+    const dir = projectWithState();
+    row.apply(dir);
+    expect(picked(dir, 'state:modified')).toEqual(row.modified);
+    if (row.body) expect(picked(dir, 'state:modified.body')).toEqual(row.body);
+    if (row.configs) expect(picked(dir, 'state:modified.configs')).toEqual(row.configs);
+    if (row.macros) expect(picked(dir, 'state:modified.macros')).toEqual(row.macros);
+    if (row.added) expect(picked(dir, 'state:new')).toEqual(row.added);
+  });
+});
