@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { SparkdbtError } from '../errors.js';
+import { loadProject } from '../project/load-project.js';
+import type { RunEvent, RunResult } from '../run/types.js';
+import { readRunResults, type StateRunResults } from '../state/index.js';
+import type { CommandOptions } from './open-project.js';
+import { runProject } from './run.js';
+
+/** dbt's RETRYABLE_STATUSES: what `retry` builds again. */
+const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
+
+/** The options of retry: where the project is and how to connect; the rest comes from the last run. */
+export type RetryOptions = Pick<CommandOptions, 'projectDir' | 'env' | 'connect' | 'signal' | 'startedAt' | 'redactor'>;
+
+/** What retry did: nothing (the last run left nothing to retry), or a run of exactly what it left. */
+export type RetryOutcome =
+  | { readonly kind: 'nothing-to-retry'; readonly runResults: string }
+  | { readonly kind: 'run'; readonly retried: readonly string[]; readonly result: RunResult & { warnings: readonly string[] } };
+
+/**
+ * dbt's retry: reads the last run's target/run_results.json and runs again, with that run's
+ * target, vars, select and exclude, exactly the nodes that errored, failed or were skipped
+ * (interrupted ones included); writes new artifacts. Refuses (`retry-impossible`) when there is no
+ * previous run, when it was not a `run`, or when a node to retry is no longer in the project.
+ */
+export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
+  const project = loadProject(options.projectDir);
+  const display = path.posix.join(project.config.targetPath, 'run_results.json');
+  const previous = readRunResults(path.join(project.config.root, display), display);
+  if (previous === undefined) {
+    throw new SparkdbtError('retry-impossible', `Could not find previous run in '${project.config.targetPath}' target directory (no ${display})`, {
+      hint: 'retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first',
+    });
+  }
+  const which = previous.args['which'];
+  if (which !== 'run') {
+    throw new SparkdbtError('retry-impossible', `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run`, {
+      hint: 'run sparkdbt run again',
+    });
+  }
+  const retried = previous.results.filter((result) => RETRYABLE.has(result.status)).map((result) => result.uniqueId);
+  if (retried.length === 0) return { kind: 'nothing-to-retry', runResults: display };
+  const result = await runProject({ ...options, ...previousArgs(previous, display), only: [...new Set(retried)] }, onEvent);
+  return { kind: 'run', retried, result };
+}
+
+/** The last run's target, vars, select and exclude, as command options (recorded again in the new run_results.json). */
+function previousArgs(previous: StateRunResults, display: string): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude'> {
+  const { args } = previous;
+  const strings = (key: string): string[] | undefined => {
+    const value = args[key];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+      throw new SparkdbtError('retry-impossible', `${display}: args.${key} is not a list of selectors`, { hint: 'run sparkdbt run again' });
+    }
+    return value.length === 0 ? undefined : (value as string[]);
+  };
+  const target = args['target'];
+  const vars = args['vars'];
+  return {
+    target: typeof target === 'string' ? target : undefined,
+    // JSON is YAML: the recorded mapping is passed as --vars was.
+    vars: vars !== null && typeof vars === 'object' && Object.keys(vars).length > 0 ? JSON.stringify(vars) : undefined,
+    select: strings('select'),
+    exclude: strings('exclude'),
+  };
+}

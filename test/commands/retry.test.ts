@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { retryProject } from '../../src/commands/retry.js';
+import { runProject } from '../../src/commands/run.js';
+import { SparkdbtError } from '../../src/errors.js';
+import { copyFixture } from '../support/fixtures.js';
+import { useTestSchema } from '../support/postgres.js';
+
+interface Results {
+  results: { unique_id: string; status: string }[];
+  args: Record<string, unknown>;
+}
+
+function runResults(dir: string): Results {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as Results;
+}
+
+const statuses = (results: Results) => Object.fromEntries(results.results.map((r) => [r.unique_id.replace('model.sql_error.', ''), r.status]));
+
+async function rejected(run: () => Promise<unknown>): Promise<SparkdbtError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof SparkdbtError) return error;
+    throw error;
+  }
+  throw new Error('expected a SparkdbtError');
+}
+
+describe('retry on PostgreSQL', () => {
+  const pg = useTestSchema('retry');
+  const env = { ...process.env, ...pg.env };
+
+  it('re-runs exactly what errored or was skipped, with the same arguments, and writes new artifacts', async () => {
+    const dir = copyFixture('sql-error');
+    const first = await runProject({ projectDir: dir, env, exclude: ['independent'] }, () => undefined);
+    expect(first.results.map((r) => [r.name, r.status])).toEqual([['base', 'success'], ['broken', 'error'], ['after_broken', 'skipped']]);
+    const firstResults = runResults(dir);
+    expect(statuses(firstResults)).toEqual({ base: 'success', broken: 'error', after_broken: 'skipped' });
+
+    fs.writeFileSync(path.join(dir, 'models/broken.sql'), "select id, name\nfrom {{ ref('base') }}\n");
+    await pg.client().query(`insert into "${pg.schema}".base values (2, 'b')`);
+    const retry = await retryProject({ projectDir: dir, env }, () => undefined);
+    expect(retry.kind).toBe('run');
+    const again = runResults(dir);
+    // Only the errored and the skipped model ran: base was not rebuilt (its extra row is still there), independent stays excluded.
+    expect(statuses(again)).toEqual({ broken: 'success', after_broken: 'success' });
+    expect(again.args).toMatchObject({ which: 'run', exclude: ['independent'], select: [] });
+    const rows = await pg.client().query(`select (select count(*) from "${pg.schema}".base)::int as base, (select count(*) from "${pg.schema}".after_broken)::int as after_broken`);
+    expect(rows.rows[0]).toEqual({ base: 2, after_broken: 2 });
+    const tables = await pg.client().query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [pg.schema]);
+    expect(tables.rows.map((r: { table_name: string }) => r.table_name)).not.toContain('independent');
+
+    // The last run left nothing to retry: as dbt, nothing runs and run_results.json stays.
+    const nothing = await retryProject({ projectDir: dir, env }, () => undefined);
+    expect(nothing).toEqual({ kind: 'nothing-to-retry', runResults: 'target/run_results.json' });
+    expect(runResults(dir)).toEqual(again);
+  });
+
+  it('refuses when a node to retry is no longer in the project', async () => {
+    const dir = copyFixture('sql-error');
+    await runProject({ projectDir: dir, env, select: ['broken+'] }, () => undefined);
+    fs.rmSync(path.join(dir, 'models/after_broken.sql'));
+    const error = await rejected(() => retryProject({ projectDir: dir, env }, () => undefined));
+    expect(error.code).toBe('retry-impossible');
+    expect(error.message).toBe('Cannot retry: the project no longer has model.sql_error.after_broken, which the last run left to retry');
+    expect(error.hint).toMatch(/project changed/);
+  });
+
+  it('refuses with no previous run, saying what to do', async () => {
+    const error = await rejected(() => retryProject({ projectDir: copyFixture('sql-error'), env }, () => undefined));
+    expect(error.code).toBe('retry-impossible');
+    expect(error.message).toBe("Could not find previous run in 'target' target directory (no target/run_results.json)");
+    expect(error.hint).toBe('retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first');
+  });
+
+  it('refuses when the last command was not a run', async () => {
+    const dir = copyFixture('sql-error');
+    fs.mkdirSync(path.join(dir, 'target'));
+    fs.writeFileSync(path.join(dir, 'target/run_results.json'), JSON.stringify({ metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' }, results: [{ unique_id: 'model.sql_error.base', status: 'error' }], args: { which: 'compile' } }));
+    const error = await rejected(() => retryProject({ projectDir: dir, env }, () => undefined));
+    expect(error.message).toBe('Cannot retry: the last command recorded in target/run_results.json is "compile", and sparkdbt retries only run');
+  });
+});
