@@ -31,6 +31,10 @@ export interface CommandOptions {
   readonly state?: string | undefined;
   /** Select exactly these unique ids, in place of --select/--exclude (retry); an id the project lacks is an error. */
   readonly only?: readonly string[] | undefined;
+  /** --defer: refs to unselected models missing from this target resolve to the --state manifest's relations (run). */
+  readonly defer?: boolean | undefined;
+  /** --favor-state: with --defer, refs to unselected models resolve to the state's relations even where this target has them. */
+  readonly favorState?: boolean | undefined;
 }
 
 /** A prepared project and the unique ids the selection picked, in dependency order. */

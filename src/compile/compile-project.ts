@@ -34,6 +34,8 @@ export interface PreparedProject {
   readonly modelsBlock: ModelsBlock;
   /** What parsing found that does not stop the command (unknown config keys, unused `models:` paths). */
   readonly warnings: readonly string[];
+  /** --defer: models whose ref() resolves to another target's relation (the state manifest's), by unique id. */
+  readonly deferred?: ReadonlyMap<string, Relation>;
 }
 
 /** A model compiled for the target: rendered SQL and its materialization plan. */
@@ -85,7 +87,7 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
           hint: `did you mean ${closestNames(name, modelNames(graph)).join(' or ') || 'one of the models under models/'}?`,
         }));
       }
-      return relationOf(prepared, target);
+      return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
     },
     source(sourceName, tableName) {
       const definition = project.config.sources.find((s) => s.sourceName === sourceName && s.tableName === tableName);

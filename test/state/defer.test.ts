@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runProject } from '../../src/commands/run.js';
+import { SparkdbtError } from '../../src/errors.js';
+import { useTestSchema } from '../support/postgres.js';
+
+//   base ── middle ── top        other
+function writeProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-defer-'));
+  fs.writeFileSync(path.join(dir, 'project.yml'), [
+    'name: slim',
+    'models:',
+    '  slim:',
+    '    +materialized: table',
+    'target: pg',
+    'targets:',
+    '  pg:',
+    '    type: postgres',
+    "    schema: \"{{ env_var('SPARKDBT_SCHEMA') }}\"",
+    '',
+  ].join('\n'));
+  fs.mkdirSync(path.join(dir, 'models'));
+  const model = (name: string, sql: string) => fs.writeFileSync(path.join(dir, 'models', `${name}.sql`), `${sql}\n`);
+  model('base', "select 1 as id, 'prod' as built_in");
+  model('middle', "select id, built_in from {{ ref('base') }}");
+  model('top', "select * from {{ ref('middle') }}");
+  model('other', 'select 3 as id');
+  return dir;
+}
+
+const compiled = (dir: string, name: string) => fs.readFileSync(path.join(dir, 'target/compiled/slim/models', `${name}.sql`), 'utf8');
+
+async function tables(client: { query: (sql: string, values: unknown[]) => Promise<{ rows: { table_name: string }[] }> }, schema: string): Promise<string[]> {
+  const result = await client.query('select table_name from information_schema.tables where table_schema = $1 order by 1', [schema]);
+  return result.rows.map((row) => row.table_name);
+}
+
+describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one schema, CI in another', () => {
+  const prod = useTestSchema('defer_prod');
+  const ci = useTestSchema('defer_ci');
+  const quiet = () => undefined;
+
+  it('builds only the changed model and its children; their unchanged parent resolves to production', async () => {
+    const dir = writeProject();
+    const built = await runProject({ projectDir: dir, env: { ...process.env, ...prod.env } }, quiet);
+    expect(built.results.every((r) => r.status === 'success')).toBe(true);
+    fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-artifacts'), { recursive: true });
+
+    fs.writeFileSync(path.join(dir, 'models/middle.sql'), "select id, built_in, 'changed' as note from {{ ref('base') }}\n");
+    const ciEnv = { ...process.env, ...ci.env };
+    const slim = await runProject({ projectDir: dir, env: ciEnv, select: ['state:modified+'], state: 'prod-artifacts', defer: true }, quiet);
+    expect(slim.results.map((r) => [r.name, r.status])).toEqual([['middle', 'success'], ['top', 'success']]);
+    expect(compiled(dir, 'middle')).toBe(`select id, built_in, 'changed' as note from "${prod.schema}"."base"\n`);
+    expect(compiled(dir, 'top')).toBe(`select * from "${ci.schema}"."middle"\n`);
+    expect(await tables(ci.client(), ci.schema)).toEqual(['middle', 'top']);
+    const rows = await ci.client().query(`select id, built_in, note from "${ci.schema}".top`);
+    expect(rows.rows).toEqual([{ id: 1, built_in: 'prod', note: 'changed' }]);
+
+    // Without --defer the same selection refs the CI schema's base, which does not exist there.
+    const undeferred = await runProject({ projectDir: dir, env: ciEnv, select: ['middle'], state: 'prod-artifacts' }, quiet);
+    expect(undeferred.results[0]?.status).toBe('error');
+    expect(compiled(dir, 'middle')).toContain(`"${ci.schema}"."base"`);
+  });
+
+  it('defers only what this target lacks; --favor-state defers to production even where this target has it', async () => {
+    const dir = writeProject();
+    await runProject({ projectDir: dir, env: { ...process.env, ...prod.env } }, quiet);
+    fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-artifacts'), { recursive: true });
+    const ciEnv = { ...process.env, ...ci.env };
+    fs.writeFileSync(path.join(dir, 'models/base.sql'), "select 2 as id, 'ci' as built_in\n");
+    await runProject({ projectDir: dir, env: ciEnv, select: ['base'] }, quiet);
+
+    await runProject({ projectDir: dir, env: ciEnv, select: ['middle'], state: 'prod-artifacts', defer: true }, quiet);
+    expect(compiled(dir, 'middle')).toContain(`from "${ci.schema}"."base"`);
+    expect((await ci.client().query(`select built_in from "${ci.schema}".middle`)).rows).toEqual([{ built_in: 'ci' }]);
+
+    await runProject({ projectDir: dir, env: ciEnv, select: ['middle'], state: 'prod-artifacts', defer: true, favorState: true }, quiet);
+    expect(compiled(dir, 'middle')).toContain(`from "${prod.schema}"."base"`);
+    expect((await ci.client().query(`select built_in from "${ci.schema}".middle`)).rows).toEqual([{ built_in: 'prod' }]);
+  });
+
+  it('--defer without --state is an error saying so', async () => {
+    const dir = writeProject();
+    const error = await runProject({ projectDir: dir, env: { ...process.env, ...ci.env }, select: ['middle'], defer: true }, quiet).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SparkdbtError);
+    expect((error as SparkdbtError).message).toBe('--defer needs --state: the folder of the artifacts whose relations unselected refs resolve to');
+  });
+});
