@@ -41,7 +41,7 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
     return {
       status: result.status,
       timing: timing(result),
-      thread_id: MAIN_THREAD,
+      thread_id: result.threadId ?? MAIN_THREAD,
       execution_time: result.executionTimeMs / 1000,
       adapter_response: response,
       message: result.status === 'success' ? (response['_message'] as string) : result.message,
@@ -77,8 +77,8 @@ function timing(result: NodeResult): Json[] {
  * records a COPY rejected under MAXERROR.
  */
 function adapterResponse(result: NodeResult, plan: MaterializationPlan | undefined): JsonObject {
-  const counting = plan?.steps.findLast((step) => step.kind === 'load' || step.countsRows);
-  const code = counting === undefined ? (plan?.kind === 'view' ? 'CREATE VIEW' : 'OK') : counting.kind === 'load' ? 'COPY' : commandTag(counting.sql);
+  const counting = plan?.steps.findLast((step) => step.kind === 'load' || (step.kind === 'sql' && step.countsRows));
+  const code = counting === undefined ? (plan?.kind === 'view' ? 'CREATE VIEW' : 'OK') : counting.kind === 'sql' ? commandTag(counting.sql) : 'COPY';
   const rows = result.rowsAffected ?? -1;
   const message = rows < 0 ? code : code === 'INSERT' ? `INSERT 0 ${rows}` : `${code} ${rows}`;
   const response: JsonObject = { _message: message, code, rows_affected: rows };

@@ -79,7 +79,7 @@ function modelQueries(prepared: PreparedProject, nodes: readonly ModelNode[]): P
     }
     const file = artifactPath(prepared, 'compiled', node);
     write(file, prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)));
-    const isCopy = compiled.plan.steps.some((step) => step.kind === 'load' || /^copy\s/i.test(step.sql));
+    const isCopy = compiled.plan.steps.some((step) => step.kind === 'load' || (step.kind === 'sql' && /^copy\s/i.test(step.sql)));
     if (!isCopy) return { node, sql: compiled.sql, file, copyOf: undefined };
     return { node, sql: `select * from ${relationOf(prepared, node)}`, file: undefined, copyOf: node.name };
   });

@@ -6,6 +6,8 @@ export const TEMP_SUFFIX = '__sparkdbt_tmp';
 export const BACKUP_SUFFIX = '__sparkdbt_backup';
 
 const sql = (text: string, countsRows = false): PlanStep => ({ kind: 'sql', sql: text, countsRows });
+const BEGIN: PlanStep = { kind: 'begin' };
+const COMMIT: PlanStep = { kind: 'commit' };
 
 /** The temporary relation a model is built under before it is swapped in. */
 export function tempRelationOf(relation: Relation): Relation {
@@ -25,7 +27,7 @@ export function buildAndSwap(
   build: (temp: Relation) => PlanStep[],
 ): PlanStep[] {
   const temp = tempRelationOf(relation);
-  return [sql('begin'), sql(dialect.drop(temp, kind)), ...build(temp), ...swapSteps(dialect, relation, kind, existing), sql('commit')];
+  return [BEGIN, sql(dialect.drop(temp, kind)), ...build(temp), ...swapSteps(dialect, relation, kind, existing), COMMIT];
 }
 
 /**
@@ -34,7 +36,7 @@ export function buildAndSwap(
  * only be read when its transaction has ended). The previous relation stays intact until then.
  */
 export function swapIn(dialect: SqlDialect, relation: Relation, kind: RelationKind, existing: RelationKind | undefined): PlanStep[] {
-  return [sql('begin'), ...swapSteps(dialect, relation, kind, existing), sql('commit')];
+  return [BEGIN, ...swapSteps(dialect, relation, kind, existing), COMMIT];
 }
 
 function swapSteps(dialect: SqlDialect, relation: Relation, kind: RelationKind, existing: RelationKind | undefined): PlanStep[] {

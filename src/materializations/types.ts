@@ -14,8 +14,13 @@ export interface RenderedModel {
   readonly config: ModelConfig;
 }
 
-/** One step of a plan: a statement, or rows the runner streams in itself (local COPY). */
+/**
+ * One step of a plan: a transaction's begin or commit (the executor rolls back an open one when a
+ * later step fails), a statement, or rows the runner streams in itself (local COPY).
+ */
 export type PlanStep =
+  | { readonly kind: 'begin' }
+  | { readonly kind: 'commit' }
   | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean }
   | {
       readonly kind: 'load';
@@ -45,5 +50,18 @@ export interface Materialization {
 
 /** Renders a plan as the SQL text `compile` writes and `run` records. */
 export function renderPlan(plan: MaterializationPlan): string {
-  return plan.steps.map((step) => (step.kind === 'sql' ? `${step.sql};` : step.display)).join('\n\n') + '\n';
+  return plan.steps.map(renderStep).join('\n\n') + '\n';
+}
+
+function renderStep(step: PlanStep): string {
+  switch (step.kind) {
+    case 'begin':
+      return 'begin;';
+    case 'commit':
+      return 'commit;';
+    case 'sql':
+      return `${step.sql};`;
+    case 'load':
+      return step.display;
+  }
 }

@@ -30,6 +30,7 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
     case 'error':
       return dotted(`${prefix} ERROR creating ${result.materialized} model ${result.relation}`, `[ERROR in ${seconds}]`);
     case 'skipped':
+      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL ${result.materialized} model ${result.relation} (--fail-fast)`, '[SKIP]');
       return dotted(`${prefix} SKIP ${result.materialized} model ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
   }
 }

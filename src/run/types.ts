@@ -24,6 +24,12 @@ export interface NodeResult {
   readonly error: SparkdbtError | undefined;
   /** For a skipped node: the failed upstream node it depends on. */
   readonly skippedBecause: string | undefined;
+  /** For a skipped node: that failed node's unique id. */
+  readonly skippedBecauseId?: string | undefined;
+  /** Why a skipped node did not run: a failed upstream node, --fail-fast after a failure, or an interrupt (Ctrl-C). */
+  readonly skipReason?: 'upstream-failed' | 'fail-fast' | 'interrupted' | undefined;
+  /** The worker that ran the node, in dbt's naming (`Thread-1 (worker)`); none for a node that was not started. */
+  readonly threadId?: string | undefined;
   /** What a successful node reports besides its rows (a skewed distribution key); printed as `Warning: …`. */
   readonly warnings?: readonly string[];
   /** When the node started, finished compiling and ended (dbt's timing; none for a skipped node). */
@@ -37,7 +43,7 @@ export interface NodeResult {
 /** What the runner reports as it goes; one reporter turns these into lines. */
 export type RunEvent =
   | { readonly kind: 'run-started'; readonly total: number; readonly target: string }
-  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string }
+  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
   | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number; readonly interrupted?: boolean };

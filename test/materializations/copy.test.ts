@@ -15,7 +15,7 @@ function plan(dialect: SqlDialect, extra: Record<string, unknown>, existing: Rel
   return copyMaterialization.plan({ node, relation, sql: 'ts timestamp,\nuser_id varchar(32)', config }, dialect, existing);
 }
 
-const statements = (p: ReturnType<typeof plan>) => p.steps.map((s) => (s.kind === 'sql' ? (s.sql.split('\n')[0] ?? '') : `<load into ${s.relation}>`));
+const statements = (p: ReturnType<typeof plan>) => p.steps.map((s) => (s.kind === 'sql' ? (s.sql.split('\n')[0] ?? '') : s.kind === 'load' ? `<load into ${s.relation}>` : s.kind));
 
 describe('copy materialization: statement order and statistics', () => {
   it("on Redshift the COPY is a statement of its own (its errors readable after it fails), then one swap transaction; a failure drops the temp", () => {

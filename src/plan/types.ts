@@ -1,0 +1,57 @@
+import type { RelationKind } from '../adapters/dialect.js';
+import type { CompiledModel } from '../compile/compile-project.js';
+import type { Relation } from '../compile/relation.js';
+import type { ModelNode } from '../graph/types.js';
+
+/** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */
+export interface SchemaState {
+  readonly relations: ReadonlyMap<string, ExistingRelation>;
+}
+
+/** One relation the warehouse holds: its kind and its columns in order (for incremental models). */
+export interface ExistingRelation {
+  readonly kind: RelationKind;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+}
+
+/** The warehouse's state for the schemas a run builds in, keyed by the schema's stored name. */
+export interface WarehouseState {
+  readonly schemas: ReadonlyMap<string, SchemaState>;
+  /** The name the warehouse stores an identifier under (Redshift folds to lower case). */
+  readonly storedName: (name: string) => string;
+}
+
+/** Flags that change what a run plans (later: --full-refresh, --defer, …). */
+export interface PlanFlags {
+  readonly failFast: boolean;
+}
+
+/** What every task has: the node it builds and the selected nodes it waits for. */
+export interface TaskBase {
+  readonly uniqueId: string;
+  readonly name: string;
+  /** Selected nodes this one depends on, directly or through nodes left out of the selection. */
+  readonly dependsOn: readonly string[];
+}
+
+/** A model's build: its node, relation, what exists under its name, and its compiled steps (or why it could not compile). */
+export interface ModelTask extends TaskBase {
+  readonly resourceType: 'model';
+  readonly node: ModelNode;
+  readonly relation: Relation;
+  /** `schema.identifier`, as the run output shows it. */
+  readonly display: string;
+  readonly existing: ExistingRelation | undefined;
+  readonly build: { readonly ok: true; readonly compiled: CompiledModel } | { readonly ok: false; readonly error: unknown };
+}
+
+/** One task per selected node; later resource types (seed, test, snapshot, operation) join this union. */
+export type Task = ModelTask;
+
+/** The run as data: tasks in a deterministic order (dependency order, ties by name), and the flags. */
+export interface ExecutionPlan {
+  readonly tasks: readonly Task[];
+  readonly flags: PlanFlags;
+  /** Schemas the tasks build in, to create before any task runs. */
+  readonly schemas: readonly string[];
+}

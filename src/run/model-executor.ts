@@ -1,0 +1,164 @@
+import path from 'node:path';
+import type { Adapter } from '../adapters/adapter.js';
+import { SqlError } from '../adapters/sql-error.js';
+import type { CompiledModel, PreparedProject } from '../compile/compile-project.js';
+import type { Relation } from '../compile/relation.js';
+import { SparkdbtError, formatLocation, type SourceLocation } from '../errors.js';
+import type { ModelNode } from '../graph/types.js';
+import type { LoadRejection } from '../load/read-records.js';
+import { renderCompiledSql } from '../materializations/compiled-sql.js';
+import { renderPlan } from '../materializations/types.js';
+import type { ModelTask } from '../plan/types.js';
+import { executeLoad } from './execute-load.js';
+import { RunInterrupted, cancellable, interruptedError, yieldToSignals } from './interrupt.js';
+import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
+import { distSkewWarnings, skewCheckFor } from './skew-check.js';
+import type { NodeResult, RunEvent } from './types.js';
+
+/** Where the runner may write what it ran (target/run/…), relative to the project root. */
+export type WriteArtifact = (relativePath: string, content: string) => void;
+
+/** What the model executor needs besides the task: the project, where to report and write, and the stop signal. */
+export interface ModelContext {
+  readonly prepared: PreparedProject;
+  readonly invocationId: string;
+  readonly onEvent: (event: RunEvent) => void;
+  readonly writeArtifact: WriteArtifact;
+  /** Aborts on Ctrl-C or --fail-fast: the running statement is cancelled, the transaction rolled back. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Builds one model on one connection: writes its compiled and run artifacts, carries out its
+ * steps (transactions, statements, local loads), keeps its rejected records and checks its
+ * skew. Never throws: a failure is the model's result, with its transaction rolled back.
+ */
+export async function executeModel(task: ModelTask, adapter: Adapter, context: ModelContext): Promise<NodeResult> {
+  const { prepared, signal } = context;
+  const { node, display } = task;
+  const started = performance.now();
+  const startedAt = new Date();
+  const rejections: LoadRejection[] = [];
+  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized, compiledAt: undefined as Date | undefined, compiled: undefined as NodeResult['compiled'] };
+  const runFile = path.posix.join(prepared.project.config.targetPath, 'run', prepared.project.config.name, node.originalFilePath);
+  const cancel = adapter.cancel?.bind(adapter);
+  let compiled: CompiledModel | undefined;
+  let rows: number | undefined;
+  let rejected = 0;
+  let serverRejections: string | undefined;
+  let inTransaction = false;
+  let stepIndex = 0;
+  try {
+    if (!task.build.ok) throw task.build.error;
+    compiled = task.build.compiled;
+    const skewCheck = skewCheckFor(node.config, node.originalFilePath);
+    base.compiledAt = new Date();
+    context.writeArtifact(runFile, prepared.redactor.redact(renderPlan(compiled.plan)));
+    // As dbt's run: target/compiled holds the model's query (its SELECT; a copy model's COPY) too.
+    base.compiled = { model: compiled, code: prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)) };
+    context.writeArtifact(path.posix.join(prepared.project.config.targetPath, 'compiled', prepared.project.config.name, node.originalFilePath), base.compiled.code);
+    for (const [i, step] of compiled.plan.steps.entries()) {
+      stepIndex = i;
+      switch (step.kind) {
+        case 'begin':
+          inTransaction = true;
+          await cancellable(adapter.execute('begin'), signal, cancel);
+          break;
+        case 'commit':
+          await cancellable(adapter.execute('commit'), signal, cancel);
+          inTransaction = false;
+          break;
+        case 'sql': {
+          const result = await cancellable(adapter.execute(step.sql), signal, cancel);
+          if (step.countsRows) rows = result.rowCount;
+          if (result.rejected) {
+            rejected = result.rejected.count;
+            serverRejections = result.rejected.query;
+          }
+          break;
+        }
+        case 'load': {
+          const loaded = await cancellable(executeLoad(adapter, step, {
+            projectRoot: prepared.project.config.root,
+            s3: prepared.target.s3,
+            onRejected: (rejection) => rejections.push(rejection),
+            onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
+          }), signal, cancel);
+          rows = loaded.rows;
+          rejected = loaded.rejected;
+          break;
+        }
+        default:
+          unreachable(step);
+      }
+      if (signal !== undefined) await yieldToSignals();
+      if (signal?.aborted && inTransaction) throw new RunInterrupted();
+    }
+    const kept = await keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections);
+    if (kept.problem !== undefined) return failed(new SparkdbtError('sql-error', kept.problem));
+    const warnings = skewCheck === undefined ? [] : await distSkewWarnings(adapter, task.relation, skewCheck);
+    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: kept.query ?? serverRejections, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined, warnings };
+  } catch (error) {
+    if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
+    const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
+    for (const statement of compiled?.plan.onFailure ?? []) await adapter.execute(statement).catch(() => undefined);
+    const failure = signal?.aborted ? interruptedError(node, display, adapter.cancel !== undefined) : describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
+    const kept = await keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections);
+    const note = kept.problem ?? (kept.query === undefined ? undefined : `rejected records: ${kept.query}`);
+    return failed(note === undefined ? failure : new SparkdbtError(failure.code, `${failure.message}\n  ${note}`, failure.hint ? { hint: failure.hint } : {}), kept.query);
+  }
+
+  function failed(failure: SparkdbtError, query?: string): NodeResult {
+    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejectionsQuery: query, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unexpected step ${JSON.stringify(x)}`);
+}
+
+/**
+ * Keeps a model's rejected records in the load-errors table after its transaction ended: the
+ * query that shows them, nothing when there were none, or why they could not be kept.
+ */
+async function keepRejections(adapter: Adapter, relation: Relation, node: ModelNode, runId: string, startedAt: Date, rejections: readonly LoadRejection[]): Promise<{ query?: string; problem?: string }> {
+  if (rejections.length === 0) return {};
+  try {
+    return { query: await recordRejections(adapter, { relation, runId, model: node.name, startedAt }, rejections) };
+  } catch (error) {
+    return { problem: `the ${rejections.length} rejected records could not be kept in ${relation.withIdentifier(LOAD_ERRORS_TABLE)}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Turns what went wrong into an error naming the model, the file to open (with line) and a hint. */
+function describeFailure(error: unknown, node: ModelNode, runFile: string, compiled: CompiledModel | undefined, stepIndex: number, prepared: PreparedProject, more: string | undefined): SparkdbtError {
+  const redact = (text: string) => prepared.redactor.redact(text);
+  if (error instanceof SqlError && compiled) {
+    const text = renderPlan(compiled.plan);
+    const before = renderPlan({ ...compiled.plan, steps: compiled.plan.steps.slice(0, stepIndex) });
+    const offset = stepIndex === 0 ? 0 : before.length + 1;
+    const at = error.position === undefined ? undefined : lineAndColumn(text, offset + error.position - 1);
+    const detail = (error.detail ? `\n  detail: ${redact(error.detail)}` : '') + (more ? `\n  ${redact(more).replace(/\n/g, '\n  ')}` : '');
+    return new SparkdbtError('sql-error', `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
+      error.hint ? { hint: redact(error.hint) } : {});
+  }
+  if (error instanceof SparkdbtError) {
+    const at = error.location ? `\n  at ${formatLocation(relativeLocation(error.location, prepared.project.config.root))}` : '';
+    return new SparkdbtError(error.code, `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}`,
+      error.hint ? { hint: redact(error.hint) } : {});
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new SparkdbtError('sql-error', `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(message)}`);
+}
+
+/** A location whose file is inside the project, relative to the project root. */
+function relativeLocation(location: SourceLocation, root: string): SourceLocation {
+  const relative = path.relative(root, location.file);
+  return path.isAbsolute(location.file) && !relative.startsWith('..') ? { ...location, file: relative } : location;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const upTo = text.slice(0, Math.max(0, offset));
+  const line = upTo.split('\n').length;
+  return { line, column: offset - upTo.lastIndexOf('\n') };
+}
