@@ -5,6 +5,7 @@ import { debugProject } from './commands/debug.js';
 import { listNodes, type ListOutput } from './commands/ls.js';
 import type { CommandOptions } from './commands/open-project.js';
 import { runProject } from './commands/run.js';
+import { retryProject } from './commands/retry.js';
 import { serveProject } from './commands/serve.js';
 import { formatPgliteEvent } from './adapters/pglite/pglite-events.js';
 import { showProject } from './commands/show.js';
@@ -137,7 +138,9 @@ const program = new Command('sparkdbt')
   });
 
 withLockTimeout(withCommonOptions(program.command('run').description('build the selected models in dependency order')))
-  .action(async (flags: CommonFlags) => {
+  .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
+  .option('--favor-state', "with --defer: read the state's relations even where this target has them")
+  .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean }) => {
     const controller = new AbortController();
     let running: string | undefined;
     const report = consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) });
@@ -149,10 +152,38 @@ withLockTimeout(withCommonOptions(program.command('run').description('build the 
     onSignal = interruptRun(controller, () => running);
     try {
       // The summary's time is the whole process's (performance.now() counts from the process start).
-      const result = await runProject({ ...commandOptions(flags), signal: controller.signal, startedAt: 0 }, onEvent);
+      const result = await runProject({ ...commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true, signal: controller.signal, startedAt: 0 }, onEvent);
       printWarnings(result.warnings);
       if (result.results.length === 0 && !controller.signal.aborted) printWarnings([NOTHING_TO_DO]);
       process.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
+    } catch (error) {
+      process.exitCode = couldNotStart(error);
+    } finally {
+      onSignal = undefined;
+    }
+  });
+
+withLockTimeout(program.command('retry').description('re-run what the last run left errored or skipped, with its target, vars and selection (from target/run_results.json)'))
+  .option('--project-dir <dir>', 'folder that holds project.yml', process.env['SPARKDBT_PROJECT_DIR'] ?? '.')
+  .action(async (flags: CommonFlags) => {
+    const controller = new AbortController();
+    let running: string | undefined;
+    const report = consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) });
+    const onEvent = (event: RunEvent): void => {
+      if (event.kind === 'node-started') running = event.node.name;
+      else if (event.kind === 'node-finished') running = undefined;
+      report(event);
+    };
+    onSignal = interruptRun(controller, () => running);
+    try {
+      const outcome = await retryProject({ ...commandOptions(flags), signal: controller.signal, startedAt: 0 }, onEvent);
+      // As dbt: a last run with nothing to retry runs nothing, warns, and exits 0.
+      if (outcome.kind === 'nothing-to-retry') {
+        printWarnings([`Nothing to retry: ${outcome.runResults} records no model that errored or was skipped`, NOTHING_TO_DO]);
+        return;
+      }
+      printWarnings(outcome.result.warnings);
+      process.exitCode = controller.signal.aborted ? EXIT.couldNotStart : outcome.result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
     } catch (error) {
       process.exitCode = couldNotStart(error);
     } finally {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { retryProject } from '../../src/commands/retry.js';
 import { runProject } from '../../src/commands/run.js';
 import { SparkdbtError } from '../../src/errors.js';
+import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { useTestSchema } from '../support/postgres.js';
 
@@ -73,6 +74,23 @@ describe('retry on PostgreSQL', () => {
     expect(error.code).toBe('retry-impossible');
     expect(error.message).toBe("Could not find previous run in 'target' target directory (no target/run_results.json)");
     expect(error.hint).toBe('retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first');
+  });
+
+  it('sparkdbt retry: exit 2 with the message and hint when there is no previous run; exit 1 when the retried model still fails; exit 0 and a warning when nothing is left to retry', async () => {
+    const dir = copyFixture('sql-error');
+    const none = await runCli(['retry'], { cwd: dir, env: pg.env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe("Error: Could not find previous run in 'target' target directory (no target/run_results.json)\n  hint: retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first\n");
+
+    expect((await runCli(['run', '-s', 'broken+'], { cwd: dir, env: pg.env })).code).toBe(1);
+    expect((await runCli(['retry'], { cwd: dir, env: pg.env })).code).toBe(1);
+    expect(statuses(runResults(dir))).toEqual({ broken: 'error', after_broken: 'skipped' });
+    fs.writeFileSync(path.join(dir, 'models/broken.sql'), "select id, name\nfrom {{ ref('base') }}\n");
+    await runCli(['run', '-s', 'base'], { cwd: dir, env: pg.env });
+    // That run succeeded: nothing is left to retry.
+    const nothing = await runCli(['retry'], { cwd: dir, env: pg.env });
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toContain('Warning: Nothing to retry: target/run_results.json records no model that errored or was skipped\n');
   });
 
   it('refuses when the last command was not a run', async () => {
