@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listNodes } from '../../src/commands/ls.js';
 import { retryProject } from '../../src/commands/retry.js';
 import { runProject } from '../../src/commands/run.js';
 import { SparkdbtError } from '../../src/errors.js';
@@ -39,6 +40,12 @@ describe('retry on PostgreSQL', () => {
     expect(first.results.map((r) => [r.name, r.status])).toEqual([['base', 'success'], ['broken', 'error'], ['after_broken', 'skipped']]);
     const firstResults = runResults(dir);
     expect(statuses(firstResults)).toEqual({ base: 'success', broken: 'error', after_broken: 'skipped' });
+    // result: selectors read that run_results.json through --state, with graph operators.
+    const pick = (select: string[]) => listNodes({ projectDir: dir, env, state: 'target', select, output: 'name' }).lines;
+    expect(pick(['result:error'])).toEqual(['broken']);
+    expect(pick(['result:error+'])).toEqual(['after_broken', 'broken']);
+    expect(pick(['+result:skipped'])).toEqual(['after_broken', 'base', 'broken']);
+    expect(pick(['result:success'])).toEqual(['base']);
 
     fs.writeFileSync(path.join(dir, 'models/broken.sql'), "select id, name\nfrom {{ ref('base') }}\n");
     await pg.client().query(`insert into "${pg.schema}".base values (2, 'b')`);
