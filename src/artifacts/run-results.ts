@@ -22,8 +22,10 @@ export interface RunResultsInput {
 }
 
 /** The arguments of a command as dbt records them in run_results.json: `which` and the flags given. */
-export function commandArgs(which: string, options: { readonly projectDir: string; readonly target?: string | undefined; readonly select?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined }, vars: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-  return { which, select: [...(options.select ?? [])], exclude: [...(options.exclude ?? [])], target: options.target ?? null, vars: vars ?? {}, project_dir: options.projectDir };
+export function commandArgs(which: string, options: { readonly projectDir: string; readonly target?: string | undefined; readonly select?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined; readonly state?: string | undefined; readonly defer?: boolean | undefined; readonly favorState?: boolean | undefined }, vars: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  // --state, --defer and --favor-state only when given, so retry can defer as the run did.
+  const state = { ...(options.state !== undefined ? { state: options.state } : {}), ...(options.defer === true ? { defer: true } : {}), ...(options.favorState === true ? { favor_state: true } : {}) };
+  return { which, select: [...(options.select ?? [])], exclude: [...(options.exclude ?? [])], target: options.target ?? null, vars: vars ?? {}, project_dir: options.projectDir, ...state };
 }
 
 /**

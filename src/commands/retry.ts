@@ -44,8 +44,8 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
   return { kind: 'run', retried, result };
 }
 
-/** The last run's target, vars, select and exclude, as command options (recorded again in the new run_results.json). */
-function previousArgs(previous: StateRunResults, display: string): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude'> {
+/** The last run's target, vars, select, exclude and deferral (--state, --defer, --favor-state), as command options (recorded again in the new run_results.json). */
+function previousArgs(previous: StateRunResults, display: string): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState'> {
   const { args } = previous;
   const strings = (key: string): string[] | undefined => {
     const value = args[key];
@@ -63,5 +63,8 @@ function previousArgs(previous: StateRunResults, display: string): Pick<CommandO
     vars: vars !== null && typeof vars === 'object' && Object.keys(vars).length > 0 ? JSON.stringify(vars) : undefined,
     select: strings('select'),
     exclude: strings('exclude'),
+    state: typeof args['state'] === 'string' ? args['state'] : undefined,
+    defer: args['defer'] === true,
+    favorState: args['favor_state'] === true,
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { retryProject } from '../../src/commands/retry.js';
 import { runProject } from '../../src/commands/run.js';
 import { SparkdbtError } from '../../src/errors.js';
 import { useTestSchema } from '../support/postgres.js';
@@ -79,6 +80,25 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     await runProject({ projectDir: dir, env: ciEnv, select: ['middle'], state: 'prod-artifacts', defer: true, favorState: true }, quiet);
     expect(compiled(dir, 'middle')).toContain(`from "${prod.schema}"."base"`);
     expect((await ci.client().query(`select built_in from "${ci.schema}".middle`)).rows).toEqual([{ built_in: 'prod' }]);
+  });
+
+  it('retry of a deferred run defers as that run did (run_results.json records --state and --defer)', async () => {
+    const dir = writeProject();
+    await runProject({ projectDir: dir, env: { ...process.env, ...prod.env } }, quiet);
+    fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-artifacts'), { recursive: true });
+    const ciEnv = { ...process.env, ...ci.env };
+    // The CI schema has no base (the test above built one there).
+    await ci.client().query(`drop table if exists "${ci.schema}".base cascade`);
+    fs.writeFileSync(path.join(dir, 'models/middle.sql'), "select id, no_such_column from {{ ref('base') }}\n");
+    const failed = await runProject({ projectDir: dir, env: ciEnv, select: ['state:modified+'], state: 'prod-artifacts', defer: true }, quiet);
+    expect(failed.results.map((r) => [r.name, r.status])).toEqual([['middle', 'error'], ['top', 'skipped']]);
+    const recorded = JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> };
+    expect(recorded.args).toMatchObject({ select: ['state:modified+'], state: 'prod-artifacts', defer: true });
+
+    fs.writeFileSync(path.join(dir, 'models/middle.sql'), "select id, built_in from {{ ref('base') }}\n");
+    const retried = await retryProject({ projectDir: dir, env: ciEnv }, quiet);
+    expect(retried.kind === 'run' && retried.result.results.map((r) => [r.name, r.status])).toEqual([['middle', 'success'], ['top', 'success']]);
+    expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
   });
 
   it('--defer without --state is an error saying so', async () => {
