@@ -10,7 +10,10 @@ import { runProject } from './run.js';
 const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
 
 /** The options of retry: where the project is and how to connect; the rest comes from the last run. */
-export type RetryOptions = Pick<CommandOptions, 'projectDir' | 'env' | 'connect' | 'signal' | 'startedAt' | 'redactor'>;
+export type RetryOptions = Pick<CommandOptions, 'projectDir' | 'env' | 'connect' | 'signal' | 'startedAt' | 'redactor'> & {
+  /** --target-path: where the last run's run_results.json is (absolute, or relative to the project folder); default project.yml's target-path. */
+  readonly targetPath?: string | undefined;
+};
 
 /** What retry did: nothing (the last run left nothing to retry), or a run of exactly what it left. */
 export type RetryOutcome =
@@ -25,10 +28,11 @@ export type RetryOutcome =
  */
 export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
   const project = loadProject(options.projectDir);
-  const display = path.posix.join(project.config.targetPath, 'run_results.json');
-  const previous = readRunResults(path.join(project.config.root, display), display);
+  const targetDir = options.targetPath === undefined || options.targetPath === '' ? project.config.targetPath : path.relative(project.config.root, path.resolve(project.config.root, options.targetPath)).split(path.sep).join('/') || '.';
+  const display = path.posix.join(targetDir, 'run_results.json');
+  const previous = readRunResults(path.resolve(project.config.root, display), display);
   if (previous === undefined) {
-    throw new SparkdbtError('retry-impossible', `Could not find previous run in '${project.config.targetPath}' target directory (no ${display})`, {
+    throw new SparkdbtError('retry-impossible', `Could not find previous run in '${targetDir}' target directory (no ${display})`, {
       hint: 'retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first',
     });
   }

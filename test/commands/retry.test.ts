@@ -100,6 +100,16 @@ describe('retry on PostgreSQL', () => {
     expect(nothing.stderr).toContain('Warning: Nothing to retry: target/run_results.json records no model that errored or was skipped\n');
   });
 
+  it('reads the last run from --target-path when given', async () => {
+    const dir = copyFixture('sql-error');
+    fs.mkdirSync(path.join(dir, 'elsewhere'));
+    fs.writeFileSync(path.join(dir, 'elsewhere/run_results.json'), JSON.stringify({ metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' }, results: [{ unique_id: 'model.sql_error.gone', status: 'error' }], args: { which: 'run' } }));
+    const error = await rejected(() => retryProject({ projectDir: dir, env, targetPath: 'elsewhere' }, () => undefined));
+    expect(error.message).toBe('Cannot retry: the project no longer has model.sql_error.gone, which the last run left to retry');
+    const absent = await rejected(() => retryProject({ projectDir: dir, env, targetPath: path.join(dir, 'nowhere') }, () => undefined));
+    expect(absent.message).toBe("Could not find previous run in 'nowhere' target directory (no nowhere/run_results.json)");
+  });
+
   it('refuses when the last command was not a run', async () => {
     const dir = copyFixture('sql-error');
     fs.mkdirSync(path.join(dir, 'target'));
