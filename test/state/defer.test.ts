@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { retryProject } from '../../src/commands/retry.js';
 import { runProject } from '../../src/commands/run.js';
 import { SparkdbtError } from '../../src/errors.js';
+import { runCli } from '../support/cli.js';
 import { useTestSchema } from '../support/postgres.js';
 
 //   base ── middle ── top        other
@@ -99,6 +100,21 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     const retried = await retryProject({ projectDir: dir, env: ciEnv }, quiet);
     expect(retried.kind === 'run' && retried.result.results.map((r) => [r.name, r.status])).toEqual([['middle', 'success'], ['top', 'success']]);
     expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
+  });
+
+  it('sparkdbt run -s state:modified+ --state <dir> --defer, and --favor-state, from the CLI', async () => {
+    const dir = writeProject();
+    expect((await runCli(['run'], { cwd: dir, env: prod.env })).code).toBe(0);
+    fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-artifacts'), { recursive: true });
+    fs.appendFileSync(path.join(dir, 'models/top.sql'), 'where id > 0\n');
+    await ci.client().query(`drop table if exists "${ci.schema}".middle cascade`);
+    const slim = await runCli(['run', '-s', 'state:modified+', '--state', 'prod-artifacts', '--defer'], { cwd: dir, env: ci.env });
+    expect(slim.code).toBe(0);
+    expect(slim.stdout).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
+    expect(compiled(dir, 'top')).toBe(`select * from "${prod.schema}"."middle"\nwhere id > 0\n`);
+    const usage = await runCli(['run', '-s', 'top', '--defer'], { cwd: dir, env: ci.env });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Error: --defer needs --state');
   });
 
   it('--defer without --state is an error saying so', async () => {
