@@ -62,6 +62,13 @@ function withLockTimeout(command: Command): Command {
   return command.addOption(new Option('--lock-timeout <seconds>', "how long to wait for another process's lock on the embedded warehouse (default: the target's lock_timeout, 60)").argParser(parseSeconds));
 }
 
+/** --threads: a whole number of at least 1. */
+function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
 function parseSeconds(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected a number of seconds, got '${value}'`);
   return Number(value);
@@ -140,19 +147,21 @@ const program = new Command('sparkdbt')
 withLockTimeout(withCommonOptions(program.command('run').description('build the selected models in dependency order')))
   .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
   .option('--favor-state', "with --defer: read the state's relations even where this target has them")
-  .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean }) => {
+  .addOption(new Option('--threads <n>', "models built at once, one connection each (default: the target's threads: 4 on postgres and redshift, 1 on pglite)").argParser(parseThreads))
+  .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
+  .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean; threads?: number; failFast?: boolean }) => {
     const controller = new AbortController();
-    let running: string | undefined;
+    const runningNow = new Set<string>();
     const report = consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) });
     const onEvent = (event: RunEvent): void => {
-      if (event.kind === 'node-started') running = event.node.name;
-      else if (event.kind === 'node-finished') running = undefined;
+      if (event.kind === 'node-started') runningNow.add(event.node.name);
+      else if (event.kind === 'node-finished') runningNow.delete(event.result.name);
       report(event);
     };
-    onSignal = interruptRun(controller, () => running);
+    onSignal = interruptRun(controller, () => (runningNow.size === 0 ? undefined : [...runningNow].join(', ')));
     try {
       // The summary's time is the whole process's (performance.now() counts from the process start).
-      const result = await runProject({ ...commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true, signal: controller.signal, startedAt: 0 }, onEvent);
+      const result = await runProject({ ...commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true, threads: flags.threads, failFast: flags.failFast === true, signal: controller.signal, startedAt: 0 }, onEvent);
       printWarnings(result.warnings);
       if (result.results.length === 0 && !controller.signal.aborted) printWarnings([NOTHING_TO_DO]);
       process.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;

@@ -25,3 +25,17 @@ export async function connectAdapter(target: ResolvedTarget, options: ConnectOpt
       return (await import('./redshift/redshift-adapter.js')).RedshiftAdapter.connect(target);
   }
 }
+
+/**
+ * Opens `count` more connections to a server target, for a run's pool of workers (all at once;
+ * if one fails, those opened are closed and its error thrown). PGlite has one connection: none.
+ */
+export async function connectMore(target: ResolvedTarget, count: number): Promise<Adapter[]> {
+  if (target.type === 'pglite' || count <= 0) return [];
+  const opened = await Promise.allSettled(Array.from({ length: count }, () => connectAdapter(target)));
+  const adapters = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failure = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure === undefined) return adapters;
+  await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
+  throw failure.reason;
+}

@@ -11,6 +11,8 @@ interface BaseTarget {
   readonly s3: S3Settings;
   /** Vars this target supplies (a dwh.cfg's [S3] section); --vars still override them. */
   readonly vars: Readonly<Record<string, string>>;
+  /** How many models a run builds at once (`threads`; --threads overrides); see threadsOf for the default. */
+  readonly threads?: number | undefined;
 }
 
 export interface PgliteTarget extends BaseTarget {
@@ -50,7 +52,7 @@ export interface RedshiftTarget extends ServerTarget {
  * `s3_endpoint`, …), unset optional ones left out; the password is left to the caller.
  */
 export function targetSettings(target: ResolvedTarget): Record<string, unknown> {
-  const { s3, vars: _vars, ...fields } = target;
+  const { s3, vars: _vars, threads: _threads, ...fields } = target;
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined || key === 'password') settings[CONFIG_NAMES[key] ?? key] = value;
@@ -67,13 +69,13 @@ const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 
 /**
  * The target as templates see it (`target.name`, `target.type`, `target.iam_role`, …): every setting
  * any target type takes (unset ones undefined, so a portable model may name `target.iam_role` on
- * PGlite), `dbname` beside `database` as dbt-postgres has it, `threads` (1: sparkdbt builds one
- * model at a time) — never the password.
+ * PGlite), `dbname` beside `database` as dbt-postgres has it, `threads` (the target's; --threads
+ * does not change what templates see) — never the password.
  */
 export function targetContext(target: ResolvedTarget): Record<string, unknown> {
   const settings = targetSettings(target);
   delete settings['password'];
-  const context: Record<string, unknown> = { name: target.name, type: target.type, threads: 1 };
+  const context: Record<string, unknown> = { name: target.name, type: target.type, threads: threadsOf(target) };
   for (const key of ALL_TARGET_KEYS) if (key !== 'password') context[key] = undefined;
   Object.assign(context, settings);
   if (target.type !== 'pglite') context['dbname'] = target.database;
@@ -83,4 +85,9 @@ export function targetContext(target: ResolvedTarget): Record<string, unknown> {
 /** The database a target's relations live in (`this.database`): PGlite's is `postgres`. */
 export function databaseOf(target: ResolvedTarget): string {
   return target.type === 'pglite' ? 'postgres' : target.database;
+}
+
+/** The target's `threads`: as set, else 4 on PostgreSQL and Redshift (a pool of connections), 1 on PGlite (one connection). */
+export function threadsOf(target: ResolvedTarget): number {
+  return target.threads ?? (target.type === 'pglite' ? 1 : 4);
 }

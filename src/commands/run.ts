@@ -1,5 +1,6 @@
-import { connectAdapter } from '../adapters/registry.js';
+import { connectAdapter, connectMore } from '../adapters/registry.js';
 import { runModels } from '../run/run-models.js';
+import { workersFor } from '../run/threads.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { commandArgs } from '../artifacts/run-results.js';
 import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
@@ -7,8 +8,16 @@ import { preparedWithDeferral } from '../state/index.js';
 import { artifactWriter } from './write-artifact.js';
 import { openProject, parseVars, selectedModels, type CommandOptions } from './open-project.js';
 
-/** Connects to the target and builds the selected models; resolves to every model's result. */
-export async function runProject(options: CommandOptions, onEvent: (event: RunEvent) => void): Promise<RunResult & { warnings: readonly string[] }> {
+/** What only `run` takes: its threads and whether to stop at the first failure. */
+export interface RunFlags {
+  /** --threads: workers (connections) at once; default the target's `threads`. */
+  readonly threads?: number | undefined;
+  /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
+  readonly failFast?: boolean | undefined;
+}
+
+/** Connects to the target (a pool of connections: one per thread) and builds the selected models; resolves to every model's result. */
+export async function runProject(options: CommandOptions & RunFlags, onEvent: (event: RunEvent) => void): Promise<RunResult & { warnings: readonly string[] }> {
   // The summary's time is the whole command's: project, connection (lock wait, new folder) and models.
   const startedAt = options.startedAt ?? performance.now();
   const invokedAt = new Date();
@@ -16,12 +25,15 @@ export async function runProject(options: CommandOptions, onEvent: (event: RunEv
   let { prepared } = opened;
   const models = selectedModels(opened).map((node) => node.uniqueId);
   const adapter = await connectAdapter(prepared.target, options.connect);
+  const workers = workersFor(prepared.target, options.threads, models.length);
+  const pool = [adapter];
   try {
+    pool.push(...(await connectMore(prepared.target, workers.count - 1)));
     prepared = await preparedWithDeferral(prepared, models, adapter, options);
-    const result = await runModels(prepared, adapter, models, { onEvent, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal });
+    const result = await runModels(prepared, pool, models, { onEvent, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal });
     writeCommandArtifacts({ command: 'run', prepared, env: options.env, startedAt: invokedAt, args: commandArgs('run', options, parseVars(options.vars)), run: result });
-    return { ...result, warnings: opened.warnings };
+    return { ...result, warnings: [...opened.warnings, ...(workers.warning === undefined ? [] : [workers.warning])] };
   } finally {
-    await adapter.close();
+    await Promise.all(pool.map((a) => a.close()));
   }
 }

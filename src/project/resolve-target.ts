@@ -73,10 +73,10 @@ export function resolveTarget(
   };
   switch (raw.type) {
     case 'pglite':
-      return { type: 'pglite', name, schema, s3, vars: {}, path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite'), lockTimeoutSeconds: number('lock_timeout', 60) };
+      return { type: 'pglite', name, schema, s3, vars: {}, threads: number('threads', 1), path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite'), lockTimeoutSeconds: number('lock_timeout', 60) };
     case 'postgres':
       return {
-        type: 'postgres', name, schema, s3, vars: {},
+        type: 'postgres', name, schema, s3, vars: {}, threads: number('threads', 4),
         host: value('host') ?? env['PGHOST'] ?? '127.0.0.1',
         port: number('port', Number(env['PGPORT'] ?? 5432)),
         user: value('user') ?? env['PGUSER'] ?? 'postgres',
@@ -89,7 +89,7 @@ export function resolveTarget(
       const cfgFile = value('dwh_cfg');
       const cfg = cfgFile === undefined ? undefined : readDwhCfg(cfgFile, config.root);
       return {
-        type: 'redshift', name, schema, s3, vars: cfg?.vars ?? {},
+        type: 'redshift', name, schema, s3, vars: cfg?.vars ?? {}, threads: number('threads', 4),
         host: value('host') ?? cfg?.host ?? '',
         port: number('port', cfg?.port ?? 5439),
         user: value('user') ?? cfg?.user ?? '',

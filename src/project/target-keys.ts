@@ -8,9 +8,9 @@ const SERVER_KEYS = ['host', 'port', 'user', 'password', 'database', 'dbname', '
 
 /** The settings each target type takes in project.yml; any other key is an error. */
 export const TARGET_KEYS: Readonly<Record<TargetType, readonly string[]>> = {
-  pglite: [...COMMON_TARGET_KEYS, 'path', 'lock_timeout'],
-  postgres: [...COMMON_TARGET_KEYS, ...SERVER_KEYS],
-  redshift: [...COMMON_TARGET_KEYS, ...SERVER_KEYS, 'iam_role', 'copy_region', 'dwh_cfg'],
+  pglite: [...COMMON_TARGET_KEYS, 'path', 'lock_timeout', 'threads'],
+  postgres: [...COMMON_TARGET_KEYS, ...SERVER_KEYS, 'threads'],
+  redshift: [...COMMON_TARGET_KEYS, ...SERVER_KEYS, 'iam_role', 'copy_region', 'dwh_cfg', 'threads'],
 };
 
 /** Keys that once meant something else, with what to write instead (per target type). */

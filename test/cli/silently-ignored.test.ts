@@ -18,7 +18,7 @@ const MARTS = 'name: shop\nmodels:\n  shop:\n    marts:\n      +materialized: ta
 const TABLE = { 'models/marts/orders.sql': 'select 1 as id\n' };
 const COPY_PROJECT = 'name: shop\nmodels:\n  shop:\n    staging:\n      +materialized: copy\n';
 const COPY_HINT = '  hint: COPY options: from, json, timeformat, truncatecolumns, blanksasnull, emptyasnull, acceptinvchars, maxerror, gzip, manifest, region, iam_role, compupdate, statupdate';
-const PG_SETTINGS = 'type, schema, s3_endpoint, s3_region, s3_force_path_style, host, port, user, password, database, dbname, ssl, connect_timeout';
+const PG_SETTINGS = 'type, schema, s3_endpoint, s3_region, s3_force_path_style, host, port, user, password, database, dbname, ssl, connect_timeout, threads';
 const TARGET_HAS = 'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, dwh_cfg';
 const UNUSED = (...paths: string[]) => [
   'Warning: Configuration paths exist in your project.yml file which do not apply to any resources.',
@@ -54,7 +54,7 @@ const cases: Array<[string, Case]> = [
   ['a server setting on a PGlite target', {
     files: { 'project.yml': 'name: shop\ntargets:\n  local:\n    type: pglite\n    host: localhost\n', ...TABLE },
     args: ['ls'], code: 2, stdout: '',
-    stderr: 'Error: project.yml:5: targets.local.host: unknown setting of a pglite target\n  hint: pglite settings: type, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout\n',
+    stderr: 'Error: project.yml:5: targets.local.host: unknown setting of a pglite target\n  hint: pglite settings: type, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, threads\n',
   }],
   ["region on a Redshift target (it was the caller's AWS_REGION, not the bucket's)", {
     files: { 'project.yml': 'name: shop\ntargets:\n  rs:\n    type: redshift\n    region: us-east-1\n', ...TABLE },
