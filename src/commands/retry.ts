@@ -6,6 +6,9 @@ import { readRunResults, type StateRunResults } from '../state/index.js';
 import type { CommandOptions } from './open-project.js';
 import { runProject } from './run.js';
 
+/** How artifacts show a masked secret. */
+const MASK = '****';
+
 /** dbt's RETRYABLE_STATUSES: what `retry` builds again. */
 const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
 
@@ -61,6 +64,12 @@ function previousArgs(previous: StateRunResults, display: string): Pick<CommandO
   };
   const target = args['target'];
   const vars = args['vars'];
+  // Secrets are masked in run_results.json: replaying '****' as a var would silently build from a wrong value.
+  if (JSON.stringify(vars ?? null).includes(MASK)) {
+    throw new SparkdbtError('retry-impossible', `Cannot retry: a var of the last run is a secret, masked in ${display}, so its value cannot be replayed`, {
+      hint: 'run sparkdbt run again with the same --vars and --select',
+    });
+  }
   return {
     target: typeof target === 'string' ? target : undefined,
     // JSON is YAML: the recorded mapping is passed as --vars was.

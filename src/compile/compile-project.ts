@@ -49,6 +49,9 @@ export interface CompiledModel extends RenderedModel {
  */
 export function prepareProject(project: Project, options: ProjectOptions): PreparedProject {
   const redactor = new Redactor();
+  // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
+  // artifacts), whether or not a template read them through env_var().
+  redactor.addSecretEnv(options.env);
   const vars = { ...project.config.vars, ...(options.vars ?? {}) };
   const onSecret = (value: string) => redactor.add(value);
   const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);

@@ -76,6 +76,17 @@ describe('retry on PostgreSQL', () => {
     expect(error.hint).toMatch(/project changed/);
   });
 
+  it('refuses when a var of the last run was a secret: run_results.json holds it masked, and replaying **** would build from a wrong value', async () => {
+    const dir = copyFixture('sql-error');
+    const secretEnv = { ...env, SPARKDBT_TEST_API_TOKEN: 'tok-S3cr3t-42' };
+    await runProject({ projectDir: dir, env: secretEnv, select: ['broken+'], vars: '{api_token: tok-S3cr3t-42}' }, () => undefined);
+    expect(JSON.stringify(runResults(dir).args)).not.toContain('tok-S3cr3t-42');
+    const error = await rejected(() => retryProject({ projectDir: dir, env: secretEnv }, () => undefined));
+    expect(error.code).toBe('retry-impossible');
+    expect(error.message).toBe('Cannot retry: a var of the last run is a secret, masked in target/run_results.json, so its value cannot be replayed');
+    expect(error.hint).toBe('run sparkdbt run again with the same --vars and --select');
+  });
+
   it('refuses with no previous run, saying what to do', async () => {
     const error = await rejected(() => retryProject({ projectDir: copyFixture('sql-error'), env }, () => undefined));
     expect(error.code).toBe('retry-impossible');
