@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compileProject } from './commands/compile.js';
 import { debugProject } from './commands/debug.js';
@@ -11,7 +13,10 @@ import { formatPgliteEvent } from './adapters/pglite/pglite-events.js';
 import { showProject } from './commands/show.js';
 import { SparkdbtError, SparkdbtErrors, formatError } from './errors.js';
 import { Redactor } from './redact.js';
-import { consoleReporter, wantsProgress } from './report/console-reporter.js';
+import { runReporter, wantsProgress } from './report/console-reporter.js';
+import { openConsole, type OutputFlags } from './report/console-output.js';
+import { LOG_FORMATS, LOG_LEVELS } from './report/log-event.js';
+import { Logger } from './report/logger.js';
 import { guardOutput } from './report/guarded-output.js';
 import type { RunEvent } from './run/types.js';
 import { formatShow, type ShowOutput } from './report/format-show.js';
@@ -40,21 +45,53 @@ interface CommonFlags {
   exclude?: string[];
   /** --lock-timeout, on commands that open a target. */
   lockTimeout?: number;
+  /** --target-path. */
+  targetPath?: string;
+  /** --full-refresh, on commands that build. */
+  fullRefresh?: boolean;
   /** --state: a previous run's artifacts, for result: and state: selectors (and --defer). */
   state?: string;
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+/** This invocation's id: every log line's invocation_id, and run_results.json's. */
+const invocationId = randomUUID();
+
+/** Where every line goes (console format, level, colours, logs/sparkdbt.log); set up from the command's flags before its action. */
+let logger = new Logger({ stdout: process.stdout, stderr: process.stderr, invocationId });
+
+/** What a command exists to print (ls's list, show's rows, debug's report): shown even under --quiet. */
+type OutputEvent = { readonly name: string; readonly code: string };
+const NOTE: OutputEvent = { name: 'Note', code: 'Z050' };
+const DEBUG_OUT: OutputEvent = { name: 'DebugCmdOut', code: 'Z047' };
+const out = (line: string, output?: OutputEvent) => logger.emit({ ...(output ?? NOTE), level: 'info', msg: line, ...(output ? { output: true } : {}) });
+const err = (line: string) =>
+  logger.emit(line.startsWith('Error:') ? { name: 'MainEncounteredError', code: 'Z002', level: 'error', msg: line, stream: 'stderr' } : { ...NOTE, level: 'warn', msg: line, stream: 'stderr' });
 
 /** The command being run (set before its action), recorded in the embedded warehouse's lock. */
 let commandName = 'sparkdbt';
 
 function commandOptions(flags: CommonFlags): CommandOptions {
   return {
-    projectDir: flags.projectDir, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, state: flags.state, env: process.env, redactor,
+    projectDir: flags.projectDir, targetPath: targetPathOf(flags), invocationId, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, state: flags.state, env: process.env, redactor,
     connect: { command: commandName, lockTimeoutSeconds: flags.lockTimeout, onEvent: (event) => err(formatPgliteEvent(event)) },
   };
+}
+
+/** --target-path (or SPARKDBT_TARGET_PATH, as dbt's DBT_TARGET_PATH), from the current folder. */
+function targetPathOf(flags: CommonFlags): string | undefined {
+  const given = flags.targetPath ?? process.env['SPARKDBT_TARGET_PATH'];
+  return given === undefined || given === '' ? undefined : path.resolve(given);
+}
+
+/** dbt's output flags, on every command. */
+function withOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--log-format <format>', 'console output: text, debug (level and thread on each line) or json (one dbt structured event per line)').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'lowest level shown on the console (logs/sparkdbt.log keeps every level)').choices(LOG_LEVELS).default('info'))
+    .option('-q, --quiet', "show only errors (and what ls and show print)")
+    .option('--no-color', 'no colours on a terminal (also NO_COLOR=1)')
+    .option('--log-path <dir>', 'folder of sparkdbt.log, the debug log (default: <project dir>/logs; also SPARKDBT_LOG_PATH)')
+    .option('--target-path <dir>', "folder for compiled SQL, plans and artifacts (default: project.yml's target-path; also SPARKDBT_TARGET_PATH)");
 }
 
 /** --lock-timeout, for the commands that open a target (run, show, debug, serve). */
@@ -84,7 +121,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 }
 
 function withCommonOptions(command: Command): Command {
-  return command
+  return withOutputOptions(command)
     .option('--project-dir <dir>', 'folder that holds project.yml', process.env['SPARKDBT_PROJECT_DIR'] ?? '.')
     .option('-t, --target <name>', 'target from project.yml (default: its `target:`)')
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
@@ -112,6 +149,12 @@ function crashed(error: unknown): number {
   else err(`Error: ${message} (set SPARKDBT_DEBUG=1 to see the stack trace)`);
   return EXIT.couldNotStart;
 }
+
+// The debug log ends each invocation with dbt's CommandCompleted line.
+process.on('exit', (code) => {
+  logger.emit({ name: 'CommandCompleted', code: 'Q039', level: 'debug', msg: `Command \`${commandName}\` ${code === 0 ? 'succeeded' : 'failed'} at ${new Date().toISOString()} after ${(performance.now() / 1000).toFixed(2)} seconds`, data: { command: commandName, success: code === 0, elapsed: performance.now() / 1000 } });
+  logger.close();
+});
 
 process.on('uncaughtException', (error) => process.exit(crashed(error)));
 process.on('unhandledRejection', (error) => process.exit(crashed(error)));
@@ -142,17 +185,21 @@ const program = new Command('sparkdbt')
   .exitOverride()
   .hook('preAction', (_program, action) => {
     commandName = `sparkdbt ${action.name()}`;
+    logger = openConsole(action.opts<OutputFlags>(), {
+      stdout: process.stdout, stderr: process.stderr, env: process.env, invocationId, redact: (text) => redactor.redact(text), command: process.argv.slice(2).join(' '), version: program.version() ?? '',
+    });
   });
 
 withLockTimeout(withCommonOptions(program.command('run').description('build the selected models in dependency order')))
   .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
   .option('--favor-state', "with --defer: read the state's relations even where this target has them")
+  .option('--full-refresh', 'rebuild incremental models from scratch (accepted and recorded in run_results.json; every model today is rebuilt in full anyway)')
   .addOption(new Option('--threads <n>', "models built at once, one connection each (default: the target's threads: 4 on postgres and redshift, 1 on pglite)").argParser(parseThreads))
   .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
   .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean; threads?: number; failFast?: boolean }) => {
     const controller = new AbortController();
     const runningNow = new Set<string>();
-    const report = consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) });
+    const report = runReporter(logger, { progress: wantsProgress(process.stdout, process.env) });
     const onEvent = (event: RunEvent): void => {
       if (event.kind === 'node-started') runningNow.add(event.node.name);
       else if (event.kind === 'node-finished') runningNow.delete(event.result.name);
@@ -161,7 +208,7 @@ withLockTimeout(withCommonOptions(program.command('run').description('build the 
     onSignal = interruptRun(controller, () => (runningNow.size === 0 ? undefined : [...runningNow].join(', ')));
     try {
       // The summary's time is the whole process's (performance.now() counts from the process start).
-      const result = await runProject({ ...commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true, threads: flags.threads, failFast: flags.failFast === true, signal: controller.signal, startedAt: 0 }, onEvent);
+      const result = await runProject({ ...commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true, fullRefresh: flags.fullRefresh === true, threads: flags.threads, failFast: flags.failFast === true, signal: controller.signal, startedAt: 0 }, onEvent);
       printWarnings(result.warnings);
       if (result.results.length === 0 && !controller.signal.aborted) printWarnings([NOTHING_TO_DO]);
       process.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
@@ -172,12 +219,12 @@ withLockTimeout(withCommonOptions(program.command('run').description('build the 
     }
   });
 
-withLockTimeout(program.command('retry').description('re-run what the last run left errored or skipped, with its target, vars and selection (from target/run_results.json)'))
+withOutputOptions(withLockTimeout(program.command('retry').description('re-run what the last run left errored or skipped, with its target, vars and selection (from target/run_results.json)')))
   .option('--project-dir <dir>', 'folder that holds project.yml', process.env['SPARKDBT_PROJECT_DIR'] ?? '.')
   .action(async (flags: CommonFlags) => {
     const controller = new AbortController();
     let running: string | undefined;
-    const report = consoleReporter(process.stdout, { progress: wantsProgress(process.stdout, process.env) });
+    const report = runReporter(logger, { progress: wantsProgress(process.stdout, process.env) });
     const onEvent = (event: RunEvent): void => {
       if (event.kind === 'node-started') running = event.node.name;
       else if (event.kind === 'node-finished') running = undefined;
@@ -212,7 +259,7 @@ withCommonOptions(program.command('compile').description('render the selected mo
       }
       // As dbt: a compile of exactly one model also prints its SQL.
       const [only] = outcomes;
-      if (outcomes.length === 1 && only?.status === 'success') out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`);
+      if (outcomes.length === 1 && only?.status === 'success') out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
       process.exitCode = outcomes.some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
     } catch (error) {
       process.exitCode = couldNotStart(error);
@@ -231,7 +278,7 @@ withLockTimeout(withCommonOptions(program.command('show').description('run a mod
       let shown = 0;
       for (const preview of previews) {
         if (preview.status === 'error') err(`Error: ${formatError(preview.error)}`);
-        else out(`${shown++ > 0 && flags.output !== 'json' ? '\n' : ''}${formatShow(preview, flags.output)}`);
+        else out(`${shown++ > 0 && flags.output !== 'json' ? '\n' : ''}${formatShow(preview, flags.output)}`, { name: 'ShowNode', code: 'Q041' });
       }
       process.exitCode = previews.some((p) => p.status === 'error') ? EXIT.failed : EXIT.ok;
     } catch (error) {
@@ -246,7 +293,7 @@ withCommonOptions(program.command('ls').alias('list').description('list the sele
     try {
       const { lines, warnings } = listNodes({ ...commandOptions(flags), output: flags.output, ...(flags.resourceType ? { resourceTypes: flags.resourceType } : {}) });
       printWarnings(warnings);
-      for (const line of lines) out(line);
+      for (const line of lines) out(line, { name: 'ListCmdOut', code: 'Z049' });
     } catch (error) {
       process.exitCode = couldNotStart(error);
     }
@@ -256,24 +303,25 @@ withLockTimeout(withCommonOptions(program.command('debug').description('show the
   .action(async (flags: CommonFlags) => {
     try {
       const report = await debugProject(commandOptions(flags));
-      out(`project: ${report.project}`);
-      out(`target: ${String(report.target['name'])}`);
-      for (const [key, value] of Object.entries(report.target)) if (key !== 'name') out(`  ${key}: ${String(value)}`);
-      out('checks:');
+      out(`project: ${report.project}`, DEBUG_OUT);
+      out(`target: ${String(report.target['name'])}`, DEBUG_OUT);
+      for (const [key, value] of Object.entries(report.target)) if (key !== 'name') out(`  ${key}: ${String(value)}`, DEBUG_OUT);
+      out('checks:', DEBUG_OUT);
       const width = Math.max(...report.checks.map((c) => c.name.length));
-      for (const check of report.checks) out(`  ${check.name.padEnd(width)}  ${check.ok ? 'OK    ' : 'FAILED'}  ${check.detail}`);
+      for (const check of report.checks) out(`  ${check.name.padEnd(width)}  ${check.ok ? 'OK    ' : 'FAILED'}  ${check.detail}`, DEBUG_OUT);
       const failed = report.checks.filter((c) => !c.ok).length;
-      out(failed === 0 ? 'All checks passed!' : `${failed} of ${report.checks.length} checks failed.`);
+      out(failed === 0 ? 'All checks passed!' : `${failed} of ${report.checks.length} checks failed.`, DEBUG_OUT);
       process.exitCode = failed === 0 ? EXIT.ok : EXIT.failed;
     } catch (error) {
       process.exitCode = couldNotStart(error);
     }
   });
 
-withLockTimeout(program.command('serve').description('serve the embedded warehouse over the PostgreSQL wire protocol (psql, DBeaver, BI tools) until Ctrl-C'))
+withOutputOptions(withLockTimeout(program.command('serve').description('serve the embedded warehouse over the PostgreSQL wire protocol (psql, DBeaver, BI tools) until Ctrl-C'))
   .option('--project-dir <dir>', 'folder that holds project.yml', process.env['SPARKDBT_PROJECT_DIR'] ?? '.')
   .option('-t, --target <name>', 'a pglite target from project.yml (default: its `target:`)')
   .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
+  )
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .addOption(new Option('--port <n>', 'port to listen on (0: any free port)').default(5433).argParser(parsePort))
   .action(async (flags: CommonFlags & { host: string; port: number }) => {

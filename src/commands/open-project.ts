@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ConnectOptions } from '../adapters/registry.js';
 import { prepareProject, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
 import { isRecord } from '../project/parse-config.js';
 import { loadProject } from '../project/load-project.js';
+import type { Project } from '../project/types.js';
 import type { Redactor } from '../redact.js';
 import { selectNodes } from '../select/index.js';
 import { readStateFolder, selectionState } from '../state/index.js';
@@ -27,6 +29,12 @@ export interface CommandOptions {
   readonly startedAt?: number | undefined;
   /** Receives the secrets the prepared project registers, so everything the caller prints can be masked. */
   readonly redactor?: Redactor | undefined;
+  /** --target-path: where target/ goes (an absolute path, or relative to the project folder), over project.yml's `target-path`. */
+  readonly targetPath?: string | undefined;
+  /** The command's invocation_id (the CLI's, so its log lines and run_results.json share it); default: a new one. */
+  readonly invocationId?: string | undefined;
+  /** --full-refresh: rebuild incremental models from scratch (recorded in run_results.json's args; no materialization reads it yet). */
+  readonly fullRefresh?: boolean | undefined;
   /** --state: a folder of a previous run's artifacts, for result: and state: selectors and --defer. */
   readonly state?: string | undefined;
   /** Select exactly these unique ids, in place of --select/--exclude (retry); an id the project lacks is an error. */
@@ -48,7 +56,7 @@ export interface OpenedProject {
 
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
-  const project = loadProject(options.projectDir);
+  const project = withTargetPath(loadProject(options.projectDir), options.targetPath);
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
@@ -72,6 +80,13 @@ function selectExactly(prepared: PreparedProject, ids: readonly string[]): { sel
   }
   const wanted = new Set(ids);
   return { selected: prepared.graph.order.filter((id) => wanted.has(id)), warnings: [] };
+}
+
+/** The project with target/ moved to `targetPath` (kept relative to the project folder, as artifact paths are). */
+function withTargetPath(project: Project, targetPath: string | undefined): Project {
+  if (targetPath === undefined || targetPath === '') return project;
+  const relative = path.relative(project.config.root, path.resolve(project.config.root, targetPath)).split(path.sep).join('/');
+  return { ...project, config: { ...project.config, targetPath: relative === '' ? '.' : relative } };
 }
 
 /** Parses --vars as dbt does: a YAML (or JSON) mapping. */

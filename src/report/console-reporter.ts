@@ -1,5 +1,7 @@
 import type { RunEvent } from '../run/types.js';
-import { formatRunEvent } from './format-run.js';
+import type { LogEvent } from './log-event.js';
+import { Logger } from './logger.js';
+import { runLogEvents, type RunLogContext } from './run-log-events.js';
 
 /** Whether the reporter may show load progress (a terminal, not CI). */
 export interface ReporterOptions {
@@ -11,23 +13,22 @@ export function wantsProgress(stream: { readonly isTTY?: boolean }, env: Readonl
   return stream.isTTY === true && (env['CI'] === undefined || env['CI'] === '' || env['CI'] === 'false');
 }
 
-/** Prints run events as dbt-style lines; load progress (when wanted) overwrites one line. */
-export function consoleReporter(stream: { write(text: string): unknown }, options: ReporterOptions): (event: RunEvent) => void {
-  let progressShown = false;
+/** Sends run events to a logger as dbt's events; load progress (when wanted) overwrites one line. */
+export function runReporter(logger: Logger, options: ReporterOptions & RunLogContext): (event: RunEvent) => void {
+  const translate = runLogEvents(options);
   return (event) => {
-    if (event.kind === 'load-progress') {
-      if (!options.progress) return;
+    if (event.kind === 'load-progress' && options.progress) {
       const mb = event.bytes / 1e6;
       const rate = event.elapsedMs > 0 ? mb / (event.elapsedMs / 1000) : 0;
-      stream.write(`\r  ${event.node.name}: ${event.files} files, ${event.rows} rows, ${mb.toFixed(1)} MB (${rate.toFixed(1)} MB/s)\x1b[K`);
-      progressShown = true;
-      return;
+      logger.progress(`  ${event.node.name}: ${event.files} files, ${event.rows} rows, ${mb.toFixed(1)} MB (${rate.toFixed(1)} MB/s)`);
     }
-    if (progressShown) {
-      stream.write('\r\x1b[K');
-      progressShown = false;
-    }
-    const time = new Date().toISOString().slice(11, 19);
-    for (const line of formatRunEvent(event)) stream.write(line === '' ? '\n' : `${time}  ${line}\n`);
+    for (const logged of translate(event)) logger.emit(logged);
   };
 }
+
+/** Prints run events as dbt-style text lines on one stream (no debug log, no colour). */
+export function consoleReporter(stream: { write(text: string): unknown }, options: ReporterOptions): (event: RunEvent) => void {
+  return runReporter(new Logger({ stdout: stream, invocationId: '' }), options);
+}
+
+export type { LogEvent };

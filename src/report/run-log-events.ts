@@ -1,0 +1,116 @@
+import type { ModelNode } from '../graph/types.js';
+import type { NodeResult, RunEvent } from '../run/types.js';
+import { formatRunEvent } from './format-run.js';
+import type { LogEvent, NodeInfo } from './log-event.js';
+import { summaryEvents } from './summary-events.js';
+
+/** What node_info needs besides the events: the target's database (node_relation.database). */
+export interface RunLogContext {
+  readonly database?: string | undefined;
+}
+
+/** What one node's events have learnt of it so far. */
+interface NodeState {
+  readonly node: ModelNode | undefined;
+  readonly relation: string;
+  readonly startedAt: string;
+  /** The worker that runs it (`Thread-1 (worker)`). */
+  readonly thread: string | undefined;
+}
+
+/**
+ * Turns the runner's events into dbt's log events, each node event with its node_info:
+ * LogStartLine (Q011) and NodeStart (Q024) when a node starts; LogModelResult (Q012, level error
+ * for a failed node) or SkippingDetails (Q034), then NodeFinished (Q025) when it ends; load
+ * progress as debug Notes; the run's summary (summaryEvents). Stateful: one per run.
+ */
+export function runLogEvents(context: RunLogContext = {}): (event: RunEvent) => LogEvent[] {
+  const nodes = new Map<string, NodeState>();
+  const infoOf = (result: NodeResult): NodeInfo => {
+    const state = nodes.get(result.uniqueId);
+    const node = state?.node ?? result.compiled?.model.node;
+    return nodeInfo(node, result.uniqueId, result.name, result.relation, result.materialized, result.status, iso(result.startedAt) || state?.startedAt || '', iso(result.completedAt), context);
+  };
+  return (event) => {
+    const [line = ''] = formatRunEvent(event);
+    switch (event.kind) {
+      case 'run-started':
+        return [
+          { name: 'Note', code: 'Z050', level: 'info', msg: line, data: { target_name: event.target, num_nodes: event.total }, timestamped: true },
+          { name: 'Formatting', code: 'Z017', level: 'info', msg: '', timestamped: true },
+        ];
+      case 'node-started': {
+        const startedAt = new Date().toISOString();
+        nodes.set(event.node.uniqueId, { node: event.node, relation: event.relation, startedAt, thread: event.threadId });
+        const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation, event.node.config.materialized, 'started', startedAt, '', context);
+        const description = `${event.node.config.materialized} model ${event.relation}`;
+        const thread = event.threadId === undefined ? {} : { thread: event.threadId };
+        return [
+          { name: 'NodeStart', code: 'Q024', level: 'debug', msg: `Began running node ${event.node.uniqueId}`, nodeInfo: info, timestamped: true, ...thread },
+          { name: 'LogStartLine', code: 'Q011', level: 'info', msg: line, data: { description, index: event.index, total: event.total }, nodeInfo: info, timestamped: true, ...thread },
+        ];
+      }
+      case 'node-finished': {
+        const { result } = event;
+        const info = infoOf(result);
+        const executionTime = result.executionTimeMs / 1000;
+        const threadId = result.threadId ?? nodes.get(result.uniqueId)?.thread;
+        const thread = threadId === undefined ? {} : { thread: threadId };
+        const finished: LogEvent[] = [];
+        switch (result.status) {
+          case 'success':
+          case 'error':
+            finished.push({
+              name: 'LogModelResult', code: 'Q012', level: result.status === 'error' ? 'error' : 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
+              data: { description: `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
+            });
+            break;
+          case 'skipped':
+            finished.push({
+              name: 'SkippingDetails', code: 'Q034', level: 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
+              data: { resource_type: 'model', schema: info.node_relation.schema, node_name: result.name, index: event.index, total: event.total },
+            });
+            break;
+        }
+        if (result.compiled !== undefined) {
+          finished.push({ name: 'Note', code: 'Z050', level: 'debug', msg: `SQL of ${result.uniqueId} (secrets masked):\n${result.compiled.code.replace(/\n$/, '')}`, nodeInfo: info, timestamped: true, ...thread });
+        }
+        finished.push({ name: 'NodeFinished', code: 'Q025', level: 'debug', msg: `Finished running node ${result.uniqueId}`, data: { run_result: { status: result.status, message: result.message, execution_time: executionTime, rows_affected: result.rowsAffected ?? null } }, nodeInfo: info, timestamped: true, ...thread });
+        return finished;
+      }
+      case 'load-progress': {
+        const state = nodes.get(event.node.uniqueId);
+        const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, state?.relation ?? '', event.node.config.materialized, 'started', state?.startedAt ?? '', '', context);
+        const msg = `${event.node.name}: ${event.files} files, ${event.rows} rows, ${(event.bytes / 1e6).toFixed(1)} MB`;
+        return [{ name: 'Note', code: 'Z050', level: 'debug', msg, data: { files: event.files, rows: event.rows, bytes: event.bytes, elapsed_ms: event.elapsedMs }, nodeInfo: info, timestamped: true }];
+      }
+      case 'run-finished':
+        return summaryEvents(event.results, event.elapsedMs, event.interrupted === true, infoOf);
+    }
+  };
+}
+
+function nodeInfo(node: ModelNode | undefined, uniqueId: string, name: string, relation: string, materialized: string, status: string, startedAt: string, finishedAt: string, context: RunLogContext): NodeInfo {
+  const dot = relation.indexOf('.');
+  const schema = dot < 0 ? '' : relation.slice(0, dot);
+  const alias = dot < 0 ? relation : relation.slice(dot + 1);
+  const database = context.database ?? '';
+  const meta = node?.config?.['meta'];
+  return {
+    // dbt's node path is relative to the model path (`marts/songplays.sql`).
+    node_path: node?.originalFilePath === undefined ? '' : [...(node.file?.folders ?? []), node.originalFilePath.split('/').pop()!].join('/'),
+    node_name: name,
+    unique_id: uniqueId,
+    resource_type: 'model',
+    materialized,
+    node_status: status,
+    node_started_at: startedAt,
+    node_finished_at: finishedAt,
+    meta: typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {},
+    node_relation: { database, schema, alias, relation_name: database === '' ? relation : `${database}.${relation}` },
+  };
+}
+
+function iso(date: Date | undefined): string {
+  return date === undefined ? '' : date.toISOString();
+}
