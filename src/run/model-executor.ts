@@ -26,6 +26,11 @@ export interface ModelContext {
   readonly writeArtifact: WriteArtifact;
   /** Aborts on Ctrl-C or --fail-fast: the running statement is cancelled, the transaction rolled back. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Runs work shared by the run's models one at a time (the load-errors table is created on first
+   * use: two `create table if not exists` at once on PostgreSQL can collide); default: at once.
+   */
+  readonly oneAtATime?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -94,7 +99,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
       if (signal !== undefined) await yieldToSignals();
       if (signal?.aborted && inTransaction) throw new RunInterrupted();
     }
-    const kept = await keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections);
+    const kept = await (context.oneAtATime ?? run)(() => keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections));
     if (kept.problem !== undefined) return failed(new SparkdbtError('sql-error', kept.problem));
     const warnings = skewCheck === undefined ? [] : await distSkewWarnings(adapter, task.relation, skewCheck);
     return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: kept.query ?? serverRejections, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined, warnings };
@@ -103,7 +108,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
     for (const statement of compiled?.plan.onFailure ?? []) await adapter.execute(statement).catch(() => undefined);
     const failure = signal?.aborted ? interruptedError(node, display, adapter.cancel !== undefined) : describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
-    const kept = await keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections);
+    const kept = await (context.oneAtATime ?? run)(() => keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections));
     const note = kept.problem ?? (kept.query === undefined ? undefined : `rejected records: ${kept.query}`);
     return failed(note === undefined ? failure : new SparkdbtError(failure.code, `${failure.message}\n  ${note}`, failure.hint ? { hint: failure.hint } : {}), kept.query);
   }
@@ -112,6 +117,8 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejectionsQuery: query, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
   }
 }
+
+const run = <T>(work: () => Promise<T>): Promise<T> => work();
 
 function unreachable(x: never): never {
   throw new Error(`unexpected step ${JSON.stringify(x)}`);

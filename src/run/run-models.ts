@@ -51,7 +51,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   options.onEvent({ kind: 'run-started', total, target: prepared.target.name });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
-  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact };
+  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime() };
   const results = await schedule<Task>(plan.tasks, {
     threads: pool.length,
     failFast: plan.flags.failFast,
@@ -80,6 +80,16 @@ function executeTask(task: Task, adapter: Adapter, context: Parameters<typeof ex
     default:
       return unreachable(task.resourceType);
   }
+}
+
+/** A lock over promises: each piece of work starts when the one before it has settled. */
+function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>) => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
 }
 
 function unreachable(x: never): never {

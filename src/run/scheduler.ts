@@ -36,7 +36,7 @@ export interface ScheduleOptions<T extends TaskBase> {
 /**
  * Runs tasks once their dependencies are done, up to `threads` at a time, the ready one first
  * in the plan's order (so one thread runs exactly the plan's order). Resolves to one result per
- * task, in completion order; never throws for a failed task.
+ * task, in the plan's order (events report them as they end); never throws for a failed task.
  */
 export async function schedule<T extends TaskBase>(tasks: readonly T[], options: ScheduleOptions<T>): Promise<NodeResult[]> {
   const position = new Map(tasks.map((t, i) => [t.uniqueId, i]));
@@ -119,5 +119,6 @@ export async function schedule<T extends TaskBase>(tasks: readonly T[], options:
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
-  return results;
+  // Events came in completion order; the results are in the plan's, so summaries never depend on timing.
+  return results.sort((a, b) => position.get(a.uniqueId)! - position.get(b.uniqueId)!);
 }

@@ -79,8 +79,8 @@ describe('schedule', () => {
 
   it.each([
     { threads: 1, results: ['a:error', 'b:skipped(fail-fast)', 'c:skipped(fail-fast)', 'd:skipped(fail-fast)'] },
-    { threads: 2, results: ['a:error', 'c:skipped(fail-fast)', 'b:skipped(fail-fast)', 'd:skipped(fail-fast)'] },
-  ])('fail-fast on $threads thread(s): one result per node, the rest skipped', async ({ threads, results }) => {
+    { threads: 2, results: ['a:error', 'b:skipped(fail-fast)', 'c:skipped(fail-fast)', 'd:skipped(fail-fast)'] },
+  ])('fail-fast on $threads thread(s): one result per node in plan order, the rest skipped', async ({ threads, results }) => {
     const specs = [m('a', [], { fails: true }), m('b', [], { turns: 50 }), m('c'), m('d', ['b'])];
     expect((await run(specs, threads, true)).results).toEqual(results);
   });
