@@ -66,7 +66,7 @@ export function openProject(options: CommandOptions): OpenedProject {
     rootProject: project.config.name,
     ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
   });
-  const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(prepared, n));
+  const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(n));
   return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
 }
 

@@ -33,7 +33,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    renderer.render(file.path, file.sql, {
+    const rendered = renderer.render(file.path, file.sql, {
       ref(name) {
         calls.push({ kind: 'ref', target: name, location: renderer.locateCall('ref', name) });
         return `__ref_${name}__`;
@@ -52,7 +52,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
       const finding = checkModelKey(key, config.materialized);
       if (finding) report(finding, locateKeyword(file, key));
     }
-    return { file, calls, config };
+    return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}) };
   });
   if (block.unusedPaths.length > 0) {
     warnings.push([
@@ -63,6 +63,12 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   }
   if (errors.length > 0) throw new SparkdbtErrors(errors);
   return { models, warnings };
+}
+
+/** True for SQL that holds nothing but blanks and SQL comments (a template that only calls config()). */
+function isBlankSql(sql: string): boolean {
+  // Text inside quotes never leaves the SQL blank, so quotes need no care here.
+  return sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').trim() === '';
 }
 
 /** dbt's fully qualified name of a model: `[project, ...folders, name]`. */

@@ -41,6 +41,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       tags: model.config.tags,
       file: model.file,
       config: model.config,
+      ...(model.empty ? { empty: true } : {}),
     };
     byName.set(node.name, node);
     nodes.set(node.uniqueId, node);

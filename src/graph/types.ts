@@ -28,6 +28,8 @@ export interface ParsedModel {
   readonly file: ModelFile;
   readonly calls: readonly DependencyCall[];
   readonly config: ModelConfig;
+  /** The model renders to nothing but blanks and SQL comments (dbt leaves such models out of run and compile). */
+  readonly empty?: boolean;
 }
 
 interface BaseNode {
@@ -45,6 +47,8 @@ export interface ModelNode extends BaseNode {
   readonly resourceType: 'model';
   readonly file: ModelFile;
   readonly config: ModelConfig;
+  /** The model renders to nothing but blanks and SQL comments (found while parsing). */
+  readonly empty?: boolean;
 }
 
 export interface SourceNode extends BaseNode {
