@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { listNodes } from '../../src/commands/ls.js';
 import { retryProject } from '../../src/commands/retry.js';
 import { runProject } from '../../src/commands/run.js';
-import { SparkdbtError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { useTestSchema } from '../support/postgres.js';
+import { rejected } from '../support/thrown.js';
 
 interface Results {
   results: { unique_id: string; status: string }[];
@@ -19,16 +19,6 @@ function runResults(dir: string): Results {
 }
 
 const statuses = (results: Results) => Object.fromEntries(results.results.map((r) => [r.unique_id.replace('model.sql_error.', ''), r.status]));
-
-async function rejected(run: () => Promise<unknown>): Promise<SparkdbtError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof SparkdbtError) return error;
-    throw error;
-  }
-  throw new Error('expected a SparkdbtError');
-}
 
 describe('retry on PostgreSQL', () => {
   const pg = useTestSchema('retry');

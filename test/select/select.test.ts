@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SparkdbtError } from '../../src/errors.js';
 import { selectNodes, type SelectOptions } from '../../src/select/index.js';
 import { buildTestGraph, nodeLabel, type GraphSpec } from '../support/graph-builder.js';
+import { thrown } from '../support/thrown.js';
 
 //   raw.events ── staging_events ──┬── users
 //                                  └─┐
@@ -34,16 +34,6 @@ const SOURCES = ['raw.events', 'raw.songs'];
 
 function labels(options: SelectOptions, on = graph): string[] {
   return selectNodes(on, options).selected.map((id) => nodeLabel(on, id)).sort();
-}
-
-function thrown(run: () => unknown): SparkdbtError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SparkdbtError) return error;
-    throw error;
-  }
-  throw new Error('expected a SparkdbtError');
 }
 
 interface Row {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SparkdbtError } from '../../src/errors.js';
 import { selectNodes, type SelectionState, type StateCheck } from '../../src/select/index.js';
 import { buildTestGraph, nodeLabel } from '../support/graph-builder.js';
+import { thrown } from '../support/thrown.js';
 
 //   a ── b ── c
 //    └── d      e (new)
@@ -29,16 +29,6 @@ const state: SelectionState = {
 
 function labels(select: readonly string[], exclude: readonly string[] = []): string[] {
   return selectNodes(graph, { select, exclude, state }).selected.map((uid) => nodeLabel(graph, uid)).sort();
-}
-
-function thrown(run: () => unknown): SparkdbtError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SparkdbtError) return error;
-    throw error;
-  }
-  throw new Error('expected a SparkdbtError');
 }
 
 describe('result: and state: selectors', () => {
