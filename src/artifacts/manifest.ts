@@ -7,6 +7,7 @@ import { artifactMetadata, type Invocation } from './invocation.js';
 import { redactJson, type Json } from './json-values.js';
 import { extractMacros, macroCalls } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
+import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 
 /** What the command did to the models, for the manifest: which it compiled and where it wrote them. */
 export interface ManifestInput {
@@ -34,7 +35,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   for (const id of [...graph.nodes.keys()].sort()) {
     const node = graph.nodes.get(id)!;
     if (node.resourceType === 'model') {
-      const sqlPath = (kind: string) => path.posix.join(config.targetPath, kind, config.name, node.originalFilePath);
+      const sqlPath = (kind: ModelArtifactKind) => modelArtifactPath(config, kind, node.originalFilePath);
       const compiledModel = compiled.get(id);
       nodes[id] = modelNode(context, node, compiledModel, {
         compiledPath: compiledModel && input.command === 'compile' ? sqlPath('compiled') : undefined,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 import { compileModel, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
@@ -16,8 +17,8 @@ export type CompileOutcome =
   | { readonly status: 'error'; readonly name: string; readonly error: SparkdbtError };
 
 /** Where a model's artifact of one kind lives: `target/<kind>/<project>/<model path>`. */
-export function artifactPath(prepared: PreparedProject, kind: 'compiled' | 'plan' | 'run', node: ModelNode): string {
-  return path.posix.join(prepared.project.config.targetPath, kind, prepared.project.config.name, node.originalFilePath);
+export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind, node: ModelNode): string {
+  return modelArtifactPath(prepared.project.config, kind, node.originalFilePath);
 }
 
 /**

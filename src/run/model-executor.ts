@@ -14,6 +14,7 @@ import { RunInterrupted, cancellable, interruptedError, yieldToSignals } from '.
 import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
 import { distSkewWarnings, skewCheckFor } from './skew-check.js';
 import type { NodeResult, RunEvent } from './types.js';
+import { modelArtifactPath } from '../compile/artifact-path.js';
 
 /** Where the runner may write what it ran (target/run/…), relative to the project root. */
 export type WriteArtifact = (relativePath: string, content: string) => void;
@@ -45,7 +46,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   const startedAt = new Date();
   const rejections: LoadRejection[] = [];
   const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized, compiledAt: undefined as Date | undefined, compiled: undefined as NodeResult['compiled'] };
-  const runFile = path.posix.join(prepared.project.config.targetPath, 'run', prepared.project.config.name, node.originalFilePath);
+  const runFile = modelArtifactPath(prepared.project.config, 'run', node.originalFilePath);
   const cancel = adapter.cancel?.bind(adapter);
   let compiled: CompiledModel | undefined;
   let rows: number | undefined;
@@ -61,7 +62,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     context.writeArtifact(runFile, prepared.redactor.redact(renderPlan(compiled.plan)));
     // As dbt's run: target/compiled holds the model's query (its SELECT; a copy model's COPY) too.
     base.compiled = { model: compiled, code: prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)) };
-    context.writeArtifact(path.posix.join(prepared.project.config.targetPath, 'compiled', prepared.project.config.name, node.originalFilePath), base.compiled.code);
+    context.writeArtifact(modelArtifactPath(prepared.project.config, 'compiled', node.originalFilePath), base.compiled.code);
     for (const [i, step] of compiled.plan.steps.entries()) {
       stepIndex = i;
       switch (step.kind) {
