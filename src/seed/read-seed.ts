@@ -1,0 +1,238 @@
+import { CsvError, parse, type Options } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { SparkdbtError } from '../errors.js';
+import { castFor, ColumnInference } from './infer-types.js';
+import type { SeedColumn, SeedConfig, SeedRow, SeedSchema, SeedTable } from './types.js';
+
+/**
+ * Reads a seed's CSV as dbt does (dbt-common `agate_helper.from_csv`: Python's csv reader, the
+ * header row naming the columns, a leading UTF-8 BOM skipped), with two differences a user can act
+ * on: a row with more or fewer fields than the header is an error at the line where it starts
+ * (dbt pads short rows with NULLs), and an empty or duplicate column name is an error (agate
+ * renames it `a`, `b`, … or `name_2` with a warning). A blank line is a row of NULLs, as in dbt.
+ * Line breaks inside quoted fields are read as `\n` (Python's universal newlines).
+ */
+
+/** Opens a seed's bytes (or text) from the start; the streaming readers call it once per pass. */
+export type SeedSource = () => AsyncIterable<Uint8Array | string>;
+
+function csvOptions(config: SeedConfig): Options {
+  return { delimiter: config.delimiter ?? ',', bom: true, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'] };
+}
+
+function validateConfig(path: string, config: SeedConfig): void {
+  const delimiter = config.delimiter;
+  if (delimiter !== undefined && (typeof delimiter !== 'string' || [...delimiter].length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')) {
+    throw new SparkdbtError('config-invalid', `the seed's delimiter must be one character other than a quote or a line break, not ${JSON.stringify(delimiter)}`, {
+      location: { file: path },
+      hint: "set `delimiter` to a single character such as ',' or ';' or '|' (dbt's default is ',')",
+    });
+  }
+}
+
+/** Turns csv-parse's failure (an unclosed quote, a stray character after a closing quote) into a located error. */
+function csvFailure(path: string, error: unknown): SparkdbtError {
+  if (error instanceof SparkdbtError) return error;
+  if (error instanceof CsvError) {
+    const lines = (error as unknown as { lines?: number }).lines;
+    const message = error.message.replace(/ at line \d+/, '').replace(/\.$/, '');
+    return new SparkdbtError('load-rejected', `the seed is not valid CSV: ${message}`, {
+      location: lines === undefined ? { file: path } : { file: path, line: lines },
+      hint: 'a field that holds the delimiter, a quote or a line break must be quoted, and a quote inside it doubled ("")',
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+/** Checks the header and the width of every row, and hands each row on; tracks physical lines. */
+class RecordReader {
+  private columns: string[] | undefined;
+  private lastLine = 0;
+  rows = 0;
+
+  constructor(private readonly path: string, private readonly onHeader: (names: string[]) => void, private readonly onRow: (fields: string[]) => void) {}
+
+  take(record: string[], endLine: number): void {
+    const line = this.lastLine + 1;
+    this.lastLine = endLine;
+    for (let i = 0; i < record.length; i++) {
+      const field = record[i]!;
+      if (field.includes('\r')) record[i] = field.replace(/\r\n?/g, '\n');
+    }
+    if (this.columns === undefined) {
+      this.columns = this.header(record, line);
+      this.onHeader(this.columns);
+      return;
+    }
+    const width = this.columns.length;
+    if (record.length !== width) {
+      if (record.length === 1 && record[0] === '') record = new Array<string>(width).fill('');
+      else {
+        throw new SparkdbtError('load-rejected', `row ${this.rows + 1} has ${record.length} field${record.length === 1 ? '' : 's'} but the header names ${width} column${width === 1 ? '' : 's'}`, {
+          location: { file: this.path, line },
+          hint: record.length > width ? 'quote a field that holds the delimiter, or add the missing column to the header' : 'add the missing fields (an empty field is NULL), or quote a field that holds a line break',
+        });
+      }
+    }
+    this.rows++;
+    this.onRow(record);
+  }
+
+  private header(names: string[], line: number): string[] {
+    if (names.length === 1 && names[0] === '') throw emptyHeader(this.path, line);
+    const seen = new Map<string, number>();
+    names.forEach((name, i) => {
+      if (name === '') {
+        throw new SparkdbtError('load-rejected', `column ${i + 1} of the header has no name`, { location: { file: this.path, line }, hint: 'name every column in the first line of the seed (dbt would call it by a letter: a, b, …)' });
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        throw new SparkdbtError('load-rejected', `columns ${first + 1} and ${i + 1} of the header are both named '${name}'`, { location: { file: this.path, line }, hint: `rename one of them (dbt would rename the second '${name}_2')` });
+      }
+      seen.set(name, i);
+    });
+    return names;
+  }
+
+  /** The header, or the error for a file with none. */
+  finish(): string[] {
+    if (this.columns === undefined) throw emptyHeader(this.path, undefined);
+    return this.columns;
+  }
+}
+
+function emptyHeader(path: string, line: number | undefined): SparkdbtError {
+  return new SparkdbtError('load-rejected', 'the seed has no header row: its first line must name the columns', {
+    location: line === undefined ? { file: path } : { file: path, line },
+    hint: 'write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
+  });
+}
+
+function inferenceFor(config: SeedConfig): (names: string[]) => ColumnInference[] {
+  const overrides = config.column_types ?? {};
+  return (names) => names.map((name) => new ColumnInference(name, Object.prototype.hasOwnProperty.call(overrides, name) ? overrides[name] : undefined));
+}
+
+function castRow(columns: readonly SeedColumn[], casts: ReadonlyArray<(raw: string) => string | null | undefined>, fields: string[]): SeedRow {
+  const row: SeedRow = new Array<string | null>(columns.length);
+  for (let i = 0; i < casts.length; i++) {
+    const value = casts[i]!(fields[i]!);
+    if (value === undefined) throw new Error(`the value '${fields[i]}' of column ${columns[i]!.name} no longer casts to its type`);
+    row[i] = value;
+  }
+  return row;
+}
+
+/**
+ * Reads a whole seed from its text: its columns (types inferred as dbt does, or `column_types`)
+ * and its rows as the values to load; or the error naming file:line. For small seeds; large ones
+ * go through `scanSeed` and `readSeedRows`, which hold one row at a time.
+ */
+export function readSeed(path: string, text: string, config: SeedConfig = {}): SeedTable | SparkdbtError {
+  try {
+    validateConfig(path, config);
+    const makeInference = inferenceFor(config);
+    let inference: ColumnInference[] = [];
+    const raw: string[][] = [];
+    const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
+      for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
+      raw.push(fields);
+    });
+    let records: Array<{ record: string[]; info: { lines: number } }>;
+    try {
+      records = parseSync(text, csvOptions(config)) as unknown as typeof records;
+    } catch (error) {
+      throw csvFailure(path, error);
+    }
+    for (const { record, info } of records) reader.take(record, info.lines);
+    reader.finish();
+    const columns = inference.map((c) => c.finish());
+    const casts = columns.map((c) => castFor(c.type));
+    return { kind: 'seed-table', columns, rows: raw.map((fields) => castRow(columns, casts, fields)) };
+  } catch (error) {
+    if (error instanceof SparkdbtError) return error;
+    throw error;
+  }
+}
+
+async function* records(path: string, open: SeedSource, config: SeedConfig): AsyncGenerator<{ record: string[]; info: { lines: number } }> {
+  const parser = parse(csvOptions(config));
+  const feed = (async () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    try {
+      for await (const chunk of open()) {
+        const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+        if (!parser.write(text)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+      }
+      const rest = decoder.decode();
+      if (rest !== '') parser.write(rest);
+      parser.end();
+    } catch (error) {
+      const failure = error instanceof TypeError && /encoded|decode/i.test(error.message)
+        ? new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' })
+        : error;
+      parser.destroy(failure instanceof Error ? failure : new Error(String(failure)));
+    }
+  })();
+  try {
+    for await (const entry of parser) yield entry as { record: string[]; info: { lines: number } };
+  } catch (error) {
+    throw csvFailure(path, error);
+  } finally {
+    await feed;
+  }
+}
+
+/**
+ * The first pass over a large seed: checks every row and infers the column types, holding one
+ * row at a time. Returns the schema `readSeedRows` loads with, or the error naming file:line.
+ */
+export async function scanSeed(path: string, open: SeedSource, config: SeedConfig = {}): Promise<SeedSchema | SparkdbtError> {
+  try {
+    validateConfig(path, config);
+    const makeInference = inferenceFor(config);
+    let inference: ColumnInference[] = [];
+    const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
+      for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
+    });
+    for await (const { record, info } of records(path, open, config)) reader.take(record, info.lines);
+    reader.finish();
+    return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows };
+  } catch (error) {
+    if (error instanceof SparkdbtError) return error;
+    throw error;
+  }
+}
+
+/**
+ * The second pass: the seed's rows as the values to load, in batches of up to `batchRows` rows,
+ * cast to the types `scanSeed` found. Throws a SparkdbtError if the file no longer matches them.
+ */
+export async function* readSeedRows(path: string, open: SeedSource, schema: SeedSchema, config: SeedConfig = {}, batchRows = 10_000): AsyncGenerator<SeedRow[]> {
+  const casts = schema.columns.map((c) => castFor(c.type));
+  let batch: SeedRow[] = [];
+  const reader = new RecordReader(path, (names) => {
+    if (names.length !== schema.columns.length || names.some((name, i) => name !== schema.columns[i]!.name)) throw changed(path);
+  }, (fields) => {
+    batch.push(castRow(schema.columns, casts, fields));
+  });
+  try {
+    for await (const { record, info } of records(path, open, config)) {
+      reader.take(record, info.lines);
+      if (batch.length >= batchRows) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    if (error instanceof SparkdbtError) throw error;
+    throw changed(path, error);
+  }
+  if (reader.rows !== schema.rowCount) throw changed(path);
+  if (batch.length > 0) yield batch;
+}
+
+function changed(path: string, cause?: unknown): SparkdbtError {
+  return new SparkdbtError('load-failed', 'the seed changed while it was being loaded', { location: { file: path }, hint: 'run the seed again once the file is no longer being written', cause });
+}

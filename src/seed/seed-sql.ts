@@ -1,0 +1,146 @@
+import { SparkdbtError } from '../errors.js';
+import type { SeedColumn, SeedConfig, SeedRow, SeedTargetKind, SeedType } from './types.js';
+
+/**
+ * The SQL and payloads that load a seed, as pure strings: dbt's `create_csv_table`,
+ * `get_seed_column_quoted_csv` and `load_csv_rows` (batched multi-row INSERT, for Redshift, which
+ * has no COPY FROM STDIN), and the COPY statement and COPY TEXT rows PostgreSQL and PGlite load by.
+ */
+
+/**
+ * A column's SQL type as dbt's adapters convert agate's (dbt-adapters `SQLAdapter.convert_*_type`;
+ * dbt-postgres and dbt-redshift override only text and time): Number is `integer` when no value
+ * has decimal places, else `float8`; Redshift's text is `varchar(<longest value in UTF-8 bytes>)`,
+ * `varchar(64)` when every value is NULL.
+ */
+export function seedColumnSqlType(type: SeedType, target: SeedTargetKind): string {
+  switch (type.kind) {
+    case 'number':
+      return type.maxDecimalPlaces > 0 ? 'float8' : 'integer';
+    case 'date':
+      return 'date';
+    case 'timestamp':
+      return 'timestamp without time zone';
+    case 'boolean':
+      return 'boolean';
+    case 'text':
+      return target === 'redshift' ? `varchar(${type.maxBytes > 0 ? type.maxBytes : 64})` : 'text';
+    case 'override':
+      return type.sql;
+    default:
+      return unreachable(type);
+  }
+}
+
+/** dbt's `quote_seed_column`: double-quoted unless `quote_columns` is false (unset means quote). */
+export function quoteSeedColumn(name: string, quoteColumns: boolean | undefined): string {
+  return quoteColumns === false ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** dbt's `get_seed_column_quoted_csv`: the column list of the COPY and INSERT statements. */
+export function seedColumnList(columns: readonly SeedColumn[], config: SeedConfig): string {
+  return columns.map((c) => quoteSeedColumn(c.name, config.quote_columns)).join(', ');
+}
+
+/** dbt's `create_csv_table`: `create table <relation> (<column> <type>, …)` (`relation` already rendered). */
+export function createSeedTableSql(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: SeedTargetKind): string {
+  const list = columns.map((c) => `${quoteSeedColumn(c.name, config.quote_columns)} ${seedColumnSqlType(c.type, target)}`).join(', ');
+  return `create table ${relation} (${list})`;
+}
+
+/**
+ * The COPY that bulk-loads a seed's COPY TEXT rows on PostgreSQL (from stdin) and PGlite (from
+ * '/dev/blob', which is how PGlite takes a blob). Not for Redshift: use `seedInsertStatements`.
+ */
+export function seedCopyStatement(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: 'postgres' | 'pglite'): string {
+  return `copy ${relation} (${seedColumnList(columns, config)}) from ${target === 'pglite' ? "'/dev/blob'" : 'stdin'}`;
+}
+
+const COPY_NEEDS_ESCAPE = /[\\\t\n\r]/;
+const COPY_ESCAPE = /[\\\t\n\r]/g;
+const COPY_ESCAPED: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Rows as PostgreSQL's COPY TEXT format: tab-separated, `\N` for NULL, backslash escapes, a newline after each row. */
+export function seedCopyText(rows: readonly SeedRow[]): string {
+  let text = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (i > 0) text += '\t';
+      text += value === null || value === undefined ? '\\N' : COPY_NEEDS_ESCAPE.test(value) ? value.replace(COPY_ESCAPE, (c) => COPY_ESCAPED[c] ?? c) : value;
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+/** dbt's `get_batch_size`: 10000 rows per INSERT (default__), 500 on Redshift (redshift__). */
+export function seedBatchSize(target: SeedTargetKind): number {
+  return target === 'redshift' ? 500 : 10_000;
+}
+
+/** Redshift's longest statement: 16 MB (Redshift quotas and limits). */
+export const REDSHIFT_MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
+
+/** One INSERT of dbt's `load_csv_rows`, with how many rows it carries. */
+export interface SeedInsert {
+  readonly sql: string;
+  readonly rows: number;
+}
+
+/** Options of `seedInsertStatements`; the defaults are dbt's batch size and Redshift's statement limit. */
+export interface SeedInsertOptions {
+  readonly batchRows?: number;
+  readonly maxStatementBytes?: number;
+}
+
+/**
+ * A SQL literal for one value: numbers and booleans bare, everything else quoted with `'` doubled;
+ * on Redshift, whose string literals read backslash escapes, backslashes are doubled too.
+ */
+export function seedLiteral(value: string | null, type: SeedType, target: SeedTargetKind): string {
+  if (value === null) return 'null';
+  if ((type.kind === 'number' && /^-?\d/.test(value)) || type.kind === 'boolean') return value;
+  let quoted = value.replaceAll("'", "''");
+  if (target === 'redshift') quoted = quoted.replaceAll('\\', '\\\\');
+  return `'${quoted}'`;
+}
+
+/**
+ * dbt's `load_csv_rows` with the values written as literals (a driver's `%s` bindings, done
+ * here): `insert into <relation> (<columns>) values (…),(…)`, at most `batchRows` rows per
+ * statement and never more than `maxStatementBytes` of UTF-8.
+ */
+export function* seedInsertStatements(relation: string, columns: readonly SeedColumn[], rows: Iterable<SeedRow>, config: SeedConfig, target: SeedTargetKind, options: SeedInsertOptions = {}): Generator<SeedInsert> {
+  const batchRows = options.batchRows ?? seedBatchSize(target);
+  const maxBytes = options.maxStatementBytes ?? REDSHIFT_MAX_STATEMENT_BYTES;
+  const head = `insert into ${relation} (${seedColumnList(columns, config)}) values\n`;
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  let tuples: string[] = [];
+  let bytes = headBytes;
+  let rowNumber = 0;
+  for (const row of rows) {
+    rowNumber++;
+    let tuple = '(';
+    for (let i = 0; i < columns.length; i++) tuple += (i > 0 ? ',' : '') + seedLiteral(row[i] ?? null, columns[i]!.type, target);
+    tuple += ')';
+    const tupleBytes = Buffer.byteLength(tuple, 'utf8') + 2;
+    if (headBytes + tupleBytes > maxBytes) {
+      throw new SparkdbtError('load-rejected', `row ${rowNumber} of the seed is too long for one INSERT statement (${tupleBytes} bytes; the limit is ${maxBytes})`, {
+        hint: "split the row's long values, or load this seed from S3 with COPY",
+      });
+    }
+    if (tuples.length > 0 && (tuples.length >= batchRows || bytes + tupleBytes > maxBytes)) {
+      yield { sql: head + tuples.join(',\n'), rows: tuples.length };
+      tuples = [];
+      bytes = headBytes;
+    }
+    tuples.push(tuple);
+    bytes += tupleBytes;
+  }
+  if (tuples.length > 0) yield { sql: head + tuples.join(',\n'), rows: tuples.length };
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected seed type ${JSON.stringify(value)}`);
+}
