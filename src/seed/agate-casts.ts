@@ -104,8 +104,21 @@ export function formatNumber(value: ParsedNumber): string {
   return fraction === '' ? sign + whole : `${sign}${whole}.${fraction}`;
 }
 
+// Numbers already in the spelling formatNumber gives (the common case, checked first).
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+const CANONICAL_DECIMAL = /^-?(?:0|[1-9]\d*)\.\d*[1-9]$/;
+
+/** agate's max_precision of a field that is a number (undefined: not one; null: NULL). */
+export function numberPlaces(raw: string): number | null | undefined {
+  if (CANONICAL_INTEGER.test(raw)) return 0;
+  if (CANONICAL_DECIMAL.test(raw)) return raw.length - raw.indexOf('.') - 1;
+  const value = parseAgateNumber(raw);
+  return value === null || value === undefined ? value : decimalPlaces(value);
+}
+
 /** agate's Number.cast: the number as text to load. */
 export function castNumber(raw: string): CastResult {
+  if (CANONICAL_INTEGER.test(raw) || CANONICAL_DECIMAL.test(raw)) return raw;
   const value = parseAgateNumber(raw);
   return value === null || value === undefined ? value : formatNumber(value);
 }
@@ -125,6 +138,10 @@ const DATE_PART = String.raw`(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-
 const STRPTIME_DATE = new RegExp(DATE_PART, 'y');
 const STRPTIME_DATETIME = new RegExp(String.raw`${DATE_PART}\s+(2[0-3]|[0-1]\d|\d):([0-5]\d|\d):(6[0-1]|[0-5]\d|\d)`, 'y');
 
+// Dates and timestamps already spelled as castDate and castDateTime give them.
+const CANONICAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CANONICAL_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 function strptime(pattern: RegExp, text: string): RegExpExecArray | undefined {
@@ -135,6 +152,7 @@ function strptime(pattern: RegExp, text: string): RegExpExecArray | undefined {
 
 /** agate's Date with dbt's `date_format="%Y-%m-%d"` (Python strptime): the date as YYYY-MM-DD. */
 export function castDate(raw: string): CastResult {
+  if (CANONICAL_DATE.test(raw) && isValidDate(Number(raw.slice(0, 4)), Number(raw.slice(5, 7)), Number(raw.slice(8, 10)))) return raw;
   const d = pyStrip(raw);
   if (isAgateNull(d)) return null;
   const match = strptime(STRPTIME_DATE, d);
@@ -145,6 +163,7 @@ export function castDate(raw: string): CastResult {
 
 /** agate's DateTime with dbt's `datetime_format="%Y-%m-%d %H:%M:%S"`: the timestamp as YYYY-MM-DD HH:MM:SS. */
 export function castDateTime(raw: string): CastResult {
+  if (CANONICAL_DATETIME.test(raw) && isValidDate(Number(raw.slice(0, 4)), Number(raw.slice(5, 7)), Number(raw.slice(8, 10))) && raw < raw.slice(0, 11) + '24' && raw.charCodeAt(14) < 54 && raw.charCodeAt(17) < 54) return raw;
   const d = pyStrip(raw);
   if (isAgateNull(d)) return null;
   const match = strptime(STRPTIME_DATETIME, d);

@@ -1,4 +1,4 @@
-import { castBoolean, castDate, castDateTime, castIsoDateTime, castNumber, castText, decimalPlaces, isAgateNull, parseAgateNumber, pyStrip, type CastResult } from './agate-casts.js';
+import { castBoolean, castDate, castDateTime, castIsoDateTime, castNumber, castText, isAgateNull, numberPlaces, pyStrip, type CastResult } from './agate-casts.js';
 import type { SeedColumn, SeedType } from './types.js';
 
 /**
@@ -31,9 +31,9 @@ export class ColumnInference {
     let possible = this.possible;
     if (possible !== 0) {
       if (possible & NUMBER) {
-        const value = parseAgateNumber(raw);
-        if (value === undefined) possible &= ~NUMBER;
-        else if (value !== null) this.maxDecimalPlaces = Math.max(this.maxDecimalPlaces, decimalPlaces(value));
+        const places = numberPlaces(raw);
+        if (places === undefined) possible &= ~NUMBER;
+        else if (places !== null && places > this.maxDecimalPlaces) this.maxDecimalPlaces = places;
       }
       if (possible & DATE && castDate(raw) === undefined) possible &= ~DATE;
       if (possible & DATETIME && castDateTime(raw) === undefined) possible &= ~DATETIME;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { CsvError, parse, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { SparkdbtError } from '../errors.js';
@@ -17,7 +18,7 @@ import type { SeedColumn, SeedConfig, SeedRow, SeedSchema, SeedTable } from './t
 export type SeedSource = () => AsyncIterable<Uint8Array | string>;
 
 function csvOptions(config: SeedConfig): Options {
-  return { delimiter: config.delimiter ?? ',', bom: true, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'] };
+  return { delimiter: config.delimiter ?? ',', bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'] };
 }
 
 function validateConfig(path: string, config: SeedConfig): void {
@@ -45,21 +46,30 @@ function csvFailure(path: string, error: unknown): SparkdbtError {
   throw error;
 }
 
-/** Checks the header and the width of every row, and hands each row on; tracks physical lines. */
+/**
+ * Checks the header and the width of every row, and hands each row on. Counts physical lines
+ * itself (csv-parse's per-record `info` costs more than the parse): a record starts on the line
+ * after the previous one ended, and a quoted line break (LF, CRLF or CR) inside it adds a line.
+ */
 class RecordReader {
   private columns: string[] | undefined;
-  private lastLine = 0;
+  private nextLine = 1;
   rows = 0;
 
   constructor(private readonly path: string, private readonly onHeader: (names: string[]) => void, private readonly onRow: (fields: string[]) => void) {}
 
-  take(record: string[], endLine: number): void {
-    const line = this.lastLine + 1;
-    this.lastLine = endLine;
+  take(record: string[]): void {
+    const line = this.nextLine;
+    let breaks = 0;
     for (let i = 0; i < record.length; i++) {
       const field = record[i]!;
-      if (field.includes('\r')) record[i] = field.replace(/\r\n?/g, '\n');
+      const cr = field.includes('\r');
+      if (cr || field.includes('\n')) {
+        breaks += field.match(LINE_BREAKS)!.length;
+        if (cr) record[i] = field.replace(/\r\n?/g, '\n');
+      }
     }
+    this.nextLine = line + 1 + breaks;
     if (this.columns === undefined) {
       this.columns = this.header(record, line);
       this.onHeader(this.columns);
@@ -102,6 +112,8 @@ class RecordReader {
   }
 }
 
+const LINE_BREAKS = /\r\n|\r|\n/g;
+
 function emptyHeader(path: string, line: number | undefined): SparkdbtError {
   return new SparkdbtError('load-rejected', 'the seed has no header row: its first line must name the columns', {
     location: line === undefined ? { file: path } : { file: path, line },
@@ -139,13 +151,13 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
       for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
       raw.push(fields);
     });
-    let records: Array<{ record: string[]; info: { lines: number } }>;
+    let records: string[][];
     try {
       records = parseSync(text, csvOptions(config)) as unknown as typeof records;
     } catch (error) {
       throw csvFailure(path, error);
     }
-    for (const { record, info } of records) reader.take(record, info.lines);
+    for (const record of records) reader.take(record);
     reader.finish();
     const columns = inference.map((c) => c.finish());
     const casts = columns.map((c) => castFor(c.type));
@@ -156,27 +168,45 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
   }
 }
 
-async function* records(path: string, open: SeedSource, config: SeedConfig): AsyncGenerator<{ record: string[]; info: { lines: number } }> {
+/** Where an incomplete UTF-8 sequence at the end of `bytes` starts (its length when there is none). */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {
+    const byte = bytes[i]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return i + length > bytes.length ? i : bytes.length;
+  }
+  return bytes.length;
+}
+
+/**
+ * The source's CSV records. Bytes go to csv-parse as they are (it turns fields into strings
+ * itself; decoding first would cost a second copy) and are checked to be UTF-8 on the way, as dbt
+ * opens seeds as UTF-8; a character split across chunks is checked once whole.
+ */
+async function* records(path: string, open: SeedSource, config: SeedConfig): AsyncGenerator<string[]> {
   const parser = parse(csvOptions(config));
+  const notUtf8 = (): SparkdbtError => new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
   const feed = (async () => {
-    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let carry: Uint8Array = new Uint8Array(0);
     try {
       for await (const chunk of open()) {
-        const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-        if (!parser.write(text)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+        if (typeof chunk !== 'string') {
+          const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+          const end = incompleteTail(bytes);
+          if (!isUtf8(bytes.subarray(0, end))) throw notUtf8();
+          carry = bytes.slice(end);
+        }
+        if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
       }
-      const rest = decoder.decode();
-      if (rest !== '') parser.write(rest);
+      if (carry.length > 0) throw notUtf8();
       parser.end();
     } catch (error) {
-      const failure = error instanceof TypeError && /encoded|decode/i.test(error.message)
-        ? new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' })
-        : error;
-      parser.destroy(failure instanceof Error ? failure : new Error(String(failure)));
+      parser.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   })();
   try {
-    for await (const entry of parser) yield entry as { record: string[]; info: { lines: number } };
+    for await (const record of parser) yield record as string[];
   } catch (error) {
     throw csvFailure(path, error);
   } finally {
@@ -196,7 +226,7 @@ export async function scanSeed(path: string, open: SeedSource, config: SeedConfi
     const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
       for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
     });
-    for await (const { record, info } of records(path, open, config)) reader.take(record, info.lines);
+    for await (const record of records(path, open, config)) reader.take(record);
     reader.finish();
     return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows };
   } catch (error) {
@@ -218,8 +248,8 @@ export async function* readSeedRows(path: string, open: SeedSource, schema: Seed
     batch.push(castRow(schema.columns, casts, fields));
   });
   try {
-    for await (const { record, info } of records(path, open, config)) {
-      reader.take(record, info.lines);
+    for await (const record of records(path, open, config)) {
+      reader.take(record);
       if (batch.length >= batchRows) {
         yield batch;
         batch = [];
