@@ -127,7 +127,7 @@ function inferenceFor(config: SeedConfig): (names: string[]) => ColumnInference[
 }
 
 function castRow(columns: readonly SeedColumn[], casts: ReadonlyArray<(raw: string) => string | null | undefined>, fields: string[]): SeedRow {
-  const row: SeedRow = new Array<string | null>(columns.length);
+  const row = new Array<string | null>(columns.length);
   for (let i = 0; i < casts.length; i++) {
     const value = casts[i]!(fields[i]!);
     if (value === undefined) throw new Error(`the value '${fields[i]}' of column ${columns[i]!.name} no longer casts to its type`);

@@ -39,13 +39,13 @@ export interface SeedColumn {
 }
 
 /** A row of a seed as the warehouse should receive it: each value's canonical text, or null for NULL. */
-export type SeedRow = Array<string | null>;
+export type SeedRow = ReadonlyArray<string | null>;
 
 /** A seed read whole: its columns and its rows as the warehouse should receive them (NULL as null). */
 export interface SeedTable {
   readonly kind: 'seed-table';
   readonly columns: readonly SeedColumn[];
-  readonly rows: ReadonlyArray<ReadonlyArray<string | null>>;
+  readonly rows: readonly SeedRow[];
 }
 
 /** What the first pass over a seed learns: its columns with their types and how many rows it has. */

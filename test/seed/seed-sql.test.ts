@@ -7,7 +7,7 @@ import type { SeedColumn, SeedConfig, SeedRow, SeedTargetKind, SeedType } from '
 function table(csv: string, config: SeedConfig = {}): { columns: readonly SeedColumn[]; rows: readonly SeedRow[] } {
   const result = readSeed('seeds/s.csv', csv, config);
   if (result instanceof SparkdbtError) throw result;
-  return { columns: result.columns, rows: result.rows as SeedRow[] };
+  return { columns: result.columns, rows: result.rows };
 }
 
 describe('seedColumnSqlType', () => {

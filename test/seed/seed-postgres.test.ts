@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { describe, expect, it } from 'vitest';
+import { SparkdbtError } from '../../src/errors.js';
+import { readSeed } from '../../src/seed/read-seed.js';
+import { createSeedTableSql, seedCopyStatement, seedCopyText, seedInsertStatements } from '../../src/seed/seed-sql.js';
+import type { SeedConfig, SeedTable } from '../../src/seed/types.js';
+import { useTestSchema } from '../support/postgres.js';
+
+// Every kind of value the builders write: quotes, a backslash, a tab and line breaks in text,
+// NULLs, numbers agate reads (leading zeros, currency, thousands), dates, both timestamp forms.
+const CSV = [
+  'id,name,note,price,paid,day,at,iso,zip',
+  '1,"O\'Brien, ""Bob""","back\\slash\tand tab",$1.50,true,2018-11-01,2018-11-01 10:00:00,2018-11-01T10:00:00,007',
+  '2,Zoë,"two\r\nlines",,FALSE,2018-1-2,2018-11-02 1:2:3,20181102T103015.5,',
+  '3,,null,"1,000",,,,,10',
+  '007,x,  ,-2,false,2018-11-03,,2018-11-03T00:00,99',
+].join('\n');
+
+// The rows PostgreSQL returns (text output), which are what dbt would have inserted.
+const EXPECTED = [
+  ['1', 'O\'Brien, "Bob"', 'back\\slash\tand tab', '1.5', 't', '2018-11-01', '2018-11-01 10:00:00', '2018-11-01 10:00:00', '007'],
+  ['2', 'Zoë', 'two\nlines', null, 'f', '2018-01-02', '2018-11-02 01:02:03', '2018-11-02 10:30:15.5', null],
+  ['3', null, null, '1000', null, null, null, null, '10'],
+  ['7', 'x', null, '-2', 'f', '2018-11-03', null, '2018-11-03 00:00:00', '99'],
+];
+
+function seed(config: SeedConfig): SeedTable {
+  const table = readSeed('seeds/everything.csv', CSV, config);
+  if (table instanceof SparkdbtError) throw table;
+  return table;
+}
+
+describe('seed SQL on PostgreSQL', () => {
+  const db = useTestSchema('seed_sql');
+  const config: SeedConfig = { column_types: { zip: 'varchar(5)' } };
+
+  async function columnsAndRows(table: string): Promise<{ types: string[]; rows: unknown[][] }> {
+    const types = await db.client().query<{ data_type: string }>(`select data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`, [db.schema, table]);
+    const rows = await db.client().query({ text: `select * from "${db.schema}"."${table}" order by id`, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } });
+    return { types: types.rows.map((r) => r.data_type), rows: rows.rows };
+  }
+
+  const TYPES = ['integer', 'text', 'text', 'double precision', 'boolean', 'date', 'timestamp without time zone', 'timestamp without time zone', 'character varying'];
+
+  it('creates the table with the inferred types and loads the rows by COPY', async () => {
+    const table = seed(config);
+    const relation = `"${db.schema}"."by_copy"`;
+    await db.client().query(`create schema if not exists "${db.schema}"`);
+    await db.client().query(createSeedTableSql(relation, table.columns, config, 'postgres'));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, config, 'postgres'))));
+    expect(await columnsAndRows('by_copy')).toEqual({ types: TYPES, rows: EXPECTED });
+  });
+
+  it("loads the same rows with dbt's batched INSERT", async () => {
+    const table = seed(config);
+    const relation = `"${db.schema}"."by_insert"`;
+    await db.client().query(`create schema if not exists "${db.schema}"`);
+    await db.client().query(createSeedTableSql(relation, table.columns, config, 'postgres'));
+    const statements = [...seedInsertStatements(relation, table.columns, table.rows, config, 'postgres', { batchRows: 3 })];
+    expect(statements.map((s) => s.rows)).toEqual([3, 1]);
+    for (const statement of statements) await db.client().query(statement.sql);
+    expect(await columnsAndRows('by_insert')).toEqual({ types: TYPES, rows: EXPECTED });
+  });
+
+  it('with quote_columns false the names fold to lower case, in CREATE and in COPY alike', async () => {
+    const unquoted: SeedConfig = { quote_columns: false };
+    const table = readSeed('seeds/mixed.csv', 'Id,UserName\n1,a\n', unquoted);
+    if (table instanceof SparkdbtError) throw table;
+    const relation = `"${db.schema}"."unquoted"`;
+    await db.client().query(`create schema if not exists "${db.schema}"`);
+    await db.client().query(createSeedTableSql(relation, table.columns, unquoted, 'postgres'));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, unquoted, 'postgres'))));
+    const result = await db.client().query(`select id, username from ${relation}`);
+    expect(result.rows).toEqual([{ id: 1, username: 'a' }]);
+  });
+});
