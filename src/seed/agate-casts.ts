@@ -108,6 +108,11 @@ export function formatNumber(value: ParsedNumber): string {
 const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
 const CANONICAL_DECIMAL = /^-?(?:0|[1-9]\d*)\.\d*[1-9]$/;
 
+/** Whether a field is a number spelled as formatNumber spells it (no sign but `-`, no leading zeros, no exponent). */
+export function isCanonicalNumber(raw: string): boolean {
+  return CANONICAL_INTEGER.test(raw) || CANONICAL_DECIMAL.test(raw);
+}
+
 /** agate's max_precision of a field that is a number (undefined: not one; null: NULL). */
 export function numberPlaces(raw: string): number | null | undefined {
   if (CANONICAL_INTEGER.test(raw)) return 0;

@@ -1,4 +1,4 @@
-import { castBoolean, castDate, castDateTime, castIsoDateTime, castNumber, castText, isAgateNull, numberPlaces, pyStrip, type CastResult } from './agate-casts.js';
+import { castBoolean, castDate, castDateTime, castIsoDateTime, castNumber, castText, isAgateNull, isCanonicalNumber, numberPlaces, pyStrip, type CastResult } from './agate-casts.js';
 import type { SeedColumn, SeedType } from './types.js';
 
 /**
@@ -15,10 +15,13 @@ const DATETIME = 4;
 const ISO = 8;
 const BOOLEAN = 16;
 const ALL = NUMBER | DATE | DATETIME | ISO | BOOLEAN;
+const TEXT = 32;
 
 /** Accumulates what a column's values allow, value by value (the first pass over a seed). */
 export class ColumnInference {
   private possible = ALL;
+  /** The types under which every value so far loads the same from the raw CSV (PostgreSQL COPY CSV, NULL ''). */
+  private rawLoadable = ALL | TEXT;
   private maxDecimalPlaces = 0;
   private maxBytes = 0;
   private hasText = false;
@@ -27,31 +30,67 @@ export class ColumnInference {
 
   /** Tests one field against every type still possible. */
   observe(raw: string): void {
-    if (this.override !== undefined) return;
+    const empty = raw.length === 0;
     let possible = this.possible;
-    if (possible !== 0) {
+    let loadable = this.rawLoadable;
+    if (possible !== 0 && this.override === undefined) {
       if (possible & NUMBER) {
         const places = numberPlaces(raw);
         if (places === undefined) possible &= ~NUMBER;
         else if (places !== null && places > this.maxDecimalPlaces) this.maxDecimalPlaces = places;
+        if (!empty && !isCanonicalNumber(raw)) loadable &= ~NUMBER;
       }
-      if (possible & DATE && castDate(raw) === undefined) possible &= ~DATE;
-      if (possible & DATETIME && castDateTime(raw) === undefined) possible &= ~DATETIME;
-      if (possible & ISO && castIsoDateTime(raw) === undefined) possible &= ~ISO;
-      if (possible & BOOLEAN && castBoolean(raw) === undefined) possible &= ~BOOLEAN;
+      if (possible & DATE) {
+        const value = castDate(raw);
+        if (value === undefined) possible &= ~DATE;
+        else if (!empty && value !== raw) loadable &= ~DATE;
+      }
+      if (possible & DATETIME) {
+        const value = castDateTime(raw);
+        if (value === undefined) possible &= ~DATETIME;
+        else if (!empty && value !== raw) loadable &= ~DATETIME;
+      }
+      if (possible & ISO) {
+        const value = castIsoDateTime(raw);
+        if (value === undefined) possible &= ~ISO;
+        else if (!empty && value !== raw.replace('T', ' ')) loadable &= ~ISO;
+      }
+      if (possible & BOOLEAN) {
+        const value = castBoolean(raw);
+        if (value === undefined) possible &= ~BOOLEAN;
+        else if (!empty && (value === null || raw.toLowerCase() !== value)) loadable &= ~BOOLEAN;
+      }
       this.possible = possible;
     }
     // Redshift's convert_text_type sizes varchar by the UTF-8 bytes of the non-null values.
-    if (raw.length * 3 > this.maxBytes && !isAgateNull(pyStrip(raw))) {
-      this.hasText = true;
-      this.maxBytes = Math.max(this.maxBytes, Buffer.byteLength(raw, 'utf8'));
+    if (!empty) {
+      const isNull = isAgateNull(pyStrip(raw));
+      if (isNull) loadable &= ~TEXT;
+      else if (raw.length * 3 > this.maxBytes) {
+        this.hasText = true;
+        this.maxBytes = Math.max(this.maxBytes, Buffer.byteLength(raw, 'utf8'));
+      }
     }
+    this.rawLoadable = loadable;
   }
 
   /** The column's type once every value has been seen. */
   finish(): SeedColumn {
     if (this.override !== undefined) return { name: this.name, type: { kind: 'override', sql: this.override }, inferred: false };
     return { name: this.name, type: chooseType(this.possible, this.maxDecimalPlaces, this.hasText ? this.maxBytes : 0), inferred: true };
+  }
+
+  /**
+   * Whether every value, as written, is what the warehouse should get for the column's type, so
+   * the file itself can be loaded with COPY … (FORMAT csv, NULL '', FORCE_NULL): numbers, dates
+   * and timestamps spelled canonically, booleans true/false in any case, no NULL spelled `null`
+   * or blanks. A `column_types` column is text to dbt: its values load as written unless NULL-like.
+   */
+  rawCsvLoadable(): boolean {
+    if (this.override !== undefined) return (this.rawLoadable & TEXT) !== 0;
+    const possible = this.possible;
+    const chosen = possible & NUMBER ? NUMBER : possible & DATE ? DATE : possible & DATETIME ? DATETIME : possible & ISO ? ISO : possible & BOOLEAN ? BOOLEAN : TEXT;
+    return (this.rawLoadable & chosen) !== 0;
   }
 }
 

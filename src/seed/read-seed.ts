@@ -55,6 +55,8 @@ class RecordReader {
   private columns: string[] | undefined;
   private nextLine = 1;
   rows = 0;
+  /** False once a field holds a quote or a CR, or a line is blank: then the file is not loaded as it is. */
+  rawCsv = true;
 
   constructor(private readonly path: string, private readonly onHeader: (names: string[]) => void, private readonly onRow: (fields: string[]) => void) {}
 
@@ -63,7 +65,9 @@ class RecordReader {
     let breaks = 0;
     for (let i = 0; i < record.length; i++) {
       const field = record[i]!;
+      if (this.rawCsv && field.includes('"')) this.rawCsv = false;
       const cr = field.includes('\r');
+      if (cr) this.rawCsv = false;
       if (cr || field.includes('\n')) {
         breaks += field.match(LINE_BREAKS)!.length;
         if (cr) record[i] = field.replace(/\r\n?/g, '\n');
@@ -71,13 +75,17 @@ class RecordReader {
     }
     this.nextLine = line + 1 + breaks;
     if (this.columns === undefined) {
+      if (breaks > 0) this.rawCsv = false;
       this.columns = this.header(record, line);
       this.onHeader(this.columns);
       return;
     }
     const width = this.columns.length;
     if (record.length !== width) {
-      if (record.length === 1 && record[0] === '') record = new Array<string>(width).fill('');
+      if (record.length === 1 && record[0] === '') {
+        record = new Array<string>(width).fill('');
+        this.rawCsv = false;
+      }
       else {
         throw new SparkdbtError('load-rejected', `row ${this.rows + 1} has ${record.length} field${record.length === 1 ? '' : 's'} but the header names ${width} column${width === 1 ? '' : 's'}`, {
           location: { file: this.path, line },
@@ -168,6 +176,28 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
   }
 }
 
+/** Whether a file's line ends are all LF or all CRLF (PostgreSQL's COPY CSV refuses a mix), counted from its bytes: a quoted LF in a CRLF file counts as a mix, which only costs the fast path. */
+class LineEnds {
+  private cr = 0;
+  private lf = 0;
+  private crlf = 0;
+  private last = 0;
+
+  see(bytes: Uint8Array): void {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let at = buffer.indexOf(10); at >= 0; at = buffer.indexOf(10, at + 1)) {
+      this.lf++;
+      if ((at > 0 ? buffer[at - 1] : this.last) === 13) this.crlf++;
+    }
+    for (let at = buffer.indexOf(13); at >= 0; at = buffer.indexOf(13, at + 1)) this.cr++;
+    if (buffer.length > 0) this.last = buffer[buffer.length - 1]!;
+  }
+
+  consistent(): boolean {
+    return this.cr === 0 || (this.cr === this.crlf && this.lf === this.crlf);
+  }
+}
+
 /** Where an incomplete UTF-8 sequence at the end of `bytes` starts (its length when there is none). */
 function incompleteTail(bytes: Uint8Array): number {
   for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {
@@ -184,7 +214,7 @@ function incompleteTail(bytes: Uint8Array): number {
  * itself; decoding first would cost a second copy) and are checked to be UTF-8 on the way, as dbt
  * opens seeds as UTF-8; a character split across chunks is checked once whole.
  */
-async function* records(path: string, open: SeedSource, config: SeedConfig): AsyncGenerator<string[]> {
+async function* records(path: string, open: SeedSource, config: SeedConfig, lineEnds?: LineEnds): AsyncGenerator<string[]> {
   const parser = parse(csvOptions(config));
   const notUtf8 = (): SparkdbtError => new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
   const feed = (async () => {
@@ -196,7 +226,8 @@ async function* records(path: string, open: SeedSource, config: SeedConfig): Asy
           const end = incompleteTail(bytes);
           if (!isUtf8(bytes.subarray(0, end))) throw notUtf8();
           carry = bytes.slice(end);
-        }
+          lineEnds?.see(chunk);
+        } else if (lineEnds !== undefined) lineEnds.see(Buffer.from(chunk));
         if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
       }
       if (carry.length > 0) throw notUtf8();
@@ -226,9 +257,12 @@ export async function scanSeed(path: string, open: SeedSource, config: SeedConfi
     const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
       for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
     });
-    for await (const record of records(path, open, config)) reader.take(record);
+    const lineEnds = new LineEnds();
+    for await (const record of records(path, open, config, lineEnds)) reader.take(record);
     reader.finish();
-    return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows };
+    const delimiter = config.delimiter ?? ',';
+    const rawCsv = reader.rawCsv && lineEnds.consistent() && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable());
+    return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows, rawCsv };
   } catch (error) {
     if (error instanceof SparkdbtError) return error;
     throw error;

@@ -56,6 +56,17 @@ export function seedCopyStatement(relation: string, columns: readonly SeedColumn
   return `copy ${relation} (${seedColumnList(columns, config)}) from ${target === 'pglite' ? "'/dev/blob'" : 'stdin'}`;
 }
 
+/**
+ * The COPY that loads a seed file's own bytes when `SeedSchema.rawCsv` says they load as dbt
+ * would: CSV with its header line, the seed's delimiter, and an empty field NULL whether quoted
+ * or not (dbt reads `""` as NULL too, hence FORCE_NULL on every column).
+ */
+export function seedCopyCsvStatement(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: 'postgres' | 'pglite'): string {
+  const list = seedColumnList(columns, config);
+  const delimiter = (config.delimiter ?? ',').replaceAll("'", "''");
+  return `copy ${relation} (${list}) from ${target === 'pglite' ? "'/dev/blob'" : 'stdin'} with (format csv, header true, delimiter '${delimiter}', null '', force_null (${list}))`;
+}
+
 const COPY_NEEDS_ESCAPE = /[\\\t\n\r]/;
 const COPY_ESCAPE = /[\\\t\n\r]/g;
 const COPY_ESCAPED: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };

@@ -53,4 +53,11 @@ export interface SeedSchema {
   readonly kind: 'seed-schema';
   readonly columns: readonly SeedColumn[];
   readonly rowCount: number;
+  /**
+   * Whether the file as it is loads exactly the values dbt would (see `seedCopyCsvStatement`):
+   * every value canonically spelled, no NULL written `null` or blank, no quote or CR inside a
+   * field, no blank line, one kind of line end, an ASCII delimiter. Then PostgreSQL and PGlite can
+   * COPY the file's bytes without a second pass.
+   */
+  readonly rawCsv: boolean;
 }

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { describe, expect, it } from 'vitest';
 import { SparkdbtError } from '../../src/errors.js';
-import { readSeed } from '../../src/seed/read-seed.js';
-import { createSeedTableSql, seedCopyStatement, seedCopyText, seedInsertStatements } from '../../src/seed/seed-sql.js';
+import { readSeed, scanSeed } from '../../src/seed/read-seed.js';
+import { createSeedTableSql, seedCopyCsvStatement, seedCopyStatement, seedCopyText, seedInsertStatements } from '../../src/seed/seed-sql.js';
 import type { SeedConfig, SeedTable } from '../../src/seed/types.js';
 import { useTestSchema } from '../support/postgres.js';
 
@@ -74,5 +74,27 @@ describe('seed SQL on PostgreSQL', () => {
     await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, unquoted, 'postgres'))));
     const result = await db.client().query(`select id, username from ${relation}`);
     expect(result.rows).toEqual([{ id: 1, username: 'a' }]);
+  });
+
+  it('a file scanSeed calls rawCsv loads by COPY CSV to the same rows as the COPY TEXT of its values', async () => {
+    const csv = '\uFEFFid;name;ok;day;at;iso;price\n1;"a; b";TRUE;2024-01-05;2024-01-05 10:00:00;2024-01-05T10:00:00;1.5\n2;"x\ny";false;"";;2024-01-06T23:59:59;\n3;;;;;;-0.25\n';
+    const raw: SeedConfig = { delimiter: ';' };
+    const schema = await scanSeed('seeds/raw.csv', async function* () { yield Buffer.from(csv); }, raw);
+    if (schema instanceof SparkdbtError) throw schema;
+    expect(schema.rawCsv).toBe(true);
+    const table = readSeed('seeds/raw.csv', csv, raw);
+    if (table instanceof SparkdbtError) throw table;
+    expect(table.columns).toEqual(schema.columns);
+    await db.client().query(`create schema if not exists "${db.schema}"`);
+    for (const name of ['raw_csv', 'raw_text']) await db.client().query(createSeedTableSql(`"${db.schema}"."${name}"`, schema.columns, raw, 'postgres'));
+    await pipeline(Readable.from([Buffer.from(csv)]), db.client().query(copyFrom(seedCopyCsvStatement(`"${db.schema}"."raw_csv"`, schema.columns, raw, 'postgres'))));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(`"${db.schema}"."raw_text"`, schema.columns, raw, 'postgres'))));
+    const fromCsv = await columnsAndRows('raw_csv');
+    expect(fromCsv).toEqual(await columnsAndRows('raw_text'));
+    expect(fromCsv.rows).toEqual([
+      ['1', 'a; b', 't', '2024-01-05', '2024-01-05 10:00:00', '2024-01-05 10:00:00', '1.5'],
+      ['2', 'x\ny', 'f', null, null, '2024-01-06 23:59:59', null],
+      ['3', null, null, null, null, null, '-0.25'],
+    ]);
   });
 });
