@@ -228,7 +228,8 @@ async function* records(path: string, open: SeedSource, config: SeedConfig, line
           carry = bytes.slice(end);
           lineEnds?.see(chunk);
         } else if (lineEnds !== undefined) lineEnds.see(Buffer.from(chunk));
-        if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+        if (parser.destroyed) return;
+        if (!parser.write(chunk)) await drainedOrClosed(parser);
       }
       if (carry.length > 0) throw notUtf8();
       parser.end();
@@ -241,8 +242,22 @@ async function* records(path: string, open: SeedSource, config: SeedConfig, line
   } catch (error) {
     throw csvFailure(path, error);
   } finally {
+    // The reader may stop early (a ragged row): stop the parser so the feed stops waiting on it.
+    if (!parser.writableEnded || !parser.readableEnded) parser.destroy();
     await feed;
   }
+}
+
+function drainedOrClosed(parser: ReturnType<typeof parse>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      parser.off('drain', done);
+      parser.off('close', done);
+      resolve();
+    };
+    parser.once('drain', done);
+    parser.once('close', done);
+  });
 }
 
 /**

@@ -246,6 +246,20 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
     expect(formatError(result as SparkdbtError)).toBe(`${path}:4: row 3 has 3 fields but the header names 2 columns\n  hint: quote a field that holds the delimiter, or add the missing column to the header`);
   });
 
+  it('stops reading a large source at the first ragged row (no wait on a parser nobody reads)', async () => {
+    let chunksRead = 0;
+    const source: SeedSource = async function* () {
+      yield 'a,b\n1,2\n3\n';
+      for (let i = 0; i < 10_000; i++) {
+        chunksRead++;
+        yield '4,5\n'.repeat(1000);
+      }
+    };
+    const result = await scanSeed('seeds/big.csv', source);
+    expect(formatError(result as SparkdbtError)).toMatch(/^seeds\/big\.csv:3: row 2 has 1 field but the header names 2 columns/);
+    expect(chunksRead).toBeLessThan(10_000);
+  });
+
   it('rejects bytes that are not UTF-8', async () => {
     const source: SeedSource = async function* () {
       yield Buffer.from('a,b\n1,');
