@@ -214,37 +214,45 @@ function incompleteTail(bytes: Uint8Array): number {
  * itself; decoding first would cost a second copy) and are checked to be UTF-8 on the way, as dbt
  * opens seeds as UTF-8; a character split across chunks is checked once whole.
  */
-async function* records(path: string, open: SeedSource, config: SeedConfig, lineEnds?: LineEnds): AsyncGenerator<string[]> {
+async function* records(path: string, open: SeedSource, config: SeedConfig, lineEnds?: LineEnds): AsyncGenerator<string[][]> {
   const parser = parse(csvOptions(config));
   const notUtf8 = (): SparkdbtError => new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
-  const feed = (async () => {
-    let carry: Uint8Array = new Uint8Array(0);
-    try {
-      for await (const chunk of open()) {
-        if (typeof chunk !== 'string') {
-          const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
-          const end = incompleteTail(bytes);
-          if (!isUtf8(bytes.subarray(0, end))) throw notUtf8();
-          carry = bytes.slice(end);
-          lineEnds?.see(chunk);
-        } else if (lineEnds !== undefined) lineEnds.see(Buffer.from(chunk));
-        if (parser.destroyed) return;
-        if (!parser.write(chunk)) await drainedOrClosed(parser);
-      }
-      if (carry.length > 0) throw notUtf8();
-      parser.end();
-    } catch (error) {
-      parser.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
-  })();
+  // Records arrive as 'data' events while a chunk is written (no async step per record) and are
+  // handed on a chunk's worth at a time; the parser holds at most about a chunk more.
+  let pending: string[][] = [];
+  let failure: unknown;
+  parser.on('data', (record: string[]) => pending.push(record));
+  parser.on('error', (error) => (failure ??= error));
+  const ended = new Promise<void>((resolve) => {
+    parser.once('end', resolve);
+    parser.once('close', resolve);
+  });
+  let carry: Uint8Array = new Uint8Array(0);
   try {
-    for await (const record of parser) yield record as string[];
-  } catch (error) {
-    throw csvFailure(path, error);
+    for await (const chunk of open()) {
+      if (typeof chunk !== 'string') {
+        const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+        const end = incompleteTail(bytes);
+        if (!isUtf8(bytes.subarray(0, end))) throw notUtf8();
+        carry = bytes.slice(end);
+        lineEnds?.see(chunk);
+      } else if (lineEnds !== undefined) lineEnds.see(Buffer.from(chunk));
+      if (!parser.write(chunk)) await drainedOrClosed(parser);
+      if (failure !== undefined) throw csvFailure(path, failure);
+      if (pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        yield batch;
+      }
+    }
+    if (carry.length > 0) throw notUtf8();
+    parser.end();
+    await ended;
+    if (failure !== undefined) throw csvFailure(path, failure);
+    if (pending.length > 0) yield pending;
   } finally {
-    // The reader may stop early (a ragged row): stop the parser so the feed stops waiting on it.
-    if (!parser.writableEnded || !parser.readableEnded) parser.destroy();
-    await feed;
+    // The reader may stop early (a ragged row): stop the parser too.
+    parser.destroy();
   }
 }
 
@@ -273,7 +281,7 @@ export async function scanSeed(path: string, open: SeedSource, config: SeedConfi
       for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
     });
     const lineEnds = new LineEnds();
-    for await (const record of records(path, open, config, lineEnds)) reader.take(record);
+    for await (const batch of records(path, open, config, lineEnds)) for (const record of batch) reader.take(record);
     reader.finish();
     const delimiter = config.delimiter ?? ',';
     const rawCsv = reader.rawCsv && lineEnds.consistent() && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable());
@@ -297,11 +305,13 @@ export async function* readSeedRows(path: string, open: SeedSource, schema: Seed
     batch.push(castRow(schema.columns, casts, fields));
   });
   try {
-    for await (const record of records(path, open, config)) {
-      reader.take(record);
-      if (batch.length >= batchRows) {
-        yield batch;
-        batch = [];
+    for await (const chunkRecords of records(path, open, config)) {
+      for (const record of chunkRecords) {
+        reader.take(record);
+        if (batch.length >= batchRows) {
+          yield batch;
+          batch = [];
+        }
       }
     }
   } catch (error) {
