@@ -42,10 +42,18 @@ export function seedColumnList(columns: readonly SeedColumn[], config: SeedConfi
   return columns.map((c) => quoteSeedColumn(c.name, config.quote_columns)).join(', ');
 }
 
-/** dbt's `create_csv_table`: `create table <relation> (<column> <type>, …)` (`relation` already rendered). */
+/**
+ * dbt's `create_csv_table`: `create table <relation> (<column> <type>, …)` (`relation` already
+ * rendered); on Redshift followed by dbt-redshift's `dist()`: `diststyle all|even`, nothing for
+ * `auto`, else `diststyle key distkey (<dist>)` with the name as written.
+ */
 export function createSeedTableSql(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: SeedTargetKind): string {
   const list = columns.map((c) => `${quoteSeedColumn(c.name, config.quote_columns)} ${seedColumnSqlType(c.type, target)}`).join(', ');
-  return `create table ${relation} (${list})`;
+  const sql = `create table ${relation} (${list})`;
+  if (target !== 'redshift' || config.dist === undefined) return sql;
+  const dist = config.dist.trim().toLowerCase();
+  if (dist === 'all' || dist === 'even') return `${sql} diststyle ${dist}`;
+  return dist === 'auto' ? sql : `${sql} diststyle key distkey (${dist})`;
 }
 
 /**

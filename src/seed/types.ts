@@ -14,6 +14,8 @@ export interface SeedConfig {
   readonly quote_columns?: boolean;
   /** The field separator; dbt's default is a comma. */
   readonly delimiter?: string;
+  /** Redshift's distribution (dbt-redshift's `dist`): `all`, `even`, `auto` or a column name. */
+  readonly dist?: string;
 }
 
 /**

@@ -34,6 +34,19 @@ describe('seedColumnSqlType', () => {
   });
 });
 
+describe("createSeedTableSql's dist on Redshift (dbt-redshift dist())", () => {
+  const { columns } = table('user_id,level\n1,free\n');
+  it.each([
+    ['all', ' diststyle all'],
+    [' EVEN ', ' diststyle even'],
+    ['auto', ''],
+    ['user_id', ' diststyle key distkey (user_id)'],
+  ])('%j', (dist, suffix) => {
+    expect(createSeedTableSql('s.t', columns, { dist }, 'redshift')).toBe(`create table s.t ("user_id" integer, "level" varchar(4))${suffix}`);
+    expect(createSeedTableSql('s.t', columns, { dist }, 'postgres')).toBe('create table s.t ("user_id" integer, "level" text)');
+  });
+});
+
 describe('quoting (quote_columns)', () => {
   it('quotes by default and when true, as dbt; leaves names as written when false', () => {
     expect(quoteSeedColumn('Name', undefined)).toBe('"Name"');
