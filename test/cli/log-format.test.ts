@@ -19,7 +19,7 @@ function projectWithFailure(): string {
 
 interface StructuredLine {
   info: { name: string; code: string; msg: string; level: string; ts: string; invocation_id: string; pid: number; thread: string };
-  data: { node_info?: { node_path: string; node_name: string; unique_id: string; resource_type: string; materialized: string; node_status: string; node_started_at: string; node_finished_at: string; meta: object; node_relation: { schema: string; alias: string; relation_name: string } } };
+  data: { node_info?: { node_path: string; node_name: string; unique_id: string; resource_type: string; materialized: string; node_status: string; node_started_at: string; node_finished_at: string; meta: object; node_relation: { database: string; schema: string; alias: string; relation_name: string } } };
 }
 
 describe('console output flags (PostgreSQL)', () => {
@@ -63,6 +63,25 @@ describe('console output flags (PostgreSQL)', () => {
     expect(byName('NodeStart')).toEqual([]);
     const debug = await runCli(['run', '-t', 'pg', '--log-format', 'json', '--log-level', 'debug', '-s', 'numbers'], { cwd: project, env });
     expect(debug.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as StructuredLine).info.name)).toEqual(expect.arrayContaining(['NodeStart', 'NodeFinished', 'LogStartLine']));
+  });
+
+  it('node_info.node_relation: the target\'s database, schema, alias and relation_name as manifest.json and run_results.json name them, on every target', async () => {
+    const project = copyFixture('minimal');
+    for (const [target, database] of [['pg', 'test'], ['local', 'postgres']] as const) {
+      const run = await runCli(['run', '-t', target, '--log-format', 'json'], { cwd: project, env });
+      expect(run.code, run.stderr).toBe(0);
+      const manifest = JSON.parse(fs.readFileSync(path.join(project, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { database: string; schema: string; alias: string; relation_name: string }> };
+      const runResults = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; relation_name: string }[] };
+      const nodeEvents = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as StructuredLine).filter((line) => line.data.node_info !== undefined);
+      expect(nodeEvents.length).toBeGreaterThanOrEqual(4);
+      for (const line of nodeEvents) {
+        const info = line.data.node_info!;
+        const node = manifest.nodes[info.unique_id]!;
+        expect(info.node_relation, `${target} ${line.info.name}`).toEqual({ database, schema: node.schema, alias: node.alias, relation_name: node.relation_name });
+        expect(info.node_relation.relation_name).toBe(runResults.results.find((r) => r.unique_id === info.unique_id)!.relation_name);
+      }
+      expect(nodeEvents[0]!.data.node_info!.node_relation.relation_name).toBe(`"${database}"."${target === 'pg' ? schema : 'analytics'}"."${nodeEvents[0]!.data.node_info!.node_name}"`);
+    }
   });
 
   it('-q/--quiet prints only the errors; ls and show still print what they exist to print', async () => {
