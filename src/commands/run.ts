@@ -31,7 +31,7 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
     pool.push(...(await connectMore(prepared.target, workers.count - 1)));
     prepared = await preparedWithDeferral(prepared, models, adapter, options);
     const result = await runModels(prepared, pool, models, { onEvent, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal, ...(options.invocationId ? { invocationId: options.invocationId } : {}) });
-    writeCommandArtifacts({ command: 'run', prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs('run', options, parseVars(options.vars)), full_refresh: options.fullRefresh === true }, run: result });
+    writeCommandArtifacts({ command: 'run', prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs('run', options, parseVars(options.vars)), full_refresh: options.fullRefresh === true, fail_fast: options.failFast === true, threads: options.threads ?? null }, run: result });
     return { ...result, warnings: [...opened.warnings, ...(workers.warning === undefined ? [] : [workers.warning])] };
   } finally {
     await Promise.all(pool.map((a) => a.close()));
