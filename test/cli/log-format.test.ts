@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, stripTimes } from '../support/cli.js';
@@ -179,5 +180,39 @@ describe('console output flags (PostgreSQL)', () => {
     // --log-path moves it.
     await runCli(['ls', '--log-path', 'elsewhere-logs'], { cwd: project, env });
     expect(fs.readFileSync(path.join(project, 'elsewhere-logs/sparkdbt.log'), 'utf8')).toMatch(/Running with sparkdbt=/);
+  });
+
+  it('a log folder that cannot be written: one warning on stderr naming the folder and the OS error, with a hint; the command still runs', async () => {
+    const project = copyFixture('minimal');
+    const file = path.join(project, 'not-a-folder');
+    fs.writeFileSync(file, 'a file, not a folder\n');
+    const inside = path.join(file, 'logs');
+    const ls = await runCli(['ls', '--output', 'name', '--log-path', inside], { cwd: project, env });
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout).toBe('numbers\ntotals\n');
+    expect(ls.stderr).toBe(`Warning: cannot write the debug log in ${inside} (ENOTDIR: not a directory, mkdir '${inside}'); this command runs without it\n  hint: pass --log-path <a writable folder> (or set SPARKDBT_LOG_PATH), or make ${inside} writable\n`);
+    const run = await runCli(['run', '-t', 'pg'], { cwd: project, env: { ...env, SPARKDBT_LOG_PATH: inside } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
+    expect(run.stderr.match(/cannot write the debug log/g)).toHaveLength(1);
+    expect(run.stderr).toContain(`in ${inside} (ENOTDIR`);
+
+    // A read-only logs/ folder, as a user without write access (tests may run as root: setpriv drops to nobody).
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) expect(spawnSync('setpriv', ['--version']).status, 'setpriv (util-linux) is needed to run as an unprivileged user').toBe(0);
+    const readOnly = copyFixture('minimal');
+    fs.mkdirSync(path.join(readOnly, 'logs'));
+    fs.chmodSync(readOnly, 0o755);
+    for (const dir of [readOnly, path.join(readOnly, 'models'), path.join(readOnly, 'models/marts'), path.join(readOnly, 'macros')]) fs.chmodSync(dir, 0o755);
+    fs.chmodSync(path.join(readOnly, 'logs'), 0o555);
+    const launcher = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const targetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-ro-target-'));
+    fs.chmodSync(targetDir, 0o777);
+    const denied = await runCli(['ls', '--output', 'name', '--target-path', targetDir], { cwd: readOnly, env, launcher });
+    expect(denied.code, denied.stderr).toBe(0);
+    expect(denied.stdout).toBe('numbers\ntotals\n');
+    const logs = fs.realpathSync(path.join(readOnly, 'logs'));
+    expect(denied.stderr).toMatch(new RegExp(`^Warning: cannot write the debug log in ${logs.replace(/[.]/g, '\\.')} \\(EACCES: permission denied, open '[^']+sparkdbt\\.log'\\); this command runs without it\n  hint: `));
+    expect(fs.readdirSync(path.join(readOnly, 'logs'))).toEqual([]);
   });
 });
