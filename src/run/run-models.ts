@@ -48,7 +48,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     return (node.resourceType === 'model' ? node.config.schema : undefined) ?? prepared.target.schema;
   }))];
   // The set-up's statements are dbt's `master` connection's, on the main thread.
-  main.observe(statementLog(prepared, options.onEvent, 'master'));
+  main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
   const plan = planRun(prepared, models, { failFast: options.failFast === true }, state);
   const total = plan.tasks.length;
@@ -82,6 +82,11 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const run = { invocationId, results, elapsedMs: performance.now() - started, ...(options.signal?.aborted ? { interrupted: true } : {}) };
   options.onEvent({ kind: 'run-finished', ...run });
   return run;
+}
+
+/** Reports the run's set-up statements (deferral's lookups, the catalog, schemas) as run events on dbt's `master` connection, secrets masked. */
+export function setUpStatementLog(prepared: PreparedProject, onEvent: RunOptions['onEvent']): StatementListener {
+  return statementLog(prepared, onEvent, 'master');
 }
 
 /** Reports a connection's statements as run events on `connection` (a node's unique id, or `master`), secrets masked. */

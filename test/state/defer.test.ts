@@ -113,6 +113,8 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     expect(slim.code).toBe(0);
     expect(slim.stdout).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
     expect(compiled(dir, 'top')).toBe(`select * from "${prod.schema}"."middle"\nwhere id > 0\n`);
+    // The lookup that decided it is in the debug log, on the set-up's connection.
+    expect(fs.readFileSync(path.join(dir, 'logs/sparkdbt.log'), 'utf8')).toMatch(/\[MainThread\]: SQLQuery E016: On master: select case when table_type = 'VIEW' then 'view' else 'table' end as kind\n/);
     const usage = await runCli(['run', '-s', 'top', '--defer'], { cwd: dir, env: ci.env });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Error: --defer needs --state');
