@@ -71,19 +71,25 @@ describe('the debug log shows every statement sent, on its node\'s connection an
     expect(log).toMatch(/\[MainThread\]: SQLQuery E016: On master: select t\.table_name/);
   });
 
-  it('a copy model\'s COPY and the load-errors bookkeeping are logged as it sent them', async () => {
+  it.each([
+    ['pg', 'from stdin'],
+    ['local', "from '/dev/blob'"],
+  ] as const)('a copy model\'s COPY is logged as it was sent, with its rows, on its node\'s connection (target %s)', async (target, from) => {
     const project = copyFixture('copy-corpus');
     fs.mkdirSync(path.join(project, 'data'));
     fs.writeFileSync(path.join(project, 'data/items.json'), '{"id":1,"name":"a","ts":1}\n{"id":2,"name":"b","ts":2}\n');
-    const run = await runCli(['run', '--log-format', 'json', '--log-level', 'debug', '-s', 'items'], { cwd: project, env });
+    const run = await runCli(['run', '-t', target, '--log-format', 'json', '--log-level', 'debug', '-s', 'items'], { cwd: project, env });
     expect(run.code, run.stderr).toBe(0);
     const lines = parse(run.stdout);
     const statements = sent(lines, 'model.copy_corpus.items');
-    expect(statements).toContain(`copy "${schema}"."items__sparkdbt_tmp" ("id", "name", "ts") from stdin`);
+    const into = target === 'pg' ? schema : 'public';
+    expect(statements).toContain(`copy "${into}"."items__sparkdbt_tmp" ("id", "name", "ts") ${from}`);
     expect(statements[0]).toBe('begin');
     expect(statements.at(-1)).toBe('COMMIT');
     const copyStatus = lines.find((l) => l.info.name === 'SQLQueryStatus' && l.info.msg.startsWith('SQL status: COPY'))!;
     expect(copyStatus.info.msg).toMatch(/^SQL status: COPY 2 in \d+\.\d{3} seconds$/);
+    expect(copyStatus.info.thread).toBe('Thread-1 (worker)');
     expect(copyStatus.data.node_info?.unique_id).toBe('model.copy_corpus.items');
+    expect(copyStatus.data.node_info?.node_relation.database).toBe(target === 'pg' ? 'test' : 'postgres');
   });
 });
