@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
-import type { ResolvedTarget } from '../adapters/target.js';
+import type { ResolvedTarget } from '../core/target.js';
 import { projectId } from './checksum.js';
 import { DBT_VERSION, MANIFEST_SCHEMA } from './dbt-versions.js';
 import { artifactMetadata, type Invocation } from './invocation.js';

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { isRecord } from '../core/is-record.js';
 import { SparkdbtError, SparkdbtErrors, closestNames } from '../errors.js';
-import { RENAMED_TARGET_KEYS, TARGET_KEYS } from './target-keys.js';
-import type { ProjectConfig, RawTarget, SourceDefinition, TargetType } from './types.js';
+import { RENAMED_TARGET_KEYS, TARGET_KEYS } from '../core/target-keys.js';
+import type { TargetType } from '../core/target.js';
+import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
 const TOP_LEVEL_KEYS = [
@@ -180,9 +182,4 @@ function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter,
     }
   }
   return undefined;
-}
-
-/** True for plain objects (YAML mappings). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { ResolvedTarget } from '../adapters/target.js';
+import type { ResolvedTarget } from '../core/target.js';
 import { SparkdbtError, closestNames } from '../errors.js';
-import type { S3Settings } from '../load/s3-settings.js';
+import type { S3Settings } from '../core/s3-settings.js';
 import { readDwhCfg } from './dwh-cfg.js';
 import type { ProjectConfig } from './types.js';
 

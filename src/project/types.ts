@@ -1,3 +1,5 @@
+import type { TargetType } from '../core/target.js';
+
 /** What project.yml declares, validated and normalized (paths absolute, defaults filled in). */
 export interface ProjectConfig {
   readonly name: string;
@@ -22,8 +24,6 @@ export interface ProjectConfig {
 
 /** One target as written in project.yml (values not yet rendered). */
 export type RawTarget = Readonly<Record<string, unknown>> & { readonly type: TargetType };
-
-export type TargetType = 'pglite' | 'postgres' | 'redshift';
 
 /** A table of a declared source: a relation in the warehouse, or raw files at a location. */
 export interface SourceDefinition {

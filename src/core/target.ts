@@ -1,5 +1,8 @@
-import type { S3Settings } from '../load/s3-settings.js';
-import { ALL_TARGET_KEYS } from '../project/target-keys.js';
+import type { S3Settings } from './s3-settings.js';
+import { ALL_TARGET_KEYS } from './target-keys.js';
+
+/** The warehouse kinds a target may name (`type:` in project.yml). */
+export type TargetType = 'pglite' | 'postgres' | 'redshift';
 
 /** A target after env_var() rendering and defaults: what an adapter connects with. */
 export type ResolvedTarget = PgliteTarget | PostgresTarget | RedshiftTarget;
