@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import type { ResolvedTarget } from '../core/target.js';
 import { projectId } from './checksum.js';
