@@ -50,7 +50,7 @@ function importRules(folder, layer, prefix = '(\\.\\./)+') {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'target/', '.sparkdbt/', 'scripts/dist/', 'test/fixtures/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'target/', '.sparkdbt/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
