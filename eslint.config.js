@@ -31,7 +31,8 @@ const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One no-restricted-imports setting per folder: higher layers (and peers) are out of reach. */
 function importRules(folder, layer, prefix = '(\\.\\./)+') {
-  const above = [...LAYERS.slice(layer).flat().filter((f) => f !== folder), ...TOP];
+  const sameOrHigher = LAYERS.slice(layer).flat();
+  const above = [...sameOrHigher.filter((f) => f !== folder), ...TOP];
   const paths = PURE.includes(folder) ? IO_MODULES.map((name) => ({ name, message: `src/${folder}/ is a pure stage: read files in src/project/ (or pass contents in)` })) : [];
   return {
     'no-restricted-imports': [
