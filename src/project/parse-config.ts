@@ -4,6 +4,7 @@ import { isRecord } from '../core/is-record.js';
 import { SparkdbtError, SparkdbtErrors, closestNames } from '../errors.js';
 import { RENAMED_TARGET_KEYS, TARGET_KEYS } from '../core/target-keys.js';
 import type { TargetType } from '../core/target.js';
+import { readDwhCfg } from './dwh-cfg.js';
 import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
@@ -123,6 +124,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     sources,
     modelDefaults: modelDefaults as Record<string, unknown>,
     keyLines: keyLines(doc, lineCounter, ['models', 'targets']),
+    readDwhCfg: (file) => readDwhCfg(file, root),
   };
 }
 

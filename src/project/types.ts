@@ -1,4 +1,5 @@
 import type { TargetType } from '../core/target.js';
+import type { DwhCfg } from './dwh-cfg.js';
 
 /** What project.yml declares, validated and normalized (paths absolute, defaults filled in). */
 export interface ProjectConfig {
@@ -20,6 +21,8 @@ export interface ProjectConfig {
   readonly modelDefaults: Readonly<Record<string, unknown>>;
   /** The line of each key under `models:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
+  /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */
+  readonly readDwhCfg: (file: string) => DwhCfg;
 }
 
 /** One target as written in project.yml (values not yet rendered). */
