@@ -1,4 +1,4 @@
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { RelationKind, SqlDialect } from './dialect.js';
 import type { SqlError } from './sql-error.js';
 import type { StatementListener } from './statement-log.js';

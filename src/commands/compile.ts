@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 import { compileModel, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';

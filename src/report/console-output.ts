@@ -41,6 +41,8 @@ function logUnwritable(folder: string, reason: string, what: 'skipped' | 'stoppe
  */
 export function openConsole(flags: OutputFlags, setup: ConsoleSetup): Logger {
   const folder = path.resolve(flags.logPath ?? setup.env['SPARKDBT_LOG_PATH'] ?? path.join(flags.projectDir ?? '.', 'logs'));
+  // Assigned once below; the failure callback (which may run before that) reads it.
+  // eslint-disable-next-line prefer-const
   let logger: Logger | undefined;
   const opening = DebugLog.open(folder, setup.redact, { onFailure: (reason) => logger?.emit(logUnwritable(folder, reason, 'stopped')) });
   const file = opening.ok ? opening.log : undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
 import type { StatementListener } from '../adapters/statement-log.js';
-import { adapterType, targetDatabase } from '../artifacts/manifest.js';
+import { adapterType, targetDatabase } from '../core/target.js';
 import type { PreparedProject } from '../compile/compile-project.js';
 import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSongs } from '../../src/sample/generate-sample.js';
+import { generateSongs } from '../../scripts/sample/generate-sample.js';
 import { runCli, stripTimes, type CliResult } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { computeOracle, type OracleCounts } from '../support/oracle.js';

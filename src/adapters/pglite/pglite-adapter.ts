@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Relation } from '../../compile/relation.js';
+import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
 import { PostgresDialect } from '../postgres/postgres-dialect.js';
 import { toSqlError } from '../sql-error.js';
 import { StatementObserver, statusText, type StatementListener } from '../statement-log.js';
-import type { PgliteTarget } from '../target.js';
+import type { PgliteTarget } from '../../core/target.js';
 import { checkCatalog, damageRemedy, markDamage, openFailure, type CatalogCheck } from './pglite-damage.js';
 import { displayPath, type PgliteConnectOptions } from './pglite-events.js';
 import { lockFolder, type FolderLock } from './pglite-lock.js';

@@ -2,13 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Relation } from '../../compile/relation.js';
+import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
 import { toSqlError } from '../sql-error.js';
 import { StatementObserver, statusText, type StatementListener } from '../statement-log.js';
-import type { ServerTarget } from '../target.js';
+import type { ServerTarget } from '../../core/target.js';
 import { PostgresDialect } from './postgres-dialect.js';
 
 /** COPY TEXT chunks (about 1 MiB each) converted ahead of what the server has taken. */
