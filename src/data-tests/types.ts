@@ -99,7 +99,7 @@ export interface GenericTestNode {
   readonly config: TestConfig;
   /** dbt's fqn: project, the properties file's folders below the model path, the name. */
   readonly fqn: readonly string[];
-  /** The compiled file's path: the properties file's folder + `<short name>.sql`. */
+  /** dbt's node path, `<short name>.sql` (compiled to target/compiled/<project>/<properties file>/<path>). */
   readonly path: string;
   readonly description: string;
   /** The properties file and line of the test entry. */
