@@ -13,14 +13,21 @@ export function modelArgument(target: TestTarget): string {
   return `{{ get_where_subquery(${relation}) }}`;
 }
 
-/** The refs and sources in a test's arguments, in order (dbt collects them by rendering the kwargs). */
+/** dbt's add_rendered_test_kwargs: a string that looks like a call is rendered as `{{ <call> }}`. */
+const LOOKS_LIKE_FUNC = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
+
+/**
+ * The refs and sources in a test's arguments, in order: dbt collects them by rendering the kwargs, where
+ * a string is Jinja (`{{ ref('x') }}`) or, when it looks like a call (`ref('users')`), wrapped in braces.
+ */
 export function argumentDependencies(value: unknown): TestDependency[] {
   const found: TestDependency[] = [];
   const visit = (v: unknown) => {
     if (typeof v === 'string') {
+      const rendered = LOOKS_LIKE_FUNC.test(v) ? v : [...v.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]).join(' ');
       const calls: Array<{ at: number; dep: TestDependency }> = [];
-      for (const m of v.matchAll(REF_CALL)) calls.push({ at: m.index, dep: { kind: 'ref', name: (m[1] ?? m[2])! } });
-      for (const m of v.matchAll(SOURCE_CALL)) calls.push({ at: m.index, dep: { kind: 'source', sourceName: (m[1] ?? m[2])!, tableName: (m[3] ?? m[4])! } });
+      for (const m of rendered.matchAll(REF_CALL)) calls.push({ at: m.index, dep: { kind: 'ref', name: (m[1] ?? m[2])! } });
+      for (const m of rendered.matchAll(SOURCE_CALL)) calls.push({ at: m.index, dep: { kind: 'source', sourceName: (m[1] ?? m[2])!, tableName: (m[3] ?? m[4])! } });
       calls.sort((a, b) => a.at - b.at);
       found.push(...calls.map((c) => c.dep));
     } else if (Array.isArray(v)) v.forEach(visit);

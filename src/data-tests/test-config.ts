@@ -105,8 +105,3 @@ export function resolveTestConfig(input: TestConfigInput, alias: string): TestCo
     extra: input.extra ?? {},
   };
 }
-
-/** The schema stored failures go to: dbt's generate_schema_name, `<target schema>_<custom schema>`. */
-export function storeFailuresSchema(targetSchema: string, config: Pick<TestConfig, 'schema'>): string {
-  return `${targetSchema}_${config.schema.trim()}`;
-}
