@@ -42,9 +42,11 @@ function sameDependency(a: TestDependency, b: TestDependency): boolean {
 }
 
 /** The generic test node for one test entry on `target` (on `column` when it is a column's test). */
-export function buildGenericTest(projectName: string, file: string, target: TestTarget, entry: DataTestEntry, column: ColumnProperties | undefined): GenericTestNode {
-  // dbt quotes the column name for `quote: true` (adapter.quote: double quotes on PostgreSQL and Redshift).
-  const columnName = column === undefined ? undefined : column.quote === true ? `"${column.name.replace(/"/g, '""')}"` : column.name;
+export function buildGenericTest(projectName: string, file: string, target: TestTarget, entry: DataTestEntry, column: ColumnProperties | undefined, quoteColumns?: boolean): GenericTestNode {
+  // dbt quotes the column name when `quote: true`, or when the node's `quote_columns: true` and the column
+  // says nothing (adapter.quote: double quotes on PostgreSQL and Redshift).
+  const quote = column?.quote ?? quoteColumns ?? false;
+  const columnName = column === undefined ? undefined : quote ? `"${column.name.replace(/"/g, '""')}"` : column.name;
   // The kwargs in dbt's order: the entry's arguments, column_name (set after them in extract_test_args,
   // before arguments: are merged), then model.
   const kwargs: Record<string, unknown> = {};
@@ -94,12 +96,12 @@ export function buildGenericTest(projectName: string, file: string, target: Test
  */
 export function buildGenericTests(projectName: string, properties: PropertiesFile): GenericTestNode[] {
   const nodes: GenericTestNode[] = [];
-  const add = (target: TestTarget, dataTests: readonly DataTestEntry[], columns: readonly ColumnProperties[]) => {
+  const add = (target: TestTarget, dataTests: readonly DataTestEntry[], columns: readonly ColumnProperties[], quoteColumns?: boolean) => {
     for (const entry of dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, undefined));
-    for (const column of columns) for (const entry of column.dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, column));
+    for (const column of columns) for (const entry of column.dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, column, quoteColumns));
   };
-  for (const model of properties.models) add({ kind: 'model', name: model.name }, model.dataTests, model.columns);
-  for (const seed of properties.seeds) add({ kind: 'seed', name: seed.name }, seed.dataTests, seed.columns);
+  for (const model of properties.models) add({ kind: 'model', name: model.name }, model.dataTests, model.columns, model.quoteColumns);
+  for (const seed of properties.seeds) add({ kind: 'seed', name: seed.name }, seed.dataTests, seed.columns, seed.quoteColumns);
   for (const source of properties.sources) {
     for (const table of source.tables) add({ kind: 'source', sourceName: source.name, tableName: table.name }, table.dataTests, table.columns);
   }

@@ -16,9 +16,10 @@ const MODEL_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 't
 const MODEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   versions: 'model versions', latest_version: 'model versions', constraints: 'model contracts',
   access: 'which models may ref this one', deprecation_date: 'model deprecation', time_spine: 'the semantic layer',
-  group: 'groups', quote_columns: 'seed loading',
+  group: 'groups',
 };
-const SEED_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs'];
+const MODEL_KEYS_ALL = [...MODEL_KEYS, 'quote_columns'];
+const SEED_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs', 'quote_columns'];
 const COLUMN_KEYS = ['name', 'description', 'data_type', 'data_tests', 'tests', 'meta', 'tags', 'quote', 'config', 'docs'];
 const COLUMN_NOT_IMPLEMENTED: Readonly<Record<string, string>> = { constraints: 'model contracts', granularity: 'the semantic layer' };
 const SOURCE_KEYS = ['name', 'description', 'schema', 'database', 'tables', 'meta', 'tags', 'loader', 'config'];
@@ -153,9 +154,7 @@ function parseColumns(parent: YamlValue, findings: Findings): ColumnProperties[]
     if (entry === undefined) return [];
     const { value } = entry;
     checkKeys(value, findings, 'column', COLUMN_KEYS, COLUMN_NOT_IMPLEMENTED);
-    const quoteValue = get(value, 'quote');
-    const quote = toPlain(quoteValue);
-    if (quoteValue !== undefined && !isNull(quoteValue) && typeof quote !== 'boolean') findings.error(quoteValue, 'must be true or false');
+    const quote = bool(value, 'quote', findings);
     const config = mapping(value, 'config', findings);
     return [{
       name: entry.name,
@@ -176,7 +175,7 @@ function parseModel(item: YamlValue, findings: Findings): ModelProperties | unde
   const entry = named(item, findings, 'models');
   if (entry === undefined) return undefined;
   const { value } = entry;
-  checkKeys(value, findings, 'model', MODEL_KEYS, MODEL_NOT_IMPLEMENTED);
+  checkKeys(value, findings, 'model', MODEL_KEYS_ALL, MODEL_NOT_IMPLEMENTED);
   return {
     name: entry.name,
     description: text(value, 'description', findings) ?? '',
@@ -184,8 +183,18 @@ function parseModel(item: YamlValue, findings: Findings): ModelProperties | unde
     meta: mapping(value, 'meta', findings),
     columns: parseColumns(value, findings),
     dataTests: tests(value, findings),
+    quoteColumns: bool(value, 'quote_columns', findings),
     line: value.line,
   };
+}
+
+function bool(parent: YamlValue, key: string, findings: Findings): boolean | undefined {
+  const value = get(parent, key);
+  if (isNull(value)) return undefined;
+  const plain = toPlain(value);
+  if (typeof plain === 'boolean') return plain;
+  findings.error(value!, 'must be true or false');
+  return undefined;
 }
 
 function parseSeed(item: YamlValue, findings: Findings): SeedProperties | undefined {
@@ -218,6 +227,7 @@ function parseSeed(item: YamlValue, findings: Findings): SeedProperties | undefi
     columnTypes,
     columns: parseColumns(value, findings),
     dataTests: tests(value, findings),
+    quoteColumns: bool(value, 'quote_columns', findings),
     line: value.line,
   };
 }

@@ -22,6 +22,8 @@ export interface ModelProperties {
   readonly meta: Readonly<Record<string, unknown>>;
   readonly columns: readonly ColumnProperties[];
   readonly dataTests: readonly DataTestEntry[];
+  /** `quote_columns: true`: every column without its own `quote:` is quoted in tests, as dbt. */
+  readonly quoteColumns: boolean | undefined;
   readonly line: number | undefined;
 }
 
@@ -33,6 +35,7 @@ export interface SeedProperties {
   readonly columnTypes: Readonly<Record<string, string>>;
   readonly columns: readonly ColumnProperties[];
   readonly dataTests: readonly DataTestEntry[];
+  readonly quoteColumns: boolean | undefined;
   readonly line: number | undefined;
 }
 

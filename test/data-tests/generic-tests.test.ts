@@ -189,6 +189,8 @@ models:
   it('quotes the column of a quote: true column, as dbt', () => {
     const [t] = testsOf('sparkify', 'models/_m.yml', 'models:\n  - name: users\n    columns:\n      - name: User Id\n        quote: true\n        data_tests: [not_null]\n');
     expect([t!.columnName, t!.name]).toEqual(['"User Id"', 'not_null_users__User_Id_']);
+    const quoted = testsOf('sparkify', 'models/_m.yml', 'models:\n  - name: users\n    quote_columns: true\n    columns:\n      - {name: Level, data_tests: [not_null]}\n      - {name: id, quote: false, data_tests: [not_null]}\n');
+    expect(quoted.map((n) => n.columnName)).toEqual(['"Level"', 'id']);
   });
 });
 

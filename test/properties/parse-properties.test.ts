@@ -101,7 +101,7 @@ describe('parsePropertiesFile: models, seeds, sources', () => {
   it('reads a model, its columns and config', () => {
     const file = parsed('version: 2\nmodels:\n  - name: users\n    description: One row per user\n    config: {tags: [marts], materialized: table}\n    columns:\n      - name: user_id\n        description: The id\n        data_type: integer\n        quote: true\n        tags: [key]\n');
     expect(file.models).toEqual([{
-      name: 'users', description: 'One row per user', config: { tags: ['marts'], materialized: 'table' }, meta: {}, dataTests: [], line: 3,
+      name: 'users', description: 'One row per user', config: { tags: ['marts'], materialized: 'table' }, meta: {}, dataTests: [], quoteColumns: undefined, line: 3,
       columns: [{ name: 'user_id', description: 'The id', dataType: 'integer', quote: true, tags: ['key'], meta: {}, dataTests: [], line: 7 }],
     }]);
   });
