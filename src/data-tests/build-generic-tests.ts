@@ -42,7 +42,7 @@ function sameDependency(a: TestDependency, b: TestDependency): boolean {
 }
 
 /** The generic test node for one test entry on `target` (on `column` when it is a column's test). */
-export function buildGenericTest(projectName: string, file: string, target: TestTarget, entry: DataTestEntry, column: ColumnProperties | undefined, quoteColumns?: boolean): GenericTestNode {
+export function buildGenericTest(projectName: string, file: string, target: TestTarget, entry: DataTestEntry, column: ColumnProperties | undefined, quoteColumns?: boolean, inheritedTags: readonly string[] = []): GenericTestNode {
   // dbt quotes the column name when `quote: true`, or when the node's `quote_columns: true` and the column
   // says nothing (adapter.quote: double quotes on PostgreSQL and Redshift).
   const quote = column?.quote ?? quoteColumns ?? false;
@@ -80,6 +80,7 @@ export function buildGenericTest(projectName: string, file: string, target: Test
     attachedNode: target.kind === 'source' ? undefined : `${target.kind}.${projectName}.${target.name}`,
     dependsOn,
     config,
+    tags: [...new Set([...inheritedTags, ...(column?.tags ?? []), ...config.tags])].sort(),
     fqn: [projectName, ...folders, name],
     // get_pseudo_test_path(compiled_name, basename(original_file_path)): just `<short name>.sql`; dbt writes
     // the compiled SQL to target/compiled/<project>/<properties file>/<path>.
@@ -91,19 +92,25 @@ export function buildGenericTest(projectName: string, file: string, target: Test
 }
 
 /**
- * Every generic test of a parsed properties file, as dbt makes them: each model's, seed's and source
- * table's own tests, then each of its columns' tests, in file order.
+ * Every generic test of a parsed properties file, in dbt's order: for a model or seed its columns'
+ * tests then its own (SchemaGenericTestParser.parse_tests); for a source table its own tests then its
+ * columns' (UnpatchedSourceDefinition.get_tests).
  */
 export function buildGenericTests(projectName: string, properties: PropertiesFile): GenericTestNode[] {
   const nodes: GenericTestNode[] = [];
-  const add = (target: TestTarget, dataTests: readonly DataTestEntry[], columns: readonly ColumnProperties[], quoteColumns?: boolean) => {
-    for (const entry of dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, undefined));
+  const node = (target: TestTarget, dataTests: readonly DataTestEntry[], columns: readonly ColumnProperties[], quoteColumns: boolean | undefined) => {
     for (const column of columns) for (const entry of column.dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, column, quoteColumns));
+    for (const entry of dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, undefined));
   };
-  for (const model of properties.models) add({ kind: 'model', name: model.name }, model.dataTests, model.columns, model.quoteColumns);
-  for (const seed of properties.seeds) add({ kind: 'seed', name: seed.name }, seed.dataTests, seed.columns, seed.quoteColumns);
+  for (const model of properties.models) node({ kind: 'model', name: model.name }, model.dataTests, model.columns, model.quoteColumns);
+  for (const seed of properties.seeds) node({ kind: 'seed', name: seed.name }, seed.dataTests, seed.columns, seed.quoteColumns);
   for (const source of properties.sources) {
-    for (const table of source.tables) add({ kind: 'source', sourceName: source.name, tableName: table.name }, table.dataTests, table.columns);
+    for (const table of source.tables) {
+      const target: TestTarget = { kind: 'source', sourceName: source.name, tableName: table.name };
+      const tags = [...source.tags, ...table.tags];
+      for (const entry of table.dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, undefined, undefined, tags));
+      for (const column of table.columns) for (const entry of column.dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, column, undefined, tags));
+    }
   }
   return nodes;
 }

@@ -97,6 +97,8 @@ export interface GenericTestNode {
   /** refs and sources: those in the arguments (relationships' `to`), then the tested node. */
   readonly dependsOn: readonly TestDependency[];
   readonly config: TestConfig;
+  /** The node's tags, sorted: the column's (a source test: also the source's and table's) and the config's. */
+  readonly tags: readonly string[];
   /** dbt's fqn: project, the properties file's folders below the model path, the name. */
   readonly fqn: readonly string[];
   /** dbt's node path, `<short name>.sql` (compiled to target/compiled/<project>/<properties file>/<path>). */

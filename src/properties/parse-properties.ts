@@ -144,6 +144,11 @@ function stringList(parent: YamlValue, key: string, findings: Findings): string[
   return [];
 }
 
+function configTags(tags: unknown): string[] {
+  if (typeof tags === 'string') return [tags];
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+}
+
 function tests(parent: YamlValue, findings: Findings): DataTestEntry[] {
   return parseTestList(get(parent, 'data_tests'), get(parent, 'tests'), findings);
 }
@@ -161,7 +166,7 @@ function parseColumns(parent: YamlValue, findings: Findings): ColumnProperties[]
       description: text(value, 'description', findings) ?? '',
       dataType: text(value, 'data_type', findings),
       quote: typeof quote === 'boolean' ? quote : undefined,
-      tags: stringList(value, 'tags', findings),
+      tags: [...new Set([...stringList(value, 'tags', findings), ...configTags(config['tags'])])],
       meta: { ...(config['meta'] as Record<string, unknown> | undefined), ...mapping(value, 'meta', findings) },
       dataTests: tests(value, findings),
       line: value.line,
@@ -248,6 +253,7 @@ function parseSource(item: YamlValue, findings: Findings): SourceProperties | un
       identifier,
       description: text(table.value, 'description', findings) ?? '',
       location: text(table.value, 'location', findings),
+      tags: stringList(table.value, 'tags', findings),
       columns: parseColumns(table.value, findings),
       dataTests: tests(table.value, findings),
       line: table.value.line,
@@ -260,6 +266,7 @@ function parseSource(item: YamlValue, findings: Findings): SourceProperties | un
     // dbt: a source's schema is its name unless given.
     schema: text(value, 'schema', findings) ?? entry.name,
     database: text(value, 'database', findings),
+    tags: stringList(value, 'tags', findings),
     tables,
     line: value.line,
   };

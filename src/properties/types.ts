@@ -8,6 +8,7 @@ export interface ColumnProperties {
   readonly dataType: string | undefined;
   /** `quote: true`: the column name is quoted in the tests' SQL, as dbt does. */
   readonly quote: boolean | undefined;
+  /** `tags:` and `config.tags` together. */
   readonly tags: readonly string[];
   readonly meta: Readonly<Record<string, unknown>>;
   readonly dataTests: readonly DataTestEntry[];
@@ -46,6 +47,7 @@ export interface SourceTableProperties {
   readonly description: string;
   /** sparkdbt's own: where the raw files are (as in project.yml's sources). */
   readonly location: string | undefined;
+  readonly tags: readonly string[];
   readonly columns: readonly ColumnProperties[];
   readonly dataTests: readonly DataTestEntry[];
   readonly line: number | undefined;
@@ -57,6 +59,7 @@ export interface SourceProperties {
   readonly description: string;
   readonly schema: string;
   readonly database: string | undefined;
+  readonly tags: readonly string[];
   readonly tables: readonly SourceTableProperties[];
   readonly line: number | undefined;
 }

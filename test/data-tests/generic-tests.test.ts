@@ -186,6 +186,35 @@ models:
     expect(tests[3]!.kwargs['model']).toBe("{{ get_where_subquery(source('raw', 'events')) }}");
   });
 
+  it("orders tests as dbt: a model's columns' tests before its own, a source table's own before its columns'", () => {
+    const tests = testsOf('sparkify', 'models/_m.yml', `models:
+  - name: users
+    data_tests: [my_model_test]
+    columns:
+      - {name: user_id, data_tests: [unique]}
+sources:
+  - name: raw
+    tags: [raw]
+    tables:
+      - name: events
+        tags: events
+        data_tests: [my_table_test]
+        columns:
+          - name: ts
+            tags: [time]
+            config: {tags: [late]}
+            data_tests:
+              - not_null:
+                  config: {tags: [nightly, late]}
+`);
+    expect(tests.map((t) => [t.name, t.tags])).toEqual([
+      ['unique_users_user_id', []],
+      ['my_model_test_users_', []],
+      ['source_my_table_test_raw_events_', ['events', 'raw']],
+      ['source_not_null_raw_events_ts', ['events', 'late', 'nightly', 'raw', 'time']],
+    ]);
+  });
+
   it('quotes the column of a quote: true column, as dbt', () => {
     const [t] = testsOf('sparkify', 'models/_m.yml', 'models:\n  - name: users\n    columns:\n      - name: User Id\n        quote: true\n        data_tests: [not_null]\n');
     expect([t!.columnName, t!.name]).toEqual(['"User Id"', 'not_null_users__User_Id_']);
