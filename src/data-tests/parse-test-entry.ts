@@ -1,4 +1,4 @@
-import { isMapping, isNull, isSequence, items, toPlain } from '../properties/yaml-nodes.js';
+import { get, isMapping, isNull, isSequence, items, toPlain } from '../properties/yaml-nodes.js';
 import type { Findings, YamlValue } from '../properties/yaml-nodes.js';
 import { TEST_CONFIG_KEYS, readTestConfig } from './test-config.js';
 import type { DataTestEntry, TestForm } from './types.js';
@@ -107,7 +107,11 @@ export function parseTestEntry(at: YamlValue, findings: Findings): DataTestEntry
   }
   Object.assign(rawConfig, configIn);
   const { config, problems } = readTestConfig(rawConfig);
-  for (const p of problems) (p.severity === 'error' ? findings.error.bind(findings) : findings.warn.bind(findings))({ ...at, path: `${at.path}.${testName}.${p.key}` }, p.message, p.hint);
+  for (const p of problems) {
+    const where = { ...at, path: `${at.path}.${testName}.${p.key}`, line: configKeyLine(at, testName, p.key) ?? at.line };
+    if (p.severity === 'error') findings.error(where, p.message, p.hint);
+    else findings.warn(where, p.message, p.hint);
+  }
   if (problems.some((p) => p.severity === 'error')) return undefined;
 
   const description = typeof args['description'] === 'string' ? args['description'] : '';
@@ -128,6 +132,17 @@ export function parseTestEntry(at: YamlValue, findings: Findings): DataTestEntry
     form,
     line: at.line,
   };
+}
+
+/** The line of a config key of a test entry, wherever it is written: under config:, beside the arguments, or under arguments:. */
+function configKeyLine(at: YamlValue, testName: string, key: string): number | undefined {
+  const body = get(at, testName) ?? at;
+  for (const path of [['config', key], [key], ['arguments', key]]) {
+    let value: YamlValue | undefined = body;
+    for (const step of path) value = value === undefined ? undefined : get(value, step);
+    if (value !== undefined) return value.line;
+  }
+  return undefined;
 }
 
 /**

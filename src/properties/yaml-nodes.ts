@@ -124,10 +124,10 @@ export function toPlain(value: YamlValue | undefined): unknown {
   return typeof node.toJSON === 'function' ? node.toJSON() : node;
 }
 
-/** The value as a string if it is a scalar string (or number/boolean written as text), else undefined. */
+/** The value as a string if it is a scalar string or number (`- name: 2020`), else undefined. */
 export function scalarString(value: YamlValue | undefined): string | undefined {
   const plain = toPlain(value);
-  return typeof plain === 'string' ? plain : undefined;
+  return typeof plain === 'string' ? plain : typeof plain === 'number' ? String(plain) : undefined;
 }
 
 /**
