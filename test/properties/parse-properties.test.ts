@@ -74,6 +74,7 @@ describe('parsePropertiesFile: errors and warnings name file:line', () => {
     ['a feature sparkdbt lacks', 'models:\n  - name: users\n    versions:\n      - v: 2\n', [`${FILE}:3: models.users.versions: sparkdbt does not implement dbt's 'versions' model property yet (model versions)`], []],
     ['exposures', 'exposures:\n  - name: dashboard\n', [`${FILE}:1: exposures: sparkdbt does not implement dbt's 'exposures' top-level property yet (exposures)`], []],
     ['invalid YAML', 'models:\n  - name: users\n   bad: [\n', [`${FILE}:3:1: invalid YAML: Sequence item without - indicator`], []],
+    ['a key given twice (dbt warns and keeps the last; sparkdbt stops)', 'models:\n  - name: users\n    description: a\n    description: b\n', [`${FILE}:4:5: invalid YAML: Map keys must be unique`], []],
     ['an unknown model key, with did-you-mean', 'models:\n  - name: users\n    descripton: x\n', [], [`${FILE}:3: models.users.descripton: unknown model property 'descripton' (ignored)`]],
     ['an unknown column key', 'models:\n  - name: users\n    columns:\n      - name: user_id\n        datatype: int\n', [], [`${FILE}:5: models.users.columns.user_id.datatype: unknown column property 'datatype' (ignored)`]],
     ['an unknown top-level key', 'version: 2\nmodle:\n  - name: users\n', [], [`${FILE}:2: modle: unknown top-level property 'modle' (ignored)`]],
