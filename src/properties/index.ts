@@ -1,4 +1,4 @@
-/** dbt properties files (`models/**/*.yml`): parsed into types with file:line errors; nothing loaded or run here. */
+/** dbt properties files (`models/…/_marts.yml`): parsed into types with file:line errors; nothing loaded or run here. */
 export { parsePropertiesFile } from './parse-properties.js';
 export { parseInputRef } from './parse-unit-test.js';
 export type {
