@@ -7,6 +7,7 @@ export type {
   PropertiesFile,
   PropertiesResult,
   SeedProperties,
+  SingularTestProperties,
   SourceProperties,
   SourceTableProperties,
   UnitTestDefinition,

@@ -1,16 +1,17 @@
 import { parseTestList } from '../data-tests/parse-test-entry.js';
 import type { DataTestEntry } from '../data-tests/types.js';
-import type { ColumnProperties, ModelProperties, PropertiesFile, PropertiesResult, SeedProperties, SourceProperties, SourceTableProperties, UnitTestDefinition } from './types.js';
+import { readTestConfig } from '../data-tests/test-config.js';
+import type { ColumnProperties, ModelProperties, PropertiesFile, PropertiesResult, SeedProperties, SingularTestProperties, SourceProperties, SourceTableProperties, UnitTestDefinition } from './types.js';
 import { parseUnitTest } from './parse-unit-test.js';
 import { Findings, atKey, checkKeys, entries, get, isMapping, isNull, isSequence, items, parseYaml, scalarString, toPlain } from './yaml-nodes.js';
 import type { YamlValue } from './yaml-nodes.js';
 
-const TOP_LEVEL_KEYS = ['version', 'models', 'seeds', 'sources', 'unit_tests'];
+const TOP_LEVEL_KEYS = ['version', 'models', 'seeds', 'sources', 'unit_tests', 'data_tests'];
 /** dbt's other top-level keys of a properties file, with what they hold: an error, never ignored. */
 const TOP_LEVEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   snapshots: 'snapshots', macros: 'macro properties', analyses: 'analyses', exposures: 'exposures',
   metrics: 'metrics', groups: 'groups', semantic_models: 'semantic models', saved_queries: 'saved queries',
-  data_tests: 'singular test properties', functions: 'user-defined functions',
+  functions: 'user-defined functions',
 };
 const MODEL_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs'];
 const MODEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
@@ -32,6 +33,7 @@ const TABLE_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   freshness: 'source freshness', loaded_at_field: 'source freshness', loaded_at_query: 'source freshness',
   loaded_at_field_present: 'source freshness', quoting: 'how the source is quoted', external: 'external tables',
 };
+const SINGULAR_TEST_KEYS = ['name', 'description', 'config', 'meta', 'docs'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -43,7 +45,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function parsePropertiesFile(path: string, text: string): PropertiesResult {
   const findings = new Findings(path);
   const root = parseYaml(text, findings);
-  const empty: PropertiesFile = { file: path, version: undefined, models: [], seeds: [], sources: [], unitTests: [] };
+  const empty: PropertiesFile = { file: path, version: undefined, models: [], seeds: [], sources: [], unitTests: [], singularTests: [] };
   if (root === undefined) return { ok: false, errors: findings.errors, warnings: findings.warnings };
   // An empty file is fine in dbt (it is skipped).
   if (isNull(root)) return { ok: true, value: empty, warnings: [] };
@@ -73,10 +75,12 @@ export function parsePropertiesFile(path: string, text: string): PropertiesResul
   duplicates(models, 'model', findings, 'models');
   duplicates(seeds, 'seed', findings, 'seeds');
   duplicates(sources, 'source', findings, 'sources');
+  const singularTests = list(root, 'data_tests', findings).flatMap((t) => parseSingularTest(t, findings) ?? []);
   duplicates(unitTests, 'unit test', findings, 'unit_tests');
+  duplicates(singularTests, 'singular test', findings, 'data_tests');
 
   if (findings.errors.length > 0) return { ok: false, errors: findings.errors, warnings: findings.warnings };
-  return { ok: true, value: { file: path, version, models, seeds, sources, unitTests }, warnings: findings.warnings };
+  return { ok: true, value: { file: path, version, models, seeds, sources, unitTests, singularTests }, warnings: findings.warnings };
 }
 
 /** The items of a top-level (or nested) list key; a mapping instead of a list is an error. */
@@ -270,4 +274,20 @@ function parseSource(item: YamlValue, findings: Findings): SourceProperties | un
     tables,
     line: value.line,
   };
+}
+
+/** A singular test's properties: which tests/**.sql file (by name) they describe, its description and config. */
+function parseSingularTest(item: YamlValue, findings: Findings): SingularTestProperties | undefined {
+  const entry = named(item, findings, 'data_tests');
+  if (entry === undefined) return undefined;
+  const { value } = entry;
+  checkKeys(value, findings, 'singular test', SINGULAR_TEST_KEYS);
+  const { config, problems } = readTestConfig(mapping(value, 'config', findings));
+  for (const p of problems) {
+    const configValue = get(value, 'config');
+    const at = { ...value, path: `${value.path}.config.${p.key}`, line: (configValue && get(configValue, p.key)?.line) ?? value.line };
+    if (p.severity === 'error') findings.error(at, p.message, p.hint);
+    else findings.warn(at, p.message, p.hint);
+  }
+  return { name: entry.name, description: text(value, 'description', findings) ?? '', config, line: value.line };
 }

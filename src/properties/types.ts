@@ -1,5 +1,5 @@
 import type { SparkdbtError } from '../errors.js';
-import type { DataTestEntry } from '../data-tests/types.js';
+import type { DataTestEntry, TestConfigInput } from '../data-tests/types.js';
 
 /** A column of a model, seed or source table in a properties file. */
 export interface ColumnProperties {
@@ -104,6 +104,14 @@ export interface UnitTestDefinition {
   readonly line: number | undefined;
 }
 
+/** Properties of a singular test (`tests/**.sql`) under the top-level `data_tests:`: its description and config. */
+export interface SingularTestProperties {
+  readonly name: string;
+  readonly description: string;
+  readonly config: TestConfigInput;
+  readonly line: number | undefined;
+}
+
 /** One properties file (`models/marts/_marts.yml`), parsed into types. */
 export interface PropertiesFile {
   /** The path as given (relative to the project root, e.g. `models/marts/_marts.yml`). */
@@ -114,6 +122,7 @@ export interface PropertiesFile {
   readonly seeds: readonly SeedProperties[];
   readonly sources: readonly SourceProperties[];
   readonly unitTests: readonly UnitTestDefinition[];
+  readonly singularTests: readonly SingularTestProperties[];
 }
 
 /** The outcome of parsing a properties file: the value, or every error; warnings either way. */

@@ -123,6 +123,14 @@ describe('parsePropertiesFile: models, seeds, sources', () => {
   });
 });
 
+describe('parsePropertiesFile: singular test properties', () => {
+  it('reads data_tests: entries with their config', () => {
+    const file = parsed("data_tests:\n  - name: assert_one_songplay_per_nextsong\n    description: songplays reconciles with staging_events\n    config:\n      severity: warn\n      error_if: '>100'\n");
+    expect(file.singularTests).toEqual([{ name: 'assert_one_songplay_per_nextsong', description: 'songplays reconciles with staging_events', config: { severity: 'WARN', error_if: '>100' }, line: 2 }]);
+    expect(problems('data_tests:\n  - name: t\n    config: {severity: loud}\n').errors).toEqual([`${FILE}:3: data_tests.t.config.severity: must be error or warn (any case), got "loud"`]);
+  });
+});
+
 describe('parsePropertiesFile: unit tests', () => {
   const unitTest = (given: string, expect_: string, extra = '') => `unit_tests:\n  - name: latest_level_wins\n    model: users\n    given:\n${given}\n    expect:\n${expect_}\n${extra}`;
 
