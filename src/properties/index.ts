@@ -1,0 +1,17 @@
+/** dbt properties files (`models/…/_marts.yml`): parsed into types with file:line errors; nothing loaded or run here. */
+export { parsePropertiesFile } from './parse-properties.js';
+export { parseInputRef } from './parse-unit-test.js';
+export type {
+  ColumnProperties,
+  ModelProperties,
+  PropertiesFile,
+  PropertiesResult,
+  SeedProperties,
+  SingularTestProperties,
+  SourceProperties,
+  SourceTableProperties,
+  UnitTestDefinition,
+  UnitTestInput,
+  UnitTestInputRef,
+  UnitTestRows,
+} from './types.js';
