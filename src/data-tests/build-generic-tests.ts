@@ -1,7 +1,8 @@
 import type { ColumnProperties, PropertiesFile } from '../properties/types.js';
-import { resolveTestConfig } from './test-config.js';
+import { resolveTestConfig } from '../properties/test-config.js';
 import { synthesizeTestNames, testHash } from './test-names.js';
-import type { DataTestEntry, GenericTestNode, TestDependency, TestTarget } from './types.js';
+import type { DataTestEntry } from '../properties/test-entry-types.js';
+import type { GenericTestNode, TestDependency, TestTarget } from './types.js';
 
 const QUOTED = String.raw`\s*(?:'([^']*)'|"([^"]*)")\s*`;
 const REF_CALL = new RegExp(String.raw`\bref\(${QUOTED}\)`, 'g');

@@ -14,8 +14,6 @@ export {
   type BuiltinTestName,
   type TestCalc,
 } from './generic-test-sql.js';
-export { parseTestEntry, parseTestList } from './parse-test-entry.js';
-export { TEST_CONFIG_KEYS, readTestConfig, resolveTestConfig } from './test-config.js';
 export { md5, synthesizeTestNames, testHash } from './test-names.js';
 export { judgeTestResult, storeFailuresRelation, toBool, type TestOutcome, type TestResultRow, type TestStatus } from './test-status.js';
-export type { DataTestEntry, GenericTestNode, StoreFailuresAs, TestConfig, TestConfigInput, TestDependency, TestForm, TestSeverity, TestTarget } from './types.js';
+export type { GenericTestNode, TestDependency, TestTarget } from './types.js';

@@ -1,4 +1,4 @@
-import type { TestConfig, TestSeverity } from './types.js';
+import type { TestConfig, TestSeverity } from '../properties/test-entry-types.js';
 
 /** A data test's outcome: pass, warn, fail (the query ran), or error (it did not: a SQL error). */
 export type TestStatus = 'pass' | 'warn' | 'fail' | 'error';

@@ -1,6 +1,6 @@
-import { parseTestList } from '../data-tests/parse-test-entry.js';
-import type { DataTestEntry } from '../data-tests/types.js';
-import { readTestConfig } from '../data-tests/test-config.js';
+import { parseTestList } from './parse-test-entry.js';
+import type { DataTestEntry } from './test-entry-types.js';
+import { readTestConfig } from './test-config.js';
 import type { ColumnProperties, ModelProperties, PropertiesFile, PropertiesResult, SeedProperties, SingularTestProperties, SourceProperties, SourceTableProperties, UnitTestDefinition } from './types.js';
 import { parseUnitTest } from './parse-unit-test.js';
 import { Findings, atKey, checkKeys, entries, get, isMapping, isNull, isSequence, items, parseYaml, scalarString, toPlain } from './yaml-nodes.js';

@@ -1,5 +1,5 @@
 import type { SparkdbtError } from '../errors.js';
-import type { DataTestEntry, TestConfigInput } from '../data-tests/types.js';
+import type { DataTestEntry, TestConfigInput } from './test-entry-types.js';
 
 /** A column of a model, seed or source table in a properties file. */
 export interface ColumnProperties {

@@ -2,10 +2,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinTestSql, dataTestQuery, limitSubquerySql, whereSubquery } from '../../src/data-tests/generic-test-sql.js';
 import type { BuiltinTestArgs } from '../../src/data-tests/generic-test-sql.js';
-import { resolveTestConfig } from '../../src/data-tests/test-config.js';
+import { resolveTestConfig } from '../../src/properties/test-config.js';
 import { judgeTestResult, storeFailuresRelation } from '../../src/data-tests/test-status.js';
 import type { TestResultRow } from '../../src/data-tests/test-status.js';
-import type { TestConfigInput } from '../../src/data-tests/types.js';
+import type { TestConfigInput } from '../../src/properties/test-entry-types.js';
 import { useTestSchema } from '../support/postgres.js';
 
 /** The one thing the tests need of a database: run SQL, get rows. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTestConfig } from '../../src/data-tests/test-config.js';
+import { resolveTestConfig } from '../../src/properties/test-config.js';
 import { judgeTestResult, storeFailuresRelation } from '../../src/data-tests/test-status.js';
 import type { TestResultRow } from '../../src/data-tests/test-status.js';
 

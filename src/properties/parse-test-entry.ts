@@ -1,7 +1,7 @@
-import { get, isMapping, isNull, isSequence, items, toPlain } from '../properties/yaml-nodes.js';
-import type { Findings, YamlValue } from '../properties/yaml-nodes.js';
+import { get, isMapping, isNull, isSequence, items, toPlain } from './yaml-nodes.js';
+import type { Findings, YamlValue } from './yaml-nodes.js';
 import { TEST_CONFIG_KEYS, readTestConfig } from './test-config.js';
-import type { DataTestEntry, TestForm } from './types.js';
+import type { DataTestEntry, TestForm } from './test-entry-types.js';
 
 /** dbt's TestBuilder.TEST_NAME_PATTERN (matched in full here): `name` or `namespace.name`. */
 const TEST_NAME = /^(?:([a-zA-Z_][0-9a-zA-Z_]*)\.)?([a-zA-Z_][0-9a-zA-Z_]*)$/;

@@ -1,5 +1,5 @@
 import { closestNames } from '../errors.js';
-import type { StoreFailuresAs, TestConfig, TestConfigInput, TestSeverity } from './types.js';
+import type { StoreFailuresAs, TestConfig, TestConfigInput, TestSeverity } from './test-entry-types.js';
 
 /** dbt's TestBuilder.CONFIG_ARGS: the keys of a test entry that are config, not arguments. */
 export const TEST_CONFIG_KEYS: readonly string[] = [
