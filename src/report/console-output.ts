@@ -25,6 +25,8 @@ export interface ConsoleSetup {
   /** The command line, recorded in the debug log (masked). */
   readonly command: string;
   readonly version: string;
+  /** The folder a relative --log-path or project dir is in; default: the process's current folder. */
+  readonly cwd?: string | undefined;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface ConsoleSetup {
  * its version and arguments at debug level.
  */
 export function openConsole(flags: OutputFlags, setup: ConsoleSetup): Logger {
-  const folder = path.resolve(flags.logPath ?? setup.env['SPARKDBT_LOG_PATH'] ?? path.join(flags.projectDir ?? '.', 'logs'));
+  const folder = path.resolve(setup.cwd ?? '.', flags.logPath ?? setup.env['SPARKDBT_LOG_PATH'] ?? path.join(flags.projectDir ?? '.', 'logs'));
   const file = DebugLog.open(folder, setup.redact);
   const now = new Date();
   file?.header(setup.invocationId, now);
