@@ -51,6 +51,8 @@ export default defineConfig({
           // worker (test/support/cli.ts's runCli); those that need a process spawn dist/cli.js.
           pool: 'forks',
           execArgv: ['--openssl-legacy-provider'],
+          // The built CLI (dist/, which runCli imports) is loaded by Node as the binary loads it, not transformed by vitest.
+          server: { deps: { external: [/\/dist\//] } },
         },
       },
     ],
