@@ -1,5 +1,5 @@
-import { connectAdapter } from '../adapters/registry.js';
-import { targetSettings, type ResolvedTarget } from '../adapters/target.js';
+import { connectAdapter, dialectFor } from '../adapters/registry.js';
+import { targetSettings, type ResolvedTarget } from '../core/target.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import { compileModel, prepareProject, type PreparedProject } from '../compile/compile-project.js';
@@ -23,7 +23,7 @@ export interface Check {
 /** Resolves the configuration and checks the connection, reporting rather than throwing. */
 export async function debugProject(options: CommandOptions): Promise<DebugReport> {
   const project = loadProject(projectFolder(options));
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
+  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   const checks: Check[] = [
     { name: 'project.yml', ok: true, detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}, ${plural(prepared.graph.nodes.size, 'node')}` },
   ];

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ConnectOptions } from '../adapters/registry.js';
+import { dialectFor, type ConnectOptions } from '../adapters/registry.js';
 import { prepareProject, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
-import { isRecord } from '../project/parse-config.js';
+import { isRecord } from '../core/is-record.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import type { Redactor } from '../redact.js';
@@ -59,7 +59,7 @@ export interface OpenedProject {
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
   const project = withTargetPath(loadProject(projectFolder(options)), options.targetPath);
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
+  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
   const { selected, warnings } = options.only !== undefined ? selectExactly(prepared, options.only) : selectNodes(prepared.graph, {

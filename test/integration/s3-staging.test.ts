@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSongs } from '../../src/sample/generate-sample.js';
+import { generateSongs } from '../../scripts/sample/generate-sample.js';
 // A process each: the AWS SDK takes its credentials from process.env, which the in-process runner leaves alone.
 import { spawnCli as runCli, stripTimes, type CliResult } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { computeOracle } from '../support/oracle.js';
