@@ -15,6 +15,8 @@ import { emptyModelWarning, isEmptyModel } from './empty-models.js';
 /** Options every command takes, as the CLI passes them. */
 export interface CommandOptions {
   readonly projectDir: string;
+  /** The folder a relative projectDir is in (the CLI's io.cwd); default: the process's current folder. */
+  readonly cwd?: string | undefined;
   readonly target?: string | undefined;
   /** The --vars argument: a YAML mapping. */
   readonly vars?: string | undefined;
@@ -56,7 +58,7 @@ export interface OpenedProject {
 
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
-  const project = withTargetPath(loadProject(options.projectDir), options.targetPath);
+  const project = withTargetPath(loadProject(projectFolder(options)), options.targetPath);
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
@@ -68,6 +70,11 @@ export function openProject(options: CommandOptions): OpenedProject {
   });
   const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(n));
   return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
+}
+
+/** The project folder the options name: projectDir, against cwd when given. */
+export function projectFolder(options: Pick<CommandOptions, 'projectDir' | 'cwd'>): string {
+  return options.cwd === undefined ? options.projectDir : path.resolve(options.cwd, options.projectDir);
 }
 
 /** The given unique ids in dependency order (retry's selection); an id the project no longer has is an error. */

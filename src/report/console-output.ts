@@ -25,6 +25,8 @@ export interface ConsoleSetup {
   /** The command line, recorded in the debug log (masked). */
   readonly command: string;
   readonly version: string;
+  /** The folder a relative --log-path or project dir is in; default: the process's current folder. */
+  readonly cwd?: string | undefined;
 }
 
 /** The warning that the debug log's folder cannot be written: which folder, the OS's error, and what to do. */
@@ -40,7 +42,7 @@ function logUnwritable(folder: string, reason: string, what: 'skipped' | 'stoppe
  * its version and arguments at debug level.
  */
 export function openConsole(flags: OutputFlags, setup: ConsoleSetup): Logger {
-  const folder = path.resolve(flags.logPath ?? setup.env['SPARKDBT_LOG_PATH'] ?? path.join(flags.projectDir ?? '.', 'logs'));
+  const folder = path.resolve(setup.cwd ?? '.', flags.logPath ?? setup.env['SPARKDBT_LOG_PATH'] ?? path.join(flags.projectDir ?? '.', 'logs'));
   // Assigned once below; the failure callback (which may run before that) reads it.
   // eslint-disable-next-line prefer-const
   let logger: Logger | undefined;

@@ -42,7 +42,8 @@ describe('Ctrl-C during a threaded run on PostgreSQL', () => {
     const selects = MODELS.map((m) => `select '${m}' as model, min(version)::text || '/' || count(*)::text as v from "${schema}".${m}`).join(' union all ');
     return Object.fromEntries((await client().query<{ model: string; v: string }>(selects)).rows.map((r) => [r.model, r.v]));
   };
-  const sleeping = async () => Number((await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`)).rows[0].count);
+  // This file's statements only (they name its schema): other files run theirs on the same server at the same time.
+  const sleeping = async () => Number((await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [`%"${schema}".%`])).rows[0].count);
 
   it('cancels every running model, keeps every table old or new, lists the rest as not run; exit 2; run_results.json records it', async () => {
     const project = writeProject();
