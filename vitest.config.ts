@@ -10,6 +10,8 @@ const INTEGRATION = [
   'test/integration/**/*.test.ts',
   'test/cli/**/*.test.ts',
   'test/commands/**/*.test.ts',
+  'test/data-tests/run-test-sql.test.ts',
+  'test/data-tests/sparkify-sample.test.ts',
   'test/adapters/pglite-damage.test.ts',
   'test/adapters/redshift-adapter.test.ts',
   'test/artifacts/secrets.test.ts',
@@ -36,6 +38,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: INTEGRATION,
           pool: 'threads',
+          // A unit test that reaches for PostgreSQL fails at once instead of finding a server by chance.
+          env: { PGHOST: '/nonexistent/unit-tests-use-no-database', PGPORT: '1' },
         },
       },
       {
