@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOG_JSON_PATH, generateEvents, generateSongs } from '../sample/generate-sample.js';
+import { LOG_JSON_PATH, generateEvents, generateSongs } from '../../scripts/sample/generate-sample.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');

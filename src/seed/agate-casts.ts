@@ -12,6 +12,7 @@ import { isValidDate, parseIsoDateTime } from './iso-datetime.js';
 export type CastResult = string | null | undefined;
 
 // Python's str.strip() whitespace (str.isspace), which differs from String.prototype.trim at the edges.
+// eslint-disable-next-line no-control-regex -- Python counts the separators \x1c-\x1f as whitespace
 const PY_SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /** Python's `str.strip()`: a fast path for text that starts and ends with printable ASCII. */
