@@ -37,6 +37,8 @@ export class TemplateRenderer {
   private currentSource = '';
   /** The SparkdbtError thrown from inside a template call, which nunjucks would flatten. */
   private pendingError: SparkdbtError | undefined;
+  /** Each template compiled once, by file and source: parsing and compiling a model render the same one. */
+  private readonly compiled = new Map<string, nunjucks.Template>();
 
   constructor(private readonly globals: TemplateGlobals, macros: readonly MacroFile[]) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
@@ -73,7 +75,7 @@ export class TemplateRenderer {
     this.currentSource = source;
     if (outer.hooks === undefined) this.pendingError = undefined;
     try {
-      const template = new nunjucks.Template(source, this.env, file, true);
+      const template = this.compiledTemplate(file, source);
       const self = hooks?.self;
       const strictSelf = typeof self === 'object' && self !== null
         ? strictAttributes(self, (name) => this.unknownAttribute('this', name, Object.keys(self).filter((key) => key !== 'toString'), undefined))
@@ -86,6 +88,17 @@ export class TemplateRenderer {
       this.currentFile = outer.file;
       this.currentSource = outer.source;
     }
+  }
+
+  /** The template of `source` compiled (nunjucks parse and code generation) the first time it is rendered. */
+  private compiledTemplate(file: string, source: string): nunjucks.Template {
+    const key = `${file}\0${source}`;
+    let template = this.compiled.get(key);
+    if (template === undefined) {
+      template = new nunjucks.Template(source, this.env, file, true);
+      this.compiled.set(key, template);
+    }
+    return template;
   }
 
   /** Locates the first `name('arg'` call in the template being rendered (for error messages). */
