@@ -37,7 +37,11 @@ export class TemplateRenderer {
   private currentSource = '';
   /** The SparkdbtError thrown from inside a template call, which nunjucks would flatten. */
   private pendingError: SparkdbtError | undefined;
-  /** Each template compiled once, by file and source: parsing and compiling a model render the same one. */
+  /**
+   * Templates compiled and rendered once, by file and source, until their second render takes them:
+   * parsing a model and compiling it then share one nunjucks compilation, and a large project's
+   * compiled templates are let go as its models compile instead of being held to the end.
+   */
   private readonly compiled = new Map<string, nunjucks.Template>();
 
   constructor(private readonly globals: TemplateGlobals, macros: readonly MacroFile[]) {
@@ -90,14 +94,16 @@ export class TemplateRenderer {
     }
   }
 
-  /** The template of `source` compiled (nunjucks parse and code generation) the first time it is rendered. */
+  /** The template of `source` (nunjucks parse and code generation): kept from its last render, else compiled and kept for the next. */
   private compiledTemplate(file: string, source: string): nunjucks.Template {
     const key = `${file}\0${source}`;
-    let template = this.compiled.get(key);
-    if (template === undefined) {
-      template = new nunjucks.Template(source, this.env, file, true);
-      this.compiled.set(key, template);
+    const kept = this.compiled.get(key);
+    if (kept !== undefined) {
+      this.compiled.delete(key);
+      return kept;
     }
+    const template = new nunjucks.Template(source, this.env, file, true);
+    this.compiled.set(key, template);
     return template;
   }
 
