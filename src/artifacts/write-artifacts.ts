@@ -63,7 +63,7 @@ export function writeJsonAtomic(file: string, value: Json): void {
 const CHUNK_CHARS = 1 << 20;
 
 /**
- * Writes exactly JSON.stringify(value) to `fd`, a piece at a time: the members of the top three
+ * Writes exactly JSON.stringify(value) to `fd`, a piece at a time: the members of the top two
  * levels are stringified one by one, so a large project's manifest (tens of MB) is never held as
  * one string and one buffer besides its tree.
  */
@@ -105,7 +105,7 @@ export function writeJson(fd: number, value: Json): void {
     }
     out('}');
   };
-  write(value, 3);
+  write(value, 2);
   flush();
 }
 

@@ -12,8 +12,9 @@ export interface BackgroundWriter {
 const BATCH = 64;
 
 /**
- * The writing thread: writes each [relative path, content] pair under the root as artifactWriter
- * does (folders made once, fs.writeFileSync), in the order given. On the empty batch that ends the
+ * The writing thread: writes each [relative path, content] pair under the root as
+ * artifactWriter(root, { skipUnchanged: true }) does (folders made once, a file that already holds
+ * the content left alone, else fs.writeFileSync), in the order given. On the empty batch that ends the
  * work it posts the first error (or null) and wakes the waiting main thread. CommonJS source run
  * with `eval`, so it works the same from dist/ and from src/ under vitest.
  */
@@ -45,7 +46,14 @@ port.on('message', (batch) => {
         fs.mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      fs.writeFileSync(file, batch[i + 1]);
+      const content = batch[i + 1];
+      let old;
+      try {
+        old = fs.readFileSync(file, 'utf8');
+      } catch {
+        old = undefined;
+      }
+      if (old !== content) fs.writeFileSync(file, content);
     }
   } catch (error) {
     failure = { message: String(error && error.message), code: error && error.code };

@@ -34,7 +34,7 @@ export function compileProject(options: CommandOptions): { outcomes: CompileOutc
   const models = selectedModels(opened);
   // Thousands of files: written by another thread while the next models render (same files, same content).
   const background = models.length >= BACKGROUND_WRITES_FROM ? backgroundArtifactWriter(prepared.project.config.root) : undefined;
-  const write = background?.write ?? artifactWriter(prepared.project.config.root);
+  const write = background?.write ?? artifactWriter(prepared.project.config.root, { skipUnchanged: true });
   const compiledNodes = new Map<string, CompiledNode>();
   const redact = (text: string) => prepared.redactor.redact(text);
   const outcomes = models.map((node): CompileOutcome => {
