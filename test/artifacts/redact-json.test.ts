@@ -15,7 +15,7 @@ describe('redactJson', () => {
 
   it('copies only what changed: a tree without secrets comes back as it is', () => {
     const value = { nodes: { a: { sql: 'select 1', tags: ['x'] }, b: { sql: 'select hunter2' } } } as const;
-    const redacted = redactJson(value as unknown as Json, redact) as typeof value;
+    const redacted = redactJson(value as unknown as Json, redact) as unknown as typeof value;
     expect(redactJson(value as unknown as Json, (text) => text)).toBe(value);
     expect(redacted).not.toBe(value);
     expect(redacted.nodes.a).toBe(value.nodes.a);
