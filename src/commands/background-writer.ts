@@ -8,6 +8,9 @@ export interface BackgroundWriter {
   finish(): void;
 }
 
+/** How long finish() waits for the writing thread to start before giving up (it starts in milliseconds). */
+const START_TIMEOUT_MS = 30_000;
+
 /** Files handed to the writing thread at once (one message each batch). */
 const BATCH = 64;
 
@@ -24,6 +27,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { root, port, done } = workerData;
 const flag = new Int32Array(done);
+// Index 1: the thread is up (finish() would otherwise wait for a thread that never started).
+Atomics.store(flag, 1, 1);
+Atomics.notify(flag, 1);
 const made = new Set();
 let failure = null;
 port.on('message', (batch) => {
@@ -68,7 +74,8 @@ port.on('message', (batch) => {
  */
 export function backgroundArtifactWriter(projectRoot: string): BackgroundWriter {
   const { port1, port2 } = new MessageChannel();
-  const done = new SharedArrayBuffer(4);
+  // [0]: every file written; [1]: the thread started.
+  const done = new SharedArrayBuffer(8);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { root: projectRoot, port: port2, done }, transferList: [port2] });
   // Neither keeps the process alive: finish() waits for the writes, not the event loop.
   worker.unref();
@@ -91,7 +98,11 @@ export function backgroundArtifactWriter(projectRoot: string): BackgroundWriter 
       finished = true;
       flush();
       port1.postMessage([]);
-      Atomics.wait(new Int32Array(done), 0, 0);
+      const flag = new Int32Array(done);
+      if (Atomics.wait(flag, 1, 0, START_TIMEOUT_MS) === 'timed-out') {
+        throw new Error(`the thread writing target/compiled could not start within ${START_TIMEOUT_MS / 1000} s`);
+      }
+      Atomics.wait(flag, 0, 0);
       const failure = receiveMessageOnPort(port1)?.message as { message: string; code?: string } | null | undefined;
       port1.close();
       if (failure) throw Object.assign(new Error(failure.message), failure.code === undefined ? {} : { code: failure.code });
