@@ -13,7 +13,7 @@ export { runModels, type RunOptions, type WriteArtifact } from './run/run-models
 export type { NodeResult, RunEvent, RunResult } from './run/types.js';
 export { connectAdapter, dialectFor } from './adapters/registry.js';
 export type { Adapter } from './adapters/adapter.js';
-export type { ResolvedTarget } from './adapters/target.js';
+export type { ResolvedTarget } from './core/target.js';
 export { compileProject, type CompileOutcome } from './commands/compile.js';
 export { runProject } from './commands/run.js';
 export { listNodes, type ListOutput } from './commands/ls.js';

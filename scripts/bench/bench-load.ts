@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOG_JSON_PATH, generateEvents, generateSongs } from '../../src/sample/generate-sample.js';
+import { LOG_JSON_PATH, generateEvents, generateSongs } from '../sample/generate-sample.js';
 import { measure, median, type Measured } from './measure.js';
 
 // Run from build/scripts/bench/ (npm run bench:load).

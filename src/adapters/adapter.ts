@@ -1,6 +1,7 @@
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { RelationKind, SqlDialect } from './dialect.js';
 import type { SqlError } from './sql-error.js';
+import type { StatementListener } from './statement-log.js';
 
 /** What executing one statement reports. */
 export interface ExecuteResult {
@@ -53,6 +54,8 @@ export interface Adapter {
    * (PGlite), a damaged folder connects fine and fails here. Servers look after their own catalog.
    */
   checkCatalog?(): Promise<{ readonly ok: boolean; readonly detail: string }>;
+  /** Reports every statement this connection sends from now on to `listener` (undefined: stop); the debug log's SQLQuery events. */
+  observe(listener: StatementListener | undefined): void;
   close(): Promise<void>;
 }
 

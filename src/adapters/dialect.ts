@@ -1,6 +1,6 @@
-import type { Relation } from '../compile/relation.js';
-import type { TableLayout } from '../materializations/table-layout.js';
-import type { TargetType } from '../project/types.js';
+import type { Relation } from '../core/relation.js';
+import type { TableLayout } from '../core/table-layout.js';
+import type { TargetType } from '../core/target.js';
 
 /** Whether a relation is a table or a view (as the warehouse reports it). */
 export type RelationKind = 'table' | 'view';

@@ -1,10 +1,9 @@
-import type { TargetType } from '../project/types.js';
 import type { Adapter } from './adapter.js';
 import type { SqlDialect } from './dialect.js';
 import { PostgresDialect } from './postgres/postgres-dialect.js';
 import { RedshiftDialect } from './redshift/redshift-dialect.js';
 import type { PgliteConnectOptions } from './pglite/pglite-events.js';
-import type { ResolvedTarget } from './target.js';
+import type { ResolvedTarget, TargetType } from '../core/target.js';
 
 /** How a command connects: who it is and where it reports waiting for a lock (embedded warehouse). */
 export type ConnectOptions = PgliteConnectOptions;

@@ -1,5 +1,5 @@
 import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { ModelNode, SourceNode } from '../graph/types.js';
 import { fileChecksum, stripContents } from './checksum.js';
 import { toJson, type Json } from './json-values.js';

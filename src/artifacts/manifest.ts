@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
-import type { ResolvedTarget } from '../adapters/target.js';
+import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
 import { DBT_VERSION, MANIFEST_SCHEMA } from './dbt-versions.js';
 import { artifactMetadata, type Invocation } from './invocation.js';
@@ -100,19 +99,6 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   const redacted = redactJson(manifest, redact) as { [key: string]: Json };
   redacted['nodes'] = nodes;
   return redacted;
-}
-
-/**
- * dbt's adapter_type: the SQL dialect tools should read. PGlite is PostgreSQL compiled to
- * WebAssembly, so it is `postgres`; the others are their own type.
- */
-export function adapterType(target: ResolvedTarget): string {
-  return target.type === 'pglite' ? 'postgres' : target.type;
-}
-
-/** The database a target's relations live in: PGlite's single database is `postgres`. */
-export function targetDatabase(target: ResolvedTarget): string {
-  return target.type === 'pglite' ? 'postgres' : target.database;
 }
 
 /** A raw-file source's location as models see it (its vars rendered); as written if it cannot render. */

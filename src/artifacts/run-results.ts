@@ -4,7 +4,7 @@ import type { NodeResult } from '../run/types.js';
 import { DBT_VERSION, MAIN_THREAD, RUN_RESULTS_SCHEMA } from './dbt-versions.js';
 import { artifactMetadata, type Invocation } from './invocation.js';
 import { redactJson, toJson, type Json } from './json-values.js';
-import { targetDatabase } from './manifest.js';
+import { targetDatabase } from '../core/target.js';
 import type { CompiledNode } from './manifest-nodes.js';
 
 type JsonObject = { [key: string]: Json };

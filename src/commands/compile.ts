@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 import { compileModel, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
@@ -8,9 +7,11 @@ import { renderPlan } from '../materializations/types.js';
 import type { CompiledNode } from '../artifacts/manifest-nodes.js';
 import { commandArgs } from '../artifacts/run-results.js';
 import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
+import { connectAdapter } from '../adapters/registry.js';
+import { preparedWithDeferral } from '../state/index.js';
 import { artifactWriter } from './write-artifact.js';
 import { backgroundArtifactWriter } from './background-writer.js';
-import { openProject, parseVars, selectedModels, type CommandOptions } from './open-project.js';
+import { openProject, parseVars, selectedModels, type CommandOptions, type OpenedProject } from './open-project.js';
 
 /** One model's compile outcome: where its compiled SQL and its plan were written, and the SQL. */
 export type CompileOutcome =
@@ -27,9 +28,46 @@ export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind,
  * each model's SQL as dbt does to `target/compiled/<project>/<model path>` (its SELECT; a copy
  * model's COPY), and the statements a first build would send to `target/plan/…`.
  */
-export function compileProject(options: CommandOptions): { outcomes: CompileOutcome[]; warnings: readonly string[] } {
+export function compileProject(options: CommandOptions): CompileResult {
+  if (options.defer === true) {
+    throw new SparkdbtError('usage', 'compile --defer looks up which refs this target lacks: call compileProjectDeferred, which connects to the target (not with --favor-state)');
+  }
+  return compileOpened(openProject(options), options, new Date());
+}
+
+/** What compile did: each selected model's outcome, and the warnings to print. */
+export interface CompileResult {
+  readonly outcomes: CompileOutcome[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `compile --defer` (and `--favor-state`) as dbt: compileProject, with each ref to a model that is
+ * not selected resolved as `run --defer` resolves it — to the --state manifest's relation where
+ * this target lacks the model's relation, or always with --favor-state. Connects to the target
+ * only to look those relations up (never with --favor-state). Without --defer it is compileProject.
+ */
+export async function compileProjectDeferred(options: CommandOptions): Promise<CompileResult> {
   const invokedAt = new Date();
   const opened = openProject(options);
+  if (options.defer !== true) return compileOpened(opened, options, invokedAt);
+  const models = selectedModels(opened).map((node) => node.uniqueId);
+  const { prepared } = opened;
+  if (options.favorState === true) {
+    // --favor-state defers every such ref: nothing to look up, so no connection.
+    const noLookups = { relationKind: () => Promise.reject(new Error('--favor-state looks nothing up')) };
+    return compileOpened({ ...opened, prepared: await preparedWithDeferral(prepared, models, noLookups, options) }, options, invokedAt);
+  }
+  const adapter = await connectAdapter(prepared.target, options.connect);
+  try {
+    return compileOpened({ ...opened, prepared: await preparedWithDeferral(prepared, models, adapter, options) }, options, invokedAt);
+  } finally {
+    await adapter.close();
+  }
+}
+
+/** Compiles and writes the selected models of an opened project (its refs resolved as its prepared project says). */
+function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt: Date): CompileResult {
   const { prepared } = opened;
   const models = selectedModels(opened);
   // Thousands of files: written by another thread while the next models render (same files, same content).

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ConnectOptions } from '../adapters/registry.js';
+import { dialectFor, type ConnectOptions } from '../adapters/registry.js';
 import { prepareProject, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
-import { isRecord } from '../project/parse-config.js';
+import { isRecord } from '../core/is-record.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import type { Redactor } from '../redact.js';
@@ -15,6 +15,8 @@ import { emptyModelWarning, isEmptyModel } from './empty-models.js';
 /** Options every command takes, as the CLI passes them. */
 export interface CommandOptions {
   readonly projectDir: string;
+  /** The folder a relative projectDir is in (the CLI's io.cwd); default: the process's current folder. */
+  readonly cwd?: string | undefined;
   readonly target?: string | undefined;
   /** The --vars argument: a YAML mapping. */
   readonly vars?: string | undefined;
@@ -56,8 +58,8 @@ export interface OpenedProject {
 
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
-  const project = withTargetPath(loadProject(options.projectDir), options.targetPath);
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
+  const project = withTargetPath(loadProject(projectFolder(options)), options.targetPath);
+  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
   const { selected, warnings } = options.only !== undefined ? selectExactly(prepared, options.only) : selectNodes(prepared.graph, {
@@ -68,6 +70,11 @@ export function openProject(options: CommandOptions): OpenedProject {
   });
   const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(n));
   return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
+}
+
+/** The project folder the options name: projectDir, against cwd when given. */
+export function projectFolder(options: Pick<CommandOptions, 'projectDir' | 'cwd'>): string {
+  return options.cwd === undefined ? options.projectDir : path.resolve(options.cwd, options.projectDir);
 }
 
 /** The given unique ids in dependency order (retry's selection); an id the project no longer has is an error. */

@@ -3,8 +3,8 @@ import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { readRunResults, type StateRunResults } from '../state/index.js';
-import type { CommandOptions } from './open-project.js';
-import { runProject } from './run.js';
+import { projectFolder, type CommandOptions } from './open-project.js';
+import { runProject, type RunFlags } from './run.js';
 
 /** How artifacts show a masked secret. */
 const MASK = '****';
@@ -25,12 +25,12 @@ export type RetryOutcome =
 
 /**
  * dbt's retry: reads the last run's target/run_results.json and runs again, with that run's
- * target, vars, select and exclude, exactly the nodes that errored, failed or were skipped
+ * target, vars, select, exclude, --threads, --fail-fast, --full-refresh and deferral, exactly the nodes that errored, failed or were skipped
  * (interrupted ones included); writes new artifacts. Refuses (`retry-impossible`) when there is no
  * previous run, when it was not a `run`, or when a node to retry is no longer in the project.
  */
 export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
-  const project = loadProject(options.projectDir);
+  const project = loadProject(projectFolder(options));
   const targetDir = options.targetPath === undefined || options.targetPath === '' ? project.config.targetPath : path.relative(project.config.root, path.resolve(project.config.root, options.targetPath)).split(path.sep).join('/') || '.';
   const display = path.posix.join(targetDir, 'run_results.json');
   const previous = readRunResults(path.resolve(project.config.root, display), display);
@@ -51,8 +51,11 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
   return { kind: 'run', retried, result };
 }
 
-/** The last run's target, vars, select, exclude and deferral (--state, --defer, --favor-state), as command options (recorded again in the new run_results.json). */
-function previousArgs(previous: StateRunResults, display: string): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState'> {
+/**
+ * The last run's target, vars, select, exclude, deferral (--state, --defer, --favor-state) and run
+ * flags (--threads, --fail-fast, --full-refresh), as command options (recorded again in the new run_results.json).
+ */
+function previousArgs(previous: StateRunResults, display: string): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh'> & RunFlags {
   const { args } = previous;
   const strings = (key: string): string[] | undefined => {
     const value = args[key];
@@ -79,5 +82,9 @@ function previousArgs(previous: StateRunResults, display: string): Pick<CommandO
     state: typeof args['state'] === 'string' ? args['state'] : undefined,
     defer: args['defer'] === true,
     favorState: args['favor_state'] === true,
+    fullRefresh: args['full_refresh'] === true,
+    failFast: args['fail_fast'] === true,
+    // A run without --threads recorded null: the retry too takes the target's threads.
+    threads: typeof args['threads'] === 'number' && Number.isInteger(args['threads']) && args['threads'] >= 1 ? args['threads'] : undefined,
   };
 }

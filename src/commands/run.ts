@@ -1,5 +1,5 @@
 import { connectAdapter, connectMore } from '../adapters/registry.js';
-import { runModels } from '../run/run-models.js';
+import { runModels, setUpStatementLog } from '../run/run-models.js';
 import { workersFor } from '../run/threads.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { commandArgs } from '../artifacts/run-results.js';
@@ -29,9 +29,11 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
   const pool = [adapter];
   try {
     pool.push(...(await connectMore(prepared.target, workers.count - 1)));
+    // --defer's lookups are the set-up's statements too (the debug log's `master` connection).
+    adapter.observe(setUpStatementLog(prepared, onEvent));
     prepared = await preparedWithDeferral(prepared, models, adapter, options);
     const result = await runModels(prepared, pool, models, { onEvent, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal, ...(options.invocationId ? { invocationId: options.invocationId } : {}) });
-    writeCommandArtifacts({ command: 'run', prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs('run', options, parseVars(options.vars)), full_refresh: options.fullRefresh === true }, run: result });
+    writeCommandArtifacts({ command: 'run', prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs('run', options, parseVars(options.vars)), full_refresh: options.fullRefresh === true, fail_fast: options.failFast === true, threads: options.threads ?? null }, run: result });
     return { ...result, warnings: [...opened.warnings, ...(workers.warning === undefined ? [] : [workers.warning])] };
   } finally {
     await Promise.all(pool.map((a) => a.close()));

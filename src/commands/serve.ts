@@ -1,8 +1,9 @@
+import { dialectFor } from '../adapters/registry.js';
 import { prepareProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import { displayPath } from '../adapters/pglite/pglite-events.js';
-import { parseVars, type CommandOptions } from './open-project.js';
+import { parseVars, projectFolder, type CommandOptions } from './open-project.js';
 
 /** `serve`'s options: the project's, and where to listen. */
 export interface ServeCommandOptions extends CommandOptions {
@@ -31,8 +32,8 @@ const MAX_CONNECTIONS = 16;
  * lock until stopped. A server target is refused: clients connect to that server directly.
  */
 export async function serveProject(options: ServeCommandOptions): Promise<Serving> {
-  const project = loadProject(options.projectDir);
-  const { target } = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
+  const project = loadProject(projectFolder(options));
+  const { target } = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   if (target.type !== 'pglite') {
     throw new SparkdbtError('serve-unsupported', `target '${target.name}' is a ${target.type} server at ${target.host}:${target.port}: connect to it directly, e.g. psql -h ${target.host} -p ${target.port} -U ${target.user} ${target.database}`, {
       hint: 'serve is for the embedded warehouse (a pglite target), which no other program can open',

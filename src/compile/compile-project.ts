@@ -1,6 +1,5 @@
-import { dialectFor } from '../adapters/registry.js';
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
-import { databaseOf, targetContext, type ResolvedTarget } from '../adapters/target.js';
+import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode } from '../graph/types.js';
@@ -11,7 +10,7 @@ import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
-import { ExternalLocation, Relation, thisContext } from './relation.js';
+import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer } from './template.js';
 
 /** Options every command shares: which target, which vars, which environment. */
@@ -45,9 +44,10 @@ export interface CompiledModel extends RenderedModel {
 
 /**
  * Resolves the target, loads macros, parses every model and builds the graph. No database. A
- * target value that fails validation is masked if a secret env var gave it.
+ * target value that fails validation is masked if a secret env var gave it. `dialectFor` gives the
+ * resolved target's SQL dialect (the adapter registry's, passed in by the caller).
  */
-export function prepareProject(project: Project, options: ProjectOptions): PreparedProject {
+export function prepareProject(project: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
   const redactor = new Redactor();
   // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
   // artifacts), whether or not a template read them through env_var().

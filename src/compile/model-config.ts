@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../graph/types.js';
 import type { ProjectConfig } from '../project/types.js';
-import { isRecord } from '../project/parse-config.js';
+import { isRecord } from '../core/is-record.js';
 import { appliesTo, checkProjectKey, namesConfig, type KeyFinding } from './config-keys.js';
 
 const DEFAULTS = { materialized: 'view', tags: [] as string[], enabled: true, schema: undefined, alias: undefined };

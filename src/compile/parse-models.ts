@@ -3,7 +3,7 @@ import type { DependencyCall, ParsedModel } from '../graph/types.js';
 import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
-import { ExternalLocation } from './relation.js';
+import { ExternalLocation } from '../core/relation.js';
 import { locateCall, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */

@@ -61,6 +61,7 @@ export function convertText(text: string, type: Extract<ColumnType, { kind: 'var
   }
   const maxBytes = type.kind === 'varchar' ? type.maxBytes : type.length;
   if (type.kind === 'char') {
+    // eslint-disable-next-line no-control-regex -- the ASCII range, NUL included: any character outside it is multibyte
     const multibyte = /[^\x00-\x7f]/u.exec(value);
     if (multibyte) return multibyteInChar(toHex(Buffer.from(multibyte[0], 'utf8')));
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { SparkdbtError } from '../errors.js';
 import { MEMBER_NOT_OBJECT, NOT_AN_ARRAY, type LoadFault } from './load-errors.js';
 import { readS3Text } from './s3-client.js';
-import { DEFAULT_S3_SETTINGS, type S3Settings } from './s3-settings.js';
+import { DEFAULT_S3_SETTINGS, type S3Settings } from '../core/s3-settings.js';
 
 /** One step of a JSONPath expression: an object member or an array element. */
 export type PathStep = { readonly kind: 'key'; readonly key: string } | { readonly kind: 'index'; readonly index: number };

@@ -33,7 +33,7 @@ export type DigitTypeName = 'Short' | 'Integer' | 'Long' | 'Decimal' | 'Float' |
 
 /** `Invalid digit, Value 'x', Pos n, Type: Integer` — the character, its 0-based position. */
 export function invalidDigit(text: string, type: DigitTypeName): LoadFault {
-  let pos = 0;
+  let pos: number;
   if (type === 'Short' || type === 'Integer' || type === 'Long') {
     pos = text.startsWith('-') || text.startsWith('+') ? 1 : 0;
     while (pos < text.length && isDigit(text.charCodeAt(pos))) pos++;

@@ -5,7 +5,7 @@ import type { CopyOptions } from './copy-options.js';
 import { createLocalLister, localFile, resolveLocalPath, type SourceFile, type SourceLister } from './list-files.js';
 import { connectS3, parseS3Url, readS3Text, type S3Connection } from './s3-client.js';
 import { describeS3Failure } from './s3-errors.js';
-import { DEFAULT_S3_SETTINGS, type S3Settings } from './s3-settings.js';
+import { DEFAULT_S3_SETTINGS, type S3Settings } from '../core/s3-settings.js';
 import { createS3Lister, s3File } from './s3-source.js';
 
 /** One entry of a COPY manifest: a file's URL and whether the load fails without it. */

@@ -4,7 +4,7 @@ import { readJsonPaths } from './jsonpaths.js';
 import { resolveLocalPath } from './list-files.js';
 import { createSourceLister } from './manifest.js';
 import { s3SettingsFor } from './s3-client.js';
-import { DEFAULT_S3_SETTINGS, type S3Settings } from './s3-settings.js';
+import { DEFAULT_S3_SETTINGS, type S3Settings } from '../core/s3-settings.js';
 import { readCopyRows, type CopyRowStream, type LoadRejection } from './read-records.js';
 
 /** What a local COPY needs: the model's columns and options, and where relative paths start. */

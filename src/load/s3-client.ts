@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SparkdbtError } from '../errors.js';
 import { describeS3Failure } from './s3-errors.js';
-import type { S3Settings } from './s3-settings.js';
+import type { S3Settings } from '../core/s3-settings.js';
 
 /** The region when neither the copy model, the target nor the environment names one. */
 export const DEFAULT_S3_REGION = 'us-east-1';

@@ -1,5 +1,5 @@
 import { SparkdbtError } from '../errors.js';
-import type { S3Settings } from './s3-settings.js';
+import type { S3Settings } from '../core/s3-settings.js';
 
 /** What was being done when an S3 request failed, for the message. */
 export interface S3FailureContext {

@@ -4,7 +4,7 @@ import { SparkdbtError } from '../errors.js';
 import { decompressed, type SourceFile, type SourceLister } from './list-files.js';
 import { connectS3, parseS3Url, readS3Object, type S3Connection } from './s3-client.js';
 import { describeS3Failure, displayEndpoint } from './s3-errors.js';
-import type { S3Settings } from './s3-settings.js';
+import type { S3Settings } from '../core/s3-settings.js';
 
 /** Where an S3 source is and how to read it. */
 export interface S3SourceOptions {

@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../adapters/dialect.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { CopyOptions } from '../load/copy-options.js';
 
 /** Renders Redshift's COPY statement for `copy` options (the statement Redshift runs itself). */

@@ -1,7 +1,7 @@
 import { SparkdbtError } from '../errors.js';
 import { parseColumnList } from '../load/columns.js';
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import { normalizeCopyOptions, type CopyOptions } from '../load/copy-options.js';
 import { renderCopyStatement } from './copy-statement.js';
 import { buildAndSwap, sqlStep, swapIn, tempRelationOf } from './swap.js';

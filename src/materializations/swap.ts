@@ -1,5 +1,5 @@
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { PlanStep } from './types.js';
 
 export const TEMP_SUFFIX = '__sparkdbt_tmp';

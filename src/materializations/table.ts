@@ -1,7 +1,8 @@
 import type { SqlDialect } from '../adapters/dialect.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import { buildAndSwap, sqlStep } from './swap.js';
-import { parseTableLayout, type TableLayout } from './table-layout.js';
+import type { TableLayout } from '../core/table-layout.js';
+import { parseTableLayout } from './table-layout.js';
 import type { Materialization, PlanStep } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { ModelConfig, ModelNode } from '../graph/types.js';
 import type { ColumnSpec } from '../load/columns.js';
 import type { CopyOptions } from '../load/copy-options.js';

@@ -1,6 +1,6 @@
 import type { RelationKind } from '../adapters/dialect.js';
 import type { CompiledModel } from '../compile/compile-project.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import type { ModelNode } from '../graph/types.js';
 
 /** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */

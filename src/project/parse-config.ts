@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { isRecord } from '../core/is-record.js';
 import { SparkdbtError, SparkdbtErrors, closestNames } from '../errors.js';
-import { RENAMED_TARGET_KEYS, TARGET_KEYS } from './target-keys.js';
-import type { ProjectConfig, RawTarget, SourceDefinition, TargetType } from './types.js';
+import { RENAMED_TARGET_KEYS, TARGET_KEYS } from '../core/target-keys.js';
+import type { TargetType } from '../core/target.js';
+import { readDwhCfg } from './dwh-cfg.js';
+import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
 const TOP_LEVEL_KEYS = [
@@ -121,6 +124,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     sources,
     modelDefaults: modelDefaults as Record<string, unknown>,
     keyLines: keyLines(doc, lineCounter, ['models', 'targets']),
+    readDwhCfg: (file) => readDwhCfg(file, root),
   };
 }
 
@@ -180,9 +184,4 @@ function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter,
     }
   }
   return undefined;
-}
-
-/** True for plain objects (YAML mappings). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

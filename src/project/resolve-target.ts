@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { ResolvedTarget } from '../adapters/target.js';
+import type { ResolvedTarget } from '../core/target.js';
 import { SparkdbtError, closestNames } from '../errors.js';
-import type { S3Settings } from '../load/s3-settings.js';
-import { readDwhCfg } from './dwh-cfg.js';
+import type { S3Settings } from '../core/s3-settings.js';
 import type { ProjectConfig } from './types.js';
 
 /** Renders a config string (expands `{{ env_var('X') }}`); supplied by the compile stage. */
@@ -87,7 +86,7 @@ export function resolveTarget(
       };
     case 'redshift': {
       const cfgFile = value('dwh_cfg');
-      const cfg = cfgFile === undefined ? undefined : readDwhCfg(cfgFile, config.root);
+      const cfg = cfgFile === undefined ? undefined : config.readDwhCfg(cfgFile);
       return {
         type: 'redshift', name, schema, s3, vars: cfg?.vars ?? {}, threads: number('threads', 4),
         host: value('host') ?? cfg?.host ?? '',

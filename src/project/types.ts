@@ -1,3 +1,6 @@
+import type { TargetType } from '../core/target.js';
+import type { DwhCfg } from './dwh-cfg.js';
+
 /** What project.yml declares, validated and normalized (paths absolute, defaults filled in). */
 export interface ProjectConfig {
   readonly name: string;
@@ -18,12 +21,12 @@ export interface ProjectConfig {
   readonly modelDefaults: Readonly<Record<string, unknown>>;
   /** The line of each key under `models:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
+  /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */
+  readonly readDwhCfg: (file: string) => DwhCfg;
 }
 
 /** One target as written in project.yml (values not yet rendered). */
 export type RawTarget = Readonly<Record<string, unknown>> & { readonly type: TargetType };
-
-export type TargetType = 'pglite' | 'postgres' | 'redshift';
 
 /** A table of a declared source: a relation in the warehouse, or raw files at a location. */
 export interface SourceDefinition {

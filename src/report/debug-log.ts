@@ -10,10 +10,16 @@ export const LOG_FILE = 'sparkdbt.log';
 export const LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const LOG_BACKUPS = 5;
 
+/** Opening the debug log: the log, or why its folder cannot be written (the command runs without it). */
+export type DebugLogOpening =
+  | { readonly ok: true; readonly log: DebugLog }
+  | { readonly ok: false; readonly folder: string; readonly reason: string };
+
 /**
  * logs/sparkdbt.log: every event at debug level, with its time, level and thread, appended per
  * invocation under a header line; every line masked with `redact`. A log that cannot be written
- * (a read-only folder) is given up quietly: it never stops a command.
+ * (a read-only folder) never stops a command: opening says why (the caller warns), and a write
+ * that fails later calls `onFailure` once and closes the log.
  */
 export class DebugLog {
   private fd: number | undefined;
@@ -22,19 +28,20 @@ export class DebugLog {
     private readonly file: string,
     private readonly redact: (text: string) => string,
     fd: number,
+    private readonly onFailure: ((reason: string) => void) | undefined,
   ) {
     this.fd = fd;
   }
 
-  /** Opens (creating the folder) and rotates the log in `folder`; undefined when it cannot be written. */
-  static open(folder: string, redact: (text: string) => string, options: { maxBytes?: number } = {}): DebugLog | undefined {
+  /** Opens (creating the folder) and rotates the log in `folder`; or why that folder cannot be written. */
+  static open(folder: string, redact: (text: string) => string, options: { maxBytes?: number; onFailure?: (reason: string) => void } = {}): DebugLogOpening {
     const file = path.join(folder, LOG_FILE);
     try {
       fs.mkdirSync(folder, { recursive: true });
       rotate(file, options.maxBytes ?? LOG_MAX_BYTES);
-      return new DebugLog(file, redact, fs.openSync(file, 'a'));
-    } catch {
-      return undefined;
+      return { ok: true, log: new DebugLog(file, redact, fs.openSync(file, 'a'), options.onFailure) };
+    } catch (error) {
+      return { ok: false, folder, reason: error instanceof Error ? error.message : String(error) };
     }
   }
 
@@ -72,8 +79,9 @@ export class DebugLog {
     if (this.fd === undefined) return;
     try {
       fs.writeSync(this.fd, this.redact(text));
-    } catch {
+    } catch (error) {
       this.close();
+      this.onFailure?.(error instanceof Error ? error.message : String(error));
     }
   }
 }

@@ -13,6 +13,7 @@ export function formatRunEvent(event: RunEvent): string[] {
     case 'node-finished':
       return [formatFinished(event.index, event.total, event.result)];
     case 'load-progress':
+    case 'statement':
       return [];
     case 'run-finished':
       return formatSummary(event.results, event.elapsedMs, event.interrupted === true);

@@ -24,8 +24,10 @@ interface NodeState {
  * for a failed node) or SkippingDetails (Q034), then NodeFinished (Q025) when it ends; load
  * progress as debug Notes; the run's summary (summaryEvents). Stateful: one per run.
  */
-export function runLogEvents(context: RunLogContext = {}): (event: RunEvent) => LogEvent[] {
+export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => LogEvent[] {
   const nodes = new Map<string, NodeState>();
+  // The target's database and adapter type come with the run's start (unless the caller gave them).
+  let context: RunLogContext & { adapterType?: string } = given;
   const infoOf = (result: NodeResult): NodeInfo => {
     const state = nodes.get(result.uniqueId);
     const node = state?.node ?? result.compiled?.model.node;
@@ -35,6 +37,7 @@ export function runLogEvents(context: RunLogContext = {}): (event: RunEvent) => 
     const [line = ''] = formatRunEvent(event);
     switch (event.kind) {
       case 'run-started':
+        context = { ...(event.database === undefined ? {} : { database: event.database }), ...(event.adapterType === undefined ? {} : { adapterType: event.adapterType }), ...given };
         return [
           { name: 'Note', code: 'Z050', level: 'info', msg: line, data: { target_name: event.target, num_nodes: event.total }, timestamped: true },
           { name: 'Formatting', code: 'Z017', level: 'info', msg: '', timestamped: true },
@@ -45,9 +48,13 @@ export function runLogEvents(context: RunLogContext = {}): (event: RunEvent) => 
         const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation, event.node.config.materialized, 'started', startedAt, '', context);
         const description = `${event.node.config.materialized} model ${event.relation}`;
         const thread = event.threadId === undefined ? {} : { thread: event.threadId };
+        const used: LogEvent[] = context.adapterType === undefined ? [] : [
+          { name: 'ConnectionUsed', code: 'E015', level: 'debug', msg: `Using ${context.adapterType} connection "${event.node.uniqueId}"`, data: { conn_type: context.adapterType, conn_name: event.node.uniqueId }, nodeInfo: info, timestamped: true, ...thread },
+        ];
         return [
           { name: 'NodeStart', code: 'Q024', level: 'debug', msg: `Began running node ${event.node.uniqueId}`, nodeInfo: info, timestamped: true, ...thread },
           { name: 'LogStartLine', code: 'Q011', level: 'info', msg: line, data: { description, index: event.index, total: event.total }, nodeInfo: info, timestamped: true, ...thread },
+          ...used,
         ];
       }
       case 'node-finished': {
@@ -78,6 +85,8 @@ export function runLogEvents(context: RunLogContext = {}): (event: RunEvent) => 
         finished.push({ name: 'NodeFinished', code: 'Q025', level: 'debug', msg: `Finished running node ${result.uniqueId}`, data: { run_result: { status: result.status, message: result.message, execution_time: executionTime, rows_affected: result.rowsAffected ?? null } }, nodeInfo: info, timestamped: true, ...thread });
         return finished;
       }
+      case 'statement':
+        return [statementEvent(event, event.node === undefined ? undefined : nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation ?? '', event.node.config.materialized, 'started', nodes.get(event.node.uniqueId)?.startedAt ?? '', '', context))];
       case 'load-progress': {
         const state = nodes.get(event.node.uniqueId);
         const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, state?.relation ?? '', event.node.config.materialized, 'started', state?.startedAt ?? '', '', context);
@@ -88,6 +97,35 @@ export function runLogEvents(context: RunLogContext = {}): (event: RunEvent) => 
         return summaryEvents(event.results, event.elapsedMs, event.interrupted === true, infoOf);
     }
   };
+}
+
+/**
+ * A statement as dbt's adapter logs it, on the connection named for its node: SQLQuery (E016,
+ * `On model.x: <sql>`), SQLCommit (E018) and Rollback (E012) when sent; SQLQueryStatus (E017,
+ * `SQL status: CREATE in 0.012 seconds`) when it ends; an AdapterEventDebug (E001) when it fails.
+ */
+function statementEvent(event: Extract<RunEvent, { kind: 'statement' }>, info: NodeInfo | undefined): LogEvent {
+  const { statement, connection } = event;
+  const base = { level: 'debug' as const, timestamped: true, ...(info === undefined ? {} : { nodeInfo: info }), ...(event.threadId === undefined ? {} : { thread: event.threadId }) };
+  switch (statement.kind) {
+    case 'statement-sent': {
+      const word = statement.sql.trim().replace(/;$/, '').toLowerCase();
+      if (word === 'commit') return { ...base, name: 'SQLCommit', code: 'E018', msg: `On ${connection}: COMMIT`, data: { conn_name: connection } };
+      if (word === 'rollback') return { ...base, name: 'Rollback', code: 'E012', msg: `On ${connection}: ROLLBACK`, data: { conn_name: connection } };
+      return { ...base, name: 'SQLQuery', code: 'E016', msg: `On ${connection}: ${statement.sql}`, data: { conn_name: connection, sql: statement.sql } };
+    }
+    case 'statement-done': {
+      const elapsed = Number((statement.elapsedMs / 1000).toFixed(3));
+      return { ...base, name: 'SQLQueryStatus', code: 'E017', msg: `SQL status: ${statement.status} in ${elapsed.toFixed(3)} seconds`, data: { status: statement.status, elapsed } };
+    }
+    case 'statement-failed':
+      return { ...base, name: 'AdapterEventDebug', code: 'E001', msg: `On ${connection}: error after ${(statement.elapsedMs / 1000).toFixed(3)} seconds: ${statement.message}`, data: { conn_name: connection, message: statement.message } };
+  }
+}
+
+/** dbt-postgres's quoted name part (as manifest.json and run_results.json write relation_name). */
+function quoted(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 function nodeInfo(node: ModelNode | undefined, uniqueId: string, name: string, relation: string, materialized: string, status: string, startedAt: string, finishedAt: string, context: RunLogContext): NodeInfo {
@@ -107,7 +145,7 @@ function nodeInfo(node: ModelNode | undefined, uniqueId: string, name: string, r
     node_started_at: startedAt,
     node_finished_at: finishedAt,
     meta: typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {},
-    node_relation: { database, schema, alias, relation_name: database === '' ? relation : `${database}.${relation}` },
+    node_relation: { database, schema, alias, relation_name: relation === '' ? '' : [...(database === '' ? [] : [database]), ...(schema === '' ? [] : [schema]), alias].map(quoted).join('.') },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { PlanStep } from '../materializations/types.js';
 import { openCopyRows } from '../load/open-copy-rows.js';
-import type { S3Settings } from '../load/s3-settings.js';
+import type { S3Settings } from '../core/s3-settings.js';
 import type { LoadRejection } from '../load/read-records.js';
 
 /** Progress of one local COPY, as reported while it streams. */

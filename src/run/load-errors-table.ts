@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import { COPY_NULL, escapeCopyText } from '../load/copy-text.js';
 import type { LoadRejection } from '../load/read-records.js';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { SqlError } from '../adapters/sql-error.js';
 import type { CompiledModel, PreparedProject } from '../compile/compile-project.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import { SparkdbtError, formatLocation, type SourceLocation } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
 import type { LoadRejection } from '../load/read-records.js';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
+import type { StatementListener } from '../adapters/statement-log.js';
+import { adapterType, targetDatabase } from '../core/target.js';
 import type { PreparedProject } from '../compile/compile-project.js';
 import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
@@ -45,10 +47,12 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     const node = prepared.graph.nodes.get(id)!;
     return (node.resourceType === 'model' ? node.config.schema : undefined) ?? prepared.target.schema;
   }))];
+  // The set-up's statements are dbt's `master` connection's, on the main thread.
+  main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
   const plan = planRun(prepared, models, { failFast: options.failFast === true }, state);
   const total = plan.tasks.length;
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name });
+  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target) });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
   const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime() };
@@ -59,17 +63,39 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     async execute(task, worker, stop) {
       const startedAt = new Date();
       const threadId = threadName(worker);
-      const result = await executeTask(task, pool[worker]!, { ...context, signal: stop });
-      return { ...result, startedAt, completedAt: new Date(), threadId };
+      const adapter = pool[worker]!;
+      // As dbt: each statement a node sends is logged on the connection named for the node, from its worker's thread.
+      adapter.observe(statementLog(prepared, options.onEvent, task.uniqueId, { node: task.node, relation: task.display, threadId }));
+      try {
+        const result = await executeTask(task, adapter, { ...context, signal: stop });
+        return { ...result, startedAt, completedAt: new Date(), threadId };
+      } finally {
+        adapter.observe(undefined);
+      }
     },
     skipped: (task, upstream) => skipped(task, upstream),
     notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRun(task.node, task.display), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
     onStart: (task, index, worker) => options.onEvent({ kind: 'node-started', index, total, node: task.node, relation: task.display, threadId: threadName(worker) }),
     onFinish: (result, index) => options.onEvent({ kind: 'node-finished', index, total, result }),
   });
+  main.observe(undefined);
   const run = { invocationId, results, elapsedMs: performance.now() - started, ...(options.signal?.aborted ? { interrupted: true } : {}) };
   options.onEvent({ kind: 'run-finished', ...run });
   return run;
+}
+
+/** Reports the run's set-up statements (deferral's lookups, the catalog, schemas) as run events on dbt's `master` connection, secrets masked. */
+export function setUpStatementLog(prepared: PreparedProject, onEvent: RunOptions['onEvent']): StatementListener {
+  return statementLog(prepared, onEvent, 'master');
+}
+
+/** Reports a connection's statements as run events on `connection` (a node's unique id, or `master`), secrets masked. */
+function statementLog(prepared: PreparedProject, onEvent: RunOptions['onEvent'], connection: string, from: { node: Task['node']; relation: string; threadId: string } | undefined = undefined): StatementListener {
+  const mask = (text: string) => prepared.redactor.redact(text);
+  return (statement) => {
+    const masked = statement.kind === 'statement-failed' ? { ...statement, sql: mask(statement.sql), message: mask(statement.message) } : { ...statement, sql: mask(statement.sql) };
+    onEvent({ kind: 'statement', statement: masked, connection, ...(from ?? {}) });
+  };
 }
 
 /** Dispatches a task to the executor for its resource type. */

@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { SqlDialect } from '../adapters/dialect.js';
-import type { Relation } from '../compile/relation.js';
+import type { Relation } from '../core/relation.js';
 import { SparkdbtError } from '../errors.js';
 import type { ModelConfig } from '../graph/types.js';
 

@@ -1,4 +1,4 @@
-import { threadsOf, type ResolvedTarget } from '../adapters/target.js';
+import { threadsOf, type ResolvedTarget } from '../core/target.js';
 
 /** How many workers a run gets, and what to tell the user when that is fewer than asked for. */
 export interface Workers {

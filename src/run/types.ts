@@ -1,3 +1,4 @@
+import type { StatementEvent } from '../adapters/statement-log.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { SparkdbtError } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
@@ -42,9 +43,14 @@ export interface NodeResult {
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
 export type RunEvent =
-  | { readonly kind: 'run-started'; readonly total: number; readonly target: string }
+  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string }
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
+  /**
+   * A statement sent on a connection (secrets masked): `connection` is dbt's connection name — the
+   * node's unique id on a worker, `master` for the run's set-up (catalog queries, schemas).
+   */
+  | { readonly kind: 'statement'; readonly statement: StatementEvent; readonly connection: string; readonly node?: ModelNode; readonly relation?: string; readonly threadId?: string }
   | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
   | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number; readonly interrupted?: boolean };
 

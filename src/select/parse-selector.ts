@@ -88,11 +88,11 @@ export function parseSelection(args: readonly string[]): SelectionUnion {
 
 /** Parses one space-free argument such as `+songplays,tag:staging`; an empty part (`songplays,`) matches nothing, as in dbt. */
 export function parseIntersection(raw: string): SelectionIntersection {
-  return { kind: 'intersection', raw, criteria: raw.split(',').map((part) => (part.trim() === '' ? emptySelector(part) : parseSelector(part))) };
+  return { kind: 'intersection', raw, criteria: raw.split(',').map((part) => (part.trim() === '' ? emptySelector() : parseSelector(part))) };
 }
 
 // dbt parses '' as an fqn selector with an empty value, which no node's name equals.
-function emptySelector(raw: string): SelectionCriterion {
+function emptySelector(): SelectionCriterion {
   return { kind: 'criterion', raw: '', matcher: { method: 'fqn', pattern: '' }, parents: { kind: 'none' }, children: { kind: 'none' }, childrensParents: false };
 }
 

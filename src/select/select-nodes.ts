@@ -303,7 +303,7 @@ function bracketClass(body: string): string {
       chunks.splice(m, 1);
     }
   }
-  let stuff = chunks.map((chunk) => chunk.replace(/[\\\-\]\[&~|^]/g, '\\$&')).join('-');
+  let stuff = chunks.map((chunk) => chunk.replace(/[\\\-\][&~|^]/g, '\\$&')).join('-');
   if (negated) stuff = stuff.slice(1);
   if (stuff === '') return negated ? '.' : '(?!)';
   return negated ? `[^${stuff}]` : `[${stuff}]`;

@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
-import { Relation } from '../compile/relation.js';
+import { Relation } from '../core/relation.js';
 import { SparkdbtError } from '../errors.js';
 import { readStateFolder, type StateFolder } from './read-state.js';
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresAdapter } from '../../src/adapters/postgres/postgres-adapter.js';
 import { RedshiftAdapter } from '../../src/adapters/redshift/redshift-adapter.js';
 import { SqlError } from '../../src/adapters/sql-error.js';
-import type { PostgresTarget, RedshiftTarget } from '../../src/adapters/target.js';
-import { Relation } from '../../src/compile/relation.js';
-import { DEFAULT_S3_SETTINGS } from '../../src/load/s3-settings.js';
+import type { PostgresTarget, RedshiftTarget } from '../../src/core/target.js';
+import { Relation } from '../../src/core/relation.js';
+import { DEFAULT_S3_SETTINGS } from '../../src/core/s3-settings.js';
 import { PG_ENV, uniqueSchema } from '../support/postgres.js';
 
 /**

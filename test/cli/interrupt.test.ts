@@ -16,7 +16,8 @@ describe('Ctrl-C during run on PostgreSQL', () => {
   }
 
   const tables = async () => (await client().query(`select (select slept::int from "${schema}".slow) as slow, (select slept::int from "${schema}".after_slow) as after_slow`)).rows[0];
-  const sleeping = async () => Number((await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`)).rows[0].count);
+  // This file's statements only (they name its schema): other files run theirs on the same server at the same time.
+  const sleeping = async () => Number((await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [`%"${schema}".%`])).rows[0].count);
 
   it('cancels the running statement, names the model, rolls back, reports the rest as not run; exit 2 as dbt', async () => {
     const project = await builtOnce();

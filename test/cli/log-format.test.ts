@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, stripTimes } from '../support/cli.js';
@@ -19,7 +20,7 @@ function projectWithFailure(): string {
 
 interface StructuredLine {
   info: { name: string; code: string; msg: string; level: string; ts: string; invocation_id: string; pid: number; thread: string };
-  data: { node_info?: { node_path: string; node_name: string; unique_id: string; resource_type: string; materialized: string; node_status: string; node_started_at: string; node_finished_at: string; meta: object; node_relation: { schema: string; alias: string; relation_name: string } } };
+  data: { node_info?: { node_path: string; node_name: string; unique_id: string; resource_type: string; materialized: string; node_status: string; node_started_at: string; node_finished_at: string; meta: object; node_relation: { database: string; schema: string; alias: string; relation_name: string } } };
 }
 
 describe('console output flags (PostgreSQL)', () => {
@@ -63,6 +64,25 @@ describe('console output flags (PostgreSQL)', () => {
     expect(byName('NodeStart')).toEqual([]);
     const debug = await runCli(['run', '-t', 'pg', '--log-format', 'json', '--log-level', 'debug', '-s', 'numbers'], { cwd: project, env });
     expect(debug.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as StructuredLine).info.name)).toEqual(expect.arrayContaining(['NodeStart', 'NodeFinished', 'LogStartLine']));
+  });
+
+  it('node_info.node_relation: the target\'s database, schema, alias and relation_name as manifest.json and run_results.json name them, on every target', async () => {
+    const project = copyFixture('minimal');
+    for (const [target, database] of [['pg', 'test'], ['local', 'postgres']] as const) {
+      const run = await runCli(['run', '-t', target, '--log-format', 'json'], { cwd: project, env });
+      expect(run.code, run.stderr).toBe(0);
+      const manifest = JSON.parse(fs.readFileSync(path.join(project, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { database: string; schema: string; alias: string; relation_name: string }> };
+      const runResults = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; relation_name: string }[] };
+      const nodeEvents = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as StructuredLine).filter((line) => line.data.node_info !== undefined);
+      expect(nodeEvents.length).toBeGreaterThanOrEqual(4);
+      for (const line of nodeEvents) {
+        const info = line.data.node_info!;
+        const node = manifest.nodes[info.unique_id]!;
+        expect(info.node_relation, `${target} ${line.info.name}`).toEqual({ database, schema: node.schema, alias: node.alias, relation_name: node.relation_name });
+        expect(info.node_relation.relation_name).toBe(runResults.results.find((r) => r.unique_id === info.unique_id)!.relation_name);
+      }
+      expect(nodeEvents[0]!.data.node_info!.node_relation.relation_name).toBe(`"${database}"."${target === 'pg' ? schema : 'analytics'}"."${nodeEvents[0]!.data.node_info!.node_name}"`);
+    }
   });
 
   it('-q/--quiet prints only the errors; ls and show still print what they exist to print', async () => {
@@ -160,5 +180,39 @@ describe('console output flags (PostgreSQL)', () => {
     // --log-path moves it.
     await runCli(['ls', '--log-path', 'elsewhere-logs'], { cwd: project, env });
     expect(fs.readFileSync(path.join(project, 'elsewhere-logs/sparkdbt.log'), 'utf8')).toMatch(/Running with sparkdbt=/);
+  });
+
+  it('a log folder that cannot be written: one warning on stderr naming the folder and the OS error, with a hint; the command still runs', async () => {
+    const project = copyFixture('minimal');
+    const file = path.join(project, 'not-a-folder');
+    fs.writeFileSync(file, 'a file, not a folder\n');
+    const inside = path.join(file, 'logs');
+    const ls = await runCli(['ls', '--output', 'name', '--log-path', inside], { cwd: project, env });
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout).toBe('numbers\ntotals\n');
+    expect(ls.stderr).toBe(`Warning: cannot write the debug log in ${inside} (ENOTDIR: not a directory, mkdir '${inside}'); this command runs without it\n  hint: pass --log-path <a writable folder> (or set SPARKDBT_LOG_PATH), or make ${inside} writable\n`);
+    const run = await runCli(['run', '-t', 'pg'], { cwd: project, env: { ...env, SPARKDBT_LOG_PATH: inside } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
+    expect(run.stderr.match(/cannot write the debug log/g)).toHaveLength(1);
+    expect(run.stderr).toContain(`in ${inside} (ENOTDIR`);
+
+    // A read-only logs/ folder, as a user without write access (tests may run as root: setpriv drops to nobody).
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) expect(spawnSync('setpriv', ['--version']).status, 'setpriv (util-linux) is needed to run as an unprivileged user').toBe(0);
+    const readOnly = copyFixture('minimal');
+    fs.mkdirSync(path.join(readOnly, 'logs'));
+    fs.chmodSync(readOnly, 0o755);
+    for (const dir of [readOnly, path.join(readOnly, 'models'), path.join(readOnly, 'models/marts'), path.join(readOnly, 'macros')]) fs.chmodSync(dir, 0o755);
+    fs.chmodSync(path.join(readOnly, 'logs'), 0o555);
+    const launcher = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const targetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-ro-target-'));
+    fs.chmodSync(targetDir, 0o777);
+    const denied = await runCli(['ls', '--output', 'name', '--target-path', targetDir], { cwd: readOnly, env, launcher });
+    expect(denied.code, denied.stderr).toBe(0);
+    expect(denied.stdout).toBe('numbers\ntotals\n');
+    const logs = fs.realpathSync(path.join(readOnly, 'logs'));
+    expect(denied.stderr).toMatch(new RegExp(`^Warning: cannot write the debug log in ${logs.replace(/[.]/g, '\\.')} \\(EACCES: permission denied, open '[^']+sparkdbt\\.log'\\); this command runs without it\n  hint: `));
+    expect(fs.readdirSync(path.join(readOnly, 'logs'))).toEqual([]);
   });
 });

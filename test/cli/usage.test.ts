@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../support/cli.js';
+import { CLI, runCli, spawnCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 
 const MORE = '(add --help for additional information)';
@@ -20,12 +20,13 @@ describe('usage errors exit 2 with commander\'s message', () => {
     expect(await runCli(args, { cwd: project })).toEqual({ code: 2, stdout: '', stderr: `${message}\n${MORE}\n` });
   });
 
+  // Processes: the binary's own exit codes (process.exitCode from the program's result).
   it('no command at all: the help, exit 2; --help and --version exit 0', async () => {
-    const none = await runCli([], { cwd: project });
+    const none = await spawnCli([], { cwd: project });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^Usage: sparkdbt \[options\] \[command\]\n/);
-    expect((await runCli(['--help'], { cwd: project })).code).toBe(0);
-    expect(await runCli(['--version'], { cwd: project })).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect((await spawnCli(['--help'], { cwd: project })).code).toBe(0);
+    expect(await spawnCli(['--version'], { cwd: project })).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
   });
 });
 

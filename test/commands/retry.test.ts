@@ -56,6 +56,39 @@ describe('retry on PostgreSQL', () => {
     expect(runResults(dir)).toEqual(again);
   });
 
+  it('re-runs with the last run\'s --threads, --fail-fast and --full-refresh (its run_results.json args), and its threads really run at once', async () => {
+    const dir = copyFixture('sql-error');
+    // Three independent models that fail until their gate table exists.
+    for (const name of ['gate_a', 'gate_b', 'gate_c']) fs.writeFileSync(path.join(dir, `models/wait_${name}.sql`), `select pg_sleep(0.3)::text as slept, id from "${pg.schema}".${name}\n`);
+    const select = ['wait_gate_a', 'wait_gate_b', 'wait_gate_c'];
+    const first = await runProject({ projectDir: dir, env, select, threads: 3, fullRefresh: true }, () => undefined);
+    expect(first.results.map((r) => r.status)).toEqual(['error', 'error', 'error']);
+    expect(runResults(dir).args).toMatchObject({ threads: 3, fail_fast: false, full_refresh: true });
+    for (const name of ['gate_a', 'gate_b', 'gate_c']) await pg.client().query(`create table "${pg.schema}".${name} as select 1 as id`);
+    const retry = await retryProject({ projectDir: dir, env }, () => undefined);
+    expect(retry.kind === "run" && retry.result.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    const again = JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { thread_id: string; timing: { name: string; started_at: string; completed_at: string }[] }[] };
+    expect(again.args).toMatchObject({ which: 'run', select, threads: 3, fail_fast: false, full_refresh: true });
+    expect(again.results.map((r) => r.thread_id).sort()).toEqual(['Thread-1 (worker)', 'Thread-2 (worker)', 'Thread-3 (worker)']);
+    const executing = again.results.map((r) => r.timing.find((t) => t.name === 'execute')!);
+    const latestStart = Math.max(...executing.map((t) => Date.parse(t.started_at)));
+    const earliestEnd = Math.min(...executing.map((t) => Date.parse(t.completed_at)));
+    expect(latestStart, 'the three models overlapped').toBeLessThan(earliestEnd);
+
+    // -x is replayed too: the retry of a fail-fast run is a fail-fast run (recorded, and it stops at the first failure).
+    await pg.client().query(`drop table "${pg.schema}".gate_a, "${pg.schema}".gate_b, "${pg.schema}".gate_c`);
+    await runProject({ projectDir: dir, env, select, failFast: true, threads: 1 }, () => undefined);
+    expect(statuses(runResults(dir))).toEqual({ wait_gate_a: 'error', wait_gate_b: 'skipped', wait_gate_c: 'skipped' });
+    const failFast = await retryProject({ projectDir: dir, env }, () => undefined);
+    expect(failFast.kind === 'run' && failFast.result.results.map((r) => [r.name, r.status, r.skipReason])).toEqual([['wait_gate_a', 'error', undefined], ['wait_gate_b', 'skipped', 'fail-fast'], ['wait_gate_c', 'skipped', 'fail-fast']]);
+    expect(runResults(dir).args).toMatchObject({ fail_fast: true, threads: 1, full_refresh: false });
+    // A run without --threads records null, and its retry takes the target's default.
+    await runProject({ projectDir: dir, env, select }, () => undefined);
+    expect(runResults(dir).args['threads']).toBeNull();
+    await retryProject({ projectDir: dir, env }, () => undefined);
+    expect(runResults(dir).args).toMatchObject({ threads: null, fail_fast: false });
+  });
+
   it('refuses when a node to retry is no longer in the project', async () => {
     const dir = copyFixture('sql-error');
     await runProject({ projectDir: dir, env, select: ['broken+'] }, () => undefined);

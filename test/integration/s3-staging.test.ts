@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSongs } from '../../src/sample/generate-sample.js';
-import { runCli, stripTimes, type CliResult } from '../support/cli.js';
+import { generateSongs } from '../../scripts/sample/generate-sample.js';
+// A process each: the AWS SDK takes its credentials from process.env, which the in-process runner leaves alone.
+import { spawnCli as runCli, stripTimes, type CliResult } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { computeOracle, type OracleCounts } from '../support/oracle.js';
 import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, stripTimes } from '../support/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, spawnCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { computeOracle } from '../support/oracle.js';
 import { sparkifyData } from '../support/shared-data.js';
@@ -29,7 +29,8 @@ describe('the Sparkify project on the embedded default target (PGlite)', () => {
   it('runs from the bundled sample with no arguments, twice, with the same counts', async () => {
     const sample = path.join(project, 'sample');
     const oracle = await computeOracle({ songData: `${sample}/song_data`, logData: `${sample}/log_data` });
-    const first = await runCli(['run'], { cwd: project, env: { TZ: 'America/Los_Angeles' } });
+    // A process: TZ is read once per process.
+    const first = await spawnCli(['run'], { cwd: project, env: { TZ: 'America/Los_Angeles' } });
     // A new warehouse folder says so (on stderr, so stdout stays the run's output); nothing else.
     expect(first.stderr).toBe('Creating the embedded warehouse in .sparkdbt/pglite …\n');
     expect(first.code).toBe(0);
@@ -48,7 +49,7 @@ describe('the Sparkify project on the embedded default target (PGlite)', () => {
 
   const data = sparkifyData();
   it(`gives the oracle counts with ${data.name}, as on PostgreSQL`, async () => {
-    const result = await runCli(['run', '--vars', data.vars], { cwd: project, env: { TZ: 'Asia/Tokyo' } });
+    const result = await spawnCli(['run', '--vars', data.vars], { cwd: project, env: { TZ: 'Asia/Tokyo' } });
     expect(result.code).toBe(0);
     const oracle = await computeOracle({ songData: data.songData, logData: data.logData });
     await withWarehouse(project, async (query) => {

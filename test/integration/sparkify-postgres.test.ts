@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, stripTimes, type CliResult } from '../support/cli.js';
+// A process each: TZ (the run must not depend on the machine's time zone) is read once per process.
+import { spawnCli as runCli, stripTimes, type CliResult } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { computeOracle, type OracleCounts } from '../support/oracle.js';
 import { PG_ENV, connectTestDatabase, uniqueSchema } from '../support/postgres.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSample } from '../../src/sample/generate-sample.js';
+import { generateSample } from '../../scripts/sample/generate-sample.js';
 import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { computeOracle } from '../support/oracle.js';

@@ -6,7 +6,7 @@ import { createSourceLister } from '../../src/load/manifest.js';
 import { DEFAULT_READ_AHEAD, readAhead } from '../../src/load/read-ahead.js';
 import { parseS3Url, s3SettingsFor } from '../../src/load/s3-client.js';
 import { displayEndpoint } from '../../src/load/s3-errors.js';
-import type { S3Settings } from '../../src/load/s3-settings.js';
+import type { S3Settings } from '../../src/core/s3-settings.js';
 import { S3_READ_AHEAD } from '../../src/load/s3-source.js';
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from '../support/s3-server.js';
 import { columns, copyOptions, expectSparkdbtRejection, runLoad, tempFiles } from './helpers.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PostgresDialect } from '../../src/adapters/postgres/postgres-dialect.js';
 import { RedshiftDialect } from '../../src/adapters/redshift/redshift-dialect.js';
 import type { SqlDialect } from '../../src/adapters/dialect.js';
-import { Relation } from '../../src/compile/relation.js';
+import { Relation } from '../../src/core/relation.js';
 import type { ModelNode } from '../../src/graph/types.js';
 import { copyMaterialization } from '../../src/materializations/copy.js';
 import type { RelationKind } from '../../src/adapters/dialect.js';

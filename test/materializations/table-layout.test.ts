@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PostgresDialect } from '../../src/adapters/postgres/postgres-dialect.js';
 import { RedshiftDialect } from '../../src/adapters/redshift/redshift-dialect.js';
-import { Relation } from '../../src/compile/relation.js';
+import { Relation } from '../../src/core/relation.js';
 import { SparkdbtError } from '../../src/errors.js';
 import type { ModelConfig } from '../../src/graph/types.js';
 import { parseTableLayout } from '../../src/materializations/table-layout.js';

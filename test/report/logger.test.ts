@@ -91,7 +91,9 @@ describe('debug log', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-log-'));
     const mask = (text: string) => text.replaceAll('hunter22', '****');
     for (let i = 0; i < 8; i++) {
-      const log = DebugLog.open(folder, mask, { maxBytes: 100 })!;
+      const opening = DebugLog.open(folder, mask, { maxBytes: 100 });
+      if (!opening.ok) throw new Error(opening.reason);
+      const log = opening.log;
       log.header(`inv-${i}`, at);
       log.write({ name: 'Note', code: 'Z050', level: 'info', msg: `password hunter22, line ${i}\nsecond line` }, at);
       log.close();
@@ -105,9 +107,10 @@ describe('debug log', () => {
     expect(files.map((f) => fs.readFileSync(path.join(folder, f), 'utf8')).join('')).not.toContain('hunter22');
   });
 
-  it('is given up quietly where it cannot be written', () => {
+  it('where it cannot be written, opening does not throw: it says which folder and the OS error', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-log-')), 'a-file');
     fs.writeFileSync(file, '');
-    expect(DebugLog.open(path.join(file, 'logs'), (t) => t)).toBeUndefined();
+    const opening = DebugLog.open(path.join(file, 'logs'), (t) => t);
+    expect(opening).toEqual({ ok: false, folder: path.join(file, 'logs'), reason: expect.stringMatching(/^ENOTDIR: not a directory/) });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresDialect } from '../../src/adapters/postgres/postgres-dialect.js';
 import { RedshiftDialect } from '../../src/adapters/redshift/redshift-dialect.js';
-import { Relation } from '../../src/compile/relation.js';
+import { Relation } from '../../src/core/relation.js';
 import { SparkdbtError } from '../../src/errors.js';
 import type { ModelConfig } from '../../src/graph/types.js';
 import { formatSkewWarning, skewCheckFor, skewQuery } from '../../src/run/skew-check.js';

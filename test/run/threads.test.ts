@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedTarget } from '../../src/adapters/target.js';
+import type { ResolvedTarget } from '../../src/core/target.js';
 import { workersFor } from '../../src/run/threads.js';
 
 const s3 = { endpoint: undefined, region: undefined, forcePathStyle: false };

@@ -8,7 +8,7 @@ import {
   generateSongs,
   LOG_JSON_PATH,
   type GeneratedFile,
-} from '../../src/sample/generate-sample.js';
+} from '../../scripts/sample/generate-sample.js';
 import { sparkifyData } from '../support/shared-data.js';
 
 const SAMPLE_DIR = fileURLToPath(new URL('../../sample', import.meta.url));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileProject, compileProjectDeferred } from '../../src/commands/compile.js';
 import { retryProject } from '../../src/commands/retry.js';
 import { runProject } from '../../src/commands/run.js';
 import { SparkdbtError } from '../../src/errors.js';
@@ -112,9 +113,45 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     expect(slim.code).toBe(0);
     expect(slim.stdout).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
     expect(compiled(dir, 'top')).toBe(`select * from "${prod.schema}"."middle"\nwhere id > 0\n`);
+    // The lookup that decided it is in the debug log, on the set-up's connection.
+    expect(fs.readFileSync(path.join(dir, 'logs/sparkdbt.log'), 'utf8')).toMatch(/\[MainThread\]: SQLQuery E016: On master: select case when table_type = 'VIEW' then 'view' else 'table' end as kind\n/);
     const usage = await runCli(['run', '-s', 'top', '--defer'], { cwd: dir, env: ci.env });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Error: --defer needs --state');
+  });
+
+  it('compile --defer and --favor-state resolve unselected refs as run does, in the compiled SQL and manifest.json', async () => {
+    const dir = writeProject();
+    await runProject({ projectDir: dir, env: { ...process.env, ...prod.env } }, quiet);
+    fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-artifacts'), { recursive: true });
+    const ciEnv = { ...process.env, ...ci.env };
+    await ci.client().query(`drop table if exists "${ci.schema}".base cascade`);
+    await ci.client().query(`drop table if exists "${ci.schema}".middle cascade`);
+    const manifestCode = (name: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> }).nodes[`model.slim.${name}`]?.compiled_code;
+
+    // The CI schema lacks base and middle: both refs defer to production; a selected ref (middle, for top) stays in CI.
+    const deferred = await compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['middle', 'top'], state: 'prod-artifacts', defer: true });
+    expect(deferred.outcomes.map((o) => [o.name, o.status])).toEqual([['middle', 'success'], ['top', 'success']]);
+    expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
+    expect(compiled(dir, 'top')).toBe(`select * from "${ci.schema}"."middle"\n`);
+    expect(manifestCode('middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
+    await compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['top'], state: 'prod-artifacts', defer: true });
+    expect(compiled(dir, 'top')).toBe(`select * from "${prod.schema}"."middle"\n`);
+
+    // Where this target has the relation, --defer keeps it; --favor-state takes production's, and needs no connection for it.
+    await runProject({ projectDir: dir, env: ciEnv, select: ['base'] }, quiet);
+    await compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['middle'], state: 'prod-artifacts', defer: true });
+    expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${ci.schema}"."base"\n`);
+    const unreachable = { ...ciEnv, PGPORT: '1' };
+    await expect(compileProjectDeferred({ projectDir: dir, env: unreachable, select: ['middle'], state: 'prod-artifacts', defer: true })).rejects.toThrow(/could not connect/);
+    await compileProjectDeferred({ projectDir: dir, env: unreachable, select: ['middle'], state: 'prod-artifacts', defer: true, favorState: true });
+    expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
+
+    // Without --defer, the refs are this target's, and compile needs no database.
+    await compileProjectDeferred({ projectDir: dir, env: unreachable, select: ['middle'], state: 'prod-artifacts' });
+    expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${ci.schema}"."base"\n`);
+    expect(() => compileProject({ projectDir: dir, env: ciEnv, select: ['middle'], state: 'prod-artifacts', defer: true })).toThrow(/compileProjectDeferred/);
+    await expect(compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['middle'], defer: true })).rejects.toThrow('--defer needs --state');
   });
 
   it('--defer without --state is an error saying so', async () => {

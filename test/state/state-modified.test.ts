@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileProject } from '../../src/commands/compile.js';
 import { listNodes } from '../../src/commands/ls.js';
-import { SparkdbtError } from '../../src/errors.js';
 import { copyFixture } from '../support/fixtures.js';
 
 const env = { ...process.env };

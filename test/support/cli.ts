@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CliStream, createProgram as CreateProgram } from '../../src/cli/program.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO_ROOT, 'dist/cli.js');
@@ -11,8 +12,43 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the built CLI (`npm test` builds it first) as a user would, in `cwd`. */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: readonly string[] }): Promise<CliResult> {
+/** Where the built CLI library is (imported from dist, so the tests test the built code, as the binary's). */
+export const PROGRAM = path.join(REPO_ROOT, 'dist/cli/program.js');
+
+/**
+ * Runs the built CLI in this process: createProgram() (what dist/cli.js runs) on buffers for
+ * stdout and stderr, `cwd` and the test's environment with `env` over it, as no terminal. What a
+ * process adds — signals, exit hooks, process-wide settings such as TZ, libraries reading
+ * process.env themselves (the AWS SDK's credentials, pg's PG* defaults) — needs `spawnCli`;
+ * a `launcher` (setpriv) spawns.
+ */
+export async function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: readonly string[] }): Promise<CliResult> {
+  if (options.launcher !== undefined && options.launcher.length > 0) return spawnCli(args, options);
+  const { createProgram } = (await import(pathToFileURL(PROGRAM).href)) as { createProgram: typeof CreateProgram };
+  const stdout = new TextSink();
+  const stderr = new TextSink();
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, ...options.env, FORCE_COLOR: '0' })) if (value !== undefined) env[name] = value;
+  const code = await createProgram({ stdout, stderr, env, cwd: options.cwd, isTTY: false }).run(args);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** An output stream that keeps what is written, as text. */
+class TextSink implements CliStream {
+  text = '';
+  write(chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback)?.();
+    return true;
+  }
+
+  on(): this {
+    return this;
+  }
+}
+
+/** Runs the built CLI (`npm test` builds it first) as a user would, in `cwd`: a process, for what needs one (signals, exit codes, TZ, EPIPE). */
+export function spawnCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: readonly string[] }): Promise<CliResult> {
   // `launcher`: a program and its arguments that start node (e.g. setpriv, to run as another user).
   const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
   return new Promise((resolve, reject) => {

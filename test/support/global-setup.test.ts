@@ -39,12 +39,12 @@ describe('the tests\' globalSetup', () => {
 
   it('with PG* set, uses that server and starts nothing; exit 0 when the tests pass, 1 when one fails', async () => {
     const env = { PGHOST: PG_ENV.PGHOST, PGPORT: PG_ENV.PGPORT, PGUSER: PG_ENV.PGUSER, PGDATABASE: PG_ENV.PGDATABASE };
-    const passing = await runProbe(env);
+    // Both at once: each is a vitest process of its own on the same server.
+    const [passing, failing] = await Promise.all([runProbe(env), runProbe({ ...env, PROBE_FAIL: '1' })]);
     expect(passing.output).toContain(`PostgreSQL for the tests: the configured server ${env.PGHOST}:${env.PGPORT}, database ${env.PGDATABASE}, user ${env.PGUSER} (from PGHOST, PGPORT, PGUSER, PGDATABASE)\n`);
     expect(passing.output).not.toContain('embedded PostgreSQL');
     expect(passing.output).toContain(`probe: connected to ${env.PGHOST}:${env.PGPORT}/${env.PGDATABASE}`);
     expect(passing.code).toBe(0);
-    const failing = await runProbe({ ...env, PROBE_FAIL: '1' });
     expect(failing.code).toBe(1);
   });
 });

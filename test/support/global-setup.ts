@@ -70,7 +70,7 @@ async function startEmbeddedPostgres(): Promise<{ port: number; dir: string; ver
     return { port, dir, version, stop };
   } catch (error) {
     await stop();
-    throw new Error(`could not start the embedded PostgreSQL for the tests (${String(error)}); its log:\n${log.join('')}`);
+    throw new Error(`could not start the embedded PostgreSQL for the tests (${String(error)}); its log:\n${log.join('')}`, { cause: error });
   }
 }
 

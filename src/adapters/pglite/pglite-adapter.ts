@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Relation } from '../../compile/relation.js';
+import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
 import { PostgresDialect } from '../postgres/postgres-dialect.js';
 import { toSqlError } from '../sql-error.js';
-import type { PgliteTarget } from '../target.js';
+import { StatementObserver, statusText, type StatementListener } from '../statement-log.js';
+import type { PgliteTarget } from '../../core/target.js';
 import { checkCatalog, damageRemedy, markDamage, openFailure, type CatalogCheck } from './pglite-damage.js';
 import { displayPath, type PgliteConnectOptions } from './pglite-events.js';
 import { lockFolder, type FolderLock } from './pglite-lock.js';
@@ -26,6 +27,8 @@ const TEXT_PARSERS = Object.fromEntries((Object.values(types) as unknown[]).filt
 /** The embedded warehouse: PostgreSQL in WASM with its data in a local folder. */
 export class PgliteAdapter implements Adapter {
   readonly dialect: SqlDialect = new PostgresDialect('pglite');
+  /** Where every statement sent is reported (the debug log). */
+  private readonly statements = new StatementObserver();
 
   private constructor(
     private readonly db: PGlite,
@@ -64,7 +67,7 @@ export class PgliteAdapter implements Adapter {
 
   async execute(sql: string): Promise<ExecuteResult> {
     try {
-      const last = (await this.db.exec(sql)).at(-1);
+      const last = (await this.statements.track(sql, () => this.db.exec(sql), (results) => statusText(results.at(-1)?.command, results.at(-1)?.affectedRows))).at(-1);
       // CREATE TABLE AS reports its rows in the command tag ("SELECT n"), which PGlite gives as rowCount.
       return { rowCount: last?.command === 'SELECT' ? (last as { rowCount?: number }).rowCount : last?.affectedRows };
     } catch (error) {
@@ -74,7 +77,7 @@ export class PgliteAdapter implements Adapter {
 
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
-      return (await this.db.query<Row>(sql, [...params])).rows;
+      return (await this.statements.track(sql, () => this.db.query<Row>(sql, [...params]), (r) => statusText('SELECT', r.rows.length))).rows;
     } catch (error) {
       throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
     }
@@ -82,7 +85,7 @@ export class PgliteAdapter implements Adapter {
 
   async queryText(sql: string): Promise<TextResult> {
     try {
-      const result = await this.db.query<unknown[]>(sql, [], { rowMode: 'array', parsers: TEXT_PARSERS });
+      const result = await this.statements.track(sql, () => this.db.query<unknown[]>(sql, [], { rowMode: 'array', parsers: TEXT_PARSERS }), (r) => statusText('SELECT', r.rows.length));
       return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
       throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
@@ -109,7 +112,7 @@ export class PgliteAdapter implements Adapter {
       parts = [];
       bytes = 0;
       try {
-        rows += (await this.db.query(sql, [], { blob })).affectedRows ?? 0;
+        rows += (await this.statements.track(sql, () => this.db.query(sql, [], { blob }), (r) => statusText('COPY', r.affectedRows))).affectedRows ?? 0;
       } catch (error) {
         throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
       }
@@ -121,6 +124,10 @@ export class PgliteAdapter implements Adapter {
     }
     await flush();
     return rows;
+  }
+
+  observe(listener: StatementListener | undefined): void {
+    this.statements.observe(listener);
   }
 
   /** Opens every user relation: what fails on a damaged folder even when connecting works. */

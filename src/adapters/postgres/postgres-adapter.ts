@@ -2,12 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Relation } from '../../compile/relation.js';
+import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
 import { toSqlError } from '../sql-error.js';
-import type { ServerTarget } from '../target.js';
+import { StatementObserver, statusText, type StatementListener } from '../statement-log.js';
+import type { ServerTarget } from '../../core/target.js';
 import { PostgresDialect } from './postgres-dialect.js';
 
 /** COPY TEXT chunks (about 1 MiB each) converted ahead of what the server has taken. */
@@ -18,6 +19,9 @@ pg.types.setTypeParser(1114, (value) => value);
 
 /** A PostgreSQL server through one pg.Client; bulk loads with COPY … FROM STDIN. */
 export class PostgresAdapter implements Adapter {
+  /** Where every statement sent is reported (the debug log). */
+  protected readonly statements = new StatementObserver();
+
   protected constructor(protected readonly client: pg.Client, readonly dialect: SqlDialect) {}
 
   /** Connects, or throws a 'connection-failed' error that names the host and never the password. */
@@ -27,7 +31,7 @@ export class PostgresAdapter implements Adapter {
 
   async execute(sql: string): Promise<ExecuteResult> {
     try {
-      const result = await this.client.query(sql);
+      const result = await this.statements.track(sql, () => this.client.query(sql), (r) => statusText(r.command, r.rowCount));
       return { rowCount: result.rowCount ?? undefined };
     } catch (error) {
       throw toSqlError(error, sql);
@@ -36,7 +40,7 @@ export class PostgresAdapter implements Adapter {
 
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
-      return (await this.client.query<Row>(sql, [...params])).rows;
+      return (await this.statements.track(sql, () => this.client.query<Row>(sql, [...params]), (r) => statusText(r.command, r.rowCount))).rows;
     } catch (error) {
       throw toSqlError(error, sql);
     }
@@ -44,7 +48,7 @@ export class PostgresAdapter implements Adapter {
 
   async queryText(sql: string): Promise<TextResult> {
     try {
-      const result = await this.client.query<unknown[]>({ text: sql, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } });
+      const result = await this.statements.track(sql, () => this.client.query<unknown[]>({ text: sql, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } }), (r) => statusText(r.command, r.rowCount));
       return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
       throw toSqlError(error, sql);
@@ -67,13 +71,19 @@ export class PostgresAdapter implements Adapter {
    */
   async bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
     const sql = `copy ${relation} (${columns.map((c) => this.dialect.quoteIdentifier(c)).join(', ')}) from stdin`;
-    const stream = this.client.query(copyFrom(sql));
-    try {
-      await pipeline(Readable.from(chunks, { objectMode: true, highWaterMark: READ_AHEAD_CHUNKS }), stream);
-    } catch (error) {
-      throw toSqlError(error, sql);
-    }
-    return Number(stream.rowCount);
+    return this.statements.track(sql, async () => {
+      const stream = this.client.query(copyFrom(sql));
+      try {
+        await pipeline(Readable.from(chunks, { objectMode: true, highWaterMark: READ_AHEAD_CHUNKS }), stream);
+      } catch (error) {
+        throw toSqlError(error, sql);
+      }
+      return Number(stream.rowCount);
+    }, (rows) => statusText('COPY', rows));
+  }
+
+  observe(listener: StatementListener | undefined): void {
+    this.statements.observe(listener);
   }
 
   /** Cancels the running statement: pg_cancel_backend(<this backend>) on a second, short-lived connection. */

@@ -1,5 +1,5 @@
-import type { Relation } from '../../compile/relation.js';
-import type { TableLayout } from '../../materializations/table-layout.js';
+import type { Relation } from '../../core/relation.js';
+import type { TableLayout } from '../../core/table-layout.js';
 import type { Capabilities, RelationKind, SqlDialect } from '../dialect.js';
 
 /** PostgreSQL's SQL (also PGlite's, which is PostgreSQL in WASM). */

@@ -1,7 +1,7 @@
-import type { Relation } from '../../compile/relation.js';
+import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { PostgresAdapter, connectClient } from '../postgres/postgres-adapter.js';
-import type { RedshiftTarget } from '../target.js';
+import type { RedshiftTarget } from '../../core/target.js';
 import type { SqlError } from '../sql-error.js';
 import { RELATION_KIND_SQL, type ExecuteResult } from '../adapter.js';
 import type { RelationKind } from '../dialect.js';

@@ -1,5 +1,8 @@
-import type { S3Settings } from '../load/s3-settings.js';
-import { ALL_TARGET_KEYS } from '../project/target-keys.js';
+import type { S3Settings } from './s3-settings.js';
+import { ALL_TARGET_KEYS } from './target-keys.js';
+
+/** The warehouse kinds a target may name (`type:` in project.yml). */
+export type TargetType = 'pglite' | 'postgres' | 'redshift';
 
 /** A target after env_var() rendering and defaults: what an adapter connects with. */
 export type ResolvedTarget = PgliteTarget | PostgresTarget | RedshiftTarget;
@@ -90,4 +93,17 @@ export function databaseOf(target: ResolvedTarget): string {
 /** The target's `threads`: as set, else 4 on PostgreSQL and Redshift (a pool of connections), 1 on PGlite (one connection). */
 export function threadsOf(target: ResolvedTarget): number {
   return target.threads ?? (target.type === 'pglite' ? 1 : 4);
+}
+
+/**
+ * dbt's adapter_type: the SQL dialect tools should read. PGlite is PostgreSQL compiled to
+ * WebAssembly, so it is `postgres`; the others are their own type.
+ */
+export function adapterType(target: ResolvedTarget): string {
+  return target.type === 'pglite' ? 'postgres' : target.type;
+}
+
+/** The database a target's relations live in: PGlite's single database is `postgres`. */
+export function targetDatabase(target: ResolvedTarget): string {
+  return target.type === 'pglite' ? 'postgres' : target.database;
 }

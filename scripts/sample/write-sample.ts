@@ -1,4 +1,4 @@
-/** CLI entry: `node dist/sample/write-sample.js <outDir>` writes the bundled sample under outDir. */
+/** CLI entry: `node build/scripts/sample/write-sample.js <outDir>` (`npm run sample`) writes the bundled sample under outDir. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { generateSample } from './generate-sample.js';

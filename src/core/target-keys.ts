@@ -1,4 +1,4 @@
-import type { TargetType } from './types.js';
+import type { TargetType } from './target.js';
 
 /** Settings every target type takes. */
 const COMMON_TARGET_KEYS = ['type', 'schema', 's3_endpoint', 's3_region', 's3_force_path_style'] as const;

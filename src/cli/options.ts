@@ -1,0 +1,53 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOG_FORMATS, LOG_LEVELS } from '../report/log-event.js';
+import type { CliIo } from './io.js';
+
+/** dbt's output flags, on every command. */
+export function withOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--log-format <format>', 'console output: text, debug (level and thread on each line) or json (one dbt structured event per line)').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'lowest level shown on the console (logs/sparkdbt.log keeps every level)').choices(LOG_LEVELS).default('info'))
+    .option('-q, --quiet', "show only errors (and what ls and show print)")
+    .option('--no-color', 'no colours on a terminal (also NO_COLOR=1)')
+    .option('--log-path <dir>', 'folder of sparkdbt.log, the debug log (default: <project dir>/logs; also SPARKDBT_LOG_PATH)')
+    .option('--target-path <dir>', "folder for compiled SQL, plans and artifacts (default: project.yml's target-path; also SPARKDBT_TARGET_PATH)");
+}
+
+/** --lock-timeout, for the commands that open a target (run, show, debug, serve). */
+export function withLockTimeout(command: Command): Command {
+  return command.addOption(new Option('--lock-timeout <seconds>', "how long to wait for another process's lock on the embedded warehouse (default: the target's lock_timeout, 60)").argParser(parseSeconds));
+}
+
+/** --project-dir, defaulting to SPARKDBT_PROJECT_DIR or the current folder. */
+export function withProjectDir(command: Command, io: CliIo): Command {
+  return command.option('--project-dir <dir>', 'folder that holds project.yml', io.env['SPARKDBT_PROJECT_DIR'] ?? '.');
+}
+
+/** The options of the commands that load and select a project (all but retry and serve). */
+export function withCommonOptions(command: Command, io: CliIo): Command {
+  return withProjectDir(withOutputOptions(command), io)
+    .option('-t, --target <name>', 'target from project.yml (default: its `target:`)')
+    .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
+    .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)')
+    .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)')
+    .option('--state <dir>', "a previous run's artifacts (manifest.json, run_results.json) for state: and result: selectors");
+}
+
+/** --threads: a whole number of at least 1. */
+export function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+/** --lock-timeout: a number of seconds. */
+export function parseSeconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected a number of seconds, got '${value}'`);
+  return Number(value);
+}
+
+/** --port: 0-65535. */
+export function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`expected a port number (0-65535), got '${value}'`);
+  return Number(value);
+}
