@@ -13,6 +13,9 @@ const NOT_SECRET = new Set(['true', 'false', 'yes', 'no', 'none', 'null']);
 export class Redactor {
   private readonly secrets = new Set<string>();
   private readonly others: Redactor[] = [];
+  /** Every secret, longest first, as of when this and the included redactors held `sortedCount` in all. */
+  private sorted: readonly string[] = [];
+  private sortedCount = 0;
 
   /** Registers a value that must never be shown; values under 4 characters are ignored. */
   add(secret: string | undefined): void {
@@ -31,10 +34,26 @@ export class Redactor {
 
   /** `text` with every registered secret replaced by `****`, longest first (a secret may contain another). */
   redact(text: string): string {
-    const all = [...this.allSecrets()].sort((a, b) => b.length - a.length);
+    const all = this.sortedSecrets();
     let result = text;
     for (const secret of all) if (result.includes(secret)) result = result.split(secret).join('****');
     return result;
+  }
+
+  /** The secrets longest first, sorted again only when one was registered (secrets are only ever added): artifacts redact every string. */
+  private sortedSecrets(): readonly string[] {
+    const count = this.count();
+    if (count !== this.sortedCount) {
+      this.sorted = [...this.allSecrets()].sort((a, b) => b.length - a.length);
+      this.sortedCount = count;
+    }
+    return this.sorted;
+  }
+
+  private count(): number {
+    let count = this.secrets.size;
+    for (const other of this.others) count += other.count();
+    return count;
   }
 
   private *allSecrets(): Iterable<string> {

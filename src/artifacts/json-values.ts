@@ -15,10 +15,30 @@ export function toJson(value: unknown): Json {
   ) as Json;
 }
 
-/** `value` with `redact` applied to every string in it (secrets never reach an artifact). */
+/**
+ * `value` with `redact` applied to every string in it (secrets never reach an artifact). Copies
+ * only the arrays and objects in which a string changed and shares the rest with `value`: a
+ * large manifest without secrets is not copied at all.
+ */
 export function redactJson(value: Json, redact: (text: string) => string): Json {
   if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactJson(item, redact));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactJson(item, redact)]));
+  if (Array.isArray(value)) {
+    let copy: Json[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
+      const redacted = redactJson(item, redact);
+      if (redacted !== item) (copy ??= [...value])[i] = redacted;
+    }
+    return copy ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let copy: { [key: string]: Json } | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const redacted = redactJson(item, redact);
+      // defineProperty: a `__proto__` key (JSON.parse makes it an own property) stays a property.
+      if (redacted !== item) Object.defineProperty((copy ??= { ...value }), key, { value: redacted, enumerable: true, writable: true, configurable: true });
+    }
+    return copy ?? value;
+  }
   return value;
 }

@@ -29,6 +29,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   const macroNames = new Set(macros.map((m) => m.name));
   const context: NodeContext = { prepared, database: targetDatabase(prepared.target), macroNames, createdAt: invocation.startedAt.getTime() / 1000, placeholders: placeholders(prepared) };
 
+  const redact = (text: string) => prepared.redactor.redact(text);
   const nodes: { [key: string]: Json } = {};
   const sources: { [key: string]: Json } = {};
   for (const id of [...graph.nodes.keys()].sort()) {
@@ -36,10 +37,11 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     if (node.resourceType === 'model') {
       const sqlPath = (kind: ModelArtifactKind) => modelArtifactPath(config, kind, node.originalFilePath);
       const compiledModel = compiled.get(id);
-      nodes[id] = modelNode(context, node, compiledModel, {
+      // Redacted node by node: the unredacted copy of a large project's nodes is never held whole.
+      nodes[id] = redactJson(modelNode(context, node, compiledModel, {
         compiledPath: compiledModel && input.command === 'compile' ? sqlPath('compiled') : undefined,
         buildPath: compiledModel && input.command === 'run' ? sqlPath('run') : undefined,
-      });
+      }), redact);
     } else {
       sources[id] = sourceNode(context, node, node.definition.location === undefined ? undefined : renderLocation(prepared, node.definition.location));
     }
@@ -78,7 +80,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       quoting: { database: true, schema: true, identifier: true, column: null },
       run_started_at: invocation.startedAt.toISOString(),
     },
-    nodes,
+    nodes: {},
     sources,
     macros: macroNodes,
     docs: {},
@@ -94,7 +96,9 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     semantic_models: {},
     unit_tests: {},
   };
-  return redactJson(manifest, (text) => prepared.redactor.redact(text)) as { [key: string]: Json };
+  const redacted = redactJson(manifest, redact) as { [key: string]: Json };
+  redacted['nodes'] = nodes;
+  return redacted;
 }
 
 /** A raw-file source's location as models see it (its vars rendered); as written if it cannot render. */

@@ -46,12 +46,67 @@ export function writeJsonAtomic(file: string, value: Json): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    fs.writeFileSync(temporary, JSON.stringify(value));
+    const fd = fs.openSync(temporary, 'w');
+    try {
+      writeJson(fd, value);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temporary, file);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/** Text gathered before each write to the file. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * Writes exactly JSON.stringify(value) to `fd`, a piece at a time: the members of the top two
+ * levels are stringified one by one, so a large project's manifest (tens of MB) is never held as
+ * one string and one buffer besides its tree.
+ */
+export function writeJson(fd: number, value: Json): void {
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const out = (text: string) => {
+    pending.push(text);
+    pendingChars += text.length;
+    if (pendingChars >= CHUNK_CHARS) flush();
+  };
+  const flush = () => {
+    if (pending.length > 0) fs.writeSync(fd, pending.join(''));
+    pending = [];
+    pendingChars = 0;
+  };
+  const write = (item: unknown, depth: number): void => {
+    if (depth === 0 || typeof item !== 'object' || item === null || typeof (item as { toJSON?: unknown }).toJSON === 'function') {
+      out(JSON.stringify(item) ?? 'null');
+      return;
+    }
+    if (Array.isArray(item)) {
+      out('[');
+      item.forEach((element: unknown, i) => {
+        if (i > 0) out(',');
+        write(element, depth - 1);
+      });
+      out(']');
+      return;
+    }
+    out('{');
+    let first = true;
+    for (const [key, member] of Object.entries(item)) {
+      // What JSON.stringify leaves out of an object: undefined, functions, symbols.
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      out(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      write(member, depth - 1);
+    }
+    out('}');
+  };
+  write(value, 2);
+  flush();
 }
 
 /** The models a run compiled, with the SQL it wrote to target/compiled/. */

@@ -83,8 +83,8 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
   const own: Record<string, unknown> = {};
   const sql = renderer.render(node.file.path, node.file.sql, {
     ref(name) {
-      const target = [...graph.nodes.values()].find((n) => n.resourceType === 'model' && n.name === name);
-      if (!target || target.resourceType !== 'model') {
+      const target = modelsByName(graph).get(name);
+      if (!target) {
         throw renderer.fail(new SparkdbtError('ref-not-found', `ref('${name}') names no model`, {
           location: renderer.locateCall('ref', name),
           hint: `did you mean ${closestNames(name, modelNames(graph)).join(' or ') || 'one of the models under models/'}?`,
@@ -111,6 +111,21 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
 
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */
 const TARGET_RENAMES: Readonly<Record<string, string>> = { region: 'copy_region' };
+
+/** Each graph's models by name, built on the first ref() compiled against it (ref() is then O(1)). */
+const modelIndexes = new WeakMap<Graph, ReadonlyMap<string, ModelNode>>();
+
+function modelsByName(graph: Graph): ReadonlyMap<string, ModelNode> {
+  let index = modelIndexes.get(graph);
+  if (index === undefined) {
+    const byName = new Map<string, ModelNode>();
+    // The first model of a name wins, as a scan of graph.nodes in order would find it.
+    for (const node of graph.nodes.values()) if (node.resourceType === 'model' && !byName.has(node.name)) byName.set(node.name, node);
+    index = byName;
+    modelIndexes.set(graph, index);
+  }
+  return index;
+}
 
 function modelNames(graph: Graph): string[] {
   return [...graph.nodes.values()].filter((n) => n.resourceType === 'model').map((n) => n.name);

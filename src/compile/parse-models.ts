@@ -4,7 +4,7 @@ import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
-import type { TemplateRenderer } from './template.js';
+import { locateCall, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
 export interface ParsedModels {
@@ -35,11 +35,11 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const own: Record<string, unknown> = {};
     const rendered = renderer.render(file.path, file.sql, {
       ref(name) {
-        calls.push({ kind: 'ref', target: name, location: renderer.locateCall('ref', name) });
+        calls.push(dependencyCall('ref', name, file, 'ref', name));
         return `__ref_${name}__`;
       },
       source(sourceName, tableName) {
-        calls.push({ kind: 'source', target: `${sourceName}.${tableName}`, location: renderer.locateCall('source', sourceName) });
+        calls.push(dependencyCall('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
         return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
       },
       config(values) {
@@ -63,6 +63,22 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   }
   if (errors.length > 0) throw new SparkdbtErrors(errors);
   return { models, warnings };
+}
+
+/**
+ * A ref() or source() call whose location is found only when read (an error message needs it):
+ * scanning the template for every call would cost more than the rest of parsing a large project.
+ */
+function dependencyCall(kind: DependencyCall['kind'], target: string, file: ModelFile, name: string, arg: string): DependencyCall {
+  let location: SourceLocation | undefined;
+  return {
+    kind,
+    target,
+    get location() {
+      location ??= locateCall(file.path, file.sql, name, arg);
+      return location;
+    },
+  };
 }
 
 /** True for SQL that holds nothing but blanks and SQL comments (a template that only calls config()). */

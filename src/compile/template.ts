@@ -37,6 +37,12 @@ export class TemplateRenderer {
   private currentSource = '';
   /** The SparkdbtError thrown from inside a template call, which nunjucks would flatten. */
   private pendingError: SparkdbtError | undefined;
+  /**
+   * Templates compiled and rendered once, by file and source, until their second render takes them:
+   * parsing a model and compiling it then share one nunjucks compilation, and a large project's
+   * compiled templates are let go as its models compile instead of being held to the end.
+   */
+  private readonly compiled = new Map<string, nunjucks.Template>();
 
   constructor(private readonly globals: TemplateGlobals, macros: readonly MacroFile[]) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
@@ -73,7 +79,7 @@ export class TemplateRenderer {
     this.currentSource = source;
     if (outer.hooks === undefined) this.pendingError = undefined;
     try {
-      const template = new nunjucks.Template(source, this.env, file, true);
+      const template = this.compiledTemplate(file, source);
       const self = hooks?.self;
       const strictSelf = typeof self === 'object' && self !== null
         ? strictAttributes(self, (name) => this.unknownAttribute('this', name, Object.keys(self).filter((key) => key !== 'toString'), undefined))
@@ -86,6 +92,19 @@ export class TemplateRenderer {
       this.currentFile = outer.file;
       this.currentSource = outer.source;
     }
+  }
+
+  /** The template of `source` (nunjucks parse and code generation): kept from its last render, else compiled and kept for the next. */
+  private compiledTemplate(file: string, source: string): nunjucks.Template {
+    const key = `${file}\0${source}`;
+    const kept = this.compiled.get(key);
+    if (kept !== undefined) {
+      this.compiled.delete(key);
+      return kept;
+    }
+    const template = new nunjucks.Template(source, this.env, file, true);
+    this.compiled.set(key, template);
+    return template;
   }
 
   /** Locates the first `name('arg'` call in the template being rendered (for error messages). */

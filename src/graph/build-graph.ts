@@ -1,7 +1,7 @@
 import toposort from 'toposort';
 import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from '../errors.js';
 import type { ProjectConfig } from '../project/types.js';
-import type { Graph, GraphNode, ModelNode, ParsedModel, SourceNode } from './types.js';
+import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, SourceNode } from './types.js';
 
 /**
  * Builds the DAG from parsed models and declared sources. Throws a SparkdbtError for a duplicate
@@ -49,22 +49,23 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
 
   const parents = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
   const children = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
-  const edgeLocations = new Map<string, SourceLocation>();
+  // The call behind each edge (its location is read only for a cycle's message).
+  const edgeCalls = new Map<string, DependencyCall>();
   for (const model of models) {
     const childId = `model.${project.name}.${model.file.name}`;
     for (const call of model.calls) {
       const parentId = call.kind === 'ref' ? byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
       if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, nodes);
       parents.get(childId)!.add(parentId);
-      if (!edgeLocations.has(`${childId} ${parentId}`)) edgeLocations.set(`${childId} ${parentId}`, call.location);
+      if (!edgeCalls.has(`${childId} ${parentId}`)) edgeCalls.set(`${childId} ${parentId}`, call);
       children.get(parentId)!.add(childId);
     }
   }
-  return { nodes, parents, children, order: orderNodes(nodes, parents, children, edgeLocations) };
+  return { nodes, parents, children, order: orderNodes(nodes, parents, children, edgeCalls) };
 }
 
 /** Dependency order: depth from the roots first, then name, so output is stable. */
-function orderNodes(nodes: Map<string, GraphNode>, parents: Map<string, Set<string>>, children: Map<string, Set<string>>, edgeLocations: Map<string, SourceLocation>): string[] {
+function orderNodes(nodes: Map<string, GraphNode>, parents: Map<string, Set<string>>, children: Map<string, Set<string>>, edgeCalls: ReadonlyMap<string, DependencyCall>): string[] {
   const ids = [...nodes.keys()].sort();
   const edges: Array<[string, string]> = [];
   for (const id of ids) for (const child of [...children.get(id)!].sort()) edges.push([id, child]);
@@ -72,7 +73,7 @@ function orderNodes(nodes: Map<string, GraphNode>, parents: Map<string, Set<stri
   try {
     sorted = toposort.array(ids, edges);
   } catch {
-    throw cycleError(findCycle(ids, children), nodes, edgeLocations);
+    throw cycleError(findCycle(ids, children), nodes, edgeCalls);
   }
   const depth = new Map<string, number>();
   for (const id of sorted) {
@@ -109,11 +110,11 @@ function findCycle(ids: readonly string[], children: Map<string, Set<string>>): 
   return [];
 }
 
-function cycleError(cycle: string[], nodes: Map<string, GraphNode>, edgeLocations: Map<string, SourceLocation>): SparkdbtError {
+function cycleError(cycle: string[], nodes: Map<string, GraphNode>, edgeCalls: ReadonlyMap<string, DependencyCall>): SparkdbtError {
   // `cycle` follows child edges; reversed, each node depends on the next one.
   const path = [...cycle].reverse().map((id) => nodes.get(id)!);
   const edges = path.slice(0, -1).map((node, i) => {
-    const location = edgeLocations.get(`${node.uniqueId} ${path[i + 1]!.uniqueId}`) ?? { file: node.originalFilePath };
+    const location = edgeCalls.get(`${node.uniqueId} ${path[i + 1]!.uniqueId}`)?.location ?? { file: node.originalFilePath };
     return `  ${formatLocation(location)}: ${node.name} depends on ${path[i + 1]!.name}`;
   });
   return new SparkdbtError('cycle', `dependency cycle: ${path.map((node) => node.name).join(' -> ')}\n${edges.join('\n')}`, {

@@ -6,14 +6,16 @@
  * each started after a checkpoint; then the same load of 100,000 events (or BENCH_PGLITE_EVENTS)
  * on PGlite in a new data folder. Prints measured figures only.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOG_JSON_PATH, generateEvents, generateSongs } from '../../scripts/sample/generate-sample.js';
+import { LOG_JSON_PATH, generateEvents, generateSongs } from '../sample/generate-sample.js';
+import { measure, median, type Measured } from './measure.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// Run from build/scripts/bench/ (npm run bench:load).
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const SCHEMA = 'sparkdbt_bench_load';
 const GOAL_RATIO = 1.3;
@@ -30,57 +32,6 @@ function readCount(text: string | undefined, fallback: number, name: string): nu
   const count = Number(text.replace(/[_,]/g, ''));
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`${name} must be a whole number of events, got '${text}'`);
   return count;
-}
-
-/** What one timed child process did. */
-interface Measured {
-  readonly seconds: number;
-  /** Peak resident set size in MB (maximum over the process's life). */
-  readonly peakRssMb: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Whether /usr/bin/time is GNU time (`-f`, `-o`); BSD time is not. */
-const gnuTime = spawnSync('/usr/bin/time', ['-f', '%M', '-o', os.devNull, 'true']).status === 0;
-
-/**
- * Runs a command to its end, timing it. Its peak RSS comes from GNU time (`%M`, in KB) when
- * /usr/bin/time exists, else from polling /proc/<pid>/status VmHWM (Linux's own high-water mark).
- */
-async function measure(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Measured> {
-  const rssFile = path.join(os.tmpdir(), `sparkdbt-bench-rss-${process.pid}-${Date.now()}`);
-  const [file, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
-  const started = performance.now();
-  const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text; });
-  let polledKb = 0;
-  const poll = gnuTime ? undefined : setInterval(() => { polledKb = Math.max(polledKb, readVmHwmKb(child.pid)); }, 20);
-  const status = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (poll) clearInterval(poll);
-  if (status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${status}):\n${stdout}\n${stderr}`);
-  let kb = polledKb;
-  if (gnuTime) {
-    kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
-    fs.rmSync(rssFile, { force: true });
-  }
-  return { seconds, peakRssMb: kb / 1024, stdout, stderr };
-}
-
-function readVmHwmKb(pid: number | undefined): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Runs psql with the bench's connection; throws on failure; returns its output. */
@@ -162,12 +113,6 @@ async function runSparkdbt(project: { dir: string; vars: string }, target: 'post
 function settle(): void {
   spawnSync('sync');
   spawnSync('psql', ['-h', PG.host, '-d', PG.database, '-U', PG.user, '-qc', 'checkpoint']);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const number = (n: number) => n.toLocaleString('en-US');

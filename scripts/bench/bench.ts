@@ -1,0 +1,198 @@
+/**
+ * `npm run bench`: whole-process medians of the CLI on the Sparkify project (compile, ls of one
+ * model, run on PostgreSQL, run on PGlite), of the first run on a new PGlite folder (and its longest
+ * silence), of compiling generated projects of 5,000 and 10,000 models (time and peak RSS), and the
+ * speed-up of `run --threads 8` over `--threads 1` on 200 independent models that each sleep 0.2 s
+ * in PostgreSQL. Prints figures against their goals; asserts nothing. Needs ../shared/data/sparkify
+ * and PostgreSQL (PG* variables, default test db). BENCH_RUNS (default 5) runs per figure;
+ * BENCH_ONLY=compile,ls,threads,run (a comma-separated subset) measures only those groups.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure, median as middle } from './measure.js';
+
+// Run from build/scripts/bench/ (npm run bench).
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const SHARED = path.resolve(ROOT, '../shared/data/sparkify');
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const ONLY = process.env['BENCH_ONLY']?.split(',').map((group) => group.trim()).filter((group) => group !== '');
+/** Whether a group of figures is measured (BENCH_ONLY). */
+const measures = (group: 'run' | 'compile' | 'ls' | 'threads') => ONLY === undefined || ONLY.includes(group);
+const VARS = JSON.stringify({
+  song_data: path.join(SHARED, 'song_data'),
+  log_data: path.join(SHARED, 'log_data'),
+  log_jsonpath: path.join(SHARED, 'log_json_path.json'),
+});
+
+/** Runs the CLI `RUNS` (or `runs`) times (after `before`, untimed) and returns the median wall-clock seconds. */
+function median(label: string, args: string[], options: { cwd: string; env?: Record<string, string>; before?: () => void; runs?: number }): number {
+  const times: number[] = [];
+  for (let i = 0; i < (options.runs ?? RUNS); i++) {
+    options.before?.();
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8' });
+    times.push((performance.now() - started) / 1000);
+    if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function copyProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-bench-'));
+  for (const entry of ['project.yml', 'models', 'macros', 'sample']) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  return dir;
+}
+
+/**
+ * A project of `count` table models in 20 folders, each referencing the one before it, the one at
+ * half its number and model_0 (chains and fan-in: about three refs a model), a deterministic DAG.
+ */
+function generateProject(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sparkdbt-bench-${count}-`));
+  fs.writeFileSync(path.join(dir, 'project.yml'), 'name: generated\nmodels:\n  generated:\n    +materialized: table\n');
+  for (let i = 0; i < count; i++) {
+    const folder = path.join(dir, 'models', `group_${String(i % 20).padStart(2, '0')}`);
+    fs.mkdirSync(folder, { recursive: true });
+    const refs = i === 0 ? [] : [...new Set([i - 1, Math.floor(i / 2), (i * 7919) % i])].filter((r) => r < i);
+    const body = refs.length === 0
+      ? "{{ config(tags=['root']) }}\nselect 1 as id, '{{ var(\"label\", \"x\") }}' as label"
+      : refs.map((r) => `select id + ${i} as id, label from {{ ref('model_${r}') }}`).join('\nunion all\n');
+    fs.writeFileSync(path.join(folder, `model_${i}.sql`), `${body}\n`);
+  }
+  return dir;
+}
+
+/** What `compile` of a generated project costs: median seconds and CPU seconds, the highest peak RSS over the runs. */
+interface CompileFigures {
+  readonly seconds: number;
+  readonly cpuSeconds: number | undefined;
+  readonly peakRssMib: number;
+}
+
+/**
+ * Compiles a generated project of `count` models RUNS times as a whole process (the first run
+ * writes a new target/, the others overwrite it, as a recompile does).
+ */
+async function compileAtScale(count: number): Promise<CompileFigures> {
+  const dir = generateProject(count);
+  try {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await measure(process.execPath, [CLI, 'compile'], { cwd: dir, env: process.env }));
+    const cpu = runs.map((run) => run.cpuSeconds).filter((seconds): seconds is number => seconds !== undefined);
+    return {
+      seconds: middle(runs.map((run) => run.seconds)),
+      cpuSeconds: cpu.length === 0 ? undefined : middle(cpu),
+      peakRssMib: Math.max(...runs.map((run) => run.peakRssMb)),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A project of `count` independent table models on PostgreSQL, each of which sleeps 0.2 s in the database. */
+function sleepingProject(count: number, schema: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-bench-threads-'));
+  fs.writeFileSync(path.join(dir, 'project.yml'), [
+    'name: threads',
+    'models:',
+    '  threads:',
+    '    +materialized: table',
+    'target: postgres',
+    'targets:',
+    '  postgres:',
+    '    type: postgres',
+    `    schema: ${schema}`,
+    '',
+  ].join('\n'));
+  fs.mkdirSync(path.join(dir, 'models'));
+  for (let i = 0; i < count; i++) {
+    const name = `sleep_${String(i).padStart(3, '0')}`;
+    fs.writeFileSync(path.join(dir, 'models', `${name}.sql`), `select ${i} as id from (select pg_sleep(0.2)) as slept\n`);
+  }
+  return dir;
+}
+
+/**
+ * The first run on a new PGlite folder, on the bundled sample: whole-process seconds, and the longest
+ * silent stretch (from the start to the first output line, between lines on stdout or stderr, or from
+ * the last line to the exit). Medians over RUNS.
+ */
+function firstRun(cwd: string): { seconds: number; silent: number } {
+  const runs: Array<{ seconds: number; silent: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    fs.rmSync(path.join(cwd, '.sparkdbt'), { recursive: true, force: true });
+    const probe = `
+      const { spawn } = require('node:child_process');
+      const started = performance.now(); let last = started, silent = 0;
+      const child = spawn(process.execPath, [${JSON.stringify(CLI)}, 'run'], { cwd: ${JSON.stringify(cwd)}, stdio: ['ignore', 'pipe', 'pipe'] });
+      const line = () => { const now = performance.now(); silent = Math.max(silent, now - last); last = now; };
+      for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => { for (const c of String(d)) if (c === '\\n') line(); });
+      child.on('close', (code) => { line(); process.stdout.write(JSON.stringify({ code, seconds: (performance.now() - started) / 1000, silent: silent / 1000 })); });`;
+    const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    const measured = JSON.parse(result.stdout) as { code: number; seconds: number; silent: number };
+    if (measured.code !== 0) throw new Error(`first run on a new PGlite folder failed (exit ${measured.code})`);
+    runs.push(measured);
+  }
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { seconds: mid(runs.map((r) => r.seconds)), silent: mid(runs.map((r) => r.silent)) };
+}
+
+const row = (label: string, seconds: number, goal: number) =>
+  console.log(`${label.padEnd(52)} ${seconds.toFixed(3).padStart(7)} s   goal ≤ ${goal} s   ${seconds <= goal ? 'met' : 'MISSED'}`);
+const compileRows = (count: number, figures: CompileFigures, goal: { seconds: number; rssMib: number }) => {
+  const cpu = figures.cpuSeconds === undefined ? '' : `   (CPU ${figures.cpuSeconds.toFixed(2)} s)`;
+  row(`compile, generated project (${count.toLocaleString('en-US')} models)`, figures.seconds, goal.seconds);
+  console.log(`${'  its peak RSS (highest of the runs)'.padEnd(52)} ${figures.peakRssMib.toFixed(0).padStart(7)} MiB goal ≤ ${goal.rssMib} MiB ${figures.peakRssMib <= goal.rssMib ? 'met' : 'MISSED'}${cpu}`);
+};
+
+console.log(`sparkdbt bench: median of ${RUNS} whole-process runs (node ${process.version}, ${os.cpus().length} cores)\n`);
+const project = copyProject();
+const pgEnv = { PGHOST: process.env['PGHOST'] ?? '127.0.0.1', PGDATABASE: process.env['PGDATABASE'] ?? 'test', SPARKDBT_SCHEMA: 'sparkdbt_bench' };
+const psql = (sql: string) => spawnSync('psql', ['-h', pgEnv.PGHOST, '-d', pgEnv.PGDATABASE, '-U', process.env['PGUSER'] ?? 'postgres', '-qc', sql]);
+try {
+  if (measures('run')) {
+    const first = firstRun(project);
+    row('first run on a new PGlite folder, bundled sample', first.seconds, 3);
+    row('  its longest silent stretch', first.silent, 1);
+  }
+  if (measures('compile')) row('compile, Sparkify project (7 models)', median('compile', ['compile'], { cwd: project }), 0.3);
+  if (measures('ls')) row('ls of one model, Sparkify project', median('ls', ['ls', '--select', 'songplays'], { cwd: project }), 0.4);
+  if (measures('compile')) {
+    const at5000 = await compileAtScale(5000);
+    compileRows(5000, at5000, { seconds: 2, rssMib: 200 });
+    const at10000 = await compileAtScale(10000);
+    compileRows(10000, at10000, { seconds: 4, rssMib: 300 });
+    const growth = at10000.seconds / at5000.seconds;
+    console.log(`${'  10,000 / 5,000 models (linear: 2)'.padEnd(52)} ${growth.toFixed(2).padStart(7)} ×${at10000.cpuSeconds !== undefined && at5000.cpuSeconds !== undefined ? `   (CPU ${(at10000.cpuSeconds / at5000.cpuSeconds).toFixed(2)} ×)` : ''}`);
+  }
+  if (measures('run')) {
+    row('run on PostgreSQL, shared data (8,056 events)', median('run postgres', ['run', '--target', 'postgres', '--vars', VARS], { cwd: project, env: pgEnv }), 3);
+    const pgliteDir = path.join(project, '.sparkdbt/pglite');
+    row('run on PGlite, shared data, new data folder', median('run pglite', ['run', '--vars', VARS], { cwd: project, before: () => fs.rmSync(pgliteDir, { recursive: true, force: true }) }), 8);
+    row('run on PGlite, shared data, existing data folder', median('run pglite again', ['run', '--vars', VARS], { cwd: project }), 8);
+  }
+  if (measures('threads')) {
+    const schema = 'sparkdbt_bench_threads';
+    const sleeping = sleepingProject(200, schema);
+    try {
+      psql(`drop schema if exists ${schema} cascade`);
+      // One run on --threads 1 (200 × 0.2 s: 40 s at best), up to three on --threads 8.
+      const one = median('run --threads 1', ['run', '--threads', '1'], { cwd: sleeping, env: pgEnv, runs: 1 });
+      const eight = median('run --threads 8', ['run', '--threads', '8'], { cwd: sleeping, env: pgEnv, runs: Math.min(RUNS, 3) });
+      const speedUp = one / eight;
+      console.log(`${'run of 200 models sleeping 0.2 s each, PostgreSQL'.padEnd(52)} --threads 1: ${one.toFixed(2)} s, --threads 8: ${eight.toFixed(2)} s`);
+      console.log(`${'  speed-up of --threads 8'.padEnd(52)} ${speedUp.toFixed(2).padStart(7)} ×   goal ≥ 6 ×   ${speedUp >= 6 ? 'met' : 'MISSED'}`);
+    } finally {
+      psql(`drop schema if exists ${schema} cascade`);
+      fs.rmSync(sleeping, { recursive: true, force: true });
+    }
+  }
+} finally {
+  psql('drop schema if exists sparkdbt_bench cascade');
+  fs.rmSync(project, { recursive: true, force: true });
+}
