@@ -118,6 +118,16 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     const usage = await runCli(['run', '-s', 'top', '--defer'], { cwd: dir, env: ci.env });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Error: --defer needs --state');
+
+    // compile takes the same flags: the unselected, missing middle resolves to production's.
+    const compiledDeferred = await runCli(['compile', '-s', 'top', '--state', 'prod-artifacts', '--defer'], { cwd: dir, env: ci.env });
+    expect(compiledDeferred.code).toBe(0);
+    expect(compiledDeferred.stdout).toContain(`select * from "${prod.schema}"."middle"\nwhere id > 0`);
+    const compiledHere = await runCli(['compile', '-s', 'top'], { cwd: dir, env: ci.env });
+    expect(compiledHere.stdout).toContain(`select * from "${ci.schema}"."middle"\nwhere id > 0`);
+    const compileUsage = await runCli(['compile', '-s', 'top', '--defer'], { cwd: dir, env: ci.env });
+    expect(compileUsage.code).toBe(2);
+    expect(compileUsage.stderr).toContain('Error: --defer needs --state');
   });
 
   it('compile --defer and --favor-state resolve unselected refs as run does, in the compiled SQL and manifest.json', async () => {

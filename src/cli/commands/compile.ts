@@ -2,15 +2,17 @@ import type { Command } from 'commander';
 import { formatError } from '../../errors.js';
 import { NOTHING_TO_DO, type CliContext, type CommonFlags } from '../context.js';
 import { EXIT } from '../io.js';
-import { withCommonOptions } from '../options.js';
+import { withCommonOptions, withLockTimeout } from '../options.js';
 
-/** `sparkdbt compile`: render the selected models and their build plans (no database). */
+/** `sparkdbt compile`: render the selected models and their build plans (no database, except for --defer's lookups). */
 export function addCompileCommand(program: Command, ctx: CliContext): void {
-  withCommonOptions(program.command('compile').description('render the selected models to target/compiled/ and their build plans to target/plan/ (no database needed)'), ctx.io)
-    .action(async (flags: CommonFlags) => {
+  withLockTimeout(withCommonOptions(program.command('compile').description('render the selected models to target/compiled/ and their build plans to target/plan/ (no database needed, except to look up relations for --defer)'), ctx.io))
+    .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
+    .option('--favor-state', "with --defer: read the state's relations even where this target has them")
+    .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean }) => {
       try {
-        const { compileProject } = await import('../../commands/compile.js');
-        const { outcomes, warnings } = compileProject(ctx.commandOptions(flags));
+        const { compileProjectDeferred } = await import('../../commands/compile.js');
+        const { outcomes, warnings } = await compileProjectDeferred({ ...ctx.commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true });
         ctx.printWarnings(warnings);
         if (outcomes.length === 0) ctx.printWarnings([NOTHING_TO_DO]);
         for (const outcome of outcomes) {
