@@ -80,8 +80,6 @@ export default tseslint.config(
   // The library writes through the Logger and the reporters; only the CLI entry (and scripts) print.
   { files: ['src/**/*.ts'], rules: { 'no-console': 'error' } },
   { files: ['src/cli.ts', 'src/cli/**/*.ts'], rules: { 'no-console': 'off' } },
-  // src/bench/ moves to scripts/bench/ on another branch; until then it prints like the scripts.
-  { files: ['src/bench/**/*.ts'], rules: { 'no-console': 'off' } },
   ...LAYERS.flatMap((folders, layer) => folders.map((folder) => ({ files: [`src/${folder}/**/*.ts`], rules: importRules(folder, layer) }))),
   { files: ['src/errors.ts', 'src/redact.ts'], rules: importRules('', 0, '\\./') },
 );
