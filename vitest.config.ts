@@ -54,7 +54,10 @@ export default defineConfig({
           // which Node 17+ only has with the legacy OpenSSL provider. Most tests run the CLI in the
           // worker (test/support/cli.ts's runCli); those that need a process spawn dist/cli.js.
           pool: 'forks',
-          execArgv: ['--openssl-legacy-provider'],
+          // --liftoff-only: PGlite's WebAssembly stays on V8's baseline compiler (see NODE_FLAGS in
+          // test/support/cli.ts, which the CLI processes the tests start get too): optimising it cost
+          // more CPU than the tests' short runs got back.
+          execArgv: ['--openssl-legacy-provider', '--liftoff-only'],
           // The built CLI (dist/, which runCli imports) is loaded by Node as the binary loads it, not transformed by vitest.
           server: { deps: { external: [/\/dist\//] } },
         },
