@@ -71,7 +71,7 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
 
     server = await startS3Server();
     await server.createBucket(BUCKET);
-    await server.put(BUCKET, filesUnder(local, local));
+    await server.seed(BUCKET, filesUnder(local, local));
     // The child CLI finds S3 as a user's would: endpoint, path style and credentials from the environment.
     env = { ...S3RVER_CREDENTIALS, AWS_ENDPOINT_URL_S3: server.endpoint, AWS_S3_FORCE_PATH_STYLE: 'true', AWS_REGION: 'us-east-1' };
   }, 180_000);
