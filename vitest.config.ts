@@ -38,6 +38,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: INTEGRATION,
           pool: 'threads',
+          // The files share their worker's modules (pure stages; nothing global is left changed): 12 s of CPU -> 7 s.
+          isolate: false,
           // A unit test that reaches for PostgreSQL fails at once instead of finding a server by chance.
           env: { PGHOST: '/nonexistent/unit-tests-use-no-database', PGPORT: '1' },
         },
@@ -54,6 +56,9 @@ export default defineConfig({
           // which Node 17+ only has with the legacy OpenSSL provider. Most tests run the CLI in the
           // worker (test/support/cli.ts's runCli); those that need a process spawn dist/cli.js.
           pool: 'forks',
+          // One worker process runs file after file (no new process, module graph or PGlite load per file);
+          // tests restore what they change in process.env, and the CLI in-process touches only its io.
+          isolate: false,
           // --liftoff-only: PGlite's WebAssembly stays on V8's baseline compiler (see NODE_FLAGS in
           // test/support/cli.ts, which the CLI processes the tests start get too): optimising it cost
           // more CPU than the tests' short runs got back.

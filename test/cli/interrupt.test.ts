@@ -77,7 +77,8 @@ describe('Ctrl-C during run on PGlite', () => {
     const project = copyFixture('slow-model');
     expect((await runCli(['run', '-t', 'local'], { cwd: project })).code).toBe(0);
     const before = await slept(project);
-    const run = startCli(['run', '-t', 'local', '--vars', '{sleep: 3}'], { cwd: project });
+    // PGlite's pg_sleep spins (a CPU busy for the whole sleep): 1.5 s outlasts the 300 ms before the Ctrl-C.
+    const run = startCli(['run', '-t', 'local', '--vars', '{sleep: 1.5}'], { cwd: project });
     await run.waitFor(/START table model analytics\.slow /);
     await new Promise((resolve) => setTimeout(resolve, 300));
     run.child.kill('SIGINT');
