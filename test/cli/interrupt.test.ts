@@ -99,7 +99,7 @@ describe('Ctrl-C during run on PGlite', () => {
     expect(before).toContain('"slept": 0');
 
     // A second Ctrl-C exits without waiting for the rest of the run; the uncommitted build is not kept.
-    const again = startCli(['run', '-t', 'local', '--vars', '{sleep: 3}'], { cwd: project });
+    const again = startCli(['run', '-t', 'local', '--vars', '{sleep: 2}'], { cwd: project }); // both Ctrl-Cs within its 2 s
     await again.waitFor(/START table model analytics\.slow /);
     await new Promise((resolve) => setTimeout(resolve, 300));
     again.child.kill('SIGINT');
