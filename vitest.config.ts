@@ -68,9 +68,9 @@ export default defineConfig({
         },
       },
     ],
-    // Files run in separate workers, three at once on this 2-core machine: the slowest files wait
-    // (on s3rver, on another process's lock, on pg_sleep) more than they compute. Measured on the six
-    // slowest files: 2 workers 85 s, 3 workers 74 s, 4 workers 82 s.
+    // Files run in separate workers, three at once on this 2-core machine: a third keeps the CPUs busy
+    // while a file waits (on s3rver, another process's lock, PostgreSQL's pg_sleep). Measured (before
+    // the suite was made CPU-bound) on the six slowest files: 2 workers 85 s, 3 workers 74 s, 4 workers 82 s.
     fileParallelism: true,
     maxWorkers: 3,
   },
