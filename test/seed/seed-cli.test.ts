@@ -172,6 +172,30 @@ describe('sparkdbt seed on PostgreSQL', () => {
   });
 });
 
+describe("sparkdbt seed on a Redshift target (dbt's batched INSERT, on the PostgreSQL test server)", () => {
+  const db = useTestSchema('seed_rs');
+  let project: string;
+  const query: Query = async (sql) => (await db.client().query({ text: sql, rowMode: 'array' })).rows as (string | null)[][];
+
+  beforeAll(() => {
+    project = copyFixture('seeds-project');
+  });
+
+  it("loads by INSERT with Redshift's types (varchar of the longest value), and re-seeds atomically", async () => {
+    const statements: string[] = [];
+    const first = await runCli(['seed', '--target', 'rs', '-s', 'country_codes', 'semicolons', '--log-level', 'debug'], { cwd: project, env: db.env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    statements.push(...first.stdout.split('\n').filter((line) => /insert into/i.test(line)));
+    expect(statements.length).toBeGreaterThan(0);
+    expect(await tableOf(query, db.schema, 'semicolons')).toEqual({ columns: [['id', 'integer'], ['label', 'character varying']], rows: [['1', 'a,b'], ['2', 'c']] });
+    expect(await query(`select character_maximum_length::text from information_schema.columns where table_schema = '${db.schema}' and table_name = 'country_codes' and column_name = 'name'`)).toEqual([['18']]);
+    const again = await runCli(['seed', '--target', 'rs', '-s', 'country_codes'], { cwd: project, env: db.env });
+    expect(again.code).toBe(0);
+    expect(await query(`select count(*)::text from "${db.schema}".country_codes`)).toEqual([['3']]);
+  });
+});
+
 describe('sparkdbt seed on PGlite', () => {
   let project: string;
   // The CLI has closed the warehouse when a query runs; each query opens it on its own.
