@@ -35,7 +35,7 @@ describe('plainRecords: the hand split of a CSV with no quote and no CR', () => 
     });
   }
 
-  for (const [name, text] of [['a quote', 'a,b\n"1",2\n'], ['a CR', 'a,b\r\n1,2\r\n']]) {
+  for (const [name, text] of [['a quote', 'a,b\n"1",2\n'], ['a CR', 'a,b\r\n1,2\r\n']] as const) {
     it(`gives up at ${name} (the scan then uses csv-parse)`, async () => {
       await expect(all(plainRecords('seed.csv', source(text, 4), {}))).rejects.toBeInstanceOf(NotPlainCsv);
     });
