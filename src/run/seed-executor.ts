@@ -35,14 +35,26 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
   const open: SeedSource = () => fs.createReadStream(node.file.absolutePath);
   let inTransaction = false;
   try {
-    const schema = await scanSeed(node.originalFilePath, open, config);
+    const temp = tempRelationOf(task.relation);
+    let schema: SeedSchema | SparkdbtError;
+    let preloaded: number | undefined;
+    if (kind === 'postgres' && fs.statSync(node.file.absolutePath).size >= SPECULATE_BYTES) {
+      const onBegin = () => { inTransaction = true; };
+      const outcome = await scanWhileCopying(adapter, task, temp.render(), open, onBegin, signal, cancel);
+      schema = outcome.schema;
+      preloaded = outcome.rows;
+      if (preloaded === undefined) inTransaction = false;
+    } else {
+      schema = await scanSeed(node.originalFilePath, open, config);
+    }
     if (schema instanceof SparkdbtError) throw schema;
     // dbt's compile phase of a seed is its reading; execute is the load.
     base.compiledAt = new Date();
-    const temp = tempRelationOf(task.relation);
     const createSql = createSeedTableSql(temp.render(), schema.columns, config, kind);
-    const steps: PlanStep[] = buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]);
-    let rows = 0;
+    const allSteps: PlanStep[] = buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]);
+    // Loaded while it was scanned: the transaction is open and the table made; what is left is the swap.
+    const steps = preloaded === undefined ? allSteps : allSteps.slice(allSteps.findIndex((step) => step.kind === 'sql' && step.sql === createSql) + 1);
+    let rows = preloaded ?? 0;
     for (const step of steps) {
       switch (step.kind) {
         case 'begin':
@@ -72,6 +84,46 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     const failure = signal?.aborted ? interruptedError(node, display, cancel !== undefined) : describeSeedFailure(error, task, prepared.redactor.redact.bind(prepared.redactor));
     return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
   }
+}
+
+/** Seeds at least this large are COPYed on PostgreSQL while they are scanned (below that the scan is quick anyway). */
+const SPECULATE_BYTES = 4 * 1024 * 1024;
+/** How much of the file's start the guess of its types reads. */
+const GUESS_BYTES = 1024 * 1024;
+
+/**
+ * PostgreSQL: scans the whole file while COPYing its raw bytes into a table typed by a guess (the
+ * types of its first MiB), in a transaction of its own. When the scan ends with the same table
+ * (the same CREATE TABLE) and a file that loads as it is, the rows are in: the open transaction
+ * goes on to the swap (`rows` is set). Otherwise the COPY is rolled back (nothing is kept of it)
+ * and the seed is loaded as usual from the scan's schema. Only time is speculated on, never values.
+ */
+async function scanWhileCopying(adapter: Adapter, task: SeedTask, temp: string, open: SeedSource, onBegin: () => void, signal: AbortSignal | undefined, cancel: (() => Promise<void>) | undefined): Promise<{ schema: SeedSchema | SparkdbtError; rows?: number }> {
+  const { node } = task;
+  const config = node.config;
+  const guess = await scanSeed(node.originalFilePath, prefixOf(node.file.absolutePath, GUESS_BYTES), config);
+  if (guess instanceof SparkdbtError || !guess.rawCsv) return { schema: await scanSeed(node.originalFilePath, open, config) };
+  const guessSql = createSeedTableSql(temp, guess.columns, config, 'postgres');
+  onBegin();
+  await cancellable(adapter.execute('begin'), signal, cancel);
+  await cancellable(adapter.execute(`drop table if exists ${temp}`), signal, cancel);
+  await cancellable(adapter.execute(guessSql), signal, cancel);
+  const copying = cancellable(adapter.copyIn(seedCopyCsvStatement(temp, guess.columns, config, 'postgres'), open()), signal, cancel).then((rows) => ({ ok: true as const, rows }), (error: unknown) => ({ ok: false as const, error }));
+  const schema = await scanSeed(node.originalFilePath, open, config);
+  const copied = await copying;
+  if (!(schema instanceof SparkdbtError) && copied.ok && schema.rawCsv && schema.rowCount === copied.rows && createSeedTableSql(temp, schema.columns, config, 'postgres') === guessSql) return { schema, rows: copied.rows };
+  await adapter.execute('rollback');
+  return { schema };
+}
+
+/** A source of the file's first `bytes` bytes, cut after its last whole line. */
+function prefixOf(file: string, bytes: number): SeedSource {
+  return async function* () {
+    const parts: Buffer[] = [];
+    for await (const chunk of fs.createReadStream(file, { start: 0, end: bytes - 1 })) parts.push(chunk as Buffer);
+    const all = Buffer.concat(parts);
+    yield all.subarray(0, all.lastIndexOf(10) + 1);
+  };
 }
 
 /** Loads the checked seed into `temp` (rendered); resolves to the rows loaded. */

@@ -140,6 +140,40 @@ describe('sparkdbt seed on PostgreSQL', () => {
     }
   });
 
+  it('a large seed (COPYed while it is scanned) gets the types of the whole file, not of its start; a late ragged row keeps the old table', async () => {
+    // Over 4 MiB: PostgreSQL COPYs the file into a table typed by its first MiB while the scan goes on.
+    const lines = ['id,amount,label'];
+    for (let i = 1; i <= 300_000; i++) lines.push(`${i},${i % 100},row ${i}`);
+    const file = path.join(project, 'seeds/large.csv');
+    try {
+      fs.writeFileSync(file, `${lines.join('\n')}\n`);
+      expect(fs.statSync(file).size).toBeGreaterThan(4 * 1024 * 1024);
+      const first = await seed('-s', 'large');
+      expect(first.code).toBe(0);
+      expect(stripTimes(first.stdout)).toMatch(/\[INSERT 300000 in/);
+      expect(await query(`select data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'large' order by ordinal_position`)).toEqual([['integer'], ['integer'], ['text']]);
+      // The last row has decimals: the guess (integer) is wrong, so the load is redone as float8.
+      fs.writeFileSync(file, `${lines.join('\n')}\n300001,0.5,last\n`);
+      const second = await seed('-s', 'large');
+      expect(second.code).toBe(0);
+      expect(await query(`select data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'large' order by ordinal_position`)).toEqual([['integer'], ['double precision'], ['text']]);
+      expect(await query(`select count(*)::text, sum(amount)::text from "${db.schema}".large`)).toEqual([['300001', String(lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[1]), 0) + 0.5)]]);
+      // A quoted field late in the file: the raw COPY is not what dbt would load (a second pass is), values stay exact.
+      fs.writeFileSync(file, `${lines.join('\n')}\n300001,1,"quoted, with a comma"\n`);
+      const quoted = await seed('-s', 'large');
+      expect(quoted.code).toBe(0);
+      expect(await query(`select label from "${db.schema}".large where id = 300001`)).toEqual([['quoted, with a comma']]);
+      fs.writeFileSync(file, `${lines.join('\n')}\n300001,1\n`);
+      const ragged = await seed('-s', 'large');
+      expect(ragged.code).toBe(1);
+      expect(stripTimes(ragged.stdout)).toContain('at seeds/large.csv:300002');
+      expect(await query(`select count(*)::text from "${db.schema}".large`)).toEqual([['300001']]);
+      expect(await query(`select table_name from information_schema.tables where table_schema = '${db.schema}' and table_name like 'large%' order by 1`)).toEqual([['large']]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('--show prints the first rows of each seed as a table', async () => {
     const result = await seed('-s', 'semicolons', '--show');
     expect(result.code).toBe(0);
