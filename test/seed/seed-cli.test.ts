@@ -248,6 +248,23 @@ describe('sparkdbt seed on PGlite', () => {
 
   csvCases(() => ({ args: [], env: {}, schema: 'public', project, query }));
 
+  it("state:modified selects a seed whose file changed (dbt's same_seeds: its checksum), and its children with +", async () => {
+    const ls = await runCli(['ls', '--exclude', 'path:seeds/cases'], { cwd: project });
+    expect(ls.code).toBe(0);
+    const state = fs.mkdtempSync(path.join(project, 'state-'));
+    fs.copyFileSync(path.join(project, 'target/manifest.json'), path.join(state, 'manifest.json'));
+    const file = path.join(project, 'seeds/country_codes.csv');
+    const good = fs.readFileSync(file, 'utf8');
+    try {
+      expect((await runCli(['ls', '-s', 'state:modified', '--exclude', 'path:seeds/cases', '--state', state], { cwd: project })).stdout).toBe('');
+      fs.writeFileSync(file, `${good}IT,Italy,59000000\n`);
+      const modified = await runCli(['ls', '-s', 'state:modified+', '--exclude', 'path:seeds/cases', '--state', state], { cwd: project });
+      expect(modified.stdout.trim().split('\n')).toEqual(['seeds_project.countries', 'seeds_project.country_codes']);
+    } finally {
+      fs.writeFileSync(file, good);
+    }
+  });
+
   it('loads the configured seeds, and a ragged row leaves the old table', async () => {
     const first = await runCli(['seed', '--exclude', 'path:seeds/cases'], { cwd: project });
     expect(first.code).toBe(0);
