@@ -7,7 +7,7 @@ const WIDTH = 80;
 export function formatRunEvent(event: RunEvent): string[] {
   switch (event.kind) {
     case 'run-started':
-      return [`Running ${event.total} model${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
+      return [`Running ${event.total} ${event.noun ?? 'model'}${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
     case 'node-started':
       if (event.node.resourceType === 'seed') return [dotted(`${event.index} of ${event.total} START seed file ${event.relation}`, '[RUN]')];
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];

@@ -56,7 +56,8 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const state = await fetchWarehouseState(main, schemas);
   const plan = planRun(prepared, models, { failFast: options.failFast === true }, state);
   const total = plan.tasks.length;
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target) });
+  const allSeeds = plan.tasks.every((task) => task.resourceType === 'seed');
+  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), ...(allSeeds ? { noun: 'seed' } : {}) });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
   const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime(), showRows: options.showSeedRows };

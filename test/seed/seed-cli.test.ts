@@ -73,6 +73,7 @@ describe('sparkdbt seed on PostgreSQL', () => {
     const result = await seed('--exclude', 'path:seeds/cases');
     expect(result.code).toBe(0);
     const out = stripTimes(result.stdout);
+    expect(out).toContain("Running 3 seeds on target 'pg'");
     expect(out).toContain(`1 of 3 START seed file ${db.schema}.country_codes`);
     expect(out).toMatch(new RegExp(`OK loaded seed file ${db.schema}\\.country_codes \\.+ \\[INSERT 3 in \\d+\\.\\d\\ds\\]`));
     expect(out).toContain('Finished running 3 seeds in');
