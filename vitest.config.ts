@@ -23,6 +23,7 @@ const INTEGRATION = [
   'test/run/threads-postgres.test.ts',
   'test/seed/seed-pglite.test.ts',
   'test/seed/seed-postgres.test.ts',
+  'test/seed/seed-cli.test.ts',
   'test/state/defer.test.ts',
   'test/state/state-cli.test.ts',
   'test/support/global-setup.test.ts',

@@ -1,8 +1,9 @@
 import type { SourceLocation } from '../errors.js';
-import type { ModelFile, SourceDefinition } from '../project/types.js';
+import type { ModelFile, SeedFile, SourceDefinition } from '../project/types.js';
+import type { SeedConfig } from '../seed/types.js';
 
-/** The kinds of node the graph knows; later: 'seed', 'test'. */
-export type ResourceType = 'model' | 'source';
+/** The kinds of node the graph knows; later: 'test'. */
+export type ResourceType = 'model' | 'source' | 'seed';
 
 /** Model config after merging project.yml's `models:` block with the model's own config(). */
 export interface ModelConfig {
@@ -58,7 +59,31 @@ export interface SourceNode extends BaseNode {
   readonly config: { readonly enabled: boolean; readonly [key: string]: unknown };
 }
 
-export type GraphNode = ModelNode | SourceNode;
+/** Seed config after merging project.yml's `seeds:` levels along the seed's fqn (dbt's seed configs). */
+export interface SeedNodeConfig extends SeedConfig {
+  /** Always `seed`, as dbt's manifest writes it (so a run's output reads a seed like a model). */
+  readonly materialized: 'seed';
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly schema: string | undefined;
+  readonly alias: string | undefined;
+  /** dbt's `full_refresh` config: accepted; a seed is always rebuilt whole (see the README). */
+  readonly full_refresh?: boolean | null;
+  /** Every other key, as given (`meta`, `docs`, `sort`). */
+  readonly [key: string]: unknown;
+}
+
+/** A seed: a CSV file under the seed paths, loaded into a table by `sparkdbt seed`; ref() makes it a parent. */
+export interface SeedNode extends BaseNode {
+  readonly resourceType: 'seed';
+  readonly file: SeedFile;
+  readonly config: SeedNodeConfig;
+}
+
+/** The nodes a run executes (they build a relation): models and seeds. */
+export type RunnableNode = ModelNode | SeedNode;
+
+export type GraphNode = ModelNode | SourceNode | SeedNode;
 
 /** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
 export interface Graph {

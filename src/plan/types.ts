@@ -1,7 +1,7 @@
 import type { RelationKind } from '../adapters/dialect.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
-import type { ModelNode } from '../graph/types.js';
+import type { ModelNode, SeedNode } from '../graph/types.js';
 
 /** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */
 export interface SchemaState {
@@ -24,6 +24,8 @@ export interface WarehouseState {
 /** Flags that change what a run plans (later: --full-refresh, --defer, …). */
 export interface PlanFlags {
   readonly failFast: boolean;
+  /** --full-refresh (seeds: accepted; a seed is always loaded into a new table and swapped in). */
+  readonly fullRefresh?: boolean;
 }
 
 /** What every task has: the node it builds and the selected nodes it waits for. */
@@ -45,8 +47,18 @@ export interface ModelTask extends TaskBase {
   readonly build: { readonly ok: true; readonly compiled: CompiledModel } | { readonly ok: false; readonly error: unknown };
 }
 
-/** One task per selected node; later resource types (seed, test, snapshot, operation) join this union. */
-export type Task = ModelTask;
+/** A seed's load: its node, the relation it loads, and what exists under that name now. */
+export interface SeedTask extends TaskBase {
+  readonly resourceType: 'seed';
+  readonly node: SeedNode;
+  readonly relation: Relation;
+  /** `schema.identifier`, as the run output shows it. */
+  readonly display: string;
+  readonly existing: ExistingRelation | undefined;
+}
+
+/** One task per selected node; later resource types (test, snapshot, operation) join this union. */
+export type Task = ModelTask | SeedTask;
 
 /** The run as data: tasks in a deterministic order (dependency order, ties by name), and the flags. */
 export interface ExecutionPlan {

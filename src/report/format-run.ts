@@ -7,8 +7,9 @@ const WIDTH = 80;
 export function formatRunEvent(event: RunEvent): string[] {
   switch (event.kind) {
     case 'run-started':
-      return [`Running ${event.total} model${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
+      return [`Running ${event.total} ${event.noun ?? 'model'}${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
     case 'node-started':
+      if (event.node.resourceType === 'seed') return [dotted(`${event.index} of ${event.total} START seed file ${event.relation}`, '[RUN]')];
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];
     case 'node-finished':
       return [formatFinished(event.index, event.total, event.result)];
@@ -23,6 +24,7 @@ export function formatRunEvent(event: RunEvent): string[] {
 function formatFinished(index: number, total: number, result: NodeResult): string {
   const seconds = `${(result.executionTimeMs / 1000).toFixed(2)}s`;
   const prefix = `${index} of ${total}`;
+  if (result.materialized === 'seed') return formatSeedFinished(prefix, seconds, result);
   switch (result.status) {
     case 'success': {
       const rows = result.rowsAffected === undefined ? '' : ` (${result.rowsAffected} rows${result.rowsRejected > 0 ? `, ${result.rowsRejected} rejected` : ''})`;
@@ -33,6 +35,19 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
     case 'skipped':
       if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL ${result.materialized} model ${result.relation} (--fail-fast)`, '[SKIP]');
       return dotted(`${prefix} SKIP ${result.materialized} model ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+  }
+}
+
+/** dbt's lines for a seed: `OK loaded seed file public.codes …… [INSERT 3 in 0.05s]`, `ERROR loading seed file …`. */
+function formatSeedFinished(prefix: string, seconds: string, result: NodeResult): string {
+  switch (result.status) {
+    case 'success':
+      return dotted(`${prefix} OK loaded seed file ${result.relation}`, `[${result.message} in ${seconds}]`);
+    case 'error':
+      return dotted(`${prefix} ERROR loading seed file ${result.relation}`, `[ERROR in ${seconds}]`);
+    case 'skipped':
+      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL seed file ${result.relation} (--fail-fast)`, '[SKIP]');
+      return dotted(`${prefix} SKIP seed file ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ModelNode } from '../graph/types.js';
+import type { RunnableNode } from '../graph/types.js';
 import type { NodeResult, RunEvent } from '../run/types.js';
 import { formatRunEvent } from './format-run.js';
 import type { LogEvent, NodeInfo } from './log-event.js';
@@ -11,7 +11,7 @@ export interface RunLogContext {
 
 /** What one node's events have learnt of it so far. */
 interface NodeState {
-  readonly node: ModelNode | undefined;
+  readonly node: RunnableNode | undefined;
   readonly relation: string;
   readonly startedAt: string;
   /** The worker that runs it (`Thread-1 (worker)`). */
@@ -46,7 +46,7 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
         const startedAt = new Date().toISOString();
         nodes.set(event.node.uniqueId, { node: event.node, relation: event.relation, startedAt, thread: event.threadId });
         const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation, event.node.config.materialized, 'started', startedAt, '', context);
-        const description = `${event.node.config.materialized} model ${event.relation}`;
+        const description = event.node.resourceType === 'seed' ? `seed file ${event.relation}` : `${event.node.config.materialized} model ${event.relation}`;
         const thread = event.threadId === undefined ? {} : { thread: event.threadId };
         const used: LogEvent[] = context.adapterType === undefined ? [] : [
           { name: 'ConnectionUsed', code: 'E015', level: 'debug', msg: `Using ${context.adapterType} connection "${event.node.uniqueId}"`, data: { conn_type: context.adapterType, conn_name: event.node.uniqueId }, nodeInfo: info, timestamped: true, ...thread },
@@ -69,7 +69,7 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
           case 'error':
             finished.push({
               name: 'LogModelResult', code: 'Q012', level: result.status === 'error' ? 'error' : 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
-              data: { description: `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
+              data: { description: result.materialized === 'seed' ? `seed file ${result.relation}` : `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
             });
             break;
           case 'skipped':
@@ -128,7 +128,7 @@ function quoted(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function nodeInfo(node: ModelNode | undefined, uniqueId: string, name: string, relation: string, materialized: string, status: string, startedAt: string, finishedAt: string, context: RunLogContext): NodeInfo {
+function nodeInfo(node: RunnableNode | undefined, uniqueId: string, name: string, relation: string, materialized: string, status: string, startedAt: string, finishedAt: string, context: RunLogContext): NodeInfo {
   const dot = relation.indexOf('.');
   const schema = dot < 0 ? '' : relation.slice(0, dot);
   const alias = dot < 0 ? relation : relation.slice(dot + 1);
@@ -139,7 +139,7 @@ function nodeInfo(node: ModelNode | undefined, uniqueId: string, name: string, r
     node_path: node?.originalFilePath === undefined ? '' : [...(node.file?.folders ?? []), node.originalFilePath.split('/').pop()!].join('/'),
     node_name: name,
     unique_id: uniqueId,
-    resource_type: 'model',
+    resource_type: node?.resourceType ?? 'model',
     materialized,
     node_status: status,
     node_started_at: startedAt,

@@ -19,7 +19,7 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   const count = (status: NodeResult['status']) => results.filter((r) => r.status === status).length;
   const byMaterialization = new Map<string, number>();
   for (const r of results) byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
-  const kinds = [...byMaterialization].map(([m, n]) => `${n} ${m} model${n === 1 ? '' : 's'}`).join(', ') || '0 models';
+  const kinds = [...byMaterialization].map(([m, n]) => (m === 'seed' ? `${n} seed${n === 1 ? '' : 's'}` : `${n} ${m} model${n === 1 ? '' : 's'}`)).join(', ') || '0 models';
   const seconds = elapsedMs / 1000;
   const events: LogEvent[] = [blank, info('FinishedRunningStats', 'E047', `Finished running ${kinds} in ${seconds.toFixed(2)}s.`, { stat_line: kinds, execution_time: seconds }), blank];
   const errors = results.filter((r) => r.status === 'error');

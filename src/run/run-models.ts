@@ -7,6 +7,7 @@ import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
 import { notRun } from './interrupt.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
+import { executeSeed, type SeedContext } from './seed-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 import { fetchWarehouseState } from './warehouse-state.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   readonly startedAt?: number;
   /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
   readonly failFast?: boolean;
+  /** `seed --show`: keep each seed's first rows in its result (seedSample). */
+  readonly showSeedRows?: number | undefined;
 }
 
 /**
@@ -40,22 +43,24 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const started = options.startedAt ?? performance.now();
   const invocationId = options.invocationId ?? randomUUID();
   const main = pool[0]!;
-  const models = selected.filter((id) => prepared.graph.nodes.get(id)?.resourceType === 'model');
+  // Models and seeds (the caller picks: `run` passes models, `seed` seeds).
+  const models = selected.filter((id) => { const type = prepared.graph.nodes.get(id)?.resourceType; return type === 'model' || type === 'seed'; });
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
   if (models.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   const schemas = [...new Set(models.map((id) => {
     const node = prepared.graph.nodes.get(id)!;
-    return (node.resourceType === 'model' ? node.config.schema : undefined) ?? prepared.target.schema;
+    return (node.resourceType === 'model' || node.resourceType === 'seed' ? node.config.schema : undefined) ?? prepared.target.schema;
   }))];
   // The set-up's statements are dbt's `master` connection's, on the main thread.
   main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
   const plan = planRun(prepared, models, { failFast: options.failFast === true }, state);
   const total = plan.tasks.length;
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target) });
+  const allSeeds = plan.tasks.every((task) => task.resourceType === 'seed');
+  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), ...(allSeeds ? { noun: 'seed' } : {}) });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
-  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime() };
+  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime(), showRows: options.showSeedRows };
   const results = await schedule<Task>(plan.tasks, {
     threads: pool.length,
     failFast: plan.flags.failFast,
@@ -99,12 +104,14 @@ function statementLog(prepared: PreparedProject, onEvent: RunOptions['onEvent'],
 }
 
 /** Dispatches a task to the executor for its resource type. */
-function executeTask(task: Task, adapter: Adapter, context: Parameters<typeof executeModel>[2]): Promise<NodeResult> {
+function executeTask(task: Task, adapter: Adapter, context: SeedContext): Promise<NodeResult> {
   switch (task.resourceType) {
     case 'model':
       return executeModel(task, adapter, context);
+    case 'seed':
+      return executeSeed(task, adapter, context);
     default:
-      return unreachable(task.resourceType);
+      return unreachable(task);
   }
 }
 
@@ -119,7 +126,7 @@ function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
 }
 
 function unreachable(x: never): never {
-  throw new Error(`no executor for ${String(x)}`);
+  throw new Error(`no executor for ${JSON.stringify((x as { resourceType?: unknown }).resourceType)}`);
 }
 
 function skipped(task: Task, upstream: Upstream): NodeResult {

@@ -1,7 +1,7 @@
 import type { StatementEvent } from '../adapters/statement-log.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { SparkdbtError } from '../errors.js';
-import type { ModelNode } from '../graph/types.js';
+import type { ModelNode, RunnableNode } from '../graph/types.js';
 
 /** How one node of a run ended. */
 export type NodeStatus = 'success' | 'error' | 'skipped';
@@ -37,20 +37,22 @@ export interface NodeResult {
   readonly startedAt?: Date | undefined;
   readonly compiledAt?: Date | undefined;
   readonly completedAt?: Date | undefined;
+  /** A loaded seed's first rows (its column names and values as loaded), for `seed --show`. */
+  readonly seedSample?: { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | null)[])[] } | undefined;
   /** The model as this run compiled it, and the SQL it wrote to target/compiled/ (secrets masked). */
   readonly compiled?: { readonly model: CompiledModel; readonly code: string } | undefined;
 }
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
 export type RunEvent =
-  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string }
-  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: ModelNode; readonly relation: string; readonly threadId?: string }
+  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string; /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string }
+  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunnableNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   /**
    * A statement sent on a connection (secrets masked): `connection` is dbt's connection name — the
    * node's unique id on a worker, `master` for the run's set-up (catalog queries, schemas).
    */
-  | { readonly kind: 'statement'; readonly statement: StatementEvent; readonly connection: string; readonly node?: ModelNode; readonly relation?: string; readonly threadId?: string }
+  | { readonly kind: 'statement'; readonly statement: StatementEvent; readonly connection: string; readonly node?: RunnableNode; readonly relation?: string; readonly threadId?: string }
   | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
   | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number; readonly interrupted?: boolean };
 

@@ -123,7 +123,7 @@ function compileMatcher(criterion: SelectionCriterion, { root, state }: MatchCon
   const matcher: NodeMatcher = criterion.matcher;
   switch (matcher.method) {
     case 'fqn':
-      return (node) => node.resourceType === 'model' && fqnMatches(node.fqn, matcher.pattern);
+      return (node) => (node.resourceType === 'model' || node.resourceType === 'seed') && fqnMatches(node.fqn, matcher.pattern);
     case 'tag': {
       const pattern = fnmatchPattern(matcher.pattern);
       return (node) => node.tags.some((tag) => pattern.test(tag));

@@ -7,7 +7,7 @@ import { withCommonOptions } from '../options.js';
 export function addLsCommand(program: Command, ctx: CliContext): void {
   withCommonOptions(program.command('ls').alias('list').description('list the selected nodes'), ctx.io)
     .addOption(new Option('--output <format>', 'output format').choices(['selector', 'name', 'path', 'json']).default('selector'))
-    .option('--resource-type <type...>', 'only these resource types (model, source)')
+    .option('--resource-type <type...>', 'only these resource types (model, seed, source)')
     .action(async (flags: CommonFlags & { output: ListOutput; resourceType?: string[] }) => {
       try {
         const { listNodes } = await import('../../commands/ls.js');
