@@ -1,6 +1,6 @@
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
-import { SparkdbtError, closestNames } from '../errors.js';
+import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
@@ -10,6 +10,8 @@ import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
+import { parseSingularTests } from './parse-tests.js';
+import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer } from './template.js';
 
@@ -63,9 +65,13 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const dialect = dialectFor(target.type);
   const quote = (name: string) => dialect.quoteIdentifier(name);
   const parsed = parseModels(project, renderer, (file) => thisContext(new Relation(target.schema, file.name, quote), databaseOf(target)));
-  const graph = buildGraph(project.config, parsed.models);
+  const singular = parseSingularTests(project, renderer);
+  const properties = project.properties ?? [];
+  const graph = buildGraph(project.config, parsed.models, { properties, singular });
+  const missing = properties.flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set() }))
+    .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   const modelsBlock = readModelsBlock(project.config, project.models.map((file) => [project.config.name, ...file.folders, file.name]));
-  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: parsed.warnings };
+  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings] };
 }
 
 /** The relation a model builds: the target schema (or the model's schema config) and its alias. */
