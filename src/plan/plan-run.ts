@@ -1,6 +1,9 @@
 import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
-import type { ModelNode } from '../graph/types.js';
+import { compileTest } from '../compile/compile-test.js';
+import { storeFailuresRelation } from '../data-tests/test-status.js';
+import type { ModelNode, TestNode } from '../graph/types.js';
 import { taskGraph } from './task-graph.js';
+import { withTestEdges } from './test-edges.js';
 import type { ExecutionPlan, ExistingRelation, PlanFlags, Task, WarehouseState } from './types.js';
 
 /**
@@ -10,10 +13,15 @@ import type { ExecutionPlan, ExistingRelation, PlanFlags, Task, WarehouseState }
  */
 export function planRun(prepared: PreparedProject, selected: readonly string[], flags: PlanFlags, state: WarehouseState): ExecutionPlan {
   const { graph } = prepared;
-  const wanted = new Set(selected.filter((id) => graph.nodes.get(id)?.resourceType === 'model'));
+  const wanted = new Set(selected.filter((id) => ['model', 'test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
   const tasks: Task[] = [];
-  for (const edge of taskGraph(graph, wanted)) {
-    const node = graph.nodes.get(edge.uniqueId) as ModelNode;
+  for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(graph) : graph, wanted)) {
+    const graphNode = graph.nodes.get(edge.uniqueId)!;
+    if (graphNode.resourceType === 'test') {
+      tasks.push(planTest(prepared, graphNode, edge.dependsOn, flags));
+      continue;
+    }
+    const node = graphNode as ModelNode;
     const relation = relationOf(prepared, node);
     const existing = existingRelation(state, relation.schema, relation.identifier);
     let build: Task['build'];
@@ -24,7 +32,19 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     }
     tasks.push({ resourceType: 'model', uniqueId: node.uniqueId, name: node.name, dependsOn: edge.dependsOn, node, relation, display: `${relation.schema}.${relation.identifier}`, existing, build });
   }
-  return { tasks, flags, schemas: [...new Set(tasks.map((t) => t.relation.schema))] };
+  return { tasks, flags, schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'model' ? [t.relation.schema] : t.storeFailures === undefined ? [] : [t.storeFailures.schema])))] };
+}
+
+/** A test's task: compiled now (its refs resolve to the relations the run builds), failures stored where dbt stores them. */
+function planTest(prepared: PreparedProject, node: TestNode, dependsOn: readonly string[], flags: PlanFlags): Task {
+  const storeFailures = storeFailuresRelation(prepared.target.schema, node.config, flags.storeFailures === undefined ? {} : { storeFailuresFlag: flags.storeFailures });
+  let build: Extract<Task, { resourceType: 'test' }>['build'];
+  try {
+    build = { ok: true, sql: compileTest(prepared, node, { storeFailures: storeFailures !== undefined }).sql };
+  } catch (error) {
+    build = { ok: false, error };
+  }
+  return { resourceType: 'test', uniqueId: node.uniqueId, name: node.name, dependsOn, node, display: node.name, build, storeFailures };
 }
 
 /** What the warehouse holds under `schema.identifier`, by the names it stores. */

@@ -7,6 +7,7 @@ import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
 import { notRun } from './interrupt.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
+import { executeTest } from './test-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 import { fetchWarehouseState } from './warehouse-state.js';
@@ -27,6 +28,10 @@ export interface RunOptions {
   readonly startedAt?: number;
   /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
   readonly failFast?: boolean;
+  /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit`. */
+  readonly storeFailures?: boolean;
+  /** The command (run, test, build), for the run's first line. */
+  readonly command?: 'run' | 'test' | 'build';
 }
 
 /**
@@ -41,8 +46,9 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const invocationId = options.invocationId ?? randomUUID();
   const main = pool[0]!;
   const models = selected.filter((id) => prepared.graph.nodes.get(id)?.resourceType === 'model');
+  const runnable = selected.filter((id) => ['model', 'test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
-  if (models.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
+  if (runnable.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   const schemas = [...new Set(models.map((id) => {
     const node = prepared.graph.nodes.get(id)!;
     return (node.resourceType === 'model' ? node.config.schema : undefined) ?? prepared.target.schema;
@@ -50,9 +56,10 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   // The set-up's statements are dbt's `master` connection's, on the main thread.
   main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
-  const plan = planRun(prepared, models, { failFast: options.failFast === true }, state);
+  const plan = planRun(prepared, runnable, { failFast: options.failFast === true, ...(options.storeFailures === true ? { storeFailures: true } : {}), ...(options.command === 'build' ? { testEdges: true } : {}) }, state);
   const total = plan.tasks.length;
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target) });
+  const counts = { model: plan.tasks.filter((t) => t.resourceType === 'model').length, test: plan.tasks.filter((t) => t.resourceType === 'test').length };
+  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), command: options.command ?? 'run', counts });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
   const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime() };
@@ -74,7 +81,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
       }
     },
     skipped: (task, upstream) => skipped(task, upstream),
-    notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRun(task.node, task.display), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
+    notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRunResult(task), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
     onStart: (task, index, worker) => options.onEvent({ kind: 'node-started', index, total, node: task.node, relation: task.display, threadId: threadName(worker) }),
     onFinish: (result, index) => options.onEvent({ kind: 'node-finished', index, total, result }),
   });
@@ -103,8 +110,10 @@ function executeTask(task: Task, adapter: Adapter, context: Parameters<typeof ex
   switch (task.resourceType) {
     case 'model':
       return executeModel(task, adapter, context);
+    case 'test':
+      return executeTest(task, adapter, context);
     default:
-      return unreachable(task.resourceType);
+      return unreachable(task);
   }
 }
 
@@ -119,20 +128,34 @@ function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
 }
 
 function unreachable(x: never): never {
-  throw new Error(`no executor for ${String(x)}`);
+  throw new Error(`no executor for ${String((x as { resourceType?: unknown }).resourceType)}`);
+}
+
+/** What a task's results say it is: resource type and materialization (`test` for tests). */
+function kindOf(task: Task): { resourceType: 'model' | 'test'; materialized: string } {
+  return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: 'model', materialized: task.node.config.materialized };
+}
+
+function notRunResult(task: Task): NodeResult {
+  if (task.resourceType === 'model') return notRun(task.node, task.display);
+  return {
+    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
+    status: 'skipped', message: 'not run: the run was interrupted', rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
+    executionTimeMs: 0, error: undefined, skippedBecause: undefined,
+  };
 }
 
 function skipped(task: Task, upstream: Upstream): NodeResult {
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, materialized: task.node.config.materialized,
-    status: 'skipped', message: `skipped because upstream model '${upstream.name}' failed`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
+    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
+    status: 'skipped', message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : 'model'} '${upstream.name}' failed`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
     executionTimeMs: 0, error: undefined, skippedBecause: upstream.name, skippedBecauseId: upstream.uniqueId, skipReason: 'upstream-failed',
   };
 }
 
 function stoppedByFailFast(task: Task, cause: Upstream | undefined): NodeResult {
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, materialized: task.node.config.materialized,
+    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
     status: 'skipped', message: `not run: --fail-fast stopped the run after ${cause?.name ?? 'a failure'}`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
     executionTimeMs: 0, error: undefined, skippedBecause: cause?.name, skippedBecauseId: cause?.uniqueId, skipReason: 'fail-fast',
   };
