@@ -109,7 +109,7 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
   });
-  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), own);
+  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
   return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing) };
