@@ -49,7 +49,7 @@ describe('sparkdbt ls: every selection form on the Sparkify project', () => {
     expect(paths.stdout).toBe('models/staging/staging_events.sql\nmodels/staging/staging_songs.sql\n');
     const selectors = await runCli(['ls', '-s', '+staging_songs', '--resource-type', 'model', 'source'], { cwd: REPO_ROOT });
     expect(selectors.stdout).toBe('sparkify.staging.staging_songs\nsource:sparkify.raw.songs\n');
-    const json = await runCli(['ls', '-s', 'time', '--output', 'json'], { cwd: REPO_ROOT });
+    const json = await runCli(['ls', '-s', 'time', '--output', 'json', '--resource-type', 'model'], { cwd: REPO_ROOT });
     expect(JSON.parse(json.stdout)).toMatchObject({
       name: 'time', resource_type: 'model', unique_id: 'model.sparkify.time', original_file_path: 'models/marts/time.sql',
       config: { materialized: 'table', tags: ['marts'] }, depends_on: { nodes: ['model.sparkify.songplays'] },
