@@ -127,5 +127,9 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     const text = stripTimes(result.stdout);
     expect(text).toMatch(new RegExp(`SKIP table model ${target.schema()}\\.time \\(upstream accepted_values_songplays_level__free__paid failed\\)`));
     expect(text).toContain('Done. PASS=23 WARN=0 ERROR=1 SKIP=4 NO-OP=0 TOTAL=28');
+    // retry runs again what build left failed or skipped: the test (still failing) and what it skipped.
+    const retried = await runCli(['retry'], { cwd: project, env: target.env() });
+    expect(retried.code, retried.stdout + retried.stderr).toBe(1);
+    expect(stripTimes(retried.stdout)).toContain('Done. PASS=0 WARN=0 ERROR=1 SKIP=4 NO-OP=0 TOTAL=5');
   });
 });
