@@ -69,6 +69,14 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
           case 'pass':
           case 'fail':
           case 'warn':
+            if (result.resourceType === 'test') {
+              // dbt's LogTestResult: the test's status and failing rows.
+              finished.push({
+                name: 'LogTestResult', code: 'Q007', level: result.status === 'pass' ? 'info' : result.status === 'warn' ? 'warn' : 'error', msg: line, nodeInfo: info, timestamped: true, ...thread,
+                data: { name: result.name, status: result.status, index: event.index, num_models: event.total, execution_time: executionTime, num_failures: result.failures ?? 0 },
+              });
+              break;
+            }
             finished.push({
               name: 'LogModelResult', code: 'Q012', level: result.status === 'error' || result.status === 'fail' ? 'error' : result.status === 'warn' ? 'warn' : 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
               data: { description: `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
