@@ -89,6 +89,22 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     expect(runResults.results.filter((r) => r.unique_id.startsWith('test.')).map((r) => `${r.status} ${r.failures}`)).toEqual(Array(21).fill('pass 0'));
   });
 
+  it('build -s songplays builds songplays and runs its tests (eager: the relationships to the dimensions too)', async () => {
+    const result = await cli(['build', '-s', 'songplays']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const text = stripTimes(result.stdout);
+    expect([...text.matchAll(/START table model \S+\.(\w+)/g)].map((m) => m[1])).toEqual(['songplays']);
+    expect(Object.keys(outcomes(result.stdout)).sort()).toEqual([
+      'accepted_values_songplays_level__free__paid', 'assert_songplays_one_row_per_nextsong', 'not_null_songplays_songplay_id', 'not_null_songplays_start_time', 'not_null_songplays_user_id',
+      'relationships_songplays_artist_id__artist_id__ref_artists_', 'relationships_songplays_song_id__song_id__ref_songs_', 'relationships_songplays_start_time__start_time__ref_time_',
+      'relationships_songplays_user_id__user_id__ref_users_', 'unique_songplays_songplay_id',
+    ]);
+    expect(text).toContain('Done. PASS=11 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=11');
+    // --exclude of the parent excludes its tests (eager): time's relationships test from songplays goes with it.
+    const excluded = await cli(['build', '-s', 'songplays+', '--exclude', 'songplays']);
+    expect(Object.keys(outcomes(excluded.stdout)).sort()).toEqual(['not_null_time_start_time', 'unique_time_start_time']);
+  });
+
   it('a duplicated user, a wrong level and an orphan songplay fail exactly their tests (sparkdbt test, exit 1)', async () => {
     const r = (name: string) => `"${target.schema()}"."${name}"`;
     await target.exec(project, BREAK(r));
