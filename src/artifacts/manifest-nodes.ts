@@ -77,12 +77,12 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     checksum: { ...fileChecksum(node.file.sql) },
     config: { ...MODEL_CONFIG_DEFAULTS, ...own, alias: node.config.alias ?? null, schema: node.config.schema ?? null, tags: [...node.tags] },
     tags: [...node.tags],
-    description: '',
-    columns: {},
-    meta: {},
+    description: node.properties?.description ?? '',
+    columns: modelColumns(node),
+    meta: toJson(node.properties?.meta ?? {}),
     group: null,
     docs: { show: true, node_color: null },
-    patch_path: null,
+    patch_path: node.properties === undefined ? null : `${project}://${propertiesFileOf(context, node)}`,
     build_path: paths.buildPath ?? null,
     unrendered_config: {},
     created_at: context.createdAt,
@@ -109,6 +109,23 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     primary_key: [],
     time_spine: null,
   };
+}
+
+/** dbt's ColumnInfo of each column a properties file describes, by name. */
+function modelColumns(node: ModelNode): JsonObject {
+  const columns: JsonObject = {};
+  for (const column of node.properties?.columns ?? []) {
+    columns[column.name] = {
+      name: column.name, description: column.description, meta: toJson(column.meta), data_type: column.dataType ?? null,
+      constraints: [], quote: column.quote ?? null, config: { meta: {}, tags: [] }, tags: [...column.tags], granularity: null, doc_blocks: [],
+    };
+  }
+  return columns;
+}
+
+/** The properties file that describes a model (dbt's patch_path: `project://models/marts/_marts.yml`). */
+function propertiesFileOf(context: NodeContext, node: ModelNode): string {
+  return (context.prepared.project.properties ?? []).find((file) => file.models.some((m) => m.name === node.name))?.file ?? '';
 }
 
 /**

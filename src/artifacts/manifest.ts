@@ -7,6 +7,7 @@ import { redactJson, type Json } from './json-values.js';
 import { extractMacros, macroCalls } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
 import { seedNode } from './manifest-seed.js';
+import { testNode } from './manifest-test-nodes.js';
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 
 /** What the command did to the models, for the manifest: which it compiled and where it wrote them. */
@@ -16,6 +17,8 @@ export interface ManifestInput {
   readonly command: 'run' | 'compile' | 'ls' | 'seed';
   /** The models this command compiled, by unique id (none for ls). */
   readonly compiled: ReadonlyMap<string, CompiledNode>;
+  /** The tests this command compiled: their compiled SQL, by unique id. */
+  readonly compiledTests?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -45,6 +48,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       }), redact);
     } else if (node.resourceType === 'seed') {
       nodes[id] = redactJson(seedNode(context, node, undefined), redact);
+    } else if (node.resourceType === 'test') {
+      nodes[id] = redactJson(testNode(context, node, input.compiledTests?.get(id)), redact);
     } else {
       sources[id] = sourceNode(context, node, node.definition.location === undefined ? undefined : renderLocation(prepared, node.definition.location));
     }
@@ -121,7 +126,7 @@ function placeholders(prepared: PreparedProject): Map<string, string> {
       const relation = relationOf(prepared, node).render();
       map.set(`__ref_${node.name}__`, relation);
       map.set(`__this_${node.name}__`, relation);
-    } else {
+    } else if (node.resourceType === 'source') {
       const { location, schema, identifier } = node.definition;
       const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
       map.set(`__source_${node.sourceName}_${node.name}__`, location === undefined ? `${quote(schema ?? prepared.target.schema)}.${quote(identifier)}` : renderLocation(prepared, location));

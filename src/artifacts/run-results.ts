@@ -47,11 +47,11 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
       thread_id: result.threadId ?? MAIN_THREAD,
       execution_time: result.executionTimeMs / 1000,
       adapter_response: response,
-      message: result.status === 'success' ? (response['_message'] as string) : result.message,
-      failures: null,
+      message: result.status === 'success' ? (response['_message'] as string) : result.resourceType === 'test' && result.status === 'pass' ? null : result.message,
+      failures: result.resourceType === 'test' ? (result.failures ?? null) : null,
       unique_id: result.uniqueId,
-      compiled: compiled !== undefined,
-      compiled_code: compiled === undefined ? null : compiled.code,
+      compiled: compiled !== undefined || result.compiledCode !== undefined,
+      compiled_code: compiled === undefined ? (result.compiledCode ?? null) : compiled.code,
       relation_name: relation,
     };
   });
@@ -70,7 +70,7 @@ function timing(result: NodeResult): Json[] {
   const { startedAt, compiledAt, completedAt } = result;
   if (result.status === 'skipped' || startedAt === undefined || compiledAt === undefined) return [];
   const phases: Json[] = [phase('compile', startedAt, compiledAt)];
-  if (result.status === 'success' && completedAt !== undefined) phases.push(phase('execute', compiledAt, completedAt));
+  if (['success', 'pass', 'fail', 'warn'].includes(result.status) && completedAt !== undefined) phases.push(phase('execute', compiledAt, completedAt));
   return phases;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { formatPgliteEvent } from '../adapters/pglite/pglite-events.js';
 import type { CommandOptions } from '../commands/open-project.js';
+import type { IndirectSelection } from '../select/index.js';
 import { SparkdbtError, SparkdbtErrors, formatError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import { guardOutput } from '../report/guarded-output.js';
@@ -17,6 +18,8 @@ export interface CommonFlags {
   exclude?: string[];
   /** --lock-timeout, on commands that open a target. */
   lockTimeout?: number;
+  /** --indirect-selection: which tests a selection of their parents brings in. */
+  indirectSelection?: IndirectSelection;
   /** --target-path. */
   targetPath?: string;
   /** --full-refresh, on commands that build. */
@@ -103,7 +106,7 @@ export class CliContext {
   /** The library's options for a command's flags. */
   commandOptions(flags: CommonFlags): CommandOptions {
     return {
-      projectDir: flags.projectDir, cwd: this.io.cwd, targetPath: this.targetPathOf(flags), invocationId: this.invocationId, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, state: flags.state, env: this.io.env, redactor: this.redactor,
+      projectDir: flags.projectDir, cwd: this.io.cwd, targetPath: this.targetPathOf(flags), invocationId: this.invocationId, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, indirectSelection: flags.indirectSelection, state: flags.state, env: this.io.env, redactor: this.redactor,
       connect: { command: this.commandName, cwd: this.io.cwd, lockTimeoutSeconds: flags.lockTimeout, onEvent: (event) => this.err(formatPgliteEvent(event, this.io.cwd)) },
     };
   }

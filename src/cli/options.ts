@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS } from '../report/log-event.js';
+import { INDIRECT_SELECTIONS } from '../select/index.js';
 import type { CliIo } from './io.js';
 
 /** dbt's output flags, on every command. */
@@ -30,6 +31,7 @@ export function withCommonOptions(command: Command, io: CliIo): Command {
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
     .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)')
     .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)')
+    .addOption(new Option('--indirect-selection <mode>', "tests selected with their parents: eager (any parent selected), cautious (all), buildable (all selected or built first), empty (none)").choices(INDIRECT_SELECTIONS).env('SPARKDBT_INDIRECT_SELECTION'))
     .option('--state <dir>', "a previous run's artifacts (manifest.json, run_results.json) for state: and result: selectors");
 }
 

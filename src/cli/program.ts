@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { openConsole, type OutputFlags } from '../report/console-output.js';
+import { addBuildCommand } from './commands/build.js';
 import { addCompileCommand } from './commands/compile.js';
 import { addDebugCommand } from './commands/debug.js';
 import { addLsCommand } from './commands/ls.js';
@@ -8,6 +9,7 @@ import { addRunCommand } from './commands/run.js';
 import { addSeedCommand } from './commands/seed.js';
 import { addServeCommand } from './commands/serve.js';
 import { addShowCommand } from './commands/show.js';
+import { addTestCommand } from './commands/test.js';
 import { CliContext } from './context.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -57,7 +59,7 @@ export function createProgram(io: CliIo): CliProgram {
         stdout: ctx.stdoutSink, stderr: io.stderr, env: io.env, cwd: io.cwd, invocationId: ctx.invocationId, redact: (text) => ctx.redactor.redact(text), command: argv.join(' '), version: program.version() ?? '',
       });
     });
-  for (const add of [addRunCommand, addSeedCommand, addRetryCommand, addCompileCommand, addShowCommand, addLsCommand, addDebugCommand, addServeCommand]) add(program, ctx);
+  for (const add of [addRunCommand, addSeedCommand, addTestCommand, addBuildCommand, addRetryCommand, addCompileCommand, addShowCommand, addLsCommand, addDebugCommand, addServeCommand]) add(program, ctx);
 
   return {
     async run(args) {

@@ -7,7 +7,7 @@ import { openProject, parseVars, type CommandOptions } from './open-project.js';
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 
 /** Lists the selected nodes (models and sources), one line each, in dbt's formats. */
-export function listNodes(options: CommandOptions & { output: ListOutput; resourceTypes?: readonly string[] }): { lines: string[]; warnings: readonly string[] } {
+export function listNodes(options: CommandOptions & { output: ListOutput; resourceTypes?: readonly string[]; excludeResourceTypes?: readonly string[] }): { lines: string[]; warnings: readonly string[] } {
   const invokedAt = new Date();
   const opened = openProject(options);
   const { graph } = opened.prepared;
@@ -15,6 +15,7 @@ export function listNodes(options: CommandOptions & { output: ListOutput; resour
   const nodes = opened.selected
     .map((id) => graph.nodes.get(id)!)
     .filter((node) => !options.resourceTypes || options.resourceTypes.length === 0 || options.resourceTypes.includes(node.resourceType))
+    .filter((node) => !options.excludeResourceTypes?.includes(node.resourceType))
     .sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
   return { lines: nodes.map((node) => formatNode(node, options.output, graph.parents.get(node.uniqueId)!)), warnings: opened.warnings };
 }
@@ -35,6 +36,7 @@ function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<st
         original_file_path: node.originalFilePath,
         unique_id: node.uniqueId,
         ...(node.resourceType === 'source' ? { source_name: node.sourceName } : { alias: node.config.alias ?? node.name }),
+        ...(node.resourceType === 'test' ? { test_type: node.test.kind, ...(node.test.kind === 'generic' ? { test_metadata: { name: node.test.generic.testName, namespace: node.test.generic.namespace ?? null }, column_name: node.columnName ?? null, attached_node: node.attachedNode ?? null } : {}) } : {}),
         config: jsonSafe(node.config),
         tags: node.tags,
         depends_on: { nodes: [...parents].sort() },

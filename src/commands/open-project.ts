@@ -7,7 +7,7 @@ import { isRecord } from '../core/is-record.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import type { Redactor } from '../redact.js';
-import { selectNodes } from '../select/index.js';
+import { selectNodes, type IndirectSelection } from '../select/index.js';
 import { readStateFolder, selectionState } from '../state/index.js';
 import type { ModelNode } from '../graph/types.js';
 import { emptyModelWarning, isEmptyModel } from './empty-models.js';
@@ -22,6 +22,8 @@ export interface CommandOptions {
   readonly vars?: string | undefined;
   readonly select?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
+  /** --indirect-selection (default eager): which tests come in with their selected parents. */
+  readonly indirectSelection?: IndirectSelection | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** How commands that open a target connect (lock wait reports, --lock-timeout, the command's name). */
   readonly connect?: ConnectOptions | undefined;
@@ -65,6 +67,7 @@ export function openProject(options: CommandOptions): OpenedProject {
   const { selected, warnings } = options.only !== undefined ? selectExactly(prepared, options.only) : selectNodes(prepared.graph, {
     ...(options.select ? { select: options.select } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
     rootProject: project.config.name,
     ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
   });

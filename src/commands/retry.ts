@@ -40,14 +40,14 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
     });
   }
   const which = previous.args['which'];
-  if (which !== 'run') {
-    throw new SparkdbtError('retry-impossible', `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run`, {
+  if (which !== 'run' && which !== 'test' && which !== 'build') {
+    throw new SparkdbtError('retry-impossible', `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run, test and build`, {
       hint: 'run sparkdbt run again',
     });
   }
   const retried = previous.results.filter((result) => RETRYABLE.has(result.status)).map((result) => result.uniqueId);
   if (retried.length === 0) return { kind: 'nothing-to-retry', runResults: display };
-  const result = await runProject({ ...options, ...previousArgs(previous, display), only: [...new Set(retried)] }, onEvent);
+  const result = await runProject({ ...options, ...previousArgs(previous, display), command: which, storeFailures: previous.args['store_failures'] === true, only: [...new Set(retried)] }, onEvent);
   return { kind: 'run', retried, result };
 }
 

@@ -6,7 +6,7 @@ import { commandArgs } from '../artifacts/run-results.js';
 import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
 import { preparedWithDeferral } from '../state/index.js';
 import { artifactWriter } from './write-artifact.js';
-import { openProject, parseVars, selectedModels, type CommandOptions } from './open-project.js';
+import { openProject, parseVars, selectedModels, type CommandOptions, type OpenedProject } from './open-project.js';
 
 /** What only `run` takes: its threads and whether to stop at the first failure. */
 export interface RunFlags {
@@ -14,16 +14,30 @@ export interface RunFlags {
   readonly threads?: number | undefined;
   /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
   readonly failFast?: boolean | undefined;
+  /** Which command: run (models), test (data tests) or build (models and tests in DAG order); default run. */
+  readonly command?: 'run' | 'test' | 'build' | undefined;
+  /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit` (test, build). */
+  readonly storeFailures?: boolean | undefined;
 }
 
-/** Connects to the target (a pool of connections: one per thread) and builds the selected models; resolves to every model's result. */
+/** The nodes a command acts on, in dependency order: run the models, test the tests, build seeds, models and tests. */
+export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build'): string[] {
+  const models = new Set(selectedModels(opened).map((node) => node.uniqueId));
+  const ofType = (type: string) => new Set(opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === type));
+  const tests = ofType('test');
+  const seeds = command === 'build' ? ofType('seed') : new Set<string>();
+  return opened.selected.filter((id) => (command !== 'test' && models.has(id)) || (command !== 'run' && tests.has(id)) || seeds.has(id));
+}
+
+/** Connects to the target (a pool of connections: one per thread) and builds the selected models (run), runs the selected tests (test) or both in DAG order (build); resolves to every node's result. */
 export async function runProject(options: CommandOptions & RunFlags, onEvent: (event: RunEvent) => void): Promise<RunResult & { warnings: readonly string[] }> {
   // The summary's time is the whole command's: project, connection (lock wait, new folder) and models.
   const startedAt = options.startedAt ?? performance.now();
   const invokedAt = new Date();
   const opened = openProject(options);
   let { prepared } = opened;
-  const models = selectedModels(opened).map((node) => node.uniqueId);
+  const command = options.command ?? 'run';
+  const models = nodesFor(opened, command);
   const adapter = await connectAdapter(prepared.target, options.connect);
   const workers = workersFor(prepared.target, options.threads, models.length);
   const pool = [adapter];
@@ -32,8 +46,8 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
     // --defer's lookups are the set-up's statements too (the debug log's `master` connection).
     adapter.observe(setUpStatementLog(prepared, onEvent));
     prepared = await preparedWithDeferral(prepared, models, adapter, options);
-    const result = await runModels(prepared, pool, models, { onEvent, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal, ...(options.invocationId ? { invocationId: options.invocationId } : {}) });
-    writeCommandArtifacts({ command: 'run', prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs('run', options, parseVars(options.vars)), full_refresh: options.fullRefresh === true, fail_fast: options.failFast === true, threads: options.threads ?? null }, run: result });
+    const result = await runModels(prepared, pool, models, { onEvent, command, storeFailures: options.storeFailures === true, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal, ...(options.invocationId ? { invocationId: options.invocationId } : {}) });
+    writeCommandArtifacts({ command, prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs(command, options, parseVars(options.vars)), ...(command === 'run' ? {} : { store_failures: options.storeFailures === true, indirect_selection: options.indirectSelection ?? 'eager' }), full_refresh: options.fullRefresh === true, fail_fast: options.failFast === true, threads: options.threads ?? null }, run: result });
     return { ...result, warnings: [...opened.warnings, ...(workers.warning === undefined ? [] : [workers.warning])] };
   } finally {
     await Promise.all(pool.map((a) => a.close()));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ProjectConfig } from '../project/types.js';
+import type { TestNode } from '../graph/types.js';
 
 /** The kinds of per-model SQL file sparkdbt writes under the target path. */
 export type ModelArtifactKind = 'compiled' | 'plan' | 'run';
@@ -7,4 +8,10 @@ export type ModelArtifactKind = 'compiled' | 'plan' | 'run';
 /** Where a model's SQL of one kind lives, relative to the project root: `target/<kind>/<project>/<model path>`. */
 export function modelArtifactPath(config: Pick<ProjectConfig, 'targetPath' | 'name'>, kind: ModelArtifactKind, originalFilePath: string): string {
   return path.posix.join(config.targetPath, kind, config.name, originalFilePath);
+}
+
+/** Where a test's SQL lives, as dbt writes it: a generic test under its properties file (`target/compiled/<project>/models/marts/_marts.yml/<name>.sql`), a singular one at its path. */
+export function testArtifactPath(config: Pick<ProjectConfig, 'targetPath' | 'name'>, kind: ModelArtifactKind, node: TestNode): string {
+  const file = node.test.kind === 'generic' ? path.posix.join(node.originalFilePath, node.test.generic.path) : node.originalFilePath;
+  return path.posix.join(config.targetPath, kind, config.name, file);
 }

@@ -1,6 +1,6 @@
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
-import { SparkdbtError, closestNames } from '../errors.js';
+import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode, RunnableNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
@@ -11,6 +11,8 @@ import { Redactor } from '../redact.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
 import { parseSeeds } from './seed-config.js';
+import { parseSingularTests } from './parse-tests.js';
+import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer } from './template.js';
 
@@ -65,9 +67,17 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const quote = (name: string) => dialect.quoteIdentifier(name);
   const parsed = parseModels(project, renderer, (file) => thisContext(new Relation(target.schema, file.name, quote), databaseOf(target)));
   const seeds = parseSeeds(project);
-  const graph = buildGraph(project.config, parsed.models, seeds.seeds);
+  const singular = parseSingularTests(project, renderer);
+  const properties = project.properties ?? [];
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular } });
+  const missing = properties.flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
+    .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
+  // Nothing silently ignored: unit tests are read and checked, not run yet.
+  for (const file of properties) {
+    for (const unit of file.unitTests) missing.push(`${formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line })}: unit test '${unit.name}' is read but not run: sparkdbt does not run unit tests yet`);
+  }
   const modelsBlock = readModelsBlock(project.config, project.models.map((file) => [project.config.name, ...file.folders, file.name]));
-  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...parsed.warnings, ...seeds.warnings] };
+  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings] };
 }
 
 /** The relation a model (or seed) builds: the target schema (or the node's schema config) and its alias. */
@@ -105,7 +115,7 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
   });
-  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), own);
+  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
   return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing) };

@@ -30,6 +30,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const line = project.config.keyLines?.get(finding.keyPath);
     report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line });
   }
+  const described = new Map((project.properties ?? []).flatMap((f) => f.models.map((m) => [m.name, { file: f.file, model: m }] as const)));
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
@@ -47,10 +48,16 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
       },
       self: thisFor(file),
     });
-    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), own);
+    // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
+    const properties = described.get(file.name);
+    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });
     for (const key of Object.keys(own)) {
       const finding = checkModelKey(key, config.materialized);
       if (finding) report(finding, locateKeyword(file, key));
+    }
+    for (const key of Object.keys(properties?.model.config ?? {})) {
+      const finding = checkModelKey(key, config.materialized);
+      if (finding) report(finding, properties!.model.line === undefined ? { file: properties!.file } : { file: properties!.file, line: properties!.model.line });
     }
     return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}) };
   });

@@ -152,7 +152,7 @@ export class TemplateRenderer {
     this.currentFile = macro.path;
     this.currentSource = macro.sql;
     try {
-      const template = new nunjucks.Template(macro.sql, this.env, macro.path, true);
+      const template = new nunjucks.Template(testBlocksAsMacros(macro.sql), this.env, macro.path, true);
       // getExported is missing from @types/nunjucks; it runs synchronously for sync templates.
       const exportable = template as unknown as {
         getExported(context: object, frame: null, callback: (error: Error | null, exported: Record<string, unknown>) => void): void;
@@ -254,4 +254,9 @@ function keywords(args: unknown[]): Record<string, unknown> {
 
 function isKeywords(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { __keywords?: unknown }).__keywords === true;
+}
+
+/** dbt's `{% test name(model, column_name) %}…{% endtest %}` is the macro `test_name`: rewritten in place (lines kept) for nunjucks. */
+export function testBlocksAsMacros(sql: string): string {
+  return sql.replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
 }

@@ -1,15 +1,32 @@
 import toposort from 'toposort';
 import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from '../errors.js';
+import type { PropertiesFile } from '../properties/types.js';
 import type { ProjectConfig } from '../project/types.js';
-import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, RunnableNode, SeedNode, SourceNode } from './types.js';
+import { buildTestNodes } from './test-nodes.js';
+import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedTest, RunnableNode, SeedNode, SourceNode } from './types.js';
+
+/** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
+export interface GraphTests {
+  readonly properties: readonly PropertiesFile[];
+  readonly singular: readonly ParsedTest[];
+}
+
+/** What the graph takes beside the models: the seeds (CSV files) and the tests. */
+export interface GraphInputs {
+  readonly seeds?: readonly SeedNode[];
+  readonly tests?: GraphTests;
+}
 
 /**
  * Builds the DAG from parsed models, seeds and declared sources. Throws a SparkdbtError for a
  * duplicate model or seed name, an unknown ref or source (file:line, closest names) or a cycle
  * (its whole path). A ref() names a model or a seed.
  */
-export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[], seeds: readonly SeedNode[] = []): Graph {
+export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[], inputs: GraphInputs = {}): Graph {
+  const seeds = inputs.seeds ?? [];
+  const tests = inputs.tests ?? { properties: [], singular: [] };
   const nodes = new Map<string, GraphNode>();
+  const modelProperties = new Map(tests.properties.flatMap((file) => file.models.map((m) => [m.name, m] as const)));
   const byName = new Map<string, RunnableNode>();
   for (const seed of seeds) {
     const previous = byName.get(seed.name);
@@ -29,7 +46,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       name: source.tableName,
       sourceName: source.sourceName,
       fqn: [project.name, source.sourceName, source.tableName],
-      originalFilePath: 'project.yml',
+      originalFilePath: source.file ?? 'project.yml',
       tags: [],
       definition: source,
       config: { enabled: true },
@@ -55,6 +72,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       file: model.file,
       config: model.config,
       ...(model.empty ? { empty: true } : {}),
+      ...(modelProperties.has(model.file.name) ? { properties: modelProperties.get(model.file.name)! } : {}),
     };
     byName.set(node.name, node);
     nodes.set(node.uniqueId, node);
@@ -73,6 +91,12 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       if (!edgeCalls.has(`${childId} ${parentId}`)) edgeCalls.set(`${childId} ${parentId}`, call);
       children.get(parentId)!.add(childId);
     }
+  }
+  for (const { node, parents: testParents } of buildTestNodes(project.name, tests.properties, tests.singular, nodes)) {
+    nodes.set(node.uniqueId, node);
+    parents.set(node.uniqueId, new Set(testParents));
+    children.set(node.uniqueId, new Set());
+    for (const parent of testParents) children.get(parent)!.add(node.uniqueId);
   }
   return { nodes, parents, children, order: orderNodes(nodes, parents, children, edgeCalls) };
 }

@@ -1,9 +1,12 @@
 import type { SourceLocation } from '../errors.js';
-import type { ModelFile, SeedFile, SourceDefinition } from '../project/types.js';
+import type { ModelFile, SeedFile, SourceDefinition, TestFile } from '../project/types.js';
 import type { SeedConfig } from '../seed/types.js';
+import type { GenericTestNode } from '../data-tests/types.js';
+import type { ModelProperties } from '../properties/types.js';
+import type { TestConfig } from '../properties/test-entry-types.js';
 
-/** The kinds of node the graph knows; later: 'test'. */
-export type ResourceType = 'model' | 'source' | 'seed';
+/** The kinds of node the graph knows; later: 'snapshot'. */
+export type ResourceType = 'model' | 'source' | 'seed' | 'test';
 
 /** Model config after merging project.yml's `models:` block with the model's own config(). */
 export interface ModelConfig {
@@ -50,6 +53,8 @@ export interface ModelNode extends BaseNode {
   readonly config: ModelConfig;
   /** The model renders to nothing but blanks and SQL comments (found while parsing). */
   readonly empty?: boolean;
+  /** The model's entry in a properties file (description, columns, config), if any. */
+  readonly properties?: ModelProperties;
 }
 
 export interface SourceNode extends BaseNode {
@@ -83,7 +88,30 @@ export interface SeedNode extends BaseNode {
 /** The nodes a run executes (they build a relation): models and seeds. */
 export type RunnableNode = ModelNode | SeedNode;
 
-export type GraphNode = ModelNode | SourceNode | SeedNode;
+/** A data test: generic (from a properties file's `data_tests:`) or singular (a `tests/*.sql` query). */
+export interface TestNode extends BaseNode {
+  readonly resourceType: 'test';
+  readonly test:
+    | { readonly kind: 'generic'; readonly generic: GenericTestNode }
+    | { readonly kind: 'singular'; readonly file: TestFile };
+  readonly config: TestConfig;
+  readonly description: string;
+  /** dbt's attached_node: the model (or seed) a generic test tests; undefined for singular and source tests. */
+  readonly attachedNode: string | undefined;
+  readonly columnName: string | undefined;
+  /** Line of the test entry in its properties file (generic tests). */
+  readonly line?: number | undefined;
+}
+
+/** A singular test parsed without a database: its file, its ref()/source() calls and its config (config() over properties). */
+export interface ParsedTest {
+  readonly file: TestFile;
+  readonly calls: readonly DependencyCall[];
+  readonly config: TestConfig;
+  readonly description: string;
+}
+
+export type GraphNode = ModelNode | SourceNode | SeedNode | TestNode;
 
 /** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
 export interface Graph {

@@ -1,6 +1,9 @@
 import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
-import type { ModelNode, SeedNode } from '../graph/types.js';
+import { compileTest } from '../compile/compile-test.js';
+import { storeFailuresRelation } from '../data-tests/test-status.js';
+import type { ModelNode, TestNode } from '../graph/types.js';
 import { taskGraph } from './task-graph.js';
+import { withTestEdges } from './test-edges.js';
 import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, WarehouseState } from './types.js';
 
 /**
@@ -11,16 +14,20 @@ import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, Wareh
  */
 export function planRun(prepared: PreparedProject, selected: readonly string[], flags: PlanFlags, state: WarehouseState): ExecutionPlan {
   const { graph } = prepared;
-  const wanted = new Set(selected.filter((id) => { const type = graph.nodes.get(id)?.resourceType; return type === 'model' || type === 'seed'; }));
+  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
   const tasks: Task[] = [];
-  for (const edge of taskGraph(graph, wanted)) {
-    const found = graph.nodes.get(edge.uniqueId) as ModelNode | SeedNode;
-    if (found.resourceType === 'seed') {
-      const relation = relationOf(prepared, found);
-      tasks.push({ resourceType: 'seed', uniqueId: found.uniqueId, name: found.name, dependsOn: edge.dependsOn, node: found, relation, display: `${relation.schema}.${relation.identifier}`, existing: existingRelation(state, relation.schema, relation.identifier) });
+  for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(graph) : graph, wanted)) {
+    const graphNode = graph.nodes.get(edge.uniqueId)!;
+    if (graphNode.resourceType === 'test') {
+      tasks.push(planTest(prepared, graphNode, edge.dependsOn, flags));
       continue;
     }
-    const node = found;
+    if (graphNode.resourceType === 'seed') {
+      const relation = relationOf(prepared, graphNode);
+      tasks.push({ resourceType: 'seed', uniqueId: graphNode.uniqueId, name: graphNode.name, dependsOn: edge.dependsOn, node: graphNode, relation, display: `${relation.schema}.${relation.identifier}`, existing: existingRelation(state, relation.schema, relation.identifier) });
+      continue;
+    }
+    const node = graphNode as ModelNode;
     const relation = relationOf(prepared, node);
     const existing = existingRelation(state, relation.schema, relation.identifier);
     let build: ModelTask['build'];
@@ -31,7 +38,19 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     }
     tasks.push({ resourceType: 'model', uniqueId: node.uniqueId, name: node.name, dependsOn: edge.dependsOn, node, relation, display: `${relation.schema}.${relation.identifier}`, existing, build });
   }
-  return { tasks, flags, schemas: [...new Set(tasks.map((t) => t.relation.schema))] };
+  return { tasks, flags, schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'test' ? (t.storeFailures === undefined ? [] : [t.storeFailures.schema]) : [t.relation.schema])))] };
+}
+
+/** A test's task: compiled now (its refs resolve to the relations the run builds), failures stored where dbt stores them. */
+function planTest(prepared: PreparedProject, node: TestNode, dependsOn: readonly string[], flags: PlanFlags): Task {
+  const storeFailures = storeFailuresRelation(prepared.target.schema, node.config, flags.storeFailures === undefined ? {} : { storeFailuresFlag: flags.storeFailures });
+  let build: Extract<Task, { resourceType: 'test' }>['build'];
+  try {
+    build = { ok: true, sql: compileTest(prepared, node, { storeFailures: storeFailures !== undefined }).sql };
+  } catch (error) {
+    build = { ok: false, error };
+  }
+  return { resourceType: 'test', uniqueId: node.uniqueId, name: node.name, dependsOn, node, display: node.name, build, storeFailures };
 }
 
 /** What the warehouse holds under `schema.identifier`, by the names it stores. */

@@ -1,7 +1,7 @@
 import type { RelationKind } from '../adapters/dialect.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
-import type { ModelNode, SeedNode } from '../graph/types.js';
+import type { ModelNode, SeedNode, TestNode } from '../graph/types.js';
 
 /** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */
 export interface SchemaState {
@@ -26,6 +26,10 @@ export interface PlanFlags {
   readonly failFast: boolean;
   /** --full-refresh (seeds: accepted; a seed is always loaded into a new table and swapped in). */
   readonly fullRefresh?: boolean;
+  /** --store-failures: keep every test's failing rows (a test's own store_failures config wins). */
+  readonly storeFailures?: boolean;
+  /** build: a node also waits for the tests of what it is built on (dbt's test edges). */
+  readonly testEdges?: boolean;
 }
 
 /** What every task has: the node it builds and the selected nodes it waits for. */
@@ -57,8 +61,19 @@ export interface SeedTask extends TaskBase {
   readonly existing: ExistingRelation | undefined;
 }
 
-/** One task per selected node; later resource types (test, snapshot, operation) join this union. */
-export type Task = ModelTask | SeedTask;
+/** A data test: its node, its compiled query (or why it could not compile), and where its failures go. */
+export interface TestTask extends TaskBase {
+  readonly resourceType: 'test';
+  readonly node: TestNode;
+  /** The test's name, as the run output shows it (`unique_users_user_id`). */
+  readonly display: string;
+  readonly build: { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly error: unknown };
+  /** store_failures (config, else --store-failures): the audit relation the failing rows go to. */
+  readonly storeFailures: { readonly schema: string; readonly identifier: string; readonly type: 'table' | 'view' } | undefined;
+}
+
+/** One task per selected node; later resource types (snapshot, operation) join this union. */
+export type Task = ModelTask | SeedTask | TestTask;
 
 /** The run as data: tasks in a deterministic order (dependency order, ties by name), and the flags. */
 export interface ExecutionPlan {

@@ -9,7 +9,7 @@ import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
 const TOP_LEVEL_KEYS = [
-  'name', 'version', 'config-version', 'profile', 'model-paths', 'macro-paths', 'seed-paths', 'target-path',
+  'name', 'version', 'config-version', 'profile', 'model-paths', 'macro-paths', 'seed-paths', 'test-paths', 'target-path',
   'vars', 'target', 'targets', 'sources', 'models', 'seeds',
 ];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -55,6 +55,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const modelPaths = stringList('model-paths', ['models']);
   const macroPaths = stringList('macro-paths', ['macros']);
   const seedPaths = stringList('seed-paths', ['seeds']);
+  const testPaths = stringList('test-paths', ['tests']);
   const targetPath = top['target-path'] ?? 'target';
   if (typeof targetPath !== 'string') problem(['target-path'], 'must be a folder name');
 
@@ -119,6 +120,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     modelPaths,
     macroPaths,
     seedPaths,
+    testPaths,
     targetPath: targetPath as string,
     vars: vars as Record<string, unknown>,
     defaultTarget: defaultTarget as string,

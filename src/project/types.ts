@@ -1,3 +1,4 @@
+import type { PropertiesFile } from '../properties/types.js';
 import type { TargetType } from '../core/target.js';
 import type { DwhCfg } from './dwh-cfg.js';
 
@@ -10,6 +11,8 @@ export interface ProjectConfig {
   readonly modelPaths: readonly string[];
   readonly macroPaths: readonly string[];
   readonly seedPaths: readonly string[];
+  /** Where singular tests (`*.sql`) and properties files live: project.yml's `test-paths`, `[tests]` by default. */
+  readonly testPaths: readonly string[];
   /** Where `compile` writes (relative to root). */
   readonly targetPath: string;
   readonly vars: Readonly<Record<string, unknown>>;
@@ -39,6 +42,9 @@ export interface SourceDefinition {
   readonly schema: string | undefined;
   readonly identifier: string;
   readonly description: string | undefined;
+  /** Where the source is declared: `project.yml`, or a properties file (`models/staging/_sources.yml`) and line. */
+  readonly file?: string;
+  readonly line?: number | undefined;
 }
 
 /** A model file as found on disk, before rendering. */
@@ -70,6 +76,16 @@ export interface MacroFile {
   readonly sql: string;
 }
 
+/** A singular test file (`tests/assert_x.sql`): a query returning the failing rows. */
+export interface TestFile {
+  readonly name: string;
+  /** Path relative to the project root: `tests/assert_x.sql`. */
+  readonly path: string;
+  /** Folders between the test path and the file. */
+  readonly folders: readonly string[];
+  readonly sql: string;
+}
+
 /** Everything read from disk for one project: the only input of the pure stages. */
 export interface Project {
   readonly config: ProjectConfig;
@@ -77,4 +93,10 @@ export interface Project {
   readonly macros: readonly MacroFile[];
   /** The CSV files under the seed paths (absent in projects built by hand before seeds existed). */
   readonly seeds?: readonly SeedFile[];
+  /** Properties files (`*.yml` under the model, seed and test paths), parsed; sources among them are merged into config.sources. */
+  readonly properties?: readonly PropertiesFile[];
+  /** Singular tests: `*.sql` under the test paths (outside `generic/`). */
+  readonly tests?: readonly TestFile[];
+  /** Warnings from the properties files (`file:line: message`). */
+  readonly propertyWarnings?: readonly string[];
 }

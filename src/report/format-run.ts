@@ -7,9 +7,15 @@ const WIDTH = 80;
 export function formatRunEvent(event: RunEvent): string[] {
   switch (event.kind) {
     case 'run-started':
-      return [`Running ${event.total} ${event.noun ?? 'model'}${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
+      if (event.noun !== undefined) return [`Running ${plural(event.total, event.noun)} on target '${event.target}'`, ''];
+      if (event.counts !== undefined && event.command !== 'run') {
+        const kinds = [...(event.counts.seed > 0 ? [plural(event.counts.seed, 'seed')] : []), plural(event.counts.model, 'model'), plural(event.counts.test, 'data test')];
+        return [`Running ${kinds.join(', ')} on target '${event.target}'`, ''];
+      }
+      return [`Running ${event.total} model${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
     case 'node-started':
       if (event.node.resourceType === 'seed') return [dotted(`${event.index} of ${event.total} START seed file ${event.relation}`, '[RUN]')];
+      if (event.node.resourceType === 'test') return [dotted(`${event.index} of ${event.total} START test ${event.node.name}`, '[RUN]')];
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];
     case 'node-finished':
       return [formatFinished(event.index, event.total, event.result)];
@@ -25,6 +31,7 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
   const seconds = `${(result.executionTimeMs / 1000).toFixed(2)}s`;
   const prefix = `${index} of ${total}`;
   if (result.materialized === 'seed') return formatSeedFinished(prefix, seconds, result);
+  if (result.resourceType === 'test') return formatTestFinished(prefix, seconds, result);
   switch (result.status) {
     case 'success': {
       const rows = result.rowsAffected === undefined ? '' : ` (${result.rowsAffected} rows${result.rowsRejected > 0 ? `, ${result.rowsRejected} rejected` : ''})`;
@@ -35,6 +42,10 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
     case 'skipped':
       if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL ${result.materialized} model ${result.relation} (--fail-fast)`, '[SKIP]');
       return dotted(`${prefix} SKIP ${result.materialized} model ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+    case 'pass':
+    case 'fail':
+    case 'warn':
+      return formatTestFinished(prefix, seconds, result);
   }
 }
 
@@ -48,7 +59,35 @@ function formatSeedFinished(prefix: string, seconds: string, result: NodeResult)
     case 'skipped':
       if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL seed file ${result.relation} (--fail-fast)`, '[SKIP]');
       return dotted(`${prefix} SKIP seed file ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+    case 'pass':
+    case 'fail':
+    case 'warn':
+      // A test's statuses: a seed never ends with one.
+      return dotted(`${prefix} ${result.status.toUpperCase()} seed file ${result.relation}`, `[${result.status.toUpperCase()} in ${seconds}]`);
   }
+}
+
+/** dbt's test result lines: `PASS name [PASS in 0.04s]`, `FAIL 3 name [FAIL 3 in …]`, `WARN 2 …`, `ERROR …`, `SKIP test …`. */
+function formatTestFinished(prefix: string, seconds: string, result: NodeResult): string {
+  const failures = result.failures ?? 0;
+  switch (result.status) {
+    case 'pass':
+    case 'success':
+      return dotted(`${prefix} PASS ${result.name}`, `[PASS in ${seconds}]`);
+    case 'fail':
+      return dotted(`${prefix} FAIL ${failures} ${result.name}`, `[FAIL ${failures} in ${seconds}]`);
+    case 'warn':
+      return dotted(`${prefix} WARN ${failures} ${result.name}`, `[WARN ${failures} in ${seconds}]`);
+    case 'error':
+      return dotted(`${prefix} ERROR ${result.name}`, `[ERROR in ${seconds}]`);
+    case 'skipped':
+      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL test ${result.name} (--fail-fast)`, '[SKIP]');
+      return dotted(`${prefix} SKIP test ${result.name} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The closing block: totals, each failure in full, the skipped models, and PASS/ERROR/SKIP counts. */

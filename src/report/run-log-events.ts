@@ -1,5 +1,4 @@
-import type { RunnableNode } from '../graph/types.js';
-import type { NodeResult, RunEvent } from '../run/types.js';
+import type { NodeResult, RunEvent, RunNode } from '../run/types.js';
 import { formatRunEvent } from './format-run.js';
 import type { LogEvent, NodeInfo } from './log-event.js';
 import { summaryEvents } from './summary-events.js';
@@ -11,7 +10,7 @@ export interface RunLogContext {
 
 /** What one node's events have learnt of it so far. */
 interface NodeState {
-  readonly node: RunnableNode | undefined;
+  readonly node: RunNode | undefined;
   readonly relation: string;
   readonly startedAt: string;
   /** The worker that runs it (`Thread-1 (worker)`). */
@@ -45,8 +44,8 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
       case 'node-started': {
         const startedAt = new Date().toISOString();
         nodes.set(event.node.uniqueId, { node: event.node, relation: event.relation, startedAt, thread: event.threadId });
-        const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation, event.node.config.materialized, 'started', startedAt, '', context);
-        const description = event.node.resourceType === 'seed' ? `seed file ${event.relation}` : `${event.node.config.materialized} model ${event.relation}`;
+        const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation, materializedOf(event.node), 'started', startedAt, '', context);
+        const description = event.node.resourceType === 'test' ? `test ${event.node.name}` : event.node.resourceType === 'seed' ? `seed file ${event.relation}` : `${event.node.config.materialized} model ${event.relation}`;
         const thread = event.threadId === undefined ? {} : { thread: event.threadId };
         const used: LogEvent[] = context.adapterType === undefined ? [] : [
           { name: 'ConnectionUsed', code: 'E015', level: 'debug', msg: `Using ${context.adapterType} connection "${event.node.uniqueId}"`, data: { conn_type: context.adapterType, conn_name: event.node.uniqueId }, nodeInfo: info, timestamped: true, ...thread },
@@ -67,15 +66,26 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
         switch (result.status) {
           case 'success':
           case 'error':
+          case 'pass':
+          case 'fail':
+          case 'warn':
+            if (result.resourceType === 'test') {
+              // dbt's LogTestResult: the test's status and failing rows.
+              finished.push({
+                name: 'LogTestResult', code: 'Q007', level: result.status === 'pass' ? 'info' : result.status === 'warn' ? 'warn' : 'error', msg: line, nodeInfo: info, timestamped: true, ...thread,
+                data: { name: result.name, status: result.status, index: event.index, num_models: event.total, execution_time: executionTime, num_failures: result.failures ?? 0 },
+              });
+              break;
+            }
             finished.push({
-              name: 'LogModelResult', code: 'Q012', level: result.status === 'error' ? 'error' : 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
+              name: 'LogModelResult', code: 'Q012', level: result.status === 'error' || result.status === 'fail' ? 'error' : result.status === 'warn' ? 'warn' : 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
               data: { description: result.materialized === 'seed' ? `seed file ${result.relation}` : `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
             });
             break;
           case 'skipped':
             finished.push({
               name: 'SkippingDetails', code: 'Q034', level: 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
-              data: { resource_type: 'model', schema: info.node_relation.schema, node_name: result.name, index: event.index, total: event.total },
+              data: { resource_type: result.resourceType ?? 'model', schema: info.node_relation.schema, node_name: result.name, index: event.index, total: event.total },
             });
             break;
         }
@@ -86,7 +96,7 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
         return finished;
       }
       case 'statement':
-        return [statementEvent(event, event.node === undefined ? undefined : nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation ?? '', event.node.config.materialized, 'started', nodes.get(event.node.uniqueId)?.startedAt ?? '', '', context))];
+        return [statementEvent(event, event.node === undefined ? undefined : nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation ?? '', materializedOf(event.node), 'started', nodes.get(event.node.uniqueId)?.startedAt ?? '', '', context))];
       case 'load-progress': {
         const state = nodes.get(event.node.uniqueId);
         const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, state?.relation ?? '', event.node.config.materialized, 'started', state?.startedAt ?? '', '', context);
@@ -128,7 +138,11 @@ function quoted(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function nodeInfo(node: RunnableNode | undefined, uniqueId: string, name: string, relation: string, materialized: string, status: string, startedAt: string, finishedAt: string, context: RunLogContext): NodeInfo {
+function materializedOf(node: RunNode): string {
+  return node.resourceType === 'test' ? 'test' : node.config.materialized;
+}
+
+function nodeInfo(node: RunNode | undefined, uniqueId: string, name: string, relation: string, materialized: string, status: string, startedAt: string, finishedAt: string, context: RunLogContext): NodeInfo {
   const dot = relation.indexOf('.');
   const schema = dot < 0 ? '' : relation.slice(0, dot);
   const alias = dot < 0 ? relation : relation.slice(dot + 1);
@@ -136,7 +150,7 @@ function nodeInfo(node: RunnableNode | undefined, uniqueId: string, name: string
   const meta = node?.config?.['meta'];
   return {
     // dbt's node path is relative to the model path (`marts/songplays.sql`).
-    node_path: node?.originalFilePath === undefined ? '' : [...(node.file?.folders ?? []), node.originalFilePath.split('/').pop()!].join('/'),
+    node_path: node?.originalFilePath === undefined ? '' : node.resourceType === 'test' ? node.originalFilePath : [...(node.file?.folders ?? []), node.originalFilePath.split('/').pop()!].join('/'),
     node_name: name,
     unique_id: uniqueId,
     resource_type: node?.resourceType ?? 'model',

@@ -8,6 +8,7 @@ import type { Task } from '../plan/types.js';
 import { notRun } from './interrupt.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
 import { executeSeed, type SeedContext } from './seed-executor.js';
+import { executeTest } from './test-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 import { fetchWarehouseState } from './warehouse-state.js';
@@ -30,6 +31,10 @@ export interface RunOptions {
   readonly failFast?: boolean;
   /** `seed --show`: keep each seed's first rows in its result (seedSample). */
   readonly showSeedRows?: number | undefined;
+  /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit`. */
+  readonly storeFailures?: boolean;
+  /** The command (run, test, build, seed), for the run's first line. */
+  readonly command?: 'run' | 'test' | 'build' | 'seed';
 }
 
 /**
@@ -43,10 +48,11 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const started = options.startedAt ?? performance.now();
   const invocationId = options.invocationId ?? randomUUID();
   const main = pool[0]!;
-  // Models and seeds (the caller picks: `run` passes models, `seed` seeds).
-  const models = selected.filter((id) => { const type = prepared.graph.nodes.get(id)?.resourceType; return type === 'model' || type === 'seed'; });
+  // The caller picks what to build: `run` passes models, `seed` seeds, `test` tests, `build` all three.
+  const models = selected.filter((id) => ['model', 'seed'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
+  const runnable = selected.filter((id) => ['model', 'seed', 'test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
-  if (models.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
+  if (runnable.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   const schemas = [...new Set(models.map((id) => {
     const node = prepared.graph.nodes.get(id)!;
     return (node.resourceType === 'model' || node.resourceType === 'seed' ? node.config.schema : undefined) ?? prepared.target.schema;
@@ -54,10 +60,11 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   // The set-up's statements are dbt's `master` connection's, on the main thread.
   main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
-  const plan = planRun(prepared, models, { failFast: options.failFast === true }, state);
+  const plan = planRun(prepared, runnable, { failFast: options.failFast === true, ...(options.storeFailures === true ? { storeFailures: true } : {}), ...(options.command === 'build' ? { testEdges: true } : {}) }, state);
   const total = plan.tasks.length;
-  const allSeeds = plan.tasks.every((task) => task.resourceType === 'seed');
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), ...(allSeeds ? { noun: 'seed' } : {}) });
+  const counts = { model: plan.tasks.filter((t) => t.resourceType === 'model').length, test: plan.tasks.filter((t) => t.resourceType === 'test').length, seed: plan.tasks.filter((t) => t.resourceType === 'seed').length };
+  const allSeeds = counts.seed === total;
+  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), command: options.command ?? 'run', counts, ...(allSeeds ? { noun: 'seed' } : {}) });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
   const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime(), showRows: options.showSeedRows };
@@ -79,7 +86,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
       }
     },
     skipped: (task, upstream) => skipped(task, upstream),
-    notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRun(task.node, task.display), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
+    notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRunResult(task), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
     onStart: (task, index, worker) => options.onEvent({ kind: 'node-started', index, total, node: task.node, relation: task.display, threadId: threadName(worker) }),
     onFinish: (result, index) => options.onEvent({ kind: 'node-finished', index, total, result }),
   });
@@ -110,6 +117,8 @@ function executeTask(task: Task, adapter: Adapter, context: SeedContext): Promis
       return executeModel(task, adapter, context);
     case 'seed':
       return executeSeed(task, adapter, context);
+    case 'test':
+      return executeTest(task, adapter, context);
     default:
       return unreachable(task);
   }
@@ -126,20 +135,34 @@ function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
 }
 
 function unreachable(x: never): never {
-  throw new Error(`no executor for ${JSON.stringify((x as { resourceType?: unknown }).resourceType)}`);
+  throw new Error(`no executor for ${String((x as { resourceType?: unknown }).resourceType)}`);
+}
+
+/** What a task's results say it is: resource type and materialization (`test` for tests). */
+function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test'; materialized: string } {
+  return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: task.resourceType, materialized: task.node.config.materialized };
+}
+
+function notRunResult(task: Task): NodeResult {
+  if (task.resourceType !== 'test') return { ...notRun(task.node, task.display), resourceType: task.resourceType };
+  return {
+    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
+    status: 'skipped', message: 'not run: the run was interrupted', rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
+    executionTimeMs: 0, error: undefined, skippedBecause: undefined,
+  };
 }
 
 function skipped(task: Task, upstream: Upstream): NodeResult {
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, materialized: task.node.config.materialized,
-    status: 'skipped', message: `skipped because upstream model '${upstream.name}' failed`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
+    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
+    status: 'skipped', message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : 'model'} '${upstream.name}' failed`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
     executionTimeMs: 0, error: undefined, skippedBecause: upstream.name, skippedBecauseId: upstream.uniqueId, skipReason: 'upstream-failed',
   };
 }
 
 function stoppedByFailFast(task: Task, cause: Upstream | undefined): NodeResult {
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, materialized: task.node.config.materialized,
+    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
     status: 'skipped', message: `not run: --fail-fast stopped the run after ${cause?.name ?? 'a failure'}`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
     executionTimeMs: 0, error: undefined, skippedBecause: cause?.name, skippedBecauseId: cause?.uniqueId, skipReason: 'fail-fast',
   };

@@ -77,7 +77,7 @@ export async function schedule<T extends TaskBase>(tasks: readonly T[], options:
   };
   const finish = (task: T, result: NodeResult, index: number | undefined) => {
     results.push(result);
-    if (result.status === 'error') failedRoot.set(task.uniqueId, { uniqueId: task.uniqueId, name: task.name });
+    if (result.status === 'error' || result.status === 'fail') failedRoot.set(task.uniqueId, { uniqueId: task.uniqueId, name: task.name });
     else if (result.status === 'skipped' && result.skippedBecauseId !== undefined) failedRoot.set(task.uniqueId, { uniqueId: result.skippedBecauseId, name: result.skippedBecause ?? task.name });
     if (index !== undefined) options.onFinish(result, index);
     done(task);
@@ -107,7 +107,7 @@ export async function schedule<T extends TaskBase>(tasks: readonly T[], options:
           // A task cancelled because --fail-fast stopped the run is listed with the rest, not as a failure of its own.
           const stoppedHere = firstFailure !== undefined && !options.signal?.aborted && result.status === 'error' && result.error?.code === 'interrupted';
           finish(task, stoppedHere ? { ...options.notRun(task, 'fail-fast', firstFailure), threadId: result.threadId, startedAt: result.startedAt, completedAt: result.completedAt, executionTimeMs: result.executionTimeMs } : result, index);
-          if (result.status === 'error' && !stoppedHere && options.failFast && firstFailure === undefined) {
+          if ((result.status === 'error' || result.status === 'fail') && !stoppedHere && options.failFast && firstFailure === undefined) {
             firstFailure = { uniqueId: task.uniqueId, name: task.name };
             stop.abort();
           }

@@ -1,10 +1,13 @@
 import type { StatementEvent } from '../adapters/statement-log.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { SparkdbtError } from '../errors.js';
-import type { ModelNode, RunnableNode } from '../graph/types.js';
+import type { ModelNode, RunnableNode, TestNode } from '../graph/types.js';
 
-/** How one node of a run ended. */
-export type NodeStatus = 'success' | 'error' | 'skipped';
+/** How one node of a run ended: a model success/error/skipped; a test pass/fail/warn (error when its query fails, skipped). */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+
+/** The nodes a run executes. */
+export type RunNode = RunnableNode | TestNode;
 
 /** The result of one node: every selected model gets exactly one. */
 export interface NodeResult {
@@ -14,6 +17,18 @@ export interface NodeResult {
   readonly relation: string;
   readonly materialized: string;
   readonly status: NodeStatus;
+  /** What the node is; a model when not given. */
+  readonly resourceType?: 'model' | 'seed' | 'test';
+  /** A test's failing rows, as judged (0 on pass, as dbt). */
+  readonly failures?: number;
+  /** A test's compiled SQL file (target/compiled/…), which its failure message names. */
+  readonly compiledPath?: string;
+  /** A test's compiled SQL, as written to target/compiled/ (secrets masked). */
+  readonly compiledCode?: string;
+  /** Where a failing test's rows were stored (store_failures): `"db"."schema_dbt_test__audit"."name"`. */
+  readonly storedFailures?: string;
+  /** A test's properties file or SQL file (`models/marts/_marts.yml`). */
+  readonly originalFilePath?: string;
   /** `created table`, `loaded table`, … (success), the error text (error) or why it was skipped. */
   readonly message: string;
   readonly rowsAffected: number | undefined;
@@ -45,14 +60,14 @@ export interface NodeResult {
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
 export type RunEvent =
-  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string; /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string }
-  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunnableNode; readonly relation: string; readonly threadId?: string }
+  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string; readonly command?: 'run' | 'test' | 'build' | 'seed'; readonly counts?: Readonly<Record<'model' | 'test' | 'seed', number>>; /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string }
+  | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   /**
    * A statement sent on a connection (secrets masked): `connection` is dbt's connection name — the
    * node's unique id on a worker, `master` for the run's set-up (catalog queries, schemas).
    */
-  | { readonly kind: 'statement'; readonly statement: StatementEvent; readonly connection: string; readonly node?: RunnableNode; readonly relation?: string; readonly threadId?: string }
+  | { readonly kind: 'statement'; readonly statement: StatementEvent; readonly connection: string; readonly node?: RunNode; readonly relation?: string; readonly threadId?: string }
   | { readonly kind: 'load-progress'; readonly node: ModelNode; readonly files: number; readonly rows: number; readonly bytes: number; readonly elapsedMs: number }
   | { readonly kind: 'run-finished'; readonly invocationId: string; readonly results: readonly NodeResult[]; readonly elapsedMs: number; readonly interrupted?: boolean };
 

@@ -1,5 +1,5 @@
 /** Node selection: dbt's `--select` / `--exclude` grammar, parsed and evaluated against a graph. */
-export { selectNodes, type SelectionResult, type SelectionState, type SelectOptions } from './select-nodes.js';
+export { INDIRECT_SELECTIONS, selectNodes, type IndirectSelection, type SelectionResult, type SelectionState, type SelectOptions } from './select-nodes.js';
 export {
   parseSelection,
   parseIntersection,

@@ -1,7 +1,7 @@
 import { closestNames, SparkdbtError } from '../errors.js';
 
 /** The selector methods sparkdbt evaluates, spelled as dbt spells them. */
-export const SELECTOR_METHODS = ['config', 'file', 'fqn', 'package', 'path', 'resource_type', 'result', 'source', 'state', 'tag'] as const;
+export const SELECTOR_METHODS = ['config', 'file', 'fqn', 'package', 'path', 'resource_type', 'result', 'source', 'state', 'tag', 'test_name', 'test_type'] as const;
 
 /** One of {@link SELECTOR_METHODS}. */
 export type SelectorMethodName = (typeof SELECTOR_METHODS)[number];
@@ -9,7 +9,7 @@ export type SelectorMethodName = (typeof SELECTOR_METHODS)[number];
 /** dbt methods that need what sparkdbt lacks (state, tests, exposures, versions, …): rejected by name. */
 const UNSUPPORTED_DBT_METHODS: ReadonlySet<string> = new Set([
   'access', 'exposure', 'group', 'metric', 'saved_query', 'semantic_model',
-  'source_status', 'test_name', 'test_type', 'unit_test', 'version', 'wildcard',
+  'source_status', 'unit_test', 'version', 'wildcard',
 ]);
 
 /** dbt's resource types (its NodeType values); a valid one sparkdbt has no nodes of matches nothing. */
@@ -29,6 +29,10 @@ export type NodeMatcher =
   | { readonly method: 'config'; readonly keyPath: readonly string[]; readonly value: string }
   | { readonly method: 'source'; readonly packagePattern: string; readonly sourcePattern: string; readonly tablePattern: string }
   | { readonly method: 'resource_type'; readonly resourceType: string }
+  /** A generic test's macro name (`unique`, `relationships`), fnmatch-style. */
+  | { readonly method: 'test_name'; readonly pattern: string }
+  /** dbt's test types: `generic` (alias `schema`), `singular` (alias `data`), `unit`. */
+  | { readonly method: 'test_type'; readonly testType: 'generic' | 'singular' | 'unit' }
   /** A node's status in the `--state` folder's run_results.json. */
   | { readonly method: 'result'; readonly status: string }
   /** How a node compares with the `--state` folder's manifest.json. */
@@ -160,7 +164,13 @@ function buildMatcher(raw: string, method: SelectorMethodName, args: readonly st
     case 'tag':
     case 'file':
     case 'package':
+    case 'test_name':
       return { method, pattern: value };
+    case 'test_type': {
+      const testType = ({ generic: 'generic', schema: 'generic', singular: 'singular', data: 'singular', unit: 'unit' } as const)[value as 'generic'];
+      if (testType === undefined) throw invalid(raw, `'${value}' is not a test type`, 'test types: generic, singular, unit');
+      return { method, testType };
+    }
     case 'path':
       return { method, pattern: normalizePath(raw, value) };
     case 'config':
@@ -171,7 +181,7 @@ function buildMatcher(raw: string, method: SelectorMethodName, args: readonly st
       if (!DBT_RESOURCE_TYPES.has(value)) {
         const close = closestNames(value, DBT_RESOURCE_TYPES, 1);
         const suggestion = close.length > 0 ? `did you mean '${close.join('')}'? ` : '';
-        throw invalid(raw, `'${value}' is not a resource type`, `${suggestion}sparkdbt has models and sources`);
+        throw invalid(raw, `'${value}' is not a resource type`, `${suggestion}sparkdbt has models, sources and tests`);
       }
       return { method, resourceType: value };
     case 'result':

@@ -28,41 +28,112 @@ export interface SelectionState {
   readonly compare: ((check: StateCheck, uniqueId: string) => boolean) | undefined;
 }
 
+/** dbt's --indirect-selection: which tests a selection of their parents brings in. */
+export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+
+/** The --indirect-selection values, as dbt spells them. */
+export const INDIRECT_SELECTIONS: readonly IndirectSelection[] = ['eager', 'cautious', 'buildable', 'empty'];
+
 /**
  * Evaluates dbt's node selection grammar against a graph. With no `select`, every enabled node is
  * selected, sources included (dbt's default `fqn:* source:*`): callers keep the resource types they act on.
- * Disabled nodes are never selected, and graph operators do not walk through them.
+ * Disabled nodes are never selected, and graph operators do not walk through them. Tests come in
+ * by dbt's indirect selection (`eager` by default: a test of any selected node), then survive set
+ * operations as dbt's select_nodes_recursively and incorporate_indirect_nodes decide.
  */
-export function selectNodes(graph: Graph, options: SelectOptions): SelectionResult {
+export function selectNodes(graph: Graph, options: SelectOptions & { readonly indirectSelection?: IndirectSelection }): SelectionResult {
   const include = parseSelection(options.select ?? []);
   const exclude = parseSelection(options.exclude ?? []);
   const enabled = new Set([...graph.nodes].filter(([, node]) => node.config.enabled !== false).map(([id]) => id));
   const warnings: string[] = [];
-  const context: MatchContext = { root: options.rootProject ?? [...graph.nodes.values()][0]?.fqn[0] ?? '', state: options.state };
-  const included = include.members.length === 0 ? enabled : evaluateUnion(graph, enabled, include, context, warnings);
+  const context: MatchContext = { root: options.rootProject ?? [...graph.nodes.values()][0]?.fqn[0] ?? '', state: options.state, indirect: options.indirectSelection ?? 'eager' };
+  const included: Bundle = include.members.length === 0 ? { direct: enabled, indirect: new Set() } : evaluateUnion(graph, enabled, include, context, warnings);
   const excluded = evaluateUnion(graph, enabled, exclude, context, warnings);
+  const direct = new Set([...included.direct].filter((id) => !excluded.direct.has(id)));
+  const excludedAll = new Set([...excluded.direct, ...excluded.indirect]);
+  const indirect = new Set([...included.direct, ...included.indirect].filter((id) => !excludedAll.has(id)));
+  const selected = incorporateIndirect(graph, direct, indirect, context.indirect);
   return {
-    selected: graph.order.filter((id) => included.has(id) && !excluded.has(id)),
+    selected: graph.order.filter((id) => selected.has(id)),
     warnings: [...new Set(warnings)],
   };
 }
 
-/** What matchers need besides the node: the root project's name and the --state artifacts. */
+/** What matchers need besides the node: the root project's name, the --state artifacts, the indirect selection mode. */
 interface MatchContext {
   readonly root: string;
   readonly state: SelectionState | undefined;
+  readonly indirect: IndirectSelection;
 }
 
-function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, context: MatchContext, warnings: string[]): Set<string> {
-  const result = new Set<string>();
-  for (const intersection of union.members) {
-    const [first, ...others] = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion, context));
-    const ids = [...(first ?? [])].filter((id) => others.every((found) => found.has(id)));
+/** dbt's pair of sets: the nodes selected, and the tests only reached indirectly (kept when their parents end up selected). */
+interface Bundle {
+  readonly direct: ReadonlySet<string>;
+  readonly indirect: ReadonlySet<string>;
+}
+
+function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: SelectionUnion, context: MatchContext, warnings: string[]): Bundle {
+  const bundles = union.members.map((intersection) => {
+    const parts = intersection.criteria.map((criterion) => evaluateCriterion(graph, enabled, criterion, context));
+    const combined = combine(graph, parts, 'intersection', context.indirect);
     // dbt warns per space-separated argument (NoNodesForSelectionCriteria), not per comma-joined part.
-    if (ids.length === 0) warnings.push(noMatchWarning(intersection));
-    for (const id of ids) result.add(id);
+    if (combined.direct.size === 0) warnings.push(noMatchWarning(intersection));
+    return combined;
+  });
+  return combine(graph, bundles, 'union', context.indirect);
+}
+
+/** dbt's select_nodes_recursively for a union or intersection: direct sets combined, direct+indirect sets combined, then incorporated. */
+function combine(graph: Graph, bundles: readonly Bundle[], how: 'union' | 'intersection', mode: IndirectSelection): Bundle {
+  if (bundles.length === 1) return bundles[0]!;
+  const op = (sets: readonly ReadonlySet<string>[]): Set<string> => {
+    if (sets.length === 0) return new Set();
+    if (how === 'union') return new Set(sets.flatMap((s) => [...s]));
+    const [first, ...others] = sets;
+    return new Set([...first!].filter((id) => others.every((s) => s.has(id))));
+  };
+  const direct = op(bundles.map((b) => b.direct));
+  const indirect = op(bundles.map((b) => new Set([...b.direct, ...b.indirect])));
+  return { direct: incorporateIndirect(graph, direct, indirect, mode), indirect };
+}
+
+/** dbt's incorporate_indirect_nodes: under cautious or buildable, an indirectly reached test whose parents are all selected (or buildable) joins. */
+function incorporateIndirect(graph: Graph, direct: ReadonlySet<string>, indirect: ReadonlySet<string>, mode: IndirectSelection): Set<string> {
+  const selected = new Set(direct);
+  if (mode !== 'cautious' && mode !== 'buildable') return selected;
+  const allowed = mode === 'cautious' ? selected : new Set([...selected, ...walk(graph.parents, new Set(graph.nodes.keys()), selected, { kind: 'all' })]);
+  for (const id of indirect) {
+    if (selected.has(id) || graph.nodes.get(id)?.resourceType !== 'test') continue;
+    if ([...(graph.parents.get(id) ?? [])].every((p) => allowed.has(p))) selected.add(id);
   }
-  return result;
+  return selected;
+}
+
+/**
+ * dbt's expand_selection: each test that is a direct child of a selected node is selected (eager; or
+ * cautious/buildable when all its parents are selected, or selected and their ancestors, sources
+ * included) or else kept as indirectly reached; `empty` adds none.
+ */
+function expandSelection(graph: Graph, enabled: ReadonlySet<string>, selected: ReadonlySet<string>, mode: IndirectSelection): Bundle {
+  const direct = new Set(selected);
+  const indirect = new Set<string>();
+  if (mode === 'empty') return { direct, indirect };
+  let buildable: ReadonlySet<string> | undefined;
+  for (const id of selected) {
+    for (const child of graph.children.get(id) ?? []) {
+      if (!enabled.has(child) || direct.has(child) || graph.nodes.get(child)?.resourceType !== 'test') continue;
+      const parents = [...(graph.parents.get(child) ?? [])];
+      if (mode === 'eager' || parents.every((p) => selected.has(p))) direct.add(child);
+      else if (mode === 'buildable' && parents.every((p) => (buildable ??= buildableSet(graph, selected)).has(p))) direct.add(child);
+      else indirect.add(child);
+    }
+  }
+  return { direct, indirect };
+}
+
+function buildableSet(graph: Graph, selected: ReadonlySet<string>): Set<string> {
+  const sources = [...graph.nodes.values()].filter((n) => n.resourceType === 'source').map((n) => n.uniqueId);
+  return new Set([...selected, ...walk(graph.parents, new Set(graph.nodes.keys()), selected, { kind: 'all' }), ...sources]);
 }
 
 // dbt's warning, and why: an empty selector (an unset variable, a stray comma) matches nothing, as in dbt.
@@ -74,7 +145,7 @@ function noMatchWarning(intersection: SelectionIntersection): string {
 }
 
 // dbt's get_nodes_from_criteria: the directly matched nodes, then the neighbours its operators ask for.
-function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, context: MatchContext): Set<string> {
+function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, context: MatchContext): Bundle {
   const matches = compileMatcher(criterion, context);
   const collected = new Set([...enabled].filter((id) => matches(graph.nodes.get(id)!)));
   const selected = new Set(collected);
@@ -88,7 +159,7 @@ function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion
   }
   add(walk(graph.parents, enabled, collected, criterion.parents));
   add(walk(graph.children, enabled, collected, criterion.children));
-  return selected;
+  return expandSelection(graph, enabled, selected, context.indirect);
 }
 
 // Breadth-first from every start node at once, within the enabled subgraph; a node counts at its shortest distance.
@@ -123,7 +194,13 @@ function compileMatcher(criterion: SelectionCriterion, { root, state }: MatchCon
   const matcher: NodeMatcher = criterion.matcher;
   switch (matcher.method) {
     case 'fqn':
-      return (node) => (node.resourceType === 'model' || node.resourceType === 'seed') && fqnMatches(node.fqn, matcher.pattern);
+      return (node) => node.resourceType !== 'source' && fqnMatches(node.fqn, matcher.pattern);
+    case 'test_name': {
+      const pattern = fnmatchPattern(matcher.pattern);
+      return (node) => node.resourceType === 'test' && node.test.kind === 'generic' && pattern.test(node.test.generic.testName);
+    }
+    case 'test_type':
+      return (node) => node.resourceType === 'test' && node.test.kind === matcher.testType;
     case 'tag': {
       const pattern = fnmatchPattern(matcher.pattern);
       return (node) => node.tags.some((tag) => pattern.test(tag));

@@ -149,6 +149,6 @@ describe('retry on PostgreSQL', () => {
     fs.mkdirSync(path.join(dir, 'target'));
     fs.writeFileSync(path.join(dir, 'target/run_results.json'), JSON.stringify({ metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' }, results: [{ unique_id: 'model.sql_error.base', status: 'error' }], args: { which: 'compile' } }));
     const error = await rejected(() => retryProject({ projectDir: dir, env }, () => undefined));
-    expect(error.message).toBe('Cannot retry: the last command recorded in target/run_results.json is "compile", and sparkdbt retries only run');
+    expect(error.message).toBe('Cannot retry: the last command recorded in target/run_results.json is "compile", and sparkdbt retries only run, test and build');
   });
 });

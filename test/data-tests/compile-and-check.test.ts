@@ -19,7 +19,7 @@ const resolve = (dep: TestDependency) => (dep.kind === 'ref' ? (MODELS.has(dep.n
 const golden = (name: string) => fs.readFileSync(`test/fixtures/data-tests/sql/${name}.compiled.sql`, 'utf8');
 
 describe('compileBuiltinTest', () => {
-  const sparkify = buildGenericTests('sparkify', properties(fs.readFileSync('test/fixtures/properties/sparkify/_marts.yml', 'utf8')));
+  const sparkify = buildGenericTests('sparkify', properties(fs.readFileSync('models/marts/_marts.yml', 'utf8')));
   const byName = (name: string) => sparkify.find((t) => t.name === name)!;
 
   it.each([

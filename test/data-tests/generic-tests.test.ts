@@ -255,7 +255,7 @@ describe('Python repr, as dbt hashes it', () => {
 });
 
 describe('the Sparkify tests', () => {
-  const tests = testsOf('sparkify', 'models/marts/_marts.yml', fs.readFileSync('test/fixtures/properties/sparkify/_marts.yml', 'utf8'));
+  const tests = testsOf('sparkify', 'models/marts/_marts.yml', fs.readFileSync('models/marts/_marts.yml', 'utf8'));
 
   it('has the names dbt gives them', () => {
     expect(tests.map((t) => t.name)).toEqual([

@@ -11,11 +11,11 @@ import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { useTestSchema } from '../support/postgres.js';
 
-// The Sparkify tests of test/fixtures/properties/sparkify/_marts.yml, compiled by sparkdbt and run on the
+// The Sparkify tests of models/marts/_marts.yml, compiled by sparkdbt and run on the
 // warehouse `sparkdbt run --target postgres` builds from the bundled sample: all pass; then the warehouse
 // is broken on purpose and exactly the tests that should fail do, with the right counts.
 const db = useTestSchema('props_sparkify');
-const parsed = parsePropertiesFile('models/marts/_marts.yml', fs.readFileSync('test/fixtures/properties/sparkify/_marts.yml', 'utf8'));
+const parsed = parsePropertiesFile('models/marts/_marts.yml', fs.readFileSync('models/marts/_marts.yml', 'utf8'));
 const tests: GenericTestNode[] = parsed.ok ? buildGenericTests('sparkify', parsed.value) : [];
 const relation = (name: string) => `"${db.schema}"."${name}"`;
 

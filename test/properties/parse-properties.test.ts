@@ -163,7 +163,7 @@ describe('parsePropertiesFile: unit tests', () => {
 
 describe('the Sparkify properties file', () => {
   it('parses with no problems and declares the tests issue 9 asks for', () => {
-    const result = parsePropertiesFile('models/marts/_marts.yml', fs.readFileSync('test/fixtures/properties/sparkify/_marts.yml', 'utf8'));
+    const result = parsePropertiesFile('models/marts/_marts.yml', fs.readFileSync('models/marts/_marts.yml', 'utf8'));
     expect(result.ok && result.warnings).toEqual([]);
     if (!result.ok) return;
     const tests = result.value.models.flatMap((m) => m.columns.flatMap((c) => c.dataTests.map((t) => `${m.name}.${c.name}:${t.testName}`)));

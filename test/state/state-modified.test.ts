@@ -21,7 +21,8 @@ function edit(dir: string, file: string, change: (text: string) => string): void
 }
 
 function picked(dir: string, selector: string): string[] {
-  return listNodes({ projectDir: dir, env, state: 'prod-state', select: [selector], output: 'name' }).lines.sort();
+  // The models picked (state:modified also brings their tests in, eagerly, as dbt).
+  return listNodes({ projectDir: dir, env, state: 'prod-state', select: [selector], output: 'name', resourceTypes: ['model'] }).lines.sort();
 }
 
 interface EditRow {
@@ -54,7 +55,8 @@ describe('state:modified against a previous manifest', () => {
     },
     { edit: 'a new macro no model calls', apply: (dir) => edit(dir, 'macros/strings.sql', (t) => `${t}\n{% macro unused_helper() %}1{% endmacro %}\n`), modified: [], macros: [] },
     { edit: 'a new model', apply: (dir) => fs.writeFileSync(path.join(dir, 'models/marts/plays_per_user.sql'), "select user_id, count(*) as plays from {{ ref('songplays') }} group by 1\n"), modified: ['plays_per_user'], body: ['plays_per_user'], added: ['plays_per_user'] },
-    { edit: 'a deleted model', apply: (dir) => fs.rmSync(path.join(dir, 'models/marts/artists.sql')), modified: [], added: [] },
+    // The properties file goes too: its relationships test to ref('artists') would otherwise be an error, as in dbt.
+    { edit: 'a deleted model', apply: (dir) => { fs.rmSync(path.join(dir, 'models/marts/artists.sql')); fs.rmSync(path.join(dir, 'models/marts/_marts.yml'), { force: true }); }, modified: [], added: [] },
   ])('$edit', (row) => {
     const dir = projectWithState();
     row.apply(dir);

@@ -7,7 +7,7 @@ import { REPO_ROOT } from './cli.js';
 export function copyFixture(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sparkdbt-${name}-`));
   if (name === 'sparkify') {
-    for (const entry of ['project.yml', 'models', 'macros', 'seeds', 'sample']) {
+    for (const entry of ['project.yml', 'models', 'macros', 'seeds', 'sample', 'tests']) {
       fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
     }
   } else {

@@ -27,7 +27,7 @@ export function addRetryCommand(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.printWarnings(outcome.result.warnings);
-        ctx.exitCode = controller.signal.aborted ? EXIT.couldNotStart : outcome.result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
+        ctx.exitCode = controller.signal.aborted ? EXIT.couldNotStart : outcome.result.results.some((r) => r.status === 'error' || r.status === 'fail') ? EXIT.failed : EXIT.ok;
       } catch (error) {
         ctx.exitCode = ctx.couldNotStart(error);
       } finally {

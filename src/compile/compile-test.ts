@@ -1,0 +1,93 @@
+import { compileBuiltinTest } from '../data-tests/compile-builtin-test.js';
+import { isBuiltinTest, whereSubquery } from '../data-tests/generic-test-sql.js';
+import type { GenericTestNode, TestDependency } from '../data-tests/types.js';
+import { SparkdbtError } from '../errors.js';
+import type { ModelNode, TestNode } from '../graph/types.js';
+import { ExternalLocation, Relation } from '../core/relation.js';
+import { relationOf, type PreparedProject } from './compile-project.js';
+
+/** A test compiled for the target: the query returning its failing rows (what target/compiled/ holds). */
+export interface CompiledTest {
+  readonly sql: string;
+}
+
+/**
+ * Compiles a data test with real relations: dbt's built-in generic tests by their SQL, custom generic
+ * tests (`{% test name(model, column_name, …) %}`, loaded as the macro `test_<name>`) rendered with
+ * their kwargs, singular tests rendered as models are. `storeFailures` is dbt's should_store_failures()
+ * (not_null then selects every column). Throws a SparkdbtError naming the test and its file.
+ */
+export function compileTest(prepared: PreparedProject, node: TestNode, options: { readonly storeFailures?: boolean } = {}): CompiledTest {
+  const { renderer } = prepared;
+  const hooks = {
+    ref: (name: string) => refRelation(prepared, name, node),
+    source: (sourceName: string, tableName: string) => sourceRelation(prepared, sourceName, tableName, node),
+    config: () => undefined,
+    self: undefined,
+  };
+  if (node.test.kind === 'singular') return { sql: renderer.render(node.test.file.path, node.test.file.sql, hooks) };
+  const generic = node.test.generic;
+  if (generic.namespace === undefined && isBuiltinTest(generic.testName)) {
+    const compiled = compileBuiltinTest(generic, (dep) => resolve(prepared, dep, node), options);
+    if (!compiled.ok) throw compiled.error;
+    return { sql: compiled.sql };
+  }
+  return { sql: renderer.render(`${generic.file}:${generic.name}`, customTestCall(prepared, generic, node), hooks) };
+}
+
+/** `{{ test_<name>(model=…, column_name=…, <kwargs>) }}`: kwargs as literals, ref()/source() strings as calls (dbt renders them). */
+function customTestCall(prepared: PreparedProject, generic: GenericTestNode, node: TestNode): string {
+  const tested: TestDependency = generic.target.kind === 'source' ? { kind: 'source', sourceName: generic.target.sourceName, tableName: generic.target.tableName } : { kind: 'ref', name: generic.target.name };
+  const relation = resolve(prepared, tested, node);
+  if (relation === undefined) throw new SparkdbtError('ref-not-found', `${generic.name}: the tested node has no relation`, { location: location(node) });
+  const args = Object.entries(generic.kwargs)
+    .filter(([key]) => key !== 'model')
+    .map(([key, value]) => `${key}=${literal(value)}`);
+  const macro = `test_${generic.testName}`;
+  return `{{ ${macro}(model=${JSON.stringify(whereSubquery(relation, generic.config.where))}${args.map((a) => `, ${a}`).join('')}) }}`;
+}
+
+const LOOKS_LIKE_CALL = /^\s*(ref|source|var|env_var)\s*\(.+\)\s*$/s;
+
+function literal(value: unknown): string {
+  if (typeof value === 'string') return LOOKS_LIKE_CALL.test(value) ? value : JSON.stringify(value);
+  if (value === null || value === undefined) return 'none';
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`).join(', ')}}`;
+  return JSON.stringify(value);
+}
+
+function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode): string | undefined {
+  try {
+    return dep.kind === 'ref' ? refRelation(prepared, dep.name, node).render() : String(sourceRelation(prepared, dep.sourceName, dep.tableName, node));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each graph's models by name, built on a test's first ref (a project's tests then resolve refs in O(1)). */
+const modelIndexes = new WeakMap<PreparedProject['graph'], ReadonlyMap<string, ModelNode>>();
+
+function refRelation(prepared: PreparedProject, name: string, node: TestNode): Relation {
+  let index = modelIndexes.get(prepared.graph);
+  if (index === undefined) {
+    const byName = new Map<string, ModelNode>();
+    for (const candidate of prepared.graph.nodes.values()) if (candidate.resourceType === 'model' && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
+    index = byName;
+    modelIndexes.set(prepared.graph, index);
+  }
+  const model = index.get(name);
+  if (model !== undefined) return prepared.deferred?.get(model.uniqueId) ?? relationOf(prepared, model);
+  throw new SparkdbtError('ref-not-found', `${node.name}: ref('${name}') names no model`, { location: location(node) });
+}
+
+function sourceRelation(prepared: PreparedProject, sourceName: string, tableName: string, node: TestNode): Relation | ExternalLocation {
+  const definition = prepared.project.config.sources.find((s) => s.sourceName === sourceName && s.tableName === tableName);
+  if (definition === undefined) throw new SparkdbtError('source-not-found', `${node.name}: source('${sourceName}', '${tableName}') is not declared`, { location: location(node) });
+  if (definition.location !== undefined) return new ExternalLocation(prepared.renderer.render(definition.file ?? 'project.yml', definition.location));
+  return new Relation(definition.schema ?? prepared.target.schema, definition.identifier, (n) => prepared.dialect.quoteIdentifier(n));
+}
+
+function location(node: TestNode): { file: string; line?: number } {
+  return node.line === undefined ? { file: node.originalFilePath } : { file: node.originalFilePath, line: node.line };
+}
