@@ -160,7 +160,7 @@ try {
     row('first run on a new PGlite folder, bundled sample', first.seconds, 3);
     row('  its longest silent stretch', first.silent, 1);
   }
-  if (measures('compile')) row('compile, Sparkify project (7 models)', median('compile', ['compile'], { cwd: project }), 0.3);
+  if (measures('compile')) row('compile, Sparkify project (7 models)', median('compile', ['compile'], { cwd: project }), 0.15);
   if (measures('ls')) row('ls of one model, Sparkify project', median('ls', ['ls', '--select', 'songplays'], { cwd: project }), 0.4);
   if (measures('compile')) {
     const at5000 = await compileAtScale(5000);

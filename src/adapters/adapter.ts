@@ -39,6 +39,12 @@ export interface Adapter {
   /** Streams rows in PostgreSQL's COPY TEXT format (text or UTF-8 bytes) into `relation`; resolves to rows loaded. */
   bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number>;
   /**
+   * Runs a COPY statement the caller wrote whole (`… from stdin`; PGlite: `… from '/dev/blob'`;
+   * any format, e.g. a seed's CSV with its header), streaming `chunks` as its data; resolves to
+   * rows loaded. Redshift, which has no client-side COPY, throws.
+   */
+  copyIn(sql: string, chunks: AsyncIterable<string | Uint8Array>): Promise<number>;
+  /**
    * More about a failed statement, fetched after its transaction was rolled back (Redshift: the
    * first rows of sys_load_error_detail for a failed COPY). Warehouses with nothing to add omit it.
    */

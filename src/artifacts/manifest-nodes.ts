@@ -60,7 +60,7 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
   const own = typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {};
   // The IAM role is masked here as in compiled SQL: it names an account and a role.
   if (typeof own['iam_role'] === 'string') own['iam_role'] = '****';
-  const refs = parents.map((id) => nodesById.get(id)!).filter((n) => n.resourceType === 'model').map((n) => ({ name: n.name, package: null, version: null }));
+  const refs = parents.map((id) => nodesById.get(id)!).filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const macros = macroCalls(node.file.sql, context.macroNames, prepared.target.type).map((name) => `macro.${project}.${name}`);
   return {

@@ -6,6 +6,7 @@ import { artifactMetadata, type Invocation } from './invocation.js';
 import { redactJson, type Json } from './json-values.js';
 import { extractMacros, macroCalls } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
+import { seedNode } from './manifest-seed.js';
 import { testNode } from './manifest-test-nodes.js';
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 
@@ -13,7 +14,7 @@ import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-p
 export interface ManifestInput {
   readonly prepared: PreparedProject;
   readonly invocation: Invocation;
-  readonly command: 'run' | 'compile' | 'ls';
+  readonly command: 'run' | 'compile' | 'ls' | 'seed';
   /** The models this command compiled, by unique id (none for ls). */
   readonly compiled: ReadonlyMap<string, CompiledNode>;
   /** The tests this command compiled: their compiled SQL, by unique id. */
@@ -45,6 +46,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
         compiledPath: compiledModel && input.command === 'compile' ? sqlPath('compiled') : undefined,
         buildPath: compiledModel && input.command === 'run' ? sqlPath('run') : undefined,
       }), redact);
+    } else if (node.resourceType === 'seed') {
+      nodes[id] = redactJson(seedNode(context, node, undefined), redact);
     } else if (node.resourceType === 'test') {
       nodes[id] = redactJson(testNode(context, node, input.compiledTests?.get(id)), redact);
     } else {
@@ -119,7 +122,7 @@ function renderLocation(prepared: PreparedProject, location: string): string {
 function placeholders(prepared: PreparedProject): Map<string, string> {
   const map = new Map<string, string>();
   for (const node of prepared.graph.nodes.values()) {
-    if (node.resourceType === 'model') {
+    if (node.resourceType === 'model' || node.resourceType === 'seed') {
       const relation = relationOf(prepared, node).render();
       map.set(`__ref_${node.name}__`, relation);
       map.set(`__this_${node.name}__`, relation);

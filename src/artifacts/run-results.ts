@@ -38,8 +38,9 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
   const results = input.results.map((result): JsonObject => {
     const node = prepared.graph.nodes.get(result.uniqueId);
     const compiled = input.compiled.get(result.uniqueId);
-    const relation = node?.resourceType === 'model' ? `${database}.${relationOf(prepared, node).render()}` : null;
-    const response = result.status === 'success' ? adapterResponse(result, compiled?.model.plan) : {};
+    const relation = node?.resourceType === 'model' || node?.resourceType === 'seed' ? `${database}.${relationOf(prepared, node).render()}` : null;
+    // A seed's response is dbt's: `INSERT n` (its message), code INSERT.
+    const response = result.status !== 'success' ? {} : node?.resourceType === 'seed' ? { _message: result.message, code: 'INSERT', rows_affected: result.rowsAffected ?? -1 } : adapterResponse(result, compiled?.model.plan);
     return {
       status: result.status,
       timing: timing(result),

@@ -6,6 +6,7 @@ import { addDebugCommand } from './commands/debug.js';
 import { addLsCommand } from './commands/ls.js';
 import { addRetryCommand } from './commands/retry.js';
 import { addRunCommand } from './commands/run.js';
+import { addSeedCommand } from './commands/seed.js';
 import { addServeCommand } from './commands/serve.js';
 import { addShowCommand } from './commands/show.js';
 import { addTestCommand } from './commands/test.js';
@@ -58,7 +59,7 @@ export function createProgram(io: CliIo): CliProgram {
         stdout: ctx.stdoutSink, stderr: io.stderr, env: io.env, cwd: io.cwd, invocationId: ctx.invocationId, redact: (text) => ctx.redactor.redact(text), command: argv.join(' '), version: program.version() ?? '',
       });
     });
-  for (const add of [addRunCommand, addTestCommand, addBuildCommand, addRetryCommand, addCompileCommand, addShowCommand, addLsCommand, addDebugCommand, addServeCommand]) add(program, ctx);
+  for (const add of [addRunCommand, addSeedCommand, addTestCommand, addBuildCommand, addRetryCommand, addCompileCommand, addShowCommand, addLsCommand, addDebugCommand, addServeCommand]) add(program, ctx);
 
   return {
     async run(args) {

@@ -23,11 +23,13 @@ export interface RunFlags {
   readonly excludeResourceTypes?: readonly string[] | undefined;
 }
 
-/** The nodes a command acts on, in dependency order: run the models, test the tests, build both. */
+/** The nodes a command acts on, in dependency order: run the models, test the tests, build seeds, models and tests. */
 export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build'): string[] {
   const models = new Set(selectedModels(opened).map((node) => node.uniqueId));
-  const tests = new Set(opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === 'test'));
-  return opened.selected.filter((id) => (command !== 'test' && models.has(id)) || (command !== 'run' && tests.has(id)));
+  const ofType = (type: string) => new Set(opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === type));
+  const tests = ofType('test');
+  const seeds = command === 'build' ? ofType('seed') : new Set<string>();
+  return opened.selected.filter((id) => (command !== 'test' && models.has(id)) || (command !== 'run' && tests.has(id)) || seeds.has(id));
 }
 
 /** Connects to the target (a pool of connections: one per thread) and builds the selected models (run), runs the selected tests (test) or both in DAG order (build); resolves to every node's result. */

@@ -2,7 +2,7 @@ import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
-import type { Graph, ModelNode } from '../graph/types.js';
+import type { Graph, ModelNode, RunnableNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
 import type { MaterializationPlan, RenderedModel } from '../materializations/types.js';
 import { resolveTarget } from '../project/resolve-target.js';
@@ -10,6 +10,7 @@ import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
+import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
@@ -65,21 +66,22 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const dialect = dialectFor(target.type);
   const quote = (name: string) => dialect.quoteIdentifier(name);
   const parsed = parseModels(project, renderer, (file) => thisContext(new Relation(target.schema, file.name, quote), databaseOf(target)));
+  const seeds = parseSeeds(project);
   const singular = parseSingularTests(project, renderer);
   const properties = project.properties ?? [];
-  const graph = buildGraph(project.config, parsed.models, { properties, singular });
-  const missing = properties.flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set() }))
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular } });
+  const missing = properties.flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   // Nothing silently ignored: unit tests are read and checked, not run yet.
   for (const file of properties) {
     for (const unit of file.unitTests) missing.push(`${formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line })}: unit test '${unit.name}' is read but not run: sparkdbt does not run unit tests yet`);
   }
   const modelsBlock = readModelsBlock(project.config, project.models.map((file) => [project.config.name, ...file.folders, file.name]));
-  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings] };
+  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings] };
 }
 
-/** The relation a model builds: the target schema (or the model's schema config) and its alias. */
-export function relationOf(prepared: PreparedProject, node: ModelNode): Relation {
+/** The relation a model (or seed) builds: the target schema (or the node's schema config) and its alias. */
+export function relationOf(prepared: PreparedProject, node: RunnableNode): Relation {
   const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
   return new Relation(node.config.schema ?? prepared.target.schema, node.config.alias ?? node.name, quote);
 }
@@ -123,14 +125,15 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
 const TARGET_RENAMES: Readonly<Record<string, string>> = { region: 'copy_region' };
 
 /** Each graph's models by name, built on the first ref() compiled against it (ref() is then O(1)). */
-const modelIndexes = new WeakMap<Graph, ReadonlyMap<string, ModelNode>>();
+const modelIndexes = new WeakMap<Graph, ReadonlyMap<string, RunnableNode>>();
 
-function modelsByName(graph: Graph): ReadonlyMap<string, ModelNode> {
+/** Models and seeds by name (what ref() names). */
+function modelsByName(graph: Graph): ReadonlyMap<string, RunnableNode> {
   let index = modelIndexes.get(graph);
   if (index === undefined) {
-    const byName = new Map<string, ModelNode>();
+    const byName = new Map<string, RunnableNode>();
     // The first model of a name wins, as a scan of graph.nodes in order would find it.
-    for (const node of graph.nodes.values()) if (node.resourceType === 'model' && !byName.has(node.name)) byName.set(node.name, node);
+    for (const node of graph.nodes.values()) if ((node.resourceType === 'model' || node.resourceType === 'seed') && !byName.has(node.name)) byName.set(node.name, node);
     index = byName;
     modelIndexes.set(graph, index);
   }

@@ -27,13 +27,24 @@ export interface ModelsBlock {
   readonly unusedPaths: readonly string[];
 }
 
+/** A block of project.yml that configures resources by path (`models:`, `seeds:`), and how its keys are checked. */
+export interface ConfigBlock {
+  readonly root: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Whether a key without `+` whose value is a mapping names a config (else it is a folder). */
+  readonly namesConfig: (key: string) => boolean;
+  readonly check: (key: string, value: unknown) => KeyFinding | undefined;
+}
+
+const MODELS_BLOCK = (config: ProjectConfig): ConfigBlock => ({ root: 'models', values: config.modelDefaults, namesConfig, check: checkProjectKey });
+
 /**
- * Reads the `models:` block as dbt does: a level applies to every model whose fqn it prefixes (so
+ * Reads the `models:` block (or another `block` such as `seeds:`) as dbt does: a level applies to every model whose fqn it prefixes (so
  * `models: sparkify: marts: songplays:` sets songplays alone); `+key` is always a config; a key without
  * `+` is a config when its value is not a mapping (dbt's rule), and — better than dbt, which would read
  * `meta: {…}` as a folder — when it is a mapping that names a config and no folder or model there.
  */
-export function readModelsBlock(config: ProjectConfig, fqns: readonly (readonly string[])[]): ModelsBlock {
+export function readModelsBlock(config: ProjectConfig, fqns: readonly (readonly string[])[], block: ConfigBlock = MODELS_BLOCK(config)): ModelsBlock {
   const levels = new Map<string, ConfigLevel>();
   const findings: BlockFinding[] = [];
   const childrenOf = (path: readonly string[]) => new Set(fqns.filter((fqn) => startsWith(fqn, path) && fqn.length > path.length).map((fqn) => fqn[path.length]!));
@@ -42,19 +53,19 @@ export function readModelsBlock(config: ProjectConfig, fqns: readonly (readonly 
     const yamlKeys: Record<string, string> = {};
     const children = childrenOf(path);
     for (const [yamlKey, value] of Object.entries(level)) {
-      const isConfig = yamlKey.startsWith('+') || !isRecord(value) || (!children.has(yamlKey) && namesConfig(yamlKey));
+      const isConfig = yamlKey.startsWith('+') || !isRecord(value) || (!children.has(yamlKey) && block.namesConfig(yamlKey));
       if (!isConfig) { visit(value as Record<string, unknown>, [...path, yamlKey]); continue; }
       const key = yamlKey.startsWith('+') ? yamlKey.slice(1).trim() : yamlKey;
-      const finding = checkProjectKey(key);
-      if (finding) findings.push({ ...finding, keyPath: ['models', ...path, yamlKey].join('.') });
+      const finding = block.check(key, value);
+      if (finding) findings.push({ ...finding, keyPath: [block.root, ...path, yamlKey].join('.') });
       if (finding?.severity !== 'error') { values[key] = value; yamlKeys[key] = yamlKey; }
     }
     levels.set(path.join('.'), { path, values, yamlKeys });
   };
-  visit(config.modelDefaults, []);
+  visit(block.values, []);
   const unusedPaths = [...levels.values()]
     .filter((level) => Object.keys(level.yamlKeys).length > 0 && !fqns.some((fqn) => startsWith(fqn, level.path)))
-    .map((level) => ['models', ...level.path].join('.'))
+    .map((level) => [block.root, ...level.path].join('.'))
     .sort();
   return {
     levelsFor(fqn) {

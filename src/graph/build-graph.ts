@@ -3,7 +3,7 @@ import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from
 import type { PropertiesFile } from '../properties/types.js';
 import type { ProjectConfig } from '../project/types.js';
 import { buildTestNodes } from './test-nodes.js';
-import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedTest, SourceNode } from './types.js';
+import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedTest, RunnableNode, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
 export interface GraphTests {
@@ -11,14 +11,34 @@ export interface GraphTests {
   readonly singular: readonly ParsedTest[];
 }
 
+/** What the graph takes beside the models: the seeds (CSV files) and the tests. */
+export interface GraphInputs {
+  readonly seeds?: readonly SeedNode[];
+  readonly tests?: GraphTests;
+}
+
 /**
- * Builds the DAG from parsed models and declared sources. Throws a SparkdbtError for a duplicate
- * model name, an unknown ref or source (file:line, closest names) or a cycle (its whole path).
+ * Builds the DAG from parsed models, seeds and declared sources. Throws a SparkdbtError for a
+ * duplicate model or seed name, an unknown ref or source (file:line, closest names) or a cycle
+ * (its whole path). A ref() names a model or a seed.
  */
-export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[], tests: GraphTests = { properties: [], singular: [] }): Graph {
+export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[], inputs: GraphInputs = {}): Graph {
+  const seeds = inputs.seeds ?? [];
+  const tests = inputs.tests ?? { properties: [], singular: [] };
   const nodes = new Map<string, GraphNode>();
   const modelProperties = new Map(tests.properties.flatMap((file) => file.models.map((m) => [m.name, m] as const)));
-  const byName = new Map<string, ModelNode>();
+  const byName = new Map<string, RunnableNode>();
+  for (const seed of seeds) {
+    const previous = byName.get(seed.name);
+    if (previous) {
+      throw new SparkdbtError('duplicate-model', `two seeds are named '${seed.name}': ${previous.originalFilePath} and ${seed.originalFilePath}`, {
+        location: { file: seed.originalFilePath },
+        hint: 'seed names must be unique across the seed paths; rename one file',
+      });
+    }
+    byName.set(seed.name, seed);
+    nodes.set(seed.uniqueId, seed);
+  }
   for (const source of project.sources) {
     const node: SourceNode = {
       resourceType: 'source',
@@ -36,9 +56,10 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
   for (const model of models) {
     const previous = byName.get(model.file.name);
     if (previous) {
-      throw new SparkdbtError('duplicate-model', `two models are named '${model.file.name}': ${previous.originalFilePath} and ${model.file.path}`, {
+      const what = previous.resourceType === 'seed' ? 'a model and a seed are both' : 'two models are';
+      throw new SparkdbtError('duplicate-model', `${what} named '${model.file.name}': ${previous.originalFilePath} and ${model.file.path}`, {
         location: { file: model.file.path },
-        hint: 'model names must be unique across the project; rename one file',
+        hint: 'model and seed names must be unique across the project (ref() names one of them); rename one file',
       });
     }
     const node: ModelNode = {
@@ -141,7 +162,7 @@ function cycleError(cycle: string[], nodes: Map<string, GraphNode>, edgeCalls: R
 
 function unknownDependency(kind: 'ref' | 'source', target: string, location: SourceLocation, nodes: Map<string, GraphNode>): SparkdbtError {
   const candidates = [...nodes.values()]
-    .filter((node) => node.resourceType === (kind === 'ref' ? 'model' : 'source'))
+    .filter((node) => (kind === 'ref' ? node.resourceType === 'model' || node.resourceType === 'seed' : node.resourceType === 'source'))
     .map((node) => (node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name));
   const suggestions = closestNames(target, candidates);
   const what = kind === 'ref' ? `ref('${target}')` : `source('${target.replace('.', "', '")}')`;

@@ -1,11 +1,12 @@
 import type { SourceLocation } from '../errors.js';
+import type { ModelFile, SeedFile, SourceDefinition, TestFile } from '../project/types.js';
+import type { SeedConfig } from '../seed/types.js';
 import type { GenericTestNode } from '../data-tests/types.js';
 import type { ModelProperties } from '../properties/types.js';
 import type { TestConfig } from '../properties/test-entry-types.js';
-import type { ModelFile, SourceDefinition, TestFile } from '../project/types.js';
 
-/** The kinds of node the graph knows; later: 'seed'. */
-export type ResourceType = 'model' | 'source' | 'test';
+/** The kinds of node the graph knows; later: 'snapshot'. */
+export type ResourceType = 'model' | 'source' | 'seed' | 'test';
 
 /** Model config after merging project.yml's `models:` block with the model's own config(). */
 export interface ModelConfig {
@@ -63,6 +64,30 @@ export interface SourceNode extends BaseNode {
   readonly config: { readonly enabled: boolean; readonly [key: string]: unknown };
 }
 
+/** Seed config after merging project.yml's `seeds:` levels along the seed's fqn (dbt's seed configs). */
+export interface SeedNodeConfig extends SeedConfig {
+  /** Always `seed`, as dbt's manifest writes it (so a run's output reads a seed like a model). */
+  readonly materialized: 'seed';
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly schema: string | undefined;
+  readonly alias: string | undefined;
+  /** dbt's `full_refresh` config: accepted; a seed is always rebuilt whole (see the README). */
+  readonly full_refresh?: boolean | null;
+  /** Every other key, as given (`meta`, `docs`, `sort`). */
+  readonly [key: string]: unknown;
+}
+
+/** A seed: a CSV file under the seed paths, loaded into a table by `sparkdbt seed`; ref() makes it a parent. */
+export interface SeedNode extends BaseNode {
+  readonly resourceType: 'seed';
+  readonly file: SeedFile;
+  readonly config: SeedNodeConfig;
+}
+
+/** The nodes a run executes (they build a relation): models and seeds. */
+export type RunnableNode = ModelNode | SeedNode;
+
 /** A data test: generic (from a properties file's `data_tests:`) or singular (a `tests/*.sql` query). */
 export interface TestNode extends BaseNode {
   readonly resourceType: 'test';
@@ -86,7 +111,7 @@ export interface ParsedTest {
   readonly description: string;
 }
 
-export type GraphNode = ModelNode | SourceNode | TestNode;
+export type GraphNode = ModelNode | SourceNode | SeedNode | TestNode;
 
 /** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
 export interface Graph {

@@ -4,16 +4,17 @@ import { storeFailuresRelation } from '../data-tests/test-status.js';
 import type { ModelNode, TestNode } from '../graph/types.js';
 import { taskGraph } from './task-graph.js';
 import { withTestEdges } from './test-edges.js';
-import type { ExecutionPlan, ExistingRelation, PlanFlags, Task, WarehouseState } from './types.js';
+import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, WarehouseState } from './types.js';
 
 /**
- * Plans a run: one task per selected model, in dependency order (ties by name), each with the
+ * Plans a run: one task per selected model or seed (the caller picks which: `run` passes models,
+ * `seed` seeds), in dependency order (ties by name), each with the
  * selected nodes it waits for and its steps, planned against what the warehouse holds now.
  * Pure: no database, no files; a model that does not compile becomes a task carrying its error.
  */
 export function planRun(prepared: PreparedProject, selected: readonly string[], flags: PlanFlags, state: WarehouseState): ExecutionPlan {
   const { graph } = prepared;
-  const wanted = new Set(selected.filter((id) => ['model', 'test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
+  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
   const tasks: Task[] = [];
   for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(graph) : graph, wanted)) {
     const graphNode = graph.nodes.get(edge.uniqueId)!;
@@ -21,10 +22,15 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
       tasks.push(planTest(prepared, graphNode, edge.dependsOn, flags));
       continue;
     }
+    if (graphNode.resourceType === 'seed') {
+      const relation = relationOf(prepared, graphNode);
+      tasks.push({ resourceType: 'seed', uniqueId: graphNode.uniqueId, name: graphNode.name, dependsOn: edge.dependsOn, node: graphNode, relation, display: `${relation.schema}.${relation.identifier}`, existing: existingRelation(state, relation.schema, relation.identifier) });
+      continue;
+    }
     const node = graphNode as ModelNode;
     const relation = relationOf(prepared, node);
     const existing = existingRelation(state, relation.schema, relation.identifier);
-    let build: Task['build'];
+    let build: ModelTask['build'];
     try {
       build = { ok: true, compiled: compileModel(prepared, node, existing?.kind) };
     } catch (error) {
@@ -32,7 +38,7 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     }
     tasks.push({ resourceType: 'model', uniqueId: node.uniqueId, name: node.name, dependsOn: edge.dependsOn, node, relation, display: `${relation.schema}.${relation.identifier}`, existing, build });
   }
-  return { tasks, flags, schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'model' ? [t.relation.schema] : t.storeFailures === undefined ? [] : [t.storeFailures.schema])))] };
+  return { tasks, flags, schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'test' ? (t.storeFailures === undefined ? [] : [t.storeFailures.schema]) : [t.relation.schema])))] };
 }
 
 /** A test's task: compiled now (its refs resolve to the relations the run builds), failures stored where dbt stores them. */

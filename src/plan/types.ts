@@ -1,7 +1,7 @@
 import type { RelationKind } from '../adapters/dialect.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
-import type { ModelNode, TestNode } from '../graph/types.js';
+import type { ModelNode, SeedNode, TestNode } from '../graph/types.js';
 
 /** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */
 export interface SchemaState {
@@ -24,6 +24,8 @@ export interface WarehouseState {
 /** Flags that change what a run plans (later: --full-refresh, --defer, …). */
 export interface PlanFlags {
   readonly failFast: boolean;
+  /** --full-refresh (seeds: accepted; a seed is always loaded into a new table and swapped in). */
+  readonly fullRefresh?: boolean;
   /** --store-failures: keep every test's failing rows (a test's own store_failures config wins). */
   readonly storeFailures?: boolean;
   /** build: a node also waits for the tests of what it is built on (dbt's test edges). */
@@ -49,6 +51,16 @@ export interface ModelTask extends TaskBase {
   readonly build: { readonly ok: true; readonly compiled: CompiledModel } | { readonly ok: false; readonly error: unknown };
 }
 
+/** A seed's load: its node, the relation it loads, and what exists under that name now. */
+export interface SeedTask extends TaskBase {
+  readonly resourceType: 'seed';
+  readonly node: SeedNode;
+  readonly relation: Relation;
+  /** `schema.identifier`, as the run output shows it. */
+  readonly display: string;
+  readonly existing: ExistingRelation | undefined;
+}
+
 /** A data test: its node, its compiled query (or why it could not compile), and where its failures go. */
 export interface TestTask extends TaskBase {
   readonly resourceType: 'test';
@@ -60,8 +72,8 @@ export interface TestTask extends TaskBase {
   readonly storeFailures: { readonly schema: string; readonly identifier: string; readonly type: 'table' | 'view' } | undefined;
 }
 
-/** One task per selected node; later resource types (seed, snapshot, operation) join this union. */
-export type Task = ModelTask | TestTask;
+/** One task per selected node; later resource types (snapshot, operation) join this union. */
+export type Task = ModelTask | SeedTask | TestTask;
 
 /** The run as data: tasks in a deterministic order (dependency order, ties by name), and the flags. */
 export interface ExecutionPlan {

@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SparkdbtError } from '../errors.js';
 import { loadProperties } from './load-properties.js';
 import { parseProjectConfig } from './parse-config.js';
 import { readProjectText } from './read-text.js';
-import type { MacroFile, ModelFile, Project, TestFile } from './types.js';
+import type { MacroFile, ModelFile, Project, SeedFile, TestFile } from './types.js';
 
 export const PROJECT_FILE = 'project.yml';
 
-/** Reads project.yml, every model and every macro of the project in `projectDir`. */
+/** dbt's MAXIMUM_SEED_SIZE: a larger seed's checksum is its path, not a hash of its contents. */
+const MAXIMUM_SEED_SIZE = 1024 * 1024;
+
+/** Reads project.yml, every model, every macro and the list of seeds of the project in `projectDir`. */
 export function loadProject(projectDir: string): Project {
   const root = path.resolve(projectDir);
   const configFile = path.join(root, PROJECT_FILE);
@@ -39,6 +43,19 @@ export function loadProject(projectDir: string): Project {
       macros.push({ path: relative, sql: readProjectText(file, relative) });
     }
   }
+  const seeds: SeedFile[] = [];
+  for (const seedPath of config.seedPaths) {
+    for (const file of listSqlFiles(root, seedPath, '.csv')) {
+      const relative = toPosix(path.relative(root, file));
+      seeds.push({
+        name: path.basename(file, '.csv'),
+        path: relative,
+        absolutePath: file,
+        folders: path.relative(path.join(root, seedPath), file).split(path.sep).slice(0, -1),
+        checksum: seedChecksum(file, relative),
+      });
+    }
+  }
   // As dbt: `<test path>/generic/` holds custom generic tests ({% test %} blocks, read as macros); the other SQL files are singular tests.
   const tests: TestFile[] = [];
   for (const testPath of config.testPaths) {
@@ -50,15 +67,27 @@ export function loadProject(projectDir: string): Project {
     }
   }
   const properties = loadProperties(config);
-  return { config: { ...config, sources: properties.sources }, models, macros, properties: properties.files, tests, propertyWarnings: properties.warnings };
+  return { config: { ...config, sources: properties.sources }, models, macros, seeds, properties: properties.files, tests, propertyWarnings: properties.warnings };
 }
 
-function listSqlFiles(root: string, folder: string): string[] {
+/** dbt's seed checksum (`load_seed_source_file`): sha256 of the stripped text, or the path for a seed over 1 MiB. */
+function seedChecksum(file: string, relative: string): SeedFile['checksum'] {
+  if (fs.statSync(file).size > MAXIMUM_SEED_SIZE) return { name: 'path', checksum: relative };
+  return { name: 'sha256', checksum: createHash('sha256').update(pythonStrip(fs.readFileSync(file, 'utf8'))).digest('hex') };
+}
+
+/** Python's str.strip(): JavaScript's trim() would also strip a BOM, which Python keeps. */
+function pythonStrip(text: string): string {
+  // eslint-disable-next-line no-control-regex -- Python's whitespace includes the separators U+001C–U+001F
+  return text.replace(/^[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+}
+
+function listSqlFiles(root: string, folder: string, extension = '.sql'): string[] {
   const dir = path.join(root, folder);
   if (!fs.existsSync(dir)) return [];
   const entries = fs.readdirSync(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.sql'))
+    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }

@@ -10,7 +10,7 @@ import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
 const TOP_LEVEL_KEYS = [
   'name', 'version', 'config-version', 'profile', 'model-paths', 'macro-paths', 'seed-paths', 'test-paths', 'target-path',
-  'vars', 'target', 'targets', 'sources', 'models',
+  'vars', 'target', 'targets', 'sources', 'models', 'seeds',
 ];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -100,6 +100,8 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const sources = parseSources(top['sources'], problem);
   const modelDefaults = top['models'] ?? {};
   if (!isRecord(modelDefaults)) problem(['models'], 'must be a mapping of folder names to model config');
+  const seedDefaults = top['seeds'] ?? {};
+  if (!isRecord(seedDefaults)) problem(['seeds'], 'must be a mapping of folder names to seed config', "for example seeds: { sparkify: { +column_types: { code: text } } }");
 
   if (problems.length > 0) {
     throw new SparkdbtErrors(problems.map((p) => {
@@ -125,7 +127,8 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     targets,
     sources,
     modelDefaults: modelDefaults as Record<string, unknown>,
-    keyLines: keyLines(doc, lineCounter, ['models', 'targets']),
+    seedDefaults: seedDefaults as Record<string, unknown>,
+    keyLines: keyLines(doc, lineCounter, ['models', 'seeds', 'targets']),
     readDwhCfg: (file) => readDwhCfg(file, root),
   };
 }

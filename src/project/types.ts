@@ -22,7 +22,9 @@ export interface ProjectConfig {
   readonly sources: readonly SourceDefinition[];
   /** Folder-level model config, dbt's `models:` block: keys are folder names, `+key` are configs. */
   readonly modelDefaults: Readonly<Record<string, unknown>>;
-  /** The line of each key under `models:` and `targets:`, by dotted key path (`targets.pg.port`). */
+  /** Folder-level seed config, dbt's `seeds:` block: keys are folder names (or seed names), `+key` are configs. */
+  readonly seedDefaults?: Readonly<Record<string, unknown>>;
+  /** The line of each key under `models:`, `seeds:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
   /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */
   readonly readDwhCfg: (file: string) => DwhCfg;
@@ -56,6 +58,18 @@ export interface ModelFile {
   readonly sql: string;
 }
 
+/** A seed's CSV file as found under the seed paths (its contents are read when it is loaded). */
+export interface SeedFile {
+  readonly name: string;
+  /** Path relative to the project root, with forward slashes: `seeds/lookups/auth_states.csv`. */
+  readonly path: string;
+  readonly absolutePath: string;
+  /** Folders between the seed path and the file: `['lookups']`. */
+  readonly folders: readonly string[];
+  /** dbt's checksum of a seed: sha256 of the file's text (stripped) up to 1 MiB, else its path (`name: 'path'`). */
+  readonly checksum: { readonly name: 'sha256' | 'path'; readonly checksum: string };
+}
+
 /** A macro file as found on disk. */
 export interface MacroFile {
   readonly path: string;
@@ -77,6 +91,8 @@ export interface Project {
   readonly config: ProjectConfig;
   readonly models: readonly ModelFile[];
   readonly macros: readonly MacroFile[];
+  /** The CSV files under the seed paths (absent in projects built by hand before seeds existed). */
+  readonly seeds?: readonly SeedFile[];
   /** Properties files (`*.yml` under the model, seed and test paths), parsed; sources among them are merged into config.sources. */
   readonly properties?: readonly PropertiesFile[];
   /** Singular tests: `*.sql` under the test paths (outside `generic/`). */

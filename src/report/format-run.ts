@@ -7,9 +7,14 @@ const WIDTH = 80;
 export function formatRunEvent(event: RunEvent): string[] {
   switch (event.kind) {
     case 'run-started':
-      if (event.counts !== undefined && event.command !== 'run') return [`Running ${plural(event.counts.model, 'model')}, ${plural(event.counts.test, 'data test')} on target '${event.target}'`, ''];
+      if (event.noun !== undefined) return [`Running ${plural(event.total, event.noun)} on target '${event.target}'`, ''];
+      if (event.counts !== undefined && event.command !== 'run') {
+        const kinds = [...(event.counts.seed > 0 ? [plural(event.counts.seed, 'seed')] : []), plural(event.counts.model, 'model'), plural(event.counts.test, 'data test')];
+        return [`Running ${kinds.join(', ')} on target '${event.target}'`, ''];
+      }
       return [`Running ${event.total} model${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
     case 'node-started':
+      if (event.node.resourceType === 'seed') return [dotted(`${event.index} of ${event.total} START seed file ${event.relation}`, '[RUN]')];
       if (event.node.resourceType === 'test') return [dotted(`${event.index} of ${event.total} START test ${event.node.name}`, '[RUN]')];
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];
     case 'node-finished':
@@ -25,6 +30,7 @@ export function formatRunEvent(event: RunEvent): string[] {
 function formatFinished(index: number, total: number, result: NodeResult): string {
   const seconds = `${(result.executionTimeMs / 1000).toFixed(2)}s`;
   const prefix = `${index} of ${total}`;
+  if (result.materialized === 'seed') return formatSeedFinished(prefix, seconds, result);
   if (result.resourceType === 'test') return formatTestFinished(prefix, seconds, result);
   switch (result.status) {
     case 'success': {
@@ -40,6 +46,24 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
     case 'fail':
     case 'warn':
       return formatTestFinished(prefix, seconds, result);
+  }
+}
+
+/** dbt's lines for a seed: `OK loaded seed file public.codes …… [INSERT 3 in 0.05s]`, `ERROR loading seed file …`. */
+function formatSeedFinished(prefix: string, seconds: string, result: NodeResult): string {
+  switch (result.status) {
+    case 'success':
+      return dotted(`${prefix} OK loaded seed file ${result.relation}`, `[${result.message} in ${seconds}]`);
+    case 'error':
+      return dotted(`${prefix} ERROR loading seed file ${result.relation}`, `[ERROR in ${seconds}]`);
+    case 'skipped':
+      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL seed file ${result.relation} (--fail-fast)`, '[SKIP]');
+      return dotted(`${prefix} SKIP seed file ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+    case 'pass':
+    case 'fail':
+    case 'warn':
+      // A test's statuses: a seed never ends with one.
+      return dotted(`${prefix} ${result.status.toUpperCase()} seed file ${result.relation}`, `[${result.status.toUpperCase()} in ${seconds}]`);
   }
 }
 

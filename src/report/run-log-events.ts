@@ -45,7 +45,7 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
         const startedAt = new Date().toISOString();
         nodes.set(event.node.uniqueId, { node: event.node, relation: event.relation, startedAt, thread: event.threadId });
         const info = nodeInfo(event.node, event.node.uniqueId, event.node.name, event.relation, materializedOf(event.node), 'started', startedAt, '', context);
-        const description = event.node.resourceType === 'test' ? `test ${event.node.name}` : `${event.node.config.materialized} model ${event.relation}`;
+        const description = event.node.resourceType === 'test' ? `test ${event.node.name}` : event.node.resourceType === 'seed' ? `seed file ${event.relation}` : `${event.node.config.materialized} model ${event.relation}`;
         const thread = event.threadId === undefined ? {} : { thread: event.threadId };
         const used: LogEvent[] = context.adapterType === undefined ? [] : [
           { name: 'ConnectionUsed', code: 'E015', level: 'debug', msg: `Using ${context.adapterType} connection "${event.node.uniqueId}"`, data: { conn_type: context.adapterType, conn_name: event.node.uniqueId }, nodeInfo: info, timestamped: true, ...thread },
@@ -79,7 +79,7 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
             }
             finished.push({
               name: 'LogModelResult', code: 'Q012', level: result.status === 'error' || result.status === 'fail' ? 'error' : result.status === 'warn' ? 'warn' : 'info', msg: line, nodeInfo: info, timestamped: true, ...thread,
-              data: { description: `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
+              data: { description: result.materialized === 'seed' ? `seed file ${result.relation}` : `${result.materialized} model ${result.relation}`, status: result.status === 'error' ? 'error' : result.message, index: event.index, total: event.total, execution_time: executionTime },
             });
             break;
           case 'skipped':

@@ -21,7 +21,7 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   const tests = results.filter((r) => r.resourceType === 'test');
   for (const r of results) if (r.resourceType !== 'test') byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
   const kinds = [
-    ...[...byMaterialization].map(([m, n]) => `${n} ${m} model${n === 1 ? '' : 's'}`),
+    ...[...byMaterialization].map(([m, n]) => (m === 'seed' ? `${n} seed${n === 1 ? '' : 's'}` : `${n} ${m} model${n === 1 ? '' : 's'}`)),
     ...(tests.length > 0 ? [`${tests.length} data test${tests.length === 1 ? '' : 's'}`] : []),
   ].join(', ') || '0 models';
   const seconds = elapsedMs / 1000;

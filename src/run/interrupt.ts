@@ -1,5 +1,5 @@
 import { SparkdbtError } from '../errors.js';
-import type { ModelNode } from '../graph/types.js';
+import type { RunnableNode } from '../graph/types.js';
 import type { NodeResult } from './types.js';
 
 /** How often a cancel is re-sent while the statement still runs (it may have arrived between statements). */
@@ -48,7 +48,7 @@ export function yieldToSignals(): Promise<void> {
 }
 
 /** The error of the model that was running when the run was interrupted; its previous relation is kept. */
-export function interruptedError(node: ModelNode, relation: string, statementCancelled: boolean): SparkdbtError {
+export function interruptedError(node: RunnableNode, relation: string, statementCancelled: boolean): SparkdbtError {
   const how = statementCancelled
     ? 'its running statement was cancelled'
     : 'it stopped after its current statement (this target runs statements in-process and cannot cancel one)';
@@ -56,7 +56,7 @@ export function interruptedError(node: ModelNode, relation: string, statementCan
 }
 
 /** A model the run did not reach because it was interrupted. */
-export function notRun(node: ModelNode, relation: string): NodeResult {
+export function notRun(node: RunnableNode, relation: string): NodeResult {
   return {
     uniqueId: node.uniqueId, name: node.name, relation, materialized: node.config.materialized,
     status: 'skipped', message: 'not run: the run was interrupted', rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,

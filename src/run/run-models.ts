@@ -7,6 +7,7 @@ import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
 import { notRun } from './interrupt.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
+import { executeSeed, type SeedContext } from './seed-executor.js';
 import { executeTest } from './test-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
@@ -28,10 +29,12 @@ export interface RunOptions {
   readonly startedAt?: number;
   /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
   readonly failFast?: boolean;
+  /** `seed --show`: keep each seed's first rows in its result (seedSample). */
+  readonly showSeedRows?: number | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit`. */
   readonly storeFailures?: boolean;
-  /** The command (run, test, build), for the run's first line. */
-  readonly command?: 'run' | 'test' | 'build';
+  /** The command (run, test, build, seed), for the run's first line. */
+  readonly command?: 'run' | 'test' | 'build' | 'seed';
 }
 
 /**
@@ -45,24 +48,26 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const started = options.startedAt ?? performance.now();
   const invocationId = options.invocationId ?? randomUUID();
   const main = pool[0]!;
-  const models = selected.filter((id) => prepared.graph.nodes.get(id)?.resourceType === 'model');
-  const runnable = selected.filter((id) => ['model', 'test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
+  // The caller picks what to build: `run` passes models, `seed` seeds, `test` tests, `build` all three.
+  const models = selected.filter((id) => ['model', 'seed'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
+  const runnable = selected.filter((id) => ['model', 'seed', 'test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
   if (runnable.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   const schemas = [...new Set(models.map((id) => {
     const node = prepared.graph.nodes.get(id)!;
-    return (node.resourceType === 'model' ? node.config.schema : undefined) ?? prepared.target.schema;
+    return (node.resourceType === 'model' || node.resourceType === 'seed' ? node.config.schema : undefined) ?? prepared.target.schema;
   }))];
   // The set-up's statements are dbt's `master` connection's, on the main thread.
   main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
   const plan = planRun(prepared, runnable, { failFast: options.failFast === true, ...(options.storeFailures === true ? { storeFailures: true } : {}), ...(options.command === 'build' ? { testEdges: true } : {}) }, state);
   const total = plan.tasks.length;
-  const counts = { model: plan.tasks.filter((t) => t.resourceType === 'model').length, test: plan.tasks.filter((t) => t.resourceType === 'test').length };
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), command: options.command ?? 'run', counts });
+  const counts = { model: plan.tasks.filter((t) => t.resourceType === 'model').length, test: plan.tasks.filter((t) => t.resourceType === 'test').length, seed: plan.tasks.filter((t) => t.resourceType === 'seed').length };
+  const allSeeds = counts.seed === total;
+  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), command: options.command ?? 'run', counts, ...(allSeeds ? { noun: 'seed' } : {}) });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
-  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime() };
+  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime(), showRows: options.showSeedRows };
   const results = await schedule<Task>(plan.tasks, {
     threads: pool.length,
     failFast: plan.flags.failFast,
@@ -106,10 +111,12 @@ function statementLog(prepared: PreparedProject, onEvent: RunOptions['onEvent'],
 }
 
 /** Dispatches a task to the executor for its resource type. */
-function executeTask(task: Task, adapter: Adapter, context: Parameters<typeof executeModel>[2]): Promise<NodeResult> {
+function executeTask(task: Task, adapter: Adapter, context: SeedContext): Promise<NodeResult> {
   switch (task.resourceType) {
     case 'model':
       return executeModel(task, adapter, context);
+    case 'seed':
+      return executeSeed(task, adapter, context);
     case 'test':
       return executeTest(task, adapter, context);
     default:
@@ -132,12 +139,12 @@ function unreachable(x: never): never {
 }
 
 /** What a task's results say it is: resource type and materialization (`test` for tests). */
-function kindOf(task: Task): { resourceType: 'model' | 'test'; materialized: string } {
-  return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: 'model', materialized: task.node.config.materialized };
+function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test'; materialized: string } {
+  return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: task.resourceType, materialized: task.node.config.materialized };
 }
 
 function notRunResult(task: Task): NodeResult {
-  if (task.resourceType === 'model') return notRun(task.node, task.display);
+  if (task.resourceType !== 'test') return { ...notRun(task.node, task.display), resourceType: task.resourceType };
   return {
     uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
     status: 'skipped', message: 'not run: the run was interrupted', rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,

@@ -1,13 +1,13 @@
 import type { StatementEvent } from '../adapters/statement-log.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { SparkdbtError } from '../errors.js';
-import type { ModelNode, TestNode } from '../graph/types.js';
+import type { ModelNode, RunnableNode, TestNode } from '../graph/types.js';
 
 /** How one node of a run ended: a model success/error/skipped; a test pass/fail/warn (error when its query fails, skipped). */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 
 /** The nodes a run executes. */
-export type RunNode = ModelNode | TestNode;
+export type RunNode = RunnableNode | TestNode;
 
 /** The result of one node: every selected model gets exactly one. */
 export interface NodeResult {
@@ -18,7 +18,7 @@ export interface NodeResult {
   readonly materialized: string;
   readonly status: NodeStatus;
   /** What the node is; a model when not given. */
-  readonly resourceType?: 'model' | 'test';
+  readonly resourceType?: 'model' | 'seed' | 'test';
   /** A test's failing rows, as judged (0 on pass, as dbt). */
   readonly failures?: number;
   /** A test's compiled SQL file (target/compiled/…), which its failure message names. */
@@ -52,13 +52,15 @@ export interface NodeResult {
   readonly startedAt?: Date | undefined;
   readonly compiledAt?: Date | undefined;
   readonly completedAt?: Date | undefined;
+  /** A loaded seed's first rows (its column names and values as loaded), for `seed --show`. */
+  readonly seedSample?: { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | null)[])[] } | undefined;
   /** The model as this run compiled it, and the SQL it wrote to target/compiled/ (secrets masked). */
   readonly compiled?: { readonly model: CompiledModel; readonly code: string } | undefined;
 }
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
 export type RunEvent =
-  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string; readonly command?: 'run' | 'test' | 'build'; readonly counts?: Readonly<Record<'model' | 'test', number>> }
+  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string; readonly command?: 'run' | 'test' | 'build' | 'seed'; readonly counts?: Readonly<Record<'model' | 'test' | 'seed', number>>; /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string }
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   /**

@@ -1,6 +1,6 @@
 import { parse as parseSync } from 'csv-parse/sync';
 import { SparkdbtError } from '../errors.js';
-import { csvFailure, csvOptions, LineEnds, records, type SeedSource } from './csv-records.js';
+import { csvFailure, csvOptions, LineEnds, NotPlainCsv, plainRecords, records, type SeedSource } from './csv-records.js';
 import { castFor, ColumnInference } from './infer-types.js';
 import type { SeedColumn, SeedConfig, SeedRow, SeedSchema, SeedTable } from './types.js';
 
@@ -160,23 +160,36 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
  * row at a time. Returns the schema `readSeedRows` loads with, or the error naming file:line.
  */
 export async function scanSeed(path: string, open: SeedSource, config: SeedConfig = {}): Promise<SeedSchema | SparkdbtError> {
+  // A file with no quote and no CR is split by hand (the same records, several times faster); at
+  // the first quote or CR the scan starts again with the CSV parser.
   try {
     validateConfig(path, config);
-    const makeInference = inferenceFor(config);
-    let inference: ColumnInference[] = [];
-    const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
-      for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
-    });
-    const lineEnds = new LineEnds();
-    for await (const batch of records(path, open, config, lineEnds)) for (const record of batch) reader.take(record);
-    reader.finish();
-    const delimiter = config.delimiter ?? ',';
-    const rawCsv = reader.rawCsv && lineEnds.consistent() && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable());
-    return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows, rawCsv };
+    return await scanWith(path, () => plainRecords(path, open, config), config, true);
+  } catch (error) {
+    if (error instanceof SparkdbtError) return error;
+    if (!(error instanceof NotPlainCsv)) throw error;
+  }
+  const lineEnds = new LineEnds();
+  try {
+    return await scanWith(path, () => records(path, open, config, lineEnds), config, false, lineEnds);
   } catch (error) {
     if (error instanceof SparkdbtError) return error;
     throw error;
   }
+}
+
+/** One scan: every record through the reader and the inference; `plain` records have no CR, so one kind of line end. */
+async function scanWith(path: string, batches: () => AsyncIterable<string[][]>, config: SeedConfig, plain: boolean, lineEnds?: LineEnds): Promise<SeedSchema> {
+  const makeInference = inferenceFor(config);
+  let inference: ColumnInference[] = [];
+  const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
+    for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
+  });
+  for await (const batch of batches()) for (const record of batch) reader.take(record);
+  reader.finish();
+  const delimiter = config.delimiter ?? ',';
+  const rawCsv = reader.rawCsv && (plain || lineEnds!.consistent()) && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable());
+  return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows, rawCsv };
 }
 
 /**

@@ -35,8 +35,9 @@ export function stateComparer(current: StateManifest, previous: StateManifest): 
   };
 }
 
-// dbt's same_body: the raw code (the stripped file) is unchanged.
+// dbt's same_body: the raw code (the stripped file) is unchanged; for a seed (SeedNode.same_seeds), its checksum.
 function sameBody(node: JsonRecord, old: JsonRecord): boolean {
+  if (node['resource_type'] === 'seed') return sameJson(node['checksum'], old['checksum']);
   return node['raw_code'] === old['raw_code'];
 }
 

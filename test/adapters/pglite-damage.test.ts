@@ -1,22 +1,38 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { queryFolder } from '../support/pglite-counts.js';
 
 const REMEDY = 'remove .sparkdbt/pglite and run again: sparkdbt run rebuilds it from the sources';
 
+/** The fixture, built once by `sparkdbt run` (beforeAll); each test damages a copy of its own. */
+let built: string;
+
+/** A fresh copy of the built fixture (its warehouse closed and sound). */
+function builtProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-pglite-damage-'));
+  fs.cpSync(built, dir, { recursive: true });
+  return dir;
+}
+
 /** A built copy of the fixture with the data file of analytics.series deleted (the folder closed). */
 async function damagedProject(): Promise<{ dir: string; file: string }> {
-  const dir = copyFixture('pglite-lock');
-  expect((await runCli(['run'], { cwd: dir })).code).toBe(0);
+  const dir = builtProject();
   const [row] = await queryFolder<{ file: string }>(dir, "select pg_relation_filepath('analytics.series') as file");
   fs.rmSync(path.join(dir, '.sparkdbt/pglite', row!.file));
   return { dir, file: row!.file };
 }
 
 describe('a damaged PGlite folder', () => {
+  beforeAll(async () => {
+    built = copyFixture('pglite-lock');
+    const run = await runCli(['run'], { cwd: built });
+    expect(run.code, run.stderr).toBe(0);
+  }, 120_000);
+
   it('debug opens every relation, reports the damage with the remedy, and exits 1', async () => {
     const { dir, file } = await damagedProject();
     const result = await runCli(['debug'], { cwd: dir });
@@ -32,8 +48,7 @@ describe('a damaged PGlite folder', () => {
   }, 120_000);
 
   it('a sound folder passes the catalog check', async () => {
-    const dir = copyFixture('pglite-lock');
-    expect((await runCli(['run'], { cwd: dir })).code).toBe(0);
+    const dir = builtProject();
     const result = await runCli(['debug'], { cwd: dir });
     expect(result.stdout).toContain('\n  catalog      OK      2 relations in 1 schema open\nAll checks passed!\n');
     expect(result.code).toBe(0);
@@ -48,8 +63,7 @@ describe('a damaged PGlite folder', () => {
   }, 120_000);
 
   it('a folder PGlite cannot open is reported as damaged with the remedy (exit 2), and its lock released', async () => {
-    const dir = copyFixture('pglite-lock');
-    expect((await runCli(['run'], { cwd: dir })).code).toBe(0);
+    const dir = builtProject();
     fs.rmSync(path.join(dir, '.sparkdbt/pglite/global/pg_control'));
     const result = await runCli(['run'], { cwd: dir });
     expect(result.stdout).toBe('');

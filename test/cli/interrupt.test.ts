@@ -77,7 +77,8 @@ describe('Ctrl-C during run on PGlite', () => {
     const project = copyFixture('slow-model');
     expect((await runCli(['run', '-t', 'local'], { cwd: project })).code).toBe(0);
     const before = await slept(project);
-    const run = startCli(['run', '-t', 'local', '--vars', '{sleep: 3}'], { cwd: project });
+    // PGlite's pg_sleep spins (a CPU busy for the whole sleep): 1.5 s outlasts the 300 ms before the Ctrl-C.
+    const run = startCli(['run', '-t', 'local', '--vars', '{sleep: 1.5}'], { cwd: project });
     await run.waitFor(/START table model analytics\.slow /);
     await new Promise((resolve) => setTimeout(resolve, 300));
     run.child.kill('SIGINT');
@@ -98,7 +99,7 @@ describe('Ctrl-C during run on PGlite', () => {
     expect(before).toContain('"slept": 0');
 
     // A second Ctrl-C exits without waiting for the rest of the run; the uncommitted build is not kept.
-    const again = startCli(['run', '-t', 'local', '--vars', '{sleep: 3}'], { cwd: project });
+    const again = startCli(['run', '-t', 'local', '--vars', '{sleep: 2}'], { cwd: project }); // both Ctrl-Cs within its 2 s
     await again.waitFor(/START table model analytics\.slow /);
     await new Promise((resolve) => setTimeout(resolve, 300));
     again.child.kill('SIGINT');

@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinTestSql, dataTestQuery, limitSubquerySql, whereSubquery } from '../../src/data-tests/generic-test-sql.js';
 import type { BuiltinTestArgs } from '../../src/data-tests/generic-test-sql.js';
@@ -7,6 +6,7 @@ import { judgeTestResult, storeFailuresRelation } from '../../src/data-tests/tes
 import type { TestResultRow } from '../../src/data-tests/test-status.js';
 import type { TestConfigInput } from '../../src/properties/test-entry-types.js';
 import { useTestSchema } from '../support/postgres.js';
+import { scratchPglite, type ScratchPglite } from '../support/scratch-pglite.js';
 
 /** The one thing the tests need of a database: run SQL, get rows. */
 interface Engine { query(sql: string): Promise<{ rows: unknown[] }> }
@@ -81,14 +81,14 @@ describe('the generic tests on PostgreSQL count what dbt counts', () => {
 });
 
 describe('the same SQL on PGlite counts the same', () => {
-  let pglite: PGlite;
+  let pglite: ScratchPglite;
   const q = (name: string) => `"props"."${name}"`;
-  const engine: Engine = { query: (sql) => pglite.query(sql) };
+  const engine: Engine = { query: (sql) => pglite.db.query(sql) };
   beforeAll(async () => {
-    pglite = await PGlite.create();
-    await pglite.exec(setupSql('props'));
+    pglite = await scratchPglite(); // a copy of the build's template: no initdb
+    await pglite.db.exec(setupSql('props'));
   });
-  afterAll(async () => { await pglite.close(); });
+  afterAll(async () => { await pglite?.dispose(); });
 
   it.each(CASES)('%s', async (_label, args, config, expected) => {
     expect(await run(engine, args(q), config)).toMatchObject(expected);

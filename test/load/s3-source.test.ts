@@ -44,7 +44,7 @@ describe('S3 sources (against s3rver)', () => {
     settings = { endpoint: server.endpoint, region: undefined, forcePathStyle: true };
     await server.createBucket(BUCKET);
     const shuffled = Array.from({ length: MANY }, (_, i) => (i * 7919) % MANY);
-    await server.put(BUCKET, [
+    await server.seed(BUCKET, [
       ...shuffled.map((i) => [manyKey(i), song(i)] as const),
       ['many/', ''],
       ['log_data/2018/11/2018-11-01-events.json', `${event(1)}\n${event(2)}`],

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI } from './cli.js';
+import { CLI, NODE_FLAGS } from './cli.js';
 
 /** A CLI process left running (serve, or a run to interrupt), its output so far, and its end. */
 export interface BackgroundCli {
@@ -15,7 +15,7 @@ export interface BackgroundCli {
 
 /** Starts the built CLI in `cwd` without waiting for it. */
 export function startCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }): BackgroundCli {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+
+/** What of s3rver's own on-disk store `seed` uses (s3rver/lib/stores/filesystem.js; @types/s3rver leaves it out). */
+interface S3rverStore {
+  putObject(object: unknown): Promise<unknown>;
+}
+type S3rverObject = new (bucket: string, key: string, content: Buffer, metadata: Record<string, string>) => unknown;
+const S3Object = createRequire(import.meta.url)('s3rver/lib/models/object') as S3rverObject;
 
 /** s3rver's built-in account: the standard credential chain finds these in the environment. */
 export const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
@@ -14,6 +22,13 @@ export interface TestS3Server {
   createBucket(bucket: string): Promise<void>;
   /** Uploads objects (key → content), `concurrency` at a time. */
   put(bucket: string, objects: Iterable<readonly [string, string | Uint8Array]>, concurrency?: number): Promise<void>;
+  /**
+   * Stores objects (key → content) as an upload would, but straight into s3rver's folder through
+   * s3rver's own store (its layout, MD5 and metadata files), with no HTTP request, no signing and
+   * no SDK: ~3,500 objects in well under a second instead of 6–9 s of PUTs. For filling a bucket
+   * before the test; what the test reads still goes over HTTP.
+   */
+  seed(bucket: string, objects: Iterable<readonly [string, string | Uint8Array]>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +66,17 @@ export async function startS3Server(): Promise<TestS3Server> {
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
+    },
+    async seed(bucket, objects) {
+      const store = (server as unknown as { store: S3rverStore }).store;
+      const iterator = objects[Symbol.iterator]();
+      const worker = async (): Promise<void> => {
+        for (let next = iterator.next(); !next.done; next = iterator.next()) {
+          const [key, body] = next.value;
+          await store.putObject(new S3Object(bucket, key, typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body), { 'content-type': 'application/octet-stream' }));
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
     },
     async close() {
       client.destroy();

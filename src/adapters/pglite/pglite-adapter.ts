@@ -126,6 +126,21 @@ export class PgliteAdapter implements Adapter {
     return rows;
   }
 
+  /**
+   * Runs the caller's `COPY … FROM '/dev/blob'` (any format) with all the chunks as one blob: one
+   * statement, so a CSV's header line is read once. For seeds, which PGlite holds in memory anyway.
+   */
+  async copyIn(sql: string, chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
+    const parts: Array<string | Uint8Array> = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    const blob = new Blob(parts);
+    try {
+      return (await this.statements.track(sql, () => this.db.query(sql, [], { blob }), (r) => statusText('COPY', r.affectedRows))).affectedRows ?? 0;
+    } catch (error) {
+      throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
+    }
+  }
+
   observe(listener: StatementListener | undefined): void {
     this.statements.observe(listener);
   }

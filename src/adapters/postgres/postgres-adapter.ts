@@ -70,7 +70,11 @@ export class PostgresAdapter implements Adapter {
    * server ingests, and memory stays bounded by that many chunks whatever the load's size.
    */
   async bulkLoad(relation: Relation, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
-    const sql = `copy ${relation} (${columns.map((c) => this.dialect.quoteIdentifier(c)).join(', ')}) from stdin`;
+    return this.copyIn(`copy ${relation} (${columns.map((c) => this.dialect.quoteIdentifier(c)).join(', ')}) from stdin`, chunks);
+  }
+
+  /** Runs the caller's `COPY … FROM STDIN` (any format), streaming the chunks as its data, bounded as bulkLoad is. */
+  async copyIn(sql: string, chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
     return this.statements.track(sql, async () => {
       const stream = this.client.query(copyFrom(sql));
       try {

@@ -83,6 +83,10 @@ export class RedshiftAdapter extends PostgresAdapter {
     throw new SparkdbtError('load-failed', `Redshift has no COPY FROM STDIN: ${relation} must be loaded by a server-side COPY`);
   }
 
+  override async copyIn(sql: string): Promise<number> {
+    throw new SparkdbtError('load-failed', `Redshift has no COPY FROM STDIN: ${sql.slice(0, 80)} cannot run`);
+  }
+
   /** The query that shows the records a committed COPY skipped: STL where it has them, else SYS. */
   private async rejectionsQuery(clock: CopyClock | undefined): Promise<string> {
     const [done] = await this.query<{ copy_id: number | string; now: string }>(COPY_DONE_SQL);

@@ -13,8 +13,8 @@ type NodeFlags = CommonFlags & { defer?: boolean; favorState?: boolean; threads?
  */
 export function addNodeCommand(program: Command, ctx: CliContext, command: 'test' | 'build', description: string): void {
   const withTypes = (c: Command) => (command === 'build'
-    ? c.addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'test']))
-      .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'test']))
+    ? c.addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'seed', 'test']))
+      .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'seed', 'test']))
     : c);
   withTypes(withLockTimeout(withCommonOptions(program.command(command).description(description), ctx.io)))
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
