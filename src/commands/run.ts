@@ -18,6 +18,9 @@ export interface RunFlags {
   readonly command?: 'run' | 'test' | 'build' | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit` (test, build). */
   readonly storeFailures?: boolean | undefined;
+  /** build's --resource-type / --exclude-resource-type: which kinds of node it runs. */
+  readonly resourceTypes?: readonly string[] | undefined;
+  readonly excludeResourceTypes?: readonly string[] | undefined;
 }
 
 /** The nodes a command acts on, in dependency order: run the models, test the tests, build seeds, models and tests. */
@@ -37,7 +40,8 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
   const opened = openProject(options);
   let { prepared } = opened;
   const command = options.command ?? 'run';
-  const models = nodesFor(opened, command);
+  const kindOf = (id: string) => opened.prepared.graph.nodes.get(id)?.resourceType ?? '';
+  const models = nodesFor(opened, command).filter((id) => (options.resourceTypes === undefined || options.resourceTypes.length === 0 || options.resourceTypes.includes(kindOf(id))) && !(options.excludeResourceTypes ?? []).includes(kindOf(id)));
   const adapter = await connectAdapter(prepared.target, options.connect);
   const workers = workersFor(prepared.target, options.threads, models.length);
   const pool = [adapter];

@@ -83,9 +83,23 @@ export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: str
   }
   if (errors.length > 0) throw new SparkdbtErrors(errors);
   if (block.unusedPaths.length > 0) warnings.push(`Configuration paths exist in your project.yml file which do not apply to any seeds:\n- ${block.unusedPaths.join('\n- ')}`);
+  // A properties file's `seeds:` entry (config, column_types) comes after project.yml's levels, as in dbt.
+  const described = new Map((project.properties ?? []).flatMap((f) => f.seeds.map((seed) => [seed.name, { file: f.file, seed }] as const)));
+  const propertyErrors: SparkdbtError[] = [];
   const seeds = files.map((file): SeedNode => {
-    const config = resolveSeedConfig(block.levelsFor(fqnOf(file)));
+    const properties = described.get(file.name);
+    const own: Record<string, unknown> = properties === undefined ? {} : { ...properties.seed.config, ...(Object.keys(properties.seed.columnTypes).length > 0 ? { column_types: properties.seed.columnTypes } : {}) };
+    for (const [key, value] of Object.entries(own)) {
+      const finding = checkSeedKey(key, value);
+      if (finding === undefined) continue;
+      const location = properties!.seed.line === undefined ? { file: properties!.file } : { file: properties!.file, line: properties!.seed.line };
+      if (finding.severity === 'error') propertyErrors.push(new SparkdbtError('config-invalid', `seeds.${file.name}.config: ${finding.message}`, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
+      else warnings.push(`${formatLocation(location)}: seeds.${file.name}.config: ${finding.message}`);
+    }
+    const levels: ConfigLevel[] = [...block.levelsFor(fqnOf(file)), ...(properties === undefined ? [] : [{ path: fqnOf(file), values: own, yamlKeys: {} }])];
+    const config = resolveSeedConfig(levels);
     return { resourceType: 'seed', uniqueId: `seed.${project.config.name}.${file.name}`, name: file.name, fqn: fqnOf(file), originalFilePath: file.path, tags: config.tags, file, config };
   });
+  if (propertyErrors.length > 0) throw new SparkdbtErrors(propertyErrors);
   return { seeds: seeds.filter((seed) => seed.config.enabled), warnings };
 }

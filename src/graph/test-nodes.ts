@@ -18,14 +18,16 @@ export interface TestWithParents {
  * tests are an error (dbt's DuplicateResourceNameError).
  */
 export function buildTestNodes(projectName: string, properties: readonly PropertiesFile[], singular: readonly ParsedTest[], nodes: ReadonlyMap<string, GraphNode>): TestWithParents[] {
+  // ref() names a model or a seed, as in dbt (a model first when both have the name).
   const modelIds = new Map<string, string>();
   for (const node of nodes.values()) if (node.resourceType === 'model') modelIds.set(node.name, node.uniqueId);
+  for (const node of nodes.values()) if (node.resourceType === 'seed' && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
   const generic = properties.flatMap((file) => buildGenericTests(projectName, file));
   const duplicates = duplicateTestErrors(generic);
   if (duplicates.length > 0) throw duplicates.length === 1 ? duplicates[0]! : new SparkdbtErrors(duplicates);
   const errors: SparkdbtError[] = [];
   const result: TestWithParents[] = [];
-  const testedExists = (test: GenericTestNode) => test.target.kind === 'model' ? modelIds.has(test.target.name) : test.target.kind === 'source' ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`) : false;
+  const testedExists = (test: GenericTestNode) => test.target.kind === 'model' ? nodes.has(`model.${projectName}.${test.target.name}`) : test.target.kind === 'seed' ? nodes.has(`seed.${projectName}.${test.target.name}`) : test.target.kind === 'source' ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`) : false;
   const idOf = (dep: TestDependency) => dep.kind === 'ref' ? modelIds.get(dep.name) : nodes.has(`source.${projectName}.${dep.sourceName}.${dep.tableName}`) ? `source.${projectName}.${dep.sourceName}.${dep.tableName}` : undefined;
   for (const test of generic) {
     if (!test.config.enabled || !testedExists(test)) continue;

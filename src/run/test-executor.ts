@@ -48,7 +48,7 @@ export async function executeTest(task: TestTask, adapter: Adapter, context: Tes
     let stored: Relation | undefined;
     if (task.storeFailures !== undefined) {
       stored = new Relation(task.storeFailures.schema, task.storeFailures.identifier, (n) => prepared.dialect.quoteIdentifier(n));
-      await adapter.ensureSchema(stored.schema);
+      // Its schema was created with the run's (plan.schemas), before any task ran.
       const kind = await adapter.relationKind(stored);
       if (kind !== undefined) await cancellable(adapter.execute(`drop ${kind} if exists ${stored.render()} cascade`), signal, cancel);
       await cancellable(adapter.execute(`create ${task.storeFailures.type} ${stored.render()} as (\n${sql}\n)`), signal, cancel);

@@ -88,6 +88,27 @@ describe('loading properties files', () => {
     expect(errors.some((e) => e.startsWith('models/_2.yml:1'))).toBe(true);
   });
 
+  it('applies a seed\'s properties (config, column_types) after project.yml\'s seeds: block, and tests the seed', () => {
+    const dir = project({
+      'project.yml': "name: p\nseeds:\n  p:\n    +column_types: { code: varchar(4) }\n    +tags: [lookup]\n",
+      'seeds/codes.csv': 'code,label\nA,Alpha\n',
+      'seeds/_seeds.yml': "seeds:\n  - name: codes\n    config:\n      column_types: { label: varchar(32) }\n      schema: lookups\n    columns:\n      - name: code\n        data_tests: [unique]\n",
+      'models/_a.yml': "models:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              arguments: {to: ref('codes'), field: code}\n",
+    });
+    const prepared = prepareProject(loadProject(dir), { env: {} }, dialectFor);
+    const seed = prepared.graph.nodes.get('seed.p.codes');
+    expect(seed?.resourceType === 'seed' && seed.config.column_types).toEqual({ code: 'varchar(4)', label: 'varchar(32)' });
+    expect(seed?.resourceType === 'seed' && [seed.config.schema, seed.config.tags]).toEqual(['lookups', ['lookup']]);
+    const tests = [...prepared.graph.nodes.values()].filter((n) => n.resourceType === 'test');
+    expect(tests.map((t) => [t.name, [...prepared.graph.parents.get(t.uniqueId)!].sort()])).toEqual([
+      ['relationships_a_id__code__ref_codes_', ['model.p.a', 'seed.p.codes']],
+      ['unique_codes_code', ['seed.p.codes']],
+    ]);
+    expect(errorsOf(project({ 'seeds/codes.csv': 'code\nA\n', 'seeds/_seeds.yml': 'seeds:\n  - name: codes\n    config:\n      delimiter: ";;"\n' }))).toEqual([
+      "seeds/_seeds.yml:4: seeds.codes.config.delimiter: must be one character\n  hint: delimiter: ';'",
+    ]);
+  });
+
   it('a model described but missing is a warning naming the file and line, as dbt', () => {
     const dir = project({ 'models/_a.yml': 'models:\n  - name: a\n  - name: gone\n' });
     const prepared = prepareProject(loadProject(dir), { env: {} }, dialectFor);
