@@ -16,7 +16,7 @@ import { measure, median, type Measured } from './measure.js';
 
 // Run from build/scripts/bench/ (npm run bench:load).
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
+const CLI = path.join(ROOT, 'dist/bin/cli.js');
 const SCHEMA = 'sparkdbt_bench_load';
 const GOAL_RATIO = 1.3;
 const GOAL_RSS_MB = 250;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { measure, median, type Measured } from './measure.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
+const CLI = path.join(ROOT, 'dist/bin/cli.js');
 const SCHEMA = 'sparkdbt_bench_seed';
 const GOAL_RATIO = 1.3;
 const GOAL_RSS_MB = 250;

@@ -16,7 +16,7 @@ import { measure, median as middle } from './measure.js';
 
 // Run from build/scripts/bench/ (npm run bench).
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
+const CLI = path.join(ROOT, 'dist/bin/cli.js');
 const SHARED = path.resolve(ROOT, '../shared/data/sparkify');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((group) => group.trim()).filter((group) => group !== '');

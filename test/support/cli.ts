@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CliStream, createProgram as CreateProgram } from '../../src/cli/program.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(REPO_ROOT, 'dist/cli.js');
+export const CLI = path.join(REPO_ROOT, 'dist/bin/cli.js');
 
 export interface CliResult {
   readonly code: number | null;

@@ -18,8 +18,9 @@ export function pgliteVersion(): string {
  * (a freshly initialised, cleanly closed PGlite folder). From src/ (tests) the built one is used.
  */
 export function templatePath(version: string = pgliteVersion()): string {
-  const inDist = path.resolve(HERE, '../../pglite-template', version);
-  return fs.existsSync(inDist) ? inDist : path.resolve(HERE, '../../../dist/pglite-template', version);
+  // This module runs from dist/adapters/pglite/ (the library), dist/bin/ (the bundled binary) or src/ (tests).
+  const candidates = [path.resolve(HERE, '../../pglite-template', version), path.resolve(HERE, '../pglite-template', version)];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? path.resolve(HERE, '../../../dist/pglite-template', version);
 }
 
 /** Whether a folder holds a PostgreSQL data directory (initdb writes PG_VERSION). */
