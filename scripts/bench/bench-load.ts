@@ -125,7 +125,9 @@ console.log(`sparkdbt bench:load (node ${process.version}, ${os.cpus().length} c
 
 const project = prepareProject(events);
 try {
-  console.log(`PostgreSQL: staging_events from ${number(events)} events (${project.files} files, ${(project.bytes / 1e6).toFixed(1)} MB), median of ${runs} run${runs === 1 ? '' : 's'}`);
+  console.log(
+    `PostgreSQL: staging_events from ${number(events)} events (${project.files} files, ${(project.bytes / 1e6).toFixed(1)} MB), median of ${runs} run${runs === 1 ? '' : 's'}`,
+  );
   const csv = path.join(project.dir, 'staging_events.csv');
   const loads: Measured[] = [];
   const references: Measured[] = [];
@@ -138,8 +140,12 @@ try {
     if (run === 0) psql('-c', `\\copy ${SCHEMA}.staging_events to '${csv}' csv`);
     psql('-c', `create table ${SCHEMA}.staging_events_ref (like ${SCHEMA}.staging_events)`);
     settle();
-    references.push(await measure('psql', ['-h', PG.host, '-d', PG.database, '-U', PG.user, '-v', 'ON_ERROR_STOP=1', '-qc',
-      `\\copy ${SCHEMA}.staging_events_ref from '${csv}' csv`], { cwd: project.dir, env: process.env }));
+    references.push(
+      await measure('psql', ['-h', PG.host, '-d', PG.database, '-U', PG.user, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${SCHEMA}.staging_events_ref from '${csv}' csv`], {
+        cwd: project.dir,
+        env: process.env,
+      }),
+    );
     const referenceRows = Number(psql('-c', `select count(*) from ${SCHEMA}.staging_events_ref`).trim());
     if (referenceRows !== events) throw new Error(`the reference \\copy loaded ${referenceRows} rows, expected ${events}`);
     psql('-c', `drop table ${SCHEMA}.staging_events_ref`);

@@ -34,7 +34,10 @@ function writeCsv(file: string, rows: number, quoted: boolean): number {
   for (let i = 1; i <= rows; i++) {
     const name = `user ${i % 9973}`;
     block += `${i},${quoted ? `"${name}"` : name},${(i % 1000) / 8},2018-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')},${i % 3 === 0 ? 'true' : 'false'}\n`;
-    if (block.length > 1 << 20) { bytes += fs.writeSync(fd, block); block = ''; }
+    if (block.length > 1 << 20) {
+      bytes += fs.writeSync(fd, block);
+      block = '';
+    }
   }
   bytes += fs.writeSync(fd, block);
   fs.closeSync(fd);
@@ -49,7 +52,10 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(dir, 'seeds'));
   const csv = path.join(dir, 'seeds/big.csv');
   const bytes = writeCsv(csv, rows, quoted);
-  fs.writeFileSync(path.join(dir, 'project.yml'), `name: bench_seed\ntarget: pg\ntargets:\n  pg:\n    type: postgres\n    host: ${PG.host}\n    user: ${PG.user}\n    database: ${PG.database}\n    schema: ${SCHEMA}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'project.yml'),
+    `name: bench_seed\ntarget: pg\ntargets:\n  pg:\n    type: postgres\n    host: ${PG.host}\n    user: ${PG.user}\n    database: ${PG.database}\n    schema: ${SCHEMA}\n`,
+  );
   psql('-c', `drop schema if exists ${SCHEMA} cascade`, '-c', `create schema ${SCHEMA}`);
   const env = { ...process.env };
   const cli: Measured[] = [];
@@ -60,8 +66,21 @@ async function main(): Promise<void> {
       const seeded = await measure(process.execPath, [CLI, 'seed'], { cwd: dir, env });
       if (!seeded.stdout.includes(`INSERT ${rows} `)) throw new Error(`the seed did not load ${rows} rows:\n${seeded.stdout}`);
       cli.push(seeded);
-      psql('-c', `drop table if exists ${SCHEMA}.reference`, '-c', `create table ${SCHEMA}.reference (id integer, name text, amount float8, day date, paid boolean)`, '-c', 'checkpoint');
-      reference.push(await measure('psql', ['-h', PG.host, '-d', PG.database, '-U', PG.user, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${SCHEMA}.reference from '${csv}' with (format csv, header true)`], { cwd: dir, env }));
+      psql(
+        '-c',
+        `drop table if exists ${SCHEMA}.reference`,
+        '-c',
+        `create table ${SCHEMA}.reference (id integer, name text, amount float8, day date, paid boolean)`,
+        '-c',
+        'checkpoint',
+      );
+      reference.push(
+        await measure(
+          'psql',
+          ['-h', PG.host, '-d', PG.database, '-U', PG.user, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${SCHEMA}.reference from '${csv}' with (format csv, header true)`],
+          { cwd: dir, env },
+        ),
+      );
     }
   } finally {
     psql('-c', `drop schema if exists ${SCHEMA} cascade`);

@@ -19,7 +19,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const CLI = path.join(ROOT, 'dist/bin/cli.js');
 const SHARED = path.resolve(ROOT, '../shared/data/sparkify');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
-const ONLY = process.env['BENCH_ONLY']?.split(',').map((group) => group.trim()).filter((group) => group !== '');
+const ONLY = process.env['BENCH_ONLY']
+  ?.split(',')
+  .map((group) => group.trim())
+  .filter((group) => group !== '');
 /** Whether a group of figures is measured (BENCH_ONLY). */
 const measures = (group: 'run' | 'compile' | 'ls' | 'threads') => ONLY === undefined || ONLY.includes(group);
 const VARS = JSON.stringify({
@@ -59,9 +62,10 @@ function generateProject(count: number): string {
     const folder = path.join(dir, 'models', `group_${String(i % 20).padStart(2, '0')}`);
     fs.mkdirSync(folder, { recursive: true });
     const refs = i === 0 ? [] : [...new Set([i - 1, Math.floor(i / 2), (i * 7919) % i])].filter((r) => r < i);
-    const body = refs.length === 0
-      ? "{{ config(tags=['root']) }}\nselect 1 as id, '{{ var(\"label\", \"x\") }}' as label"
-      : refs.map((r) => `select id + ${i} as id, label from {{ ref('model_${r}') }}`).join('\nunion all\n');
+    const body =
+      refs.length === 0
+        ? '{{ config(tags=[\'root\']) }}\nselect 1 as id, \'{{ var("label", "x") }}\' as label'
+        : refs.map((r) => `select id + ${i} as id, label from {{ ref('model_${r}') }}`).join('\nunion all\n');
     fs.writeFileSync(path.join(folder, `model_${i}.sql`), `${body}\n`);
   }
   return dir;
@@ -97,18 +101,12 @@ async function compileAtScale(count: number): Promise<CompileFigures> {
 /** A project of `count` independent table models on PostgreSQL, each of which sleeps 0.2 s in the database. */
 function sleepingProject(count: number, schema: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-bench-threads-'));
-  fs.writeFileSync(path.join(dir, 'project.yml'), [
-    'name: threads',
-    'models:',
-    '  threads:',
-    '    +materialized: table',
-    'target: postgres',
-    'targets:',
-    '  postgres:',
-    '    type: postgres',
-    `    schema: ${schema}`,
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'project.yml'),
+    ['name: threads', 'models:', '  threads:', '    +materialized: table', 'target: postgres', 'targets:', '  postgres:', '    type: postgres', `    schema: ${schema}`, ''].join(
+      '\n',
+    ),
+  );
   fs.mkdirSync(path.join(dir, 'models'));
   for (let i = 0; i < count; i++) {
     const name = `sleep_${String(i).padStart(3, '0')}`;
@@ -147,7 +145,9 @@ const row = (label: string, seconds: number, goal: number) =>
 const compileRows = (count: number, figures: CompileFigures, goal: { seconds: number; rssMib: number }) => {
   const cpu = figures.cpuSeconds === undefined ? '' : `   (CPU ${figures.cpuSeconds.toFixed(2)} s)`;
   row(`compile, generated project (${count.toLocaleString('en-US')} models)`, figures.seconds, goal.seconds);
-  console.log(`${'  its peak RSS (highest of the runs)'.padEnd(52)} ${figures.peakRssMib.toFixed(0).padStart(7)} MiB goal ≤ ${goal.rssMib} MiB ${figures.peakRssMib <= goal.rssMib ? 'met' : 'MISSED'}${cpu}`);
+  console.log(
+    `${'  its peak RSS (highest of the runs)'.padEnd(52)} ${figures.peakRssMib.toFixed(0).padStart(7)} MiB goal ≤ ${goal.rssMib} MiB ${figures.peakRssMib <= goal.rssMib ? 'met' : 'MISSED'}${cpu}`,
+  );
 };
 
 console.log(`sparkdbt bench: median of ${RUNS} whole-process runs (node ${process.version}, ${os.cpus().length} cores)\n`);
@@ -168,12 +168,18 @@ try {
     const at10000 = await compileAtScale(10000);
     compileRows(10000, at10000, { seconds: 4, rssMib: 300 });
     const growth = at10000.seconds / at5000.seconds;
-    console.log(`${'  10,000 / 5,000 models (linear: 2)'.padEnd(52)} ${growth.toFixed(2).padStart(7)} ×${at10000.cpuSeconds !== undefined && at5000.cpuSeconds !== undefined ? `   (CPU ${(at10000.cpuSeconds / at5000.cpuSeconds).toFixed(2)} ×)` : ''}`);
+    console.log(
+      `${'  10,000 / 5,000 models (linear: 2)'.padEnd(52)} ${growth.toFixed(2).padStart(7)} ×${at10000.cpuSeconds !== undefined && at5000.cpuSeconds !== undefined ? `   (CPU ${(at10000.cpuSeconds / at5000.cpuSeconds).toFixed(2)} ×)` : ''}`,
+    );
   }
   if (measures('run')) {
     row('run on PostgreSQL, shared data (8,056 events)', median('run postgres', ['run', '--target', 'postgres', '--vars', VARS], { cwd: project, env: pgEnv }), 3);
     const pgliteDir = path.join(project, '.sparkdbt/pglite');
-    row('run on PGlite, shared data, new data folder', median('run pglite', ['run', '--vars', VARS], { cwd: project, before: () => fs.rmSync(pgliteDir, { recursive: true, force: true }) }), 8);
+    row(
+      'run on PGlite, shared data, new data folder',
+      median('run pglite', ['run', '--vars', VARS], { cwd: project, before: () => fs.rmSync(pgliteDir, { recursive: true, force: true }) }),
+      8,
+    );
     row('run on PGlite, shared data, existing data folder', median('run pglite again', ['run', '--vars', VARS], { cwd: project }), 8);
   }
   if (measures('threads')) {

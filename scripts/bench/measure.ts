@@ -30,10 +30,18 @@ export async function measure(command: string, args: string[], options: { cwd: s
   const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text; });
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
   let polledKb = 0;
-  const poll = gnuTime ? undefined : setInterval(() => { polledKb = Math.max(polledKb, readVmHwmKb(child.pid)); }, 20);
+  const poll = gnuTime
+    ? undefined
+    : setInterval(() => {
+        polledKb = Math.max(polledKb, readVmHwmKb(child.pid));
+      }, 20);
   const status = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code));

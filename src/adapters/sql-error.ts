@@ -29,8 +29,13 @@ export class SqlError extends SparkdbtError {
 
 /** Turns an error thrown by a driver into a SqlError if it came from the database; else returns it. */
 export function toSqlError(error: unknown, statement: string): unknown {
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof (error as { code?: unknown }).code === 'string'
-    && /^[0-9A-Z]{5}$/.test((error as unknown as { code: string }).code)) {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'message' in error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((error as unknown as { code: string }).code)
+  ) {
     return new SqlError(error as DatabaseErrorFields, statement);
   }
   return error;

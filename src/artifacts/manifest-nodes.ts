@@ -33,12 +33,34 @@ export interface NodePaths {
 
 /** dbt's ModelConfig defaults for what sparkdbt does not configure (yet). */
 const MODEL_CONFIG_DEFAULTS: JsonObject = {
-  enabled: true, alias: null, schema: null, database: null, tags: [], meta: {}, group: null,
-  materialized: 'view', incremental_strategy: null, batch_size: null, lookback: 1, begin: null,
-  persist_docs: {}, 'post-hook': [], 'pre-hook': [], quoting: {}, column_types: {}, full_refresh: null,
-  unique_key: null, on_schema_change: 'ignore', on_configuration_change: 'apply', grants: {}, packages: [],
-  docs: { show: true, node_color: null }, contract: { enforced: false, alias_types: true },
-  event_time: null, concurrent_batches: null, access: 'protected',
+  enabled: true,
+  alias: null,
+  schema: null,
+  database: null,
+  tags: [],
+  meta: {},
+  group: null,
+  materialized: 'view',
+  incremental_strategy: null,
+  batch_size: null,
+  lookback: 1,
+  begin: null,
+  persist_docs: {},
+  'post-hook': [],
+  'pre-hook': [],
+  quoting: {},
+  column_types: {},
+  full_refresh: null,
+  unique_key: null,
+  on_schema_change: 'ignore',
+  on_configuration_change: 'apply',
+  grants: {},
+  packages: [],
+  docs: { show: true, node_color: null },
+  contract: { enforced: false, alias_types: true },
+  event_time: null,
+  concurrent_batches: null,
+  access: 'protected',
 };
 
 /** `"database"."schema"."identifier"`, as dbt-postgres and dbt-redshift name relations. */
@@ -60,7 +82,10 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
   const own = typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {};
   // The IAM role is masked here as in compiled SQL: it names an account and a role.
   if (typeof own['iam_role'] === 'string') own['iam_role'] = '****';
-  const refs = parents.map((id) => nodesById.get(id)!).filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => ({ name: n.name, package: null, version: null }));
+  const refs = parents
+    .map((id) => nodesById.get(id)!)
+    .filter((n) => n.resourceType === 'model' || n.resourceType === 'seed')
+    .map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const macros = macroCalls(node.file.sql, context.macroNames, prepared.target.type).map((name) => `macro.${project}.${name}`);
   return {
@@ -116,8 +141,16 @@ function modelColumns(node: ModelNode): JsonObject {
   const columns: JsonObject = {};
   for (const column of node.properties?.columns ?? []) {
     columns[column.name] = {
-      name: column.name, description: column.description, meta: toJson(column.meta), data_type: column.dataType ?? null,
-      constraints: [], quote: column.quote ?? null, config: { meta: {}, tags: [] }, tags: [...column.tags], granularity: null, doc_blocks: [],
+      name: column.name,
+      description: column.description,
+      meta: toJson(column.meta),
+      data_type: column.dataType ?? null,
+      constraints: [],
+      quote: column.quote ?? null,
+      config: { meta: {}, tags: [] },
+      tags: [...column.tags],
+      granularity: null,
+      doc_blocks: [],
     };
   }
   return columns;

@@ -15,17 +15,38 @@ export function testNode(context: NodeContext, node: TestNode, compiledCode: str
   const project = prepared.project.config.name;
   const parents = [...prepared.graph.parents.get(node.uniqueId)!].sort();
   const nodesById = prepared.graph.nodes;
-  const refs = parents.map((id) => nodesById.get(id)!).filter((n) => n.resourceType === 'model').map((n) => ({ name: n.name, package: null, version: null }));
+  const refs = parents
+    .map((id) => nodesById.get(id)!)
+    .filter((n) => n.resourceType === 'model')
+    .map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const c = node.config;
   const schema = `${prepared.target.schema}_${c.schema}`;
   const config: JsonObject = {
-    enabled: c.enabled, alias: c.alias, schema: c.schema, database: c.database ?? null, tags: [...c.tags], meta: toJson(c.meta), group: null,
-    materialized: 'test', severity: c.severity, store_failures: c.store_failures ?? null, store_failures_as: c.store_failures_as ?? null,
-    where: c.where ?? null, limit: c.limit ?? null, fail_calc: c.fail_calc, warn_if: c.warn_if, error_if: c.error_if,
+    enabled: c.enabled,
+    alias: c.alias,
+    schema: c.schema,
+    database: c.database ?? null,
+    tags: [...c.tags],
+    meta: toJson(c.meta),
+    group: null,
+    materialized: 'test',
+    severity: c.severity,
+    store_failures: c.store_failures ?? null,
+    store_failures_as: c.store_failures_as ?? null,
+    where: c.where ?? null,
+    limit: c.limit ?? null,
+    fail_calc: c.fail_calc,
+    warn_if: c.warn_if,
+    error_if: c.error_if,
   };
   const generic = node.test.kind === 'generic' ? node.test.generic : undefined;
-  const rawCode = generic === undefined ? (node.test.kind === 'singular' ? node.test.file.sql : '') : `{{ ${generic.namespace === undefined ? '' : `${generic.namespace}.`}test_${generic.testName}(**_dbt_generic_test_kwargs) }}`;
+  const rawCode =
+    generic === undefined
+      ? node.test.kind === 'singular'
+        ? node.test.file.sql
+        : ''
+      : `{{ ${generic.namespace === undefined ? '' : `${generic.namespace}.`}test_${generic.testName}(**_dbt_generic_test_kwargs) }}`;
   const path = generic === undefined ? node.originalFilePath.split('/').slice(1).join('/') : generic.path;
   return {
     database: context.database,
@@ -67,12 +88,14 @@ export function testNode(context: NodeContext, node: TestNode, compiledCode: str
     extra_ctes_injected: compiledCode !== undefined,
     extra_ctes: [],
     contract: { enforced: false, alias_types: true, checksum: null },
-    ...(generic === undefined ? {} : {
-      column_name: generic.columnName ?? null,
-      file_key_name: fileKey(generic.target),
-      attached_node: generic.attachedNode ?? null,
-      test_metadata: { name: generic.testName, kwargs: toJson(generic.kwargs), namespace: generic.namespace ?? null },
-    }),
+    ...(generic === undefined
+      ? {}
+      : {
+          column_name: generic.columnName ?? null,
+          file_key_name: fileKey(generic.target),
+          attached_node: generic.attachedNode ?? null,
+          test_metadata: { name: generic.testName, kwargs: toJson(generic.kwargs), namespace: generic.namespace ?? null },
+        }),
   };
 }
 

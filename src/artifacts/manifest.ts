@@ -31,7 +31,13 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   const config = prepared.project.config;
   const macros = extractMacros(prepared.project.macros);
   const macroNames = new Set(macros.map((m) => m.name));
-  const context: NodeContext = { prepared, database: targetDatabase(prepared.target), macroNames, createdAt: invocation.startedAt.getTime() / 1000, placeholders: placeholders(prepared) };
+  const context: NodeContext = {
+    prepared,
+    database: targetDatabase(prepared.target),
+    macroNames,
+    createdAt: invocation.startedAt.getTime() / 1000,
+    placeholders: placeholders(prepared),
+  };
 
   const redact = (text: string) => prepared.redactor.redact(text);
   const nodes: { [key: string]: Json } = {};
@@ -42,10 +48,13 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       const sqlPath = (kind: ModelArtifactKind) => modelArtifactPath(config, kind, node.originalFilePath);
       const compiledModel = compiled.get(id);
       // Redacted node by node: the unredacted copy of a large project's nodes is never held whole.
-      nodes[id] = redactJson(modelNode(context, node, compiledModel, {
-        compiledPath: compiledModel && input.command === 'compile' ? sqlPath('compiled') : undefined,
-        buildPath: compiledModel && input.command === 'run' ? sqlPath('run') : undefined,
-      }), redact);
+      nodes[id] = redactJson(
+        modelNode(context, node, compiledModel, {
+          compiledPath: compiledModel && input.command === 'compile' ? sqlPath('compiled') : undefined,
+          buildPath: compiledModel && input.command === 'run' ? sqlPath('run') : undefined,
+        }),
+        redact,
+      );
     } else if (node.resourceType === 'seed') {
       nodes[id] = redactJson(seedNode(context, node, undefined), redact);
     } else if (node.resourceType === 'test') {
@@ -74,8 +83,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       supported_languages: null,
     };
   }
-  const edges = (map: ReadonlyMap<string, ReadonlySet<string>>) =>
-    Object.fromEntries([...map.keys()].sort().map((id) => [id, [...map.get(id)!].sort()]));
+  const edges = (map: ReadonlyMap<string, ReadonlySet<string>>) => Object.fromEntries([...map.keys()].sort().map((id) => [id, [...map.get(id)!].sort()]));
 
   const manifest: { [key: string]: Json } = {
     metadata: {
@@ -129,7 +137,10 @@ function placeholders(prepared: PreparedProject): Map<string, string> {
     } else if (node.resourceType === 'source') {
       const { location, schema, identifier } = node.definition;
       const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
-      map.set(`__source_${node.sourceName}_${node.name}__`, location === undefined ? `${quote(schema ?? prepared.target.schema)}.${quote(identifier)}` : renderLocation(prepared, location));
+      map.set(
+        `__source_${node.sourceName}_${node.name}__`,
+        location === undefined ? `${quote(schema ?? prepared.target.schema)}.${quote(identifier)}` : renderLocation(prepared, location),
+      );
     }
   }
   return map;

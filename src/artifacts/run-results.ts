@@ -22,10 +22,34 @@ export interface RunResultsInput {
 }
 
 /** The arguments of a command as dbt records them in run_results.json: `which` and the flags given. */
-export function commandArgs(which: string, options: { readonly projectDir: string; readonly target?: string | undefined; readonly select?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined; readonly state?: string | undefined; readonly defer?: boolean | undefined; readonly favorState?: boolean | undefined }, vars: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+export function commandArgs(
+  which: string,
+  options: {
+    readonly projectDir: string;
+    readonly target?: string | undefined;
+    readonly select?: readonly string[] | undefined;
+    readonly exclude?: readonly string[] | undefined;
+    readonly state?: string | undefined;
+    readonly defer?: boolean | undefined;
+    readonly favorState?: boolean | undefined;
+  },
+  vars: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   // --state, --defer and --favor-state only when given, so retry can defer as the run did.
-  const state = { ...(options.state !== undefined ? { state: options.state } : {}), ...(options.defer === true ? { defer: true } : {}), ...(options.favorState === true ? { favor_state: true } : {}) };
-  return { which, select: [...(options.select ?? [])], exclude: [...(options.exclude ?? [])], target: options.target ?? null, vars: vars ?? {}, project_dir: options.projectDir, ...state };
+  const state = {
+    ...(options.state !== undefined ? { state: options.state } : {}),
+    ...(options.defer === true ? { defer: true } : {}),
+    ...(options.favorState === true ? { favor_state: true } : {}),
+  };
+  return {
+    which,
+    select: [...(options.select ?? [])],
+    exclude: [...(options.exclude ?? [])],
+    target: options.target ?? null,
+    vars: vars ?? {},
+    project_dir: options.projectDir,
+    ...state,
+  };
 }
 
 /**
@@ -40,7 +64,12 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
     const compiled = input.compiled.get(result.uniqueId);
     const relation = node?.resourceType === 'model' || node?.resourceType === 'seed' ? `${database}.${relationOf(prepared, node).render()}` : null;
     // A seed's response is dbt's: `INSERT n` (its message), code INSERT.
-    const response = result.status !== 'success' ? {} : node?.resourceType === 'seed' ? { _message: result.message, code: 'INSERT', rows_affected: result.rowsAffected ?? -1 } : adapterResponse(result, compiled?.model.plan);
+    const response =
+      result.status !== 'success'
+        ? {}
+        : node?.resourceType === 'seed'
+          ? { _message: result.message, code: 'INSERT', rows_affected: result.rowsAffected ?? -1 }
+          : adapterResponse(result, compiled?.model.plan);
     return {
       status: result.status,
       timing: timing(result),

@@ -34,7 +34,10 @@ export function writeCommandArtifacts(input: CommandArtifacts): string[] {
   const written = [path.posix.join(targetPath, 'manifest.json')];
   const root = prepared.project.config.root;
   const compiledTests = new Map((run?.results ?? []).flatMap((r) => (r.resourceType === 'test' && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [])));
-  writeJsonAtomic(path.join(root, written[0]!), buildManifest({ prepared, invocation, command: input.command === 'ls' || input.command === 'compile' ? input.command : 'run', compiled, compiledTests }));
+  writeJsonAtomic(
+    path.join(root, written[0]!),
+    buildManifest({ prepared, invocation, command: input.command === 'ls' || input.command === 'compile' ? input.command : 'run', compiled, compiledTests }),
+  );
   if (run) {
     written.push(path.posix.join(targetPath, 'run_results.json'));
     writeJsonAtomic(path.join(root, written[1]!), buildRunResults({ prepared, invocation, results: run.results, compiled, elapsedMs: run.elapsedMs, args: input.args }));

@@ -75,7 +75,11 @@ export class CliContext {
 
   /** Prints an error (a line starting `Error:`) or a warning, on stderr. */
   err(line: string): void {
-    this.logger.emit(line.startsWith('Error:') ? { name: 'MainEncounteredError', code: 'Z002', level: 'error', msg: line, stream: 'stderr' } : { ...NOTE, level: 'warn', msg: line, stream: 'stderr' });
+    this.logger.emit(
+      line.startsWith('Error:')
+        ? { name: 'MainEncounteredError', code: 'Z002', level: 'error', msg: line, stream: 'stderr' }
+        : { ...NOTE, level: 'warn', msg: line, stream: 'stderr' },
+    );
   }
 
   printWarnings(warnings: readonly string[]): void {
@@ -106,7 +110,18 @@ export class CliContext {
   /** The library's options for a command's flags. */
   commandOptions(flags: CommonFlags): CommandOptions {
     return {
-      projectDir: flags.projectDir, cwd: this.io.cwd, targetPath: this.targetPathOf(flags), invocationId: this.invocationId, target: flags.target, vars: flags.vars, select: flags.select, exclude: flags.exclude, indirectSelection: flags.indirectSelection, state: flags.state, env: this.io.env, redactor: this.redactor,
+      projectDir: flags.projectDir,
+      cwd: this.io.cwd,
+      targetPath: this.targetPathOf(flags),
+      invocationId: this.invocationId,
+      target: flags.target,
+      vars: flags.vars,
+      select: flags.select,
+      exclude: flags.exclude,
+      indirectSelection: flags.indirectSelection,
+      state: flags.state,
+      env: this.io.env,
+      redactor: this.redactor,
       connect: { command: this.commandName, cwd: this.io.cwd, lockTimeoutSeconds: flags.lockTimeout, onEvent: (event) => this.err(formatPgliteEvent(event, this.io.cwd)) },
     };
   }
@@ -122,7 +137,13 @@ export class CliContext {
     if (this.completed) return;
     this.completed = true;
     const elapsed = (performance.now() - this.startedAt) / 1000;
-    this.logger.emit({ name: 'CommandCompleted', code: 'Q039', level: 'debug', msg: `Command \`${this.commandName}\` ${code === 0 ? 'succeeded' : 'failed'} at ${new Date().toISOString()} after ${elapsed.toFixed(2)} seconds`, data: { command: this.commandName, success: code === 0, elapsed } });
+    this.logger.emit({
+      name: 'CommandCompleted',
+      code: 'Q039',
+      level: 'debug',
+      msg: `Command \`${this.commandName}\` ${code === 0 ? 'succeeded' : 'failed'} at ${new Date().toISOString()} after ${elapsed.toFixed(2)} seconds`,
+      data: { command: this.commandName, success: code === 0, elapsed },
+    });
     this.logger.close();
   }
 }

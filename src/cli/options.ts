@@ -6,9 +6,13 @@ import type { CliIo } from './io.js';
 /** dbt's output flags, on every command. */
 export function withOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--log-format <format>', 'console output: text, debug (level and thread on each line) or json (one dbt structured event per line)').choices(LOG_FORMATS).default('text'))
+    .addOption(
+      new Option('--log-format <format>', 'console output: text, debug (level and thread on each line) or json (one dbt structured event per line)')
+        .choices(LOG_FORMATS)
+        .default('text'),
+    )
     .addOption(new Option('--log-level <level>', 'lowest level shown on the console (logs/sparkdbt.log keeps every level)').choices(LOG_LEVELS).default('info'))
-    .option('-q, --quiet', "show only errors (and what ls and show print)")
+    .option('-q, --quiet', 'show only errors (and what ls and show print)')
     .option('--no-color', 'no colours on a terminal (also NO_COLOR=1)')
     .option('--log-path <dir>', 'folder of sparkdbt.log, the debug log (default: <project dir>/logs; also SPARKDBT_LOG_PATH)')
     .option('--target-path <dir>', "folder for compiled SQL, plans and artifacts (default: project.yml's target-path; also SPARKDBT_TARGET_PATH)");
@@ -16,7 +20,11 @@ export function withOutputOptions(command: Command): Command {
 
 /** --lock-timeout, for the commands that open a target (run, show, debug, serve). */
 export function withLockTimeout(command: Command): Command {
-  return command.addOption(new Option('--lock-timeout <seconds>', "how long to wait for another process's lock on the embedded warehouse (default: the target's lock_timeout, 60)").argParser(parseSeconds));
+  return command.addOption(
+    new Option('--lock-timeout <seconds>', "how long to wait for another process's lock on the embedded warehouse (default: the target's lock_timeout, 60)").argParser(
+      parseSeconds,
+    ),
+  );
 }
 
 /** --project-dir, defaulting to SPARKDBT_PROJECT_DIR or the current folder. */
@@ -31,7 +39,14 @@ export function withCommonOptions(command: Command, io: CliIo): Command {
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
     .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)')
     .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)')
-    .addOption(new Option('--indirect-selection <mode>', "tests selected with their parents: eager (any parent selected), cautious (all), buildable (all selected or built first), empty (none)").choices(INDIRECT_SELECTIONS).env('SPARKDBT_INDIRECT_SELECTION'))
+    .addOption(
+      new Option(
+        '--indirect-selection <mode>',
+        'tests selected with their parents: eager (any parent selected), cautious (all), buildable (all selected or built first), empty (none)',
+      )
+        .choices(INDIRECT_SELECTIONS)
+        .env('SPARKDBT_INDIRECT_SELECTION'),
+    )
     .option('--state <dir>', "a previous run's artifacts (manifest.json, run_results.json) for state: and result: selectors");
 }
 

@@ -56,10 +56,29 @@ export function createProgram(io: CliIo): CliProgram {
     .hook('preAction', (_program, action) => {
       ctx.commandName = `sparkdbt ${action.name()}`;
       ctx.logger = openConsole(action.opts<OutputFlags>(), {
-        stdout: ctx.stdoutSink, stderr: io.stderr, env: io.env, cwd: io.cwd, invocationId: ctx.invocationId, redact: (text) => ctx.redactor.redact(text), command: argv.join(' '), version: program.version() ?? '',
+        stdout: ctx.stdoutSink,
+        stderr: io.stderr,
+        env: io.env,
+        cwd: io.cwd,
+        invocationId: ctx.invocationId,
+        redact: (text) => ctx.redactor.redact(text),
+        command: argv.join(' '),
+        version: program.version() ?? '',
       });
     });
-  for (const add of [addRunCommand, addSeedCommand, addTestCommand, addBuildCommand, addRetryCommand, addCompileCommand, addShowCommand, addLsCommand, addDebugCommand, addServeCommand]) add(program, ctx);
+  for (const add of [
+    addRunCommand,
+    addSeedCommand,
+    addTestCommand,
+    addBuildCommand,
+    addRetryCommand,
+    addCompileCommand,
+    addShowCommand,
+    addLsCommand,
+    addDebugCommand,
+    addServeCommand,
+  ])
+    add(program, ctx);
 
   return {
     async run(args) {

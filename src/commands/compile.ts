@@ -91,7 +91,14 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
     }
   });
   try {
-    writeCommandArtifacts({ command: 'compile', prepared, env: options.env, startedAt: invokedAt, args: commandArgs('compile', options, parseVars(options.vars)), compiled: compiledNodes });
+    writeCommandArtifacts({
+      command: 'compile',
+      prepared,
+      env: options.env,
+      startedAt: invokedAt,
+      args: commandArgs('compile', options, parseVars(options.vars)),
+      compiled: compiledNodes,
+    });
   } finally {
     // The manifest is written while the last model files are; every file is on disk before compile returns.
     background?.finish();

@@ -25,7 +25,11 @@ export async function debugProject(options: CommandOptions): Promise<DebugReport
   const project = loadProject(projectFolder(options));
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   const checks: Check[] = [
-    { name: 'project.yml', ok: true, detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}, ${plural(prepared.graph.nodes.size, 'node')}` },
+    {
+      name: 'project.yml',
+      ok: true,
+      detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}, ${plural(prepared.graph.nodes.size, 'node')}`,
+    },
   ];
   if (prepared.dialect.capabilities.serverSideCopy) checks.push(...serverCopyChecks(prepared));
   try {
@@ -59,12 +63,22 @@ function serverCopyChecks(prepared: PreparedProject): Check[] {
   const region = prepared.target.type === 'redshift' ? prepared.target.copyRegion : undefined;
   const checks: Check[] = [
     iamRole === undefined
-      ? { name: 'iam_role', ok: false, detail: "not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg" }
+      ? {
+          name: 'iam_role',
+          ok: false,
+          detail:
+            'not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg',
+        }
       : IAM_ROLE_ARN.test(iamRole)
         ? { name: 'iam_role', ok: true, detail: iamRole }
         : { name: 'iam_role', ok: false, detail: `'${iamRole}' is not an IAM role ARN; expected arn:aws:iam::<12-digit account id>:role/<role name>` },
     region === undefined
-      ? { name: 'copy_region', ok: true, detail: "not set: COPY omits REGION and Redshift assumes the data is in the cluster's own region; set copy_region to the region of the bucket (s3://udacity-dend is in us-west-2)" }
+      ? {
+          name: 'copy_region',
+          ok: true,
+          detail:
+            "not set: COPY omits REGION and Redshift assumes the data is in the cluster's own region; set copy_region to the region of the bucket (s3://udacity-dend is in us-west-2)",
+        }
       : { name: 'copy_region', ok: true, detail: `${region} (COPY's REGION: where the S3 data lives)` },
   ];
   const copyModels = [...prepared.graph.nodes.values()].filter((n): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'copy');
@@ -76,9 +90,11 @@ function serverCopyChecks(prepared: PreparedProject): Check[] {
       problems.push(error instanceof SparkdbtError ? `${node.name}: ${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : `${node.name}: ${String(error)}`);
     }
   }
-  checks.push(problems.length === 0
-    ? { name: 'copy sources', ok: true, detail: copyModels.map((n) => n.name).join(', ') || 'no copy models' }
-    : { name: 'copy sources', ok: false, detail: prepared.redactor.redact(problems.join('; ')) });
+  checks.push(
+    problems.length === 0
+      ? { name: 'copy sources', ok: true, detail: copyModels.map((n) => n.name).join(', ') || 'no copy models' }
+      : { name: 'copy sources', ok: false, detail: prepared.redactor.redact(problems.join('; ')) },
+  );
   return checks;
 }
 

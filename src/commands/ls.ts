@@ -7,11 +7,21 @@ import { openProject, parseVars, type CommandOptions } from './open-project.js';
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 
 /** Lists the selected nodes (models and sources), one line each, in dbt's formats. */
-export function listNodes(options: CommandOptions & { output: ListOutput; resourceTypes?: readonly string[]; excludeResourceTypes?: readonly string[] }): { lines: string[]; warnings: readonly string[] } {
+export function listNodes(options: CommandOptions & { output: ListOutput; resourceTypes?: readonly string[]; excludeResourceTypes?: readonly string[] }): {
+  lines: string[];
+  warnings: readonly string[];
+} {
   const invokedAt = new Date();
   const opened = openProject(options);
   const { graph } = opened.prepared;
-  writeCommandArtifacts({ command: 'ls', prepared: opened.prepared, env: options.env, startedAt: invokedAt, args: commandArgs('list', options, parseVars(options.vars)), compiled: new Map() });
+  writeCommandArtifacts({
+    command: 'ls',
+    prepared: opened.prepared,
+    env: options.env,
+    startedAt: invokedAt,
+    args: commandArgs('list', options, parseVars(options.vars)),
+    compiled: new Map(),
+  });
   const nodes = opened.selected
     .map((id) => graph.nodes.get(id)!)
     .filter((node) => !options.resourceTypes || options.resourceTypes.length === 0 || options.resourceTypes.includes(node.resourceType))
@@ -36,7 +46,18 @@ function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<st
         original_file_path: node.originalFilePath,
         unique_id: node.uniqueId,
         ...(node.resourceType === 'source' ? { source_name: node.sourceName } : { alias: node.config.alias ?? node.name }),
-        ...(node.resourceType === 'test' ? { test_type: node.test.kind, ...(node.test.kind === 'generic' ? { test_metadata: { name: node.test.generic.testName, namespace: node.test.generic.namespace ?? null }, column_name: node.columnName ?? null, attached_node: node.attachedNode ?? null } : {}) } : {}),
+        ...(node.resourceType === 'test'
+          ? {
+              test_type: node.test.kind,
+              ...(node.test.kind === 'generic'
+                ? {
+                    test_metadata: { name: node.test.generic.testName, namespace: node.test.generic.namespace ?? null },
+                    column_name: node.columnName ?? null,
+                    attached_node: node.attachedNode ?? null,
+                  }
+                : {}),
+            }
+          : {}),
         config: jsonSafe(node.config),
         tags: node.tags,
         depends_on: { nodes: [...parents].sort() },

@@ -64,13 +64,16 @@ export function openProject(options: CommandOptions): OpenedProject {
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
-  const { selected, warnings } = options.only !== undefined ? selectExactly(prepared, options.only) : selectNodes(prepared.graph, {
-    ...(options.select ? { select: options.select } : {}),
-    ...(options.exclude ? { exclude: options.exclude } : {}),
-    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
-    rootProject: project.config.name,
-    ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
-  });
+  const { selected, warnings } =
+    options.only !== undefined
+      ? selectExactly(prepared, options.only)
+      : selectNodes(prepared.graph, {
+          ...(options.select ? { select: options.select } : {}),
+          ...(options.exclude ? { exclude: options.exclude } : {}),
+          ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
+          rootProject: project.config.name,
+          ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
+        });
   const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(n));
   return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
 }
@@ -118,7 +121,5 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
 
 /** Only the models among selected ids, empty ones left out (what run and compile act on). */
 export function selectedModels(opened: OpenedProject): ModelNode[] {
-  return opened.selected
-    .map((id) => opened.prepared.graph.nodes.get(id)!)
-    .filter((node): node is ModelNode => node.resourceType === 'model' && !opened.empty.has(node.uniqueId));
+  return opened.selected.map((id) => opened.prepared.graph.nodes.get(id)!).filter((node): node is ModelNode => node.resourceType === 'model' && !opened.empty.has(node.uniqueId));
 }

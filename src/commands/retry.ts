@@ -31,7 +31,10 @@ export type RetryOutcome =
  */
 export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
   const project = loadProject(projectFolder(options));
-  const targetDir = options.targetPath === undefined || options.targetPath === '' ? project.config.targetPath : path.relative(project.config.root, path.resolve(project.config.root, options.targetPath)).split(path.sep).join('/') || '.';
+  const targetDir =
+    options.targetPath === undefined || options.targetPath === ''
+      ? project.config.targetPath
+      : path.relative(project.config.root, path.resolve(project.config.root, options.targetPath)).split(path.sep).join('/') || '.';
   const display = path.posix.join(targetDir, 'run_results.json');
   const previous = readRunResults(path.resolve(project.config.root, display), display);
   if (previous === undefined) {
@@ -41,13 +44,20 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
   }
   const which = previous.args['which'];
   if (which !== 'run' && which !== 'test' && which !== 'build') {
-    throw new SparkdbtError('retry-impossible', `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run, test and build`, {
-      hint: 'run sparkdbt run again',
-    });
+    throw new SparkdbtError(
+      'retry-impossible',
+      `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run, test and build`,
+      {
+        hint: 'run sparkdbt run again',
+      },
+    );
   }
   const retried = previous.results.filter((result) => RETRYABLE.has(result.status)).map((result) => result.uniqueId);
   if (retried.length === 0) return { kind: 'nothing-to-retry', runResults: display };
-  const result = await runProject({ ...options, ...previousArgs(previous, display), command: which, storeFailures: previous.args['store_failures'] === true, only: [...new Set(retried)] }, onEvent);
+  const result = await runProject(
+    { ...options, ...previousArgs(previous, display), command: which, storeFailures: previous.args['store_failures'] === true, only: [...new Set(retried)] },
+    onEvent,
+  );
   return { kind: 'run', retried, result };
 }
 
@@ -55,7 +65,10 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
  * The last run's target, vars, select, exclude, deferral (--state, --defer, --favor-state) and run
  * flags (--threads, --fail-fast, --full-refresh), as command options (recorded again in the new run_results.json).
  */
-function previousArgs(previous: StateRunResults, display: string): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh'> & RunFlags {
+function previousArgs(
+  previous: StateRunResults,
+  display: string,
+): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh'> & RunFlags {
   const { args } = previous;
   const strings = (key: string): string[] | undefined => {
     const value = args[key];

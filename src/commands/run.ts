@@ -41,7 +41,11 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
   let { prepared } = opened;
   const command = options.command ?? 'run';
   const kindOf = (id: string) => opened.prepared.graph.nodes.get(id)?.resourceType ?? '';
-  const models = nodesFor(opened, command).filter((id) => (options.resourceTypes === undefined || options.resourceTypes.length === 0 || options.resourceTypes.includes(kindOf(id))) && !(options.excludeResourceTypes ?? []).includes(kindOf(id)));
+  const models = nodesFor(opened, command).filter(
+    (id) =>
+      (options.resourceTypes === undefined || options.resourceTypes.length === 0 || options.resourceTypes.includes(kindOf(id))) &&
+      !(options.excludeResourceTypes ?? []).includes(kindOf(id)),
+  );
   const adapter = await connectAdapter(prepared.target, options.connect);
   const workers = workersFor(prepared.target, options.threads, models.length);
   const pool = [adapter];
@@ -50,8 +54,30 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
     // --defer's lookups are the set-up's statements too (the debug log's `master` connection).
     adapter.observe(setUpStatementLog(prepared, onEvent));
     prepared = await preparedWithDeferral(prepared, models, adapter, options);
-    const result = await runModels(prepared, pool, models, { onEvent, command, storeFailures: options.storeFailures === true, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal, ...(options.invocationId ? { invocationId: options.invocationId } : {}) });
-    writeCommandArtifacts({ command, prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs(command, options, parseVars(options.vars)), ...(command === 'run' ? {} : { store_failures: options.storeFailures === true, indirect_selection: options.indirectSelection ?? 'eager' }), full_refresh: options.fullRefresh === true, fail_fast: options.failFast === true, threads: options.threads ?? null }, run: result });
+    const result = await runModels(prepared, pool, models, {
+      onEvent,
+      command,
+      storeFailures: options.storeFailures === true,
+      failFast: options.failFast === true,
+      writeArtifact: artifactWriter(prepared.project.config.root),
+      startedAt,
+      signal: options.signal,
+      ...(options.invocationId ? { invocationId: options.invocationId } : {}),
+    });
+    writeCommandArtifacts({
+      command,
+      prepared,
+      env: options.env,
+      startedAt: invokedAt,
+      args: {
+        ...commandArgs(command, options, parseVars(options.vars)),
+        ...(command === 'run' ? {} : { store_failures: options.storeFailures === true, indirect_selection: options.indirectSelection ?? 'eager' }),
+        full_refresh: options.fullRefresh === true,
+        fail_fast: options.failFast === true,
+        threads: options.threads ?? null,
+      },
+      run: result,
+    });
     return { ...result, warnings: [...opened.warnings, ...(workers.warning === undefined ? [] : [workers.warning])] };
   } finally {
     await Promise.all(pool.map((a) => a.close()));

@@ -34,10 +34,28 @@ export async function seedProject(options: CommandOptions & SeedFlags, onEvent: 
   try {
     pool.push(...(await connectMore(prepared.target, workers.count - 1)));
     const result = await runModels(prepared, pool, seeds, {
-      onEvent, failFast: options.failFast === true, writeArtifact: artifactWriter(prepared.project.config.root), startedAt, signal: options.signal,
-      ...(options.invocationId ? { invocationId: options.invocationId } : {}), ...(options.show === true ? { showSeedRows: SHOW_SEED_ROWS } : {}),
+      onEvent,
+      failFast: options.failFast === true,
+      writeArtifact: artifactWriter(prepared.project.config.root),
+      startedAt,
+      signal: options.signal,
+      ...(options.invocationId ? { invocationId: options.invocationId } : {}),
+      ...(options.show === true ? { showSeedRows: SHOW_SEED_ROWS } : {}),
     });
-    writeCommandArtifacts({ command: 'seed', prepared, env: options.env, startedAt: invokedAt, args: { ...commandArgs('seed', options, parseVars(options.vars)), full_refresh: options.fullRefresh === true, show: options.show === true, fail_fast: options.failFast === true, threads: options.threads ?? null }, run: result });
+    writeCommandArtifacts({
+      command: 'seed',
+      prepared,
+      env: options.env,
+      startedAt: invokedAt,
+      args: {
+        ...commandArgs('seed', options, parseVars(options.vars)),
+        full_refresh: options.fullRefresh === true,
+        show: options.show === true,
+        fail_fast: options.failFast === true,
+        threads: options.threads ?? null,
+      },
+      run: result,
+    });
     return { ...result, warnings: [...opened.warnings, ...(workers.warning === undefined ? [] : [workers.warning])] };
   } finally {
     await Promise.all(pool.map((a) => a.close()));

@@ -35,9 +35,13 @@ export async function serveProject(options: ServeCommandOptions): Promise<Servin
   const project = loadProject(projectFolder(options));
   const { target } = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   if (target.type !== 'pglite') {
-    throw new SparkdbtError('serve-unsupported', `target '${target.name}' is a ${target.type} server at ${target.host}:${target.port}: connect to it directly, e.g. psql -h ${target.host} -p ${target.port} -U ${target.user} ${target.database}`, {
-      hint: 'serve is for the embedded warehouse (a pglite target), which no other program can open',
-    });
+    throw new SparkdbtError(
+      'serve-unsupported',
+      `target '${target.name}' is a ${target.type} server at ${target.host}:${target.port}: connect to it directly, e.g. psql -h ${target.host} -p ${target.port} -U ${target.user} ${target.database}`,
+      {
+        hint: 'serve is for the embedded warehouse (a pglite target), which no other program can open',
+      },
+    );
   }
   const { PgliteAdapter } = await import('../adapters/pglite/pglite-adapter.js');
   const adapter = await PgliteAdapter.connect(target, options.connect);

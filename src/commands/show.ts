@@ -37,13 +37,17 @@ export async function showProject(options: ShowOptions): Promise<{ previews: Pre
     throw new SparkdbtError('usage', 'show takes --select or --inline, not both', { hint: 'preview a model with -s <model>, or a query with --inline "select …"' });
   }
   if (options.inline === undefined && options.select === undefined) {
-    throw new SparkdbtError('usage', 'Either --select or --inline must be passed to show', { hint: 'for example: sparkdbt show -s users, or sparkdbt show --inline "select count(*) from {{ ref(\'songplays\') }}"' });
+    throw new SparkdbtError('usage', 'Either --select or --inline must be passed to show', {
+      hint: 'for example: sparkdbt show -s users, or sparkdbt show --inline "select count(*) from {{ ref(\'songplays\') }}"',
+    });
   }
   const opened = openProject(options);
   const { prepared } = opened;
   const queries = options.inline === undefined ? modelQueries(prepared, selectedModels(opened)) : [inlineQuery(prepared, options.inline)];
   if (queries.length === 0) {
-    throw new SparkdbtError('usage', `--select ${(options.select ?? []).join(' ')} selects no model`, { hint: 'sparkdbt ls -s <selector> lists what a selector picks; show previews models' });
+    throw new SparkdbtError('usage', `--select ${(options.select ?? []).join(' ')} selects no model`, {
+      hint: 'sparkdbt ls -s <selector> lists what a selector picks; show previews models',
+    });
   }
   const adapter = await connectAdapter(prepared.target, options.connect);
   try {
@@ -89,7 +93,12 @@ function modelQueries(prepared: PreparedProject, nodes: readonly ModelNode[]): P
 function inlineQuery(prepared: PreparedProject, sql: string): PreviewQuery {
   const name = prepared.project.config.name;
   const node: ModelNode = {
-    resourceType: 'model', uniqueId: `sql_operation.${name}.${INLINE}`, name: INLINE, fqn: [name, INLINE], originalFilePath: '--inline', tags: [],
+    resourceType: 'model',
+    uniqueId: `sql_operation.${name}.${INLINE}`,
+    name: INLINE,
+    fqn: [name, INLINE],
+    originalFilePath: '--inline',
+    tags: [],
     file: { name: INLINE, path: '--inline', absolutePath: '--inline', folders: [], sql },
     config: { materialized: 'view', tags: [], enabled: true, schema: undefined, alias: undefined },
   };
@@ -123,9 +132,12 @@ function describeShowFailure(error: unknown, prepared: PreparedProject, query: P
   const at = query.file !== undefined && offset >= 0 && offset < query.sql.length ? lineAndColumn(query.sql, offset) : undefined;
   const where = query.file === undefined ? '' : `\n  ${query.node ? 'compiled SQL: ' : 'at '}${at ? formatLocation({ file: query.file, ...at }) : query.file}`;
   const detail = error.detail ? `\n  detail: ${redact(error.detail)}` : '';
-  const hint = query.copyOf !== undefined
-    ? `${query.copyOf} is a copy model: show reads its table, which sparkdbt run -s ${query.copyOf} builds`
-    : error.hint === undefined ? undefined : redact(error.hint);
+  const hint =
+    query.copyOf !== undefined
+      ? `${query.copyOf} is a copy model: show reads its table, which sparkdbt run -s ${query.copyOf} builds`
+      : error.hint === undefined
+        ? undefined
+        : redact(error.hint);
   return new SparkdbtError('sql-error', `Database error in ${what}\n  ${redact(error.message)}${detail}${where}`, hint === undefined ? {} : { hint });
 }
 

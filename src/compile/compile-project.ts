@@ -58,7 +58,13 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const vars = { ...project.config.vars, ...(options.vars ?? {}) };
   const onSecret = (value: string) => redactor.add(value);
   const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
-  const target = resolveTarget(project.config, options.target, (text, file) => configRenderer.render(file, text), options.env, (text) => redactor.redact(text));
+  const target = resolveTarget(
+    project.config,
+    options.target,
+    (text, file) => configRenderer.render(file, text),
+    options.env,
+    (text) => redactor.redact(text),
+  );
   if ('password' in target) redactor.add(target.password);
   // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
   const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
@@ -70,13 +76,20 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const singular = parseSingularTests(project, renderer);
   const properties = project.properties ?? [];
   const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular } });
-  const missing = properties.flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
+  const missing = properties
+    .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   // Nothing silently ignored: unit tests are read and checked, not run yet.
   for (const file of properties) {
-    for (const unit of file.unitTests) missing.push(`${formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line })}: unit test '${unit.name}' is read but not run: sparkdbt does not run unit tests yet`);
+    for (const unit of file.unitTests)
+      missing.push(
+        `${formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line })}: unit test '${unit.name}' is read but not run: sparkdbt does not run unit tests yet`,
+      );
   }
-  const modelsBlock = readModelsBlock(project.config, project.models.map((file) => [project.config.name, ...file.folders, file.name]));
+  const modelsBlock = readModelsBlock(
+    project.config,
+    project.models.map((file) => [project.config.name, ...file.folders, file.name]),
+  );
   return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings] };
 }
 
@@ -97,16 +110,21 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
     ref(name) {
       const target = modelsByName(graph).get(name);
       if (!target) {
-        throw renderer.fail(new SparkdbtError('ref-not-found', `ref('${name}') names no model`, {
-          location: renderer.locateCall('ref', name),
-          hint: `did you mean ${closestNames(name, modelNames(graph)).join(' or ') || 'one of the models under models/'}?`,
-        }));
+        throw renderer.fail(
+          new SparkdbtError('ref-not-found', `ref('${name}') names no model`, {
+            location: renderer.locateCall('ref', name),
+            hint: `did you mean ${closestNames(name, modelNames(graph)).join(' or ') || 'one of the models under models/'}?`,
+          }),
+        );
       }
       return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
     },
     source(sourceName, tableName) {
       const definition = project.config.sources.find((s) => s.sourceName === sourceName && s.tableName === tableName);
-      if (!definition) throw renderer.fail(new SparkdbtError('source-not-found', `source('${sourceName}', '${tableName}') is not declared`, { location: renderer.locateCall('source', sourceName) }));
+      if (!definition)
+        throw renderer.fail(
+          new SparkdbtError('source-not-found', `source('${sourceName}', '${tableName}') is not declared`, { location: renderer.locateCall('source', sourceName) }),
+        );
       if (definition.location !== undefined) return new ExternalLocation(renderer.render('project.yml', definition.location));
       return new Relation(definition.schema ?? prepared.target.schema, definition.identifier, (n) => prepared.dialect.quoteIdentifier(n));
     },

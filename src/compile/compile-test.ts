@@ -37,7 +37,8 @@ export function compileTest(prepared: PreparedProject, node: TestNode, options: 
 
 /** `{{ test_<name>(model=…, column_name=…, <kwargs>) }}`: kwargs as literals, ref()/source() strings as calls (dbt renders them). */
 function customTestCall(prepared: PreparedProject, generic: GenericTestNode, node: TestNode): string {
-  const tested: TestDependency = generic.target.kind === 'source' ? { kind: 'source', sourceName: generic.target.sourceName, tableName: generic.target.tableName } : { kind: 'ref', name: generic.target.name };
+  const tested: TestDependency =
+    generic.target.kind === 'source' ? { kind: 'source', sourceName: generic.target.sourceName, tableName: generic.target.tableName } : { kind: 'ref', name: generic.target.name };
   const relation = resolve(prepared, tested, node);
   if (relation === undefined) throw new SparkdbtError('ref-not-found', `${generic.name}: the tested node has no relation`, { location: location(node) });
   const args = Object.entries(generic.kwargs)
@@ -53,7 +54,10 @@ function literal(value: unknown): string {
   if (typeof value === 'string') return LOOKS_LIKE_CALL.test(value) ? value : JSON.stringify(value);
   if (value === null || value === undefined) return 'none';
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`)
+      .join(', ')}}`;
   return JSON.stringify(value);
 }
 

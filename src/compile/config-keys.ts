@@ -19,8 +19,10 @@ const SNAPSHOTS = 'snapshots';
 
 /** dbt configs that sparkdbt does not implement yet, with what dbt does with each: an error, never ignored. */
 export const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  'pre_hook': 'SQL run before the model is built', 'pre-hook': 'SQL run before the model is built',
-  'post_hook': 'SQL run after the model is built', 'post-hook': 'SQL run after the model is built',
+  pre_hook: 'SQL run before the model is built',
+  'pre-hook': 'SQL run before the model is built',
+  post_hook: 'SQL run after the model is built',
+  'post-hook': 'SQL run after the model is built',
   grants: 'privileges granted on the built relation',
   contract: "the model's columns and types enforced",
   persist_docs: 'descriptions written as database comments',
@@ -31,13 +33,28 @@ export const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   full_refresh: 'whether the model is rebuilt from scratch',
   column_types: 'seed column types',
   unique_key: `${INCREMENTAL} and ${SNAPSHOTS}`,
-  incremental_strategy: INCREMENTAL, on_schema_change: INCREMENTAL, incremental_predicates: INCREMENTAL,
-  merge_update_columns: INCREMENTAL, merge_exclude_columns: INCREMENTAL, batch_size: INCREMENTAL,
-  lookback: INCREMENTAL, begin: INCREMENTAL, event_time: INCREMENTAL, concurrent_batches: INCREMENTAL,
-  on_configuration_change: 'materialized views', auto_refresh: 'materialized views',
+  incremental_strategy: INCREMENTAL,
+  on_schema_change: INCREMENTAL,
+  incremental_predicates: INCREMENTAL,
+  merge_update_columns: INCREMENTAL,
+  merge_exclude_columns: INCREMENTAL,
+  batch_size: INCREMENTAL,
+  lookback: INCREMENTAL,
+  begin: INCREMENTAL,
+  event_time: INCREMENTAL,
+  concurrent_batches: INCREMENTAL,
+  on_configuration_change: 'materialized views',
+  auto_refresh: 'materialized views',
   backup: 'Redshift tables left out of cluster snapshots',
-  strategy: SNAPSHOTS, updated_at: SNAPSHOTS, check_cols: SNAPSHOTS, target_schema: SNAPSHOTS, target_database: SNAPSHOTS,
-  snapshot_meta_column_names: SNAPSHOTS, hard_deletes: SNAPSHOTS, invalidate_hard_deletes: SNAPSHOTS, dbt_valid_to_current: SNAPSHOTS,
+  strategy: SNAPSHOTS,
+  updated_at: SNAPSHOTS,
+  check_cols: SNAPSHOTS,
+  target_schema: SNAPSHOTS,
+  target_database: SNAPSHOTS,
+  snapshot_meta_column_names: SNAPSHOTS,
+  hard_deletes: SNAPSHOTS,
+  invalidate_hard_deletes: SNAPSHOTS,
+  dbt_valid_to_current: SNAPSHOTS,
   packages: 'Python models',
 };
 
@@ -82,7 +99,12 @@ export function checkModelKey(key: string, materialized: string): KeyFinding | u
   if (key in NOT_IMPLEMENTED) return notImplemented(key);
   if (appliesTo(key, materialized)) return undefined;
   if (materialized === 'copy') {
-    return { severity: 'error', key, message: `invalid COPY option ${key}: ${copyOptionProblem(key) ?? 'unknown COPY option'}`, hint: `COPY options: ${COPY_OPTION_KEYS.join(', ')}` };
+    return {
+      severity: 'error',
+      key,
+      message: `invalid COPY option ${key}: ${copyOptionProblem(key) ?? 'unknown COPY option'}`,
+      hint: `COPY options: ${COPY_OPTION_KEYS.join(', ')}`,
+    };
   }
   const users = Object.keys(MATERIALIZATION_KEYS).filter((m) => MATERIALIZATION_KEYS[m]!.includes(key));
   if (users.length > 0) {
@@ -93,7 +115,8 @@ export function checkModelKey(key: string, materialized: string): KeyFinding | u
 
 function notImplemented(key: string): KeyFinding {
   return {
-    severity: 'error', key,
+    severity: 'error',
+    key,
     message: `config '${key}' is not implemented yet (in dbt: ${NOT_IMPLEMENTED[key]})`,
     hint: 'remove it: sparkdbt would not honour it, and it never ignores a config silently',
   };

@@ -54,11 +54,17 @@ export function readModelsBlock(config: ProjectConfig, fqns: readonly (readonly 
     const children = childrenOf(path);
     for (const [yamlKey, value] of Object.entries(level)) {
       const isConfig = yamlKey.startsWith('+') || !isRecord(value) || (!children.has(yamlKey) && block.namesConfig(yamlKey));
-      if (!isConfig) { visit(value as Record<string, unknown>, [...path, yamlKey]); continue; }
+      if (!isConfig) {
+        visit(value as Record<string, unknown>, [...path, yamlKey]);
+        continue;
+      }
       const key = yamlKey.startsWith('+') ? yamlKey.slice(1).trim() : yamlKey;
       const finding = block.check(key, value);
       if (finding) findings.push({ ...finding, keyPath: [block.root, ...path, yamlKey].join('.') });
-      if (finding?.severity !== 'error') { values[key] = value; yamlKeys[key] = yamlKey; }
+      if (finding?.severity !== 'error') {
+        values[key] = value;
+        yamlKeys[key] = yamlKey;
+      }
     }
     levels.set(path.join('.'), { path, values, yamlKeys });
   };

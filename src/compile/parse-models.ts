@@ -19,11 +19,15 @@ export interface ParsedModels {
  * cannot be honoured are thrown together (SparkdbtErrors), unknown ones come back as warnings.
  */
 export function parseModels(project: Project, renderer: TemplateRenderer, thisFor: (file: ModelFile) => unknown = placeholderThis): ParsedModels {
-  const block = readModelsBlock(project.config, project.models.map((file) => fqnOf(project, file)));
+  const block = readModelsBlock(
+    project.config,
+    project.models.map((file) => fqnOf(project, file)),
+  );
   const errors: SparkdbtError[] = [];
   const warnings: string[] = [];
   const report = (finding: { severity: 'error' | 'warning'; message: string; hint?: string }, location: SourceLocation) => {
-    if (finding.severity === 'error') errors.push(new SparkdbtError('config-invalid', finding.message, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
+    if (finding.severity === 'error')
+      errors.push(new SparkdbtError('config-invalid', finding.message, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
     else warnings.push(`${formatLocation(location)}: ${finding.message}`);
   };
   for (const finding of block.findings) {
@@ -62,11 +66,13 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}) };
   });
   if (block.unusedPaths.length > 0) {
-    warnings.push([
-      'Configuration paths exist in your project.yml file which do not apply to any resources.',
-      `There are ${block.unusedPaths.length} unused configuration paths:`,
-      ...block.unusedPaths.map((p) => `- ${p}`),
-    ].join('\n'));
+    warnings.push(
+      [
+        'Configuration paths exist in your project.yml file which do not apply to any resources.',
+        `There are ${block.unusedPaths.length} unused configuration paths:`,
+        ...block.unusedPaths.map((p) => `- ${p}`),
+      ].join('\n'),
+    );
   }
   if (errors.length > 0) throw new SparkdbtErrors(errors);
   return { models, warnings };
@@ -91,7 +97,12 @@ function dependencyCall(kind: DependencyCall['kind'], target: string, file: Mode
 /** True for SQL that holds nothing but blanks and SQL comments (a template that only calls config()). */
 function isBlankSql(sql: string): boolean {
   // Text inside quotes never leaves the SQL blank, so quotes need no care here.
-  return sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').trim() === '';
+  return (
+    sql
+      .replace(/\/\*[\s\S]*?\*\//g, ' ')
+      .replace(/--[^\n]*/g, ' ')
+      .trim() === ''
+  );
 }
 
 /** dbt's fully qualified name of a model: `[project, ...folders, name]`. */

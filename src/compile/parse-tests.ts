@@ -33,7 +33,13 @@ export function parseSingularTests(project: Project, renderer: TemplateRenderer)
     });
     const read = readTestConfig(own);
     for (const problem of read.problems) {
-      if (problem.severity === 'error') errors.push(new SparkdbtError('config-invalid', `${file.name}: config ${problem.key}: ${problem.message}`, { location: { file: file.path }, ...(problem.hint === undefined ? {} : { hint: problem.hint }) }));
+      if (problem.severity === 'error')
+        errors.push(
+          new SparkdbtError('config-invalid', `${file.name}: config ${problem.key}: ${problem.message}`, {
+            location: { file: file.path },
+            ...(problem.hint === undefined ? {} : { hint: problem.hint }),
+          }),
+        );
     }
     const properties = described.get(file.name);
     const input: TestConfigInput = { ...(properties?.config ?? {}), ...read.config };

@@ -10,8 +10,11 @@ export const SEED_KEYS: readonly string[] = ['materialized', 'column_types', 'qu
 
 /** dbt seed configs sparkdbt does not implement: an error, never ignored. */
 const SEED_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  sort: "Redshift's sort key on the seed's table", sort_type: "Redshift's sort key on the seed's table",
-  ...Object.fromEntries(Object.entries(NOT_IMPLEMENTED).filter(([key]) => !['column_types', 'full_refresh', 'unique_key', 'packages'].includes(key) && !key.includes('incremental'))),
+  sort: "Redshift's sort key on the seed's table",
+  sort_type: "Redshift's sort key on the seed's table",
+  ...Object.fromEntries(
+    Object.entries(NOT_IMPLEMENTED).filter(([key]) => !['column_types', 'full_refresh', 'unique_key', 'packages'].includes(key) && !key.includes('incremental')),
+  ),
 };
 
 const KNOWN = [...SEED_KEYS, ...METADATA_KEYS];
@@ -19,7 +22,12 @@ const KNOWN = [...SEED_KEYS, ...METADATA_KEYS];
 /** Checks one key (and its value) of project.yml's `seeds:` block. */
 export function checkSeedKey(key: string, value: unknown): KeyFinding | undefined {
   if (key in SEED_NOT_IMPLEMENTED) {
-    return { severity: 'error', key, message: `config '${key}' is not implemented for seeds yet (in dbt: ${SEED_NOT_IMPLEMENTED[key]})`, hint: 'remove it: sparkdbt would not honour it, and it never ignores a config silently' };
+    return {
+      severity: 'error',
+      key,
+      message: `config '${key}' is not implemented for seeds yet (in dbt: ${SEED_NOT_IMPLEMENTED[key]})`,
+      hint: 'remove it: sparkdbt would not honour it, and it never ignores a config silently',
+    };
   }
   if (!KNOWN.includes(key)) {
     const close = closestNames(key, KNOWN, 1)[0];
@@ -32,14 +40,18 @@ export function checkSeedKey(key: string, value: unknown): KeyFinding | undefine
 function valueProblem(key: string, value: unknown): { message: string; hint: string } | undefined {
   switch (key) {
     case 'column_types':
-      return isRecord(value) && Object.values(value).every((v) => typeof v === 'string') ? undefined : { message: 'must map column names to SQL types', hint: '+column_types: { code: varchar(8), amount: numeric(12,2) }' };
+      return isRecord(value) && Object.values(value).every((v) => typeof v === 'string')
+        ? undefined
+        : { message: 'must map column names to SQL types', hint: '+column_types: { code: varchar(8), amount: numeric(12,2) }' };
     case 'quote_columns':
     case 'enabled':
       return typeof value === 'boolean' ? undefined : { message: 'must be true or false', hint: `+${key}: false` };
     case 'full_refresh':
       return typeof value === 'boolean' || value === null ? undefined : { message: 'must be true, false or null', hint: '+full_refresh: true' };
     case 'delimiter':
-      return typeof value === 'string' && [...value].length === 1 && !['"', '\n', '\r'].includes(value) ? undefined : { message: 'must be one character other than a quote or a line break', hint: "+delimiter: ';'" };
+      return typeof value === 'string' && [...value].length === 1 && !['"', '\n', '\r'].includes(value)
+        ? undefined
+        : { message: 'must be one character other than a quote or a line break', hint: "+delimiter: ';'" };
     case 'schema':
     case 'alias':
     case 'dist':
@@ -47,7 +59,9 @@ function valueProblem(key: string, value: unknown): { message: string; hint: str
     case 'materialized':
       return value === 'seed' ? undefined : { message: "of a seed can only be 'seed'", hint: 'remove it: seeds are always loaded into tables' };
     case 'tags':
-      return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')) ? undefined : { message: 'must be a tag or a list of tags', hint: '+tags: [lookup]' };
+      return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        ? undefined
+        : { message: 'must be a tag or a list of tags', hint: '+tags: [lookup]' };
     default:
       return undefined;
   }
@@ -71,7 +85,12 @@ export function resolveSeedConfig(levels: readonly ConfigLevel[]): SeedNodeConfi
 export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: string[] } {
   const files = project.seeds ?? [];
   const fqnOf = (file: SeedFile) => [project.config.name, ...file.folders, file.name];
-  const block = readModelsBlock(project.config, files.map(fqnOf), { root: 'seeds', values: project.config.seedDefaults ?? {}, namesConfig: (key) => KNOWN.includes(key) || key in SEED_NOT_IMPLEMENTED, check: checkSeedKey });
+  const block = readModelsBlock(project.config, files.map(fqnOf), {
+    root: 'seeds',
+    values: project.config.seedDefaults ?? {},
+    namesConfig: (key) => KNOWN.includes(key) || key in SEED_NOT_IMPLEMENTED,
+    check: checkSeedKey,
+  });
   const errors: SparkdbtError[] = [];
   const warnings: string[] = [];
   for (const finding of block.findings) {
@@ -88,17 +107,30 @@ export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: str
   const propertyErrors: SparkdbtError[] = [];
   const seeds = files.map((file): SeedNode => {
     const properties = described.get(file.name);
-    const own: Record<string, unknown> = properties === undefined ? {} : { ...properties.seed.config, ...(Object.keys(properties.seed.columnTypes).length > 0 ? { column_types: properties.seed.columnTypes } : {}) };
+    const own: Record<string, unknown> =
+      properties === undefined ? {} : { ...properties.seed.config, ...(Object.keys(properties.seed.columnTypes).length > 0 ? { column_types: properties.seed.columnTypes } : {}) };
     for (const [key, value] of Object.entries(own)) {
       const finding = checkSeedKey(key, value);
       if (finding === undefined) continue;
       const location = properties!.seed.line === undefined ? { file: properties!.file } : { file: properties!.file, line: properties!.seed.line };
-      if (finding.severity === 'error') propertyErrors.push(new SparkdbtError('config-invalid', `seeds.${file.name}.config: ${finding.message}`, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
+      if (finding.severity === 'error')
+        propertyErrors.push(
+          new SparkdbtError('config-invalid', `seeds.${file.name}.config: ${finding.message}`, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }),
+        );
       else warnings.push(`${formatLocation(location)}: seeds.${file.name}.config: ${finding.message}`);
     }
     const levels: ConfigLevel[] = [...block.levelsFor(fqnOf(file)), ...(properties === undefined ? [] : [{ path: fqnOf(file), values: own, yamlKeys: {} }])];
     const config = resolveSeedConfig(levels);
-    return { resourceType: 'seed', uniqueId: `seed.${project.config.name}.${file.name}`, name: file.name, fqn: fqnOf(file), originalFilePath: file.path, tags: config.tags, file, config };
+    return {
+      resourceType: 'seed',
+      uniqueId: `seed.${project.config.name}.${file.name}`,
+      name: file.name,
+      fqn: fqnOf(file),
+      originalFilePath: file.path,
+      tags: config.tags,
+      file,
+      config,
+    };
   });
   if (propertyErrors.length > 0) throw new SparkdbtErrors(propertyErrors);
   return { seeds: seeds.filter((seed) => seed.config.enabled), warnings };

@@ -24,7 +24,6 @@ export interface TemplateGlobals {
   readonly onSecret?: (value: string) => void;
 }
 
-
 /**
  * Renders model and config templates in dbt's Jinja style with nunjucks: ref, source, config,
  * var, env_var, this, target and the project's macros. Translates nunjucks' errors into
@@ -44,7 +43,10 @@ export class TemplateRenderer {
    */
   private readonly compiled = new Map<string, nunjucks.Template>();
 
-  constructor(private readonly globals: TemplateGlobals, macros: readonly MacroFile[]) {
+  constructor(
+    private readonly globals: TemplateGlobals,
+    macros: readonly MacroFile[],
+  ) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
       if (!this.hooks) throw this.fail(new SparkdbtError('template-error', `${name}() is only available inside a model`));
@@ -64,7 +66,10 @@ export class TemplateRenderer {
     });
     this.env.addGlobal('var', (...args: unknown[]) => this.lookupVar(args));
     this.env.addGlobal('env_var', (...args: unknown[]) => this.lookupEnvVar(args));
-    this.env.addGlobal('target', strictAttributes({ ...globals.target }, (name) => this.unknownAttribute('target', name, Object.keys(globals.target), globals.targetRenames?.[name])));
+    this.env.addGlobal(
+      'target',
+      strictAttributes({ ...globals.target }, (name) => this.unknownAttribute('target', name, Object.keys(globals.target), globals.targetRenames?.[name])),
+    );
     this.env.addGlobal('is_incremental', () => false);
     this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);
@@ -81,9 +86,17 @@ export class TemplateRenderer {
     try {
       const template = this.compiledTemplate(file, source);
       const self = hooks?.self;
-      const strictSelf = typeof self === 'object' && self !== null
-        ? strictAttributes(self, (name) => this.unknownAttribute('this', name, Object.keys(self).filter((key) => key !== 'toString'), undefined))
-        : self;
+      const strictSelf =
+        typeof self === 'object' && self !== null
+          ? strictAttributes(self, (name) =>
+              this.unknownAttribute(
+                'this',
+                name,
+                Object.keys(self).filter((key) => key !== 'toString'),
+                undefined,
+              ),
+            )
+          : self;
       return template.render({ this: strictSelf });
     } catch (error) {
       throw this.translate(error, file);
@@ -121,12 +134,15 @@ export class TemplateRenderer {
   /** A template read `target.<name>` or `this.<name>` that does not exist: an error at its line, never ''. */
   private unknownAttribute(object: 'target' | 'this', name: string, known: readonly string[], rename: string | undefined): never {
     const suggestion = rename ?? closestNames(name, known, 1)[0];
-    throw this.fail(new SparkdbtError('template-error', `${object} has no attribute '${name}'`, {
-      location: locateAttribute(this.currentFile, this.currentSource, object, name),
-      hint: known.length === 0
-        ? `${object} is only available inside a model`
-        : `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}${object} has: ${known.join(', ')}`,
-    }));
+    throw this.fail(
+      new SparkdbtError('template-error', `${object} has no attribute '${name}'`, {
+        location: locateAttribute(this.currentFile, this.currentSource, object, name),
+        hint:
+          known.length === 0
+            ? `${object} is only available inside a model`
+            : `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}${object} has: ${known.join(', ')}`,
+      }),
+    );
   }
 
   /**
@@ -142,10 +158,12 @@ export class TemplateRenderer {
         // not defined: try the next candidate
       }
     }
-    throw this.fail(new SparkdbtError('template-error', `adapter.dispatch('${name}') found no macro ${type}__${name} or default__${name}`, {
-      location: { file: this.currentFile },
-      hint: `define {% macro default__${name}() %} in macros/ (and ${type}__${name} where ${type} differs)`,
-    }));
+    throw this.fail(
+      new SparkdbtError('template-error', `adapter.dispatch('${name}') found no macro ${type}__${name} or default__${name}`, {
+        location: { file: this.currentFile },
+        hint: `define {% macro default__${name}() %} in macros/ (and ${type}__${name} where ${type} differs)`,
+      }),
+    );
   }
 
   private loadMacros(macro: MacroFile): void {
@@ -171,10 +189,12 @@ export class TemplateRenderer {
     const key = String(name);
     if (Object.prototype.hasOwnProperty.call(this.globals.vars, key)) return this.globals.vars[key];
     if (args.length >= 2) return fallback;
-    throw this.fail(new SparkdbtError('var-missing', `var('${key}') is not defined and has no default`, {
-      location: this.locateCall('var', key),
-      hint: `define it under vars: in project.yml or pass --vars '{${key}: ...}'`,
-    }));
+    throw this.fail(
+      new SparkdbtError('var-missing', `var('${key}') is not defined and has no default`, {
+        location: this.locateCall('var', key),
+        hint: `define it under vars: in project.yml or pass --vars '{${key}: ...}'`,
+      }),
+    );
   }
 
   private lookupEnvVar(args: unknown[]): string {
@@ -183,10 +203,12 @@ export class TemplateRenderer {
     const value = this.globals.env[key];
     const result = value ?? (args.length >= 2 ? String(fallback) : undefined);
     if (result === undefined) {
-      throw this.fail(new SparkdbtError('env-var-missing', `environment variable ${key} is not set and env_var() gives no default`, {
-        location: this.locateCall('env_var', key),
-        hint: `export ${key}=... or give a default: env_var('${key}', '...')`,
-      }));
+      throw this.fail(
+        new SparkdbtError('env-var-missing', `environment variable ${key} is not set and env_var() gives no default`, {
+          location: this.locateCall('env_var', key),
+          hint: `export ${key}=... or give a default: env_var('${key}', '...')`,
+        }),
+      );
     }
     if (isSecretName(key) && result !== '') this.globals.onSecret?.(result);
     return result;
@@ -200,9 +222,7 @@ export class TemplateRenderer {
     const detail = (match?.[3] ?? message.replace(/^\([^)]*\)\s*/, '')).trim();
     // Nunjucks reports parse errors with 1-based lines and runtime errors ("Error: …") 0-based.
     const runtime = detail.startsWith('Error: ') || detail.startsWith('TypeError: ');
-    const location: SourceLocation = match
-      ? { file, line: Number(match[1]) + (runtime ? 1 : 0), column: Number(match[2]) + (runtime ? 1 : 0) }
-      : { file };
+    const location: SourceLocation = match ? { file, line: Number(match[1]) + (runtime ? 1 : 0), column: Number(match[2]) + (runtime ? 1 : 0) } : { file };
     return new SparkdbtError('template-error', `template error: ${detail.replace(/^(Type)?Error: /, '')}`, {
       location,
       hint: 'check the {{ }} and {% %} tags near this line',

@@ -1,7 +1,5 @@
 /** Redshift's distribution, named as dbt-redshift's `dist` config names it. */
-export type Distribution =
-  | { readonly style: 'all' | 'even' | 'auto' }
-  | { readonly style: 'key'; readonly column: string };
+export type Distribution = { readonly style: 'all' | 'even' | 'auto' } | { readonly style: 'key'; readonly column: string };
 
 /** A sort key: its columns, compound (the default) or interleaved. */
 export interface SortKey {

@@ -67,7 +67,13 @@ export function targetSettings(target: ResolvedTarget): Record<string, unknown> 
 }
 
 /** Resolved field names that differ from their project.yml keys. */
-const CONFIG_NAMES: Readonly<Record<string, string>> = { connectTimeoutSeconds: 'connect_timeout', iamRole: 'iam_role', dwhCfg: 'dwh_cfg', lockTimeoutSeconds: 'lock_timeout', copyRegion: 'copy_region' };
+const CONFIG_NAMES: Readonly<Record<string, string>> = {
+  connectTimeoutSeconds: 'connect_timeout',
+  iamRole: 'iam_role',
+  dwhCfg: 'dwh_cfg',
+  lockTimeoutSeconds: 'lock_timeout',
+  copyRegion: 'copy_region',
+};
 
 /**
  * The target as templates see it (`target.name`, `target.type`, `target.iam_role`, …): every setting

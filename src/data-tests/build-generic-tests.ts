@@ -43,7 +43,15 @@ function sameDependency(a: TestDependency, b: TestDependency): boolean {
 }
 
 /** The generic test node for one test entry on `target` (on `column` when it is a column's test). */
-export function buildGenericTest(projectName: string, file: string, target: TestTarget, entry: DataTestEntry, column: ColumnProperties | undefined, quoteColumns?: boolean, inheritedTags: readonly string[] = []): GenericTestNode {
+export function buildGenericTest(
+  projectName: string,
+  file: string,
+  target: TestTarget,
+  entry: DataTestEntry,
+  column: ColumnProperties | undefined,
+  quoteColumns?: boolean,
+  inheritedTags: readonly string[] = [],
+): GenericTestNode {
   // dbt quotes the column name when `quote: true`, or when the node's `quote_columns: true` and the column
   // says nothing (adapter.quote: double quotes on PostgreSQL and Redshift).
   const quote = column?.quote ?? quoteColumns ?? false;

@@ -5,9 +5,12 @@ import type { GenericTestNode } from './types.js';
 /** dbt's file_key_name: the properties section and entry a test is defined on (`models.users`, `sources.raw`). */
 export function fileKeyName(node: GenericTestNode): string {
   switch (node.target.kind) {
-    case 'model': return `models.${node.target.name}`;
-    case 'seed': return `seeds.${node.target.name}`;
-    case 'source': return `sources.${node.target.sourceName}`;
+    case 'model':
+      return `models.${node.target.name}`;
+    case 'seed':
+      return `seeds.${node.target.name}`;
+    case 'source':
+      return `sources.${node.target.sourceName}`;
   }
 }
 
@@ -20,12 +23,17 @@ export function duplicateTestErrors(nodes: readonly GenericTestNode[]): Sparkdbt
   const errors: SparkdbtError[] = [];
   for (const node of nodes) {
     const first = seen.get(node.uniqueId);
-    if (first === undefined) { seen.set(node.uniqueId, node); continue; }
+    if (first === undefined) {
+      seen.set(node.uniqueId, node);
+      continue;
+    }
     const column = node.columnName === undefined ? '' : `column "${node.columnName}" in `;
-    errors.push(new SparkdbtError('config-invalid', `dbt found two tests with the name "${node.name}" defined on ${column}"${fileKeyName(node)}"`, {
-      location: node.line === undefined ? { file: node.file } : { file: node.file, line: node.line },
-      hint: `the other is at ${first.file}${first.line === undefined ? '' : `:${first.line}`}; give one of them a name: (or remove it)`,
-    }));
+    errors.push(
+      new SparkdbtError('config-invalid', `dbt found two tests with the name "${node.name}" defined on ${column}"${fileKeyName(node)}"`, {
+        location: node.line === undefined ? { file: node.file } : { file: node.file, line: node.line },
+        hint: `the other is at ${first.file}${first.line === undefined ? '' : `:${first.line}`}; give one of them a name: (or remove it)`,
+      }),
+    );
   }
   return errors;
 }
@@ -39,10 +47,12 @@ export function missingNodeWarnings(properties: PropertiesFile, existing: { read
   const check = (section: 'models' | 'seeds', entries: readonly { name: string; line: number | undefined }[], names: ReadonlySet<string>) => {
     for (const entry of entries) {
       if (names.has(entry.name)) continue;
-      warnings.push(new SparkdbtError('config-invalid', `Did not find matching node for patch with name '${entry.name}' in the '${section}' section of file '${properties.file}'`, {
-        location: entry.line === undefined ? { file: properties.file } : { file: properties.file, line: entry.line },
-        hint: section === 'models' ? `no ${entry.name}.sql under the model paths` : `no ${entry.name}.csv under the seed paths`,
-      }));
+      warnings.push(
+        new SparkdbtError('config-invalid', `Did not find matching node for patch with name '${entry.name}' in the '${section}' section of file '${properties.file}'`, {
+          location: entry.line === undefined ? { file: properties.file } : { file: properties.file, line: entry.line },
+          hint: section === 'models' ? `no ${entry.name}.sql under the model paths` : `no ${entry.name}.csv under the seed paths`,
+        }),
+      );
     }
   };
   check('models', properties.models, existing.models);

@@ -8,12 +8,13 @@ import type { GenericTestNode, TestDependency } from './types.js';
 export type ResolveRelation = (dependency: TestDependency) => string | undefined;
 
 /** A compiled built-in test, or why it could not be compiled. */
-export type CompiledTest =
-  | { readonly ok: true; readonly sql: string; readonly args: BuiltinTestArgs }
-  | { readonly ok: false; readonly error: SparkdbtError };
+export type CompiledTest = { readonly ok: true; readonly sql: string; readonly args: BuiltinTestArgs } | { readonly ok: false; readonly error: SparkdbtError };
 
 const REQUIRED: Readonly<Record<string, readonly string[]>> = {
-  unique: ['column_name'], not_null: ['column_name'], accepted_values: ['column_name', 'values'], relationships: ['column_name', 'to', 'field'],
+  unique: ['column_name'],
+  not_null: ['column_name'],
+  accepted_values: ['column_name', 'values'],
+  relationships: ['column_name', 'to', 'field'],
 };
 
 /**
@@ -24,11 +25,23 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
  */
 export function compileBuiltinTest(node: GenericTestNode, resolve: ResolveRelation, options: { readonly storeFailures?: boolean } = {}): CompiledTest {
   const location = node.line === undefined ? { file: node.file } : { file: node.file, line: node.line };
-  const fail = (code: 'config-invalid' | 'ref-not-found' | 'source-not-found', message: string, hint?: string): CompiledTest =>
-    ({ ok: false, error: new SparkdbtError(code, `${node.name}: ${message}`, hint === undefined ? { location } : { location, hint }) });
-  if (node.namespace !== undefined || !isBuiltinTest(node.testName)) return fail('config-invalid', `'${node.namespace === undefined ? '' : `${node.namespace}.`}${node.testName}' is not one of dbt's built-in tests`);
+  const fail = (code: 'config-invalid' | 'ref-not-found' | 'source-not-found', message: string, hint?: string): CompiledTest => ({
+    ok: false,
+    error: new SparkdbtError(code, `${node.name}: ${message}`, hint === undefined ? { location } : { location, hint }),
+  });
+  if (node.namespace !== undefined || !isBuiltinTest(node.testName))
+    return fail('config-invalid', `'${node.namespace === undefined ? '' : `${node.namespace}.`}${node.testName}' is not one of dbt's built-in tests`);
   const missing = REQUIRED[node.testName]!.filter((k) => node.kwargs[k] === undefined || node.kwargs[k] === null);
-  if (missing.length > 0) return fail('config-invalid', `${node.testName} needs ${missing.join(' and ')}`, node.testName === 'relationships' ? "arguments: {to: ref('users'), field: user_id}" : node.testName === 'accepted_values' ? 'arguments: {values: [free, paid]}' : 'put the test under a column');
+  if (missing.length > 0)
+    return fail(
+      'config-invalid',
+      `${node.testName} needs ${missing.join(' and ')}`,
+      node.testName === 'relationships'
+        ? "arguments: {to: ref('users'), field: user_id}"
+        : node.testName === 'accepted_values'
+          ? 'arguments: {values: [free, paid]}'
+          : 'put the test under a column',
+    );
 
   const relationOf = (dep: TestDependency): string | CompiledTest => {
     const relation = resolve(dep);
@@ -37,7 +50,8 @@ export function compileBuiltinTest(node: GenericTestNode, resolve: ResolveRelati
       ? fail('ref-not-found', `depends on '${dep.name}', which is not a model or seed`)
       : fail('source-not-found', `depends on source '${dep.sourceName}.${dep.tableName}', which is not declared`);
   };
-  const tested: TestDependency = node.target.kind === 'source' ? { kind: 'source', sourceName: node.target.sourceName, tableName: node.target.tableName } : { kind: 'ref', name: node.target.name };
+  const tested: TestDependency =
+    node.target.kind === 'source' ? { kind: 'source', sourceName: node.target.sourceName, tableName: node.target.tableName } : { kind: 'ref', name: node.target.name };
   const modelRelation = relationOf(tested);
   if (typeof modelRelation !== 'string') return modelRelation;
   const model = whereSubquery(modelRelation, node.config.where);
@@ -56,7 +70,7 @@ export function compileBuiltinTest(node: GenericTestNode, resolve: ResolveRelati
     case 'relationships': {
       const to = node.kwargs['to'];
       const deps = argumentDependencies(to);
-      if (typeof to !== 'string' || deps.length !== 1) return fail('config-invalid', "to must be one ref() or source()", "to: ref('users')");
+      if (typeof to !== 'string' || deps.length !== 1) return fail('config-invalid', 'to must be one ref() or source()', "to: ref('users')");
       const toRelation = relationOf(deps[0]!);
       if (typeof toRelation !== 'string') return toRelation;
       return done({ test: 'relationships', model, column_name: columnName, to: toRelation, field: String(node.kwargs['field']) }, options);

@@ -42,7 +42,9 @@ function builtinWrapper(body: string): string {
 export function builtinTestSql(args: BuiltinTestArgs, options: { readonly storeFailures?: boolean } = {}): string {
   switch (args.test) {
     case 'unique':
-      return builtinWrapper(`\n\nselect\n    ${args.column_name} as unique_field,\n    count(*) as n_records\n\nfrom ${args.model}\nwhere ${args.column_name} is not null\ngroup by ${args.column_name}\nhaving count(*) > 1\n\n`);
+      return builtinWrapper(
+        `\n\nselect\n    ${args.column_name} as unique_field,\n    count(*) as n_records\n\nfrom ${args.model}\nwhere ${args.column_name} is not null\ngroup by ${args.column_name}\nhaving count(*) > 1\n\n`,
+      );
     case 'not_null': {
       const columnList = options.storeFailures === true ? '*' : args.column_name;
       return builtinWrapper(`\n\n\n\nselect ${columnList}\nfrom ${args.model}\nwhere ${args.column_name} is null\n\n`);
@@ -51,10 +53,14 @@ export function builtinTestSql(args: BuiltinTestArgs, options: { readonly storeF
       const quote = args.quote ?? true;
       // dbt renders each value with Python's str(): quoted as '{{ value }}' (not escaped), or bare.
       const values = args.values.map((v) => (quote ? `'${pythonStr(v)}'` : pythonStr(v))).join(',');
-      return builtinWrapper(`\n\nwith all_values as (\n\n    select\n        ${args.column_name} as value_field,\n        count(*) as n_records\n\n    from ${args.model}\n    group by ${args.column_name}\n\n)\n\nselect *\nfrom all_values\nwhere value_field not in (\n    ${values}\n)\n\n`);
+      return builtinWrapper(
+        `\n\nwith all_values as (\n\n    select\n        ${args.column_name} as value_field,\n        count(*) as n_records\n\n    from ${args.model}\n    group by ${args.column_name}\n\n)\n\nselect *\nfrom all_values\nwhere value_field not in (\n    ${values}\n)\n\n`,
+      );
     }
     case 'relationships':
-      return builtinWrapper(`\n\nwith child as (\n    select ${args.column_name} as from_field\n    from ${args.model}\n    where ${args.column_name} is not null\n),\n\nparent as (\n    select ${args.field} as to_field\n    from ${args.to}\n)\n\nselect\n    from_field\n\nfrom child\nleft join parent\n    on child.from_field = parent.to_field\n\nwhere parent.to_field is null\n\n`);
+      return builtinWrapper(
+        `\n\nwith child as (\n    select ${args.column_name} as from_field\n    from ${args.model}\n    where ${args.column_name} is not null\n),\n\nparent as (\n    select ${args.field} as to_field\n    from ${args.to}\n)\n\nselect\n    from_field\n\nfrom child\nleft join parent\n    on child.from_field = parent.to_field\n\nwhere parent.to_field is null\n\n`,
+      );
   }
 }
 

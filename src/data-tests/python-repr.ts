@@ -18,7 +18,10 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === 'string') return pythonStringRepr(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   if (value instanceof Date) return pythonStringRepr(value.toISOString());
-  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`)
+      .join(', ')}}`;
   return pythonStringRepr(String(value));
 }
 

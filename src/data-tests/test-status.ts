@@ -35,7 +35,11 @@ function results(n: number): string {
  * dbt's TestRunner.build_test_run_result: severity ERROR and should_error → fail; else should_warn →
  * warn (fail under --warn-error); else pass with 0 failures.
  */
-export function judgeTestResult(row: TestResultRow, config: Pick<TestConfig, 'warn_if' | 'error_if'> & { readonly severity: TestSeverity }, options: { readonly warnError?: boolean } = {}): TestOutcome {
+export function judgeTestResult(
+  row: TestResultRow,
+  config: Pick<TestConfig, 'warn_if' | 'error_if'> & { readonly severity: TestSeverity },
+  options: { readonly warnError?: boolean } = {},
+): TestOutcome {
   const failures = Number(row.failures);
   if (config.severity === 'ERROR' && toBool(row.should_error)) {
     return { status: 'fail', failures, message: `Got ${results(failures)}, configured to fail if ${config.error_if}` };
@@ -52,7 +56,11 @@ export function judgeTestResult(row: TestResultRow, config: Pick<TestConfig, 'wa
  * `<target schema>_<config schema>` (dbt_test__audit by default, via generate_schema_name) and the
  * test's alias as the table or view name; undefined when failures are not stored.
  */
-export function storeFailuresRelation(targetSchema: string, config: Pick<TestConfig, 'schema' | 'alias' | 'store_failures' | 'store_failures_as'>, options: { readonly storeFailuresFlag?: boolean } = {}): { schema: string; identifier: string; type: 'table' | 'view' } | undefined {
+export function storeFailuresRelation(
+  targetSchema: string,
+  config: Pick<TestConfig, 'schema' | 'alias' | 'store_failures' | 'store_failures_as'>,
+  options: { readonly storeFailuresFlag?: boolean } = {},
+): { schema: string; identifier: string; type: 'table' | 'view' } | undefined {
   // dbt's should_store_failures(): the config if set, else the --store-failures flag.
   const store = config.store_failures ?? options.storeFailuresFlag ?? false;
   if (!store) return undefined;

@@ -7,9 +7,7 @@ export type TestTarget =
   | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
 
 /** A `ref()` or `source()` a test depends on. */
-export type TestDependency =
-  | { readonly kind: 'ref'; readonly name: string }
-  | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
+export type TestDependency = { readonly kind: 'ref'; readonly name: string } | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
 
 /** One generic test node, as dbt's SchemaGenericTestParser makes it (not yet in the graph). */
 export interface GenericTestNode {

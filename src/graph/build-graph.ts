@@ -102,7 +102,12 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
 }
 
 /** Dependency order: depth from the roots first, then name, so output is stable. */
-function orderNodes(nodes: Map<string, GraphNode>, parents: Map<string, Set<string>>, children: Map<string, Set<string>>, edgeCalls: ReadonlyMap<string, DependencyCall>): string[] {
+function orderNodes(
+  nodes: Map<string, GraphNode>,
+  parents: Map<string, Set<string>>,
+  children: Map<string, Set<string>>,
+  edgeCalls: ReadonlyMap<string, DependencyCall>,
+): string[] {
   const ids = [...nodes.keys()].sort();
   const edges: Array<[string, string]> = [];
   for (const id of ids) for (const child of [...children.get(id)!].sort()) edges.push([id, child]);
@@ -166,8 +171,11 @@ function unknownDependency(kind: 'ref' | 'source', target: string, location: Sou
     .map((node) => (node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name));
   const suggestions = closestNames(target, candidates);
   const what = kind === 'ref' ? `ref('${target}')` : `source('${target.replace('.', "', '")}')`;
-  const hint = suggestions.length > 0
-    ? `did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?`
-    : kind === 'ref' ? 'check the model file names under models/' : 'declare it under sources: in project.yml';
+  const hint =
+    suggestions.length > 0
+      ? `did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?`
+      : kind === 'ref'
+        ? 'check the model file names under models/'
+        : 'declare it under sources: in project.yml';
   return new SparkdbtError(kind === 'ref' ? 'ref-not-found' : 'source-not-found', `${what} names no ${kind === 'ref' ? 'model' : 'source'}`, { location, hint });
 }

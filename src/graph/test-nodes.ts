@@ -17,7 +17,12 @@ export interface TestWithParents {
  * depends on a model or source the project lacks is an error at its file:line; two identical generic
  * tests are an error (dbt's DuplicateResourceNameError).
  */
-export function buildTestNodes(projectName: string, properties: readonly PropertiesFile[], singular: readonly ParsedTest[], nodes: ReadonlyMap<string, GraphNode>): TestWithParents[] {
+export function buildTestNodes(
+  projectName: string,
+  properties: readonly PropertiesFile[],
+  singular: readonly ParsedTest[],
+  nodes: ReadonlyMap<string, GraphNode>,
+): TestWithParents[] {
   // ref() names a model or a seed, as in dbt (a model first when both have the name).
   const modelIds = new Map<string, string>();
   for (const node of nodes.values()) if (node.resourceType === 'model') modelIds.set(node.name, node.uniqueId);
@@ -27,8 +32,20 @@ export function buildTestNodes(projectName: string, properties: readonly Propert
   if (duplicates.length > 0) throw duplicates.length === 1 ? duplicates[0]! : new SparkdbtErrors(duplicates);
   const errors: SparkdbtError[] = [];
   const result: TestWithParents[] = [];
-  const testedExists = (test: GenericTestNode) => test.target.kind === 'model' ? nodes.has(`model.${projectName}.${test.target.name}`) : test.target.kind === 'seed' ? nodes.has(`seed.${projectName}.${test.target.name}`) : test.target.kind === 'source' ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`) : false;
-  const idOf = (dep: TestDependency) => dep.kind === 'ref' ? modelIds.get(dep.name) : nodes.has(`source.${projectName}.${dep.sourceName}.${dep.tableName}`) ? `source.${projectName}.${dep.sourceName}.${dep.tableName}` : undefined;
+  const testedExists = (test: GenericTestNode) =>
+    test.target.kind === 'model'
+      ? nodes.has(`model.${projectName}.${test.target.name}`)
+      : test.target.kind === 'seed'
+        ? nodes.has(`seed.${projectName}.${test.target.name}`)
+        : test.target.kind === 'source'
+          ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
+          : false;
+  const idOf = (dep: TestDependency) =>
+    dep.kind === 'ref'
+      ? modelIds.get(dep.name)
+      : nodes.has(`source.${projectName}.${dep.sourceName}.${dep.tableName}`)
+        ? `source.${projectName}.${dep.sourceName}.${dep.tableName}`
+        : undefined;
   for (const test of generic) {
     if (!test.config.enabled || !testedExists(test)) continue;
     const parents: string[] = [];
@@ -42,9 +59,18 @@ export function buildTestNodes(projectName: string, properties: readonly Propert
     }
     result.push({
       node: {
-        resourceType: 'test', uniqueId: test.uniqueId, name: test.name, fqn: test.fqn, originalFilePath: test.file, tags: test.tags,
-        test: { kind: 'generic', generic: test }, config: test.config, description: test.description,
-        attachedNode: test.attachedNode, columnName: test.columnName, line: test.line,
+        resourceType: 'test',
+        uniqueId: test.uniqueId,
+        name: test.name,
+        fqn: test.fqn,
+        originalFilePath: test.file,
+        tags: test.tags,
+        test: { kind: 'generic', generic: test },
+        config: test.config,
+        description: test.description,
+        attachedNode: test.attachedNode,
+        columnName: test.columnName,
+        line: test.line,
       },
       parents,
     });
@@ -61,8 +87,17 @@ export function buildTestNodes(projectName: string, properties: readonly Propert
     const { file } = parsed;
     result.push({
       node: {
-        resourceType: 'test', uniqueId: `test.${projectName}.${file.name}`, name: file.name, fqn: [projectName, ...file.folders, file.name], originalFilePath: file.path,
-        tags: [...parsed.config.tags].sort(), test: { kind: 'singular', file }, config: parsed.config, description: parsed.description, attachedNode: undefined, columnName: undefined,
+        resourceType: 'test',
+        uniqueId: `test.${projectName}.${file.name}`,
+        name: file.name,
+        fqn: [projectName, ...file.folders, file.name],
+        originalFilePath: file.path,
+        tags: [...parsed.config.tags].sort(),
+        test: { kind: 'singular', file },
+        config: parsed.config,
+        description: parsed.description,
+        attachedNode: undefined,
+        columnName: undefined,
       },
       parents,
     });
@@ -82,10 +117,12 @@ function missingDependency(test: string, dep: TestDependency, location: { file: 
   if (dep.kind === 'ref') {
     const close = closestNames(dep.name, models.keys());
     return new SparkdbtError('ref-not-found', `test ${test} depends on a node named '${dep.name}' which was not found`, {
-      location, hint: close.length > 0 ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'check the model names under models/',
+      location,
+      hint: close.length > 0 ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'check the model names under models/',
     });
   }
   return new SparkdbtError('source-not-found', `test ${test} depends on source '${dep.sourceName}.${dep.tableName}', which is not declared`, {
-    location, hint: 'declare it under sources: in project.yml or in a properties file',
+    location,
+    hint: 'declare it under sources: in project.yml or in a properties file',
   });
 }

@@ -91,9 +91,7 @@ export type RunnableNode = ModelNode | SeedNode;
 /** A data test: generic (from a properties file's `data_tests:`) or singular (a `tests/*.sql` query). */
 export interface TestNode extends BaseNode {
   readonly resourceType: 'test';
-  readonly test:
-    | { readonly kind: 'generic'; readonly generic: GenericTestNode }
-    | { readonly kind: 'singular'; readonly file: TestFile };
+  readonly test: { readonly kind: 'generic'; readonly generic: GenericTestNode } | { readonly kind: 'singular'; readonly file: TestFile };
   readonly config: TestConfig;
   readonly description: string;
   /** dbt's attached_node: the model (or seed) a generic test tests; undefined for singular and source tests. */

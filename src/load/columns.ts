@@ -70,7 +70,13 @@ export function parseColumnList(sql: string, file: string): ColumnSpec[] {
 
 /** Parses one type as written (`varchar(256)`, `double precision`); a string is the error. */
 export function parseColumnType(typeText: string): ColumnType | string {
-  const text = typeText.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')');
+  const text = typeText
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\(\s*/g, '(')
+    .replace(/\s*,\s*/g, ',')
+    .replace(/\s*\)/g, ')');
   const match = /^([a-z][a-z0-9 ]*?)(?:\((\d+|max)(?:,(\d+))?\))?$/.exec(text);
   if (!match) return `unknown type '${typeText.trim()}'`;
   const base = match[1] ?? '';
@@ -79,15 +85,22 @@ export function parseColumnType(typeText: string): ColumnType | string {
   const noArgs = first === undefined;
   const length = first === 'max' ? MAX_VARCHAR : first === undefined ? undefined : Number(first);
   switch (base) {
-    case 'varchar': case 'character varying': case 'nvarchar': case 'text':
+    case 'varchar':
+    case 'character varying':
+    case 'nvarchar':
+    case 'text':
       if (second !== undefined || (base === 'text' && !noArgs)) return `unknown type '${typeText.trim()}'`;
       if (length !== undefined && (length < 1 || length > MAX_VARCHAR)) return `VARCHAR length must be 1 to ${MAX_VARCHAR} bytes`;
       return { kind: 'varchar', maxBytes: length ?? DEFAULT_VARCHAR };
-    case 'char': case 'character': case 'nchar': case 'bpchar':
+    case 'char':
+    case 'character':
+    case 'nchar':
+    case 'bpchar':
       if (second !== undefined || first === 'max') return `unknown type '${typeText.trim()}'`;
       if (length !== undefined && (length < 1 || length > MAX_CHAR)) return `CHAR length must be 1 to ${MAX_CHAR}`;
       return { kind: 'char', length: length ?? 1 };
-    case 'numeric': case 'decimal': {
+    case 'numeric':
+    case 'decimal': {
       if (first === 'max') return `unknown type '${typeText.trim()}'`;
       const precision = length ?? DEFAULT_PRECISION;
       const scale = second === undefined ? 0 : Number(second);
@@ -102,13 +115,22 @@ export function parseColumnType(typeText: string): ColumnType | string {
 }
 
 const SIMPLE_TYPES: Readonly<Record<string, ColumnType>> = {
-  smallint: { kind: 'smallint' }, int2: { kind: 'smallint' },
-  integer: { kind: 'integer' }, int: { kind: 'integer' }, int4: { kind: 'integer' },
-  bigint: { kind: 'bigint' }, int8: { kind: 'bigint' },
-  real: { kind: 'real' }, float4: { kind: 'real' },
-  'double precision': { kind: 'double' }, float8: { kind: 'double' }, float: { kind: 'double' },
-  boolean: { kind: 'boolean' }, bool: { kind: 'boolean' },
-  timestamp: { kind: 'timestamp' }, 'timestamp without time zone': { kind: 'timestamp' },
+  smallint: { kind: 'smallint' },
+  int2: { kind: 'smallint' },
+  integer: { kind: 'integer' },
+  int: { kind: 'integer' },
+  int4: { kind: 'integer' },
+  bigint: { kind: 'bigint' },
+  int8: { kind: 'bigint' },
+  real: { kind: 'real' },
+  float4: { kind: 'real' },
+  'double precision': { kind: 'double' },
+  float8: { kind: 'double' },
+  float: { kind: 'double' },
+  boolean: { kind: 'boolean' },
+  bool: { kind: 'boolean' },
+  timestamp: { kind: 'timestamp' },
+  'timestamp without time zone': { kind: 'timestamp' },
   date: { kind: 'date' },
 };
 
@@ -150,7 +172,11 @@ function splitColumns(sql: string, file: string): RawColumn[] {
     }
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) { flush(); i++; continue; }
+    if (ch === ',' && depth === 0) {
+      flush();
+      i++;
+      continue;
+    }
     if (ch === ';' && depth === 0 && sql.slice(i + 1).trim() === '') break;
     current += ch;
     i++;
@@ -164,7 +190,11 @@ function readName(text: string, line: number, file: string): RawColumn {
     let j = 1;
     let name = '';
     while (j < text.length) {
-      if (text[j] === '"' && text[j + 1] === '"') { name += '"'; j += 2; continue; }
+      if (text[j] === '"' && text[j + 1] === '"') {
+        name += '"';
+        j += 2;
+        continue;
+      }
       if (text[j] === '"') break;
       name += text[j];
       j++;

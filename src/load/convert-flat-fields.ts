@@ -23,7 +23,10 @@ const MAX_FAST_EPOCH_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 export const HEX = (() => {
   const table = new Int8Array(256).fill(-1);
   for (let i = 0; i < 10; i++) table[0x30 + i] = i;
-  for (let i = 0; i < 6; i++) { table[0x41 + i] = 10 + i; table[0x61 + i] = 10 + i; }
+  for (let i = 0; i < 6; i++) {
+    table[0x41 + i] = 10 + i;
+    table[0x61 + i] = 10 + i;
+  }
   return table;
 })();
 
@@ -107,30 +110,54 @@ export function unescapeInto(b: Buffer, start: number, end: number, dst: Buffer,
   let i = start;
   while (i < end) {
     const c = b[i]!;
-    if (c !== BACKSLASH) { dst[at++] = c; decoded++; i++; continue; }
+    if (c !== BACKSLASH) {
+      dst[at++] = c;
+      decoded++;
+      i++;
+      continue;
+    }
     const e = b[i + 1]!;
     i += 2;
     let code: number;
     switch (e) {
-      case 0x6e: code = LF; break;
-      case 0x74: code = TAB; break;
-      case 0x72: code = CR; break;
-      case 0x62: code = 0x08; break;
-      case 0x66: code = 0x0c; break;
+      case 0x6e:
+        code = LF;
+        break;
+      case 0x74:
+        code = TAB;
+        break;
+      case 0x72:
+        code = CR;
+        break;
+      case 0x62:
+        code = 0x08;
+        break;
+      case 0x66:
+        code = 0x0c;
+        break;
       case 0x75:
         code = (HEX[b[i]!]! << 12) | (HEX[b[i + 1]!]! << 8) | (HEX[b[i + 2]!]! << 4) | HEX[b[i + 3]!]!;
         i += 4;
         break;
-      default: code = e; // " \ /
+      default:
+        code = e; // " \ /
     }
     if (code === 0 || (code >= 0xd800 && code <= 0xdfff)) return -1;
     if (code < 0x80) {
       decoded++;
-      if (code === BACKSLASH) { dst[at++] = BACKSLASH; dst[at++] = BACKSLASH; }
-      else if (code === LF) { dst[at++] = BACKSLASH; dst[at++] = 0x6e; }
-      else if (code === TAB) { dst[at++] = BACKSLASH; dst[at++] = 0x74; }
-      else if (code === CR) { dst[at++] = BACKSLASH; dst[at++] = 0x72; }
-      else dst[at++] = code;
+      if (code === BACKSLASH) {
+        dst[at++] = BACKSLASH;
+        dst[at++] = BACKSLASH;
+      } else if (code === LF) {
+        dst[at++] = BACKSLASH;
+        dst[at++] = 0x6e;
+      } else if (code === TAB) {
+        dst[at++] = BACKSLASH;
+        dst[at++] = 0x74;
+      } else if (code === CR) {
+        dst[at++] = BACKSLASH;
+        dst[at++] = 0x72;
+      } else dst[at++] = code;
     } else if (code < 0x800) {
       decoded += 2;
       dst[at++] = 0xc0 | (code >> 6);

@@ -116,7 +116,11 @@ class FlatLineConverter implements FlatConverter {
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
 
-  constructor(keys: readonly string[], private readonly columns: readonly ColumnSpec[], private readonly options: ConversionOptions) {
+  constructor(
+    keys: readonly string[],
+    private readonly columns: readonly ColumnSpec[],
+    private readonly options: ConversionOptions,
+  ) {
     const count = columns.length;
     this.count = count;
     this.byName = new Map(keys.map((key, i) => [key, i]));
@@ -140,14 +144,37 @@ class FlatLineConverter implements FlatConverter {
     columns.forEach((column, i) => {
       const type = column.type;
       switch (type.kind) {
-        case 'varchar': this.modes[i] = TEXT; this.limits[i] = type.maxBytes; break;
-        case 'char': this.modes[i] = TEXT; this.limits[i] = type.length; break;
-        case 'smallint': this.modes[i] = INTEGER; this.minimums[i] = -32768; this.limits[i] = 32767; break;
-        case 'integer': this.modes[i] = INTEGER; this.minimums[i] = -2147483648; this.limits[i] = 2147483647; break;
-        case 'bigint': this.modes[i] = INTEGER; this.minimums[i] = Number.MIN_SAFE_INTEGER; this.limits[i] = Number.MAX_SAFE_INTEGER; break;
-        case 'double': this.modes[i] = DOUBLE; break;
-        case 'timestamp': this.modes[i] = options.timeformat === 'epochmillisecs' ? EPOCH_MILLIS : OTHER; break;
-        default: this.modes[i] = OTHER;
+        case 'varchar':
+          this.modes[i] = TEXT;
+          this.limits[i] = type.maxBytes;
+          break;
+        case 'char':
+          this.modes[i] = TEXT;
+          this.limits[i] = type.length;
+          break;
+        case 'smallint':
+          this.modes[i] = INTEGER;
+          this.minimums[i] = -32768;
+          this.limits[i] = 32767;
+          break;
+        case 'integer':
+          this.modes[i] = INTEGER;
+          this.minimums[i] = -2147483648;
+          this.limits[i] = 2147483647;
+          break;
+        case 'bigint':
+          this.modes[i] = INTEGER;
+          this.minimums[i] = Number.MIN_SAFE_INTEGER;
+          this.limits[i] = Number.MAX_SAFE_INTEGER;
+          break;
+        case 'double':
+          this.modes[i] = DOUBLE;
+          break;
+        case 'timestamp':
+          this.modes[i] = options.timeformat === 'epochmillisecs' ? EPOCH_MILLIS : OTHER;
+          break;
+        default:
+          this.modes[i] = OTHER;
       }
     });
     // Fast fields are never longer than their JSON text but for timestamps; NULLs and separators take 3 bytes a column.
@@ -180,7 +207,10 @@ class FlatLineConverter implements FlatConverter {
           let escaped = false;
           for (;;) {
             let c = b[i]!;
-            while (PLAIN[c] === 1) { hash = Math.imul(hash ^ c, FNV_PRIME); c = b[++i]!; }
+            while (PLAIN[c] === 1) {
+              hash = Math.imul(hash ^ c, FNV_PRIME);
+              c = b[++i]!;
+            }
             if (c === QUOTE) break;
             if (c !== BACKSLASH) return LINE_FALLBACK; // a control character (the newline at the end) or not ASCII
             i = skipEscape(b, i, end);
@@ -220,17 +250,33 @@ class FlatLineConverter implements FlatConverter {
             i = skipNumber(b, i, end);
             if (i < 0) return LINE_FALLBACK;
             kind = NUMBER;
-          } else if (c === 0x74 && matches(b, i, end, 'true')) { kind = TRUE; i += 4; }
-          else if (c === 0x66 && matches(b, i, end, 'false')) { kind = FALSE; i += 5; }
-          else if (c === 0x6e && matches(b, i, end, 'null')) { kind = NULL; i += 4; }
-          else return LINE_FALLBACK; // a nested object or array, or not JSON
+          } else if (c === 0x74 && matches(b, i, end, 'true')) {
+            kind = TRUE;
+            i += 4;
+          } else if (c === 0x66 && matches(b, i, end, 'false')) {
+            kind = FALSE;
+            i += 5;
+          } else if (c === 0x6e && matches(b, i, end, 'null')) {
+            kind = NULL;
+            i += 4;
+          } else return LINE_FALLBACK; // a nested object or array, or not JSON
           valueEnd = i;
         }
-        if (column >= 0) { kinds[column] = kind; this.starts[column] = valueStart; this.ends[column] = valueEnd; }
+        if (column >= 0) {
+          kinds[column] = kind;
+          this.starts[column] = valueStart;
+          this.ends[column] = valueEnd;
+        }
         i = skipSpace(b, i, end);
         if (i >= end) return LINE_FALLBACK;
-        if (b[i] === COMMA) { i = skipSpace(b, i + 1, end); continue; }
-        if (b[i] === CLOSE_BRACE) { i++; break; }
+        if (b[i] === COMMA) {
+          i = skipSpace(b, i + 1, end);
+          continue;
+        }
+        if (b[i] === CLOSE_BRACE) {
+          i++;
+          break;
+        }
         return LINE_FALLBACK;
       }
     }
@@ -249,7 +295,11 @@ class FlatLineConverter implements FlatConverter {
     for (let column = 0; column < count; column++) {
       if (column > 0) dst[pos++] = TAB;
       const kind = this.kinds[column]!;
-      if (kind === MISSING || kind === NULL) { dst[pos++] = BACKSLASH; dst[pos++] = N_UPPER; continue; }
+      if (kind === MISSING || kind === NULL) {
+        dst[pos++] = BACKSLASH;
+        dst[pos++] = N_UPPER;
+        continue;
+      }
       const s = this.starts[column]!;
       const e = this.ends[column]!;
       const mode = this.modes[column]!;
@@ -257,33 +307,57 @@ class FlatLineConverter implements FlatConverter {
         const limit = this.limits[column]!;
         if (kind === STRING) {
           if (e === s) {
-            if (options.emptyasnull) { dst[pos++] = BACKSLASH; dst[pos++] = N_UPPER; }
+            if (options.emptyasnull) {
+              dst[pos++] = BACKSLASH;
+              dst[pos++] = N_UPPER;
+            }
             continue;
           }
-          if (e - s <= limit && !(options.blanksasnull && allSpaces(b, s, e))) { pos = copyBytes(b, s, e, dst, pos); continue; }
+          if (e - s <= limit && !(options.blanksasnull && allSpaces(b, s, e))) {
+            pos = copyBytes(b, s, e, dst, pos);
+            continue;
+          }
         } else if (kind === ESCAPED_STRING) {
           if (!options.blanksasnull && this.columns[column]!.type.kind === 'varchar') {
             const stop = unescapeInto(b, s, e, dst, pos, limit);
-            if (stop >= 0) { pos = stop; continue; }
+            if (stop >= 0) {
+              pos = stop;
+              continue;
+            }
           }
         } else if (kind === NUMBER) {
           const stop = printedEnd(b, s, e);
-          if (stop >= 0 && stop - s <= limit) { pos = copyBytes(b, s, stop, dst, pos); continue; }
+          if (stop >= 0 && stop - s <= limit) {
+            pos = copyBytes(b, s, stop, dst, pos);
+            continue;
+          }
         }
       } else if (kind === NUMBER) {
         if (mode === INTEGER) {
-          if (isIntegerIn(b, s, e, this.minimums[column]!, this.limits[column]!)) { pos = copyBytes(b, s, e, dst, pos); continue; }
+          if (isIntegerIn(b, s, e, this.minimums[column]!, this.limits[column]!)) {
+            pos = copyBytes(b, s, e, dst, pos);
+            continue;
+          }
         } else if (mode === DOUBLE) {
           const stop = printedEnd(b, s, e);
-          if (stop >= 0) { pos = copyBytes(b, s, stop, dst, pos); continue; }
+          if (stop >= 0) {
+            pos = copyBytes(b, s, stop, dst, pos);
+            continue;
+          }
         } else if (mode === EPOCH_MILLIS) {
           const stop = this.epochMillis.write(b, s, e, dst, pos);
-          if (stop >= 0) { pos = stop; continue; }
+          if (stop >= 0) {
+            pos = stop;
+            continue;
+          }
         }
       }
       // Anything else: the value as JSON.parse gives it, converted by convertField itself.
       const field = convertField(jsValue(b, kind, s, e), this.columns[column]!, options);
-      if (typeof field !== 'string') { out.length = mark; return false; }
+      if (typeof field !== 'string') {
+        out.length = mark;
+        return false;
+      }
       out.length = pos;
       out.writeText(field);
       pos = out.length;
@@ -324,11 +398,16 @@ class FlatLineConverter implements FlatConverter {
 /** A member's value as JSON.parse gives it (its text is ASCII, so latin1 is its exact decoding). */
 function jsValue(b: Buffer, kind: number, start: number, end: number): unknown {
   switch (kind) {
-    case STRING: return b.toString('latin1', start, end);
-    case ESCAPED_STRING: return JSON.parse(b.toString('latin1', start - 1, end + 1)) as string;
-    case NUMBER: return Number(b.toString('latin1', start, end));
-    case TRUE: return true;
-    default: return false;
+    case STRING:
+      return b.toString('latin1', start, end);
+    case ESCAPED_STRING:
+      return JSON.parse(b.toString('latin1', start - 1, end + 1)) as string;
+    case NUMBER:
+      return Number(b.toString('latin1', start, end));
+    case TRUE:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -355,7 +434,14 @@ function skipSpace(b: Buffer, i: number, end: number): number {
 function skipEscape(b: Buffer, i: number, end: number): number {
   if (i + 1 >= end) return -1;
   switch (b[i + 1]) {
-    case QUOTE: case BACKSLASH: case 0x2f: case 0x62: case 0x66: case 0x6e: case 0x72: case 0x74:
+    case QUOTE:
+    case BACKSLASH:
+    case 0x2f:
+    case 0x62:
+    case 0x66:
+    case 0x6e:
+    case 0x72:
+    case 0x74:
       return i + 2;
     case 0x75:
       if (i + 5 >= end) return -1;
@@ -371,8 +457,9 @@ function skipNumber(b: Buffer, i: number, end: number): number {
   if (b[i] === MINUS) i++;
   if (i >= end) return -1;
   if (b[i] === ZERO) i++;
-  else if (isDigit(b[i]!)) { while (i < end && isDigit(b[i]!)) i++; }
-  else return -1;
+  else if (isDigit(b[i]!)) {
+    while (i < end && isDigit(b[i]!)) i++;
+  } else return -1;
   if (i < end && b[i] === DOT) {
     const digits = ++i;
     while (i < end && isDigit(b[i]!)) i++;

@@ -13,7 +13,13 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 const FLOAT_WORDS: Readonly<Record<string, string>> = {
-  nan: 'NaN', infinity: 'Infinity', '+infinity': 'Infinity', '-infinity': '-Infinity', inf: 'Infinity', '+inf': 'Infinity', '-inf': '-Infinity',
+  nan: 'NaN',
+  infinity: 'Infinity',
+  '+infinity': 'Infinity',
+  '-infinity': '-Infinity',
+  inf: 'Infinity',
+  '+inf': 'Infinity',
+  '-inf': '-Infinity',
 };
 /** The largest finite REAL (float4). */
 const MAX_REAL = 3.4028234663852886e38;

@@ -8,8 +8,7 @@ import { decodeRecord } from './utf8.js';
 
 /** One record's outcome: its COPY TEXT row (ending in a newline), or why it was rejected. */
 export type RecordResult =
-  | { readonly ok: true; readonly row: string; readonly replaced: boolean }
-  | ({ readonly ok: false; readonly column: string | undefined; readonly rawText: string } & LoadFault);
+  { readonly ok: true; readonly row: string; readonly replaced: boolean } | ({ readonly ok: false; readonly column: string | undefined; readonly rawText: string } & LoadFault);
 
 /**
  * Finds each column's value in a parsed record and writes it to `values` (`undefined` loads as
@@ -34,9 +33,11 @@ export function createRecordMapper(json: JsonMapping, columns: readonly ColumnSp
       });
     }
     if (jsonpaths.paths.length !== columns.length) {
-      throw new SparkdbtError('load-failed',
+      throw new SparkdbtError(
+        'load-failed',
         `Number of jsonpaths and the number of columns should match. JSONPath size: ${jsonpaths.paths.length}, Number of columns in table or column list: ${columns.length}`,
-        { location: { file: jsonpaths.file } });
+        { location: { file: jsonpaths.file } },
+      );
     }
     const paths = jsonpaths.paths;
     return (record, values) => {

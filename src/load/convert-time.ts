@@ -68,8 +68,12 @@ export function formatEpoch(value: number, millis: boolean): string | undefined 
   let fraction = fractionDigits === 0 ? '' : pad(micro, 6).slice(0, fractionDigits);
   if (fractionDigits === 6 && !millis) fraction = fraction.replace(/0+$/, '');
   return formatDateTime({
-    year, month, day,
-    hour: Math.floor(totalSeconds / 3600), minute: Math.floor((totalSeconds % 3600) / 60), second: totalSeconds % 60,
+    year,
+    month,
+    day,
+    hour: Math.floor(totalSeconds / 3600),
+    minute: Math.floor((totalSeconds % 3600) / 60),
+    second: totalSeconds % 60,
     fraction,
   });
 }
@@ -146,4 +150,3 @@ function daysFromCivil(year: number, month: number, day: number): number {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
-

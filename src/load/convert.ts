@@ -37,11 +37,19 @@ export function convertField(value: unknown, column: ColumnSpec, options: Conver
     if (scalar.trim() === '') return COPY_NULL;
   }
   switch (type.kind) {
-    case 'smallint': case 'integer': case 'bigint': return convertInteger(scalar, type.kind);
-    case 'real': case 'double': return convertFloat(scalar, type.kind, column.sqlType);
-    case 'numeric': return convertDecimal(scalar, type, column.sqlType);
-    case 'timestamp': return convertTimestamp(scalar, options.timeformat);
-    case 'date': return convertDate(scalar);
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+      return convertInteger(scalar, type.kind);
+    case 'real':
+    case 'double':
+      return convertFloat(scalar, type.kind, column.sqlType);
+    case 'numeric':
+      return convertDecimal(scalar, type, column.sqlType);
+    case 'timestamp':
+      return convertTimestamp(scalar, options.timeformat);
+    case 'date':
+      return convertDate(scalar);
   }
 }
 
@@ -86,9 +94,13 @@ export function convertBoolean(value: unknown): FieldResult {
 /** A JSON value as text: strings as they are, numbers and booleans as written, objects and arrays as JSON. */
 export function textOf(value: unknown): string {
   switch (typeof value) {
-    case 'string': return value;
-    case 'number': return numberText(value);
-    case 'boolean': return value ? 'true' : 'false';
-    default: return JSON.stringify(value);
+    case 'string':
+      return value;
+    case 'number':
+      return numberText(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return JSON.stringify(value);
   }
 }

@@ -1,9 +1,7 @@
 import { SparkdbtError, closestNames } from '../errors.js';
 
 /** How JSON fields map to columns: by name (`'auto'`, `'auto ignorecase'`) or by a JSONPaths file. */
-export type JsonMapping =
-  | { readonly kind: 'auto'; readonly ignoreCase: boolean }
-  | { readonly kind: 'jsonpaths'; readonly path: string };
+export type JsonMapping = { readonly kind: 'auto'; readonly ignoreCase: boolean } | { readonly kind: 'jsonpaths'; readonly path: string };
 
 /** Redshift's TIMEFORMAT keywords; `undefined` is the default `YYYY-MM-DD HH:MI:SS`. */
 export type TimeFormat = 'epochmillisecs' | 'epochsecs' | 'auto' | undefined;
@@ -32,29 +30,56 @@ export interface CopyOptions {
 
 /** The option names this engine understands (Redshift's, lower case). */
 export const COPY_OPTION_KEYS = [
-  'from', 'json', 'timeformat', 'truncatecolumns', 'blanksasnull', 'emptyasnull', 'acceptinvchars', 'maxerror',
-  'gzip', 'manifest', 'region', 'iam_role', 'compupdate', 'statupdate',
+  'from',
+  'json',
+  'timeformat',
+  'truncatecolumns',
+  'blanksasnull',
+  'emptyasnull',
+  'acceptinvchars',
+  'maxerror',
+  'gzip',
+  'manifest',
+  'region',
+  'iam_role',
+  'compupdate',
+  'statupdate',
 ] as const;
 
 /** Redshift COPY parameters that a JSON copy model may not use here, and why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   dateformat: 'only the default DATEFORMAT (YYYY-MM-DD) is supported',
-  csv: 'copy models load JSON', delimiter: 'copy models load JSON', fixedwidth: 'copy models load JSON',
-  avro: 'copy models load JSON', parquet: 'copy models load JSON', orc: 'copy models load JSON', format: 'copy models load JSON',
-  bzip2: 'only gzip compression is supported', lzop: 'only gzip compression is supported', zstd: 'only gzip compression is supported',
-  ignoreheader: 'not supported with JSON', ignoreblanklines: 'not supported with JSON', fillrecord: 'not supported with JSON',
-  null_as: 'not supported with JSON', removequotes: 'not supported with JSON', escape: 'not supported with JSON',
-  trimblanks: 'not supported by the local COPY engine', roundec: 'not supported by the local COPY engine',
-  acceptanydate: 'not supported by the local COPY engine', explicit_ids: 'not supported by the local COPY engine',
+  csv: 'copy models load JSON',
+  delimiter: 'copy models load JSON',
+  fixedwidth: 'copy models load JSON',
+  avro: 'copy models load JSON',
+  parquet: 'copy models load JSON',
+  orc: 'copy models load JSON',
+  format: 'copy models load JSON',
+  bzip2: 'only gzip compression is supported',
+  lzop: 'only gzip compression is supported',
+  zstd: 'only gzip compression is supported',
+  ignoreheader: 'not supported with JSON',
+  ignoreblanklines: 'not supported with JSON',
+  fillrecord: 'not supported with JSON',
+  null_as: 'not supported with JSON',
+  removequotes: 'not supported with JSON',
+  escape: 'not supported with JSON',
+  trimblanks: 'not supported by the local COPY engine',
+  roundec: 'not supported by the local COPY engine',
+  acceptanydate: 'not supported by the local COPY engine',
+  explicit_ids: 'not supported by the local COPY engine',
   compression: 'not a Redshift COPY option; for gzip-compressed files write gzip=true',
-  encoding: 'only UTF-8 input is supported', ignoreallerrors: 'use maxerror', noload: 'not supported by the local COPY engine',
-  credentials: 'use iam_role', access_key_id: 'use iam_role', secret_access_key: 'use iam_role',
+  encoding: 'only UTF-8 input is supported',
+  ignoreallerrors: 'use maxerror',
+  noload: 'not supported by the local COPY engine',
+  credentials: 'use iam_role',
+  access_key_id: 'use iam_role',
+  secret_access_key: 'use iam_role',
 };
 
 /** The config keys a copy model takes besides its COPY options: the model's own and its table layout. */
-export const COPY_MODEL_KEYS: readonly string[] = [
-  'materialized', 'tags', 'enabled', 'schema', 'alias', 'meta', 'docs', 'description', 'group', 'dist', 'sort', 'sort_type',
-];
+export const COPY_MODEL_KEYS: readonly string[] = ['materialized', 'tags', 'enabled', 'schema', 'alias', 'meta', 'docs', 'description', 'group', 'dist', 'sort', 'sort_type'];
 
 /** Why `key` is not a COPY option this engine takes (a misspelling, an unsupported or unknown option), or undefined when it is one. */
 export function copyOptionProblem(key: string): string | undefined {
@@ -92,7 +117,10 @@ export function normalizeCopyOptions(config: Record<string, unknown>, modelPath:
   const timeformat = readTimeformat(config['timeformat'], problem);
   const flag = (key: string, fallback = false): boolean => {
     const value = readBoolean(config[key]);
-    if (value === 'invalid') { problem(key, 'must be true or false'); return fallback; }
+    if (value === 'invalid') {
+      problem(key, 'must be true or false');
+      return fallback;
+    }
     return value ?? fallback;
   };
   const acceptinvchars = readAcceptInvChars(config['acceptinvchars'], problem);

@@ -4,9 +4,7 @@
  */
 
 /** One converted field, or the Redshift load error that stopped it. */
-export type ConvertResult =
-  | { readonly ok: true; readonly field: string }
-  | { readonly ok: false; readonly code: number; readonly reason: string };
+export type ConvertResult = { readonly ok: true; readonly field: string } | { readonly ok: false; readonly code: number; readonly reason: string };
 
 /**
  * The allocation-free form used on the hot path: the field text, or the fault that stopped it.

@@ -100,9 +100,13 @@ export class JsonFramer {
           }
           break;
         case VALUE:
-          if (b === QUOTE) { state = STRING; contentLine = line; }
-          else if (b === OPEN_BRACE || b === OPEN_BRACKET) { depth++; contentLine = line; }
-          else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+          if (b === QUOTE) {
+            state = STRING;
+            contentLine = line;
+          } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+            depth++;
+            contentLine = line;
+          } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
             if (--depth === 0) {
               items.push(this.finish('record', bytes, start, i + 1, line));
               state = TOP;
@@ -111,9 +115,16 @@ export class JsonFramer {
           else if (b !== SPACE && b !== TAB && b !== CR) contentLine = line;
           break;
         case TOP:
-          if (b === OPEN_BRACE || b === OPEN_BRACKET) { state = VALUE; depth = 1; start = i; contentLine = line; }
-          else if (b === LF) line++;
-          else if (b !== SPACE && b !== TAB && b !== CR) { state = GARBAGE; start = i; }
+          if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+            state = VALUE;
+            depth = 1;
+            start = i;
+            contentLine = line;
+          } else if (b === LF) line++;
+          else if (b !== SPACE && b !== TAB && b !== CR) {
+            state = GARBAGE;
+            start = i;
+          }
           break;
         case ESCAPE:
           if (b === LF) {
@@ -125,8 +136,15 @@ export class JsonFramer {
         default: // GARBAGE
           if (b === LF || b === OPEN_BRACE || b === OPEN_BRACKET) {
             items.push(this.finish('garbage', bytes, start, i, line));
-            if (b === LF) { state = TOP; line++; }
-            else { state = VALUE; depth = 1; start = i; contentLine = line; }
+            if (b === LF) {
+              state = TOP;
+              line++;
+            } else {
+              state = VALUE;
+              depth = 1;
+              start = i;
+              contentLine = line;
+            }
           }
       }
       i++;

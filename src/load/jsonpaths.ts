@@ -55,8 +55,10 @@ export function parseJsonPaths(text: string, file: string): JsonPaths {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('must hold a single JSON object');
   const keys = Object.keys(parsed);
   if (keys.length !== 1 || keys[0] !== 'jsonpaths') {
-    return fail(`the object's only key must be "jsonpaths", found ${keys.map((k) => `"${k}"`).join(', ') || 'no key'}`,
-      "Redshift would silently ignore this file and load with json 'auto' instead");
+    return fail(
+      `the object's only key must be "jsonpaths", found ${keys.map((k) => `"${k}"`).join(', ') || 'no key'}`,
+      "Redshift would silently ignore this file and load with json 'auto' instead",
+    );
   }
   const list = (parsed as Record<string, unknown>)['jsonpaths'];
   if (!Array.isArray(list) || list.length === 0) return fail('"jsonpaths" must be a non-empty array of JSONPath expressions');

@@ -163,10 +163,16 @@ function errorCode(error: unknown): string | undefined {
  */
 export function unreadable(p: string, error: unknown): SparkdbtError {
   const code = errorCode(error);
-  const reason = code === 'ENOENT' ? 'it is a broken symbolic link (its target does not exist)'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ELOOP' ? 'it is a symbolic link loop'
-    : error instanceof Error ? error.message : String(error);
+  const reason =
+    code === 'ENOENT'
+      ? 'it is a broken symbolic link (its target does not exist)'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ELOOP'
+          ? 'it is a symbolic link loop'
+          : error instanceof Error
+            ? error.message
+            : String(error);
   return new SparkdbtError('load-failed', `cannot read '${p}' under the COPY source: ${reason}`, {
     hint: 'COPY reads every file under its source and fails on one it cannot read; fix the path or its permissions, or move it out of the source',
     cause: error,

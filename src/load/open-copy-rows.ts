@@ -27,9 +27,8 @@ export interface OpenCopyRowsOptions {
 export async function openCopyRows(options: OpenCopyRowsOptions): Promise<CopyRowStream> {
   const { copy, root } = options;
   const s3 = s3SettingsFor(options.s3 ?? DEFAULT_S3_SETTINGS, copy.region);
-  const jsonpaths = copy.json.kind === 'jsonpaths'
-    ? await readJsonPaths(copy.json.path.startsWith('s3://') ? copy.json.path : resolveLocalPath(copy.json.path, root), s3)
-    : undefined;
+  const jsonpaths =
+    copy.json.kind === 'jsonpaths' ? await readJsonPaths(copy.json.path.startsWith('s3://') ? copy.json.path : resolveLocalPath(copy.json.path, root), s3) : undefined;
   const lister = createSourceLister(copy, root, s3);
   return readCopyRows({
     files: lister.list(),

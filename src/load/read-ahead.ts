@@ -32,7 +32,10 @@ export async function* readAhead(files: AsyncIterable<SourceFile>, depth?: numbe
   const fill = async (): Promise<void> => {
     while (!exhausted && queue.length < limit) {
       const next = await source.next();
-      if (next.done) { exhausted = true; break; }
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
       if (depth === undefined) limit = next.value.readAhead ?? DEFAULT_READ_AHEAD;
       const iterator = readChunks(next.value)[Symbol.asyncIterator]();
       const first = iterator.next();

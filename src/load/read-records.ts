@@ -100,9 +100,11 @@ export function readCopyRows(options: ReadCopyRowsOptions): CopyRowStream {
         rejectRecord(file.uri, item.line, undefined, rawText(item.bytes), invalidLine('unterminated JSON object or array'));
         return undefined;
       case 'oversize':
-        throw new SparkdbtError('load-failed',
+        throw new SparkdbtError(
+          'load-failed',
           `a JSON object of ${item.size} bytes ending on line ${item.line} of '${file.uri}' is larger than Redshift's 4 MB limit for one object`,
-          { location: { file: displayPath(file.uri), line: item.line } });
+          { location: { file: displayPath(file.uri), line: item.line } },
+        );
     }
   };
 
@@ -161,25 +163,36 @@ export function readCopyRows(options: ReadCopyRowsOptions): CopyRowStream {
       taken = true;
       return chunks;
     },
-    get files() { return progress.files; },
-    get rows() { return progress.rows; },
-    get rejected() { return progress.rejected; },
-    get bytes() { return progress.bytes; },
-    get replacedRows() { return progress.replacedRows; },
+    get files() {
+      return progress.files;
+    },
+    get rows() {
+      return progress.rows;
+    },
+    get rejected() {
+      return progress.rejected;
+    },
+    get bytes() {
+      return progress.bytes;
+    },
+    get replacedRows() {
+      return progress.replacedRows;
+    },
   };
 }
 
 function loadRejected(last: LoadRejection, rejected: number, maxerror: number): SparkdbtError {
   const where = last.column === undefined ? '' : ` column '${last.column}'`;
-  return new SparkdbtError('load-rejected',
+  return new SparkdbtError(
+    'load-rejected',
     `Load failed: ${rejected} record${rejected === 1 ? '' : 's'} rejected (MAXERROR ${maxerror}); last: line ${last.line}${where}: ${last.reason} (error ${last.code})`,
     {
       location: { file: displayPath(last.file), line: last.line },
       hint: 'fix the data, or set maxerror in the model config to skip up to that many bad records',
-    });
+    },
+  );
 }
 
 function rawText(bytes: Uint8Array): string {
   return lossy.decode(bytes).slice(0, RAW_TEXT_CHARS);
 }
-

@@ -37,7 +37,9 @@ export function createS3Lister(options: S3SourceOptions): SourceLister {
       const fetchPage = (token: string | undefined): Promise<ListObjectsV2CommandOutput> => {
         const page = s3.client
           .send(new s3.sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }))
-          .catch((error: unknown) => { throw describeS3Failure(error, { action: 'list', bucket, key: prefix, settings: s3.settings }); });
+          .catch((error: unknown) => {
+            throw describeS3Failure(error, { action: 'list', bucket, key: prefix, settings: s3.settings });
+          });
         page.catch(() => undefined); // surfaced when awaited; not when the reader stopped early
         return page;
       };

@@ -50,7 +50,10 @@ export function findInvalidUtf8(bytes: Uint8Array, from: number): InvalidSequenc
   const n = bytes.length;
   while (i < n) {
     const b = bytes[i]!;
-    if (b < 0x80) { i++; continue; }
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
     const bad = checkSequence(bytes, i);
     if (bad.error !== 0) return { index: i, length: bad.length, error: bad.error };
     i += bad.length;

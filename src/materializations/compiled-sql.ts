@@ -20,4 +20,3 @@ export function renderCompiledSql(model: RenderedModel, plan: MaterializationPla
   }
   return model.sql.endsWith('\n') ? model.sql : `${model.sql}\n`;
 }
-

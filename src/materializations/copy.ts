@@ -51,12 +51,7 @@ function serverCopyPlan(dialect: SqlDialect, relation: Relation, existing: Relat
   return {
     kind: 'table',
     verb: 'loaded table',
-    steps: [
-      sqlStep(dialect.drop(temp, 'table')),
-      sqlStep(createTemp),
-      sqlStep(renderCopyStatement(dialect, temp, copy), true),
-      ...swapIn(dialect, relation, 'table', existing),
-    ],
+    steps: [sqlStep(dialect.drop(temp, 'table')), sqlStep(createTemp), sqlStep(renderCopyStatement(dialect, temp, copy), true), ...swapIn(dialect, relation, 'table', existing)],
     onFailure: [dialect.drop(temp, 'table')],
   };
 }

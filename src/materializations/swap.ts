@@ -19,13 +19,7 @@ export function tempRelationOf(relation: Relation): Relation {
  * transaction the old relation is renamed away, the new one takes its name and the old is dropped.
  * A failure anywhere rolls back and leaves the previous relation intact.
  */
-export function buildAndSwap(
-  dialect: SqlDialect,
-  relation: Relation,
-  kind: RelationKind,
-  existing: RelationKind | undefined,
-  build: (temp: Relation) => PlanStep[],
-): PlanStep[] {
+export function buildAndSwap(dialect: SqlDialect, relation: Relation, kind: RelationKind, existing: RelationKind | undefined, build: (temp: Relation) => PlanStep[]): PlanStep[] {
   const temp = tempRelationOf(relation);
   return [BEGIN, sql(dialect.drop(temp, kind)), ...build(temp), ...swapSteps(dialect, relation, kind, existing), COMMIT];
 }

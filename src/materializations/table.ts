@@ -24,13 +24,7 @@ export const tableMaterialization: Materialization = {
 function buildTable(dialect: SqlDialect, relation: Relation, sql: string, layout: TableLayout): PlanStep[] {
   const { columns } = layout;
   if (columns === undefined) return [sqlStep(dialect.createTableAs(relation, sql, layout), true)];
-  const definitions = [
-    ...(layout.identity === undefined ? [] : [dialect.identityColumn(layout.identity)]),
-    ...columns.map((c) => `${dialect.quoteIdentifier(c.name)} ${c.type}`),
-  ];
+  const definitions = [...(layout.identity === undefined ? [] : [dialect.identityColumn(layout.identity)]), ...columns.map((c) => `${dialect.quoteIdentifier(c.name)} ${c.type}`)];
   const names = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
-  return [
-    sqlStep(dialect.createTable(relation, definitions.join(',\n'), layout)),
-    sqlStep(`insert into ${relation} (${names})\n${sql.trim()}`, true),
-  ];
+  return [sqlStep(dialect.createTable(relation, definitions.join(',\n'), layout)), sqlStep(`insert into ${relation} (${names})\n${sql.trim()}`, true)];
 }

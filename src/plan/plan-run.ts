@@ -24,7 +24,16 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     }
     if (graphNode.resourceType === 'seed') {
       const relation = relationOf(prepared, graphNode);
-      tasks.push({ resourceType: 'seed', uniqueId: graphNode.uniqueId, name: graphNode.name, dependsOn: edge.dependsOn, node: graphNode, relation, display: `${relation.schema}.${relation.identifier}`, existing: existingRelation(state, relation.schema, relation.identifier) });
+      tasks.push({
+        resourceType: 'seed',
+        uniqueId: graphNode.uniqueId,
+        name: graphNode.name,
+        dependsOn: edge.dependsOn,
+        node: graphNode,
+        relation,
+        display: `${relation.schema}.${relation.identifier}`,
+        existing: existingRelation(state, relation.schema, relation.identifier),
+      });
       continue;
     }
     const node = graphNode as ModelNode;
@@ -36,9 +45,23 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     } catch (error) {
       build = { ok: false, error };
     }
-    tasks.push({ resourceType: 'model', uniqueId: node.uniqueId, name: node.name, dependsOn: edge.dependsOn, node, relation, display: `${relation.schema}.${relation.identifier}`, existing, build });
+    tasks.push({
+      resourceType: 'model',
+      uniqueId: node.uniqueId,
+      name: node.name,
+      dependsOn: edge.dependsOn,
+      node,
+      relation,
+      display: `${relation.schema}.${relation.identifier}`,
+      existing,
+      build,
+    });
   }
-  return { tasks, flags, schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'test' ? (t.storeFailures === undefined ? [] : [t.storeFailures.schema]) : [t.relation.schema])))] };
+  return {
+    tasks,
+    flags,
+    schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'test' ? (t.storeFailures === undefined ? [] : [t.storeFailures.schema]) : [t.relation.schema])))],
+  };
 }
 
 /** A test's task: compiled now (its refs resolve to the relations the run builds), failures stored where dbt stores them. */

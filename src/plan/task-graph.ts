@@ -25,8 +25,10 @@ export function taskGraph(graph: Graph, selected: ReadonlySet<string>): TaskEdge
     return found;
   };
   const position = new Map(graph.order.map((id, i) => [id, i]));
-  return graph.order.filter((id) => selected.has(id)).map((id) => ({
-    uniqueId: id,
-    dependsOn: [...selectedAncestors(id)].sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0)),
-  }));
+  return graph.order
+    .filter((id) => selected.has(id))
+    .map((id) => ({
+      uniqueId: id,
+      dependsOn: [...selectedAncestors(id)].sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0)),
+    }));
 }

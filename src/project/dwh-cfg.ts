@@ -36,10 +36,11 @@ export function readDwhCfg(file: string, projectRoot: string): DwhCfg {
       hint: 'dwh_cfg is the path of a dwh.cfg file in the seed format, relative to project.yml',
     });
   }
-  const invalid = (error: ConfigParserError, line: number | undefined) => new SparkdbtError('config-invalid', `dwh_cfg: ${file}${line === undefined ? '' : `:${line}`}: ${error.message}`, {
-    location: line === undefined ? { file: absolute } : { file: absolute, line },
-    hint: `the file is read as Python's configparser reads it (${error.kind})`,
-  });
+  const invalid = (error: ConfigParserError, line: number | undefined) =>
+    new SparkdbtError('config-invalid', `dwh_cfg: ${file}${line === undefined ? '' : `:${line}`}: ${error.message}`, {
+      location: line === undefined ? { file: absolute } : { file: absolute, line },
+      hint: `the file is read as Python's configparser reads it (${error.kind})`,
+    });
   let cfg: ConfigParserFile;
   try {
     cfg = parseConfigParser(text);
@@ -47,8 +48,7 @@ export function readDwhCfg(file: string, projectRoot: string): DwhCfg {
     if (error instanceof ConfigParserError) throw invalid(error, error.line);
     throw error;
   }
-  const sectionName = (name: string): string | undefined =>
-    cfg.sections.includes(name) ? name : cfg.sections.find((s) => s.toUpperCase() === name);
+  const sectionName = (name: string): string | undefined => (cfg.sections.includes(name) ? name : cfg.sections.find((s) => s.toUpperCase() === name));
   const setting = (section: string, key: string): string | undefined => {
     const found = sectionName(section);
     if (found === undefined) return undefined;
@@ -67,10 +67,13 @@ export function readDwhCfg(file: string, projectRoot: string): DwhCfg {
     throw new SparkdbtError('config-invalid', `dwh_cfg: ${file}: [CLUSTER] DB_PORT must be a whole number, got '${port}'`, { location: { file: absolute } });
   }
   const s3 = sectionName('S3');
-  const vars = s3 === undefined ? [] : cfg.keys(s3).flatMap((key) => {
-    const value = setting('S3', key);
-    return value === undefined ? [] : [[key, value] as const];
-  });
+  const vars =
+    s3 === undefined
+      ? []
+      : cfg.keys(s3).flatMap((key) => {
+          const value = setting('S3', key);
+          return value === undefined ? [] : [[key, value] as const];
+        });
   return {
     file: absolute,
     host: setting('CLUSTER', 'HOST'),

@@ -6,6 +6,7 @@ import { loadProperties } from './load-properties.js';
 import { parseProjectConfig } from './parse-config.js';
 import { readProjectText } from './read-text.js';
 import type { MacroFile, ModelFile, Project, SeedFile, TestFile } from './types.js';
+import { pyStrip } from '../seed/agate-casts.js';
 
 export const PROJECT_FILE = 'project.yml';
 
@@ -73,13 +74,12 @@ export function loadProject(projectDir: string): Project {
 /** dbt's seed checksum (`load_seed_source_file`): sha256 of the stripped text, or the path for a seed over 1 MiB. */
 function seedChecksum(file: string, relative: string): SeedFile['checksum'] {
   if (fs.statSync(file).size > MAXIMUM_SEED_SIZE) return { name: 'path', checksum: relative };
-  return { name: 'sha256', checksum: createHash('sha256').update(pythonStrip(fs.readFileSync(file, 'utf8'))).digest('hex') };
-}
-
-/** Python's str.strip(): JavaScript's trim() would also strip a BOM, which Python keeps. */
-function pythonStrip(text: string): string {
-  // eslint-disable-next-line no-control-regex -- Python's whitespace includes the separators U+001C–U+001F
-  return text.replace(/^[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+  return {
+    name: 'sha256',
+    checksum: createHash('sha256')
+      .update(pyStrip(fs.readFileSync(file, 'utf8')))
+      .digest('hex'),
+  };
 }
 
 function listSqlFiles(root: string, folder: string, extension = '.sql'): string[] {

@@ -38,10 +38,12 @@ export function loadProperties(config: ProjectConfig): LoadedProperties {
         const previous = sources.find((s) => s.sourceName === source.name && s.tableName === table.name);
         const here = { file: file.file, ...(table.line === undefined ? {} : { line: table.line }) };
         if (previous !== undefined) {
-          errors.push(new SparkdbtError('config-invalid', `source '${source.name}.${table.name}' is declared twice: in ${place(previous)} and in ${formatLocation(here)}`, {
-            location: here,
-            hint: 'declare each source table once, in project.yml or in one properties file',
-          }));
+          errors.push(
+            new SparkdbtError('config-invalid', `source '${source.name}.${table.name}' is declared twice: in ${place(previous)} and in ${formatLocation(here)}`, {
+              location: here,
+              hint: 'declare each source table once, in project.yml or in one properties file',
+            }),
+          );
           continue;
         }
         sources.push({
@@ -75,7 +77,8 @@ function warningLine(warning: SparkdbtError): string {
 function listYamlFiles(root: string, folder: string): string[] {
   const dir = path.join(root, folder);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name));
 }

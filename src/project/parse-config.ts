@@ -9,8 +9,21 @@ import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
 const TOP_LEVEL_KEYS = [
-  'name', 'version', 'config-version', 'profile', 'model-paths', 'macro-paths', 'seed-paths', 'test-paths', 'target-path',
-  'vars', 'target', 'targets', 'sources', 'models', 'seeds',
+  'name',
+  'version',
+  'config-version',
+  'profile',
+  'model-paths',
+  'macro-paths',
+  'seed-paths',
+  'test-paths',
+  'target-path',
+  'vars',
+  'target',
+  'targets',
+  'sources',
+  'models',
+  'seeds',
 ];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -25,17 +38,18 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const fileName = path.basename(configFile);
   if (doc.errors.length > 0) {
-    throw new SparkdbtErrors(doc.errors.slice(0, 1).map((e) => {
-      const pos = e.linePos?.[0];
-      return new SparkdbtError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-        location: { file: fileName, ...(pos ? { line: pos.line, column: pos.col } : {}) },
-      });
-    }));
+    throw new SparkdbtErrors(
+      doc.errors.slice(0, 1).map((e) => {
+        const pos = e.linePos?.[0];
+        return new SparkdbtError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
+          location: { file: fileName, ...(pos ? { line: pos.line, column: pos.col } : {}) },
+        });
+      }),
+    );
   }
   const raw: unknown = doc.toJS();
   const problems: Problem[] = [];
-  const problem = (keyPath: (string | number)[], message: string, hint?: string) =>
-    problems.push(hint === undefined ? { keyPath, message } : { keyPath, message, hint });
+  const problem = (keyPath: (string | number)[], message: string, hint?: string) => problems.push(hint === undefined ? { keyPath, message } : { keyPath, message, hint });
 
   const top = isRecord(raw) ? raw : {};
   if (!isRecord(raw)) problem([], 'project.yml must be a mapping of keys to values');
@@ -70,7 +84,10 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     problem(['targets'], 'must be a mapping of target names to settings');
   } else {
     for (const [targetName, target] of Object.entries(rawTargets)) {
-      if (!isRecord(target)) { problem(['targets', targetName], 'must be a mapping of settings'); continue; }
+      if (!isRecord(target)) {
+        problem(['targets', targetName], 'must be a mapping of settings');
+        continue;
+      }
       const type = target['type'];
       if (typeof type !== 'string' || !TARGET_TYPES.includes(type as TargetType)) {
         problem(['targets', targetName, 'type'], `must be one of ${TARGET_TYPES.join(', ')}`);
@@ -80,9 +97,16 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
       for (const key of Object.keys(target)) {
         if (known.includes(key)) continue;
         const renamed = RENAMED_TARGET_KEYS[type as TargetType]?.[key];
-        if (renamed) { problem(['targets', targetName, key], renamed.message, renamed.hint); continue; }
+        if (renamed) {
+          problem(['targets', targetName, key], renamed.message, renamed.hint);
+          continue;
+        }
         const close = closestNames(key, known, 1)[0];
-        problem(['targets', targetName, key], `unknown setting of a ${type} target`, `${close === undefined ? '' : `did you mean '${close}'? `}${type} settings: ${known.join(', ')}`);
+        problem(
+          ['targets', targetName, key],
+          `unknown setting of a ${type} target`,
+          `${close === undefined ? '' : `did you mean '${close}'? `}${type} settings: ${known.join(', ')}`,
+        );
       }
       const port = target['port'];
       if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port)) && !(typeof port === 'string' && port.includes('{{'))) {
@@ -101,17 +125,19 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const modelDefaults = top['models'] ?? {};
   if (!isRecord(modelDefaults)) problem(['models'], 'must be a mapping of folder names to model config');
   const seedDefaults = top['seeds'] ?? {};
-  if (!isRecord(seedDefaults)) problem(['seeds'], 'must be a mapping of folder names to seed config', "for example seeds: { sparkify: { +column_types: { code: text } } }");
+  if (!isRecord(seedDefaults)) problem(['seeds'], 'must be a mapping of folder names to seed config', 'for example seeds: { sparkify: { +column_types: { code: text } } }');
 
   if (problems.length > 0) {
-    throw new SparkdbtErrors(problems.map((p) => {
-      const line = lineOf(doc, lineCounter, p.keyPath);
-      const keyPath = p.keyPath.length > 0 ? p.keyPath.join('.') : '(top level)';
-      return new SparkdbtError('config-invalid', `${keyPath}: ${p.message}`, {
-        location: line === undefined ? { file: fileName } : { file: fileName, line },
-        ...(p.hint === undefined ? {} : { hint: p.hint }),
-      });
-    }));
+    throw new SparkdbtErrors(
+      problems.map((p) => {
+        const line = lineOf(doc, lineCounter, p.keyPath);
+        const keyPath = p.keyPath.length > 0 ? p.keyPath.join('.') : '(top level)';
+        return new SparkdbtError('config-invalid', `${keyPath}: ${p.message}`, {
+          location: line === undefined ? { file: fileName } : { file: fileName, line },
+          ...(p.hint === undefined ? {} : { hint: p.hint }),
+        });
+      }),
+    );
   }
   return {
     name: name as string,
@@ -151,7 +177,10 @@ function keyLines(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounte
 
 function parseSources(value: unknown, problem: (k: (string | number)[], m: string, h?: string) => void): SourceDefinition[] {
   if (value === undefined) return [];
-  if (!isRecord(value)) { problem(['sources'], 'must be a mapping of source names to tables'); return []; }
+  if (!isRecord(value)) {
+    problem(['sources'], 'must be a mapping of source names to tables');
+    return [];
+  }
   const sources: SourceDefinition[] = [];
   for (const [sourceName, source] of Object.entries(value)) {
     const tables = isRecord(source) ? source['tables'] : undefined;

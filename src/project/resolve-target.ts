@@ -44,7 +44,11 @@ export function resolveTarget(
     } catch (error) {
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       if (!(error instanceof SparkdbtError) || line === undefined) throw error;
-      throw new SparkdbtError(error.code, `targets.${name}.${key}: ${error.message}`, { location: { file: 'project.yml', line }, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
+      throw new SparkdbtError(error.code, `targets.${name}.${key}: ${error.message}`, {
+        location: { file: 'project.yml', line },
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        cause: error,
+      });
     }
   };
   const number = (key: string, fallback: number): number => {
@@ -72,10 +76,24 @@ export function resolveTarget(
   };
   switch (raw.type) {
     case 'pglite':
-      return { type: 'pglite', name, schema, s3, vars: {}, threads: number('threads', 1), path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite'), lockTimeoutSeconds: number('lock_timeout', 60) };
+      return {
+        type: 'pglite',
+        name,
+        schema,
+        s3,
+        vars: {},
+        threads: number('threads', 1),
+        path: path.resolve(config.root, value('path') ?? '.sparkdbt/pglite'),
+        lockTimeoutSeconds: number('lock_timeout', 60),
+      };
     case 'postgres':
       return {
-        type: 'postgres', name, schema, s3, vars: {}, threads: number('threads', 4),
+        type: 'postgres',
+        name,
+        schema,
+        s3,
+        vars: {},
+        threads: number('threads', 4),
         host: value('host') ?? env['PGHOST'] ?? '127.0.0.1',
         port: number('port', Number(env['PGPORT'] ?? 5432)),
         user: value('user') ?? env['PGUSER'] ?? 'postgres',
@@ -88,7 +106,12 @@ export function resolveTarget(
       const cfgFile = value('dwh_cfg');
       const cfg = cfgFile === undefined ? undefined : config.readDwhCfg(cfgFile);
       return {
-        type: 'redshift', name, schema, s3, vars: cfg?.vars ?? {}, threads: number('threads', 4),
+        type: 'redshift',
+        name,
+        schema,
+        s3,
+        vars: cfg?.vars ?? {},
+        threads: number('threads', 4),
         host: value('host') ?? cfg?.host ?? '',
         port: number('port', cfg?.port ?? 5439),
         user: value('user') ?? cfg?.user ?? '',

@@ -1,7 +1,17 @@
 import { parseTestList } from './parse-test-entry.js';
 import type { DataTestEntry } from './test-entry-types.js';
 import { readTestConfig } from './test-config.js';
-import type { ColumnProperties, ModelProperties, PropertiesFile, PropertiesResult, SeedProperties, SingularTestProperties, SourceProperties, SourceTableProperties, UnitTestDefinition } from './types.js';
+import type {
+  ColumnProperties,
+  ModelProperties,
+  PropertiesFile,
+  PropertiesResult,
+  SeedProperties,
+  SingularTestProperties,
+  SourceProperties,
+  SourceTableProperties,
+  UnitTestDefinition,
+} from './types.js';
 import { parseUnitTest } from './parse-unit-test.js';
 import { Findings, atKey, checkKeys, entries, get, isMapping, isNull, isSequence, items, parseYaml, scalarString, toPlain } from './yaml-nodes.js';
 import type { YamlValue } from './yaml-nodes.js';
@@ -9,14 +19,24 @@ import type { YamlValue } from './yaml-nodes.js';
 const TOP_LEVEL_KEYS = ['version', 'models', 'seeds', 'sources', 'unit_tests', 'data_tests'];
 /** dbt's other top-level keys of a properties file, with what they hold: an error, never ignored. */
 const TOP_LEVEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  snapshots: 'snapshots', macros: 'macro properties', analyses: 'analyses', exposures: 'exposures',
-  metrics: 'metrics', groups: 'groups', semantic_models: 'semantic models', saved_queries: 'saved queries',
+  snapshots: 'snapshots',
+  macros: 'macro properties',
+  analyses: 'analyses',
+  exposures: 'exposures',
+  metrics: 'metrics',
+  groups: 'groups',
+  semantic_models: 'semantic models',
+  saved_queries: 'saved queries',
   functions: 'user-defined functions',
 };
 const MODEL_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs'];
 const MODEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  versions: 'model versions', latest_version: 'model versions', constraints: 'model contracts',
-  access: 'which models may ref this one', deprecation_date: 'model deprecation', time_spine: 'the semantic layer',
+  versions: 'model versions',
+  latest_version: 'model versions',
+  constraints: 'model contracts',
+  access: 'which models may ref this one',
+  deprecation_date: 'model deprecation',
+  time_spine: 'the semantic layer',
   group: 'groups',
 };
 const MODEL_KEYS_ALL = [...MODEL_KEYS, 'quote_columns'];
@@ -25,13 +45,21 @@ const COLUMN_KEYS = ['name', 'description', 'data_type', 'data_tests', 'tests', 
 const COLUMN_NOT_IMPLEMENTED: Readonly<Record<string, string>> = { constraints: 'model contracts', granularity: 'the semantic layer' };
 const SOURCE_KEYS = ['name', 'description', 'schema', 'database', 'tables', 'meta', 'tags', 'loader', 'config'];
 const SOURCE_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  freshness: 'source freshness', loaded_at_field: 'source freshness', loaded_at_query: 'source freshness',
-  loaded_at_field_present: 'source freshness', quoting: 'how the source is quoted', overrides: 'package sources',
+  freshness: 'source freshness',
+  loaded_at_field: 'source freshness',
+  loaded_at_query: 'source freshness',
+  loaded_at_field_present: 'source freshness',
+  quoting: 'how the source is quoted',
+  overrides: 'package sources',
 };
 const TABLE_KEYS = ['name', 'description', 'identifier', 'columns', 'data_tests', 'tests', 'meta', 'tags', 'config', 'location'];
 const TABLE_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  freshness: 'source freshness', loaded_at_field: 'source freshness', loaded_at_query: 'source freshness',
-  loaded_at_field_present: 'source freshness', quoting: 'how the source is quoted', external: 'external tables',
+  freshness: 'source freshness',
+  loaded_at_field: 'source freshness',
+  loaded_at_query: 'source freshness',
+  loaded_at_field_present: 'source freshness',
+  quoting: 'how the source is quoted',
+  external: 'external tables',
 };
 const SINGULAR_TEST_KEYS = ['name', 'description', 'config', 'meta', 'docs'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -97,7 +125,12 @@ function list(parent: YamlValue, key: string, findings: Findings): YamlValue[] {
 function duplicates(named: readonly { name: string; line: number | undefined }[], what: string, findings: Findings, path: string): void {
   const seen = new Map<string, number | undefined>();
   for (const entry of named) {
-    if (seen.has(entry.name)) findings.error({ node: null, path: `${path}.${entry.name}`, line: entry.line }, `${what} '${entry.name}' is described twice in this file`, `the first is on line ${seen.get(entry.name) ?? '?'}; merge them`);
+    if (seen.has(entry.name))
+      findings.error(
+        { node: null, path: `${path}.${entry.name}`, line: entry.line },
+        `${what} '${entry.name}' is described twice in this file`,
+        `the first is on line ${seen.get(entry.name) ?? '?'}; merge them`,
+      );
     else seen.set(entry.name, entry.line);
   }
 }
@@ -165,16 +198,18 @@ function parseColumns(parent: YamlValue, findings: Findings): ColumnProperties[]
     checkKeys(value, findings, 'column', COLUMN_KEYS, COLUMN_NOT_IMPLEMENTED);
     const quote = bool(value, 'quote', findings);
     const config = mapping(value, 'config', findings);
-    return [{
-      name: entry.name,
-      description: text(value, 'description', findings) ?? '',
-      dataType: text(value, 'data_type', findings),
-      quote: typeof quote === 'boolean' ? quote : undefined,
-      tags: [...new Set([...stringList(value, 'tags', findings), ...configTags(config['tags'])])],
-      meta: { ...(config['meta'] as Record<string, unknown> | undefined), ...mapping(value, 'meta', findings) },
-      dataTests: tests(value, findings),
-      line: value.line,
-    }];
+    return [
+      {
+        name: entry.name,
+        description: text(value, 'description', findings) ?? '',
+        dataType: text(value, 'data_type', findings),
+        quote: typeof quote === 'boolean' ? quote : undefined,
+        tags: [...new Set([...stringList(value, 'tags', findings), ...configTags(config['tags'])])],
+        meta: { ...(config['meta'] as Record<string, unknown> | undefined), ...mapping(value, 'meta', findings) },
+        dataTests: tests(value, findings),
+        line: value.line,
+      },
+    ];
   });
   duplicates(columns, 'column', findings, `${parent.path}.columns`);
   return columns;
@@ -224,7 +259,8 @@ function parseSeed(item: YamlValue, findings: Findings): SeedProperties | undefi
     }
   }
   for (const key of ['quote_columns', 'full_refresh'] as const) {
-    if (config[key] !== undefined && config[key] !== null && typeof config[key] !== 'boolean') findings.error({ ...(configValue ?? value), path: `${value.path}.config.${key}` }, 'must be true or false');
+    if (config[key] !== undefined && config[key] !== null && typeof config[key] !== 'boolean')
+      findings.error({ ...(configValue ?? value), path: `${value.path}.config.${key}` }, 'must be true or false');
   }
   if (config['delimiter'] !== undefined && (typeof config['delimiter'] !== 'string' || config['delimiter'].length !== 1)) {
     findings.error({ ...(configValue ?? value), path: `${value.path}.config.delimiter` }, 'must be one character', "delimiter: ';'");
@@ -252,16 +288,18 @@ function parseSource(item: YamlValue, findings: Findings): SourceProperties | un
     checkKeys(table.value, findings, 'source table', TABLE_KEYS, TABLE_NOT_IMPLEMENTED);
     const identifier = text(table.value, 'identifier', findings) ?? table.name;
     if (!NAME.test(identifier)) findings.warn(get(table.value, 'identifier') ?? table.value, `identifier '${identifier}' will need quoting`);
-    return [{
-      name: table.name,
-      identifier,
-      description: text(table.value, 'description', findings) ?? '',
-      location: text(table.value, 'location', findings),
-      tags: stringList(table.value, 'tags', findings),
-      columns: parseColumns(table.value, findings),
-      dataTests: tests(table.value, findings),
-      line: table.value.line,
-    }];
+    return [
+      {
+        name: table.name,
+        identifier,
+        description: text(table.value, 'description', findings) ?? '',
+        location: text(table.value, 'location', findings),
+        tags: stringList(table.value, 'tags', findings),
+        columns: parseColumns(table.value, findings),
+        dataTests: tests(table.value, findings),
+        line: table.value.line,
+      },
+    ];
   });
   duplicates(tables, 'source table', findings, `${value.path}.tables`);
   return {

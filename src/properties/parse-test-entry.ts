@@ -39,14 +39,22 @@ export function parseTestEntry(at: YamlValue, findings: Findings): DataTestEntry
     } else {
       const keys = Object.keys(dict);
       if (keys.length !== 1) {
-        findings.error(at, `test definition dictionary must have exactly one key, got ${keys.length === 0 ? 'none' : keys.join(', ')}`, "write each test as its own list item: '- unique' or '- accepted_values: {arguments: {values: [a, b]}}'");
+        findings.error(
+          at,
+          `test definition dictionary must have exactly one key, got ${keys.length === 0 ? 'none' : keys.join(', ')}`,
+          "write each test as its own list item: '- unique' or '- accepted_values: {arguments: {values: [a, b]}}'",
+        );
         return undefined;
       }
       testName = keys[0];
       rawArgs = dict[keys[0]!];
     }
   } else {
-    findings.error(at, `test must be dict or str, got ${pythonType(plain)} (value ${JSON.stringify(plain)})`, "'- unique' or '- relationships: {arguments: {to: ref(\"users\"), field: user_id}}'");
+    findings.error(
+      at,
+      `test must be dict or str, got ${pythonType(plain)} (value ${JSON.stringify(plain)})`,
+      "'- unique' or '- relationships: {arguments: {to: ref(\"users\"), field: user_id}}'",
+    );
     return undefined;
   }
   if (typeof testName !== 'string') {
@@ -54,12 +62,20 @@ export function parseTestEntry(at: YamlValue, findings: Findings): DataTestEntry
     return undefined;
   }
   if (rawArgs === null || typeof rawArgs !== 'object' || Array.isArray(rawArgs)) {
-    findings.error(at, `test arguments must be a dict, got ${pythonType(rawArgs)} (value ${rawArgs === null ? 'None' : JSON.stringify(rawArgs)})`, `'- ${testName}' when it takes no arguments, or '- ${testName}: {arguments: {...}}'`);
+    findings.error(
+      at,
+      `test arguments must be a dict, got ${pythonType(rawArgs)} (value ${rawArgs === null ? 'None' : JSON.stringify(rawArgs)})`,
+      `'- ${testName}' when it takes no arguments, or '- ${testName}: {arguments: {...}}'`,
+    );
     return undefined;
   }
   const match = TEST_NAME.exec(testName);
   if (match === null) {
-    findings.error(at, `Test name string did not match expected pattern: ${testName}`, "a test is named by letters, digits and underscores, optionally with a package: 'unique', 'dbt_utils.expression_is_true'");
+    findings.error(
+      at,
+      `Test name string did not match expected pattern: ${testName}`,
+      "a test is named by letters, digits and underscores, optionally with a package: 'unique', 'dbt_utils.expression_is_true'",
+    );
     return undefined;
   }
 
@@ -75,11 +91,17 @@ export function parseTestEntry(at: YamlValue, findings: Findings): DataTestEntry
       return undefined;
     }
     form = 'arguments';
-    args = { ...args, ...(nested as Record<string, unknown> | null ?? {}) };
+    args = { ...args, ...((nested as Record<string, unknown> | null) ?? {}) };
   }
   const topLevelKeys = ['config', 'column_name', 'description', 'name', ...TEST_CONFIG_KEYS];
   if (form === 'direct' && Object.keys(args).some((k) => !topLevelKeys.includes(k))) {
-    findings.warn(at, `Found top-level arguments to test \`${testName}\`. Arguments to generic tests should be nested under the \`arguments\` property.`, `dbt ≥ 1.10: '- ${testName}: {arguments: {${Object.keys(args).filter((k) => !topLevelKeys.includes(k)).join(', ')}: ...}}'`);
+    findings.warn(
+      at,
+      `Found top-level arguments to test \`${testName}\`. Arguments to generic tests should be nested under the \`arguments\` property.`,
+      `dbt ≥ 1.10: '- ${testName}: {arguments: {${Object.keys(args)
+        .filter((k) => !topLevelKeys.includes(k))
+        .join(', ')}: ...}}'`,
+    );
   }
   if ('model' in args) {
     findings.error(at, 'Test arguments include "model", which is a reserved argument', 'the tested model is passed to the test as `model` by itself');
@@ -92,14 +114,18 @@ export function parseTestEntry(at: YamlValue, findings: Findings): DataTestEntry
     findings.error(at, `${testName}: config must be a mapping`, 'config: {severity: warn}');
     return undefined;
   }
-  const configIn: Record<string, unknown> = { ...(nestedConfig as Record<string, unknown> | null ?? {}) };
+  const configIn: Record<string, unknown> = { ...((nestedConfig as Record<string, unknown> | null) ?? {}) };
   delete args['config'];
   const rawConfig: Record<string, unknown> = {};
   for (const key of TEST_CONFIG_KEYS) {
     const top = args[key];
     delete args[key];
     if (top !== undefined && top !== null && top !== false && top !== '' && top !== 0 && key in configIn) {
-      findings.error(at, `${testName}: Test cannot have the same key at the top-level and in config`, `'${key}' is given both beside the arguments and under config:; keep the one under config:`);
+      findings.error(
+        at,
+        `${testName}: Test cannot have the same key at the top-level and in config`,
+        `'${key}' is given both beside the arguments and under config:; keep the one under config:`,
+      );
       return undefined;
     }
     if (top !== undefined && top !== null) rawConfig[key] = top;
@@ -151,7 +177,11 @@ function configKeyLine(at: YamlValue, testName: string, key: string): number | u
  */
 export function parseTestList(dataTests: YamlValue | undefined, tests: YamlValue | undefined, findings: Findings): DataTestEntry[] {
   if (dataTests !== undefined && tests !== undefined && !isNull(tests)) {
-    findings.error(tests, "Invalid test config: cannot have both 'tests' and 'data_tests' defined", "'tests:' is the older name of 'data_tests:'; move its entries into data_tests:");
+    findings.error(
+      tests,
+      "Invalid test config: cannot have both 'tests' and 'data_tests' defined",
+      "'tests:' is the older name of 'data_tests:'; move its entries into data_tests:",
+    );
     return [];
   }
   const list = dataTests ?? tests;

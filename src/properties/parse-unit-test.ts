@@ -31,7 +31,11 @@ export function parseInputRef(input: string): UnitTestInputRef | undefined {
 export function parseUnitTest(item: YamlValue, findings: Findings): UnitTestDefinition | undefined {
   const name = scalarString(get(item, 'name'));
   if (!isMapping(item) || name === undefined) {
-    findings.error(item, "a unit test must be a mapping with at least name, model, given and expect", '- name: test_latest_level_wins\n  model: users\n  given: [...]\n  expect: {rows: [...]}');
+    findings.error(
+      item,
+      'a unit test must be a mapping with at least name, model, given and expect',
+      '- name: test_latest_level_wins\n  model: users\n  given: [...]\n  expect: {rows: [...]}',
+    );
     return undefined;
   }
   const at: YamlValue = { ...item, path: `unit_tests.${name}` };
@@ -47,16 +51,27 @@ export function parseUnitTest(item: YamlValue, findings: Findings): UnitTestDefi
     for (const g of items(givenValue)) {
       checkKeys(g, findings, 'unit test input', GIVEN_KEYS);
       const input = scalarString(get(g, 'input'));
-      if (input === undefined) { findings.error(g, "is missing 'input'", "input: ref('staging_events')"); continue; }
+      if (input === undefined) {
+        findings.error(g, "is missing 'input'", "input: ref('staging_events')");
+        continue;
+      }
       const ref = parseInputRef(input);
-      if (ref === undefined) { findings.error(get(g, 'input')!, `Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '${input}'.`, "input: ref('staging_events') or source('raw', 'events')"); continue; }
+      if (ref === undefined) {
+        findings.error(
+          get(g, 'input')!,
+          `Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: '${input}'.`,
+          "input: ref('staging_events') or source('raw', 'events')",
+        );
+        continue;
+      }
       const rows = readRows(g, name, 'input', findings, ref.kind === 'ref');
       if (rows !== undefined) given.push({ input, ref, rows, line: g.line });
     }
   }
   const expectValue = get(at, 'expect');
   let expect: UnitTestRows | undefined;
-  if (expectValue === undefined || isNull(expectValue)) findings.error(at, "is missing 'expect' (the rows the model should return)", 'expect:\n  rows:\n    - {user_id: 1, level: paid}');
+  if (expectValue === undefined || isNull(expectValue))
+    findings.error(at, "is missing 'expect' (the rows the model should return)", 'expect:\n  rows:\n    - {user_id: 1, level: paid}');
   else if (!isMapping(expectValue)) findings.error(expectValue, 'must be a mapping with rows (and optionally format)');
   else {
     checkKeys(expectValue, findings, 'unit test expect', EXPECT_KEYS);
@@ -69,7 +84,11 @@ export function parseUnitTest(item: YamlValue, findings: Findings): UnitTestDefi
     if (!isMapping(overridesValue)) findings.error(overridesValue, 'must be a mapping of vars, macros and env_vars');
     else {
       checkKeys(overridesValue, findings, 'unit test overrides', OVERRIDE_KEYS);
-      for (const [key, field] of [['vars', 'vars'], ['macros', 'macros'], ['env_vars', 'envVars']] as const) {
+      for (const [key, field] of [
+        ['vars', 'vars'],
+        ['macros', 'macros'],
+        ['env_vars', 'envVars'],
+      ] as const) {
         const v = get(overridesValue, key);
         if (v === undefined || isNull(v)) continue;
         if (!isMapping(v)) findings.error(v, 'must be a mapping of names to values', key === 'macros' ? 'macros: {is_incremental: true}' : undefined);
@@ -106,7 +125,11 @@ function readRows(at: YamlValue, testName: string, fixtureType: 'input' | 'expec
     return { format, rows: rows as Record<string, unknown>[] };
   }
   if (typeof rows !== 'string') {
-    findings.error(rowsValue ?? at, `Unit test ${testName} has ${fixtureType} rows or fixtures which do not match format ${format}.  Expected string.`, format === 'csv' ? 'rows: |\n  user_id,level\n  1,paid' : "rows: |\n  select 1 as user_id, 'paid' as level");
+    findings.error(
+      rowsValue ?? at,
+      `Unit test ${testName} has ${fixtureType} rows or fixtures which do not match format ${format}.  Expected string.`,
+      format === 'csv' ? 'rows: |\n  user_id,level\n  1,paid' : "rows: |\n  select 1 as user_id, 'paid' as level",
+    );
     return undefined;
   }
   return format === 'csv' ? { format, text: rows } : { format, text: rows };

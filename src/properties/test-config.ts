@@ -3,8 +3,20 @@ import type { StoreFailuresAs, TestConfig, TestConfigInput, TestSeverity } from 
 
 /** dbt's TestBuilder.CONFIG_ARGS: the keys of a test entry that are config, not arguments. */
 export const TEST_CONFIG_KEYS: readonly string[] = [
-  'severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc',
-  'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias',
+  'severity',
+  'tags',
+  'enabled',
+  'where',
+  'limit',
+  'warn_if',
+  'error_if',
+  'fail_calc',
+  'store_failures',
+  'store_failures_as',
+  'meta',
+  'database',
+  'schema',
+  'alias',
 ];
 
 /** dbt's SEVERITY_PATTERN: warn or error, in any case. */
@@ -56,7 +68,8 @@ export function readTestConfig(raw: Readonly<Record<string, unknown>>): { config
         else config[key] = value;
         break;
       case 'store_failures_as':
-        if (typeof value !== 'string' || !STORE_FAILURES_AS.includes(value as StoreFailuresAs)) bad(key, `'${String(value)}' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`);
+        if (typeof value !== 'string' || !STORE_FAILURES_AS.includes(value as StoreFailuresAs))
+          bad(key, `'${String(value)}' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`);
         else config[key] = value;
         break;
       case 'tags': {
@@ -72,7 +85,12 @@ export function readTestConfig(raw: Readonly<Record<string, unknown>>): { config
       default: {
         extra[key] = value;
         const close = closestNames(key, TEST_CONFIG_KEYS, 1)[0];
-        problems.push({ key, severity: 'warning', message: `unknown test config '${key}' (kept, but nothing uses it)`, hint: `${close === undefined ? '' : `did you mean '${close}'? `}test configs: ${TEST_CONFIG_KEYS.join(', ')}` });
+        problems.push({
+          key,
+          severity: 'warning',
+          message: `unknown test config '${key}' (kept, but nothing uses it)`,
+          hint: `${close === undefined ? '' : `did you mean '${close}'? `}test configs: ${TEST_CONFIG_KEYS.join(', ')}`,
+        });
       }
     }
   }

@@ -66,9 +66,7 @@ export interface SourceProperties {
 
 /** What a unit test's `given` input stands for: `ref('m')`, `source('s', 't')` or `this` (an incremental model itself). */
 export type UnitTestInputRef =
-  | { readonly kind: 'ref'; readonly name: string }
-  | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string }
-  | { readonly kind: 'this' };
+  { readonly kind: 'ref'; readonly name: string } | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string } | { readonly kind: 'this' };
 
 /** The rows of a unit test fixture: dict rows, CSV text, a SQL query, or a fixture file's name. */
 export type UnitTestRows =

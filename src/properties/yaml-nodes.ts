@@ -48,9 +48,11 @@ export function parseYaml(text: string, findings: Findings): YamlValue | undefin
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
-    findings.errors.push(new SparkdbtError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-      location: { file: findings.file, ...(pos ? { line: pos.line, column: pos.col } : {}) },
-    }));
+    findings.errors.push(
+      new SparkdbtError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
+        location: { file: findings.file, ...(pos ? { line: pos.line, column: pos.col } : {}) },
+      }),
+    );
     return undefined;
   }
   return wrap(doc.contents, '', lineCounter);
@@ -134,20 +136,22 @@ export function scalarString(value: YamlValue | undefined): string | undefined {
  * Checks the keys of a mapping: a key dbt knows but sparkdbt does not implement is an error; a key
  * no one knows is a warning with a did-you-mean hint (dbt warns on custom keys too).
  */
-export function checkKeys(
-  value: YamlValue,
-  findings: Findings,
-  what: string,
-  known: readonly string[],
-  notImplemented: Readonly<Record<string, string>> = {},
-): void {
+export function checkKeys(value: YamlValue, findings: Findings, what: string, known: readonly string[], notImplemented: Readonly<Record<string, string>> = {}): void {
   for (const entry of entries(value)) {
     if (known.includes(entry.key)) continue;
     if (entry.key in notImplemented) {
-      findings.error(atKey(entry), `sparkdbt does not implement dbt's '${entry.key}' ${what} property yet (${notImplemented[entry.key]})`, 'remove it, or keep it in a file sparkdbt does not read');
+      findings.error(
+        atKey(entry),
+        `sparkdbt does not implement dbt's '${entry.key}' ${what} property yet (${notImplemented[entry.key]})`,
+        'remove it, or keep it in a file sparkdbt does not read',
+      );
       continue;
     }
     const close = closestNames(entry.key, known, 1)[0];
-    findings.warn(atKey(entry), `unknown ${what} property '${entry.key}' (ignored)`, `${close === undefined ? '' : `did you mean '${close}'? `}${what} properties: ${known.join(', ')}`);
+    findings.warn(
+      atKey(entry),
+      `unknown ${what} property '${entry.key}' (ignored)`,
+      `${close === undefined ? '' : `did you mean '${close}'? `}${what} properties: ${known.join(', ')}`,
+    );
   }
 }

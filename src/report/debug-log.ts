@@ -11,9 +11,7 @@ export const LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const LOG_BACKUPS = 5;
 
 /** Opening the debug log: the log, or why its folder cannot be written (the command runs without it). */
-export type DebugLogOpening =
-  | { readonly ok: true; readonly log: DebugLog }
-  | { readonly ok: false; readonly folder: string; readonly reason: string };
+export type DebugLogOpening = { readonly ok: true; readonly log: DebugLog } | { readonly ok: false; readonly folder: string; readonly reason: string };
 
 /**
  * logs/sparkdbt.log: every event at debug level, with its time, level and thread, appended per

@@ -62,7 +62,12 @@ export class Logger {
         return;
       case 'debug': {
         const prefix = event.output === true ? '' : debugPrefix(event, ts);
-        this.streamOf(event).write(`${event.msg.split('\n').map((line) => `${prefix}${this.paint(line)}`).join('\n')}\n`);
+        this.streamOf(event).write(
+          `${event.msg
+            .split('\n')
+            .map((line) => `${prefix}${this.paint(line)}`)
+            .join('\n')}\n`,
+        );
         return;
       }
       case 'text': {

@@ -20,12 +20,17 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   const byMaterialization = new Map<string, number>();
   const tests = results.filter((r) => r.resourceType === 'test');
   for (const r of results) if (r.resourceType !== 'test') byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
-  const kinds = [
-    ...[...byMaterialization].map(([m, n]) => (m === 'seed' ? `${n} seed${n === 1 ? '' : 's'}` : `${n} ${m} model${n === 1 ? '' : 's'}`)),
-    ...(tests.length > 0 ? [`${tests.length} data test${tests.length === 1 ? '' : 's'}`] : []),
-  ].join(', ') || '0 models';
+  const kinds =
+    [
+      ...[...byMaterialization].map(([m, n]) => (m === 'seed' ? `${n} seed${n === 1 ? '' : 's'}` : `${n} ${m} model${n === 1 ? '' : 's'}`)),
+      ...(tests.length > 0 ? [`${tests.length} data test${tests.length === 1 ? '' : 's'}`] : []),
+    ].join(', ') || '0 models';
   const seconds = elapsedMs / 1000;
-  const events: LogEvent[] = [blank, info('FinishedRunningStats', 'E047', `Finished running ${kinds} in ${seconds.toFixed(2)}s.`, { stat_line: kinds, execution_time: seconds }), blank];
+  const events: LogEvent[] = [
+    blank,
+    info('FinishedRunningStats', 'E047', `Finished running ${kinds} in ${seconds.toFixed(2)}s.`, { stat_line: kinds, execution_time: seconds }),
+    blank,
+  ];
   const errors = results.filter((r) => r.status === 'error' || r.status === 'fail');
   const warnedTests = results.filter((r) => r.status === 'warn');
   const skippedResults = results.filter((r) => r.status === 'skipped');
@@ -39,18 +44,25 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   if (interrupted) events.push(info('EndOfRunSummary', 'Z030', 'Exited because of keyboard interrupt', summary));
   else if (errors.length === 0 && (tests.length === 0 || warnedTests.length === 0)) events.push(info('EndOfRunSummary', 'Z030', 'Completed successfully', summary));
   // dbt 1.9+'s line when tests ran: errors, partial successes (microbatch models) and warnings.
-  else if (tests.length > 0) events.push(info('EndOfRunSummary', 'Z030', `Completed with ${plural(errors.length, 'error')}, 0 partial successes, and ${plural(warnedTests.length, 'warning')}:`, summary));
+  else if (tests.length > 0)
+    events.push(info('EndOfRunSummary', 'Z030', `Completed with ${plural(errors.length, 'error')}, 0 partial successes, and ${plural(warnedTests.length, 'warning')}:`, summary));
   else events.push(info('EndOfRunSummary', 'Z030', `Completed with ${errors.length} error${errors.length === 1 ? '' : 's'}:`, summary));
   for (const r of errors) {
     if (r.status === 'fail') {
-      events.push(blank, withNode({ name: 'RunResultFailure', code: 'Z025', level: 'error', msg: testProblem('Failure', r), data: { msg: testProblem('Failure', r) }, timestamped: true }, r));
+      events.push(
+        blank,
+        withNode({ name: 'RunResultFailure', code: 'Z025', level: 'error', msg: testProblem('Failure', r), data: { msg: testProblem('Failure', r) }, timestamped: true }, r),
+      );
       continue;
     }
     const msg = r.error ? formatError(r.error) : r.message;
     events.push(blank, withNode({ name: 'RunResultError', code: 'Z024', level: 'error', msg, data: { msg }, timestamped: true }, r));
   }
   for (const r of warnedTests) {
-    events.push(blank, withNode({ name: 'RunResultWarning', code: 'Z021', level: 'warn', msg: testProblem('Warning', r), data: { msg: testProblem('Warning', r) }, timestamped: true }, r));
+    events.push(
+      blank,
+      withNode({ name: 'RunResultWarning', code: 'Z021', level: 'warn', msg: testProblem('Warning', r), data: { msg: testProblem('Warning', r) }, timestamped: true }, r),
+    );
   }
   if (upstreamSkipped.length > 0 && errors.length > 0) {
     events.push(blank, info('Note', 'Z050', `Skipped because an upstream ${tests.length > 0 ? 'node' : 'model'} failed: ${upstreamSkipped.map((r) => r.name).join(', ')}`));

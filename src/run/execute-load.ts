@@ -50,7 +50,11 @@ export async function executeLoad(adapter: Adapter, step: LoadStep, options: Exe
   const timer = setInterval(report, options.progressIntervalMs ?? 500);
   timer.unref();
   try {
-    const rows = await adapter.bulkLoad(step.relation, step.columns.map((column) => column.name), stream);
+    const rows = await adapter.bulkLoad(
+      step.relation,
+      step.columns.map((column) => column.name),
+      stream,
+    );
     report();
     return { rows, rejected: stream.rejected };
   } finally {

@@ -49,17 +49,27 @@ export function yieldToSignals(): Promise<void> {
 
 /** The error of the model that was running when the run was interrupted; its previous relation is kept. */
 export function interruptedError(node: RunnableNode, relation: string, statementCancelled: boolean): SparkdbtError {
-  const how = statementCancelled
-    ? 'its running statement was cancelled'
-    : 'it stopped after its current statement (this target runs statements in-process and cannot cancel one)';
-  return new SparkdbtError('interrupted', `Interrupted: model ${node.name} (${node.originalFilePath}) did not finish: ${how} and its transaction was rolled back, so ${relation} is as it was before the run`);
+  const how = statementCancelled ? 'its running statement was cancelled' : 'it stopped after its current statement (this target runs statements in-process and cannot cancel one)';
+  return new SparkdbtError(
+    'interrupted',
+    `Interrupted: model ${node.name} (${node.originalFilePath}) did not finish: ${how} and its transaction was rolled back, so ${relation} is as it was before the run`,
+  );
 }
 
 /** A model the run did not reach because it was interrupted. */
 export function notRun(node: RunnableNode, relation: string): NodeResult {
   return {
-    uniqueId: node.uniqueId, name: node.name, relation, materialized: node.config.materialized,
-    status: 'skipped', message: 'not run: the run was interrupted', rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
-    executionTimeMs: 0, error: undefined, skippedBecause: undefined,
+    uniqueId: node.uniqueId,
+    name: node.name,
+    relation,
+    materialized: node.config.materialized,
+    status: 'skipped',
+    message: 'not run: the run was interrupted',
+    rowsAffected: undefined,
+    rowsRejected: 0,
+    rejectionsQuery: undefined,
+    executionTimeMs: 0,
+    error: undefined,
+    skippedBecause: undefined,
   };
 }

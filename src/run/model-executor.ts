@@ -45,7 +45,14 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   const started = performance.now();
   const startedAt = new Date();
   const rejections: LoadRejection[] = [];
-  const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: node.config.materialized, compiledAt: undefined as Date | undefined, compiled: undefined as NodeResult['compiled'] };
+  const base = {
+    uniqueId: node.uniqueId,
+    name: node.name,
+    relation: display,
+    materialized: node.config.materialized,
+    compiledAt: undefined as Date | undefined,
+    compiled: undefined as NodeResult['compiled'],
+  };
   const runFile = modelArtifactPath(prepared.project.config, 'run', node.originalFilePath);
   const cancel = adapter.cancel?.bind(adapter);
   let compiled: CompiledModel | undefined;
@@ -84,12 +91,16 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           break;
         }
         case 'load': {
-          const loaded = await cancellable(executeLoad(adapter, step, {
-            projectRoot: prepared.project.config.root,
-            s3: prepared.target.s3,
-            onRejected: (rejection) => rejections.push(rejection),
-            onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
-          }), signal, cancel);
+          const loaded = await cancellable(
+            executeLoad(adapter, step, {
+              projectRoot: prepared.project.config.root,
+              s3: prepared.target.s3,
+              onRejected: (rejection) => rejections.push(rejection),
+              onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
+            }),
+            signal,
+            cancel,
+          );
           rows = loaded.rows;
           rejected = loaded.rejected;
           break;
@@ -103,7 +114,18 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     const kept = await (context.oneAtATime ?? run)(() => keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections));
     if (kept.problem !== undefined) return failed(new SparkdbtError('sql-error', kept.problem));
     const warnings = skewCheck === undefined ? [] : await distSkewWarnings(adapter, task.relation, skewCheck);
-    return { ...base, status: 'success', message: compiled.plan.verb, rowsAffected: rows, rowsRejected: rejected, rejectionsQuery: kept.query ?? serverRejections, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined, warnings };
+    return {
+      ...base,
+      status: 'success',
+      message: compiled.plan.verb,
+      rowsAffected: rows,
+      rowsRejected: rejected,
+      rejectionsQuery: kept.query ?? serverRejections,
+      executionTimeMs: performance.now() - started,
+      error: undefined,
+      skippedBecause: undefined,
+      warnings,
+    };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
@@ -115,7 +137,17 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   }
 
   function failed(failure: SparkdbtError, query?: string): NodeResult {
-    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: rejections.length, rejectionsQuery: query, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+    return {
+      ...base,
+      status: 'error',
+      message: failure.message,
+      rowsAffected: undefined,
+      rowsRejected: rejections.length,
+      rejectionsQuery: query,
+      executionTimeMs: performance.now() - started,
+      error: failure,
+      skippedBecause: undefined,
+    };
   }
 }
 
@@ -129,17 +161,34 @@ function unreachable(x: never): never {
  * Keeps a model's rejected records in the load-errors table after its transaction ended: the
  * query that shows them, nothing when there were none, or why they could not be kept.
  */
-async function keepRejections(adapter: Adapter, relation: Relation, node: ModelNode, runId: string, startedAt: Date, rejections: readonly LoadRejection[]): Promise<{ query?: string; problem?: string }> {
+async function keepRejections(
+  adapter: Adapter,
+  relation: Relation,
+  node: ModelNode,
+  runId: string,
+  startedAt: Date,
+  rejections: readonly LoadRejection[],
+): Promise<{ query?: string; problem?: string }> {
   if (rejections.length === 0) return {};
   try {
     return { query: await recordRejections(adapter, { relation, runId, model: node.name, startedAt }, rejections) };
   } catch (error) {
-    return { problem: `the ${rejections.length} rejected records could not be kept in ${relation.withIdentifier(LOAD_ERRORS_TABLE)}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      problem: `the ${rejections.length} rejected records could not be kept in ${relation.withIdentifier(LOAD_ERRORS_TABLE)}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
 /** Turns what went wrong into an error naming the model, the file to open (with line) and a hint. */
-function describeFailure(error: unknown, node: ModelNode, runFile: string, compiled: CompiledModel | undefined, stepIndex: number, prepared: PreparedProject, more: string | undefined): SparkdbtError {
+function describeFailure(
+  error: unknown,
+  node: ModelNode,
+  runFile: string,
+  compiled: CompiledModel | undefined,
+  stepIndex: number,
+  prepared: PreparedProject,
+  more: string | undefined,
+): SparkdbtError {
   const redact = (text: string) => prepared.redactor.redact(text);
   if (error instanceof SqlError && compiled) {
     const text = renderPlan(compiled.plan);
@@ -147,13 +196,15 @@ function describeFailure(error: unknown, node: ModelNode, runFile: string, compi
     const offset = stepIndex === 0 ? 0 : before.length + 1;
     const at = error.position === undefined ? undefined : lineAndColumn(text, offset + error.position - 1);
     const detail = (error.detail ? `\n  detail: ${redact(error.detail)}` : '') + (more ? `\n  ${redact(more).replace(/\n/g, '\n  ')}` : '');
-    return new SparkdbtError('sql-error', `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
-      error.hint ? { hint: redact(error.hint) } : {});
+    return new SparkdbtError(
+      'sql-error',
+      `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
+      error.hint ? { hint: redact(error.hint) } : {},
+    );
   }
   if (error instanceof SparkdbtError) {
     const at = error.location ? `\n  at ${formatLocation(relativeLocation(error.location, prepared.project.config.root))}` : '';
-    return new SparkdbtError(error.code, `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}`,
-      error.hint ? { hint: redact(error.hint) } : {});
+    return new SparkdbtError(error.code, `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}`, error.hint ? { hint: redact(error.hint) } : {});
   }
   const message = error instanceof Error ? error.message : String(error);
   return new SparkdbtError('sql-error', `Error in model ${node.name} (${node.originalFilePath})\n  ${redact(message)}`);

@@ -53,18 +53,40 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const runnable = selected.filter((id) => ['model', 'seed', 'test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
   if (runnable.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
-  const schemas = [...new Set(models.map((id) => {
-    const node = prepared.graph.nodes.get(id)!;
-    return (node.resourceType === 'model' || node.resourceType === 'seed' ? node.config.schema : undefined) ?? prepared.target.schema;
-  }))];
+  const schemas = [
+    ...new Set(
+      models.map((id) => {
+        const node = prepared.graph.nodes.get(id)!;
+        return (node.resourceType === 'model' || node.resourceType === 'seed' ? node.config.schema : undefined) ?? prepared.target.schema;
+      }),
+    ),
+  ];
   // The set-up's statements are dbt's `master` connection's, on the main thread.
   main.observe(setUpStatementLog(prepared, options.onEvent));
   const state = await fetchWarehouseState(main, schemas);
-  const plan = planRun(prepared, runnable, { failFast: options.failFast === true, ...(options.storeFailures === true ? { storeFailures: true } : {}), ...(options.command === 'build' ? { testEdges: true } : {}) }, state);
+  const plan = planRun(
+    prepared,
+    runnable,
+    { failFast: options.failFast === true, ...(options.storeFailures === true ? { storeFailures: true } : {}), ...(options.command === 'build' ? { testEdges: true } : {}) },
+    state,
+  );
   const total = plan.tasks.length;
-  const counts = { model: plan.tasks.filter((t) => t.resourceType === 'model').length, test: plan.tasks.filter((t) => t.resourceType === 'test').length, seed: plan.tasks.filter((t) => t.resourceType === 'seed').length };
+  const counts = {
+    model: plan.tasks.filter((t) => t.resourceType === 'model').length,
+    test: plan.tasks.filter((t) => t.resourceType === 'test').length,
+    seed: plan.tasks.filter((t) => t.resourceType === 'seed').length,
+  };
   const allSeeds = counts.seed === total;
-  options.onEvent({ kind: 'run-started', total, target: prepared.target.name, adapterType: adapterType(prepared.target), database: targetDatabase(prepared.target), command: options.command ?? 'run', counts, ...(allSeeds ? { noun: 'seed' } : {}) });
+  options.onEvent({
+    kind: 'run-started',
+    total,
+    target: prepared.target.name,
+    adapterType: adapterType(prepared.target),
+    database: targetDatabase(prepared.target),
+    command: options.command ?? 'run',
+    counts,
+    ...(allSeeds ? { noun: 'seed' } : {}),
+  });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
   const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime(), showRows: options.showSeedRows };
@@ -102,10 +124,16 @@ export function setUpStatementLog(prepared: PreparedProject, onEvent: RunOptions
 }
 
 /** Reports a connection's statements as run events on `connection` (a node's unique id, or `master`), secrets masked. */
-function statementLog(prepared: PreparedProject, onEvent: RunOptions['onEvent'], connection: string, from: { node: Task['node']; relation: string; threadId: string } | undefined = undefined): StatementListener {
+function statementLog(
+  prepared: PreparedProject,
+  onEvent: RunOptions['onEvent'],
+  connection: string,
+  from: { node: Task['node']; relation: string; threadId: string } | undefined = undefined,
+): StatementListener {
   const mask = (text: string) => prepared.redactor.redact(text);
   return (statement) => {
-    const masked = statement.kind === 'statement-failed' ? { ...statement, sql: mask(statement.sql), message: mask(statement.message) } : { ...statement, sql: mask(statement.sql) };
+    const masked =
+      statement.kind === 'statement-failed' ? { ...statement, sql: mask(statement.sql), message: mask(statement.message) } : { ...statement, sql: mask(statement.sql) };
     onEvent({ kind: 'statement', statement: masked, connection, ...(from ?? {}) });
   };
 }
@@ -146,24 +174,55 @@ function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test'; material
 function notRunResult(task: Task): NodeResult {
   if (task.resourceType !== 'test') return { ...notRun(task.node, task.display), resourceType: task.resourceType };
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
-    status: 'skipped', message: 'not run: the run was interrupted', rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
-    executionTimeMs: 0, error: undefined, skippedBecause: undefined,
+    uniqueId: task.uniqueId,
+    name: task.name,
+    relation: task.display,
+    ...kindOf(task),
+    status: 'skipped',
+    message: 'not run: the run was interrupted',
+    rowsAffected: undefined,
+    rowsRejected: 0,
+    rejectionsQuery: undefined,
+    executionTimeMs: 0,
+    error: undefined,
+    skippedBecause: undefined,
   };
 }
 
 function skipped(task: Task, upstream: Upstream): NodeResult {
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
-    status: 'skipped', message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : 'model'} '${upstream.name}' failed`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
-    executionTimeMs: 0, error: undefined, skippedBecause: upstream.name, skippedBecauseId: upstream.uniqueId, skipReason: 'upstream-failed',
+    uniqueId: task.uniqueId,
+    name: task.name,
+    relation: task.display,
+    ...kindOf(task),
+    status: 'skipped',
+    message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : 'model'} '${upstream.name}' failed`,
+    rowsAffected: undefined,
+    rowsRejected: 0,
+    rejectionsQuery: undefined,
+    executionTimeMs: 0,
+    error: undefined,
+    skippedBecause: upstream.name,
+    skippedBecauseId: upstream.uniqueId,
+    skipReason: 'upstream-failed',
   };
 }
 
 function stoppedByFailFast(task: Task, cause: Upstream | undefined): NodeResult {
   return {
-    uniqueId: task.uniqueId, name: task.name, relation: task.display, ...kindOf(task),
-    status: 'skipped', message: `not run: --fail-fast stopped the run after ${cause?.name ?? 'a failure'}`, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined,
-    executionTimeMs: 0, error: undefined, skippedBecause: cause?.name, skippedBecauseId: cause?.uniqueId, skipReason: 'fail-fast',
+    uniqueId: task.uniqueId,
+    name: task.name,
+    relation: task.display,
+    ...kindOf(task),
+    status: 'skipped',
+    message: `not run: --fail-fast stopped the run after ${cause?.name ?? 'a failure'}`,
+    rowsAffected: undefined,
+    rowsRejected: 0,
+    rejectionsQuery: undefined,
+    executionTimeMs: 0,
+    error: undefined,
+    skippedBecause: cause?.name,
+    skippedBecauseId: cause?.uniqueId,
+    skipReason: 'fail-fast',
   };
 }

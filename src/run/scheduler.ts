@@ -56,7 +56,9 @@ export async function schedule<T extends TaskBase>(tasks: readonly T[], options:
     }
     ready.splice(lo, 0, i);
   };
-  tasks.forEach((t, i) => { if (waiting.get(t.uniqueId) === 0) addReady(i); });
+  tasks.forEach((t, i) => {
+    if (waiting.get(t.uniqueId) === 0) addReady(i);
+  });
 
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -78,7 +80,8 @@ export async function schedule<T extends TaskBase>(tasks: readonly T[], options:
   const finish = (task: T, result: NodeResult, index: number | undefined) => {
     results.push(result);
     if (result.status === 'error' || result.status === 'fail') failedRoot.set(task.uniqueId, { uniqueId: task.uniqueId, name: task.name });
-    else if (result.status === 'skipped' && result.skippedBecauseId !== undefined) failedRoot.set(task.uniqueId, { uniqueId: result.skippedBecauseId, name: result.skippedBecause ?? task.name });
+    else if (result.status === 'skipped' && result.skippedBecauseId !== undefined)
+      failedRoot.set(task.uniqueId, { uniqueId: result.skippedBecauseId, name: result.skippedBecause ?? task.name });
     if (index !== undefined) options.onFinish(result, index);
     done(task);
   };
@@ -100,18 +103,33 @@ export async function schedule<T extends TaskBase>(tasks: readonly T[], options:
         }
         const worker = free.shift()!;
         options.onStart(task, index, worker);
-        running.set(task.uniqueId, options.execute(task, worker, stop.signal).then((result) => {
-          running.delete(task.uniqueId);
-          free.push(worker);
-          free.sort((a, b) => a - b);
-          // A task cancelled because --fail-fast stopped the run is listed with the rest, not as a failure of its own.
-          const stoppedHere = firstFailure !== undefined && !options.signal?.aborted && result.status === 'error' && result.error?.code === 'interrupted';
-          finish(task, stoppedHere ? { ...options.notRun(task, 'fail-fast', firstFailure), threadId: result.threadId, startedAt: result.startedAt, completedAt: result.completedAt, executionTimeMs: result.executionTimeMs } : result, index);
-          if ((result.status === 'error' || result.status === 'fail') && !stoppedHere && options.failFast && firstFailure === undefined) {
-            firstFailure = { uniqueId: task.uniqueId, name: task.name };
-            stop.abort();
-          }
-        }));
+        running.set(
+          task.uniqueId,
+          options.execute(task, worker, stop.signal).then((result) => {
+            running.delete(task.uniqueId);
+            free.push(worker);
+            free.sort((a, b) => a - b);
+            // A task cancelled because --fail-fast stopped the run is listed with the rest, not as a failure of its own.
+            const stoppedHere = firstFailure !== undefined && !options.signal?.aborted && result.status === 'error' && result.error?.code === 'interrupted';
+            finish(
+              task,
+              stoppedHere
+                ? {
+                    ...options.notRun(task, 'fail-fast', firstFailure),
+                    threadId: result.threadId,
+                    startedAt: result.startedAt,
+                    completedAt: result.completedAt,
+                    executionTimeMs: result.executionTimeMs,
+                  }
+                : result,
+              index,
+            );
+            if ((result.status === 'error' || result.status === 'fail') && !stoppedHere && options.failFast && firstFailure === undefined) {
+              firstFailure = { uniqueId: task.uniqueId, name: task.name };
+              stop.abort();
+            }
+          }),
+        );
       }
       if (running.size === 0) break;
       await Promise.race(running.values());

@@ -39,7 +39,9 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     let schema: SeedSchema | SparkdbtError;
     let preloaded: number | undefined;
     if (kind === 'postgres' && fs.statSync(node.file.absolutePath).size >= SPECULATE_BYTES) {
-      const onBegin = () => { inTransaction = true; };
+      const onBegin = () => {
+        inTransaction = true;
+      };
       const outcome = await scanWhileCopying(adapter, task, temp.render(), open, onBegin, signal, cancel);
       schema = outcome.schema;
       preloaded = outcome.rows;
@@ -78,11 +80,32 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
       if (signal?.aborted && inTransaction) throw interruptedError(node, display, cancel !== undefined);
     }
     const sample = context.showRows === undefined ? undefined : await firstRows(node.originalFilePath, open, schema, config, context.showRows);
-    return { ...base, status: 'success', message: `INSERT ${rows}`, rowsAffected: rows, rowsRejected: 0, rejectionsQuery: undefined, executionTimeMs: performance.now() - started, error: undefined, skippedBecause: undefined, ...(sample ? { seedSample: sample } : {}) };
+    return {
+      ...base,
+      status: 'success',
+      message: `INSERT ${rows}`,
+      rowsAffected: rows,
+      rowsRejected: 0,
+      rejectionsQuery: undefined,
+      executionTimeMs: performance.now() - started,
+      error: undefined,
+      skippedBecause: undefined,
+      ...(sample ? { seedSample: sample } : {}),
+    };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const failure = signal?.aborted ? interruptedError(node, display, cancel !== undefined) : describeSeedFailure(error, task, prepared.redactor.redact.bind(prepared.redactor));
-    return { ...base, status: 'error', message: failure.message, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined, executionTimeMs: performance.now() - started, error: failure, skippedBecause: undefined };
+    return {
+      ...base,
+      status: 'error',
+      message: failure.message,
+      rowsAffected: undefined,
+      rowsRejected: 0,
+      rejectionsQuery: undefined,
+      executionTimeMs: performance.now() - started,
+      error: failure,
+      skippedBecause: undefined,
+    };
   }
 }
 
@@ -98,7 +121,15 @@ const GUESS_BYTES = 1024 * 1024;
  * goes on to the swap (`rows` is set). Otherwise the COPY is rolled back (nothing is kept of it)
  * and the seed is loaded as usual from the scan's schema. Only time is speculated on, never values.
  */
-async function scanWhileCopying(adapter: Adapter, task: SeedTask, temp: string, open: SeedSource, onBegin: () => void, signal: AbortSignal | undefined, cancel: (() => Promise<void>) | undefined): Promise<{ schema: SeedSchema | SparkdbtError; rows?: number }> {
+async function scanWhileCopying(
+  adapter: Adapter,
+  task: SeedTask,
+  temp: string,
+  open: SeedSource,
+  onBegin: () => void,
+  signal: AbortSignal | undefined,
+  cancel: (() => Promise<void>) | undefined,
+): Promise<{ schema: SeedSchema | SparkdbtError; rows?: number }> {
   const { node } = task;
   const config = node.config;
   const guess = await scanSeed(node.originalFilePath, prefixOf(node.file.absolutePath, GUESS_BYTES), config);
@@ -108,10 +139,20 @@ async function scanWhileCopying(adapter: Adapter, task: SeedTask, temp: string, 
   await cancellable(adapter.execute('begin'), signal, cancel);
   await cancellable(adapter.execute(`drop table if exists ${temp}`), signal, cancel);
   await cancellable(adapter.execute(guessSql), signal, cancel);
-  const copying = cancellable(adapter.copyIn(seedCopyCsvStatement(temp, guess.columns, config, 'postgres'), open()), signal, cancel).then((rows) => ({ ok: true as const, rows }), (error: unknown) => ({ ok: false as const, error }));
+  const copying = cancellable(adapter.copyIn(seedCopyCsvStatement(temp, guess.columns, config, 'postgres'), open()), signal, cancel).then(
+    (rows) => ({ ok: true as const, rows }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   const schema = await scanSeed(node.originalFilePath, open, config);
   const copied = await copying;
-  if (!(schema instanceof SparkdbtError) && copied.ok && schema.rawCsv && schema.rowCount === copied.rows && createSeedTableSql(temp, schema.columns, config, 'postgres') === guessSql) return { schema, rows: copied.rows };
+  if (
+    !(schema instanceof SparkdbtError) &&
+    copied.ok &&
+    schema.rawCsv &&
+    schema.rowCount === copied.rows &&
+    createSeedTableSql(temp, schema.columns, config, 'postgres') === guessSql
+  )
+    return { schema, rows: copied.rows };
   await adapter.execute('rollback');
   return { schema };
 }
@@ -166,11 +207,19 @@ async function firstRows(path: string, open: SeedSource, schema: SeedSchema, con
 function describeSeedFailure(error: unknown, task: SeedTask, redact: (text: string) => string): SparkdbtError {
   const { node } = task;
   if (error instanceof SqlError) {
-    return new SparkdbtError('sql-error', `Database error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${error.detail ? `\n  detail: ${redact(error.detail)}` : ''}`, error.hint ? { hint: redact(error.hint) } : {});
+    return new SparkdbtError(
+      'sql-error',
+      `Database error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${error.detail ? `\n  detail: ${redact(error.detail)}` : ''}`,
+      error.hint ? { hint: redact(error.hint) } : {},
+    );
   }
   if (error instanceof SparkdbtError) {
     const at = error.location ? `\n  at ${formatLocation(error.location)}` : '';
-    return new SparkdbtError(error.code, `Error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}\n  the table ${task.display} was left as it was`, error.hint ? { hint: redact(error.hint) } : {});
+    return new SparkdbtError(
+      error.code,
+      `Error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}\n  the table ${task.display} was left as it was`,
+      error.hint ? { hint: redact(error.hint) } : {},
+    );
   }
   return new SparkdbtError('load-failed', `Error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error instanceof Error ? error.message : String(error))}`);
 }

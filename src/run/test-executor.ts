@@ -33,8 +33,17 @@ export async function executeTest(task: TestTask, adapter: Adapter, context: Tes
   const started = performance.now();
   const compiledPath = testArtifactPath(prepared.project.config, 'compiled', node);
   const base = {
-    uniqueId: node.uniqueId, name: node.name, relation: node.name, materialized: 'test', resourceType: 'test' as const,
-    rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined, skippedBecause: undefined, compiledPath, originalFilePath: node.originalFilePath,
+    uniqueId: node.uniqueId,
+    name: node.name,
+    relation: node.name,
+    materialized: 'test',
+    resourceType: 'test' as const,
+    rowsAffected: undefined,
+    rowsRejected: 0,
+    rejectionsQuery: undefined,
+    skippedBecause: undefined,
+    compiledPath,
+    originalFilePath: node.originalFilePath,
   };
   const cancel = adapter.cancel?.bind(adapter);
   let compiledAt: Date | undefined;
@@ -60,13 +69,27 @@ export async function executeTest(task: TestTask, adapter: Adapter, context: Tes
     if (row === undefined) throw new SparkdbtError('sql-error', 'the test query returned no row');
     const outcome = judgeTestResult(row, node.config, context.warnError === true ? { warnError: true } : {});
     return {
-      ...base, status: outcome.status, failures: outcome.failures, message: outcome.message ?? 'PASS',
-      executionTimeMs: performance.now() - started, error: undefined, compiledAt, compiledCode,
+      ...base,
+      status: outcome.status,
+      failures: outcome.failures,
+      message: outcome.message ?? 'PASS',
+      executionTimeMs: performance.now() - started,
+      error: undefined,
+      compiledAt,
+      compiledCode,
       ...(stored === undefined || outcome.status === 'pass' ? {} : { storedFailures: `${prepared.dialect.quoteIdentifier(targetDatabase(prepared.target))}.${stored.render()}` }),
     };
   } catch (error) {
     const failure = describeTestFailure(error, task, compiledPath, prepared);
-    return { ...base, status: 'error', message: failure.message, executionTimeMs: performance.now() - started, error: failure, compiledAt, ...(compiledCode === undefined ? {} : { compiledCode }) };
+    return {
+      ...base,
+      status: 'error',
+      message: failure.message,
+      executionTimeMs: performance.now() - started,
+      error: failure,
+      compiledAt,
+      ...(compiledCode === undefined ? {} : { compiledCode }),
+    };
   }
 }
 
@@ -75,11 +98,19 @@ function describeTestFailure(error: unknown, task: TestTask, compiledPath: strin
   const redact = (text: string) => prepared.redactor.redact(text);
   const { node } = task;
   if (error instanceof SqlError) {
-    return new SparkdbtError('sql-error', `Database Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}\n  compiled code at ${compiledPath}`, error.hint ? { hint: redact(error.hint) } : {});
+    return new SparkdbtError(
+      'sql-error',
+      `Database Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}\n  compiled code at ${compiledPath}`,
+      error.hint ? { hint: redact(error.hint) } : {},
+    );
   }
   if (error instanceof SparkdbtError) {
     const at = error.location ? `\n  at ${formatLocation(error.location)}` : '';
-    return new SparkdbtError(error.code, `Compilation Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}`, error.hint ? { hint: redact(error.hint) } : {});
+    return new SparkdbtError(
+      error.code,
+      `Compilation Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${at}`,
+      error.hint ? { hint: redact(error.hint) } : {},
+    );
   }
   return new SparkdbtError('sql-error', `Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error instanceof Error ? error.message : String(error))}`);
 }

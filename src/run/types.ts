@@ -60,7 +60,16 @@ export interface NodeResult {
 
 /** What the runner reports as it goes; one reporter turns these into lines. */
 export type RunEvent =
-  | { readonly kind: 'run-started'; readonly total: number; readonly target: string; readonly adapterType?: string; readonly database?: string; readonly command?: 'run' | 'test' | 'build' | 'seed'; readonly counts?: Readonly<Record<'model' | 'test' | 'seed', number>>; /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string }
+  | {
+      readonly kind: 'run-started';
+      readonly total: number;
+      readonly target: string;
+      readonly adapterType?: string;
+      readonly database?: string;
+      readonly command?: 'run' | 'test' | 'build' | 'seed';
+      readonly counts?: Readonly<Record<'model' | 'test' | 'seed', number>>;
+      /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string;
+    }
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
   /**

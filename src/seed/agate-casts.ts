@@ -12,8 +12,9 @@ import { isValidDate, parseIsoDateTime } from './iso-datetime.js';
 export type CastResult = string | null | undefined;
 
 // Python's str.strip() whitespace (str.isspace), which differs from String.prototype.trim at the edges.
-// eslint-disable-next-line no-control-regex -- Python counts the separators \x1c-\x1f as whitespace
-const PY_SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const PY_SPACE =
+  // eslint-disable-next-line no-control-regex -- Python counts the separators \x1c-\x1f as whitespace
+  /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /** Python's `str.strip()`: a fast path for text that starts and ends with printable ASCII. */
 export function pyStrip(text: string): string {
@@ -169,7 +170,14 @@ export function castDate(raw: string): CastResult {
 
 /** agate's DateTime with dbt's `datetime_format="%Y-%m-%d %H:%M:%S"`: the timestamp as YYYY-MM-DD HH:MM:SS. */
 export function castDateTime(raw: string): CastResult {
-  if (CANONICAL_DATETIME.test(raw) && isValidDate(Number(raw.slice(0, 4)), Number(raw.slice(5, 7)), Number(raw.slice(8, 10))) && raw < raw.slice(0, 11) + '24' && raw.charCodeAt(14) < 54 && raw.charCodeAt(17) < 54) return raw;
+  if (
+    CANONICAL_DATETIME.test(raw) &&
+    isValidDate(Number(raw.slice(0, 4)), Number(raw.slice(5, 7)), Number(raw.slice(8, 10))) &&
+    raw < raw.slice(0, 11) + '24' &&
+    raw.charCodeAt(14) < 54 &&
+    raw.charCodeAt(17) < 54
+  )
+    return raw;
   const d = pyStrip(raw);
   if (isAgateNull(d)) return null;
   const match = strptime(STRPTIME_DATETIME, d);

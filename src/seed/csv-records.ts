@@ -72,7 +72,8 @@ function incompleteTail(bytes: Uint8Array): number {
  */
 export async function* records(path: string, open: SeedSource, config: SeedConfig, lineEnds?: LineEnds): AsyncGenerator<string[][]> {
   const parser = parse(csvOptions(config));
-  const notUtf8 = (): SparkdbtError => new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
+  const notUtf8 = (): SparkdbtError =>
+    new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
   // Records arrive as 'data' events while a chunk is written (no async step per record) and are
   // handed on a chunk's worth at a time; the parser holds at most about a chunk more.
   let pending: string[][] = [];
@@ -146,7 +147,8 @@ const LF = 10;
 export async function* plainRecords(path: string, open: SeedSource, config: SeedConfig): AsyncGenerator<string[][]> {
   const delimiter = config.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 128) throw new NotPlainCsv();
-  const notUtf8 = (): SparkdbtError => new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
+  const notUtf8 = (): SparkdbtError =>
+    new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
   let first = true;
   const split = (bytes: Buffer): string[][] => {
     if (!isUtf8(bytes)) throw notUtf8();

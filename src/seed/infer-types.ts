@@ -1,4 +1,16 @@
-import { castBoolean, castDate, castDateTime, castIsoDateTime, castNumber, castText, isAgateNull, isCanonicalNumber, numberPlaces, pyStrip, type CastResult } from './agate-casts.js';
+import {
+  castBoolean,
+  castDate,
+  castDateTime,
+  castIsoDateTime,
+  castNumber,
+  castText,
+  isAgateNull,
+  isCanonicalNumber,
+  numberPlaces,
+  pyStrip,
+  type CastResult,
+} from './agate-casts.js';
 import type { SeedColumn, SeedType } from './types.js';
 
 /**
@@ -26,7 +38,10 @@ export class ColumnInference {
   private maxBytes = 0;
   private hasText = false;
 
-  constructor(readonly name: string, private readonly override: string | undefined) {}
+  constructor(
+    readonly name: string,
+    private readonly override: string | undefined,
+  ) {}
 
   /** Tests one field against every type still possible. */
   observe(raw: string): void {

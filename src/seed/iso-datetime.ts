@@ -1,4 +1,3 @@
-
 /**
  * A port of `isodate.parse_datetime` (what dbt's ISODateTime type tries): the text split on its one
  * `T` into an ISO 8601 date (calendar, week, ordinal or reduced forms, 4-digit years) and time

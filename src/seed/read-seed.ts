@@ -37,7 +37,11 @@ class RecordReader {
   /** False once a field holds a quote or a CR, or a line is blank: then the file is not loaded as it is. */
   rawCsv = true;
 
-  constructor(private readonly path: string, private readonly onHeader: (names: string[]) => void, private readonly onRow: (fields: string[]) => void) {}
+  constructor(
+    private readonly path: string,
+    private readonly onHeader: (names: string[]) => void,
+    private readonly onRow: (fields: string[]) => void,
+  ) {}
 
   take(record: string[]): void {
     const line = this.nextLine;
@@ -64,12 +68,18 @@ class RecordReader {
       if (record.length === 1 && record[0] === '') {
         record = new Array<string>(width).fill('');
         this.rawCsv = false;
-      }
-      else {
-        throw new SparkdbtError('load-rejected', `row ${this.rows + 1} has ${record.length} field${record.length === 1 ? '' : 's'} but the header names ${width} column${width === 1 ? '' : 's'}`, {
-          location: { file: this.path, line },
-          hint: record.length > width ? 'quote a field that holds the delimiter, or add the missing column to the header' : 'add the missing fields (an empty field is NULL), or quote a field that holds a line break',
-        });
+      } else {
+        throw new SparkdbtError(
+          'load-rejected',
+          `row ${this.rows + 1} has ${record.length} field${record.length === 1 ? '' : 's'} but the header names ${width} column${width === 1 ? '' : 's'}`,
+          {
+            location: { file: this.path, line },
+            hint:
+              record.length > width
+                ? 'quote a field that holds the delimiter, or add the missing column to the header'
+                : 'add the missing fields (an empty field is NULL), or quote a field that holds a line break',
+          },
+        );
       }
     }
     this.rows++;
@@ -81,11 +91,17 @@ class RecordReader {
     const seen = new Map<string, number>();
     names.forEach((name, i) => {
       if (name === '') {
-        throw new SparkdbtError('load-rejected', `column ${i + 1} of the header has no name`, { location: { file: this.path, line }, hint: 'name every column in the first line of the seed (dbt would call it by a letter: a, b, …)' });
+        throw new SparkdbtError('load-rejected', `column ${i + 1} of the header has no name`, {
+          location: { file: this.path, line },
+          hint: 'name every column in the first line of the seed (dbt would call it by a letter: a, b, …)',
+        });
       }
       const first = seen.get(name);
       if (first !== undefined) {
-        throw new SparkdbtError('load-rejected', `columns ${first + 1} and ${i + 1} of the header are both named '${name}'`, { location: { file: this.path, line }, hint: `rename one of them (dbt would rename the second '${name}_2')` });
+        throw new SparkdbtError('load-rejected', `columns ${first + 1} and ${i + 1} of the header are both named '${name}'`, {
+          location: { file: this.path, line },
+          hint: `rename one of them (dbt would rename the second '${name}_2')`,
+        });
       }
       seen.set(name, i);
     });
@@ -134,10 +150,14 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
     const makeInference = inferenceFor(config);
     let inference: ColumnInference[] = [];
     const raw: string[][] = [];
-    const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
-      for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
-      raw.push(fields);
-    });
+    const reader = new RecordReader(
+      path,
+      (names) => (inference = makeInference(names)),
+      (fields) => {
+        for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
+        raw.push(fields);
+      },
+    );
     let records: string[][];
     try {
       records = parseSync(text, csvOptions(config)) as unknown as typeof records;
@@ -182,9 +202,13 @@ export async function scanSeed(path: string, open: SeedSource, config: SeedConfi
 async function scanWith(path: string, batches: () => AsyncIterable<string[][]>, config: SeedConfig, plain: boolean, lineEnds?: LineEnds): Promise<SeedSchema> {
   const makeInference = inferenceFor(config);
   let inference: ColumnInference[] = [];
-  const reader = new RecordReader(path, (names) => (inference = makeInference(names)), (fields) => {
-    for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
-  });
+  const reader = new RecordReader(
+    path,
+    (names) => (inference = makeInference(names)),
+    (fields) => {
+      for (let i = 0; i < fields.length; i++) inference[i]!.observe(fields[i]!);
+    },
+  );
   for await (const batch of batches()) for (const record of batch) reader.take(record);
   reader.finish();
   const delimiter = config.delimiter ?? ',';
@@ -199,11 +223,15 @@ async function scanWith(path: string, batches: () => AsyncIterable<string[][]>, 
 export async function* readSeedRows(path: string, open: SeedSource, schema: SeedSchema, config: SeedConfig = {}, batchRows = 10_000): AsyncGenerator<SeedRow[]> {
   const casts = schema.columns.map((c) => castFor(c.type));
   let batch: SeedRow[] = [];
-  const reader = new RecordReader(path, (names) => {
-    if (names.length !== schema.columns.length || names.some((name, i) => name !== schema.columns[i]!.name)) throw changed(path);
-  }, (fields) => {
-    batch.push(castRow(schema.columns, casts, fields));
-  });
+  const reader = new RecordReader(
+    path,
+    (names) => {
+      if (names.length !== schema.columns.length || names.some((name, i) => name !== schema.columns[i]!.name)) throw changed(path);
+    },
+    (fields) => {
+      batch.push(castRow(schema.columns, casts, fields));
+    },
+  );
   try {
     for await (const chunkRecords of records(path, open, config)) {
       for (const record of chunkRecords) {
@@ -223,5 +251,9 @@ export async function* readSeedRows(path: string, open: SeedSource, schema: Seed
 }
 
 function changed(path: string, cause?: unknown): SparkdbtError {
-  return new SparkdbtError('load-failed', 'the seed changed while it was being loaded', { location: { file: path }, hint: 'run the seed again once the file is no longer being written', cause });
+  return new SparkdbtError('load-failed', 'the seed changed while it was being loaded', {
+    location: { file: path },
+    hint: 'run the seed again once the file is no longer being written',
+    cause,
+  });
 }

@@ -130,7 +130,14 @@ export function seedLiteral(value: string | null, type: SeedType, target: SeedTa
  * here): `insert into <relation> (<columns>) values (…),(…)`, at most `batchRows` rows per
  * statement and never more than `maxStatementBytes` of UTF-8.
  */
-export function* seedInsertStatements(relation: string, columns: readonly SeedColumn[], rows: Iterable<SeedRow>, config: SeedConfig, target: SeedTargetKind, options: SeedInsertOptions = {}): Generator<SeedInsert> {
+export function* seedInsertStatements(
+  relation: string,
+  columns: readonly SeedColumn[],
+  rows: Iterable<SeedRow>,
+  config: SeedConfig,
+  target: SeedTargetKind,
+  options: SeedInsertOptions = {},
+): Generator<SeedInsert> {
   const batchRows = options.batchRows ?? seedBatchSize(target);
   const maxBytes = options.maxStatementBytes ?? REDSHIFT_MAX_STATEMENT_BYTES;
   const head = `insert into ${relation} (${seedColumnList(columns, config)}) values\n`;

@@ -8,14 +8,39 @@ export type SelectorMethodName = (typeof SELECTOR_METHODS)[number];
 
 /** dbt methods that need what sparkdbt lacks (state, tests, exposures, versions, …): rejected by name. */
 const UNSUPPORTED_DBT_METHODS: ReadonlySet<string> = new Set([
-  'access', 'exposure', 'group', 'metric', 'saved_query', 'semantic_model',
-  'source_status', 'unit_test', 'version', 'wildcard',
+  'access',
+  'exposure',
+  'group',
+  'metric',
+  'saved_query',
+  'semantic_model',
+  'source_status',
+  'unit_test',
+  'version',
+  'wildcard',
 ]);
 
 /** dbt's resource types (its NodeType values); a valid one sparkdbt has no nodes of matches nothing. */
 const DBT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'analysis', 'doc', 'exposure', 'fixture', 'function', 'group', 'macro', 'metric', 'model', 'operation',
-  'rpc', 'saved_query', 'semantic_model', 'seed', 'snapshot', 'source', 'sql_operation', 'test', 'unit_test',
+  'analysis',
+  'doc',
+  'exposure',
+  'fixture',
+  'function',
+  'group',
+  'macro',
+  'metric',
+  'model',
+  'operation',
+  'rpc',
+  'saved_query',
+  'semantic_model',
+  'seed',
+  'snapshot',
+  'source',
+  'sql_operation',
+  'test',
+  'unit_test',
 ]);
 
 /** Which nodes a criterion names before graph operators apply; patterns are fnmatch-style. */
@@ -48,10 +73,7 @@ export type StateCheck = (typeof STATE_CHECKS)[number];
 const RESULT_STATUSES: readonly string[] = ['success', 'error', 'skipped', 'pass', 'fail', 'warn', 'no-op', 'partial success', 'runtime error'];
 
 /** How far a `+` operator reaches: not at all, every generation, or up to N generations. */
-export type GraphReach =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'all' }
-  | { readonly kind: 'generations'; readonly generations: number };
+export type GraphReach = { readonly kind: 'none' } | { readonly kind: 'all' } | { readonly kind: 'generations'; readonly generations: number };
 
 /** One selector such as `2+tag:nightly+1` or `@songplays`. */
 export interface SelectionCriterion {
@@ -219,7 +241,10 @@ function normalizePath(raw: string, value: string): string {
   if (value.startsWith('/')) {
     throw invalid(raw, 'a path selector must be relative to the project root', "for example 'path:models/marts'");
   }
-  return value.split('/').filter((segment) => segment !== '' && segment !== '.').join('/');
+  return value
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
 }
 
 function toReach(depth: string | undefined): GraphReach {

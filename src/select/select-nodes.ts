@@ -163,12 +163,7 @@ function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion
 }
 
 // Breadth-first from every start node at once, within the enabled subgraph; a node counts at its shortest distance.
-function walk(
-  edges: ReadonlyMap<string, ReadonlySet<string>>,
-  enabled: ReadonlySet<string>,
-  start: ReadonlySet<string>,
-  reach: GraphReach,
-): Set<string> {
+function walk(edges: ReadonlyMap<string, ReadonlySet<string>>, enabled: ReadonlySet<string>, start: ReadonlySet<string>, reach: GraphReach): Set<string> {
   const found = new Set<string>();
   if (reach.kind === 'none') return found;
   const limit = reach.kind === 'all' ? Number.POSITIVE_INFINITY : reach.generations;
@@ -228,11 +223,7 @@ function compileMatcher(criterion: SelectionCriterion, { root, state }: MatchCon
       const project = fnmatchPattern(matcher.packagePattern);
       const source = fnmatchPattern(matcher.sourcePattern);
       const table = fnmatchPattern(matcher.tablePattern);
-      return (node) =>
-        node.resourceType === 'source' &&
-        project.test(node.fqn[0] ?? '') &&
-        source.test(node.sourceName) &&
-        table.test(node.fqn[node.fqn.length - 1] ?? '');
+      return (node) => node.resourceType === 'source' && project.test(node.fqn[0] ?? '') && source.test(node.sourceName) && table.test(node.fqn[node.fqn.length - 1] ?? '');
     }
     case 'resource_type':
       return (node) => node.resourceType === matcher.resourceType;
@@ -258,7 +249,10 @@ function stateMissing(raw: string, state: SelectionState | undefined, file: stri
     });
   }
   return new SparkdbtError('state-invalid', `The selector '${raw}' needs ${file} in the --state folder ${state.path}, which has none`, {
-    hint: method === 'result' ? 'run_results.json is written by sparkdbt run; point --state at the target/ of a run' : 'manifest.json is written by every run, compile and ls; point --state at their target/',
+    hint:
+      method === 'result'
+        ? 'run_results.json is written by sparkdbt run; point --state at the target/ of a run'
+        : 'manifest.json is written by every run, compile and ls; point --state at their target/',
   });
 }
 
@@ -320,9 +314,7 @@ function configMatches(config: unknown, keyPath: readonly string[], selector: st
   if (Array.isArray(value)) {
     // Python's `True in [1]` is true: True == 1.
     return (
-      value.some(equals) ||
-      (upper === 'TRUE' && value.some((item) => item === true || item === 1)) ||
-      (upper === 'FALSE' && value.some((item) => item === false || item === 0))
+      value.some(equals) || (upper === 'TRUE' && value.some((item) => item === true || item === 1)) || (upper === 'FALSE' && value.some((item) => item === false || item === 0))
     );
   }
   return equals(value) || (upper === 'TRUE' && value === true) || (upper === 'FALSE' && value === false);

@@ -70,7 +70,13 @@ function modifiedMacros(current: ReadonlyMap<string, JsonRecord>, previous: Read
 }
 
 // dbt's recursively_check_macros_modified: a macro the node calls, or one those call, changed.
-function dependsOnChangedMacro(node: JsonRecord, macros: ReadonlyMap<string, JsonRecord>, changed: ReadonlySet<string>, cache: Map<string, boolean>, visiting: Set<string>): boolean {
+function dependsOnChangedMacro(
+  node: JsonRecord,
+  macros: ReadonlyMap<string, JsonRecord>,
+  changed: ReadonlySet<string>,
+  cache: Map<string, boolean>,
+  visiting: Set<string>,
+): boolean {
   if (changed.size === 0) return false;
   const dependsOn = isRecord(node['depends_on']) && Array.isArray(node['depends_on']['macros']) ? node['depends_on']['macros'] : [];
   for (const id of dependsOn) {

@@ -25,10 +25,14 @@ export async function deferredRelations(
   const deferred = new Map<string, Relation>();
   if (!options.defer) return deferred;
   if (state === undefined) {
-    throw new SparkdbtError('state-invalid', '--defer needs --state: the folder of the artifacts whose relations unselected refs resolve to', { hint: 'pass --state <dir>, for example a copy of the production run\'s target/' });
+    throw new SparkdbtError('state-invalid', '--defer needs --state: the folder of the artifacts whose relations unselected refs resolve to', {
+      hint: "pass --state <dir>, for example a copy of the production run's target/",
+    });
   }
   if (state.manifest === undefined) {
-    throw new SparkdbtError('state-invalid', `--defer needs manifest.json in the --state folder ${state.path}, which has none`, { hint: "point --state at a run's target/ (every run, compile and ls writes manifest.json)" });
+    throw new SparkdbtError('state-invalid', `--defer needs manifest.json in the --state folder ${state.path}, which has none`, {
+      hint: "point --state at a run's target/ (every run, compile and ls writes manifest.json)",
+    });
   }
   const { graph } = prepared;
   const wanted = new Set(selected);

@@ -40,7 +40,9 @@ export interface StateFolder {
 export function readStateFolder(dir: string, projectRoot: string): StateFolder {
   const folder = path.resolve(projectRoot, dir);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new SparkdbtError('state-invalid', `--state ${dir}: no such folder`, { hint: "point --state at a folder holding a previous run's manifest.json (its target/, or a copy of it)" });
+    throw new SparkdbtError('state-invalid', `--state ${dir}: no such folder`, {
+      hint: "point --state at a folder holding a previous run's manifest.json (its target/, or a copy of it)",
+    });
   }
   const manifestJson = readArtifact(path.join(folder, 'manifest.json'), path.join(dir, 'manifest.json'), 'manifest');
   const resultsJson = readArtifact(path.join(folder, 'run_results.json'), path.join(dir, 'run_results.json'), 'run-results');
@@ -64,13 +66,19 @@ function readArtifact(file: string, display: string, kind: 'manifest' | 'run-res
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new SparkdbtError('state-invalid', `${display} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { hint: 'write it again with sparkdbt run, compile or ls' });
+    throw new SparkdbtError('state-invalid', `${display} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: 'write it again with sparkdbt run, compile or ls',
+    });
   }
   const version = isRecord(value) && isRecord(value['metadata']) ? value['metadata']['dbt_schema_version'] : undefined;
   if (!isRecord(value) || typeof version !== 'string' || !version.includes(`/${kind}/`)) {
-    throw new SparkdbtError('state-invalid', `${display} is not a dbt ${kind === 'manifest' ? 'manifest' : 'run_results'} artifact (metadata.dbt_schema_version is ${JSON.stringify(version ?? null)})`, {
-      hint: kind === 'manifest' ? 'every sparkdbt run, compile and ls writes target/manifest.json' : 'sparkdbt run writes target/run_results.json',
-    });
+    throw new SparkdbtError(
+      'state-invalid',
+      `${display} is not a dbt ${kind === 'manifest' ? 'manifest' : 'run_results'} artifact (metadata.dbt_schema_version is ${JSON.stringify(version ?? null)})`,
+      {
+        hint: kind === 'manifest' ? 'every sparkdbt run, compile and ls writes target/manifest.json' : 'sparkdbt run writes target/run_results.json',
+      },
+    );
   }
   return value;
 }

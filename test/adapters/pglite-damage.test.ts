@@ -67,7 +67,9 @@ describe('a damaged PGlite folder', () => {
     fs.rmSync(path.join(dir, '.sparkdbt/pglite/global/pg_control'));
     const result = await runCli(['run'], { cwd: dir });
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`Error: the embedded warehouse .sparkdbt/pglite is damaged: PGlite could not open it (Aborted(). Build with -sASSERTIONS for more info.)\n  hint: ${REMEDY}\n`);
+    expect(result.stderr).toBe(
+      `Error: the embedded warehouse .sparkdbt/pglite is damaged: PGlite could not open it (Aborted(). Build with -sASSERTIONS for more info.)\n  hint: ${REMEDY}\n`,
+    );
     expect(result.code).toBe(2);
     expect(fs.existsSync(path.join(dir, '.sparkdbt/pglite.lock'))).toBe(false);
   }, 120_000);
@@ -77,7 +79,9 @@ describe('a damaged PGlite folder', () => {
     fs.mkdirSync(path.join(dir, '.sparkdbt/pglite'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.sparkdbt/pglite/notes.txt'), 'mine\n');
     const result = await runCli(['run'], { cwd: dir });
-    expect(result.stderr).toBe(`Error: .sparkdbt/pglite is not a PGlite data folder (it holds 1 entry but no PG_VERSION)\n  hint: if it is a damaged warehouse, ${REMEDY}; else point the target's path at another folder\n`);
+    expect(result.stderr).toBe(
+      `Error: .sparkdbt/pglite is not a PGlite data folder (it holds 1 entry but no PG_VERSION)\n  hint: if it is a damaged warehouse, ${REMEDY}; else point the target's path at another folder\n`,
+    );
     expect(result.code).toBe(2);
     expect(fs.readdirSync(path.join(dir, '.sparkdbt/pglite'))).toEqual(['notes.txt']);
   }, 60_000);

@@ -35,7 +35,8 @@ afterAll(async () => {
   await adapter.close();
 });
 
-const failedLoad = (table: string) => new SqlError({ message: `Load into table 'staging_events__sparkdbt_tmp' failed. Check '${table}' system table for details.`, code: 'XX000' }, 'copy …');
+const failedLoad = (table: string) =>
+  new SqlError({ message: `Load into table 'staging_events__sparkdbt_tmp' failed. Check '${table}' system table for details.`, code: 'XX000' }, 'copy …');
 
 describe('RedshiftAdapter on the real PostgreSQL server', () => {
   it('finds a relation written in mixed case under the lower-case name Redshift stores; PostgreSQL keeps the case', async () => {
@@ -61,30 +62,36 @@ describe('RedshiftAdapter on the real PostgreSQL server', () => {
         (42, 1, '2026-12-01 11:00:00', 's3://b/log_data/b.json', 7, 'user_id', 1207, 'Invalid digit, Value ''x'', Pos 0, Type: Integer'),
         (42, 1, '2026-12-01 11:00:00', 's3://b/log_data/a.json', 3, '', 1216, 'Invalid JSONPath format')`);
       await adapter.execute('update last_copy set id = 42');
-      expect(await adapter.explainFailure(failedLoad('stl_load_errors'))).toBe([
-        'first load errors (stl_load_errors):',
-        '  s3://b/log_data/a.json:3: Invalid JSONPath format (error 1216)',
-        "  s3://b/log_data/b.json:7 column user_id: Invalid digit, Value 'x', Pos 0, Type: Integer (error 1207)",
-      ].join('\n'));
+      expect(await adapter.explainFailure(failedLoad('stl_load_errors'))).toBe(
+        [
+          'first load errors (stl_load_errors):',
+          '  s3://b/log_data/a.json:3: Invalid JSONPath format (error 1216)',
+          "  s3://b/log_data/b.json:7 column user_id: Invalid digit, Value 'x', Pos 0, Type: Integer (error 1207)",
+        ].join('\n'),
+      );
     } finally {
       await adapter.execute('drop table stl_load_errors');
     }
   });
 
-  it('on Serverless (no STL) reads sys_load_error_detail by this session and the COPY\'s start; says when it has nothing yet', async () => {
+  it("on Serverless (no STL) reads sys_load_error_detail by this session and the COPY's start; says when it has nothing yet", async () => {
     const [{ pid } = { pid: 0 }] = await adapter.query<{ pid: number }>('select pg_backend_pid() as pid');
-    await adapter.execute(`insert into sys_load_error_detail values (7, ${pid}, getdate() - interval '1 minute', 's3://b/earlier.json', 1, 'ts', 1206, 'an earlier COPY of this session')`);
+    await adapter.execute(
+      `insert into sys_load_error_detail values (7, ${pid}, getdate() - interval '1 minute', 's3://b/earlier.json', 1, 'ts', 1206, 'an earlier COPY of this session')`,
+    );
     // The COPY: the adapter notes the server's clock just before it (this one fails in PostgreSQL at once).
     await expect(adapter.execute(`copy "${schema}".no_such_table from '/nowhere'`)).rejects.toBeInstanceOf(SqlError);
     expect(await adapter.explainFailure(failedLoad('sys_load_error_detail'))).toMatch(
-      new RegExp(`^stl_load_errors and sys_load_error_detail have no rows for this COPY yet \\(SYS views can lag\\); later: select \\* from sys_load_error_detail where session_id = ${pid} and start_time >= '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+' order by start_time, line_number$`));
+      new RegExp(
+        `^stl_load_errors and sys_load_error_detail have no rows for this COPY yet \\(SYS views can lag\\); later: select \\* from sys_load_error_detail where session_id = ${pid} and start_time >= '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+' order by start_time, line_number$`,
+      ),
+    );
     await adapter.execute(`insert into sys_load_error_detail values
       (9, ${pid}, getdate(), 's3://b/log_data/c.json', 5, 'length', 1207, 'Invalid digit'),
       (9, ${pid + 1}, getdate(), 's3://b/other-session.json', 1, 'x', 1, 'another session')`);
-    expect(await adapter.explainFailure(failedLoad('sys_load_error_detail'))).toBe([
-      'first load errors (sys_load_error_detail):',
-      '  s3://b/log_data/c.json:5 column length: Invalid digit (error 1207)',
-    ].join('\n'));
+    expect(await adapter.explainFailure(failedLoad('sys_load_error_detail'))).toBe(
+      ['first load errors (sys_load_error_detail):', '  s3://b/log_data/c.json:5 column length: Invalid digit (error 1207)'].join('\n'),
+    );
     expect(await adapter.explainFailure(new SqlError({ message: 'permission denied for relation x', code: '42501' }, 'copy …'))).toBeUndefined();
   });
 });

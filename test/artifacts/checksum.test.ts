@@ -30,15 +30,20 @@ describe('fileChecksum (dbt-core 1.11: sha256 of the stripped file)', () => {
 });
 
 describe('macros for the manifest', () => {
-  const files = [{
-    path: 'macros/time.sql',
-    sql: "{% macro now_utc() -%}\n  {{ adapter.dispatch('now_utc')() }}\n{%- endmacro %}\n\n{% macro default__now_utc() %}now(){% endmacro %}\n{% macro redshift__now_utc() %}getdate(){% endmacro %}\n{% macro twice(x) %}{{ x }} * 2{% endmacro %}",
-  }];
+  const files = [
+    {
+      path: 'macros/time.sql',
+      sql: "{% macro now_utc() -%}\n  {{ adapter.dispatch('now_utc')() }}\n{%- endmacro %}\n\n{% macro default__now_utc() %}now(){% endmacro %}\n{% macro redshift__now_utc() %}getdate(){% endmacro %}\n{% macro twice(x) %}{{ x }} * 2{% endmacro %}",
+    },
+  ];
   const names = new Set(extractMacros(files).map((m) => m.name));
 
   it('extracts each block with its text', () => {
     expect(extractMacros(files).map((m) => [m.name, m.sql.startsWith('{% macro') && m.sql.endsWith('endmacro %}')])).toEqual([
-      ['now_utc', true], ['default__now_utc', true], ['redshift__now_utc', true], ['twice', true],
+      ['now_utc', true],
+      ['default__now_utc', true],
+      ['redshift__now_utc', true],
+      ['twice', true],
     ]);
   });
 

@@ -15,7 +15,7 @@ describe('artifacts never hold a secret (PostgreSQL target)', () => {
   it('the target password and a secret env_var used in SQL and in --vars are masked in manifest.json and run_results.json', async () => {
     const project = copyFixture('minimal');
     // A model that puts a secret env_var in its SQL: its compiled code must be masked.
-    fs.writeFileSync(path.join(project, 'models/secret_echo.sql'), "select '{{ env_var(\"MINIMAL_API_TOKEN\") }}' as token\n");
+    fs.writeFileSync(path.join(project, 'models/secret_echo.sql'), 'select \'{{ env_var("MINIMAL_API_TOKEN") }}\' as token\n');
     const env = { ...pg.env, MINIMAL_PASSWORD: PASSWORD, MINIMAL_API_TOKEN: TOKEN };
     // The server trusts local connections, so the password is sent and ignored; the greeting var carries the token into SQL and args.
     const result = await runCli(['run', '-t', 'pg', '--vars', `{greeting: ${TOKEN}}`], { cwd: project, env });

@@ -45,10 +45,20 @@ describe('artifacts of the Sparkify project on PGlite (bundled sample)', () => {
     expect(manifest['child_map']['model.sparkify.staging_songs']).toEqual(['model.sparkify.artists', 'model.sparkify.songplays', 'model.sparkify.songs']);
     const songplays = manifest['nodes']['model.sparkify.songplays'];
     expect(songplays).toMatchObject({
-      resource_type: 'model', path: 'marts/songplays.sql', original_file_path: 'models/marts/songplays.sql',
-      fqn: ['sparkify', 'marts', 'songplays'], database: 'postgres', schema: 'public', alias: 'songplays',
-      relation_name: '"postgres"."public"."songplays"', compiled: true, language: 'sql',
-      refs: [{ name: 'staging_events', package: null, version: null }, { name: 'staging_songs', package: null, version: null }],
+      resource_type: 'model',
+      path: 'marts/songplays.sql',
+      original_file_path: 'models/marts/songplays.sql',
+      fqn: ['sparkify', 'marts', 'songplays'],
+      database: 'postgres',
+      schema: 'public',
+      alias: 'songplays',
+      relation_name: '"postgres"."public"."songplays"',
+      compiled: true,
+      language: 'sql',
+      refs: [
+        { name: 'staging_events', package: null, version: null },
+        { name: 'staging_songs', package: null, version: null },
+      ],
       config: { materialized: 'table', tags: ['marts'], identity: 'songplay_id', alias: null, schema: null, on_schema_change: 'ignore' },
     });
     expect(songplays.depends_on.macros).toContain('macro.sparkify.to_user_id');
@@ -93,9 +103,17 @@ describe('artifacts of the Sparkify project on PGlite (bundled sample)', () => {
     expect(byId['model.sparkify.songplays']!['message']).toMatch(/no_such_column/);
     expect(byId['model.sparkify.songplays']!['timing'].map((t: { name: string }) => t.name)).toEqual(['compile']);
     expect(byId['model.sparkify.time']).toEqual({
-      status: 'skipped', timing: [], thread_id: 'Thread-1 (worker)', execution_time: 0, adapter_response: {},
-      message: "skipped because upstream model 'songplays' failed", failures: null, unique_id: 'model.sparkify.time',
-      compiled: false, compiled_code: null, relation_name: '"postgres"."public"."time"',
+      status: 'skipped',
+      timing: [],
+      thread_id: 'Thread-1 (worker)',
+      execution_time: 0,
+      adapter_response: {},
+      message: "skipped because upstream model 'songplays' failed",
+      failures: null,
+      unique_id: 'model.sparkify.time',
+      compiled: false,
+      compiled_code: null,
+      relation_name: '"postgres"."public"."time"',
     });
     expect(byId['model.sparkify.users']!['status']).toBe('success');
 

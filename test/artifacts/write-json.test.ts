@@ -6,7 +6,15 @@ import { writeJsonAtomic } from '../../src/artifacts/write-artifacts.js';
 
 describe('writeJsonAtomic (written a member at a time)', () => {
   it.each([
-    ['a manifest-like tree', { metadata: { dbt_version: '1.10.0', env: {} }, nodes: { 'model.p.a': { name: 'a', tags: [], config: { docs: { show: true } }, n: 1.5 }, 'model.p.b': { name: 'b☃ "quoted"\n', depends_on: { nodes: ['model.p.a'] } } }, empty: [], list: [[1, [2, { deep: [3] }]], null, 'x'] }],
+    [
+      'a manifest-like tree',
+      {
+        metadata: { dbt_version: '1.10.0', env: {} },
+        nodes: { 'model.p.a': { name: 'a', tags: [], config: { docs: { show: true } }, n: 1.5 }, 'model.p.b': { name: 'b☃ "quoted"\n', depends_on: { nodes: ['model.p.a'] } } },
+        empty: [],
+        list: [[1, [2, { deep: [3] }]], null, 'x'],
+      },
+    ],
     ['members JSON.stringify leaves out or turns to null', { kept: 1, gone: undefined, nested: { gone: undefined, list: [undefined, 2] }, last: true }],
     ['a scalar', 'just text'],
     ['an array at the top', [{ a: [] }, {}, [], 0]],

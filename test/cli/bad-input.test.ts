@@ -7,13 +7,21 @@ import { copyFixture } from '../support/fixtures.js';
 describe('invalid UTF-8 in a project file is an error at file:line:col, never U+FFFD', () => {
   it.each([
     ['a model', 'models/latin.sql', Buffer.from('select 1 as a,\n  \xe9t\xe9 as b\n', 'latin1'), 'models/latin.sql:2:3: invalid UTF-8 (byte 0xE9 at offset 17)'],
-    ['a macro', 'macros/bad.sql', Buffer.concat([Buffer.from('{% macro x() %}\n\n caf'), Buffer.from([0xc3]), Buffer.from(' {% endmacro %}\n')]), 'macros/bad.sql:3:5: invalid UTF-8 (byte 0xC3 at offset 21)'],
+    [
+      'a macro',
+      'macros/bad.sql',
+      Buffer.concat([Buffer.from('{% macro x() %}\n\n caf'), Buffer.from([0xc3]), Buffer.from(' {% endmacro %}\n')]),
+      'macros/bad.sql:3:5: invalid UTF-8 (byte 0xC3 at offset 21)',
+    ],
     ['project.yml', 'project.yml', undefined, 'project.yml:1:17: invalid UTF-8 (byte 0xFF at offset 16)'],
   ])('%s', async (_what, file, content, message) => {
     const project = copyFixture('minimal');
     const target = path.join(project, file);
     // project.yml: its first line gets a stray 0xFF in a comment.
-    fs.writeFileSync(target, content ?? Buffer.concat([Buffer.from('name: minimal # '), Buffer.from([0xff]), Buffer.from(fs.readFileSync(target, 'utf8').slice('name: minimal'.length))]));
+    fs.writeFileSync(
+      target,
+      content ?? Buffer.concat([Buffer.from('name: minimal # '), Buffer.from([0xff]), Buffer.from(fs.readFileSync(target, 'utf8').slice('name: minimal'.length))]),
+    );
     for (const command of ['compile', 'ls']) {
       expect(await runCli([command], { cwd: project })).toEqual({
         code: 2,
@@ -25,7 +33,7 @@ describe('invalid UTF-8 in a project file is an error at file:line:col, never U+
 
   it('valid multi-byte UTF-8 (and a BOM) reads as it is', async () => {
     const project = copyFixture('minimal');
-    fs.writeFileSync(path.join(project, 'models/accents.sql'), '\ufeffselect \'été ☕ 𝄞\' as word\n');
+    fs.writeFileSync(path.join(project, 'models/accents.sql'), "\ufeffselect 'été ☕ 𝄞' as word\n");
     expect(await runCli(['compile', '-s', 'accents'], { cwd: project })).toMatchObject({ code: 0, stderr: '' });
     expect(fs.readFileSync(path.join(project, 'target/compiled/minimal/models/accents.sql'), 'utf8')).toContain("select 'été ☕ 𝄞' as word");
   });
@@ -75,7 +83,9 @@ describe('selection from the command line, as dbt', () => {
   it('run -s "$UNSET" builds nothing and warns (it built everything)', async () => {
     const result = await runCli(['run', '-s', ''], { cwd: project });
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: '' });
-    expect(result.stderr).toMatch(new RegExp(`Warning: The selection criterion '' does not match any enabled nodes \\(an empty selector, such as an unset variable, selects nothing\\)\n${nothingToDo}$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`Warning: The selection criterion '' does not match any enabled nodes \\(an empty selector, such as an unset variable, selects nothing\\)\n${nothingToDo}$`),
+    );
   });
 
   it('compile -s "numbers,": the empty part matches nothing, so the intersection is empty', async () => {

@@ -10,18 +10,21 @@ import { useTestSchema } from '../support/postgres.js';
 // Every model is a table of var('rows') rows marked with var('version'); the slow ones also sleep var('sleep') seconds.
 function writeProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-interrupt-threads-'));
-  fs.writeFileSync(path.join(dir, 'project.yml'), [
-    'name: threads_interrupt',
-    'models:',
-    '  threads_interrupt:',
-    '    +materialized: table',
-    'target: pg',
-    'targets:',
-    '  pg:',
-    '    type: postgres',
-    "    schema: \"{{ env_var('SPARKDBT_SCHEMA') }}\"",
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'project.yml'),
+    [
+      'name: threads_interrupt',
+      'models:',
+      '  threads_interrupt:',
+      '    +materialized: table',
+      'target: pg',
+      'targets:',
+      '  pg:',
+      '    type: postgres',
+      '    schema: "{{ env_var(\'SPARKDBT_SCHEMA\') }}"',
+      '',
+    ].join('\n'),
+  );
   fs.mkdirSync(path.join(dir, 'models'));
   const rows = (sleep: string, from = "generate_series(1, {{ var('rows', 3) }}) as g") =>
     `select {{ var('version', 1) }} as version, g as n, (select pg_sleep(${sleep})::text) as napped\nfrom ${from}\n`;
@@ -43,7 +46,14 @@ describe('Ctrl-C during a threaded run on PostgreSQL', () => {
     return Object.fromEntries((await client().query<{ model: string; v: string }>(selects)).rows.map((r) => [r.model, r.v]));
   };
   // This file's statements only (they name its schema): other files run theirs on the same server at the same time.
-  const sleeping = async () => Number((await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [`%"${schema}".%`])).rows[0].count);
+  const sleeping = async () =>
+    Number(
+      (
+        await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [
+          `%"${schema}".%`,
+        ])
+      ).rows[0].count,
+    );
 
   it('cancels every running model, keeps every table old or new, lists the rest as not run; exit 2; run_results.json records it', async () => {
     const project = writeProject();
@@ -67,7 +77,9 @@ describe('Ctrl-C during a threaded run on PostgreSQL', () => {
     expect(out).toMatch(new RegExp(`^\\d of 6 OK created table ${schema}\\.a_quick \\(5 rows\\) \\.+ \\[OK in \\d+\\.\\d\\ds\\]$`, 'm'));
     for (const slow of ['slow_1', 'slow_2', 'slow_3']) {
       expect(out).toMatch(new RegExp(`^\\d of 6 ERROR creating table model ${schema}\\.${slow} \\.+ \\[ERROR in \\d+\\.\\d\\ds\\]$`, 'm'));
-      expect(out).toContain(`Interrupted: model ${slow} (models/${slow}.sql) did not finish: its running statement was cancelled and its transaction was rolled back, so ${schema}.${slow} is as it was before the run`);
+      expect(out).toContain(
+        `Interrupted: model ${slow} (models/${slow}.sql) did not finish: its running statement was cancelled and its transaction was rolled back, so ${schema}.${slow} is as it was before the run`,
+      );
     }
     expect(out).not.toMatch(/START table model \S+\.z_/);
     expect(out).toContain('Exited because of keyboard interrupt\n');
@@ -81,9 +93,18 @@ describe('Ctrl-C during a threaded run on PostgreSQL', () => {
     const tables = await client().query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1 order by 1', [schema]);
     expect(tables.rows.map((r) => r.table_name)).toEqual([...MODELS]);
 
-    const results = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string | null; thread_id: string }[] };
+    const results = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as {
+      results: { unique_id: string; status: string; message: string | null; thread_id: string }[];
+    };
     const byName = Object.fromEntries(results.results.map((r) => [r.unique_id.replace('model.threads_interrupt.', ''), r]));
-    expect(Object.fromEntries(Object.entries(byName).map(([name, r]) => [name, r.status]))).toEqual({ a_quick: 'success', slow_1: 'error', slow_2: 'error', slow_3: 'error', z_after: 'skipped', z_last: 'skipped' });
+    expect(Object.fromEntries(Object.entries(byName).map(([name, r]) => [name, r.status]))).toEqual({
+      a_quick: 'success',
+      slow_1: 'error',
+      slow_2: 'error',
+      slow_3: 'error',
+      z_after: 'skipped',
+      z_last: 'skipped',
+    });
     for (const slow of ['slow_1', 'slow_2', 'slow_3']) expect(byName[slow]!.message).toMatch(/^Interrupted: model slow_\d .* did not finish: its running statement was cancelled/);
     expect(new Set(['slow_1', 'slow_2', 'slow_3'].map((slow) => byName[slow]!.thread_id))).toEqual(new Set(['Thread-1 (worker)', 'Thread-2 (worker)', 'Thread-3 (worker)']));
     expect(byName['z_last']!.message).toBe('not run: the run was interrupted');

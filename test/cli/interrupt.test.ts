@@ -15,9 +15,17 @@ describe('Ctrl-C during run on PostgreSQL', () => {
     return project;
   }
 
-  const tables = async () => (await client().query(`select (select slept::int from "${schema}".slow) as slow, (select slept::int from "${schema}".after_slow) as after_slow`)).rows[0];
+  const tables = async () =>
+    (await client().query(`select (select slept::int from "${schema}".slow) as slow, (select slept::int from "${schema}".after_slow) as after_slow`)).rows[0];
   // This file's statements only (they name its schema): other files run theirs on the same server at the same time.
-  const sleeping = async () => Number((await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [`%"${schema}".%`])).rows[0].count);
+  const sleeping = async () =>
+    Number(
+      (
+        await client().query(`select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [
+          `%"${schema}".%`,
+        ])
+      ).rows[0].count,
+    );
 
   it('cancels the running statement, names the model, rolls back, reports the rest as not run; exit 2 as dbt', async () => {
     const project = await builtOnce();
@@ -35,16 +43,18 @@ describe('Ctrl-C during run on PostgreSQL', () => {
     const out = stripTimes(run.stdout());
     expect(out).toMatch(new RegExp(`^2 of 3 ERROR creating table model ${schema}\\.slow \\.+ \\[ERROR in \\d+\\.\\d\\ds\\]$`, 'm'));
     expect(out).not.toContain('after_slow ...');
-    expect(out.slice(out.indexOf('Exited because'))).toBe([
-      'Exited because of keyboard interrupt',
-      '',
-      `Interrupted: model slow (models/slow.sql) did not finish: its running statement was cancelled and its transaction was rolled back, so ${schema}.slow is as it was before the run`,
-      '',
-      'Not run because the run was interrupted: after_slow',
-      '',
-      'Done. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3',
-      '',
-    ].join('\n'));
+    expect(out.slice(out.indexOf('Exited because'))).toBe(
+      [
+        'Exited because of keyboard interrupt',
+        '',
+        `Interrupted: model slow (models/slow.sql) did not finish: its running statement was cancelled and its transaction was rolled back, so ${schema}.slow is as it was before the run`,
+        '',
+        'Not run because the run was interrupted: after_slow',
+        '',
+        'Done. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3',
+        '',
+      ].join('\n'),
+    );
     expect(await tables()).toEqual({ slow: 0, after_slow: 0 }); // the previous tables, whole
     expect(await sleeping()).toBe(0);
     const leftovers = await client().query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [schema]);
@@ -85,16 +95,18 @@ describe('Ctrl-C during run on PGlite', () => {
     expect((await run.exited).code).toBe(2);
     expect(run.stderr()).toBe('Interrupted: cancelling model slow; models not started will not run (Ctrl-C again exits at once)\n');
     const out = stripTimes(run.stdout());
-    expect(out.slice(out.indexOf('Exited because'))).toBe([
-      'Exited because of keyboard interrupt',
-      '',
-      'Interrupted: model slow (models/slow.sql) did not finish: it stopped after its current statement (this target runs statements in-process and cannot cancel one) and its transaction was rolled back, so analytics.slow is as it was before the run',
-      '',
-      'Not run because the run was interrupted: after_slow',
-      '',
-      'Done. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3',
-      '',
-    ].join('\n'));
+    expect(out.slice(out.indexOf('Exited because'))).toBe(
+      [
+        'Exited because of keyboard interrupt',
+        '',
+        'Interrupted: model slow (models/slow.sql) did not finish: it stopped after its current statement (this target runs statements in-process and cannot cancel one) and its transaction was rolled back, so analytics.slow is as it was before the run',
+        '',
+        'Not run because the run was interrupted: after_slow',
+        '',
+        'Done. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3',
+        '',
+      ].join('\n'),
+    );
     expect(await slept(project)).toBe(before);
     expect(before).toContain('"slept": 0');
 
@@ -106,11 +118,9 @@ describe('Ctrl-C during run on PGlite', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     again.child.kill('SIGINT');
     expect((await again.exited).code).toBe(2);
-    expect(again.stderr()).toBe([
-      'Interrupted: cancelling model slow; models not started will not run (Ctrl-C again exits at once)',
-      'Interrupted again: exiting at once.',
-      '',
-    ].join('\n'));
+    expect(again.stderr()).toBe(
+      ['Interrupted: cancelling model slow; models not started will not run (Ctrl-C again exits at once)', 'Interrupted again: exiting at once.', ''].join('\n'),
+    );
     expect(again.stdout()).not.toContain('Done.');
     expect(await slept(project)).toBe(before);
   });

@@ -20,17 +20,33 @@ function projectWithFailure(): string {
 
 interface StructuredLine {
   info: { name: string; code: string; msg: string; level: string; ts: string; invocation_id: string; pid: number; thread: string };
-  data: { node_info?: { node_path: string; node_name: string; unique_id: string; resource_type: string; materialized: string; node_status: string; node_started_at: string; node_finished_at: string; meta: object; node_relation: { database: string; schema: string; alias: string; relation_name: string } } };
+  data: {
+    node_info?: {
+      node_path: string;
+      node_name: string;
+      unique_id: string;
+      resource_type: string;
+      materialized: string;
+      node_status: string;
+      node_started_at: string;
+      node_finished_at: string;
+      meta: object;
+      node_relation: { database: string; schema: string; alias: string; relation_name: string };
+    };
+  };
 }
 
 describe('console output flags (PostgreSQL)', () => {
   const { schema, env } = useTestSchema('logfmt');
 
-  it('--log-format json: one dbt structured event per line, node_info on every node event, the run\'s invocation_id', async () => {
+  it("--log-format json: one dbt structured event per line, node_info on every node event, the run's invocation_id", async () => {
     const project = projectWithFailure();
     const run = await runCli(['run', '-t', 'pg', '--log-format', 'json'], { cwd: project, env });
     expect(run.code, run.stderr).toBe(1);
-    const lines = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as StructuredLine);
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as StructuredLine);
     const runResults = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { metadata: { invocation_id: string } };
     for (const line of lines) {
       expect(Object.keys(line.info)).toEqual(expect.arrayContaining(['name', 'code', 'msg', 'level', 'ts', 'invocation_id', 'pid', 'thread']));
@@ -51,9 +67,23 @@ describe('console output flags (PostgreSQL)', () => {
     }
     const byName = (name: string) => lines.filter((line) => line.info.name === name);
     for (const l of [...byName('LogStartLine'), ...byName('LogModelResult')]) expect(l.info.thread).toMatch(/^Thread-\d+ \(worker\)$/);
-    expect(byName('LogStartLine').map((l) => [l.info.code, l.data.node_info!.node_name]).sort()).toEqual([['Q011', 'broken'], ['Q011', 'numbers'], ['Q011', 'totals']]);
-    const results = byName('LogModelResult').map((l) => [l.info.code, l.data.node_info!.node_name, l.data.node_info!.node_status, l.info.level]).sort();
-    expect(results).toEqual([['Q012', 'broken', 'error', 'error'], ['Q012', 'numbers', 'success', 'info'], ['Q012', 'totals', 'success', 'info']]);
+    expect(
+      byName('LogStartLine')
+        .map((l) => [l.info.code, l.data.node_info!.node_name])
+        .sort(),
+    ).toEqual([
+      ['Q011', 'broken'],
+      ['Q011', 'numbers'],
+      ['Q011', 'totals'],
+    ]);
+    const results = byName('LogModelResult')
+      .map((l) => [l.info.code, l.data.node_info!.node_name, l.data.node_info!.node_status, l.info.level])
+      .sort();
+    expect(results).toEqual([
+      ['Q012', 'broken', 'error', 'error'],
+      ['Q012', 'numbers', 'success', 'info'],
+      ['Q012', 'totals', 'success', 'info'],
+    ]);
     const totals = byName('LogModelResult').find((l) => l.data.node_info!.node_name === 'totals')!.data.node_info!;
     expect(totals).toMatchObject({ node_path: 'marts/totals.sql', materialized: 'table' });
     expect(Date.parse(totals.node_finished_at)).toBeGreaterThanOrEqual(Date.parse(totals.node_started_at));
@@ -63,17 +93,31 @@ describe('console output flags (PostgreSQL)', () => {
     // Debug events stay in the debug log at the default level.
     expect(byName('NodeStart')).toEqual([]);
     const debug = await runCli(['run', '-t', 'pg', '--log-format', 'json', '--log-level', 'debug', '-s', 'numbers'], { cwd: project, env });
-    expect(debug.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as StructuredLine).info.name)).toEqual(expect.arrayContaining(['NodeStart', 'NodeFinished', 'LogStartLine']));
+    expect(
+      debug.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as StructuredLine).info.name),
+    ).toEqual(expect.arrayContaining(['NodeStart', 'NodeFinished', 'LogStartLine']));
   });
 
-  it('node_info.node_relation: the target\'s database, schema, alias and relation_name as manifest.json and run_results.json name them, on every target', async () => {
+  it("node_info.node_relation: the target's database, schema, alias and relation_name as manifest.json and run_results.json name them, on every target", async () => {
     const project = copyFixture('minimal');
-    for (const [target, database] of [['pg', 'test'], ['local', 'postgres']] as const) {
+    for (const [target, database] of [
+      ['pg', 'test'],
+      ['local', 'postgres'],
+    ] as const) {
       const run = await runCli(['run', '-t', target, '--log-format', 'json'], { cwd: project, env });
       expect(run.code, run.stderr).toBe(0);
-      const manifest = JSON.parse(fs.readFileSync(path.join(project, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { database: string; schema: string; alias: string; relation_name: string }> };
+      const manifest = JSON.parse(fs.readFileSync(path.join(project, 'target/manifest.json'), 'utf8')) as {
+        nodes: Record<string, { database: string; schema: string; alias: string; relation_name: string }>;
+      };
       const runResults = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; relation_name: string }[] };
-      const nodeEvents = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as StructuredLine).filter((line) => line.data.node_info !== undefined);
+      const nodeEvents = run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as StructuredLine)
+        .filter((line) => line.data.node_info !== undefined);
       expect(nodeEvents.length).toBeGreaterThanOrEqual(4);
       for (const line of nodeEvents) {
         const info = line.data.node_info!;
@@ -81,7 +125,9 @@ describe('console output flags (PostgreSQL)', () => {
         expect(info.node_relation, `${target} ${line.info.name}`).toEqual({ database, schema: node.schema, alias: node.alias, relation_name: node.relation_name });
         expect(info.node_relation.relation_name).toBe(runResults.results.find((r) => r.unique_id === info.unique_id)!.relation_name);
       }
-      expect(nodeEvents[0]!.data.node_info!.node_relation.relation_name).toBe(`"${database}"."${target === 'pg' ? schema : 'analytics'}"."${nodeEvents[0]!.data.node_info!.node_name}"`);
+      expect(nodeEvents[0]!.data.node_info!.node_relation.relation_name).toBe(
+        `"${database}"."${target === 'pg' ? schema : 'analytics'}"."${nodeEvents[0]!.data.node_info!.node_name}"`,
+      );
     }
   });
 
@@ -89,7 +135,9 @@ describe('console output flags (PostgreSQL)', () => {
     const project = projectWithFailure();
     const run = await runCli(['run', '-t', 'pg', '-q'], { cwd: project, env });
     expect(run.code).toBe(1);
-    const printed = stripTimes(run.stdout + run.stderr).split('\n').filter((line) => line !== '');
+    const printed = stripTimes(run.stdout + run.stderr)
+      .split('\n')
+      .filter((line) => line !== '');
     expect(printed[0]).toMatch(/^\d of 4 ERROR creating view model \S+\.broken \.+ \[ERROR in \d+\.\d\ds\]$/);
     expect(printed.slice(1).join('\n')).toMatch(/no_such_table_anywhere/);
     expect(printed.join('\n')).not.toMatch(/START|OK created|SKIP|Done\.|Finished running/);
@@ -111,7 +159,12 @@ describe('console output flags (PostgreSQL)', () => {
     expect(piped.stdout).toMatch(/\[OK in/);
     expect(piped.stdout + piped.stderr).not.toContain('\x1b[');
     const terminal = (args: string, extra: Record<string, string> = {}) =>
-      execFileSync('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], { cwd: project, env: { ...process.env, ...env, ...extra, NO_COLOR: extra['NO_COLOR'] ?? '', FORCE_COLOR: '', CI: '' }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+        cwd: project,
+        env: { ...process.env, ...env, ...extra, NO_COLOR: extra['NO_COLOR'] ?? '', FORCE_COLOR: '', CI: '' },
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     const run = (args: string, extra: Record<string, string> = {}) => {
       try {
         return terminal(args, extra);
@@ -136,7 +189,14 @@ describe('console output flags (PostgreSQL)', () => {
     const compile = await runCli(['compile', '-t', 'pg', '--target-path', 'elsewhere/out'], { cwd: project, env });
     expect(compile.stdout).toContain('-> elsewhere/out/compiled/minimal/models/numbers.sql');
     const out = path.join(project, 'elsewhere/out');
-    for (const file of ['manifest.json', 'run_results.json', 'compiled/minimal/models/numbers.sql', 'plan/minimal/models/numbers.sql', 'run/minimal/models/numbers.sql', 'run/minimal/models/marts/totals.sql']) {
+    for (const file of [
+      'manifest.json',
+      'run_results.json',
+      'compiled/minimal/models/numbers.sql',
+      'plan/minimal/models/numbers.sql',
+      'run/minimal/models/numbers.sql',
+      'run/minimal/models/marts/totals.sql',
+    ]) {
       expect(fs.existsSync(path.join(out, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(project, 'target'))).toBe(false);
@@ -149,7 +209,7 @@ describe('console output flags (PostgreSQL)', () => {
     expect(fs.existsSync(path.join(project, 'target'))).toBe(false);
   });
 
-  it('--full-refresh is accepted by run and recorded in run_results.json\'s args', async () => {
+  it("--full-refresh is accepted by run and recorded in run_results.json's args", async () => {
     const project = copyFixture('minimal');
     const run = await runCli(['run', '-t', 'pg', '--full-refresh', '-s', 'numbers'], { cwd: project, env });
     expect(run.code, run.stderr).toBe(0);
@@ -190,7 +250,9 @@ describe('console output flags (PostgreSQL)', () => {
     const ls = await runCli(['ls', '--output', 'name', '--log-path', inside], { cwd: project, env });
     expect(ls.code, ls.stderr).toBe(0);
     expect(ls.stdout).toBe('numbers\ntotals\n');
-    expect(ls.stderr).toBe(`Warning: cannot write the debug log in ${inside} (ENOTDIR: not a directory, mkdir '${inside}'); this command runs without it\n  hint: pass --log-path <a writable folder> (or set SPARKDBT_LOG_PATH), or make ${inside} writable\n`);
+    expect(ls.stderr).toBe(
+      `Warning: cannot write the debug log in ${inside} (ENOTDIR: not a directory, mkdir '${inside}'); this command runs without it\n  hint: pass --log-path <a writable folder> (or set SPARKDBT_LOG_PATH), or make ${inside} writable\n`,
+    );
     const run = await runCli(['run', '-t', 'pg'], { cwd: project, env: { ...env, SPARKDBT_LOG_PATH: inside } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
@@ -212,7 +274,11 @@ describe('console output flags (PostgreSQL)', () => {
     expect(denied.code, denied.stderr).toBe(0);
     expect(denied.stdout).toBe('numbers\ntotals\n');
     const logs = fs.realpathSync(path.join(readOnly, 'logs'));
-    expect(denied.stderr).toMatch(new RegExp(`^Warning: cannot write the debug log in ${logs.replace(/[.]/g, '\\.')} \\(EACCES: permission denied, open '[^']+sparkdbt\\.log'\\); this command runs without it\n  hint: `));
+    expect(denied.stderr).toMatch(
+      new RegExp(
+        `^Warning: cannot write the debug log in ${logs.replace(/[.]/g, '\\.')} \\(EACCES: permission denied, open '[^']+sparkdbt\\.log'\\); this command runs without it\n  hint: `,
+      ),
+    );
     expect(fs.readdirSync(path.join(readOnly, 'logs'))).toEqual([]);
   });
 });

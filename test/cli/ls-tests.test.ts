@@ -13,7 +13,11 @@ afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 async function names(args: readonly string[]): Promise<string[]> {
   const result = await runCli(['ls', '--output', 'name', ...args], { cwd: project });
   expect(result.code, result.stderr).toBe(0);
-  return result.stdout.trim().split('\n').filter((l) => l !== '').sort();
+  return result.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 }
 
 const A_TESTS = ['accepted_values_a_kind__x__y', 'not_null_a_id', 'unique_a_id'];
@@ -41,7 +45,7 @@ describe('ls of test nodes: selection methods and indirect selection', () => {
     ['--exclude of a parent excludes its tests eagerly', ['-s', 'b', 'c', '--exclude', 'a'], ['b', 'c', ...C_TESTS, SINGULAR].sort()],
     ['intersection with a test', ['-s', 'a,resource_type:test'], [...A_TESTS, REL].sort()],
     ['--exclude-resource-type', ['-s', 'b', '--exclude-resource-type', 'test'], ['b']],
-    ['resource_type:model brings in the models\' tests (eager), the excluded model\'s go', ['-s', 'resource_type:model', '--exclude', 'c'], ['a', 'b', ...A_TESTS, REL].sort()],
+    ["resource_type:model brings in the models' tests (eager), the excluded model's go", ['-s', 'resource_type:model', '--exclude', 'c'], ['a', 'b', ...A_TESTS, REL].sort()],
     ['resource_type:model with --indirect-selection empty', ['-s', 'resource_type:model', '--indirect-selection', 'empty'], ['a', 'b', 'c']],
   ])('%s', async (_case, args, expected) => {
     expect(await names(args)).toEqual(expected);
@@ -54,6 +58,14 @@ describe('ls of test nodes: selection methods and indirect selection', () => {
     expect(paths.stdout.trim().split('\n')).toEqual(['tests/assert_c_within_b.sql', 'models/_models.yml']);
     const json = await runCli(['ls', '-s', REL, '--output', 'json'], { cwd: project });
     const node = JSON.parse(json.stdout.trim()) as Record<string, unknown>;
-    expect(node).toMatchObject({ name: REL, resource_type: 'test', test_type: 'generic', test_metadata: { name: 'relationships' }, column_name: 'a_id', attached_node: 'model.mini.b', depends_on: { nodes: ['model.mini.a', 'model.mini.b'] } });
+    expect(node).toMatchObject({
+      name: REL,
+      resource_type: 'test',
+      test_type: 'generic',
+      test_metadata: { name: 'relationships' },
+      column_name: 'a_id',
+      attached_node: 'model.mini.b',
+      depends_on: { nodes: ['model.mini.a', 'model.mini.b'] },
+    });
   });
 });

@@ -7,7 +7,8 @@ import { runCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 import { COUNTS_SQL, queryFolder } from '../support/pglite-counts.js';
 
-const HINT = '  hint: one process at a time may open the embedded warehouse: wait for that one to finish (or stop it), or wait longer with --lock-timeout <seconds> (target setting lock_timeout)';
+const HINT =
+  '  hint: one process at a time may open the embedded warehouse: wait for that one to finish (or stop it), or wait longer with --lock-timeout <seconds> (target setting lock_timeout)';
 
 describe('one process at a time holds a PGlite folder', () => {
   it('two runs started at once, ten times: the second waits naming the first, then runs; the folder stays sound', async () => {
@@ -64,12 +65,14 @@ describe('one process at a time holds a PGlite folder', () => {
 
     const impatient = await runCli(['run', '--lock-timeout', '1'], { cwd: dir });
     expect(impatient.stdout).toBe('');
-    expect(impatient.stderr).toBe([
-      `waiting for .sparkdbt/pglite, in use by pid ${serve.pid} (sparkdbt serve) … (up to 1 s)`,
-      `Error: .sparkdbt/pglite is in use by pid ${serve.pid} (sparkdbt serve); gave up waiting after 1 s`,
-      HINT,
-      '',
-    ].join('\n'));
+    expect(impatient.stderr).toBe(
+      [
+        `waiting for .sparkdbt/pglite, in use by pid ${serve.pid} (sparkdbt serve) … (up to 1 s)`,
+        `Error: .sparkdbt/pglite is in use by pid ${serve.pid} (sparkdbt serve); gave up waiting after 1 s`,
+        HINT,
+        '',
+      ].join('\n'),
+    );
     expect(impatient.code).toBe(2);
 
     const patient = startCli(['run'], { cwd: dir });

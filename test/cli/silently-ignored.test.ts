@@ -17,14 +17,17 @@ function writeProject(files: Readonly<Record<string, string>>): string {
 const MARTS = 'name: shop\nmodels:\n  shop:\n    marts:\n      +materialized: table\n';
 const TABLE = { 'models/marts/orders.sql': 'select 1 as id\n' };
 const COPY_PROJECT = 'name: shop\nmodels:\n  shop:\n    staging:\n      +materialized: copy\n';
-const COPY_HINT = '  hint: COPY options: from, json, timeformat, truncatecolumns, blanksasnull, emptyasnull, acceptinvchars, maxerror, gzip, manifest, region, iam_role, compupdate, statupdate';
+const COPY_HINT =
+  '  hint: COPY options: from, json, timeformat, truncatecolumns, blanksasnull, emptyasnull, acceptinvchars, maxerror, gzip, manifest, region, iam_role, compupdate, statupdate';
 const PG_SETTINGS = 'type, schema, s3_endpoint, s3_region, s3_force_path_style, host, port, user, password, database, dbname, ssl, connect_timeout, threads';
-const TARGET_HAS = 'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, dwh_cfg';
-const UNUSED = (...paths: string[]) => [
-  'Warning: Configuration paths exist in your project.yml file which do not apply to any resources.',
-  `There are ${paths.length} unused configuration paths:`,
-  ...paths.map((p) => `- ${p}`),
-].join('\n');
+const TARGET_HAS =
+  'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, dwh_cfg';
+const UNUSED = (...paths: string[]) =>
+  [
+    'Warning: Configuration paths exist in your project.yml file which do not apply to any resources.',
+    `There are ${paths.length} unused configuration paths:`,
+    ...paths.map((p) => `- ${p}`),
+  ].join('\n');
 
 const ORDERS_SQL = `select 'postgres.analytics.orders_v2.orders_v2' as t, '"analytics"."orders_v2"' as q, 'local/pglite/analytics/' as tg`;
 
@@ -40,113 +43,219 @@ interface Case {
 }
 
 const cases: Array<[string, Case]> = [
-  ['unknown target keys, all at once, with did-you-mean', {
-    files: { 'project.yml': 'name: shop\ntargets:\n  pg:\n    type: postgres\n    hots: db.example.com\n    pasword: x\n', ...TABLE },
-    args: ['debug'], code: 2, stdout: '',
-    stderr: [
-      'Error: project.yml:5: targets.pg.hots: unknown setting of a postgres target',
-      `  hint: did you mean 'host'? postgres settings: ${PG_SETTINGS}`,
-      'Error: project.yml:6: targets.pg.pasword: unknown setting of a postgres target',
-      `  hint: did you mean 'password'? postgres settings: ${PG_SETTINGS}`,
-      '',
-    ].join('\n'),
-  }],
-  ['a server setting on a PGlite target', {
-    files: { 'project.yml': 'name: shop\ntargets:\n  local:\n    type: pglite\n    host: localhost\n', ...TABLE },
-    args: ['ls'], code: 2, stdout: '',
-    stderr: 'Error: project.yml:5: targets.local.host: unknown setting of a pglite target\n  hint: pglite settings: type, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, threads\n',
-  }],
-  ["region on a Redshift target (it was the caller's AWS_REGION, not the bucket's)", {
-    files: { 'project.yml': 'name: shop\ntargets:\n  rs:\n    type: redshift\n    region: us-east-1\n', ...TABLE },
-    args: ['ls'], code: 2, stdout: '',
-    stderr: "Error: project.yml:5: targets.rs.region: is not a setting: COPY's REGION is the region of the S3 bucket the data is in, set by copy_region\n  hint: write copy_region: <the bucket's region> (s3://udacity-dend is in us-west-2), not the caller's AWS_REGION\n",
-  }],
-  ['a target value from a secret env var that fails validation is masked', {
-    files: { 'project.yml': "name: shop\ntargets:\n  pg:\n    type: postgres\n    port: \"{{ env_var('PGPASSWORD') }}\"\n", ...TABLE },
-    args: ['ls'], env: { PGPASSWORD: 'S3cr3t-Pa55' }, code: 2, stdout: '',
-    stderr: "Error: project.yml:5: targets.pg.port: must be a whole number, got '****'\n",
-  }],
-  ['a missing env var in a target value: at the key\'s line, not line 1 of the value', {
-    files: { 'project.yml': "name: shop\ntargets:\n  pg:\n    type: postgres\n    schema: \"{{ env_var('SPARKDBT_TEST_UNSET') }}\"\n", ...TABLE },
-    args: ['ls'], code: 2, stdout: '',
-    stderr: "Error: project.yml:5: targets.pg.schema: environment variable SPARKDBT_TEST_UNSET is not set and env_var() gives no default\n  hint: export SPARKDBT_TEST_UNSET=... or give a default: env_var('SPARKDBT_TEST_UNSET', '...')\n",
-  }],
-  ["COPY option compression='gzip'", {
-    files: { 'project.yml': COPY_PROJECT, 'models/staging/raw.sql': "{{ config(from='data', compression='gzip') }}\nid integer\n" },
-    args: ['compile'], code: 2, stdout: '',
-    stderr: `Error: models/staging/raw.sql:1: invalid COPY option compression: not a Redshift COPY option; for gzip-compressed files write gzip=true\n${COPY_HINT}\n`,
-  }],
-  ['an unknown COPY option foo_bar=1', {
-    files: { 'project.yml': COPY_PROJECT, 'models/staging/raw.sql': "{{ config(\n    from='data',\n    foo_bar=1) }}\nid integer\n" },
-    args: ['compile'], code: 2, stdout: '',
-    stderr: `Error: models/staging/raw.sql:3: invalid COPY option foo_bar: unknown COPY option\n${COPY_HINT}\n`,
-  }],
-  ["post_hook in config(), which sparkdbt would not run", {
-    files: { 'project.yml': MARTS, 'models/marts/orders.sql': "{{ config(post_hook='grant select on {{ this }} to bi') }}\nselect 1 as id\n" },
-    args: ['run'], code: 2, stdout: '',
-    stderr: "Error: models/marts/orders.sql:1: config 'post_hook' is not implemented yet (in dbt: SQL run after the model is built)\n  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently\n",
-  }],
-  ['+grants and pre-hook in project.yml', {
-    files: { 'project.yml': `${MARTS}      +grants: {select: [bi]}\n      pre-hook: "set search_path to x"\n`, ...TABLE },
-    args: ['ls'], code: 2, stdout: '',
-    stderr: [
-      "Error: project.yml:6: models.shop.marts.+grants: config 'grants' is not implemented yet (in dbt: privileges granted on the built relation)",
-      '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
-      "Error: project.yml:7: models.shop.marts.pre-hook: config 'pre-hook' is not implemented yet (in dbt: SQL run before the model is built)",
-      '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
-      '',
-    ].join('\n'),
-  }],
-  ['an unknown config key in config(): a warning with did-you-mean', {
-    files: { 'project.yml': MARTS, 'models/marts/orders.sql': "{{ config(sort_typ='interleaved') }}\nselect 1 as id\n" },
-    args: ['ls'], code: 0, stdout: 'shop.marts.orders\n',
-    stderr: "Warning: models/marts/orders.sql:1: config 'sort_typ' is not a config sparkdbt knows, and does nothing; did you mean 'sort_type'?\n",
-  }],
-  ['a table setting on a view model', {
-    files: { 'project.yml': 'name: shop\n', 'models/v.sql': "{{ config(dist='all') }}\nselect 1 as id\n" },
-    args: ['ls'], code: 0, stdout: 'shop.v\n',
-    stderr: "Warning: models/v.sql:1: config 'dist' does nothing on a view model; only table and copy models use it\n",
-  }],
-  ['an unknown key in project.yml: a warning at its line', {
-    files: { 'project.yml': `${MARTS}      +materialised: view\n`, ...TABLE },
-    args: ['ls'], code: 0, stdout: 'shop.marts.orders\n',
-    stderr: "Warning: project.yml:6: models.shop.marts.+materialised: config 'materialised' is not a config sparkdbt knows, and does nothing; did you mean 'materialized'?\n",
-  }],
-  ['folder config without + (as dbt reads it)', {
-    files: { 'project.yml': 'name: shop\nmodels:\n  shop:\n    marts:\n      materialized: table\n      meta: {owner: data}\n', ...TABLE },
-    args: ['ls', '--output', 'json'], code: 0, stderr: '',
-    stdout: '{"name":"orders","resource_type":"model","package_name":"shop","original_file_path":"models/marts/orders.sql","unique_id":"model.shop.orders","alias":"orders","config":{"materialized":"table","tags":[],"enabled":true,"meta":{"owner":"data"}},"tags":[],"depends_on":{"nodes":[]}}\n',
-  }],
-  ['a model-level entry applies to that model only', {
-    files: { 'project.yml': `${MARTS}      songplays:\n        +tags: [fact]\n`, ...TABLE, 'models/marts/songplays.sql': 'select 1 as id\n' },
-    args: ['ls', '-s', 'tag:fact'], code: 0, stdout: 'shop.marts.songplays\n', stderr: '',
-  }],
-  ['a models: path that matches no model', {
-    files: { 'project.yml': `${MARTS}    mart:\n      +tags: [x]\n  other_package:\n    +enabled: false\n`, ...TABLE },
-    args: ['ls'], code: 0, stdout: 'shop.marts.orders\n',
-    stderr: `${UNUSED('models.other_package', 'models.shop.mart')}\n`,
-  }],
-  ['an unknown attribute of target', {
-    files: { 'project.yml': MARTS, 'models/marts/orders.sql': "select 1 as id\nwhere '{{ target.hots }}' = 'x'\n" },
-    args: ['compile'], code: 2, stdout: '',
-    stderr: `Error: models/marts/orders.sql:2:11: target has no attribute 'hots'\n  hint: did you mean 'host'? ${TARGET_HAS}\n`,
-  }],
-  ['target.region, which is not COPY\'s region', {
-    files: { 'project.yml': MARTS, 'models/marts/orders.sql': "select '{{ target.region }}' as r\n" },
-    args: ['compile'], code: 2, stdout: '',
-    stderr: `Error: models/marts/orders.sql:1:12: target has no attribute 'region'\n  hint: did you mean 'copy_region'? ${TARGET_HAS}\n`,
-  }],
-  ['an unknown attribute of this', {
-    files: { 'project.yml': MARTS, 'models/marts/orders.sql': 'select 1 as id -- {{ this.table }}\n' },
-    args: ['compile'], code: 2, stdout: '',
-    stderr: "Error: models/marts/orders.sql:1:22: this has no attribute 'table'\n  hint: this has: database, schema, identifier, name\n",
-  }],
-  ["this has dbt's attributes; target its settings", {
-    files: { 'project.yml': `${MARTS}targets:\n  local: {type: pglite, schema: analytics}\n`, 'models/marts/orders.sql': "{{ config(alias='orders_v2') }}select '{{ this.database }}.{{ this.schema }}.{{ this.identifier }}.{{ this.name }}' as t, '{{ this }}' as q, '{{ target.name }}/{{ target.type }}/{{ target.schema }}/{{ target.iam_role }}' as tg\n" },
-    args: ['compile'], code: 0, stderr: '',
-    stdout: `Compiled orders -> target/compiled/shop/models/marts/orders.sql\nCompiled node 'orders' is:\n${ORDERS_SQL}\n`,
-    compiled: ['target/compiled/shop/models/marts/orders.sql', ORDERS_SQL],
-  }],
+  [
+    'unknown target keys, all at once, with did-you-mean',
+    {
+      files: { 'project.yml': 'name: shop\ntargets:\n  pg:\n    type: postgres\n    hots: db.example.com\n    pasword: x\n', ...TABLE },
+      args: ['debug'],
+      code: 2,
+      stdout: '',
+      stderr: [
+        'Error: project.yml:5: targets.pg.hots: unknown setting of a postgres target',
+        `  hint: did you mean 'host'? postgres settings: ${PG_SETTINGS}`,
+        'Error: project.yml:6: targets.pg.pasword: unknown setting of a postgres target',
+        `  hint: did you mean 'password'? postgres settings: ${PG_SETTINGS}`,
+        '',
+      ].join('\n'),
+    },
+  ],
+  [
+    'a server setting on a PGlite target',
+    {
+      files: { 'project.yml': 'name: shop\ntargets:\n  local:\n    type: pglite\n    host: localhost\n', ...TABLE },
+      args: ['ls'],
+      code: 2,
+      stdout: '',
+      stderr:
+        'Error: project.yml:5: targets.local.host: unknown setting of a pglite target\n  hint: pglite settings: type, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, threads\n',
+    },
+  ],
+  [
+    "region on a Redshift target (it was the caller's AWS_REGION, not the bucket's)",
+    {
+      files: { 'project.yml': 'name: shop\ntargets:\n  rs:\n    type: redshift\n    region: us-east-1\n', ...TABLE },
+      args: ['ls'],
+      code: 2,
+      stdout: '',
+      stderr:
+        "Error: project.yml:5: targets.rs.region: is not a setting: COPY's REGION is the region of the S3 bucket the data is in, set by copy_region\n  hint: write copy_region: <the bucket's region> (s3://udacity-dend is in us-west-2), not the caller's AWS_REGION\n",
+    },
+  ],
+  [
+    'a target value from a secret env var that fails validation is masked',
+    {
+      files: { 'project.yml': 'name: shop\ntargets:\n  pg:\n    type: postgres\n    port: "{{ env_var(\'PGPASSWORD\') }}"\n', ...TABLE },
+      args: ['ls'],
+      env: { PGPASSWORD: 'S3cr3t-Pa55' },
+      code: 2,
+      stdout: '',
+      stderr: "Error: project.yml:5: targets.pg.port: must be a whole number, got '****'\n",
+    },
+  ],
+  [
+    "a missing env var in a target value: at the key's line, not line 1 of the value",
+    {
+      files: { 'project.yml': 'name: shop\ntargets:\n  pg:\n    type: postgres\n    schema: "{{ env_var(\'SPARKDBT_TEST_UNSET\') }}"\n', ...TABLE },
+      args: ['ls'],
+      code: 2,
+      stdout: '',
+      stderr:
+        "Error: project.yml:5: targets.pg.schema: environment variable SPARKDBT_TEST_UNSET is not set and env_var() gives no default\n  hint: export SPARKDBT_TEST_UNSET=... or give a default: env_var('SPARKDBT_TEST_UNSET', '...')\n",
+    },
+  ],
+  [
+    "COPY option compression='gzip'",
+    {
+      files: { 'project.yml': COPY_PROJECT, 'models/staging/raw.sql': "{{ config(from='data', compression='gzip') }}\nid integer\n" },
+      args: ['compile'],
+      code: 2,
+      stdout: '',
+      stderr: `Error: models/staging/raw.sql:1: invalid COPY option compression: not a Redshift COPY option; for gzip-compressed files write gzip=true\n${COPY_HINT}\n`,
+    },
+  ],
+  [
+    'an unknown COPY option foo_bar=1',
+    {
+      files: { 'project.yml': COPY_PROJECT, 'models/staging/raw.sql': "{{ config(\n    from='data',\n    foo_bar=1) }}\nid integer\n" },
+      args: ['compile'],
+      code: 2,
+      stdout: '',
+      stderr: `Error: models/staging/raw.sql:3: invalid COPY option foo_bar: unknown COPY option\n${COPY_HINT}\n`,
+    },
+  ],
+  [
+    'post_hook in config(), which sparkdbt would not run',
+    {
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': "{{ config(post_hook='grant select on {{ this }} to bi') }}\nselect 1 as id\n" },
+      args: ['run'],
+      code: 2,
+      stdout: '',
+      stderr:
+        "Error: models/marts/orders.sql:1: config 'post_hook' is not implemented yet (in dbt: SQL run after the model is built)\n  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently\n",
+    },
+  ],
+  [
+    '+grants and pre-hook in project.yml',
+    {
+      files: { 'project.yml': `${MARTS}      +grants: {select: [bi]}\n      pre-hook: "set search_path to x"\n`, ...TABLE },
+      args: ['ls'],
+      code: 2,
+      stdout: '',
+      stderr: [
+        "Error: project.yml:6: models.shop.marts.+grants: config 'grants' is not implemented yet (in dbt: privileges granted on the built relation)",
+        '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
+        "Error: project.yml:7: models.shop.marts.pre-hook: config 'pre-hook' is not implemented yet (in dbt: SQL run before the model is built)",
+        '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
+        '',
+      ].join('\n'),
+    },
+  ],
+  [
+    'an unknown config key in config(): a warning with did-you-mean',
+    {
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': "{{ config(sort_typ='interleaved') }}\nselect 1 as id\n" },
+      args: ['ls'],
+      code: 0,
+      stdout: 'shop.marts.orders\n',
+      stderr: "Warning: models/marts/orders.sql:1: config 'sort_typ' is not a config sparkdbt knows, and does nothing; did you mean 'sort_type'?\n",
+    },
+  ],
+  [
+    'a table setting on a view model',
+    {
+      files: { 'project.yml': 'name: shop\n', 'models/v.sql': "{{ config(dist='all') }}\nselect 1 as id\n" },
+      args: ['ls'],
+      code: 0,
+      stdout: 'shop.v\n',
+      stderr: "Warning: models/v.sql:1: config 'dist' does nothing on a view model; only table and copy models use it\n",
+    },
+  ],
+  [
+    'an unknown key in project.yml: a warning at its line',
+    {
+      files: { 'project.yml': `${MARTS}      +materialised: view\n`, ...TABLE },
+      args: ['ls'],
+      code: 0,
+      stdout: 'shop.marts.orders\n',
+      stderr: "Warning: project.yml:6: models.shop.marts.+materialised: config 'materialised' is not a config sparkdbt knows, and does nothing; did you mean 'materialized'?\n",
+    },
+  ],
+  [
+    'folder config without + (as dbt reads it)',
+    {
+      files: { 'project.yml': 'name: shop\nmodels:\n  shop:\n    marts:\n      materialized: table\n      meta: {owner: data}\n', ...TABLE },
+      args: ['ls', '--output', 'json'],
+      code: 0,
+      stderr: '',
+      stdout:
+        '{"name":"orders","resource_type":"model","package_name":"shop","original_file_path":"models/marts/orders.sql","unique_id":"model.shop.orders","alias":"orders","config":{"materialized":"table","tags":[],"enabled":true,"meta":{"owner":"data"}},"tags":[],"depends_on":{"nodes":[]}}\n',
+    },
+  ],
+  [
+    'a model-level entry applies to that model only',
+    {
+      files: { 'project.yml': `${MARTS}      songplays:\n        +tags: [fact]\n`, ...TABLE, 'models/marts/songplays.sql': 'select 1 as id\n' },
+      args: ['ls', '-s', 'tag:fact'],
+      code: 0,
+      stdout: 'shop.marts.songplays\n',
+      stderr: '',
+    },
+  ],
+  [
+    'a models: path that matches no model',
+    {
+      files: { 'project.yml': `${MARTS}    mart:\n      +tags: [x]\n  other_package:\n    +enabled: false\n`, ...TABLE },
+      args: ['ls'],
+      code: 0,
+      stdout: 'shop.marts.orders\n',
+      stderr: `${UNUSED('models.other_package', 'models.shop.mart')}\n`,
+    },
+  ],
+  [
+    'an unknown attribute of target',
+    {
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': "select 1 as id\nwhere '{{ target.hots }}' = 'x'\n" },
+      args: ['compile'],
+      code: 2,
+      stdout: '',
+      stderr: `Error: models/marts/orders.sql:2:11: target has no attribute 'hots'\n  hint: did you mean 'host'? ${TARGET_HAS}\n`,
+    },
+  ],
+  [
+    "target.region, which is not COPY's region",
+    {
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': "select '{{ target.region }}' as r\n" },
+      args: ['compile'],
+      code: 2,
+      stdout: '',
+      stderr: `Error: models/marts/orders.sql:1:12: target has no attribute 'region'\n  hint: did you mean 'copy_region'? ${TARGET_HAS}\n`,
+    },
+  ],
+  [
+    'an unknown attribute of this',
+    {
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': 'select 1 as id -- {{ this.table }}\n' },
+      args: ['compile'],
+      code: 2,
+      stdout: '',
+      stderr: "Error: models/marts/orders.sql:1:22: this has no attribute 'table'\n  hint: this has: database, schema, identifier, name\n",
+    },
+  ],
+  [
+    "this has dbt's attributes; target its settings",
+    {
+      files: {
+        'project.yml': `${MARTS}targets:\n  local: {type: pglite, schema: analytics}\n`,
+        'models/marts/orders.sql':
+          "{{ config(alias='orders_v2') }}select '{{ this.database }}.{{ this.schema }}.{{ this.identifier }}.{{ this.name }}' as t, '{{ this }}' as q, '{{ target.name }}/{{ target.type }}/{{ target.schema }}/{{ target.iam_role }}' as tg\n",
+      },
+      args: ['compile'],
+      code: 0,
+      stderr: '',
+      stdout: `Compiled orders -> target/compiled/shop/models/marts/orders.sql\nCompiled node 'orders' is:\n${ORDERS_SQL}\n`,
+      compiled: ['target/compiled/shop/models/marts/orders.sql', ORDERS_SQL],
+    },
+  ],
 ];
 
 describe('nothing silently ignored: whole messages and exit codes', () => {

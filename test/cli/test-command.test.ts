@@ -11,7 +11,7 @@ afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 const cli = (args: string[]) => runCli(args, { cwd: project });
 
 describe('sparkdbt test', () => {
-  it('runs only the tests, dbt\'s lines and summary; a warning exits 0', async () => {
+  it("runs only the tests, dbt's lines and summary; a warning exits 0", async () => {
     // c's kind has a NULL: not_null_c_kind (severity warn) warns; is_even_length (a custom generic test) passes.
     fs.writeFileSync(path.join(project, 'models/a.sql'), "select 1 as id, 'x' as kind\nunion all select 2, null\n");
     const built = await cli(['run']);
@@ -24,7 +24,9 @@ describe('sparkdbt test', () => {
     expect(text).toMatch(/\d of 3 WARN 1 not_null_c_kind \.+ \[WARN 1 in \d+\.\d\ds\]/);
     expect(text).toMatch(/\d of 3 PASS is_even_length_c_kind \.+ \[PASS in \d+\.\d\ds\]/);
     expect(text).toContain('Completed with 0 errors, 0 partial successes, and 1 warning:');
-    expect(text).toContain('Warning in test not_null_c_kind (models/_models.yml)\n  Got 1 result, configured to warn if != 0\n\n  compiled code at target/compiled/mini/models/_models.yml/not_null_c_kind.sql');
+    expect(text).toContain(
+      'Warning in test not_null_c_kind (models/_models.yml)\n  Got 1 result, configured to warn if != 0\n\n  compiled code at target/compiled/mini/models/_models.yml/not_null_c_kind.sql',
+    );
     expect(text).toContain('Done. PASS=2 WARN=1 ERROR=0 SKIP=0 NO-OP=0 TOTAL=3');
     expect(fs.readFileSync(path.join(project, 'target/compiled/mini/models/_models.yml/not_null_c_kind.sql'), 'utf8')).toContain('where kind is null');
   });

@@ -7,7 +7,7 @@ import { copyFixture } from '../support/fixtures.js';
 
 const MORE = '(add --help for additional information)';
 
-describe('usage errors exit 2 with commander\'s message', () => {
+describe("usage errors exit 2 with commander's message", () => {
   const project = copyFixture('minimal');
 
   it.each([

@@ -21,8 +21,9 @@ describe('sparkdbt compile', () => {
     const project = copyFixture('minimal');
     expect((await runCli(['compile'], { cwd: project })).code).toBe(0);
     const model = fs.readFileSync(path.join(project, 'models/marts/totals.sql'), 'utf8');
-    expect(fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8'))
-      .toBe(model.replace('{{ target.name }} / {{ this }}', 'local / "analytics"."totals"').replace("{{ ref('numbers') }}", '"analytics"."numbers"'));
+    expect(fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8')).toBe(
+      model.replace('{{ target.name }} / {{ this }}', 'local / "analytics"."totals"').replace("{{ ref('numbers') }}", '"analytics"."numbers"'),
+    );
     const plan = fs.readFileSync(path.join(project, 'target/plan/minimal/models/marts/totals.sql'), 'utf8');
     expect(plan.split('\n').slice(0, 3)).toEqual([
       '-- plan of a first build (the relation does not exist yet); run writes what it executed to target/run/minimal/models/marts/totals.sql',
@@ -61,15 +62,18 @@ describe('sparkdbt compile', () => {
     expect(fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/staging_events.sql'), 'utf8')).toBe(sql);
     expect(result.stdout).toBe(`Compiled staging_events -> target/compiled/sparkify/models/staging/staging_events.sql\nCompiled node 'staging_events' is:\n${sql}`);
     // A copy model that names an IAM role: masked in both views (local loads use the AWS credential chain).
-    fs.writeFileSync(path.join(project, 'models/staging/with_role.sql'), "{{ config(from='sample/song_data', json='auto', iam_role='arn:aws:iam::123456789012:role/dwhRole') }}\nsong_id varchar(32)\n");
+    fs.writeFileSync(
+      path.join(project, 'models/staging/with_role.sql'),
+      "{{ config(from='sample/song_data', json='auto', iam_role='arn:aws:iam::123456789012:role/dwhRole') }}\nsong_id varchar(32)\n",
+    );
     expect((await runCli(['compile', '-s', 'with_role'], { cwd: project })).code).toBe(0);
     const compiled = fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/with_role.sql'), 'utf8');
     const plan = fs.readFileSync(path.join(project, 'target/plan/sparkify/models/staging/with_role.sql'), 'utf8');
-    expect(compiled).toContain("copy \"public\".\"with_role\"\nfrom 'sample/song_data'\niam_role '****'\n");
+    expect(compiled).toContain('copy "public"."with_role"\nfrom \'sample/song_data\'\niam_role \'****\'\n');
     expect(compiled + plan).not.toContain('dwhRole');
   });
 
-  it('run writes what it executed to target/run and, as dbt, the models\' queries to target/compiled', async () => {
+  it("run writes what it executed to target/run and, as dbt, the models' queries to target/compiled", async () => {
     const project = copyFixture('minimal');
     expect((await runCli(['compile'], { cwd: project })).code).toBe(0);
     const compiled = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8');
@@ -91,8 +95,13 @@ describe('sparkdbt compile', () => {
       expect(result.code, result.stderr).toBe(0);
       for (const view of ['compiled', 'plan']) {
         expect(listFiles(path.join(project, `target/${view}/sparkify/models`))).toEqual([
-          'marts/artists.sql', 'marts/songplays.sql', 'marts/songs.sql', 'marts/time.sql', 'marts/users.sql',
-          'staging/staging_events.sql', 'staging/staging_songs.sql',
+          'marts/artists.sql',
+          'marts/songplays.sql',
+          'marts/songs.sql',
+          'marts/time.sql',
+          'marts/users.sql',
+          'staging/staging_events.sql',
+          'staging/staging_songs.sql',
         ]);
       }
       expect(fs.existsSync(path.join(project, '.sparkdbt'))).toBe(false);
@@ -102,11 +111,13 @@ describe('sparkdbt compile', () => {
   it("refuses a local source for the warehouse's own COPY, naming the model and the fix", async () => {
     const result = await runCli(['compile', '--target', 'redshift', '-s', 'staging_songs'], { cwd: copyFixture('sparkify') });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe([
-      "Error: models/staging/staging_songs.sql: the warehouse's COPY reads from S3, but this copy model reads 'sample/song_data'",
-      "  hint: point the vars at s3:// URIs (--vars, or the [S3] section of the dwh.cfg the target's dwh_cfg names)",
-      '',
-    ].join('\n'));
+    expect(result.stderr).toBe(
+      [
+        "Error: models/staging/staging_songs.sql: the warehouse's COPY reads from S3, but this copy model reads 'sample/song_data'",
+        "  hint: point the vars at s3:// URIs (--vars, or the [S3] section of the dwh.cfg the target's dwh_cfg names)",
+        '',
+      ].join('\n'),
+    );
   });
 
   it("dispatches the project's macros per warehouse: getdate() on Redshift, standard SQL elsewhere", async () => {
@@ -122,7 +133,7 @@ describe('sparkdbt compile', () => {
 
   it('never writes a secret into compiled SQL', async () => {
     const project = copyFixture('minimal');
-    fs.writeFileSync(path.join(project, 'models/secretive.sql'), "select '{{ env_var(\"API_TOKEN\") }}' as token\n");
+    fs.writeFileSync(path.join(project, 'models/secretive.sql'), 'select \'{{ env_var("API_TOKEN") }}\' as token\n');
     const result = await runCli(['compile', '-s', 'secretive'], { cwd: project, env: { API_TOKEN: 'tok-123456789' } });
     expect(result.code).toBe(0);
     const sql = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/secretive.sql'), 'utf8');

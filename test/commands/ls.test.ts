@@ -51,14 +51,22 @@ describe('sparkdbt ls: every selection form on the Sparkify project', () => {
     expect(selectors.stdout).toBe('sparkify.staging.staging_songs\nsource:sparkify.raw.songs\n');
     const json = await runCli(['ls', '-s', 'time', '--output', 'json', '--resource-type', 'model'], { cwd: REPO_ROOT });
     expect(JSON.parse(json.stdout)).toMatchObject({
-      name: 'time', resource_type: 'model', unique_id: 'model.sparkify.time', original_file_path: 'models/marts/time.sql',
-      config: { materialized: 'table', tags: ['marts'] }, depends_on: { nodes: ['model.sparkify.songplays'] },
+      name: 'time',
+      resource_type: 'model',
+      unique_id: 'model.sparkify.time',
+      original_file_path: 'models/marts/time.sql',
+      config: { materialized: 'table', tags: ['marts'] },
+      depends_on: { nodes: ['model.sparkify.songplays'] },
     });
     const unknown = await runCli(['ls', '-s', 'colour:red'], { cwd: REPO_ROOT });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe("Error: Invalid selector 'colour:red': 'colour' is not a selector method\n  hint: valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type\n");
+    expect(unknown.stderr).toBe(
+      "Error: Invalid selector 'colour:red': 'colour' is not a selector method\n  hint: valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type\n",
+    );
     const bad = await runCli(['ls', '-s', 'tags:red'], { cwd: REPO_ROOT });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("Error: Invalid selector 'tags:red': 'tags' is not a selector method\n  hint: did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type\n");
+    expect(bad.stderr).toBe(
+      "Error: Invalid selector 'tags:red': 'tags' is not a selector method\n  hint: did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type\n",
+    );
   });
 });

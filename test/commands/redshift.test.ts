@@ -20,7 +20,10 @@ function sparkifyWithDwhCfg(): { project: string; env: Record<string, string> } 
 }
 
 /** Every file under `dir` as text, for "the secret appears nowhere" checks. */
-const allText = (dir: string) => listFiles(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+const allText = (dir: string) =>
+  listFiles(dir)
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
 
 /** sqlfluff parses the Redshift SQL (Debian's package; .ci/run installs it). */
 const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get install sqlfluff');
@@ -32,7 +35,7 @@ function sqlfluffParse(target: string): { code: number | null; output: string } 
   return { code: result.status, output: result.stdout + result.stderr };
 }
 
-describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
+describe("sparkdbt compile --target redshift, from the seed's dwh.cfg", () => {
   it("writes the golden SQL of all seven models, byte for byte, with no cluster and no password: each model's query and its plan", async () => {
     const { project, env } = sparkifyWithDwhCfg();
     const result = await runCli(['compile', '--target', 'redshift'], { cwd: project, env });
@@ -52,7 +55,9 @@ describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
     expect(fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/staging_events.sql'), 'utf8').startsWith(copy)).toBe(true);
     const plan = fs.readFileSync(path.join(project, 'target/plan/sparkify/models/staging/staging_events.sql'), 'utf8');
     expect(plan).toContain(copy.replace('"staging_events"', '"staging_events__sparkdbt_tmp"'));
-    expect(plan.startsWith('-- plan of a first build (the relation does not exist yet); run writes what it executed to target/run/sparkify/models/staging/staging_events.sql\n')).toBe(true);
+    expect(
+      plan.startsWith('-- plan of a first build (the relation does not exist yet); run writes what it executed to target/run/sparkify/models/staging/staging_events.sql\n'),
+    ).toBe(true);
     // A table model's compiled SQL is its SELECT alone, as dbt writes it.
     const users = fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/marts/users.sql'), 'utf8');
     expect(users).toMatch(/^\s*with ranked as \(/);
@@ -82,38 +87,42 @@ describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
     const result = await runCli(['debug', '-t', 'redshift'], { cwd: project, env });
     expect(result.code).toBe(1);
     const real = fs.realpathSync(project);
-    expect(result.stdout.replace(real, '<project>').replace(project, '<project>')).toBe([
-      'project: sparkify',
-      'target: redshift',
-      '  type: redshift',
-      '  schema: public',
-      '  host: 127.0.0.1',
-      '  port: 1',
-      '  user: dwhuser',
-      '  password: ****',
-      '  database: dwh',
-      '  ssl: true',
-      '  connect_timeout: 10',
-      '  iam_role: arn:aws:iam::123456789012:role/dwhRole',
-      '  copy_region: us-west-2',
-      '  dwh_cfg: <project>/dwh.cfg',
-      '  vars: log_data=s3://udacity-dend/log_data, log_jsonpath=s3://udacity-dend/log_json_path.json, song_data=s3://udacity-dend/song_data',
-      'checks:',
-      '  project.yml   OK      7 models, 4 macro files, 30 nodes',
-      '  iam_role      OK      arn:aws:iam::123456789012:role/dwhRole',
-      "  copy_region   OK      us-west-2 (COPY's REGION: where the S3 data lives)",
-      '  copy sources  OK      staging_events, staging_songs',
-      "  connection    FAILED  could not connect to redshift target 'redshift' at 127.0.0.1:1 (database dwh, user dwhuser): connect ECONNREFUSED 127.0.0.1:1 (hint: check that the server is running and reachable, and the host, port, user and password of the target)",
-      '1 of 5 checks failed.',
-      '',
-    ].join('\n'));
+    expect(result.stdout.replace(real, '<project>').replace(project, '<project>')).toBe(
+      [
+        'project: sparkify',
+        'target: redshift',
+        '  type: redshift',
+        '  schema: public',
+        '  host: 127.0.0.1',
+        '  port: 1',
+        '  user: dwhuser',
+        '  password: ****',
+        '  database: dwh',
+        '  ssl: true',
+        '  connect_timeout: 10',
+        '  iam_role: arn:aws:iam::123456789012:role/dwhRole',
+        '  copy_region: us-west-2',
+        '  dwh_cfg: <project>/dwh.cfg',
+        '  vars: log_data=s3://udacity-dend/log_data, log_jsonpath=s3://udacity-dend/log_json_path.json, song_data=s3://udacity-dend/song_data',
+        'checks:',
+        '  project.yml   OK      7 models, 4 macro files, 30 nodes',
+        '  iam_role      OK      arn:aws:iam::123456789012:role/dwhRole',
+        "  copy_region   OK      us-west-2 (COPY's REGION: where the S3 data lives)",
+        '  copy sources  OK      staging_events, staging_songs',
+        "  connection    FAILED  could not connect to redshift target 'redshift' at 127.0.0.1:1 (database dwh, user dwhuser): connect ECONNREFUSED 127.0.0.1:1 (hint: check that the server is running and reachable, and the host, port, user and password of the target)",
+        '1 of 5 checks failed.',
+        '',
+      ].join('\n'),
+    );
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
 
   it('debug says in plain words what is missing when nothing is configured', async () => {
     const result = await runCli(['debug', '-t', 'redshift'], { cwd: copyFixture('sparkify') });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("  iam_role      FAILED  not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg\n");
+    expect(result.stdout).toContain(
+      '  iam_role      FAILED  not set: COPY needs an IAM role that the cluster can assume to read S3; set iam_role in the target (REDSHIFT_IAM_ROLE in this project) or ARN in the [IAM_ROLE] section of dwh.cfg\n',
+    );
     expect(result.stdout).toContain("  copy sources  FAILED  staging_events: the warehouse's COPY reads from S3, but this copy model reads 'sample/log_data'");
     expect(result.stdout).toContain("  connection    FAILED  target 'redshift' has no host (hint: set the target's host in project.yml");
     const malformed = await runCli(['debug', '-t', 'redshift'], { cwd: copyFixture('sparkify'), env: { REDSHIFT_IAM_ROLE: 'dwhRole' } });
@@ -134,7 +143,9 @@ describe('sparkdbt compile --target redshift, from the seed\'s dwh.cfg', () => {
     const seconds = (performance.now() - started) / 1000;
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`Error: could not connect to redshift target 'redshift' at 127.0.0.1:${port} (database dwh, user dwhuser): timeout expired\n  hint: check that the server is running and reachable, and the host, port, user and password of the target\n`);
+    expect(result.stderr).toBe(
+      `Error: could not connect to redshift target 'redshift' at 127.0.0.1:${port} (database dwh, user dwhuser): timeout expired\n  hint: check that the server is running and reachable, and the host, port, user and password of the target\n`,
+    );
     // Bounded by connect_timeout (2 s) plus start-up, not by the operating system's TCP timeout.
     expect(seconds).toBeGreaterThan(2);
     expect(seconds).toBeLessThan(10);
@@ -156,7 +167,8 @@ async function redshiftPlan(env: Record<string, string>, model: string): Promise
 
 describe('Redshift names and COPY region', () => {
   it.each(['staging/staging_songs.sql', 'marts/songs.sql'])(
-    'a mixed-case schema (SPARKDBT_SCHEMA=Analytics) compiles to the lower-case names Redshift stores: golden %s', async (model) => {
+    'a mixed-case schema (SPARKDBT_SCHEMA=Analytics) compiles to the lower-case names Redshift stores: golden %s',
+    async (model) => {
       const plan = await redshiftPlan({ SPARKDBT_SCHEMA: 'Analytics', AWS_REGION: 'ap-south-1' }, model);
       const golden = path.join(CASE_GOLDEN, model);
       if (process.env['UPDATE_GOLDEN'] === '1') {
@@ -170,7 +182,8 @@ describe('Redshift names and COPY region', () => {
         expect(parsed.output).not.toMatch(/unparsable/i);
         expect(parsed.code, parsed.output).toBe(0);
       }
-    });
+    },
+  );
 
   it("COPY's REGION is copy_region (SPARKDBT_COPY_REGION, default us-west-2), never AWS_REGION; none set: no REGION, and debug says so", async () => {
     const regionOf = (plan: string) => plan.split('\n').filter((line) => line.startsWith('region '));
@@ -179,7 +192,9 @@ describe('Redshift names and COPY region', () => {
     expect(regionOf(await redshiftPlan({ SPARKDBT_COPY_REGION: '', AWS_REGION: 'ap-south-1' }, 'staging/staging_songs.sql'))).toEqual([]);
     const { project, env } = sparkifyWithDwhCfg();
     const debug = await runCli(['debug', '-t', 'redshift'], { cwd: project, env: { ...env, SPARKDBT_COPY_REGION: '', AWS_REGION: 'ap-south-1' } });
-    expect(debug.stdout).toContain("\n  copy_region   OK      not set: COPY omits REGION and Redshift assumes the data is in the cluster's own region; set copy_region to the region of the bucket (s3://udacity-dend is in us-west-2)\n");
+    expect(debug.stdout).toContain(
+      "\n  copy_region   OK      not set: COPY omits REGION and Redshift assumes the data is in the cluster's own region; set copy_region to the region of the bucket (s3://udacity-dend is in us-west-2)\n",
+    );
     // AWS_REGION is the local COPY engine's s3_region, never COPY's REGION.
     expect(debug.stdout).toContain('\n  s3_region: ap-south-1\n');
     expect(debug.stdout).not.toMatch(/copy_region: /);

@@ -27,7 +27,11 @@ describe('retry on PostgreSQL', () => {
   it('re-runs exactly what errored or was skipped, with the same arguments, and writes new artifacts', async () => {
     const dir = copyFixture('sql-error');
     const first = await runProject({ projectDir: dir, env, exclude: ['independent'] }, () => undefined);
-    expect(first.results.map((r) => [r.name, r.status])).toEqual([['base', 'success'], ['broken', 'error'], ['after_broken', 'skipped']]);
+    expect(first.results.map((r) => [r.name, r.status])).toEqual([
+      ['base', 'success'],
+      ['broken', 'error'],
+      ['after_broken', 'skipped'],
+    ]);
     const firstResults = runResults(dir);
     expect(statuses(firstResults)).toEqual({ base: 'success', broken: 'error', after_broken: 'skipped' });
     // result: selectors read that run_results.json through --state, with graph operators.
@@ -56,18 +60,22 @@ describe('retry on PostgreSQL', () => {
     expect(runResults(dir)).toEqual(again);
   });
 
-  it('re-runs with the last run\'s --threads, --fail-fast and --full-refresh (its run_results.json args), and its threads really run at once', async () => {
+  it("re-runs with the last run's --threads, --fail-fast and --full-refresh (its run_results.json args), and its threads really run at once", async () => {
     const dir = copyFixture('sql-error');
     // Three independent models that fail until their gate table exists.
-    for (const name of ['gate_a', 'gate_b', 'gate_c']) fs.writeFileSync(path.join(dir, `models/wait_${name}.sql`), `select pg_sleep(0.3)::text as slept, id from "${pg.schema}".${name}\n`);
+    for (const name of ['gate_a', 'gate_b', 'gate_c'])
+      fs.writeFileSync(path.join(dir, `models/wait_${name}.sql`), `select pg_sleep(0.3)::text as slept, id from "${pg.schema}".${name}\n`);
     const select = ['wait_gate_a', 'wait_gate_b', 'wait_gate_c'];
     const first = await runProject({ projectDir: dir, env, select, threads: 3, fullRefresh: true }, () => undefined);
     expect(first.results.map((r) => r.status)).toEqual(['error', 'error', 'error']);
     expect(runResults(dir).args).toMatchObject({ threads: 3, fail_fast: false, full_refresh: true });
     for (const name of ['gate_a', 'gate_b', 'gate_c']) await pg.client().query(`create table "${pg.schema}".${name} as select 1 as id`);
     const retry = await retryProject({ projectDir: dir, env }, () => undefined);
-    expect(retry.kind === "run" && retry.result.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
-    const again = JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { thread_id: string; timing: { name: string; started_at: string; completed_at: string }[] }[] };
+    expect(retry.kind === 'run' && retry.result.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    const again = JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as {
+      args: Record<string, unknown>;
+      results: { thread_id: string; timing: { name: string; started_at: string; completed_at: string }[] }[];
+    };
     expect(again.args).toMatchObject({ which: 'run', select, threads: 3, fail_fast: false, full_refresh: true });
     expect(again.results.map((r) => r.thread_id).sort()).toEqual(['Thread-1 (worker)', 'Thread-2 (worker)', 'Thread-3 (worker)']);
     const executing = again.results.map((r) => r.timing.find((t) => t.name === 'execute')!);
@@ -80,7 +88,11 @@ describe('retry on PostgreSQL', () => {
     await runProject({ projectDir: dir, env, select, failFast: true, threads: 1 }, () => undefined);
     expect(statuses(runResults(dir))).toEqual({ wait_gate_a: 'error', wait_gate_b: 'skipped', wait_gate_c: 'skipped' });
     const failFast = await retryProject({ projectDir: dir, env }, () => undefined);
-    expect(failFast.kind === 'run' && failFast.result.results.map((r) => [r.name, r.status, r.skipReason])).toEqual([['wait_gate_a', 'error', undefined], ['wait_gate_b', 'skipped', 'fail-fast'], ['wait_gate_c', 'skipped', 'fail-fast']]);
+    expect(failFast.kind === 'run' && failFast.result.results.map((r) => [r.name, r.status, r.skipReason])).toEqual([
+      ['wait_gate_a', 'error', undefined],
+      ['wait_gate_b', 'skipped', 'fail-fast'],
+      ['wait_gate_c', 'skipped', 'fail-fast'],
+    ]);
     expect(runResults(dir).args).toMatchObject({ fail_fast: true, threads: 1, full_refresh: false });
     // A run without --threads records null, and its retry takes the target's default.
     await runProject({ projectDir: dir, env, select }, () => undefined);
@@ -121,7 +133,9 @@ describe('retry on PostgreSQL', () => {
     const dir = copyFixture('sql-error');
     const none = await runCli(['retry'], { cwd: dir, env: pg.env });
     expect(none.code).toBe(2);
-    expect(none.stderr).toBe("Error: Could not find previous run in 'target' target directory (no target/run_results.json)\n  hint: retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first\n");
+    expect(none.stderr).toBe(
+      "Error: Could not find previous run in 'target' target directory (no target/run_results.json)\n  hint: retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first\n",
+    );
 
     expect((await runCli(['run', '-s', 'broken+'], { cwd: dir, env: pg.env })).code).toBe(1);
     expect((await runCli(['retry'], { cwd: dir, env: pg.env })).code).toBe(1);
@@ -137,7 +151,14 @@ describe('retry on PostgreSQL', () => {
   it('reads the last run from --target-path when given', async () => {
     const dir = copyFixture('sql-error');
     fs.mkdirSync(path.join(dir, 'elsewhere'));
-    fs.writeFileSync(path.join(dir, 'elsewhere/run_results.json'), JSON.stringify({ metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' }, results: [{ unique_id: 'model.sql_error.gone', status: 'error' }], args: { which: 'run' } }));
+    fs.writeFileSync(
+      path.join(dir, 'elsewhere/run_results.json'),
+      JSON.stringify({
+        metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' },
+        results: [{ unique_id: 'model.sql_error.gone', status: 'error' }],
+        args: { which: 'run' },
+      }),
+    );
     const error = await rejected(() => retryProject({ projectDir: dir, env, targetPath: 'elsewhere' }, () => undefined));
     expect(error.message).toBe('Cannot retry: the project no longer has model.sql_error.gone, which the last run left to retry');
     const absent = await rejected(() => retryProject({ projectDir: dir, env, targetPath: path.join(dir, 'nowhere') }, () => undefined));
@@ -147,7 +168,14 @@ describe('retry on PostgreSQL', () => {
   it('refuses when the last command was not a run', async () => {
     const dir = copyFixture('sql-error');
     fs.mkdirSync(path.join(dir, 'target'));
-    fs.writeFileSync(path.join(dir, 'target/run_results.json'), JSON.stringify({ metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' }, results: [{ unique_id: 'model.sql_error.base', status: 'error' }], args: { which: 'compile' } }));
+    fs.writeFileSync(
+      path.join(dir, 'target/run_results.json'),
+      JSON.stringify({
+        metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' },
+        results: [{ unique_id: 'model.sql_error.base', status: 'error' }],
+        args: { which: 'compile' },
+      }),
+    );
     const error = await rejected(() => retryProject({ projectDir: dir, env }, () => undefined));
     expect(error.message).toBe('Cannot retry: the last command recorded in target/run_results.json is "compile", and sparkdbt retries only run, test and build');
   });

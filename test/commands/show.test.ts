@@ -15,15 +15,15 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
     else field += c;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
   return rows;
 }
 
@@ -88,19 +88,27 @@ function describeSparkifyShow(target: 'pglite' | 'postgres', env: () => Record<s
 }
 
 describe('sparkdbt show on PGlite (Sparkify sample)', () => {
-  describeSparkifyShow('pglite', () => ({}), async (project, sql) => {
-    const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'));
-    try {
-      return (await db.query<unknown[]>(sql, [], { rowMode: 'array' })).rows;
-    } finally {
-      await db.close();
-    }
-  });
+  describeSparkifyShow(
+    'pglite',
+    () => ({}),
+    async (project, sql) => {
+      const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'));
+      try {
+        return (await db.query<unknown[]>(sql, [], { rowMode: 'array' })).rows;
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });
 
 describe('sparkdbt show on PostgreSQL (Sparkify sample)', () => {
   const pg = useTestSchema('show_sparkify');
-  describeSparkifyShow('postgres', () => pg.env, async (_project, sql) => (await pg.client().query({ text: sql, rowMode: 'array' })).rows as unknown[][]);
+  describeSparkifyShow(
+    'postgres',
+    () => pg.env,
+    async (_project, sql) => (await pg.client().query({ text: sql, rowMode: 'array' })).rows as unknown[][],
+  );
 });
 
 const PLAYERS_TEXT = [
@@ -215,26 +223,38 @@ describe('sparkdbt show on the show fixture (PGlite)', () => {
       fs.rmSync(path.join(project, 'models/broken.sql'));
     }
     const inline = await runCli(['show', '--inline', "select nope from {{ ref('players') }}"], { cwd: project });
-    expect(inline).toEqual({ code: 1, stdout: '', stderr: 'Error: Database error in inline query\n  column "nope" does not exist\n  at --inline:1:8\n  hint: Perhaps you meant to reference the column "players.note".\n' });
+    expect(inline).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: Database error in inline query\n  column "nope" does not exist\n  at --inline:1:8\n  hint: Perhaps you meant to reference the column "players.note".\n',
+    });
   });
 
   it('usage errors exit 2: neither or both of --select and --inline, a selector with no model, a bad --limit, an unknown ref', async () => {
     expect(await runCli(['show'], { cwd: project })).toEqual({
-      code: 2, stdout: '',
-      stderr: 'Error: Either --select or --inline must be passed to show\n  hint: for example: sparkdbt show -s users, or sparkdbt show --inline "select count(*) from {{ ref(\'songplays\') }}"\n',
+      code: 2,
+      stdout: '',
+      stderr:
+        'Error: Either --select or --inline must be passed to show\n  hint: for example: sparkdbt show -s users, or sparkdbt show --inline "select count(*) from {{ ref(\'songplays\') }}"\n',
     });
     expect(await runCli(['show', '-s', 'players', '--inline', 'select 1'], { cwd: project })).toEqual({
-      code: 2, stdout: '', stderr: 'Error: show takes --select or --inline, not both\n  hint: preview a model with -s <model>, or a query with --inline "select …"\n',
+      code: 2,
+      stdout: '',
+      stderr: 'Error: show takes --select or --inline, not both\n  hint: preview a model with -s <model>, or a query with --inline "select …"\n',
     });
     const none = await runCli(['show', '-s', 'nothing_here'], { cwd: project });
     expect(none.code).toBe(2);
     expect(none.stdout).toBe('');
     expect(none.stderr).toMatch(/Error: --select nothing_here selects no model\n {2}hint: sparkdbt ls -s <selector> lists what a selector picks; show previews models\n$/);
     expect(await runCli(['show', '-s', 'players', '--limit', 'ten'], { cwd: project })).toEqual({
-      code: 2, stdout: '', stderr: "Error: --limit must be a whole number, got 'ten'\n  hint: for example --limit 10, or --limit -1 for every row\n",
+      code: 2,
+      stdout: '',
+      stderr: "Error: --limit must be a whole number, got 'ten'\n  hint: for example --limit 10, or --limit -1 for every row\n",
     });
     expect(await runCli(['show', '--inline', "select * from {{ ref('player') }}"], { cwd: project })).toEqual({
-      code: 2, stdout: '', stderr: "Error: --inline:1:18: ref('player') names no model\n  hint: did you mean players or plays?\n",
+      code: 2,
+      stdout: '',
+      stderr: "Error: --inline:1:18: ref('player') names no model\n  hint: did you mean players or plays?\n",
     });
   });
 
@@ -244,7 +264,9 @@ describe('sparkdbt show on the show fixture (PGlite)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     // A new warehouse folder: show makes it, says so, and finds no table in it.
-    expect(result.stderr).toBe('Creating the embedded warehouse in .sparkdbt/pglite …\nError: Database error in model plays (models/plays.sql)\n  relation "analytics.plays" does not exist\n  hint: plays is a copy model: show reads its table, which sparkdbt run -s plays builds\n');
+    expect(result.stderr).toBe(
+      'Creating the embedded warehouse in .sparkdbt/pglite …\nError: Database error in model plays (models/plays.sql)\n  relation "analytics.plays" does not exist\n  hint: plays is a copy model: show reads its table, which sparkdbt run -s plays builds\n',
+    );
   });
 
   it('an unreachable target exits 2 with the connection error', async () => {

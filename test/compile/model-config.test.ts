@@ -3,7 +3,11 @@ import { checkModelKey, checkProjectKey } from '../../src/compile/config-keys.js
 import { readModelsBlock, resolveModelConfig } from '../../src/compile/model-config.js';
 import { parseProjectConfig } from '../../src/project/parse-config.js';
 
-const FQNS = [['shop', 'staging', 'raw_events'], ['shop', 'marts', 'orders'], ['shop', 'marts', 'songplays']];
+const FQNS = [
+  ['shop', 'staging', 'raw_events'],
+  ['shop', 'marts', 'orders'],
+  ['shop', 'marts', 'songplays'],
+];
 
 function configOf(yaml: string, fqn: readonly string[], own: Record<string, unknown> = {}) {
   const block = readModelsBlock(parseProjectConfig(`name: shop\nmodels:\n${yaml}`, '/p/project.yml', '/p'), FQNS);
@@ -13,7 +17,14 @@ function configOf(yaml: string, fqn: readonly string[], own: Record<string, unkn
 describe('the models: block, read as dbt reads it', () => {
   it('applies +keys and keys without + (non-mapping values) along the path, the model entry last', () => {
     const yaml = '  +tags: [all]\n  shop:\n    marts:\n      materialized: table\n      +dist: all\n      songplays:\n        +tags: [fact]\n        dist: even\n';
-    expect(configOf(yaml, ['shop', 'marts', 'songplays']).config).toEqual({ materialized: 'table', tags: ['all', 'fact'], enabled: true, schema: undefined, alias: undefined, dist: 'even' });
+    expect(configOf(yaml, ['shop', 'marts', 'songplays']).config).toEqual({
+      materialized: 'table',
+      tags: ['all', 'fact'],
+      enabled: true,
+      schema: undefined,
+      alias: undefined,
+      dist: 'even',
+    });
     expect(configOf(yaml, ['shop', 'marts', 'orders']).config).toEqual({ materialized: 'table', tags: ['all'], enabled: true, schema: undefined, alias: undefined, dist: 'all' });
   });
 
@@ -29,12 +40,19 @@ describe('the models: block, read as dbt reads it', () => {
   });
 
   it('lets config() override the block, merges meta, and keeps only the keys the materialization uses', () => {
-    const { config } = configOf('  shop:\n    +bind: false\n    +meta: {a: 1}\n    marts:\n      +materialized: table\n', ['shop', 'marts', 'orders'], { meta: { b: 2 }, sort: 'id' });
+    const { config } = configOf('  shop:\n    +bind: false\n    +meta: {a: 1}\n    marts:\n      +materialized: table\n', ['shop', 'marts', 'orders'], {
+      meta: { b: 2 },
+      sort: 'id',
+    });
     expect(config).toEqual({ materialized: 'table', tags: [], enabled: true, schema: undefined, alias: undefined, meta: { a: 1, b: 2 }, sort: 'id' });
   });
 
   it('lists the paths that set configs and match no model, and no path that only holds folders', () => {
-    const { block } = configOf('  shop:\n    mart:\n      +tags: [x]\n    marts:\n      orderz:\n        +tags: [y]\n      empty: {}\n  dbt_utils:\n    +schema: utils\n', ['shop', 'marts', 'orders']);
+    const { block } = configOf('  shop:\n    mart:\n      +tags: [x]\n    marts:\n      orderz:\n        +tags: [y]\n      empty: {}\n  dbt_utils:\n    +schema: utils\n', [
+      'shop',
+      'marts',
+      'orders',
+    ]);
     expect(block.unusedPaths).toEqual(['models.dbt_utils', 'models.shop.mart', 'models.shop.marts.orderz']);
   });
 
@@ -50,9 +68,17 @@ describe('the models: block, read as dbt reads it', () => {
 
 describe('config keys', () => {
   it.each([
-    ['unique_key', 'table', 'error'], ['persist_docs', 'view', 'error'], ['contract', 'copy', 'error'],
-    ['identity', 'table', undefined], ['bind', 'view', undefined], ['maxerror', 'copy', undefined], ['meta', 'copy', undefined],
-    ['bind', 'table', 'warning'], ['from', 'view', 'warning'], ['identity', 'copy', 'error'], ['widgets', 'table', 'warning'],
+    ['unique_key', 'table', 'error'],
+    ['persist_docs', 'view', 'error'],
+    ['contract', 'copy', 'error'],
+    ['identity', 'table', undefined],
+    ['bind', 'view', undefined],
+    ['maxerror', 'copy', undefined],
+    ['meta', 'copy', undefined],
+    ['bind', 'table', 'warning'],
+    ['from', 'view', 'warning'],
+    ['identity', 'copy', 'error'],
+    ['widgets', 'table', 'warning'],
   ])('config(%s=…) on a %s model: %s', (key, materialized, severity) => {
     expect(checkModelKey(key, materialized)?.severity).toBe(severity);
   });

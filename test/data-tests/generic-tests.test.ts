@@ -92,14 +92,24 @@ describe('generic test unique ids match dbt', () => {
   });
 
   it('gives the arguments: form the same ids as the direct form', () => {
-    const modern = testsOf('jaffle_shop', 'models/schema.yml', JAFFLE_MODELS.replace("              to: ref('customers')\n              field: customer_id", "              arguments:\n                to: ref('customers')\n                field: customer_id").replace("              values: ['placed'", "              arguments:\n                values: ['placed'"));
+    const modern = testsOf(
+      'jaffle_shop',
+      'models/schema.yml',
+      JAFFLE_MODELS.replace(
+        "              to: ref('customers')\n              field: customer_id",
+        "              arguments:\n                to: ref('customers')\n                field: customer_id",
+      ).replace("              values: ['placed'", "              arguments:\n                values: ['placed'"),
+    );
     expect(modern.map((t) => t.uniqueId)).toEqual(testsOf('jaffle_shop', 'models/schema.yml', JAFFLE_MODELS).map((t) => t.uniqueId));
     expect(modern.find((t) => t.testName === 'accepted_values')!.kwargs).toMatchObject({ values: ['placed', 'shipped', 'completed', 'return_pending', 'returned'] });
   });
 
   it("makes the relationships test depend on the referenced model, then the tested one (dbt's refs order)", () => {
     const rel = jaffle.find((t) => t.testName === 'relationships')!;
-    expect(rel.dependsOn).toEqual([{ kind: 'ref', name: 'customers' }, { kind: 'ref', name: 'orders' }]);
+    expect(rel.dependsOn).toEqual([
+      { kind: 'ref', name: 'customers' },
+      { kind: 'ref', name: 'orders' },
+    ]);
     expect(rel.attachedNode).toBe('model.jaffle_shop.orders');
     expect(rel.kwargs).toEqual({ to: "ref('customers')", field: 'customer_id', column_name: 'customer_id', model: "{{ get_where_subquery(ref('orders')) }}" });
   });
@@ -132,7 +142,10 @@ describe('generic test names (synthesize_generic_test_names)', () => {
     expect(sixtyFour.fullName).toHaveLength(64);
     expect(sixtyFour.shortName).toMatch(/^not_null_users_[0-9a-f]{32}$/);
     const jaffle = synthesizeTestNames('accepted_values', 'orders', { column_name: 'status', values: ['placed', 'shipped', 'completed', 'return_pending', 'returned'] });
-    expect(jaffle).toEqual({ shortName: 'accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758', fullName: 'accepted_values_orders_status__placed__shipped__completed__return_pending__returned' });
+    expect(jaffle).toEqual({
+      shortName: 'accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758',
+      fullName: 'accepted_values_orders_status__placed__shipped__completed__return_pending__returned',
+    });
     const payments = synthesizeTestNames('accepted_values', 'stg_payments', { column_name: 'payment_method', values: ['credit_card', 'coupon', 'bank_transfer', 'gift_card'] });
     expect(payments.shortName).toMatch(/^accepted_values_stg_payments_[0-9a-f]{32}$/);
     // Only 30 characters of a longer <type>_<target> are kept.
@@ -141,7 +154,11 @@ describe('generic test names (synthesize_generic_test_names)', () => {
   });
 
   it('uses the hashed short name as the alias and path, the full name in the unique id and fqn', () => {
-    const [t] = testsOf('sparkify', 'models/marts/_marts.yml', "models:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n          - accepted_values:\n              arguments:\n                values: ['placed', 'shipped', 'completed', 'return_pending', 'returned']\n");
+    const [t] = testsOf(
+      'sparkify',
+      'models/marts/_marts.yml',
+      "models:\n  - name: orders\n    columns:\n      - name: status\n        data_tests:\n          - accepted_values:\n              arguments:\n                values: ['placed', 'shipped', 'completed', 'return_pending', 'returned']\n",
+    );
     expect(t!.name).toBe('accepted_values_orders_status__placed__shipped__completed__return_pending__returned');
     expect(t!.config.alias).toBe('accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758');
     expect(t!.path).toBe('accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758.sql');
@@ -149,12 +166,24 @@ describe('generic test names (synthesize_generic_test_names)', () => {
   });
 
   it('takes a user-given name for the name, alias and path', () => {
-    const [t] = testsOf('sparkify', 'models/_m.yml', 'models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n          - unique:\n              name: one_row_per_user\n');
-    expect([t!.name, t!.config.alias, t!.path, t!.uniqueId.split('.').slice(0, 3).join('.')]).toEqual(['one_row_per_user', 'one_row_per_user', 'one_row_per_user.sql', 'test.sparkify.one_row_per_user']);
+    const [t] = testsOf(
+      'sparkify',
+      'models/_m.yml',
+      'models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n          - unique:\n              name: one_row_per_user\n',
+    );
+    expect([t!.name, t!.config.alias, t!.path, t!.uniqueId.split('.').slice(0, 3).join('.')]).toEqual([
+      'one_row_per_user',
+      'one_row_per_user',
+      'one_row_per_user.sql',
+      'test.sparkify.one_row_per_user',
+    ]);
   });
 
   it('names and wires source, seed, namespaced and model-level tests', () => {
-    const tests = testsOf('sparkify', 'models/_sources.yml', `sources:
+    const tests = testsOf(
+      'sparkify',
+      'models/_sources.yml',
+      `sources:
   - name: raw
     tables:
       - name: events
@@ -175,10 +204,20 @@ models:
       - row_count_matches:
           arguments:
             other: "{{ source('raw', 'events') }}"
-`);
+`,
+    );
     expect(tests.map((t) => [t.name, t.target, t.attachedNode, t.dependsOn, t.columnName])).toEqual([
       ['dbt_utils_expression_is_true_songplays_session_id_0', { kind: 'model', name: 'songplays' }, 'model.sparkify.songplays', [{ kind: 'ref', name: 'songplays' }], undefined],
-      ['row_count_matches_songplays__source_raw_events_', { kind: 'model', name: 'songplays' }, 'model.sparkify.songplays', [{ kind: 'source', sourceName: 'raw', tableName: 'events' }, { kind: 'ref', name: 'songplays' }], undefined],
+      [
+        'row_count_matches_songplays__source_raw_events_',
+        { kind: 'model', name: 'songplays' },
+        'model.sparkify.songplays',
+        [
+          { kind: 'source', sourceName: 'raw', tableName: 'events' },
+          { kind: 'ref', name: 'songplays' },
+        ],
+        undefined,
+      ],
       ['unique_us_holidays_holiday_date', { kind: 'seed', name: 'us_holidays' }, 'seed.sparkify.us_holidays', [{ kind: 'ref', name: 'us_holidays' }], 'holiday_date'],
       ['source_not_null_raw_events_ts', { kind: 'source', sourceName: 'raw', tableName: 'events' }, undefined, [{ kind: 'source', sourceName: 'raw', tableName: 'events' }], 'ts'],
     ]);
@@ -187,7 +226,10 @@ models:
   });
 
   it("orders tests as dbt: a model's columns' tests before its own, a source table's own before its columns'", () => {
-    const tests = testsOf('sparkify', 'models/_m.yml', `models:
+    const tests = testsOf(
+      'sparkify',
+      'models/_m.yml',
+      `models:
   - name: users
     data_tests: [my_model_test]
     columns:
@@ -206,7 +248,8 @@ sources:
             data_tests:
               - not_null:
                   config: {tags: [nightly, late]}
-`);
+`,
+    );
     expect(tests.map((t) => [t.name, t.tags])).toEqual([
       ['unique_users_user_id', []],
       ['my_model_test_users_', []],
@@ -218,16 +261,42 @@ sources:
   it('quotes the column of a quote: true column, as dbt', () => {
     const [t] = testsOf('sparkify', 'models/_m.yml', 'models:\n  - name: users\n    columns:\n      - name: User Id\n        quote: true\n        data_tests: [not_null]\n');
     expect([t!.columnName, t!.name]).toEqual(['"User Id"', 'not_null_users__User_Id_']);
-    const quoted = testsOf('sparkify', 'models/_m.yml', 'models:\n  - name: users\n    quote_columns: true\n    columns:\n      - {name: Level, data_tests: [not_null]}\n      - {name: id, quote: false, data_tests: [not_null]}\n');
+    const quoted = testsOf(
+      'sparkify',
+      'models/_m.yml',
+      'models:\n  - name: users\n    quote_columns: true\n    columns:\n      - {name: Level, data_tests: [not_null]}\n      - {name: id, quote: false, data_tests: [not_null]}\n',
+    );
     expect(quoted.map((n) => n.columnName)).toEqual(['"Level"', 'id']);
   });
 });
 
 describe('test config defaults and store_failures (TestConfig)', () => {
-  const configOf = (config: string) => testsOf('sparkify', 'models/_m.yml', `models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n          - unique:\n              config: ${config}\n`)[0]!.config;
+  const configOf = (config: string) =>
+    testsOf(
+      'sparkify',
+      'models/_m.yml',
+      `models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n          - unique:\n              config: ${config}\n`,
+    )[0]!.config;
 
   it.each([
-    ['{}', { severity: 'ERROR', warn_if: '!= 0', error_if: '!= 0', fail_calc: 'count(*)', where: undefined, limit: undefined, store_failures: undefined, store_failures_as: undefined, tags: [], enabled: true, meta: {}, schema: 'dbt_test__audit', alias: 'unique_users_user_id' }],
+    [
+      '{}',
+      {
+        severity: 'ERROR',
+        warn_if: '!= 0',
+        error_if: '!= 0',
+        fail_calc: 'count(*)',
+        where: undefined,
+        limit: undefined,
+        store_failures: undefined,
+        store_failures_as: undefined,
+        tags: [],
+        enabled: true,
+        meta: {},
+        schema: 'dbt_test__audit',
+        alias: 'unique_users_user_id',
+      },
+    ],
     ['{severity: wArN}', { severity: 'WARN' }],
     ["{warn_if: '>10', error_if: '>100'}", { warn_if: '>10', error_if: '>100' }],
     ['{store_failures: true}', { store_failures: true, store_failures_as: 'table' }],
@@ -235,7 +304,7 @@ describe('test config defaults and store_failures (TestConfig)', () => {
     ['{store_failures_as: view}', { store_failures: true, store_failures_as: 'view' }],
     ['{store_failures: true, store_failures_as: ephemeral}', { store_failures: false, store_failures_as: 'ephemeral' }],
     ['{tags: nightly, enabled: false, limit: 0, alias: uu, schema: audit}', { tags: ['nightly'], enabled: false, limit: 0, alias: 'uu', schema: 'audit' }],
-    ["{where: \"level = 'paid'\", meta: {owner: data}}", { where: "level = 'paid'", meta: { owner: 'data' } }],
+    ['{where: "level = \'paid\'", meta: {owner: data}}', { where: "level = 'paid'", meta: { owner: 'data' } }],
   ])('config %s', (config, expected) => {
     expect(configOf(config)).toMatchObject(expected);
   });
@@ -285,7 +354,10 @@ describe('the Sparkify tests', () => {
 
   it('makes each relationships test depend on its parent dimension and songplays', () => {
     expect(tests.filter((t) => t.testName === 'relationships').map((t) => t.dependsOn.map((d) => (d.kind === 'ref' ? d.name : '')))).toEqual([
-      ['time', 'songplays'], ['users', 'songplays'], ['songs', 'songplays'], ['artists', 'songplays'],
+      ['time', 'songplays'],
+      ['users', 'songplays'],
+      ['songs', 'songplays'],
+      ['artists', 'songplays'],
     ]);
   });
 });

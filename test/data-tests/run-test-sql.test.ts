@@ -9,7 +9,9 @@ import { useTestSchema } from '../support/postgres.js';
 import { scratchPglite, type ScratchPglite } from '../support/scratch-pglite.js';
 
 /** The one thing the tests need of a database: run SQL, get rows. */
-interface Engine { query(sql: string): Promise<{ rows: unknown[] }> }
+interface Engine {
+  query(sql: string): Promise<{ rows: unknown[] }>;
+}
 
 // A tiny warehouse broken on purpose: user 2 twice, one user without id, two users at level 'gold',
 // and three plays of users who do not exist (99 twice, 98 once; the 98 play is before November).
@@ -33,27 +35,54 @@ async function run(engine: Engine, args: BuiltinTestArgs, config: TestConfigInpu
 type Case = [string, (q: (name: string) => string) => BuiltinTestArgs, TestConfigInput, { status: string; failures: number; message?: string }];
 const rel = (q: (name: string) => string): BuiltinTestArgs => ({ test: 'relationships', model: q('songplays'), column_name: 'user_id', to: q('users'), field: 'user_id' });
 const CASES: Case[] = [
-  ['unique: one duplicated value', (q) => ({ test: 'unique', model: q('users'), column_name: 'user_id' }), {}, { status: 'fail', failures: 1, message: 'Got 1 result, configured to fail if != 0' }],
-  ['unique with fail_calc: the duplicated rows', (q) => ({ test: 'unique', model: q('users'), column_name: 'user_id' }), { fail_calc: 'coalesce(sum(n_records), 0)' }, { status: 'fail', failures: 2 }],
+  [
+    'unique: one duplicated value',
+    (q) => ({ test: 'unique', model: q('users'), column_name: 'user_id' }),
+    {},
+    { status: 'fail', failures: 1, message: 'Got 1 result, configured to fail if != 0' },
+  ],
+  [
+    'unique with fail_calc: the duplicated rows',
+    (q) => ({ test: 'unique', model: q('users'), column_name: 'user_id' }),
+    { fail_calc: 'coalesce(sum(n_records), 0)' },
+    { status: 'fail', failures: 2 },
+  ],
   ['unique passes', (q) => ({ test: 'unique', model: q('songplays'), column_name: 'songplay_id' }), {}, { status: 'pass', failures: 0 }],
   ['not_null: one null', (q) => ({ test: 'not_null', model: q('users'), column_name: 'user_id' }), {}, { status: 'fail', failures: 1 }],
-  ['not_null at severity warn', (q) => ({ test: 'not_null', model: q('users'), column_name: 'user_id' }), { severity: 'WARN' }, { status: 'warn', failures: 1, message: 'Got 1 result, configured to warn if != 0' }],
-  ['accepted_values: one unexpected value (counted once)', (q) => ({ test: 'accepted_values', model: q('users'), column_name: 'level', values: ['free', 'paid'] }), {}, { status: 'fail', failures: 1 }],
-  ['accepted_values: NULL is not a failure', (q) => ({ test: 'accepted_values', model: q('users'), column_name: 'gender', values: ['F', 'M'] }), {}, { status: 'pass', failures: 0 }],
+  [
+    'not_null at severity warn',
+    (q) => ({ test: 'not_null', model: q('users'), column_name: 'user_id' }),
+    { severity: 'WARN' },
+    { status: 'warn', failures: 1, message: 'Got 1 result, configured to warn if != 0' },
+  ],
+  [
+    'accepted_values: one unexpected value (counted once)',
+    (q) => ({ test: 'accepted_values', model: q('users'), column_name: 'level', values: ['free', 'paid'] }),
+    {},
+    { status: 'fail', failures: 1 },
+  ],
+  [
+    'accepted_values: NULL is not a failure',
+    (q) => ({ test: 'accepted_values', model: q('users'), column_name: 'gender', values: ['F', 'M'] }),
+    {},
+    { status: 'pass', failures: 0 },
+  ],
   ['relationships: every orphan row', rel, {}, { status: 'fail', failures: 3, message: 'Got 3 results, configured to fail if != 0' }],
   ['relationships with where', rel, { where: "start_time >= '2018-11-01'" }, { status: 'fail', failures: 2 }],
   ['relationships with limit', rel, { limit: 1 }, { status: 'fail', failures: 1 }],
   ["warn_if '>10', error_if '>100': 3 passes", rel, { warn_if: '>10', error_if: '>100' }, { status: 'pass', failures: 0 }],
   ["warn_if '>=2', error_if '>5': 3 warns", rel, { warn_if: '>=2', error_if: '>5' }, { status: 'warn', failures: 3, message: 'Got 3 results, configured to warn if >=2' }],
   ["error_if '>2': 3 fails", rel, { error_if: '>2' }, { status: 'fail', failures: 3, message: 'Got 3 results, configured to fail if >2' }],
-  ["severity warn never fails, whatever error_if says", rel, { severity: 'WARN', error_if: '>0' }, { status: 'warn', failures: 3 }],
+  ['severity warn never fails, whatever error_if says', rel, { severity: 'WARN', error_if: '>0' }, { status: 'warn', failures: 3 }],
 ];
 
 describe('the generic tests on PostgreSQL count what dbt counts', () => {
   const db = useTestSchema('props_tests');
   const q = (name: string) => `"${db.schema}"."${name}"`;
   const engine: Engine = { query: (sql) => db.client().query(sql) };
-  beforeAll(async () => { await db.client().query(setupSql(db.schema)); });
+  beforeAll(async () => {
+    await db.client().query(setupSql(db.schema));
+  });
 
   it.each(CASES)('%s', async (_label, args, config, expected) => {
     expect(await run(engine, args(q), config)).toMatchObject(expected);
@@ -88,7 +117,9 @@ describe('the same SQL on PGlite counts the same', () => {
     pglite = await scratchPglite(); // a copy of the build's template: no initdb
     await pglite.db.exec(setupSql('props'));
   });
-  afterAll(async () => { await pglite?.dispose(); });
+  afterAll(async () => {
+    await pglite?.dispose();
+  });
 
   it.each(CASES)('%s', async (_label, args, config, expected) => {
     expect(await run(engine, args(q), config)).toMatchObject(expected);

@@ -7,11 +7,41 @@ describe("judgeTestResult (dbt's build_test_run_result)", () => {
   const config = { warn_if: '!= 0', error_if: '>5' };
   it.each<[string, TestResultRow, 'ERROR' | 'WARN', boolean, object]>([
     ['no failures', { failures: '0', should_warn: false, should_error: false }, 'ERROR', false, { status: 'pass', failures: 0, message: undefined }],
-    ['failures below error_if warn', { failures: '3', should_warn: true, should_error: false }, 'ERROR', false, { status: 'warn', failures: 3, message: 'Got 3 results, configured to warn if != 0' }],
-    ['failures past error_if fail', { failures: 6n, should_warn: true, should_error: true }, 'ERROR', false, { status: 'fail', failures: 6, message: 'Got 6 results, configured to fail if >5' }],
-    ['severity warn only warns', { failures: 6, should_warn: true, should_error: true }, 'WARN', false, { status: 'warn', failures: 6, message: 'Got 6 results, configured to warn if != 0' }],
-    ['--warn-error makes a warning a failure', { failures: 1, should_warn: 't', should_error: 'f' }, 'ERROR', true, { status: 'fail', failures: 1, message: 'Got 1 result, configured to fail if != 0' }],
-    ['booleans as text and numbers', { failures: '2', should_warn: 'true', should_error: 0 }, 'ERROR', false, { status: 'warn', failures: 2, message: 'Got 2 results, configured to warn if != 0' }],
+    [
+      'failures below error_if warn',
+      { failures: '3', should_warn: true, should_error: false },
+      'ERROR',
+      false,
+      { status: 'warn', failures: 3, message: 'Got 3 results, configured to warn if != 0' },
+    ],
+    [
+      'failures past error_if fail',
+      { failures: 6n, should_warn: true, should_error: true },
+      'ERROR',
+      false,
+      { status: 'fail', failures: 6, message: 'Got 6 results, configured to fail if >5' },
+    ],
+    [
+      'severity warn only warns',
+      { failures: 6, should_warn: true, should_error: true },
+      'WARN',
+      false,
+      { status: 'warn', failures: 6, message: 'Got 6 results, configured to warn if != 0' },
+    ],
+    [
+      '--warn-error makes a warning a failure',
+      { failures: 1, should_warn: 't', should_error: 'f' },
+      'ERROR',
+      true,
+      { status: 'fail', failures: 1, message: 'Got 1 result, configured to fail if != 0' },
+    ],
+    [
+      'booleans as text and numbers',
+      { failures: '2', should_warn: 'true', should_error: 0 },
+      'ERROR',
+      false,
+      { status: 'warn', failures: 2, message: 'Got 2 results, configured to warn if != 0' },
+    ],
   ])('%s', (_label, row, severity, warnError, expected) => {
     expect(judgeTestResult(row, { ...config, severity }, { warnError })).toEqual(expected);
   });

@@ -40,22 +40,22 @@ describe('buildGraph', () => {
     // The copy models read target.iam_role and target.copy_region (unset on a local target).
     const renderer = new TemplateRenderer({ target: { name: 'dev', iam_role: undefined, copy_region: undefined }, vars: project.config.vars, env: {} }, project.macros);
     const graph = buildGraph(project.config, parseModels(project, renderer).models);
-    expect(graph.order.map((id) => graph.nodes.get(id)!.name)).toEqual([
-      'events', 'songs', 'staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time',
-    ]);
+    expect(graph.order.map((id) => graph.nodes.get(id)!.name)).toEqual(['events', 'songs', 'staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time']);
   });
 
   /*
    *   a ──ref──▶ b ──ref──▶ c ──ref──▶ a      (d stands alone)
    */
   it('reports a cycle with its whole path and one location per edge', () => {
-    expect(graphError('cycle')).toBe([
-      'models/a.sql: dependency cycle: a -> b -> c -> a',
-      '  models/a.sql:1:18: a depends on b',
-      '  models/b.sql:1:18: b depends on c',
-      '  models/c.sql:3:18: c depends on a',
-      '  hint: a model cannot depend on itself, directly or through other models; remove one ref() of the cycle',
-    ].join('\n'));
+    expect(graphError('cycle')).toBe(
+      [
+        'models/a.sql: dependency cycle: a -> b -> c -> a',
+        '  models/a.sql:1:18: a depends on b',
+        '  models/b.sql:1:18: b depends on c',
+        '  models/c.sql:3:18: c depends on a',
+        '  hint: a model cannot depend on itself, directly or through other models; remove one ref() of the cycle',
+      ].join('\n'),
+    );
   });
 
   it('reports an unknown ref at its file:line with the closest names', () => {

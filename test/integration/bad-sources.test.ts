@@ -45,7 +45,10 @@ const cases: readonly BadSourceCase[] = [
   {
     name: 'a broken symbolic link',
     breakSource: (project) => fs.symlinkSync(path.join(project, 'moved-away.json'), path.join(project, 'data/2018/12/2018-12-02-events.json')),
-    error: (project) => [`  cannot read '${path.join(project, 'data/2018/12/2018-12-02-events.json')}' under the COPY source: it is a broken symbolic link (its target does not exist)`, HINT],
+    error: (project) => [
+      `  cannot read '${path.join(project, 'data/2018/12/2018-12-02-events.json')}' under the COPY source: it is a broken symbolic link (its target does not exist)`,
+      HINT,
+    ],
   },
   {
     name: 'an unreadable file',
@@ -63,7 +66,12 @@ describe('a COPY source that cannot be read whole fails the model; the previous 
   it.each(cases)('$name', async ({ breakSource, error }) => {
     const project = copyFixture('bad-sources');
     openToAll(project);
-    const counts = async () => (await client().query(`select (select count(*)::int from "${schema}".events) as events, (select count(*)::int from "${schema}".plays) as plays, (select n::int from "${schema}".play_count) as play_count`)).rows[0];
+    const counts = async () =>
+      (
+        await client().query(
+          `select (select count(*)::int from "${schema}".events) as events, (select count(*)::int from "${schema}".plays) as plays, (select n::int from "${schema}".play_count) as play_count`,
+        )
+      ).rows[0];
 
     const good = await runUnprivileged(['run'], project, env);
     expect(good.code, good.stdout + good.stderr).toBe(0);
@@ -75,17 +83,19 @@ describe('a COPY source that cannot be read whole fails the model; the previous 
     expect(bad.stderr).toBe('');
     const out = stripTimes(bad.stdout);
     expect(out).toMatch(new RegExp(`^2 of 3 SKIP table model ${schema}\\.plays \\(upstream events failed\\) \\.+ \\[SKIP\\]$`, 'm'));
-    expect(out.slice(out.indexOf('Completed with'))).toBe([
-      'Completed with 1 error:',
-      '',
-      'Error in model events (models/staging/events.sql)',
-      ...error(project),
-      '',
-      'Skipped because an upstream model failed: plays, play_count',
-      '',
-      'Done. PASS=0 WARN=0 ERROR=1 SKIP=2 TOTAL=3',
-      '',
-    ].join('\n'));
+    expect(out.slice(out.indexOf('Completed with'))).toBe(
+      [
+        'Completed with 1 error:',
+        '',
+        'Error in model events (models/staging/events.sql)',
+        ...error(project),
+        '',
+        'Skipped because an upstream model failed: plays, play_count',
+        '',
+        'Done. PASS=0 WARN=0 ERROR=1 SKIP=2 TOTAL=3',
+        '',
+      ].join('\n'),
+    );
     // The staging table is the previous load, and the marts were not rebuilt from partial data.
     expect(await counts()).toEqual({ events: 6, plays: 6, play_count: 6 });
   });

@@ -36,11 +36,39 @@ function projectWithCorpus(): { project: string; uri: (file: string) => string }
 }
 
 const expectedRejections = (uri: (file: string) => string) => [
-  { filename: uri('01-truncated.json'), line_number: 2, colname: null, raw_line: '{"id":2,"name":"cut', err_code: 1216, err_reason: 'Input line is not valid: unterminated JSON object or array' },
-  { filename: uri('02-not-json.json'), line_number: 1, colname: null, raw_line: 'this is not json', err_code: 1216, err_reason: 'Input line is not valid: text outside a JSON object or array' },
-  { filename: uri('03-text-in-integer.json'), line_number: 1, colname: 'id', raw_line: '{"id":"seven","name":"x"}', err_code: 1207, err_reason: "Invalid digit, Value 's', Pos 0, Type: Integer" },
+  {
+    filename: uri('01-truncated.json'),
+    line_number: 2,
+    colname: null,
+    raw_line: '{"id":2,"name":"cut',
+    err_code: 1216,
+    err_reason: 'Input line is not valid: unterminated JSON object or array',
+  },
+  {
+    filename: uri('02-not-json.json'),
+    line_number: 1,
+    colname: null,
+    raw_line: 'this is not json',
+    err_code: 1216,
+    err_reason: 'Input line is not valid: text outside a JSON object or array',
+  },
+  {
+    filename: uri('03-text-in-integer.json'),
+    line_number: 1,
+    colname: 'id',
+    raw_line: '{"id":"seven","name":"x"}',
+    err_code: 1207,
+    err_reason: "Invalid digit, Value 's', Pos 0, Type: Integer",
+  },
   { filename: uri('04-too-long.json'), line_number: 1, colname: 'name', raw_line: '{"id":4,"name":"café!"}', err_code: 1204, err_reason: 'String length exceeds DDL length' },
-  { filename: uri('05-invalid-utf8.json'), line_number: 1, colname: 'name', raw_line: '{"id":5,"name":"a\uFFFDb"}', err_code: 1220, err_reason: 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ff (error 3)' },
+  {
+    filename: uri('05-invalid-utf8.json'),
+    line_number: 1,
+    colname: 'name',
+    raw_line: '{"id":5,"name":"a\uFFFDb"}',
+    err_code: 1220,
+    err_reason: 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ff (error 3)',
+  },
   { filename: uri('09-malformed.json'), line_number: 1, colname: null, raw_line: '{"id":10,}', err_code: 1216, err_reason: 'Input line is not valid: malformed JSON' },
 ];
 
@@ -62,12 +90,14 @@ describe('rejected records on PostgreSQL: kept, counted, and MAXERROR as Redshif
     expect((await client().query(ERRORS_SQL, [runId])).rows).toEqual(expectedRejections(uri));
     const out = stripTimes(result.stdout);
     expect(out).toMatch(new RegExp(`^1 of 2 OK loaded table ${schema}\\.items \\(5 rows, 6 rejected\\) \\.+ \\[OK in \\d+\\.\\d\\ds\\]$`, 'm'));
-    expect(out).toContain([
-      'Warning: items rejected 6 records (under its MAXERROR); the rest loaded.',
-      `  see them: select * from "${schema}"."sparkdbt_load_errors" where run_id = '${runId}' and model = 'items' order by filename, line_number`,
-      '',
-      'Done. PASS=2 WARN=1 ERROR=0 SKIP=0 TOTAL=2',
-    ].join('\n'));
+    expect(out).toContain(
+      [
+        'Warning: items rejected 6 records (under its MAXERROR); the rest loaded.',
+        `  see them: select * from "${schema}"."sparkdbt_load_errors" where run_id = '${runId}' and model = 'items' order by filename, line_number`,
+        '',
+        'Done. PASS=2 WARN=1 ERROR=0 SKIP=0 TOTAL=2',
+      ].join('\n'),
+    );
   });
 
   it('MAXERROR reached: the model fails, its previous data stays, the rejections are still kept', async () => {
@@ -78,20 +108,22 @@ describe('rejected records on PostgreSQL: kept, counted, and MAXERROR as Redshif
     expect(result.code).toBe(1);
     const out = stripTimes(result.stdout);
     const runId = (await runIds()).find((id) => !before.has(id))!;
-    expect(out.slice(out.indexOf('Completed with'))).toBe([
-      'Completed with 1 error:',
-      '',
-      'Error in model items (models/items.sql)',
-      '  Load failed: 6 records rejected (MAXERROR 6); last: line 1: Input line is not valid: malformed JSON (error 1216)',
-      '  at data/09-malformed.json:1',
-      `  rejected records: select * from "${schema}"."sparkdbt_load_errors" where run_id = '${runId}' and model = 'items' order by filename, line_number`,
-      '  hint: fix the data, or set maxerror in the model config to skip up to that many bad records',
-      '',
-      'Skipped because an upstream model failed: item_count',
-      '',
-      'Done. PASS=0 WARN=0 ERROR=1 SKIP=1 TOTAL=2',
-      '',
-    ].join('\n'));
+    expect(out.slice(out.indexOf('Completed with'))).toBe(
+      [
+        'Completed with 1 error:',
+        '',
+        'Error in model items (models/items.sql)',
+        '  Load failed: 6 records rejected (MAXERROR 6); last: line 1: Input line is not valid: malformed JSON (error 1216)',
+        '  at data/09-malformed.json:1',
+        `  rejected records: select * from "${schema}"."sparkdbt_load_errors" where run_id = '${runId}' and model = 'items' order by filename, line_number`,
+        '  hint: fix the data, or set maxerror in the model config to skip up to that many bad records',
+        '',
+        'Skipped because an upstream model failed: item_count',
+        '',
+        'Done. PASS=0 WARN=0 ERROR=1 SKIP=1 TOTAL=2',
+        '',
+      ].join('\n'),
+    );
     // Nothing of the failed load was committed: the previous run's rows are still there.
     expect((await client().query(ITEMS_SQL)).rows).toEqual(GOOD_ROWS);
     expect((await client().query(ERRORS_SQL, [runId])).rows).toEqual(expectedRejections(uri));

@@ -46,8 +46,7 @@ describe.runIf(url !== undefined)('the Sparkify project on a live Redshift clust
     expect(result.stdout).not.toContain(env.REDSHIFT_PASSWORD);
     const query: Query = async (sql) => (await client.query(sql)).rows;
     const count = async (sql: string) => Number((await query(sql))[0]!['n']);
-    expect(await count(`select count(*) as n from "${schema}".songplays`))
-      .toBe(await count(`select count(*) as n from "${schema}".staging_events where page = 'NextSong'`));
+    expect(await count(`select count(*) as n from "${schema}".songplays`)).toBe(await count(`select count(*) as n from "${schema}".staging_events where page = 'NextSong'`));
     for (const table of ['users', 'songs', 'artists', 'time']) expect(await count(`select count(*) as n from "${schema}"."${table}"`)).toBeGreaterThan(0);
     await expectKeysClean(query, schema);
   });

@@ -24,7 +24,8 @@ const GENERATED = DATA.real ? 200 : 1000;
 
 /** Every file under `dir`, as [path relative to `base`, content]. */
 function filesUnder(dir: string, base: string): Array<[string, Buffer]> {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => {
       const full = path.join(entry.parentPath, entry.name);
@@ -46,11 +47,12 @@ async function pgliteCounts(project: string) {
   }
 }
 
-const varsFor = (base: string) => JSON.stringify({
-  song_data: `${base}/song_data`,
-  log_data: `${base}/log_data`,
-  log_jsonpath: `${base}/log_json_path.json`,
-});
+const varsFor = (base: string) =>
+  JSON.stringify({
+    song_data: `${base}/song_data`,
+    log_data: `${base}/log_data`,
+    log_jsonpath: `${base}/log_json_path.json`,
+  });
 
 describe('the staging models read S3 (s3rver) exactly as the same files on disk', () => {
   let server: TestS3Server;
@@ -112,8 +114,7 @@ describe('the staging models read S3 (s3rver) exactly as the same files on disk'
         env: { ...env, ...PG_ENV, SPARKDBT_SCHEMA: schema },
       });
       expectStagingRun(result, schema, oracle);
-      expect(await stagingCounts(async (sql) => (await client.query(sql)).rows, schema))
-        .toEqual({ stagingEvents: oracle.stagingEvents, stagingSongs: oracle.stagingSongs });
+      expect(await stagingCounts(async (sql) => (await client.query(sql)).rows, schema)).toEqual({ stagingEvents: oracle.stagingEvents, stagingSongs: oracle.stagingSongs });
     } finally {
       await client.query(`drop schema if exists "${schema}" cascade`);
       await client.end();

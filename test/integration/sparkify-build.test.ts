@@ -27,7 +27,26 @@ const notPassing = (o: Record<string, string>) => Object.fromEntries(Object.entr
 /** An early NextSong event of user 49 at level 'premium': only the plays' level test can see it. */
 function addPremiumEvent(project: string): void {
   const file = path.join(project, 'sample/log_data/2018/11/2018-11-05-events.json');
-  const event = { artist: 'Golden Harbor', auth: 'Logged In', firstName: 'Rylan', gender: 'M', itemInSession: 0, lastName: 'Cuevas', length: 502.92897, level: 'premium', location: 'Sacramento--Roseville--Arden-Arcade, CA', method: 'PUT', page: 'NextSong', registration: 1539029994796.0, sessionId: 1, song: 'Mirror of the Road', status: 200, ts: 1541000000000, userAgent: 'Mozilla', userId: '49' };
+  const event = {
+    artist: 'Golden Harbor',
+    auth: 'Logged In',
+    firstName: 'Rylan',
+    gender: 'M',
+    itemInSession: 0,
+    lastName: 'Cuevas',
+    length: 502.92897,
+    level: 'premium',
+    location: 'Sacramento--Roseville--Arden-Arcade, CA',
+    method: 'PUT',
+    page: 'NextSong',
+    registration: 1539029994796.0,
+    sessionId: 1,
+    song: 'Mirror of the Road',
+    status: 200,
+    ts: 1541000000000,
+    userAgent: 'Mozilla',
+    userId: '49',
+  };
   fs.writeFileSync(file, `${JSON.stringify(event)}\n${fs.readFileSync(file, 'utf8')}`);
 }
 
@@ -46,16 +65,24 @@ const pg = useTestSchema('build_sparkify');
 const targets: Target[] = [
   { name: 'postgres', env: () => pg.env, schema: () => pg.schema, exec: (_project, sql) => pg.client().query(sql) },
   {
-    name: 'pglite', env: () => ({}), schema: () => 'public',
+    name: 'pglite',
+    env: () => ({}),
+    schema: () => 'public',
     exec: async (project, sql) => {
       const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'));
-      try { await db.exec(sql); } finally { await db.close(); }
+      try {
+        await db.exec(sql);
+      } finally {
+        await db.close();
+      }
     },
   },
 ];
 
 const projects: string[] = [];
-afterAll(() => { for (const p of projects) fs.rmSync(p, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const p of projects) fs.rmSync(p, { recursive: true, force: true });
+});
 
 describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) => {
   const project = copyFixture('sparkify');
@@ -78,12 +105,24 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     expect(schemaErrors(validateRunResults, runResults)).toEqual([]);
     const manifest = readArtifact(project, 'manifest.json');
     expect(schemaErrors(validateManifest, manifest)).toEqual([]);
-    expect(manifest['nodes']['test.sparkify.assert_user_level_is_latest']).toMatchObject({ resource_type: 'test', depends_on: { nodes: ['model.sparkify.staging_events', 'model.sparkify.users'] }, compiled: true });
+    expect(manifest['nodes']['test.sparkify.assert_user_level_is_latest']).toMatchObject({
+      resource_type: 'test',
+      depends_on: { nodes: ['model.sparkify.staging_events', 'model.sparkify.users'] },
+      compiled: true,
+    });
     const relationships = Object.values(manifest['nodes'] as Record<string, any>).find((n) => n.name === 'relationships_songplays_user_id__user_id__ref_users_');
     expect(relationships).toMatchObject({
-      resource_type: 'test', column_name: 'user_id', attached_node: 'model.sparkify.songplays', original_file_path: 'models/marts/_marts.yml',
-      test_metadata: { name: 'relationships', namespace: null, kwargs: { to: "ref('users')", field: 'user_id', column_name: 'user_id', model: "{{ get_where_subquery(ref('songplays')) }}" } },
-      depends_on: { nodes: ['model.sparkify.songplays', 'model.sparkify.users'] }, config: { severity: 'ERROR', schema: 'dbt_test__audit', materialized: 'test' },
+      resource_type: 'test',
+      column_name: 'user_id',
+      attached_node: 'model.sparkify.songplays',
+      original_file_path: 'models/marts/_marts.yml',
+      test_metadata: {
+        name: 'relationships',
+        namespace: null,
+        kwargs: { to: "ref('users')", field: 'user_id', column_name: 'user_id', model: "{{ get_where_subquery(ref('songplays')) }}" },
+      },
+      depends_on: { nodes: ['model.sparkify.songplays', 'model.sparkify.users'] },
+      config: { severity: 'ERROR', schema: 'dbt_test__audit', materialized: 'test' },
     });
     expect(relationships.compiled_code).toContain(`from "${target.schema()}"."users"`);
     expect(runResults.results.filter((r) => r.unique_id.startsWith('test.')).map((r) => `${r.status} ${r.failures}`)).toEqual(Array(21).fill('pass 0'));
@@ -95,9 +134,16 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     const text = stripTimes(result.stdout);
     expect([...text.matchAll(/START table model \S+\.(\w+)/g)].map((m) => m[1])).toEqual(['songplays']);
     expect(Object.keys(outcomes(result.stdout)).sort()).toEqual([
-      'accepted_values_songplays_level__free__paid', 'assert_songplays_one_row_per_nextsong', 'not_null_songplays_songplay_id', 'not_null_songplays_start_time', 'not_null_songplays_user_id',
-      'relationships_songplays_artist_id__artist_id__ref_artists_', 'relationships_songplays_song_id__song_id__ref_songs_', 'relationships_songplays_start_time__start_time__ref_time_',
-      'relationships_songplays_user_id__user_id__ref_users_', 'unique_songplays_songplay_id',
+      'accepted_values_songplays_level__free__paid',
+      'assert_songplays_one_row_per_nextsong',
+      'not_null_songplays_songplay_id',
+      'not_null_songplays_start_time',
+      'not_null_songplays_user_id',
+      'relationships_songplays_artist_id__artist_id__ref_artists_',
+      'relationships_songplays_song_id__song_id__ref_songs_',
+      'relationships_songplays_start_time__start_time__ref_time_',
+      'relationships_songplays_user_id__user_id__ref_users_',
+      'unique_songplays_songplay_id',
     ]);
     expect(text).toContain('Done. PASS=11 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=11');
     // --exclude of the parent excludes its tests (eager): time's relationships test from songplays goes with it.
@@ -118,7 +164,9 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
       assert_songplays_one_row_per_nextsong: 'FAIL 1',
     });
     const text = stripTimes(result.stdout);
-    expect(text).toContain('Failure in test unique_users_user_id (models/marts/_marts.yml)\n  Got 1 result, configured to fail if != 0\n\n  compiled code at target/compiled/sparkify/models/marts/_marts.yml/unique_users_user_id.sql');
+    expect(text).toContain(
+      'Failure in test unique_users_user_id (models/marts/_marts.yml)\n  Got 1 result, configured to fail if != 0\n\n  compiled code at target/compiled/sparkify/models/marts/_marts.yml/unique_users_user_id.sql',
+    );
     expect(text).toContain('Failure in test assert_user_level_is_latest (tests/assert_user_level_is_latest.sql)');
     expect(text).toContain('Done. PASS=16 WARN=0 ERROR=5 SKIP=0 NO-OP=0 TOTAL=21');
   });
@@ -127,10 +175,12 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     const result = await cli(['test', '-s', 'unique_users_user_id', '--store-failures']);
     expect(result.code).toBe(1);
     const audit = `${target.schema()}_dbt_test__audit`;
-    expect(stripTimes(result.stdout)).toContain(`See test failures:\n  ${'-'.repeat(71)}\n  select * from "${target.name === 'pglite' ? 'postgres' : 'test'}"."${audit}"."unique_users_user_id"`);
+    expect(stripTimes(result.stdout)).toContain(
+      `See test failures:\n  ${'-'.repeat(71)}\n  select * from "${target.name === 'pglite' ? 'postgres' : 'test'}"."${audit}"."unique_users_user_id"`,
+    );
   });
 
-  it('build with a bad raw event fails the plays\' level test and skips time, which is built on songplays, naming it', async () => {
+  it("build with a bad raw event fails the plays' level test and skips time, which is built on songplays, naming it", async () => {
     addPremiumEvent(project);
     const result = await cli(['build']);
     expect(result.code, result.stdout + result.stderr).toBe(1);

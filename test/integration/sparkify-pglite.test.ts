@@ -36,7 +36,12 @@ describe('the Sparkify project on the embedded default target (PGlite)', () => {
     expect(first.code).toBe(0);
     expect(started(first.stdout)).toEqual(['staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time']);
     // The run output reports the rows each model wrote.
-    for (const [table, rows] of [['staging_events', oracle.stagingEvents], ['songplays', oracle.songplays], ['users', oracle.users], ['time', oracle.time]] as const) {
+    for (const [table, rows] of [
+      ['staging_events', oracle.stagingEvents],
+      ['songplays', oracle.songplays],
+      ['users', oracle.users],
+      ['time', oracle.time],
+    ] as const) {
       expect(first.stdout).toMatch(new RegExp(`OK (loaded|created) table public\\.${table} \\(${rows} rows\\)`));
     }
     const counts = await withWarehouse(project, (query) => warehouseCounts(query, 'public'));

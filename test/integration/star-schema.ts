@@ -23,7 +23,13 @@ export async function warehouseCounts(query: Query, schema: string): Promise<Ora
 
 /** Asserts that no key column holds duplicates or NULLs (songplays' song_id/artist_id excepted). */
 export async function expectKeysClean(query: Query, schema: string): Promise<void> {
-  const keys: Array<[string, string]> = [['songplays', 'songplay_id'], ['users', 'user_id'], ['songs', 'song_id'], ['artists', 'artist_id'], ['time', 'start_time']];
+  const keys: Array<[string, string]> = [
+    ['songplays', 'songplay_id'],
+    ['users', 'user_id'],
+    ['songs', 'song_id'],
+    ['artists', 'artist_id'],
+    ['time', 'start_time'],
+  ];
   for (const [table, key] of keys) {
     const rows = await query(`select count(*) as n, count(distinct ${key}) as d, count(${key}) as nn from "${schema}"."${table}"`);
     const { n, d, nn } = rows[0]!;

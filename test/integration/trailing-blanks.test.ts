@@ -24,7 +24,10 @@ const trim = (value: unknown) => (typeof value === 'string' ? value.replace(/ +$
 /** Writes the generated sample as is, and again with the trailing blanks of titles and artist names removed. */
 function writeSamples(): void {
   for (const file of generateSample({ songs: 80, events: 900, days: 2, seed: 7 })) {
-    for (const [dir, content] of [[WITH, file.content], [WITHOUT, withoutBlanks(file.path, file.content)]] as const) {
+    for (const [dir, content] of [
+      [WITH, file.content],
+      [WITHOUT, withoutBlanks(file.path, file.content)],
+    ] as const) {
       fs.mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
       fs.writeFileSync(path.join(dir, file.path), content);
     }
@@ -34,7 +37,11 @@ function writeSamples(): void {
 function withoutBlanks(file: string, content: string): string {
   const fix = (record: Record<string, unknown>, keys: string[]) => JSON.stringify({ ...record, ...Object.fromEntries(keys.map((k) => [k, trim(record[k])])) });
   if (file.startsWith('song_data/')) return fix(JSON.parse(content) as Record<string, unknown>, ['title', 'artist_name']);
-  if (file.startsWith('log_data/')) return content.split('\n').map((line) => fix(JSON.parse(line) as Record<string, unknown>, ['song', 'artist'])).join('\n');
+  if (file.startsWith('log_data/'))
+    return content
+      .split('\n')
+      .map((line) => fix(JSON.parse(line) as Record<string, unknown>, ['song', 'artist']))
+      .join('\n');
   return content;
 }
 
@@ -53,7 +60,9 @@ beforeAll(writeSamples);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 it('the generated data has blanks on each side of the match, and the oracle matches the same plays with or without them', async () => {
-  const [withBlanks, withoutBlanks] = await Promise.all([WITH, WITHOUT].map((dir) => computeOracle({ songData: path.join(dir, 'song_data'), logData: path.join(dir, 'log_data') })));
+  const [withBlanks, withoutBlanks] = await Promise.all(
+    [WITH, WITHOUT].map((dir) => computeOracle({ songData: path.join(dir, 'song_data'), logData: path.join(dir, 'log_data') })),
+  );
   expect(withBlanks).toEqual(withoutBlanks);
   expect(withBlanks!.matchedSongplays).toBeGreaterThan(100);
 });
@@ -77,15 +86,20 @@ describe('songplays are the same with and without trailing blanks, on PostgreSQL
   it('matches every play to the same song', async () => {
     const project = copyFixture('sparkify');
     try {
-      for (const [dir, pg] of [[WITH, withSchema], [WITHOUT, withoutSchema]] as const) {
+      for (const [dir, pg] of [
+        [WITH, withSchema],
+        [WITHOUT, withoutSchema],
+      ] as const) {
         const result = await runCli(['run', '--target', 'postgres', '--vars', vars(dir)], { cwd: project, env: pg.env });
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
       }
-      const query = (pg: typeof withSchema): Query => async (sql) => {
-        await pg.client().query(`set search_path to "${pg.schema}"`);
-        return (await pg.client().query(sql)).rows as Record<string, unknown>[];
-      };
+      const query =
+        (pg: typeof withSchema): Query =>
+        async (sql) => {
+          await pg.client().query(`set search_path to "${pg.schema}"`);
+          return (await pg.client().query(sql)).rows as Record<string, unknown>[];
+        };
       await expectSamePlays(query(withSchema), query(withoutSchema));
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
@@ -104,7 +118,10 @@ describe('songplays are the same with and without trailing blanks, on PGlite', (
         expect(result.code).toBe(0);
         databases.push(new PGlite(path.join(projects[i]!, '.sparkdbt/pglite')));
       }
-      const query = (db: PGlite): Query => async (sql) => (await db.query<Record<string, unknown>>(sql)).rows;
+      const query =
+        (db: PGlite): Query =>
+        async (sql) =>
+          (await db.query<Record<string, unknown>>(sql)).rows;
       await expectSamePlays(query(databases[0]!), query(databases[1]!));
     } finally {
       for (const db of databases) await db.close();

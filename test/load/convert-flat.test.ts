@@ -82,8 +82,25 @@ describe('FlatConverter.convertLine', () => {
 
   it('copies a number as its text only where String(Number(text)) gives it back', () => {
     const numbers = createFlatConverter({ kind: 'auto', ignoreCase: false }, columns('d double precision, v varchar(30)'), undefined, copyOptions())!;
-    for (const text of ['0', '-0', '-0.00', '1.50', '0.000001', '0.0000001', '0.0000010', '1e3', '123456789012345', '1234567890123456', '-0.5', '1540919166796.0',
-      '0.30000000000000004', '0.1234567890123456789', '0.000012345678901234567', '100.000', '99.990']) {
+    for (const text of [
+      '0',
+      '-0',
+      '-0.00',
+      '1.50',
+      '0.000001',
+      '0.0000001',
+      '0.0000010',
+      '1e3',
+      '123456789012345',
+      '1234567890123456',
+      '-0.5',
+      '1540919166796.0',
+      '0.30000000000000004',
+      '0.1234567890123456789',
+      '0.000012345678901234567',
+      '100.000',
+      '99.990',
+    ]) {
       const expected = String(Number(text));
       expect(fast(numbers, `{"d":${text},"v":${text}}`)).toBe(`${expected}\t${expected}\n`);
     }
@@ -93,14 +110,81 @@ describe('FlatConverter.convertLine', () => {
 /** A deterministic generator of awkward lines: flat and nested objects, odd numbers, escapes, bad JSON. */
 function* awkwardLines(count: number, seed: number): Generator<string> {
   let state = seed;
-  const random = () => { state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff; return state / 0x80000000; };
+  const random = () => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const long = (middle: string) => `${'x'.repeat(Math.floor(random() * 9))}${middle}${'y'.repeat(Math.floor(random() * 9))}`;
-  const strings = ['', ' ', 'abc', 'hello world', 'caf\\u00e9', 'a\\/b', 'tab\\t', 'nl\\n', 'q\\"', 'bs\\\\', '\\u0000', '\\ud800', '\\ud83d\\ude00',
-    'é', 'x'.repeat(30), '2018-11-01 10:11:12', '2018-11-01T10:11:12Z', '1541105830796', 'true', 'y', '12', '-5', '1.5', 'NaN', '\\u00a0', '\u007f', '\\x', '\\u12'];
-  const numbers = ['0', '-0', '1', '-1', '32768', '-2147483649', '2147483647', '9007199254740993', '123456789012345', '1234567890123456', '1.0', '1.5',
-    '1.50', '0.000001', '0.0000001', '1e3', '1E-7', '-0.0', '0.1', '502.92897', '1540919166796.0', '1e400', '01', '1.', '.5', '-', '1e', '0.30000000000000004',
-    '0.12345678901234567', '0.000123456789012345', '86399999', '86400000', '1541105830796.000', '9007199254740', '9007199254741', '-1541105830796', '0.0'];
+  const strings = [
+    '',
+    ' ',
+    'abc',
+    'hello world',
+    'caf\\u00e9',
+    'a\\/b',
+    'tab\\t',
+    'nl\\n',
+    'q\\"',
+    'bs\\\\',
+    '\\u0000',
+    '\\ud800',
+    '\\ud83d\\ude00',
+    'é',
+    'x'.repeat(30),
+    '2018-11-01 10:11:12',
+    '2018-11-01T10:11:12Z',
+    '1541105830796',
+    'true',
+    'y',
+    '12',
+    '-5',
+    '1.5',
+    'NaN',
+    '\\u00a0',
+    '\u007f',
+    '\\x',
+    '\\u12',
+  ];
+  const numbers = [
+    '0',
+    '-0',
+    '1',
+    '-1',
+    '32768',
+    '-2147483649',
+    '2147483647',
+    '9007199254740993',
+    '123456789012345',
+    '1234567890123456',
+    '1.0',
+    '1.5',
+    '1.50',
+    '0.000001',
+    '0.0000001',
+    '1e3',
+    '1E-7',
+    '-0.0',
+    '0.1',
+    '502.92897',
+    '1540919166796.0',
+    '1e400',
+    '01',
+    '1.',
+    '.5',
+    '-',
+    '1e',
+    '0.30000000000000004',
+    '0.12345678901234567',
+    '0.000123456789012345',
+    '86399999',
+    '86400000',
+    '1541105830796.000',
+    '9007199254740',
+    '9007199254741',
+    '-1541105830796',
+    '0.0',
+  ];
   const value = (): string => {
     const r = random();
     if (r < 0.1) return `"${long(pick(['', '\\"', '\\/', '\\u00e9', 'é', '\t', '\u007f', '\\\\']))}"`;
@@ -110,7 +194,10 @@ function* awkwardLines(count: number, seed: number): Generator<string> {
     return pick(['{"x":1}', '[1,2]', '[]', '{}']);
   };
   for (let n = 0; n < count; n++) {
-    const members = Array.from({ length: Math.floor(random() * 7) }, () => `${pick(['', ' '])}"${pick(['s', 'c', 'i', 'd', 't', 'b', 'x', 'é', '\\u0069'])}"${pick(['', ' '])}:${pick(['', ' ', '\t'])}${value()}`);
+    const members = Array.from(
+      { length: Math.floor(random() * 7) },
+      () => `${pick(['', ' '])}"${pick(['s', 'c', 'i', 'd', 't', 'b', 'x', 'é', '\\u0069'])}"${pick(['', ' '])}:${pick(['', ' ', '\t'])}${value()}`,
+    );
     const line = `{${members.join(',')}}`;
     const r = random();
     yield r < 0.05 ? line.slice(0, Math.floor(random() * line.length)) : r < 0.1 ? `${line} ${line}` : r < 0.15 ? ` \t${line} \r` : line;

@@ -119,7 +119,15 @@ describe('convertValue: numbers', () => {
 
 describe('convertValue: booleans, dates and timestamps', () => {
   it.each([
-    [true, 't'], [false, 'f'], ['TRUE', 't'], ['f', 'f'], ['yes', 't'], ['N', 'f'], [1, 't'], [0, 'f'], ['', '\\N'],
+    [true, 't'],
+    [false, 'f'],
+    ['TRUE', 't'],
+    ['f', 'f'],
+    ['yes', 't'],
+    ['N', 'f'],
+    [1, 't'],
+    [0, 'f'],
+    ['', '\\N'],
     ['maybe', "1210: BOOLEAN data type format error, Value 'maybe'"],
   ])('boolean %j → %s', (value, expected) => {
     expect(convert(value, 'boolean')).toBe(expected);

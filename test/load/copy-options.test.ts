@@ -23,16 +23,40 @@ describe('normalizeCopyOptions', () => {
   });
 
   it('reads every option, ignoring model config keys', () => {
-    const options = normalizeCopyOptions({
-      materialized: 'copy', tags: ['raw'], schema: 'staging',
-      from: 's3://udacity-dend/log_data', json: 's3://udacity-dend/log_json_path.json', timeformat: 'epochmillisecs',
-      truncatecolumns: true, blanksasnull: 'true', emptyasnull: 'on', acceptinvchars: true, maxerror: '10',
-      gzip: false, manifest: false, region: 'us-west-2', iam_role: 'arn:aws:iam::1:role/r', compupdate: 'PRESET', statupdate: 'off',
-    }, 'models/s.sql');
+    const options = normalizeCopyOptions(
+      {
+        materialized: 'copy',
+        tags: ['raw'],
+        schema: 'staging',
+        from: 's3://udacity-dend/log_data',
+        json: 's3://udacity-dend/log_json_path.json',
+        timeformat: 'epochmillisecs',
+        truncatecolumns: true,
+        blanksasnull: 'true',
+        emptyasnull: 'on',
+        acceptinvchars: true,
+        maxerror: '10',
+        gzip: false,
+        manifest: false,
+        region: 'us-west-2',
+        iam_role: 'arn:aws:iam::1:role/r',
+        compupdate: 'PRESET',
+        statupdate: 'off',
+      },
+      'models/s.sql',
+    );
     expect(options).toMatchObject({
-      json: { kind: 'jsonpaths', path: 's3://udacity-dend/log_json_path.json' }, timeformat: 'epochmillisecs',
-      truncatecolumns: true, blanksasnull: true, emptyasnull: true, acceptinvchars: '?', maxerror: 10,
-      region: 'us-west-2', iam_role: 'arn:aws:iam::1:role/r', compupdate: 'preset', statupdate: false,
+      json: { kind: 'jsonpaths', path: 's3://udacity-dend/log_json_path.json' },
+      timeformat: 'epochmillisecs',
+      truncatecolumns: true,
+      blanksasnull: true,
+      emptyasnull: true,
+      acceptinvchars: '?',
+      maxerror: 10,
+      region: 'us-west-2',
+      iam_role: 'arn:aws:iam::1:role/r',
+      compupdate: 'preset',
+      statupdate: false,
     });
   });
 
@@ -51,7 +75,10 @@ describe('normalizeCopyOptions', () => {
 
   it.each([
     [{}, "invalid COPY option from: must name the data: a folder, a file, a 'file://' URL or an 's3://' prefix"],
-    [{ from: 'x', timeformat: 'EPOCHMILLISECS' }, "invalid COPY option timeformat: must be 'epochmillisecs', 'epochsecs' or 'auto' (case-sensitive); other format strings are not supported"],
+    [
+      { from: 'x', timeformat: 'EPOCHMILLISECS' },
+      "invalid COPY option timeformat: must be 'epochmillisecs', 'epochsecs' or 'auto' (case-sensitive); other format strings are not supported",
+    ],
     [{ from: 'x', json: 'AUTO' }, "invalid COPY option json: 'AUTO' is not an option; write 'auto' or 'auto ignorecase' (the keywords are case-sensitive)"],
     [{ from: 'x', maxerror: -1 }, 'invalid COPY option maxerror: must be a whole number from 0 to 100000'],
     [{ from: 'x', maxerror: 100001 }, 'invalid COPY option maxerror: must be a whole number from 0 to 100000'],

@@ -36,7 +36,9 @@ export function memoryFile(uri: string, ...chunks: Array<string | Uint8Array>): 
     uri,
     size: buffers.reduce((n, b) => n + b.length, 0),
     open: () => {
-      async function* chunksOf() { yield* buffers; }
+      async function* chunksOf() {
+        yield* buffers;
+      }
       return chunksOf() as unknown as NodeJS.ReadableStream;
     },
   };
@@ -54,7 +56,11 @@ export interface LoadOutcome {
 /** Runs readCopyRows to the end (or to its error) and collects rows, rejections and counters. */
 export async function runLoad(options: Omit<ReadCopyRowsOptions, 'onRejected' | 'files'> & { files: SourceFile[] | AsyncIterable<SourceFile> }): Promise<LoadOutcome> {
   const rejections: LoadRejection[] = [];
-  const files = Array.isArray(options.files) ? (async function* () { yield* options.files as SourceFile[]; })() : options.files;
+  const files = Array.isArray(options.files)
+    ? (async function* () {
+        yield* options.files as SourceFile[];
+      })()
+    : options.files;
   const stream = readCopyRows({ ...options, files, onRejected: (r) => rejections.push(r) });
   const chunks: string[] = [];
   let error: unknown;

@@ -19,37 +19,23 @@ describe('JsonFramer', () => {
 
   it('frames several objects on one line and one object over several lines (line = its last line)', () => {
     const text = '{"a":1} {"a":2}\t{"a":3}\n\n{\n  "a": 4,\n  "b": {"c": [1, 2]}\n}\n';
-    expect(frame(text)).toEqual([
-      'record@1:{"a":1}', 'record@1:{"a":2}', 'record@1:{"a":3}',
-      'record@6:{\n  "a": 4,\n  "b": {"c": [1, 2]}\n}',
-    ]);
+    expect(frame(text)).toEqual(['record@1:{"a":1}', 'record@1:{"a":2}', 'record@1:{"a":3}', 'record@6:{\n  "a": 4,\n  "b": {"c": [1, 2]}\n}']);
   });
 
   it('is not fooled by braces and escaped quotes inside strings', () => {
     const text = '{"s":"} { [ ]","t":"say \\"}\\" \\\\","u":"\\\\"}\n{"a":"\\\\\\""}';
-    expect(frame(text)).toEqual([
-      'record@1:{"s":"} { [ ]","t":"say \\"}\\" \\\\","u":"\\\\"}',
-      'record@2:{"a":"\\\\\\""}',
-    ]);
+    expect(frame(text)).toEqual(['record@1:{"s":"} { [ ]","t":"say \\"}\\" \\\\","u":"\\\\"}', 'record@2:{"a":"\\\\\\""}']);
   });
 
   it('gives the same items whatever the chunk boundaries', () => {
     const text = '{"s":"a\\"b}"}  garbage here\n[1,{"x":"é€😀"}]\n{"multi":\n"line"}\n{"cut":"x';
     const whole = frame(text);
     for (const size of [1, 2, 3, 5, 7, 64]) expect(frame(text, size)).toEqual(whole);
-    expect(whole).toEqual([
-      'record@1:{"s":"a\\"b}"}',
-      'garbage@1:garbage here',
-      'record@2:[1,{"x":"é€😀"}]',
-      'record@4:{"multi":\n"line"}',
-      'truncated@5:{"cut":"x',
-    ]);
+    expect(whole).toEqual(['record@1:{"s":"a\\"b}"}', 'garbage@1:garbage here', 'record@2:[1,{"x":"é€😀"}]', 'record@4:{"multi":\n"line"}', 'truncated@5:{"cut":"x']);
   });
 
   it('reports text between objects as garbage, one item per line, and does not throw', () => {
-    expect(frame('not json\n{"a":1},{"a":2}\n  trailing  ')).toEqual([
-      'garbage@1:not json', 'record@2:{"a":1}', 'garbage@2:,', 'record@2:{"a":2}', 'garbage@3:trailing',
-    ]);
+    expect(frame('not json\n{"a":1},{"a":2}\n  trailing  ')).toEqual(['garbage@1:not json', 'record@2:{"a":1}', 'garbage@2:,', 'record@2:{"a":2}', 'garbage@3:trailing']);
   });
 
   it('reports an object cut off by the end of the file as truncated, on its last non-blank line', () => {
@@ -83,7 +69,11 @@ describe('JsonFramer', () => {
   });
 
   it('streams from an async iterable of strings and buffers', async () => {
-    async function* chunks() { yield '{"a":'; yield Buffer.from('1}\n{"b"'); yield ':2}'; }
+    async function* chunks() {
+      yield '{"a":';
+      yield Buffer.from('1}\n{"b"');
+      yield ':2}';
+    }
     const items: string[] = [];
     for await (const item of frameJson(chunks())) items.push(`${item.kind}@${item.line}:${Buffer.from(item.bytes).toString()}`);
     expect(items).toEqual(['record@1:{"a":1}', 'record@2:{"b":2}']);
@@ -104,7 +94,7 @@ describe('JsonFramer', () => {
   });
 
   it('frames large input in linear time', () => {
-    const line = `${JSON.stringify({ artist: 'Des\'ree', page: 'NextSong', ts: 1541106106796, userAgent: '"Mozilla\\/5.0 (Windows NT 6.1)"', tags: [1, 2, { x: '{' }] })}\n`;
+    const line = `${JSON.stringify({ artist: "Des'ree", page: 'NextSong', ts: 1541106106796, userAgent: '"Mozilla\\/5.0 (Windows NT 6.1)"', tags: [1, 2, { x: '{' }] })}\n`;
     const data = Buffer.from(line.repeat(100_000));
     const framer = new JsonFramer();
     let count = 0;

@@ -10,12 +10,42 @@ describe('parseJsonPathExpression', () => {
   it.each([
     ["$['artist']", [{ kind: 'key', key: 'artist' }], 'bracket'],
     ['$["userId"]', [{ kind: 'key', key: 'userId' }], 'bracket'],
-    ["$['a.b']['c d'][0]", [{ kind: 'key', key: 'a.b' }, { kind: 'key', key: 'c d' }, { kind: 'index', index: 0 }], 'bracket'],
+    [
+      "$['a.b']['c d'][0]",
+      [
+        { kind: 'key', key: 'a.b' },
+        { kind: 'key', key: 'c d' },
+        { kind: 'index', index: 0 },
+      ],
+      'bracket',
+    ],
     ['$.artist', [{ kind: 'key', key: 'artist' }], 'dot'],
-    ['$.store.book.title', [{ kind: 'key', key: 'store' }, { kind: 'key', key: 'book' }, { kind: 'key', key: 'title' }], 'dot'],
-    ['$.location[2]', [{ kind: 'key', key: 'location' }, { kind: 'index', index: 2 }], 'dot'],
+    [
+      '$.store.book.title',
+      [
+        { kind: 'key', key: 'store' },
+        { kind: 'key', key: 'book' },
+        { kind: 'key', key: 'title' },
+      ],
+      'dot',
+    ],
+    [
+      '$.location[2]',
+      [
+        { kind: 'key', key: 'location' },
+        { kind: 'index', index: 2 },
+      ],
+      'dot',
+    ],
     ['$[0]', [{ kind: 'index', index: 0 }], undefined],
-    ['$[1][12]', [{ kind: 'index', index: 1 }, { kind: 'index', index: 12 }], undefined],
+    [
+      '$[1][12]',
+      [
+        { kind: 'index', index: 1 },
+        { kind: 'index', index: 12 },
+      ],
+      undefined,
+    ],
   ])('%s', (expression, steps, notation) => {
     expect(parseJsonPathExpression(expression)).toEqual({ steps, notation });
   });
@@ -24,8 +54,8 @@ describe('parseJsonPathExpression', () => {
     ['artist', "must start with '$'"],
     ['$', "must name a member, as in $['column'] or $.column"],
     ["$.a['b']", 'bracket and dot notation cannot be mixed'],
-    ['$[*]', 'expected [\'name\'] or [index] at position 1 (wildcards and filters are not supported)'],
-    ['$[-1]', 'expected [\'name\'] or [index] at position 1 (wildcards and filters are not supported)'],
+    ['$[*]', "expected ['name'] or [index] at position 1 (wildcards and filters are not supported)"],
+    ['$[-1]', "expected ['name'] or [index] at position 1 (wildcards and filters are not supported)"],
     ["$['open", "unterminated '...'] at position 1"],
     ['$..a', "expected a member name after '.' at position 1"],
     ['$a', "unexpected 'a' at position 1"],

@@ -119,12 +119,9 @@ describe('manifests and createSourceLister', () => {
     const root = tempFiles({
       'data/one.json': '{"a":1}',
       'data/two.json': '{"a":2}',
-      'load.manifest': JSON.stringify({ entries: [
-        { url: 'data/two.json', mandatory: true },
-        { url: 'data/gone.json', mandatory: false },
-        { url: pathToFileURL('/dev/null/none').href },
-        { url: 'data/one.json' },
-      ] }),
+      'load.manifest': JSON.stringify({
+        entries: [{ url: 'data/two.json', mandatory: true }, { url: 'data/gone.json', mandatory: false }, { url: pathToFileURL('/dev/null/none').href }, { url: 'data/one.json' }],
+      }),
     });
     const files = await list(createSourceLister({ from: 'load.manifest', gzip: false, manifest: true }, root));
     expect(relative(root, files)).toEqual(['data/two.json', 'data/one.json']);
@@ -134,7 +131,7 @@ describe('manifests and createSourceLister', () => {
     const root = tempFiles({ 'm.json': JSON.stringify({ entries: [{ url: 'x.json', mandatory: true }] }) });
     const error = await expectSparkdbtRejection(list(createSourceLister({ from: 'm.json', gzip: false, manifest: true }, root)), 'load-failed');
     expect(error.message).toBe(`manifest '${path.join(root, 'm.json')}': mandatory file 'x.json' was not found`);
-    expect(expectSparkdbtError(() => parseManifest('{"files": []}', 'm.json'), 'load-failed').message).toBe("manifest 'm.json': must be an object with an \"entries\" array");
+    expect(expectSparkdbtError(() => parseManifest('{"files": []}', 'm.json'), 'load-failed').message).toBe('manifest \'m.json\': must be an object with an "entries" array');
   });
 
   it('lists s3:// sources lazily: creating the lister contacts no server (S3 itself: s3-source.test.ts)', () => {

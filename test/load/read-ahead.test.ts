@@ -24,7 +24,9 @@ function trackedFile(name: string, log: string[], fail = false): SourceFile {
   };
 }
 
-async function* iterate<T>(items: T[]) { yield* items; }
+async function* iterate<T>(items: T[]) {
+  yield* items;
+}
 
 describe('readAhead', () => {
   it('yields every file in order with all its chunks, opening the next ones ahead', async () => {
@@ -42,7 +44,10 @@ describe('readAhead', () => {
   it('closes the files opened ahead when the consumer stops early', async () => {
     const log: string[] = [];
     for await (const { chunks } of readAhead(iterate(['a', 'b', 'c'].map((n) => trackedFile(n, log))), 2)) {
-      for await (const chunk of chunks) { void chunk; break; }
+      for await (const chunk of chunks) {
+        void chunk;
+        break;
+      }
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 10));

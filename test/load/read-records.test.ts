@@ -14,8 +14,12 @@ import { columns, copyOptions, expectSparkdbtRejection, memoryFile, runLoad, tem
 
 const DATA = sparkifyData();
 /** Every file under `dir`, sorted by path as the lister sorts them. */
-const filesUnder = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const filesUnder = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 /** A JSON value as COPY's text format writes it into a text column: null is \N, numbers their text. */
 const copyText = (value: unknown): string => (value === null || value === undefined ? '\\N' : String(value));
 
@@ -55,18 +59,41 @@ describe(`readCopyRows on the Sparkify data (${DATA.name})`, () => {
     // The first event's text columns and its epoch-milliseconds ts, as the raw JSON has them.
     const first = JSON.parse(fs.readFileSync(logFiles[0]!, 'utf8').split('\n')[0]!) as Record<string, unknown>;
     const fields = rows[0]!.split('\t');
-    expect([fields[0], fields[1], fields[2], fields[10], fields[15], fields[17]])
-      .toEqual([copyText(first['artist']), first['auth'], first['firstName'], first['page'], new Date(first['ts'] as number).toISOString().replace('T', ' ').replace('Z', ''), first['userId']]);
+    expect([fields[0], fields[1], fields[2], fields[10], fields[15], fields[17]]).toEqual([
+      copyText(first['artist']),
+      first['auth'],
+      first['firstName'],
+      first['page'],
+      new Date(first['ts'] as number).toISOString().replace('T', ' ').replace('Z', ''),
+      first['userId'],
+    ]);
     // A logged-out event: empty userId stays an empty string in a VARCHAR column.
     expect(rows.some((row) => row.split('\t')[1] === 'Logged Out' && row.endsWith('\t'))).toBe(true);
     if (!DATA.real) return;
     // The first event of 2018-11-01: ts 1541105830796 is 2018-11-01 20:57:10.796 UTC;
     // registration 1540919166796.0 loads into bigint; null length and song are \N.
-    expect(rows[0]).toBe([
-      '\\N', 'Logged In', 'Walter', 'M', '0', 'Frye', '\\N', 'free', 'San Francisco-Oakland-Hayward, CA', 'GET', 'Home',
-      '1540919166796', '38', '\\N', '200', '2018-11-01 20:57:10.796',
-      '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"', '39',
-    ].join('\t'));
+    expect(rows[0]).toBe(
+      [
+        '\\N',
+        'Logged In',
+        'Walter',
+        'M',
+        '0',
+        'Frye',
+        '\\N',
+        'free',
+        'San Francisco-Oakland-Hayward, CA',
+        'GET',
+        'Home',
+        '1540919166796',
+        '38',
+        '\\N',
+        '200',
+        '2018-11-01 20:57:10.796',
+        '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"',
+        '39',
+      ].join('\t'),
+    );
   });
 
   it(`loads song_data with json 'auto': ${DATA.real ? '1,943 rows' : "the oracle's rows"}, numbers into text columns as their text`, async () => {
@@ -80,8 +107,11 @@ describe(`readCopyRows on the Sparkify data (${DATA.name})`, () => {
     const rows = outcome.text.split('\n');
     // The first file's song, column by column from its raw JSON.
     const first = JSON.parse(fs.readFileSync(songFiles[0]!, 'utf8')) as Record<string, unknown>;
-    expect(rows[0]).toBe(['num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location', 'artist_name', 'song_id', 'title', 'duration', 'year']
-      .map((key) => copyText(first[key])).join('\t'));
+    expect(rows[0]).toBe(
+      ['num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location', 'artist_name', 'song_id', 'title', 'duration', 'year']
+        .map((key) => copyText(first[key]))
+        .join('\t'),
+    );
     if (!DATA.real) return;
     expect(rows[0]).toBe('1\tARJNIUY12298900C91\t\\N\t\\N\t\tAdelitas Way\tSOBLFFE12AF72AA5BA\tScream\t213.9424\t2009');
     expect(rows).toContain('1\tARIXSZZ1187B98D1F9\t\\N\t\\N\t\t112\tSOIJETD12A6D4F6D2B\tUnbelievable\t259.02975\t2003');
@@ -99,17 +129,18 @@ describe(`readCopyRows on the Sparkify data (${DATA.name})`, () => {
 
 describe('readCopyRows on bad input', () => {
   const COLUMNS = columns('id integer,\nname varchar(5),\nts timestamp');
-  const corpus = () => tempFiles({
-    '01-truncated.json': '{"id":1,"name":"ok","ts":0}\n{"id":2,"name":"cut',
-    '02-not-json.json': 'this is not json\n{"id":3}',
-    '03-text-in-integer.json': '{"id":"seven","name":"x"}',
-    '04-too-long.json': '{"id":4,"name":"café!"}',
-    '05-invalid-utf8.json': Buffer.concat([Buffer.from('{"id":5,"name":"a'), Buffer.from([0xff]), Buffer.from('b"}')]),
-    '06-empty.json': '',
-    '07-two-on-one-line.json': '{"id":7} {"id":8}',
-    '08-multi-line.json': '\n{\n  "id": 9,\n  "name": "nine"\n}\n',
-    '09-malformed.json': '{"id":10,}',
-  });
+  const corpus = () =>
+    tempFiles({
+      '01-truncated.json': '{"id":1,"name":"ok","ts":0}\n{"id":2,"name":"cut',
+      '02-not-json.json': 'this is not json\n{"id":3}',
+      '03-text-in-integer.json': '{"id":"seven","name":"x"}',
+      '04-too-long.json': '{"id":4,"name":"café!"}',
+      '05-invalid-utf8.json': Buffer.concat([Buffer.from('{"id":5,"name":"a'), Buffer.from([0xff]), Buffer.from('b"}')]),
+      '06-empty.json': '',
+      '07-two-on-one-line.json': '{"id":7} {"id":8}',
+      '08-multi-line.json': '\n{\n  "id": 9,\n  "name": "nine"\n}\n',
+      '09-malformed.json': '{"id":10,}',
+    });
 
   it('rejects each bad record with its code, reason and line, and loads the rest', async () => {
     const dir = corpus();
@@ -118,11 +149,32 @@ describe('readCopyRows on bad input', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.text).toBe('1\tok\t1970-01-01 00:00:00.000\n3\t\\N\t\\N\n7\t\\N\t\\N\n8\t\\N\t\\N\n9\tnine\t\\N\n');
     expect(outcome.rejections).toEqual([
-      { file: uri('01-truncated.json'), line: 2, column: undefined, rawText: '{"id":2,"name":"cut', code: 1216, reason: 'Input line is not valid: unterminated JSON object or array' },
-      { file: uri('02-not-json.json'), line: 1, column: undefined, rawText: 'this is not json', code: 1216, reason: 'Input line is not valid: text outside a JSON object or array' },
+      {
+        file: uri('01-truncated.json'),
+        line: 2,
+        column: undefined,
+        rawText: '{"id":2,"name":"cut',
+        code: 1216,
+        reason: 'Input line is not valid: unterminated JSON object or array',
+      },
+      {
+        file: uri('02-not-json.json'),
+        line: 1,
+        column: undefined,
+        rawText: 'this is not json',
+        code: 1216,
+        reason: 'Input line is not valid: text outside a JSON object or array',
+      },
       { file: uri('03-text-in-integer.json'), line: 1, column: 'id', rawText: '{"id":"seven","name":"x"}', code: 1207, reason: "Invalid digit, Value 's', Pos 0, Type: Integer" },
       { file: uri('04-too-long.json'), line: 1, column: 'name', rawText: '{"id":4,"name":"café!"}', code: 1204, reason: 'String length exceeds DDL length' },
-      { file: uri('05-invalid-utf8.json'), line: 1, column: 'name', rawText: '{"id":5,"name":"a\uFFFDb"}', code: 1220, reason: 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ff (error 3)' },
+      {
+        file: uri('05-invalid-utf8.json'),
+        line: 1,
+        column: 'name',
+        rawText: '{"id":5,"name":"a\uFFFDb"}',
+        code: 1220,
+        reason: 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ff (error 3)',
+      },
       { file: uri('09-malformed.json'), line: 1, column: undefined, rawText: '{"id":10,}', code: 1216, reason: 'Input line is not valid: malformed JSON' },
     ]);
     expect(outcome.stats).toMatchObject({ files: 9, rows: 5, rejected: 6, replacedRows: 0 });
@@ -131,12 +183,16 @@ describe('readCopyRows on bad input', () => {
   it('TRUNCATECOLUMNS cuts at a character boundary; ACCEPTINVCHARS replaces the invalid byte', async () => {
     const dir = corpus();
     const outcome = await runLoad({
-      files: listFiles(dir), columns: COLUMNS,
+      files: listFiles(dir),
+      columns: COLUMNS,
       copy: copyOptions({ timeformat: 'epochmillisecs', maxerror: 100, truncatecolumns: true, acceptinvchars: '?' }),
     });
     expect(outcome.text.split('\n')).toEqual(expect.arrayContaining(['4\tcafé\t\\N', '5\ta?b\t\\N']));
     expect(outcome.rejections.map((r) => `${path.basename(new URL(r.file).pathname)}:${r.line} ${r.code}`)).toEqual([
-      '01-truncated.json:2 1216', '02-not-json.json:1 1216', '03-text-in-integer.json:1 1207', '09-malformed.json:1 1216',
+      '01-truncated.json:2 1216',
+      '02-not-json.json:1 1216',
+      '03-text-in-integer.json:1 1207',
+      '09-malformed.json:1 1216',
     ]);
     expect(outcome.stats).toMatchObject({ rows: 7, rejected: 4, replacedRows: 1 });
   });
@@ -154,7 +210,9 @@ describe('readCopyRows on bad input', () => {
 
   it('fails once the rejections reach MAXERROR', async () => {
     const outcome = await runLoad({ files: listFiles(corpus()), columns: COLUMNS, copy: copyOptions({ timeformat: 'epochmillisecs', maxerror: 3 }) });
-    expect((outcome.error as SparkdbtError).message).toBe("Load failed: 3 records rejected (MAXERROR 3); last: line 1 column 'id': Invalid digit, Value 's', Pos 0, Type: Integer (error 1207)");
+    expect((outcome.error as SparkdbtError).message).toBe(
+      "Load failed: 3 records rejected (MAXERROR 3); last: line 1 column 'id': Invalid digit, Value 's', Pos 0, Type: Integer (error 1207)",
+    );
     expect(outcome.stats.rejected).toBe(3);
   });
 
@@ -172,8 +230,9 @@ describe('readCopyRows on bad input', () => {
       [2, 'tag', 1216, 'Invalid JSONPath format: Not an array or index out of range.'],
       [3, 'x', 1216, 'Invalid JSONPath format: Member is not an object.'],
     ]);
-    expect(() => readCopyRows({ files: listFiles(dir), columns: columns('id integer'), copy, jsonpaths, onRejected: () => {} }))
-      .toThrowError('Number of jsonpaths and the number of columns should match. JSONPath size: 3, Number of columns in table or column list: 1');
+    expect(() => readCopyRows({ files: listFiles(dir), columns: columns('id integer'), copy, jsonpaths, onRejected: () => {} })).toThrowError(
+      'Number of jsonpaths and the number of columns should match. JSONPath size: 3, Number of columns in table or column list: 1',
+    );
   });
 
   it('fails the load for a JSONPaths file with a wrong top-level key, or a missing one', async () => {
@@ -217,7 +276,9 @@ describe('readCopyRows on bad input', () => {
   it("fails the load for an object over Redshift's 4 MB limit", async () => {
     const big = `{"id":1,"name":"${'x'.repeat(4 * 1024 * 1024)}"}`;
     const outcome = await runLoad({ files: [memoryFile('file:///big.json', big.slice(0, 1 << 20), big.slice(1 << 20))], columns: COLUMNS, copy: copyOptions() });
-    expect((outcome.error as SparkdbtError).message).toBe(`a JSON object of ${big.length} bytes ending on line 1 of 'file:///big.json' is larger than Redshift's 4 MB limit for one object`);
+    expect((outcome.error as SparkdbtError).message).toBe(
+      `a JSON object of ${big.length} bytes ending on line 1 of 'file:///big.json' is larger than Redshift's 4 MB limit for one object`,
+    );
   });
 
   it('frames records across chunk boundaries and keeps line numbers per file', async () => {
@@ -225,7 +286,8 @@ describe('readCopyRows on bad input', () => {
     const chunks = Array.from(Buffer.from(text), (b) => Uint8Array.of(b));
     const outcome = await runLoad({
       files: [memoryFile('mem://a', ...chunks), memoryFile('mem://b', '{"id":"y"}')],
-      columns: columns('id integer, name varchar(10)'), copy: copyOptions({ maxerror: 10 }),
+      columns: columns('id integer, name varchar(10)'),
+      copy: copyOptions({ maxerror: 10 }),
     });
     expect(outcome.text).toBe('1\té€\n3\t\\N\n');
     expect(outcome.rejections.map((r) => `${r.file}:${r.line}`)).toEqual(['mem://a:3', 'mem://b:1']);
@@ -239,7 +301,15 @@ describe('readCopyRows on bad input', () => {
     for (let i = 0; i < data.length; i += 1 << 20) chunks.push(data.subarray(i, i + (1 << 20)));
     const jsonpaths = await readJsonPaths(DATA.jsonPaths);
     const copy = copyOptions({ json: 'log_json_path.json', timeformat: 'epochmillisecs' });
-    const stream = readCopyRows({ files: (async function* () { yield memoryFile('mem://events', ...chunks); })(), columns: STAGING_EVENTS, copy, jsonpaths, onRejected: () => {} });
+    const stream = readCopyRows({
+      files: (async function* () {
+        yield memoryFile('mem://events', ...chunks);
+      })(),
+      columns: STAGING_EVENTS,
+      copy,
+      jsonpaths,
+      onRejected: () => {},
+    });
     let characters = 0;
     for await (const chunk of stream) characters += chunk.length;
     expect({ rows: stream.rows, rejected: stream.rejected }).toEqual({ rows: 100_000, rejected: 0 });
@@ -259,9 +329,20 @@ describe('readCopyRows chunks', () => {
   });
 
   it('can be read once', async () => {
-    const stream = readCopyRows({ files: (async function* () { yield file(); })(), columns: COLUMNS, copy: copyOptions({ maxerror: 5 }), onRejected: () => {} });
+    const stream = readCopyRows({
+      files: (async function* () {
+        yield file();
+      })(),
+      columns: COLUMNS,
+      copy: copyOptions({ maxerror: 5 }),
+      onRejected: () => {},
+    });
     for await (const chunk of stream) expect(chunk.length).toBeGreaterThan(0);
-    await expect((async () => { for await (const chunk of stream) expect(chunk.length).toBe(0); })()).rejects.toThrow('the rows of a COPY can be read only once');
+    await expect(
+      (async () => {
+        for await (const chunk of stream) expect(chunk.length).toBe(0);
+      })(),
+    ).rejects.toThrow('the rows of a COPY can be read only once');
   });
 
   it('cuts chunks of about batchBytes at row ends', async () => {
@@ -298,9 +379,15 @@ describe('openCopyRows', () => {
 
   it('fails before any row when the JSONPaths file is missing', async () => {
     const root = tempFiles({ 'raw/a.json': '{}' });
-    const error = await expectSparkdbtRejection(openCopyRows({
-      columns: columns('a int'), copy: copyOptions({ from: 'raw', json: 'nope.json' }), root, onRejected: () => {},
-    }), 'load-failed');
+    const error = await expectSparkdbtRejection(
+      openCopyRows({
+        columns: columns('a int'),
+        copy: copyOptions({ from: 'raw', json: 'nope.json' }),
+        root,
+        onRejected: () => {},
+      }),
+      'load-failed',
+    );
     expect(error.message).toMatch(/^JSONPaths file '.*\/nope\.json' could not be read: ENOENT/);
   });
 });

@@ -52,15 +52,25 @@ describe('S3 sources (against s3rver)', () => {
       ['log_data/2018/11/', ''],
       ['log_json_path.json', LOG_JSON_PATH],
       ['gz/events.json.gz', gzipSync(`${event(4)}\n${event(5)}\n`)],
-      ['manifests/ok.manifest', JSON.stringify({ entries: [
-        { url: `s3://${BUCKET}/log_data/2018/11/2018-11-02-events.json`, mandatory: true },
-        { url: `s3://${BUCKET}/log_data/2018/11/2018-11-30-events.json`, mandatory: false },
-        { url: `s3://${BUCKET}/log_data/2018/11/2018-11-01-events.json` },
-      ] })],
-      ['manifests/missing.manifest', JSON.stringify({ entries: [
-        { url: `s3://${BUCKET}/log_data/2018/11/2018-11-01-events.json`, mandatory: true },
-        { url: `s3://${BUCKET}/log_data/2018/12/2018-12-01-events.json`, mandatory: true },
-      ] })],
+      [
+        'manifests/ok.manifest',
+        JSON.stringify({
+          entries: [
+            { url: `s3://${BUCKET}/log_data/2018/11/2018-11-02-events.json`, mandatory: true },
+            { url: `s3://${BUCKET}/log_data/2018/11/2018-11-30-events.json`, mandatory: false },
+            { url: `s3://${BUCKET}/log_data/2018/11/2018-11-01-events.json` },
+          ],
+        }),
+      ],
+      [
+        'manifests/missing.manifest',
+        JSON.stringify({
+          entries: [
+            { url: `s3://${BUCKET}/log_data/2018/11/2018-11-01-events.json`, mandatory: true },
+            { url: `s3://${BUCKET}/log_data/2018/12/2018-12-01-events.json`, mandatory: true },
+          ],
+        }),
+      ],
       ['manifests/local-entry.manifest', JSON.stringify({ entries: [{ url: 'log_data/x.json', mandatory: true }] })],
     ]);
   });
@@ -117,17 +127,13 @@ describe('S3 sources (against s3rver)', () => {
 
   it('reads a manifest on S3: its S3 entries in order, missing optional ones skipped', async () => {
     const files = await list(lister({ from: `s3://${BUCKET}/manifests/ok.manifest`, manifest: true }));
-    expect(files.map((f) => f.uri)).toEqual([
-      `s3://${BUCKET}/log_data/2018/11/2018-11-02-events.json`,
-      `s3://${BUCKET}/log_data/2018/11/2018-11-01-events.json`,
-    ]);
+    expect(files.map((f) => f.uri)).toEqual([`s3://${BUCKET}/log_data/2018/11/2018-11-02-events.json`, `s3://${BUCKET}/log_data/2018/11/2018-11-01-events.json`]);
     expect(await read(files[0]!)).toBe(event(3));
   });
 
   it('fails when a mandatory manifest entry is missing on S3, or an S3 manifest names a local file', async () => {
     const missing = await expectSparkdbtRejection(list(lister({ from: `s3://${BUCKET}/manifests/missing.manifest`, manifest: true })), 'load-failed');
-    expect(missing.message).toBe(
-      `manifest 's3://${BUCKET}/manifests/missing.manifest': mandatory file 's3://${BUCKET}/log_data/2018/12/2018-12-01-events.json' was not found`);
+    expect(missing.message).toBe(`manifest 's3://${BUCKET}/manifests/missing.manifest': mandatory file 's3://${BUCKET}/log_data/2018/12/2018-12-01-events.json' was not found`);
     const local = await expectSparkdbtRejection(list(lister({ from: `s3://${BUCKET}/manifests/local-entry.manifest`, manifest: true })), 'load-failed');
     expect(local.message).toContain("entry 0 'log_data/x.json' is not an s3:// URL");
     const absent = await expectSparkdbtRejection(list(lister({ from: `s3://${BUCKET}/manifests/none.manifest`, manifest: true })), 'load-failed');
@@ -173,9 +179,19 @@ describe('S3 sources (against s3rver)', () => {
 
   it('opens small S3 files further ahead than local ones', async () => {
     const opened: string[] = [];
-    const track = (file: SourceFile): SourceFile => ({ ...file, open: () => { opened.push(file.uri); return file.open(); } });
+    const track = (file: SourceFile): SourceFile => ({
+      ...file,
+      open: () => {
+        opened.push(file.uri);
+        return file.open();
+      },
+    });
     const s3Files = (await list(lister({ from: `s3://${BUCKET}/many/` }))).slice(0, S3_READ_AHEAD + 20).map(track);
-    const s3Reader = readAhead((async function* () { yield* s3Files; })());
+    const s3Reader = readAhead(
+      (async function* () {
+        yield* s3Files;
+      })(),
+    );
     await s3Reader.next();
     expect(opened.length).toBe(S3_READ_AHEAD + 1);
     await s3Reader.return(undefined);
@@ -183,7 +199,11 @@ describe('S3 sources (against s3rver)', () => {
     opened.length = 0;
     const root = tempFiles(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`d/${i}.json`, '{}'])));
     const localFiles = (await list(createSourceLister(copyOptions({ from: 'd' }), root).list())).map(track);
-    const localReader = readAhead((async function* () { yield* localFiles; })());
+    const localReader = readAhead(
+      (async function* () {
+        yield* localFiles;
+      })(),
+    );
     await localReader.next();
     expect(opened.length).toBe(DEFAULT_READ_AHEAD + 1);
     await localReader.return(undefined);

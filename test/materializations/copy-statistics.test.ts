@@ -31,7 +31,11 @@ describe("the local COPY keeps statistics as Redshift's COPY does", () => {
     const [stats] = (await client().query<{ n: number }>(STATS_SQL, [schema])).rows;
     if (analyzed) expect(stats?.n).toBe(10);
     else expect(stats?.n).toBe(0);
-    const [table] = (await client().query<{ analyzed: boolean }>("select last_analyze is not null as analyzed from pg_stat_user_tables where schemaname = $1 and relname = 'staging_songs'", [schema])).rows;
+    const [table] = (
+      await client().query<{ analyzed: boolean }>("select last_analyze is not null as analyzed from pg_stat_user_tables where schemaname = $1 and relname = 'staging_songs'", [
+        schema,
+      ])
+    ).rows;
     expect(table?.analyzed).toBe(analyzed);
   });
 

@@ -11,14 +11,25 @@ import type { RelationKind } from '../../src/adapters/dialect.js';
 function plan(dialect: SqlDialect, extra: Record<string, unknown>, existing: RelationKind | undefined) {
   const relation = new Relation('Analytics', 'Staging_Events', (n) => dialect.quoteIdentifier(n));
   const node = { resourceType: 'model', name: 'staging_events', uniqueId: 'model.p.staging_events', originalFilePath: 'models/staging_events.sql' } as unknown as ModelNode;
-  const config = { materialized: 'copy', tags: [], enabled: true, schema: undefined, alias: undefined, from: 's3://udacity-dend/log_data', json: 'auto', iam_role: 'arn:aws:iam::123456789012:role/r', region: 'us-west-2', ...extra };
+  const config = {
+    materialized: 'copy',
+    tags: [],
+    enabled: true,
+    schema: undefined,
+    alias: undefined,
+    from: 's3://udacity-dend/log_data',
+    json: 'auto',
+    iam_role: 'arn:aws:iam::123456789012:role/r',
+    region: 'us-west-2',
+    ...extra,
+  };
   return copyMaterialization.plan({ node, relation, sql: 'ts timestamp,\nuser_id varchar(32)', config }, dialect, existing);
 }
 
 const statements = (p: ReturnType<typeof plan>) => p.steps.map((s) => (s.kind === 'sql' ? (s.sql.split('\n')[0] ?? '') : s.kind === 'load' ? `<load into ${s.relation}>` : s.kind));
 
 describe('copy materialization: statement order and statistics', () => {
-  it("on Redshift the COPY is a statement of its own (its errors readable after it fails), then one swap transaction; a failure drops the temp", () => {
+  it('on Redshift the COPY is a statement of its own (its errors readable after it fails), then one swap transaction; a failure drops the temp', () => {
     const p = plan(new RedshiftDialect(), {}, 'table');
     expect(statements(p)).toEqual([
       'drop table if exists "analytics"."staging_events__sparkdbt_tmp" cascade',
@@ -31,7 +42,9 @@ describe('copy materialization: statement order and statistics', () => {
       'drop table if exists "analytics"."staging_events__sparkdbt_backup" cascade',
       'commit',
     ]);
-    expect(p.steps.filter((s) => s.kind === 'sql' && s.countsRows).map((s) => s.kind === 'sql' && s.sql.split('\n')[0])).toEqual(['copy "analytics"."staging_events__sparkdbt_tmp"']);
+    expect(p.steps.filter((s) => s.kind === 'sql' && s.countsRows).map((s) => s.kind === 'sql' && s.sql.split('\n')[0])).toEqual([
+      'copy "analytics"."staging_events__sparkdbt_tmp"',
+    ]);
     expect(p.onFailure).toEqual(['drop table if exists "analytics"."staging_events__sparkdbt_tmp" cascade']);
   });
 
@@ -52,7 +65,7 @@ describe('copy materialization: statement order and statistics', () => {
     [{ statupdate: 'on' }, true],
     [{ statupdate: false }, false],
     [{ statupdate: 'off' }, false],
-  ])('locally the load is followed by ANALYZE as Redshift\'s COPY into an empty table (%j: %s), inside the build transaction', (extra, analyzed) => {
+  ])("locally the load is followed by ANALYZE as Redshift's COPY into an empty table (%j: %s), inside the build transaction", (extra, analyzed) => {
     const p = plan(new PostgresDialect(), extra, undefined);
     expect(statements(p)).toEqual([
       'begin',

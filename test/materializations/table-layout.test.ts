@@ -44,21 +44,31 @@ describe('table layout: dist, sort, sort_type, identity, columns, bind', () => {
     }
     expect(error).toBeInstanceOf(SparkdbtError);
     expect((error as SparkdbtError).location).toEqual({ file: 'models/x.sql' });
-    expect((error as SparkdbtError).message).toBe([
-      "config dist: 'not a column' is not a column name",
-      "config sort_type: must be 'compound' or 'interleaved', got 'zigzag'",
-      'config sort: must name at least one column',
-      'config identity: needs the other columns declared',
-      'config bind: must be true or false',
-    ].join('\n  '));
+    expect((error as SparkdbtError).message).toBe(
+      [
+        "config dist: 'not a column' is not a column name",
+        "config sort_type: must be 'compound' or 'interleaved', got 'zigzag'",
+        'config sort: must name at least one column',
+        'config identity: needs the other columns declared',
+        'config bind: must be true or false',
+      ].join('\n  '),
+    );
   });
 
   it('checks dist and sort columns against declared columns, and keeps identity out of them', () => {
     expect(() => layout({ identity: 'id', columns: { id: 'integer' } })).toThrow("config identity: 'id' is generated; leave it out of columns and out of the SELECT");
-    expect(() => layout({ columns: { a: 'integer' }, dist: 'b', sort: 'c' })).toThrow("config dist: 'b' is not one of the declared columns\n  config sort: 'c' is not one of the declared columns");
+    expect(() => layout({ columns: { a: 'integer' }, dist: 'b', sort: 'c' })).toThrow(
+      "config dist: 'b' is not one of the declared columns\n  config sort: 'c' is not one of the declared columns",
+    );
     expect(layout({ identity: 'id', columns: { a: 'integer', b: 'varchar(3) not null' }, dist: 'id' })).toEqual({
-      dist: { style: 'key', column: 'id' }, sort: undefined, identity: 'id', bind: true,
-      columns: [{ name: 'a', type: 'integer' }, { name: 'b', type: 'varchar(3) not null' }],
+      dist: { style: 'key', column: 'id' },
+      sort: undefined,
+      identity: 'id',
+      bind: true,
+      columns: [
+        { name: 'a', type: 'integer' },
+        { name: 'b', type: 'varchar(3) not null' },
+      ],
     });
   });
 });

@@ -35,7 +35,7 @@ describe('withTestEdges (build)', () => {
     expect(waitsFor(withTestEdges(graph), name, selected)).toEqual(expected);
   });
 
-  it('adds nothing outside build: run and test keep the graph\'s edges', () => {
+  it("adds nothing outside build: run and test keep the graph's edges", () => {
     expect(waitsFor(graph, 'c')).toEqual(['a', 'b']);
   });
 });

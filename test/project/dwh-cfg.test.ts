@@ -13,29 +13,60 @@ function cfgFile(text: string): string {
 
 describe("the seed's dwh.cfg", () => {
   it('maps [CLUSTER], [IAM_ROLE] and [S3] to settings and vars; quotes and case as configparser; empty is unset', () => {
-    const dir = cfgFile([
-      '[cluster]', 'host = dwh.example.com', "DB_NAME='dwh'", 'DB_USER=', 'db_password="p;w"', 'DB_PORT=5439',
-      '[IAM_ROLE]', "ARN='arn:aws:iam::123456789012:role/dwhRole'",
-      '[S3]', "LOG_DATA='s3://udacity-dend/log_data'", "SONG_DATA='s3://udacity-dend/song_data'", '',
-    ].join('\n'));
+    const dir = cfgFile(
+      [
+        '[cluster]',
+        'host = dwh.example.com',
+        "DB_NAME='dwh'",
+        'DB_USER=',
+        'db_password="p;w"',
+        'DB_PORT=5439',
+        '[IAM_ROLE]',
+        "ARN='arn:aws:iam::123456789012:role/dwhRole'",
+        '[S3]',
+        "LOG_DATA='s3://udacity-dend/log_data'",
+        "SONG_DATA='s3://udacity-dend/song_data'",
+        '',
+      ].join('\n'),
+    );
     expect(readDwhCfg('dwh.cfg', dir)).toEqual({
       file: path.join(dir, 'dwh.cfg'),
-      host: 'dwh.example.com', database: 'dwh', user: undefined, password: 'p;w', port: 5439,
+      host: 'dwh.example.com',
+      database: 'dwh',
+      user: undefined,
+      password: 'p;w',
+      port: 5439,
       iamRole: 'arn:aws:iam::123456789012:role/dwhRole',
       vars: { log_data: 's3://udacity-dend/log_data', song_data: 's3://udacity-dend/song_data' },
     });
   });
 
   it("keeps ; and # inside values and interpolates % as configparser does (the issue's Passw0rd;Secret#1)", () => {
-    const dir = cfgFile([
-      '# the seed writes a comment line like this', '[DEFAULT]', 'bucket = udacity-dend',
-      '[CLUSTER]', 'HOST=dwh.example.com ; not a comment', 'DB_PASSWORD=Passw0rd;Secret#1', 'DB_USER = 100%%admin',
-      '[IAM_ROLE]', 'ARN="arn:aws:iam::1:role/r"',
-      '[S3]', "LOG_DATA='s3://%(bucket)s/log_data'", "SONG_DATA = 's3://%(BUCKET)s/song_data'", "quoted_once = ''x''", '',
-    ].join('\n'));
+    const dir = cfgFile(
+      [
+        '# the seed writes a comment line like this',
+        '[DEFAULT]',
+        'bucket = udacity-dend',
+        '[CLUSTER]',
+        'HOST=dwh.example.com ; not a comment',
+        'DB_PASSWORD=Passw0rd;Secret#1',
+        'DB_USER = 100%%admin',
+        '[IAM_ROLE]',
+        'ARN="arn:aws:iam::1:role/r"',
+        '[S3]',
+        "LOG_DATA='s3://%(bucket)s/log_data'",
+        "SONG_DATA = 's3://%(BUCKET)s/song_data'",
+        "quoted_once = ''x''",
+        '',
+      ].join('\n'),
+    );
     expect(readDwhCfg('dwh.cfg', dir)).toEqual({
       file: path.join(dir, 'dwh.cfg'),
-      host: 'dwh.example.com ; not a comment', database: undefined, user: '100%admin', password: 'Passw0rd;Secret#1', port: undefined,
+      host: 'dwh.example.com ; not a comment',
+      database: undefined,
+      user: '100%admin',
+      password: 'Passw0rd;Secret#1',
+      port: undefined,
       iamRole: 'arn:aws:iam::1:role/r',
       vars: { log_data: 's3://udacity-dend/log_data', song_data: 's3://udacity-dend/song_data', quoted_once: "'x'", bucket: 'udacity-dend' },
     });

@@ -23,16 +23,49 @@ describe('parsePropertiesFile: test entry forms', () => {
   it.each([
     ['a bare name', '- unique', { testName: 'unique', namespace: undefined, args: {}, form: 'name' }],
     ['a namespaced name', '- dbt_utils.at_least_one', { testName: 'at_least_one', namespace: 'dbt_utils', args: {}, form: 'name' }],
-    ['the arguments: form', '- accepted_values:\n    arguments:\n      values: [free, paid]', { testName: 'accepted_values', args: { values: ['free', 'paid'] }, form: 'arguments' }],
-    ['the direct form', '- accepted_values:\n    values: [free, paid]\n    quote: false', { testName: 'accepted_values', args: { values: ['free', 'paid'], quote: false }, form: 'direct' }],
-    ['test_name:', '- test_name: relationships\n  to: ref("users")\n  field: user_id', { testName: 'relationships', args: { to: 'ref("users")', field: 'user_id' }, form: 'direct' }],
-    ['config under config:', '- unique:\n    config:\n      severity: Warn\n      where: "level = \'paid\'"', { testName: 'unique', args: {}, config: { severity: 'WARN', where: "level = 'paid'" } }],
+    [
+      'the arguments: form',
+      '- accepted_values:\n    arguments:\n      values: [free, paid]',
+      { testName: 'accepted_values', args: { values: ['free', 'paid'] }, form: 'arguments' },
+    ],
+    [
+      'the direct form',
+      '- accepted_values:\n    values: [free, paid]\n    quote: false',
+      { testName: 'accepted_values', args: { values: ['free', 'paid'], quote: false }, form: 'direct' },
+    ],
+    [
+      'test_name:',
+      '- test_name: relationships\n  to: ref("users")\n  field: user_id',
+      { testName: 'relationships', args: { to: 'ref("users")', field: 'user_id' }, form: 'direct' },
+    ],
+    [
+      'config under config:',
+      '- unique:\n    config:\n      severity: Warn\n      where: "level = \'paid\'"',
+      { testName: 'unique', args: {}, config: { severity: 'WARN', where: "level = 'paid'" } },
+    ],
     ['config at the top level (older)', '- not_null:\n    severity: warn\n    limit: 5', { testName: 'not_null', args: {}, config: { severity: 'WARN', limit: 5 } }],
-    ['config keys under arguments: are config, as dbt', '- not_null:\n    arguments:\n      error_if: ">10"', { testName: 'not_null', args: {}, config: { error_if: '>10' }, form: 'arguments' }],
-    ['a custom name and description', '- unique:\n    name: users_are_unique\n    description: one row per user', { testName: 'unique', args: {}, customName: 'users_are_unique', description: 'one row per user' }],
-    ['a custom generic test with arbitrary arguments', '- is_positive_when:\n    arguments:\n      threshold: 10\n      columns: [a, b]', { testName: 'is_positive_when', args: { threshold: 10, columns: ['a', 'b'] } }],
+    [
+      'config keys under arguments: are config, as dbt',
+      '- not_null:\n    arguments:\n      error_if: ">10"',
+      { testName: 'not_null', args: {}, config: { error_if: '>10' }, form: 'arguments' },
+    ],
+    [
+      'a custom name and description',
+      '- unique:\n    name: users_are_unique\n    description: one row per user',
+      { testName: 'unique', args: {}, customName: 'users_are_unique', description: 'one row per user' },
+    ],
+    [
+      'a custom generic test with arbitrary arguments',
+      '- is_positive_when:\n    arguments:\n      threshold: 10\n      columns: [a, b]',
+      { testName: 'is_positive_when', args: { threshold: 10, columns: ['a', 'b'] } },
+    ],
   ])('%s', (_label, tests, expected) => {
-    const file = parsed(`version: 2\nmodels:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n${tests.split('\n').map((l) => `          ${l}`).join('\n')}\n`);
+    const file = parsed(
+      `version: 2\nmodels:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n${tests
+        .split('\n')
+        .map((l) => `          ${l}`)
+        .join('\n')}\n`,
+    );
     expect(file.models[0]!.columns[0]!.dataTests).toEqual([expect.objectContaining({ ...expected, line: 7 })]);
   });
 
@@ -44,46 +77,129 @@ describe('parsePropertiesFile: test entry forms', () => {
 
 describe('parsePropertiesFile: errors and warnings name file:line', () => {
   it.each([
-    ['both tests and data_tests', 'models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests: [unique]\n        tests: [not_null]\n',
-      [`${FILE}:6: models.users.columns.user_id.tests: Invalid test config: cannot have both 'tests' and 'data_tests' defined`], []],
-    ['a test with two keys', 'models:\n  - name: users\n    data_tests:\n      - unique: {}\n        not_null: {}\n',
-      [`${FILE}:4: models.users.data_tests[0]: test definition dictionary must have exactly one key, got unique, not_null`], []],
-    ['a test with null arguments', 'models:\n  - name: users\n    data_tests:\n      - not_null:\n',
-      [`${FILE}:4: models.users.data_tests[0]: test arguments must be a dict, got <class 'NoneType'> (value None)`], []],
-    ['a test that is a list', 'models:\n  - name: users\n    data_tests:\n      - [unique]\n',
-      [`${FILE}:4: models.users.data_tests[0]: test must be dict or str, got <class 'list'> (value ["unique"])`], []],
-    ['a bad test name', 'models:\n  - name: users\n    data_tests:\n      - "unique-ish"\n',
-      [`${FILE}:4: models.users.data_tests[0]: Test name string did not match expected pattern: unique-ish`], []],
-    ['model as an argument', 'models:\n  - name: users\n    data_tests:\n      - my_test:\n          arguments: {model: users}\n',
-      [`${FILE}:4: models.users.data_tests[0]: Test arguments include "model", which is a reserved argument`], []],
-    ['the same config at the top and in config', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          severity: warn\n          config: {severity: error}\n',
-      [`${FILE}:4: models.users.data_tests[0]: unique: Test cannot have the same key at the top-level and in config`], []],
-    ['a bad severity', 'models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n          - unique:\n              config: {severity: fatal}\n',
-      [`${FILE}:7: models.users.columns.user_id.data_tests[0].unique.severity: must be error or warn (any case), got "fatal"`], []],
-    ['a bad severity beside the arguments, on its own line', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          arguments:\n            column_name: user_id\n          severity: high\n',
-      [`${FILE}:7: models.users.data_tests[0].unique.severity: must be error or warn (any case), got "high"`], [`${FILE}:4: models.users.data_tests[0]: unique: 'severity' is a config; dbt ≥ 1.10 wants it under config:`]],
-    ['a numeric warn_if', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {warn_if: 10}\n',
-      [`${FILE}:5: models.users.data_tests[0].unique.warn_if: must be a comparison as text, got 10`], []],
-    ['a bad limit', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {limit: many}\n',
-      [`${FILE}:5: models.users.data_tests[0].unique.limit: must be a whole number of rows, got "many"`], []],
-    ['a bad store_failures_as', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {store_failures_as: csv}\n',
-      [`${FILE}:5: models.users.data_tests[0].unique.store_failures_as: 'csv' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`], []],
+    [
+      'both tests and data_tests',
+      'models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests: [unique]\n        tests: [not_null]\n',
+      [`${FILE}:6: models.users.columns.user_id.tests: Invalid test config: cannot have both 'tests' and 'data_tests' defined`],
+      [],
+    ],
+    [
+      'a test with two keys',
+      'models:\n  - name: users\n    data_tests:\n      - unique: {}\n        not_null: {}\n',
+      [`${FILE}:4: models.users.data_tests[0]: test definition dictionary must have exactly one key, got unique, not_null`],
+      [],
+    ],
+    [
+      'a test with null arguments',
+      'models:\n  - name: users\n    data_tests:\n      - not_null:\n',
+      [`${FILE}:4: models.users.data_tests[0]: test arguments must be a dict, got <class 'NoneType'> (value None)`],
+      [],
+    ],
+    [
+      'a test that is a list',
+      'models:\n  - name: users\n    data_tests:\n      - [unique]\n',
+      [`${FILE}:4: models.users.data_tests[0]: test must be dict or str, got <class 'list'> (value ["unique"])`],
+      [],
+    ],
+    [
+      'a bad test name',
+      'models:\n  - name: users\n    data_tests:\n      - "unique-ish"\n',
+      [`${FILE}:4: models.users.data_tests[0]: Test name string did not match expected pattern: unique-ish`],
+      [],
+    ],
+    [
+      'model as an argument',
+      'models:\n  - name: users\n    data_tests:\n      - my_test:\n          arguments: {model: users}\n',
+      [`${FILE}:4: models.users.data_tests[0]: Test arguments include "model", which is a reserved argument`],
+      [],
+    ],
+    [
+      'the same config at the top and in config',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          severity: warn\n          config: {severity: error}\n',
+      [`${FILE}:4: models.users.data_tests[0]: unique: Test cannot have the same key at the top-level and in config`],
+      [],
+    ],
+    [
+      'a bad severity',
+      'models:\n  - name: users\n    columns:\n      - name: user_id\n        data_tests:\n          - unique:\n              config: {severity: fatal}\n',
+      [`${FILE}:7: models.users.columns.user_id.data_tests[0].unique.severity: must be error or warn (any case), got "fatal"`],
+      [],
+    ],
+    [
+      'a bad severity beside the arguments, on its own line',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          arguments:\n            column_name: user_id\n          severity: high\n',
+      [`${FILE}:7: models.users.data_tests[0].unique.severity: must be error or warn (any case), got "high"`],
+      [`${FILE}:4: models.users.data_tests[0]: unique: 'severity' is a config; dbt ≥ 1.10 wants it under config:`],
+    ],
+    [
+      'a numeric warn_if',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {warn_if: 10}\n',
+      [`${FILE}:5: models.users.data_tests[0].unique.warn_if: must be a comparison as text, got 10`],
+      [],
+    ],
+    [
+      'a bad limit',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {limit: many}\n',
+      [`${FILE}:5: models.users.data_tests[0].unique.limit: must be a whole number of rows, got "many"`],
+      [],
+    ],
+    [
+      'a bad store_failures_as',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {store_failures_as: csv}\n',
+      [`${FILE}:5: models.users.data_tests[0].unique.store_failures_as: 'csv' is not a valid value for \`store_failures_as\`. Accepted values are: ['ephemeral', 'table', 'view']`],
+      [],
+    ],
     ['a model without a name', 'models:\n  - description: who?\n', [`${FILE}:2: models[0]: is missing 'name'`], []],
     ['models as a mapping', 'models:\n  users:\n    description: x\n', [`${FILE}:2: models: must be a list of entries, each starting with '- name:'`], []],
     ['a model twice', 'models:\n  - name: users\n  - name: users\n', [`${FILE}:3: models.users: model 'users' is described twice in this file`], []],
-    ['a feature sparkdbt lacks', 'models:\n  - name: users\n    versions:\n      - v: 2\n', [`${FILE}:3: models.users.versions: sparkdbt does not implement dbt's 'versions' model property yet (model versions)`], []],
+    [
+      'a feature sparkdbt lacks',
+      'models:\n  - name: users\n    versions:\n      - v: 2\n',
+      [`${FILE}:3: models.users.versions: sparkdbt does not implement dbt's 'versions' model property yet (model versions)`],
+      [],
+    ],
     ['exposures', 'exposures:\n  - name: dashboard\n', [`${FILE}:1: exposures: sparkdbt does not implement dbt's 'exposures' top-level property yet (exposures)`], []],
     ['invalid YAML', 'models:\n  - name: users\n   bad: [\n', [`${FILE}:3:1: invalid YAML: Sequence item without - indicator`], []],
-    ['a key given twice (dbt warns and keeps the last; sparkdbt stops)', 'models:\n  - name: users\n    description: a\n    description: b\n', [`${FILE}:4:5: invalid YAML: Map keys must be unique`], []],
-    ['an unknown model key, with did-you-mean', 'models:\n  - name: users\n    descripton: x\n', [], [`${FILE}:3: models.users.descripton: unknown model property 'descripton' (ignored)`]],
-    ['an unknown column key', 'models:\n  - name: users\n    columns:\n      - name: user_id\n        datatype: int\n', [], [`${FILE}:5: models.users.columns.user_id.datatype: unknown column property 'datatype' (ignored)`]],
+    [
+      'a key given twice (dbt warns and keeps the last; sparkdbt stops)',
+      'models:\n  - name: users\n    description: a\n    description: b\n',
+      [`${FILE}:4:5: invalid YAML: Map keys must be unique`],
+      [],
+    ],
+    [
+      'an unknown model key, with did-you-mean',
+      'models:\n  - name: users\n    descripton: x\n',
+      [],
+      [`${FILE}:3: models.users.descripton: unknown model property 'descripton' (ignored)`],
+    ],
+    [
+      'an unknown column key',
+      'models:\n  - name: users\n    columns:\n      - name: user_id\n        datatype: int\n',
+      [],
+      [`${FILE}:5: models.users.columns.user_id.datatype: unknown column property 'datatype' (ignored)`],
+    ],
     ['an unknown top-level key', 'version: 2\nmodle:\n  - name: users\n', [], [`${FILE}:2: modle: unknown top-level property 'modle' (ignored)`]],
-    ['an unknown test config', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {severty: warn}\n', [], [`${FILE}:5: models.users.data_tests[0].unique.severty: unknown test config 'severty' (kept, but nothing uses it)`]],
+    [
+      'an unknown test config',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          config: {severty: warn}\n',
+      [],
+      [`${FILE}:5: models.users.data_tests[0].unique.severty: unknown test config 'severty' (kept, but nothing uses it)`],
+    ],
     ['version 1', 'version: 1\nmodels: []\n', [], [`${FILE}:1: version: properties files are version 2, got 1`]],
-    ['the direct form (dbt ≥ 1.10 warns)', 'models:\n  - name: users\n    columns:\n      - name: level\n        data_tests:\n          - accepted_values:\n              values: [free, paid]\n', [],
-      [`${FILE}:6: models.users.columns.level.data_tests[0]: Found top-level arguments to test \`accepted_values\`. Arguments to generic tests should be nested under the \`arguments\` property.`]],
-    ['a config beside the arguments (dbt ≥ 1.10 warns)', 'models:\n  - name: users\n    data_tests:\n      - unique:\n          severity: warn\n', [],
-      [`${FILE}:4: models.users.data_tests[0]: unique: 'severity' is a config; dbt ≥ 1.10 wants it under config:`]],
+    [
+      'the direct form (dbt ≥ 1.10 warns)',
+      'models:\n  - name: users\n    columns:\n      - name: level\n        data_tests:\n          - accepted_values:\n              values: [free, paid]\n',
+      [],
+      [
+        `${FILE}:6: models.users.columns.level.data_tests[0]: Found top-level arguments to test \`accepted_values\`. Arguments to generic tests should be nested under the \`arguments\` property.`,
+      ],
+    ],
+    [
+      'a config beside the arguments (dbt ≥ 1.10 warns)',
+      'models:\n  - name: users\n    data_tests:\n      - unique:\n          severity: warn\n',
+      [],
+      [`${FILE}:4: models.users.data_tests[0]: unique: 'severity' is a config; dbt ≥ 1.10 wants it under config:`],
+    ],
   ])('%s', (_label, text, errors, warnings) => {
     expect(problems(text)).toEqual({ errors, warnings });
   });
@@ -102,49 +218,93 @@ describe('parsePropertiesFile: errors and warnings name file:line', () => {
 
 describe('parsePropertiesFile: models, seeds, sources', () => {
   it('reads a model, its columns and config', () => {
-    const file = parsed('version: 2\nmodels:\n  - name: users\n    description: One row per user\n    config: {tags: [marts], materialized: table}\n    columns:\n      - name: user_id\n        description: The id\n        data_type: integer\n        quote: true\n        tags: [key]\n');
-    expect(file.models).toEqual([{
-      name: 'users', description: 'One row per user', config: { tags: ['marts'], materialized: 'table' }, meta: {}, dataTests: [], quoteColumns: undefined, line: 3,
-      columns: [{ name: 'user_id', description: 'The id', dataType: 'integer', quote: true, tags: ['key'], meta: {}, dataTests: [], line: 7 }],
-    }]);
+    const file = parsed(
+      'version: 2\nmodels:\n  - name: users\n    description: One row per user\n    config: {tags: [marts], materialized: table}\n    columns:\n      - name: user_id\n        description: The id\n        data_type: integer\n        quote: true\n        tags: [key]\n',
+    );
+    expect(file.models).toEqual([
+      {
+        name: 'users',
+        description: 'One row per user',
+        config: { tags: ['marts'], materialized: 'table' },
+        meta: {},
+        dataTests: [],
+        quoteColumns: undefined,
+        line: 3,
+        columns: [{ name: 'user_id', description: 'The id', dataType: 'integer', quote: true, tags: ['key'], meta: {}, dataTests: [], line: 7 }],
+      },
+    ]);
   });
 
   it('reads seeds with column_types', () => {
     const file = parsed('seeds:\n  - name: us_holidays\n    config:\n      column_types: {holiday_date: date, name: varchar(64)}\n      delimiter: ";"\n');
     expect(file.seeds[0]).toMatchObject({ name: 'us_holidays', columnTypes: { holiday_date: 'date', name: 'varchar(64)' }, config: { delimiter: ';' } });
-    expect(problems('seeds:\n  - name: s\n    config:\n      column_types: [date]\n').errors).toEqual([`${FILE}:4: seeds.s.config.column_types: must be a mapping of column names to SQL types`]);
+    expect(problems('seeds:\n  - name: s\n    config:\n      column_types: [date]\n').errors).toEqual([
+      `${FILE}:4: seeds.s.config.column_types: must be a mapping of column names to SQL types`,
+    ]);
   });
 
   it('reads sources: schema defaults to the source name, identifier to the table name', () => {
-    const file = parsed('sources:\n  - name: raw\n    tables:\n      - name: events\n        identifier: staging_events\n        columns:\n          - name: ts\n            data_tests: [not_null]\n      - name: songs\n  - name: other\n    schema: landing\n    tables: []\n');
-    expect(file.sources.map((s) => [s.name, s.schema, s.tables.map((t) => t.identifier)])).toEqual([['raw', 'raw', ['staging_events', 'songs']], ['other', 'landing', []]]);
+    const file = parsed(
+      'sources:\n  - name: raw\n    tables:\n      - name: events\n        identifier: staging_events\n        columns:\n          - name: ts\n            data_tests: [not_null]\n      - name: songs\n  - name: other\n    schema: landing\n    tables: []\n',
+    );
+    expect(file.sources.map((s) => [s.name, s.schema, s.tables.map((t) => t.identifier)])).toEqual([
+      ['raw', 'raw', ['staging_events', 'songs']],
+      ['other', 'landing', []],
+    ]);
     expect(file.sources[0]!.tables[0]!.columns[0]!.dataTests[0]!.testName).toBe('not_null');
-    expect(problems('sources:\n  - name: raw\n    freshness: {warn_after: {count: 1, period: day}}\n    tables: []\n').errors).toEqual([`${FILE}:3: sources.raw.freshness: sparkdbt does not implement dbt's 'freshness' source property yet (source freshness)`]);
+    expect(problems('sources:\n  - name: raw\n    freshness: {warn_after: {count: 1, period: day}}\n    tables: []\n').errors).toEqual([
+      `${FILE}:3: sources.raw.freshness: sparkdbt does not implement dbt's 'freshness' source property yet (source freshness)`,
+    ]);
   });
 });
 
 describe('parsePropertiesFile: singular test properties', () => {
   it('reads data_tests: entries with their config', () => {
-    const file = parsed("data_tests:\n  - name: assert_one_songplay_per_nextsong\n    description: songplays reconciles with staging_events\n    config:\n      severity: warn\n      error_if: '>100'\n");
-    expect(file.singularTests).toEqual([{ name: 'assert_one_songplay_per_nextsong', description: 'songplays reconciles with staging_events', config: { severity: 'WARN', error_if: '>100' }, line: 2 }]);
-    expect(problems('data_tests:\n  - name: t\n    config: {severity: loud}\n').errors).toEqual([`${FILE}:3: data_tests.t.config.severity: must be error or warn (any case), got "loud"`]);
+    const file = parsed(
+      "data_tests:\n  - name: assert_one_songplay_per_nextsong\n    description: songplays reconciles with staging_events\n    config:\n      severity: warn\n      error_if: '>100'\n",
+    );
+    expect(file.singularTests).toEqual([
+      { name: 'assert_one_songplay_per_nextsong', description: 'songplays reconciles with staging_events', config: { severity: 'WARN', error_if: '>100' }, line: 2 },
+    ]);
+    expect(problems('data_tests:\n  - name: t\n    config: {severity: loud}\n').errors).toEqual([
+      `${FILE}:3: data_tests.t.config.severity: must be error or warn (any case), got "loud"`,
+    ]);
   });
 });
 
 describe('parsePropertiesFile: unit tests', () => {
-  const unitTest = (given: string, expect_: string, extra = '') => `unit_tests:\n  - name: latest_level_wins\n    model: users\n    given:\n${given}\n    expect:\n${expect_}\n${extra}`;
+  const unitTest = (given: string, expect_: string, extra = '') =>
+    `unit_tests:\n  - name: latest_level_wins\n    model: users\n    given:\n${given}\n    expect:\n${expect_}\n${extra}`;
 
   it('reads dict, csv and sql fixtures, ref and source inputs, and overrides', () => {
-    const file = parsed(unitTest(
-      "      - input: ref('staging_events')\n        rows:\n          - {user_id: '1', level: free, ts: 1}\n          - {user_id: '1', level: paid, ts: 2}\n      - input: source('raw', \"events\")\n        format: csv\n        rows: |\n          user_id,level\n          1,paid\n      - input: ref('calendar')\n      - input: this\n        format: sql\n        rows: select 1 as user_id",
-      '      rows:\n        - {user_id: 1, level: paid}',
-      '    overrides:\n      vars: {cutoff: 3}\n      macros: {is_incremental: true}\n'));
+    const file = parsed(
+      unitTest(
+        "      - input: ref('staging_events')\n        rows:\n          - {user_id: '1', level: free, ts: 1}\n          - {user_id: '1', level: paid, ts: 2}\n      - input: source('raw', \"events\")\n        format: csv\n        rows: |\n          user_id,level\n          1,paid\n      - input: ref('calendar')\n      - input: this\n        format: sql\n        rows: select 1 as user_id",
+        '      rows:\n        - {user_id: 1, level: paid}',
+        '    overrides:\n      vars: {cutoff: 3}\n      macros: {is_incremental: true}\n',
+      ),
+    );
     const t = file.unitTests[0]!;
     expect(t.model).toBe('users');
     expect(t.given.map((g) => [g.ref, g.rows])).toEqual([
-      [{ kind: 'ref', name: 'staging_events' }, { format: 'dict', rows: [{ user_id: '1', level: 'free', ts: 1 }, { user_id: '1', level: 'paid', ts: 2 }] }],
-      [{ kind: 'source', sourceName: 'raw', tableName: 'events' }, { format: 'csv', text: 'user_id,level\n1,paid\n' }],
-      [{ kind: 'ref', name: 'calendar' }, { format: 'dict', fromSeed: true }],
+      [
+        { kind: 'ref', name: 'staging_events' },
+        {
+          format: 'dict',
+          rows: [
+            { user_id: '1', level: 'free', ts: 1 },
+            { user_id: '1', level: 'paid', ts: 2 },
+          ],
+        },
+      ],
+      [
+        { kind: 'source', sourceName: 'raw', tableName: 'events' },
+        { format: 'csv', text: 'user_id,level\n1,paid\n' },
+      ],
+      [
+        { kind: 'ref', name: 'calendar' },
+        { format: 'dict', fromSeed: true },
+      ],
       [{ kind: 'this' }, { format: 'sql', text: 'select 1 as user_id' }],
     ]);
     expect(t.expect).toEqual({ format: 'dict', rows: [{ user_id: 1, level: 'paid' }] });
@@ -152,10 +312,30 @@ describe('parsePropertiesFile: unit tests', () => {
   });
 
   it.each([
-    ['a bad input', "      - input: users\n        rows: []", '      rows: []', `${FILE}:5: unit_tests.latest_level_wins.given[0].input: Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: 'users'.`],
-    ['csv rows that are a list', "      - input: ref('a')\n        format: csv\n        rows: [{a: 1}]", '      rows: []', `${FILE}:7: unit_tests.latest_level_wins.given[0].rows: Unit test latest_level_wins has input rows or fixtures which do not match format csv.  Expected string.`],
-    ['dict expect rows that are text', "      - input: ref('a')\n        rows: []", '      rows: "a,b"', `${FILE}:8: unit_tests.latest_level_wins.expect.rows: Unit test latest_level_wins has expected rows which do not match format dict`],
-    ['an unknown format', "      - input: ref('a')\n        format: json\n        rows: []", '      rows: []', `${FILE}:6: unit_tests.latest_level_wins.given[0].format: format must be one of dict, csv, sql, got 'json'`],
+    [
+      'a bad input',
+      '      - input: users\n        rows: []',
+      '      rows: []',
+      `${FILE}:5: unit_tests.latest_level_wins.given[0].input: Unit test given inputs must be either a 'ref', 'source' or 'this' call. Got: 'users'.`,
+    ],
+    [
+      'csv rows that are a list',
+      "      - input: ref('a')\n        format: csv\n        rows: [{a: 1}]",
+      '      rows: []',
+      `${FILE}:7: unit_tests.latest_level_wins.given[0].rows: Unit test latest_level_wins has input rows or fixtures which do not match format csv.  Expected string.`,
+    ],
+    [
+      'dict expect rows that are text',
+      "      - input: ref('a')\n        rows: []",
+      '      rows: "a,b"',
+      `${FILE}:8: unit_tests.latest_level_wins.expect.rows: Unit test latest_level_wins has expected rows which do not match format dict`,
+    ],
+    [
+      'an unknown format',
+      "      - input: ref('a')\n        format: json\n        rows: []",
+      '      rows: []',
+      `${FILE}:6: unit_tests.latest_level_wins.given[0].format: format must be one of dict, csv, sql, got 'json'`,
+    ],
   ])('%s is an error', (_label, given, expect_, error) => {
     expect(problems(unitTest(given, expect_)).errors).toEqual([error]);
   });
@@ -172,6 +352,11 @@ describe('the Sparkify properties file', () => {
       expect(tests).toContain(`${key}:not_null`);
     }
     expect(tests).toEqual(expect.arrayContaining(['songplays.start_time:not_null', 'songplays.user_id:not_null', 'users.level:accepted_values', 'users.gender:accepted_values']));
-    expect(tests.filter((t) => t.startsWith('songplays.') && t.endsWith(':relationships'))).toEqual(['songplays.start_time:relationships', 'songplays.user_id:relationships', 'songplays.song_id:relationships', 'songplays.artist_id:relationships']);
+    expect(tests.filter((t) => t.startsWith('songplays.') && t.endsWith(':relationships'))).toEqual([
+      'songplays.start_time:relationships',
+      'songplays.user_id:relationships',
+      'songplays.song_id:relationships',
+      'songplays.artist_id:relationships',
+    ]);
   });
 });

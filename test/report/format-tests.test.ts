@@ -4,10 +4,23 @@ import type { NodeResult } from '../../src/run/types.js';
 
 // dbt's lines for data tests: START, PASS, FAIL n, WARN n, ERROR, SKIP; the end-of-run blocks and totals.
 const result = (status: NodeResult['status'], extra: Partial<NodeResult> = {}): NodeResult => ({
-  uniqueId: 'test.p.unique_users_user_id.abc', name: 'unique_users_user_id', relation: 'unique_users_user_id', materialized: 'test', resourceType: 'test',
-  status, message: status === 'fail' ? 'Got 3 results, configured to fail if != 0' : status === 'warn' ? 'Got 2 results, configured to warn if != 0' : 'PASS',
-  rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined, executionTimeMs: 40, error: undefined, skippedBecause: undefined,
-  failures: status === 'fail' ? 3 : status === 'warn' ? 2 : 0, compiledPath: 'target/compiled/p/models/_m.yml/unique_users_user_id.sql', originalFilePath: 'models/_m.yml', ...extra,
+  uniqueId: 'test.p.unique_users_user_id.abc',
+  name: 'unique_users_user_id',
+  relation: 'unique_users_user_id',
+  materialized: 'test',
+  resourceType: 'test',
+  status,
+  message: status === 'fail' ? 'Got 3 results, configured to fail if != 0' : status === 'warn' ? 'Got 2 results, configured to warn if != 0' : 'PASS',
+  rowsAffected: undefined,
+  rowsRejected: 0,
+  rejectionsQuery: undefined,
+  executionTimeMs: 40,
+  error: undefined,
+  skippedBecause: undefined,
+  failures: status === 'fail' ? 3 : status === 'warn' ? 2 : 0,
+  compiledPath: 'target/compiled/p/models/_m.yml/unique_users_user_id.sql',
+  originalFilePath: 'models/_m.yml',
+  ...extra,
 });
 const finished = (r: NodeResult) => formatRunEvent({ kind: 'node-finished', index: 5, total: 24, result: r })[0];
 
@@ -27,7 +40,9 @@ describe('test result lines', () => {
     const lines = formatSummary([result('pass'), result('fail', { name: 'unique_a' }), result('warn', { name: 'not_null_b' })], 1500);
     expect(lines).toContain('Finished running 3 data tests in 1.50s.');
     expect(lines).toContain('Completed with 1 error, 0 partial successes, and 1 warning:');
-    expect(lines.join('\n')).toContain('Failure in test unique_a (models/_m.yml)\n  Got 3 results, configured to fail if != 0\n\n  compiled code at target/compiled/p/models/_m.yml/unique_users_user_id.sql');
+    expect(lines.join('\n')).toContain(
+      'Failure in test unique_a (models/_m.yml)\n  Got 3 results, configured to fail if != 0\n\n  compiled code at target/compiled/p/models/_m.yml/unique_users_user_id.sql',
+    );
     expect(lines.join('\n')).toContain('Warning in test not_null_b (models/_m.yml)\n  Got 2 results, configured to warn if != 0');
     expect(lines.at(-1)).toBe('Done. PASS=1 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=3');
   });

@@ -19,7 +19,14 @@ const events: LogEvent[] = [
 function printed(options: { level?: LogLevel; quiet?: boolean; format?: 'text' | 'debug' | 'json'; colour?: boolean }): { stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const logger = new Logger({ stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, invocationId: 'inv-1', pid: 7, clock: () => at, ...options });
+  const logger = new Logger({
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    invocationId: 'inv-1',
+    pid: 7,
+    clock: () => at,
+    ...options,
+  });
   for (const event of events) logger.emit(event);
   return { stdout, stderr };
 }
@@ -34,14 +41,27 @@ describe('logger', () => {
     ['-q: errors and what the command prints', { quiet: true }, ['LogModelResult', 'ListCmdOut']],
     ['-q with --log-level debug is still quiet', { quiet: true, level: 'debug' }, ['LogModelResult', 'ListCmdOut']],
   ])('%s', (_title, options, names) => {
-    const lines = printed({ ...options, format: 'json' }).stdout.trimEnd().split('\n');
+    const lines = printed({ ...options, format: 'json' })
+      .stdout.trimEnd()
+      .split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { info: { name: string } }).info.name)).toEqual(names);
   });
 
   it("json: dbt's structured line", () => {
     const [first] = printed({ format: 'json', level: 'debug' }).stdout.split('\n');
     expect(JSON.parse(first!)).toEqual({
-      info: { name: 'NodeStart', code: 'Q024', msg: 'Began running node model.p.a', level: 'debug', invocation_id: 'inv-1', pid: 7, thread: 'MainThread', ts: '2026-12-01T13:05:09.123Z', category: '', extra: {} },
+      info: {
+        name: 'NodeStart',
+        code: 'Q024',
+        msg: 'Began running node model.p.a',
+        level: 'debug',
+        invocation_id: 'inv-1',
+        pid: 7,
+        thread: 'MainThread',
+        ts: '2026-12-01T13:05:09.123Z',
+        category: '',
+        extra: {},
+      },
       data: {},
     });
   });
@@ -87,7 +107,7 @@ describe('colour', () => {
 });
 
 describe('debug log', () => {
-  it('appends per invocation, masks, and rotates past its cap keeping dbt\'s five backups', () => {
+  it("appends per invocation, masks, and rotates past its cap keeping dbt's five backups", () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-log-'));
     const mask = (text: string) => text.replaceAll('hunter22', '****');
     for (let i = 0; i < 8; i++) {

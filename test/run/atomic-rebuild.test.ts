@@ -29,8 +29,9 @@ describe('table and view rebuilds are atomic', () => {
     expect(tableFailed.stdout).toMatch(/Database error in model totals[^]*column "no_such_column" does not exist/);
     expect(await totals()).toEqual([{ how_many: '5', total: '30' }]);
     // Nothing of the failed builds is left behind.
-    expect((await client().query(`select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name like '%sparkdbt%'`, [schema])).rows)
-      .toEqual([{ n: 0 }]);
+    expect((await client().query(`select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name like '%sparkdbt%'`, [schema])).rows).toEqual([
+      { n: 0 },
+    ]);
 
     fs.writeFileSync(path.join(project, 'models/numbers.sql'), 'select n from generate_series(1, 3) as n\n');
     fs.writeFileSync(path.join(project, 'models/marts/totals.sql'), "select count(*) as answer from {{ ref('numbers') }}\n");

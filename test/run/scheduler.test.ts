@@ -15,7 +15,21 @@ const m = (name: string, refs: string[] = [], more: Partial<Spec> = {}): Spec =>
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function result(task: TaskBase, status: NodeResult['status'], more: Partial<NodeResult> = {}): NodeResult {
-  return { uniqueId: task.uniqueId, name: task.name, relation: task.name, materialized: 'view', status, message: status, rowsAffected: undefined, rowsRejected: 0, rejectionsQuery: undefined, executionTimeMs: 0, error: undefined, skippedBecause: undefined, ...more };
+  return {
+    uniqueId: task.uniqueId,
+    name: task.name,
+    relation: task.name,
+    materialized: 'view',
+    status,
+    message: status,
+    rowsAffected: undefined,
+    rowsRejected: 0,
+    rejectionsQuery: undefined,
+    executionTimeMs: 0,
+    error: undefined,
+    skippedBecause: undefined,
+    ...more,
+  };
 }
 
 /** Runs the graph through the scheduler with fake executors; returns the log of events and the results' statuses. */
@@ -46,31 +60,46 @@ async function run(specs: Spec[], threads: number, failFast = false) {
 describe('schedule', () => {
   it.each([
     {
-      shape: 'fan-out, 1 thread: the plan order exactly', threads: 1, specs: [m('a'), m('b', ['a']), m('c', ['a'])],
+      shape: 'fan-out, 1 thread: the plan order exactly',
+      threads: 1,
+      specs: [m('a'), m('b', ['a']), m('c', ['a'])],
       log: ['1 START a T1', '1 OK a', '2 START b T1', '2 OK b', '3 START c T1', '3 OK c'],
     },
     {
-      shape: 'fan-out, 2 threads: children side by side', threads: 2, specs: [m('a'), m('b', ['a'], { turns: 3 }), m('c', ['a'])],
+      shape: 'fan-out, 2 threads: children side by side',
+      threads: 2,
+      specs: [m('a'), m('b', ['a'], { turns: 3 }), m('c', ['a'])],
       log: ['1 START a T1', '1 OK a', '2 START b T1', '3 START c T2', '3 OK c', '2 OK b'],
     },
     {
-      shape: 'fan-in, 3 threads: numbered by start, reported in completion order', threads: 3, specs: [m('a', [], { turns: 4 }), m('b', [], { turns: 2 }), m('c'), m('d', ['a', 'b', 'c'])],
+      shape: 'fan-in, 3 threads: numbered by start, reported in completion order',
+      threads: 3,
+      specs: [m('a', [], { turns: 4 }), m('b', [], { turns: 2 }), m('c'), m('d', ['a', 'b', 'c'])],
       log: ['1 START a T1', '2 START b T2', '3 START c T3', '3 OK c', '2 OK b', '1 OK a', '4 START d T1', '4 OK d'],
     },
     {
-      shape: 'diamond, 2 threads', threads: 2, specs: [m('a'), m('b', ['a']), m('c', ['a'], { turns: 2 }), m('d', ['b', 'c'])],
+      shape: 'diamond, 2 threads',
+      threads: 2,
+      specs: [m('a'), m('b', ['a']), m('c', ['a'], { turns: 2 }), m('d', ['b', 'c'])],
       log: ['1 START a T1', '1 OK a', '2 START b T1', '3 START c T2', '2 OK b', '3 OK c', '4 START d T1', '4 OK d'],
     },
     {
-      shape: 'a failing node skips its descendants, naming it; its siblings still run', threads: 1, specs: [m('a', [], { fails: true }), m('b'), m('c', ['a']), m('d', ['c'])],
+      shape: 'a failing node skips its descendants, naming it; its siblings still run',
+      threads: 1,
+      specs: [m('a', [], { fails: true }), m('b'), m('c', ['a']), m('d', ['c'])],
       log: ['1 START a T1', '1 ERROR a', '2 START b T1', '2 OK b', '3 SKIP(a) c', '4 SKIP(a) d'],
     },
     {
-      shape: 'a skipped chain names the first failure all the way down', threads: 2, specs: [m('a'), m('b', ['a'], { fails: true }), m('c', ['b']), m('d', ['c']), m('e', ['a'])],
+      shape: 'a skipped chain names the first failure all the way down',
+      threads: 2,
+      specs: [m('a'), m('b', ['a'], { fails: true }), m('c', ['b']), m('d', ['c']), m('e', ['a'])],
       log: ['1 START a T1', '1 OK a', '2 START b T1', '3 START e T2', '2 ERROR b', '4 SKIP(b) c', '5 SKIP(b) d', '3 OK e'],
     },
     {
-      shape: 'fail-fast: the running node is cancelled, nothing more starts', threads: 2, failFast: true, specs: [m('a', [], { fails: true }), m('b', [], { turns: 50 }), m('c'), m('d', ['b'])],
+      shape: 'fail-fast: the running node is cancelled, nothing more starts',
+      threads: 2,
+      failFast: true,
+      specs: [m('a', [], { fails: true }), m('b', [], { turns: 50 }), m('c'), m('d', ['b'])],
       log: ['1 START a T1', '2 START b T2', '1 ERROR a', '2 SKIP(fail-fast) b'],
     },
   ])('$shape', async ({ specs, threads, failFast, log }) => {

@@ -19,9 +19,18 @@ const modelConfig = (keys: Record<string, unknown>): ModelConfig => ({ materiali
 
 describe('which tables get a skew check', () => {
   it.each([
-    [{ materialized: 'table', dist: 'song_id' }, { column: 'song_id', threshold: 0.2 }],
-    [{ materialized: 'table', dist: 'Start_Time', dist_skew_warn: 0.05 }, { column: 'start_time', threshold: 0.05 }],
-    [{ materialized: 'copy', dist: 'ts', dist_skew_warn: 1 }, { column: 'ts', threshold: 1 }],
+    [
+      { materialized: 'table', dist: 'song_id' },
+      { column: 'song_id', threshold: 0.2 },
+    ],
+    [
+      { materialized: 'table', dist: 'Start_Time', dist_skew_warn: 0.05 },
+      { column: 'start_time', threshold: 0.05 },
+    ],
+    [
+      { materialized: 'copy', dist: 'ts', dist_skew_warn: 1 },
+      { column: 'ts', threshold: 1 },
+    ],
     [{ materialized: 'table', dist: 'song_id', dist_skew_warn: false }, undefined],
     [{ materialized: 'table', dist: 'all' }, undefined],
     [{ materialized: 'table', dist: 'EVEN' }, undefined],
@@ -68,10 +77,12 @@ describe('the skew query', () => {
   });
 
   it('warns naming the table, the value (NULL as NULL, long values cut) and its share', () => {
-    expect(formatSkewWarning({ relation: 'public.songplays', column: 'song_id', value: null, valueRows: 6781, totalRows: 6820, threshold: 0.2 }))
-      .toBe('public.songplays is skewed on its distribution key: song_id = NULL holds 6781 of 6820 rows (99.4%, over dist_skew_warn 0.2); on Redshift those rows are all on one slice.');
-    expect(formatSkewWarning({ relation: 's.t', column: 'k', value: 'x'.repeat(80), valueRows: 3, totalRows: 4, threshold: 0.5 }))
-      .toBe(`s.t is skewed on its distribution key: k = '${'x'.repeat(57)}...' holds 3 of 4 rows (75.0%, over dist_skew_warn 0.5); on Redshift those rows are all on one slice.`);
+    expect(formatSkewWarning({ relation: 'public.songplays', column: 'song_id', value: null, valueRows: 6781, totalRows: 6820, threshold: 0.2 })).toBe(
+      'public.songplays is skewed on its distribution key: song_id = NULL holds 6781 of 6820 rows (99.4%, over dist_skew_warn 0.2); on Redshift those rows are all on one slice.',
+    );
+    expect(formatSkewWarning({ relation: 's.t', column: 'k', value: 'x'.repeat(80), valueRows: 3, totalRows: 4, threshold: 0.5 })).toBe(
+      `s.t is skewed on its distribution key: k = '${'x'.repeat(57)}...' holds 3 of 4 rows (75.0%, over dist_skew_warn 0.5); on Redshift those rows are all on one slice.`,
+    );
   });
 });
 
@@ -84,7 +95,7 @@ function summary(stdout: string, schema: string): string {
 const EXPECTED_SUMMARY = [
   'Completed successfully',
   '',
-  "Warning: SCHEMA.plays is skewed on its distribution key: song_id = NULL holds 1300 of 2000 rows (65.0%, over dist_skew_warn 0.2); on Redshift those rows are all on one slice.",
+  'Warning: SCHEMA.plays is skewed on its distribution key: song_id = NULL holds 1300 of 2000 rows (65.0%, over dist_skew_warn 0.2); on Redshift those rows are all on one slice.',
   '',
   "Warning: SCHEMA.sessions is skewed on its distribution key: user_name = 'Ann' holds 500 of 2000 rows (25.0%, over dist_skew_warn 0.2); on Redshift those rows are all on one slice.",
   '',

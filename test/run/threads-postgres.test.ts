@@ -8,9 +8,21 @@ import { useTestSchema } from '../support/postgres.js';
 /** A generated project on the postgres target: one table model per entry, named by its key. */
 function generatedProject(models: Record<string, string>): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-threads-'));
-  writeFileSync(path.join(root, 'project.yml'), [
-    'name: threads', 'models:', '  threads:', '    +materialized: table', 'target: pg', 'targets:', '  pg:', '    type: postgres', '    schema: "{{ env_var(\'SPARKDBT_SCHEMA\') }}"', '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(root, 'project.yml'),
+    [
+      'name: threads',
+      'models:',
+      '  threads:',
+      '    +materialized: table',
+      'target: pg',
+      'targets:',
+      '  pg:',
+      '    type: postgres',
+      '    schema: "{{ env_var(\'SPARKDBT_SCHEMA\') }}"',
+      '',
+    ].join('\n'),
+  );
   mkdirSync(path.join(root, 'models'));
   for (const [name, sql] of Object.entries(models)) writeFileSync(path.join(root, 'models', `${name}.sql`), `${sql}\n`);
   return root;
@@ -89,13 +101,22 @@ describe('run --threads on PostgreSQL', () => {
     expect(out).not.toMatch(/START table model .*\.(more|after_long) /);
     // Listed once, on one line, not one line each.
     expect(out.split('\n').filter((l) => /after_long|more/.test(l))).toEqual([expect.stringMatching(/^Skipped because an upstream model failed: /)]);
-    expect(out.split('\n').find((l) => l.startsWith('Skipped because'))!.split(': ')[1]!.split(', ').sort()).toEqual(['after_long', 'long', 'more']);
+    expect(
+      out
+        .split('\n')
+        .find((l) => l.startsWith('Skipped because'))!
+        .split(': ')[1]!
+        .split(', ')
+        .sort(),
+    ).toEqual(['after_long', 'long', 'more']);
     expect(out).toContain('Done. PASS=0 WARN=0 ERROR=1 SKIP=3 TOTAL=4');
     const statuses = Object.fromEntries(runResults(root).map((r) => [r.unique_id, r.status]));
     expect(statuses).toEqual({ 'model.threads.broken': 'error', 'model.threads.long': 'skipped', 'model.threads.after_long': 'skipped', 'model.threads.more': 'skipped' });
     expect((await db.client().query(`select n from "${db.schema}".long`)).rows).toEqual([{ n: 1 }]);
     // This test's statements only (they name its schema): other files run theirs on the same server at the same time.
-    const left = await db.client().query(`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [`%"${db.schema}".%`]);
+    const left = await db
+      .client()
+      .query(`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and query like $1 and pid <> pg_backend_pid()`, [`%"${db.schema}".%`]);
     expect(left.rows).toEqual([{ n: 0 }]);
   });
 });

@@ -5,7 +5,19 @@ import { workersFor } from '../../src/run/threads.js';
 const s3 = { endpoint: undefined, region: undefined, forcePathStyle: false };
 const pglite = (threads?: number): ResolvedTarget => ({ type: 'pglite', name: 'dev', schema: 'public', s3, vars: {}, threads, path: '/x', lockTimeoutSeconds: 60 });
 const postgres = (threads?: number): ResolvedTarget => ({
-  type: 'postgres', name: 'pg', schema: 'public', s3, vars: {}, threads, host: 'h', port: 5432, user: 'u', password: undefined, database: 'd', ssl: false, connectTimeoutSeconds: 10,
+  type: 'postgres',
+  name: 'pg',
+  schema: 'public',
+  s3,
+  vars: {},
+  threads,
+  host: 'h',
+  port: 5432,
+  user: 'u',
+  password: undefined,
+  database: 'd',
+  ssl: false,
+  connectTimeoutSeconds: 10,
 });
 
 describe('workersFor', () => {

@@ -4,10 +4,11 @@ import { scanSeed } from '../../src/seed/read-seed.js';
 import type { SeedConfig } from '../../src/seed/types.js';
 
 /** A source that yields `text` as UTF-8 in chunks of `size` bytes (so lines and characters split across chunks). */
-const source = (text: string, size: number) => async function* () {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-};
+const source = (text: string, size: number) =>
+  async function* () {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+  };
 
 async function all(batches: AsyncIterable<string[][]>): Promise<string[][]> {
   const out: string[][] = [];
@@ -35,7 +36,10 @@ describe('plainRecords: the hand split of a CSV with no quote and no CR', () => 
     });
   }
 
-  for (const [name, text] of [['a quote', 'a,b\n"1",2\n'], ['a CR', 'a,b\r\n1,2\r\n']] as const) {
+  for (const [name, text] of [
+    ['a quote', 'a,b\n"1",2\n'],
+    ['a CR', 'a,b\r\n1,2\r\n'],
+  ] as const) {
     it(`gives up at ${name} (the scan then uses csv-parse)`, async () => {
       await expect(all(plainRecords('seed.csv', source(text, 4), {}))).rejects.toBeInstanceOf(NotPlainCsv);
     });

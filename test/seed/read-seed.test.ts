@@ -24,50 +24,99 @@ const cases: Case[] = [
   {
     name: 'quoted commas and doubled quotes',
     csv: 'id,name\n1,"Smith, John"\n2,"say ""hi"""\n',
-    columns: [['id', int], ['name', text(11)]],
-    rows: [['1', 'Smith, John'], ['2', 'say "hi"']],
+    columns: [
+      ['id', int],
+      ['name', text(11)],
+    ],
+    rows: [
+      ['1', 'Smith, John'],
+      ['2', 'say "hi"'],
+    ],
   },
   {
     name: 'a line break inside quotes (CRLF inside is read as LF, as Python universal newlines)',
     csv: 'id,note\n1,"two\nlines"\n2,"crlf\r\ninside"\n',
-    columns: [['id', int], ['note', text(11)]],
-    rows: [['1', 'two\nlines'], ['2', 'crlf\ninside']],
+    columns: [
+      ['id', int],
+      ['note', text(11)],
+    ],
+    rows: [
+      ['1', 'two\nlines'],
+      ['2', 'crlf\ninside'],
+    ],
   },
   {
     name: 'CRLF line ends and no newline at the end',
     csv: 'a,b\r\n1,x\r\n2,y',
-    columns: [['a', int], ['b', text(1)]],
-    rows: [['1', 'x'], ['2', 'y']],
+    columns: [
+      ['a', int],
+      ['b', text(1)],
+    ],
+    rows: [
+      ['1', 'x'],
+      ['2', 'y'],
+    ],
   },
   {
     name: 'a UTF-8 BOM before the header',
     csv: '\uFEFFcode,city\nA1,Zürich\n',
-    columns: [['code', text(2)], ['city', text(7)]],
+    columns: [
+      ['code', text(2)],
+      ['city', text(7)],
+    ],
     rows: [['A1', 'Zürich']],
   },
   {
-    name: 'NULLs: empty, quoted empty, whitespace only and `null` in any case; `None` and `\'\'` stay text',
+    name: "NULLs: empty, quoted empty, whitespace only and `null` in any case; `None` and `''` stay text",
     csv: 'v,w\n,x\n"",x\n  ,x\nNULL,x\nnull,x\nNone,x\n\'\',x\n',
-    columns: [['v', text(4)], ['w', text(1)]],
-    rows: [[null, 'x'], [null, 'x'], [null, 'x'], [null, 'x'], [null, 'x'], ['None', 'x'], ["''", 'x']],
+    columns: [
+      ['v', text(4)],
+      ['w', text(1)],
+    ],
+    rows: [
+      [null, 'x'],
+      [null, 'x'],
+      [null, 'x'],
+      [null, 'x'],
+      [null, 'x'],
+      ['None', 'x'],
+      ["''", 'x'],
+    ],
   },
   {
     name: 'a column of NULLs only is integer (agate Number, no decimals)',
     csv: 'id,nothing\n1,\n2,null\n',
-    columns: [['id', int], ['nothing', int]],
-    rows: [['1', null], ['2', null]],
+    columns: [
+      ['id', int],
+      ['nothing', int],
+    ],
+    rows: [
+      ['1', null],
+      ['2', null],
+    ],
   },
   {
     name: 'a header only: every column integer, no rows',
     csv: 'a,b\n',
-    columns: [['a', int], ['b', int]],
+    columns: [
+      ['a', int],
+      ['b', int],
+    ],
     rows: [],
   },
   {
     name: 'booleans: only true/false, any case, commas dropped (agate Boolean with dbt values)',
     csv: 'flag,yes_no,one_zero\ntrue,yes,1\nFALSE,no,0\nTrue,y,1\n',
-    columns: [['flag', { kind: 'boolean' }], ['yes_no', text(3)], ['one_zero', int]],
-    rows: [['true', 'yes', '1'], ['false', 'no', '0'], ['true', 'y', '1']],
+    columns: [
+      ['flag', { kind: 'boolean' }],
+      ['yes_no', text(3)],
+      ['one_zero', int],
+    ],
+    rows: [
+      ['true', 'yes', '1'],
+      ['false', 'no', '0'],
+      ['true', 'y', '1'],
+    ],
   },
   {
     name: 'dates as strptime %Y-%m-%d reads them (single digits, normalised)',
@@ -84,8 +133,15 @@ const cases: Case[] = [
   {
     name: 'timestamps: %Y-%m-%d %H:%M:%S, then ISO 8601 with a T',
     csv: 'at,iso\n2024-01-05 10:00:00,2024-01-05T10:00:00\n2024-01-05 1:2:3,2024-01-05T10:30:15.25Z\n,20240105T1030+0200\n',
-    columns: [['at', { kind: 'timestamp', form: 'datetime' }], ['iso', { kind: 'timestamp', form: 'iso' }]],
-    rows: [['2024-01-05 10:00:00', '2024-01-05 10:00:00'], ['2024-01-05 01:02:03', '2024-01-05 10:30:15.250000+00:00'], [null, '2024-01-05 10:30:00+02:00']],
+    columns: [
+      ['at', { kind: 'timestamp', form: 'datetime' }],
+      ['iso', { kind: 'timestamp', form: 'iso' }],
+    ],
+    rows: [
+      ['2024-01-05 10:00:00', '2024-01-05 10:00:00'],
+      ['2024-01-05 01:02:03', '2024-01-05 10:30:15.250000+00:00'],
+      [null, '2024-01-05 10:30:00+02:00'],
+    ],
   },
   {
     name: 'a date column with one timestamp is a timestamp (Date ruled out, DateTime kept)',
@@ -102,14 +158,30 @@ const cases: Case[] = [
   {
     name: 'integers vs decimals: 1.0 has no decimal places once normalised; 1.50 has one',
     csv: 'whole,part\n1.0,1.50\n-2,-0.25\n+3,3\n',
-    columns: [['whole', int], ['part', { kind: 'number', maxDecimalPlaces: 2 }]],
-    rows: [['1', '1.5'], ['-2', '-0.25'], ['3', '3']],
+    columns: [
+      ['whole', int],
+      ['part', { kind: 'number', maxDecimalPlaces: 2 }],
+    ],
+    rows: [
+      ['1', '1.5'],
+      ['-2', '-0.25'],
+      ['3', '3'],
+    ],
   },
   {
     name: 'numbers as agate reads them: leading zeros, currency, percent, thousands, exponent',
     csv: 'code,price,share,big,sci\n007,$5,50%,"1,000",1e3\n010,-$2.50,-5%,"2,000,000",2.5E-1\n',
-    columns: [['code', int], ['price', { kind: 'number', maxDecimalPlaces: 1 }], ['share', int], ['big', int], ['sci', { kind: 'number', maxDecimalPlaces: 2 }]],
-    rows: [['7', '5', '50', '1000', '1000'], ['10', '-2.5', '-5', '2000000', '0.25']],
+    columns: [
+      ['code', int],
+      ['price', { kind: 'number', maxDecimalPlaces: 1 }],
+      ['share', int],
+      ['big', int],
+      ['sci', { kind: 'number', maxDecimalPlaces: 2 }],
+    ],
+    rows: [
+      ['7', '5', '50', '1000', '1000'],
+      ['10', '-2.5', '-5', '2000000', '0.25'],
+    ],
   },
   {
     name: 'text beside numbers keeps every value as written (not stripped)',
@@ -120,21 +192,37 @@ const cases: Case[] = [
   {
     name: 'a blank line is a row of NULLs, as dbt loads it',
     csv: 'a,b\n1,2\n\n3,4\n',
-    columns: [['a', int], ['b', int]],
-    rows: [['1', '2'], [null, null], ['3', '4']],
+    columns: [
+      ['a', int],
+      ['b', int],
+    ],
+    rows: [
+      ['1', '2'],
+      [null, null],
+      ['3', '4'],
+    ],
   },
   {
     name: 'column_types: the column is read as text and typed by the warehouse (exact name)',
     csv: 'zip,Amount\n007,1.5\n,2\n',
     config: { column_types: { zip: 'varchar(5)', amount: 'numeric(10,2)' } },
-    columns: [['zip', { kind: 'override', sql: 'varchar(5)' }], ['Amount', { kind: 'number', maxDecimalPlaces: 1 }]],
-    rows: [['007', '1.5'], [null, '2']],
+    columns: [
+      ['zip', { kind: 'override', sql: 'varchar(5)' }],
+      ['Amount', { kind: 'number', maxDecimalPlaces: 1 }],
+    ],
+    rows: [
+      ['007', '1.5'],
+      [null, '2'],
+    ],
   },
   {
     name: 'the delimiter config',
     csv: 'a;b\n1;x,y\n',
     config: { delimiter: ';' },
-    columns: [['a', int], ['b', text(3)]],
+    columns: [
+      ['a', int],
+      ['b', text(3)],
+    ],
     rows: [['1', 'x,y']],
   },
   {
@@ -150,12 +238,14 @@ const cases: Case[] = [
   {
     name: 'an empty file',
     csv: '',
-    error: 'seeds/s.csv: the seed has no header row: its first line must name the columns\n  hint: write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
+    error:
+      'seeds/s.csv: the seed has no header row: its first line must name the columns\n  hint: write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
   },
   {
     name: 'a file whose first line is blank',
     csv: '\n1,2\n',
-    error: 'seeds/s.csv:1: the seed has no header row: its first line must name the columns\n  hint: write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
+    error:
+      'seeds/s.csv:1: the seed has no header row: its first line must name the columns\n  hint: write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
   },
   {
     name: 'a duplicate header name',
@@ -170,13 +260,15 @@ const cases: Case[] = [
   {
     name: 'an unclosed quote',
     csv: 'a,b\n1,2\n3,"open\n',
-    error: 'seeds/s.csv:3: the seed is not valid CSV: Quote Not Closed: the parsing is finished with an opening quote\n  hint: a field that holds the delimiter, a quote or a line break must be quoted, and a quote inside it doubled ("")',
+    error:
+      'seeds/s.csv:3: the seed is not valid CSV: Quote Not Closed: the parsing is finished with an opening quote\n  hint: a field that holds the delimiter, a quote or a line break must be quoted, and a quote inside it doubled ("")',
   },
   {
     name: 'a delimiter of two characters',
     csv: 'a,b\n',
     config: { delimiter: ';;' },
-    error: "seeds/s.csv: the seed's delimiter must be one character other than a quote or a line break, not \";;\"\n  hint: set `delimiter` to a single character such as ',' or ';' or '|' (dbt's default is ',')",
+    error:
+      "seeds/s.csv: the seed's delimiter must be one character other than a quote or a line break, not \";;\"\n  hint: set `delimiter` to a single character such as ',' or ';' or '|' (dbt's default is ',')",
   },
 ];
 
@@ -219,7 +311,11 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
   });
 
   const rawCsvCases: ReadonlyArray<readonly [string, string, boolean]> = [
-    ['canonical values, quoted delimiters and line breaks, empty and quoted-empty NULLs', 'id,name,ok,day,at,iso,price\n1,"a, b",TRUE,2024-01-05,2024-01-05 10:00:00,2024-01-05T10:00:00,1.5\n2,"x\ny",,"",,,\n', true],
+    [
+      'canonical values, quoted delimiters and line breaks, empty and quoted-empty NULLs',
+      'id,name,ok,day,at,iso,price\n1,"a, b",TRUE,2024-01-05,2024-01-05 10:00:00,2024-01-05T10:00:00,1.5\n2,"x\ny",,"",,,\n',
+      true,
+    ],
     ['CRLF throughout', 'a,b\r\n1,x\r\n', true],
     ['a mix of LF and CRLF', 'a,b\r\n1,x\n', false],
     ['a CRLF inside quotes (dbt reads it as LF)', 'a,b\n1,"x\r\ny"\n', false],
@@ -234,7 +330,13 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
     ['a column_types column keeps its values as written', 'zip\n007\n', true],
   ];
   it.each(rawCsvCases)('says whether the file loads as it is: %s', async (_name, csv, rawCsv) => {
-    const schema = await scanSeed('seeds/s.csv', async function* () { yield Buffer.from(csv); }, { column_types: { zip: 'varchar(5)' } });
+    const schema = await scanSeed(
+      'seeds/s.csv',
+      async function* () {
+        yield Buffer.from(csv);
+      },
+      { column_types: { zip: 'varchar(5)' } },
+    );
     if (schema instanceof SparkdbtError) throw schema;
     expect(schema.rawCsv).toBe(rawCsv);
   });
@@ -243,7 +345,9 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
     const path = `${FIXTURES}ragged.csv`;
     const result = await scanSeed(path, fileSource(path));
     expect(result).toBeInstanceOf(SparkdbtError);
-    expect(formatError(result as SparkdbtError)).toBe(`${path}:4: row 3 has 3 fields but the header names 2 columns\n  hint: quote a field that holds the delimiter, or add the missing column to the header`);
+    expect(formatError(result as SparkdbtError)).toBe(
+      `${path}:4: row 3 has 3 fields but the header names 2 columns\n  hint: quote a field that holds the delimiter, or add the missing column to the header`,
+    );
   });
 
   it('stops reading a large source at the first ragged row (no wait on a parser nobody reads)', async () => {
@@ -271,9 +375,31 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
   });
 
   it('fails the second pass when the file changed since the first', async () => {
-    const schema = await scanSeed('seeds/s.csv', async function* () { yield 'a\n1\n2\n'; });
+    const schema = await scanSeed('seeds/s.csv', async function* () {
+      yield 'a\n1\n2\n';
+    });
     if (schema instanceof SparkdbtError) throw schema;
-    await expect(collect(readSeedRows('seeds/s.csv', async function* () { yield 'a\n1\nx\n'; }, schema))).rejects.toThrow('the seed changed while it was being loaded');
-    await expect(collect(readSeedRows('seeds/s.csv', async function* () { yield 'a\n1\n2\n3\n'; }, schema))).rejects.toThrow('the seed changed while it was being loaded');
+    await expect(
+      collect(
+        readSeedRows(
+          'seeds/s.csv',
+          async function* () {
+            yield 'a\n1\nx\n';
+          },
+          schema,
+        ),
+      ),
+    ).rejects.toThrow('the seed changed while it was being loaded');
+    await expect(
+      collect(
+        readSeedRows(
+          'seeds/s.csv',
+          async function* () {
+            yield 'a\n1\n2\n3\n';
+          },
+          schema,
+        ),
+      ),
+    ).rejects.toThrow('the seed changed while it was being loaded');
   });
 });

@@ -16,15 +16,102 @@ interface CsvCase {
 }
 
 const CASES: readonly CsvCase[] = [
-  { name: 'quoted_commas', csv: 'a,b\n"x, y",1\n"z,",2\n', columns: [['a', 'text'], ['b', 'integer']], rows: [['x, y', '1'], ['z,', '2']] },
-  { name: 'quoted_newlines', csv: 'a,b\n"line 1\nline 2",1\n"crlf\r\ninside",2\n', columns: [['a', 'text'], ['b', 'integer']], rows: [['crlf\ninside', '2'], ['line 1\nline 2', '1']] },
-  { name: 'crlf', csv: 'a,b\r\n1,x\r\n2,y\r\n', columns: [['a', 'integer'], ['b', 'text']], rows: [['1', 'x'], ['2', 'y']] },
-  { name: 'bom', csv: '\ufeffid,name\n1,Zoë\n', columns: [['id', 'integer'], ['name', 'text']], rows: [['1', 'Zoë']] },
-  { name: 'empty_values', csv: 'a,b,c\n1,,x\n,2.5,\n', columns: [['a', 'integer'], ['b', 'double precision'], ['c', 'text']], rows: [['1', null, 'x'], [null, '2.5', null]] },
-  { name: 'booleans', csv: 'id,flag\n1,true\n2,False\n3,\n', columns: [['id', 'integer'], ['flag', 'boolean']], rows: [['1', 'true'], ['2', 'false'], ['3', null]] },
+  {
+    name: 'quoted_commas',
+    csv: 'a,b\n"x, y",1\n"z,",2\n',
+    columns: [
+      ['a', 'text'],
+      ['b', 'integer'],
+    ],
+    rows: [
+      ['x, y', '1'],
+      ['z,', '2'],
+    ],
+  },
+  {
+    name: 'quoted_newlines',
+    csv: 'a,b\n"line 1\nline 2",1\n"crlf\r\ninside",2\n',
+    columns: [
+      ['a', 'text'],
+      ['b', 'integer'],
+    ],
+    rows: [
+      ['crlf\ninside', '2'],
+      ['line 1\nline 2', '1'],
+    ],
+  },
+  {
+    name: 'crlf',
+    csv: 'a,b\r\n1,x\r\n2,y\r\n',
+    columns: [
+      ['a', 'integer'],
+      ['b', 'text'],
+    ],
+    rows: [
+      ['1', 'x'],
+      ['2', 'y'],
+    ],
+  },
+  {
+    name: 'bom',
+    csv: '\ufeffid,name\n1,Zoë\n',
+    columns: [
+      ['id', 'integer'],
+      ['name', 'text'],
+    ],
+    rows: [['1', 'Zoë']],
+  },
+  {
+    name: 'empty_values',
+    csv: 'a,b,c\n1,,x\n,2.5,\n',
+    columns: [
+      ['a', 'integer'],
+      ['b', 'double precision'],
+      ['c', 'text'],
+    ],
+    rows: [
+      ['1', null, 'x'],
+      [null, '2.5', null],
+    ],
+  },
+  {
+    name: 'booleans',
+    csv: 'id,flag\n1,true\n2,False\n3,\n',
+    columns: [
+      ['id', 'integer'],
+      ['flag', 'boolean'],
+    ],
+    rows: [
+      ['1', 'true'],
+      ['2', 'false'],
+      ['3', null],
+    ],
+  },
   // agate's DateTime (a space) and dbt's ISODateTime (a T) are types of their own: a column mixing them is text.
-  { name: 'dates', csv: 'id,day,at,iso,mixed\n1,2024-01-31,2024-01-31 10:00:00,2024-01-31T10:00:00,2024-01-31 10:00:00\n2,2024-2-3,2024-02-03 04:05:06,2024-02-03T04:05:06.5,2024-02-03T04:05:06\n', columns: [['id', 'integer'], ['day', 'date'], ['at', 'timestamp without time zone'], ['iso', 'timestamp without time zone'], ['mixed', 'text']], rows: [['1', '2024-01-31', '2024-01-31 10:00:00', '2024-01-31 10:00:00', '2024-01-31 10:00:00'], ['2', '2024-02-03', '2024-02-03 04:05:06', '2024-02-03 04:05:06.5', '2024-02-03T04:05:06']] },
-  { name: 'header_only', csv: 'a,b\n', columns: [['a', 'integer'], ['b', 'integer']], rows: [] },
+  {
+    name: 'dates',
+    csv: 'id,day,at,iso,mixed\n1,2024-01-31,2024-01-31 10:00:00,2024-01-31T10:00:00,2024-01-31 10:00:00\n2,2024-2-3,2024-02-03 04:05:06,2024-02-03T04:05:06.5,2024-02-03T04:05:06\n',
+    columns: [
+      ['id', 'integer'],
+      ['day', 'date'],
+      ['at', 'timestamp without time zone'],
+      ['iso', 'timestamp without time zone'],
+      ['mixed', 'text'],
+    ],
+    rows: [
+      ['1', '2024-01-31', '2024-01-31 10:00:00', '2024-01-31 10:00:00', '2024-01-31 10:00:00'],
+      ['2', '2024-02-03', '2024-02-03 04:05:06', '2024-02-03 04:05:06.5', '2024-02-03T04:05:06'],
+    ],
+  },
+  {
+    name: 'header_only',
+    csv: 'a,b\n',
+    columns: [
+      ['a', 'integer'],
+      ['b', 'integer'],
+    ],
+    rows: [],
+  },
 ];
 
 type Query = (sql: string) => Promise<(string | null)[][]>;
@@ -37,8 +124,13 @@ function writeCases(project: string): void {
 
 /** The column names and types, and the rows ordered by every column, of schema.table. */
 async function tableOf(query: Query, schema: string, table: string): Promise<{ columns: [string, string][]; rows: (string | null)[][] }> {
-  const columns = (await query(`select column_name, data_type from information_schema.columns where table_schema = '${schema}' and table_name = '${table}' order by ordinal_position`)) as [string, string][];
-  const rows = columns.length === 0 ? [] : await query(`select ${columns.map(([c]) => `"${c}"::text`).join(', ')} from "${schema}"."${table}" order by ${columns.map((_, i) => i + 1).join(', ')}`);
+  const columns = (await query(
+    `select column_name, data_type from information_schema.columns where table_schema = '${schema}' and table_name = '${table}' order by ordinal_position`,
+  )) as [string, string][];
+  const rows =
+    columns.length === 0
+      ? []
+      : await query(`select ${columns.map(([c]) => `"${c}"::text`).join(', ')} from "${schema}"."${table}" order by ${columns.map((_, i) => i + 1).join(', ')}`);
   return { columns, rows };
 }
 
@@ -79,12 +171,38 @@ describe('sparkdbt seed on PostgreSQL', () => {
     expect(out).toContain('Finished running 3 seeds in');
     expect(out).toContain('Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3');
     expect(await tableOf(query, db.schema, 'country_codes')).toEqual({
-      columns: [['code', 'character varying'], ['name', 'text'], ['population', 'integer']],
-      rows: [['DE', 'Germany', '84000000'], ['FR', 'France', '68000000'], ['US', 'United States, The', '333000000']],
+      columns: [
+        ['code', 'character varying'],
+        ['name', 'text'],
+        ['population', 'integer'],
+      ],
+      rows: [
+        ['DE', 'Germany', '84000000'],
+        ['FR', 'France', '68000000'],
+        ['US', 'United States, The', '333000000'],
+      ],
     });
-    expect(await tableOf(query, db.schema, 'semicolons')).toEqual({ columns: [['id', 'integer'], ['label', 'text']], rows: [['1', 'a,b'], ['2', 'c']] });
+    expect(await tableOf(query, db.schema, 'semicolons')).toEqual({
+      columns: [
+        ['id', 'integer'],
+        ['label', 'text'],
+      ],
+      rows: [
+        ['1', 'a,b'],
+        ['2', 'c'],
+      ],
+    });
     // quote_columns: false: the header's names are not quoted, so PostgreSQL folds them to lower case.
-    expect(await tableOf(query, db.schema, 'unquoted')).toEqual({ columns: [['id', 'integer'], ['flag', 'boolean']], rows: [['1', 'true'], ['2', 'false']] });
+    expect(await tableOf(query, db.schema, 'unquoted')).toEqual({
+      columns: [
+        ['id', 'integer'],
+        ['flag', 'boolean'],
+      ],
+      rows: [
+        ['1', 'true'],
+        ['2', 'false'],
+      ],
+    });
   });
 
   it('lets a model ref() a seed: the seed is its parent, and run builds the model but not the seed', async () => {
@@ -135,7 +253,9 @@ describe('sparkdbt seed on PostgreSQL', () => {
       expect(stripTimes(result.stdout)).toMatch(/\[INSERT 4 in/);
       expect(await query(`select count(*)::text from "${db.schema}".country_codes`)).toEqual([['4']]);
       // No temporary or backup table is left behind.
-      expect(await query(`select table_name from information_schema.tables where table_schema = '${db.schema}' and table_name like 'country_codes%' order by 1`)).toEqual([['country_codes']]);
+      expect(await query(`select table_name from information_schema.tables where table_schema = '${db.schema}' and table_name like 'country_codes%' order by 1`)).toEqual([
+        ['country_codes'],
+      ]);
     } finally {
       fs.writeFileSync(file, good);
     }
@@ -152,13 +272,23 @@ describe('sparkdbt seed on PostgreSQL', () => {
       const first = await seed('-s', 'large');
       expect(first.code).toBe(0);
       expect(stripTimes(first.stdout)).toMatch(/\[INSERT 300000 in/);
-      expect(await query(`select data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'large' order by ordinal_position`)).toEqual([['integer'], ['integer'], ['text']]);
+      expect(await query(`select data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'large' order by ordinal_position`)).toEqual([
+        ['integer'],
+        ['integer'],
+        ['text'],
+      ]);
       // The last row has decimals: the guess (integer) is wrong, so the load is redone as float8.
       fs.writeFileSync(file, `${lines.join('\n')}\n300001,0.5,last\n`);
       const second = await seed('-s', 'large');
       expect(second.code).toBe(0);
-      expect(await query(`select data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'large' order by ordinal_position`)).toEqual([['integer'], ['double precision'], ['text']]);
-      expect(await query(`select count(*)::text, sum(amount)::text from "${db.schema}".large`)).toEqual([['300001', String(lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[1]), 0) + 0.5)]]);
+      expect(await query(`select data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'large' order by ordinal_position`)).toEqual([
+        ['integer'],
+        ['double precision'],
+        ['text'],
+      ]);
+      expect(await query(`select count(*)::text, sum(amount)::text from "${db.schema}".large`)).toEqual([
+        ['300001', String(lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[1]), 0) + 0.5)],
+      ]);
       // A quoted field late in the file: the raw COPY is not what dbt would load (a second pass is), values stay exact.
       fs.writeFileSync(file, `${lines.join('\n')}\n300001,1,"quoted, with a comma"\n`);
       const quoted = await seed('-s', 'large');
@@ -178,7 +308,16 @@ describe('sparkdbt seed on PostgreSQL', () => {
   it('--show prints the first rows of each seed as a table', async () => {
     const result = await seed('-s', 'semicolons', '--show');
     expect(result.code).toBe(0);
-    expect(stripTimes(result.stdout)).toContain([`Random sample of table: ${db.schema}.semicolons`, '-'.repeat(`Random sample of table: ${db.schema}.semicolons`.length), '| id | label |', '| -- | ----- |', '| 1  | a,b   |', '| 2  | c     |'].join('\n'));
+    expect(stripTimes(result.stdout)).toContain(
+      [
+        `Random sample of table: ${db.schema}.semicolons`,
+        '-'.repeat(`Random sample of table: ${db.schema}.semicolons`.length),
+        '| id | label |',
+        '| -- | ----- |',
+        '| 1  | a,b   |',
+        '| 2  | c     |',
+      ].join('\n'),
+    );
   });
 
   it("writes seed nodes to manifest.json and their results to run_results.json, valid against dbt's schemas", async () => {
@@ -191,8 +330,18 @@ describe('sparkdbt seed on PostgreSQL', () => {
     const node = manifest.nodes['seed.seeds_project.country_codes'];
     const { createHash } = await import('node:crypto');
     expect(node).toMatchObject({
-      resource_type: 'seed', name: 'country_codes', path: 'country_codes.csv', original_file_path: 'seeds/country_codes.csv', schema: db.schema, alias: 'country_codes',
-      checksum: { name: 'sha256', checksum: createHash('sha256').update(fs.readFileSync(path.join(project, 'seeds/country_codes.csv'), 'utf8').trim()).digest('hex') },
+      resource_type: 'seed',
+      name: 'country_codes',
+      path: 'country_codes.csv',
+      original_file_path: 'seeds/country_codes.csv',
+      schema: db.schema,
+      alias: 'country_codes',
+      checksum: {
+        name: 'sha256',
+        checksum: createHash('sha256')
+          .update(fs.readFileSync(path.join(project, 'seeds/country_codes.csv'), 'utf8').trim())
+          .digest('hex'),
+      },
       config: { materialized: 'seed', column_types: { code: 'varchar(2)' }, quote_columns: null, delimiter: ',', tags: ['seed'] },
     });
     expect(node.relation_name).toMatch(new RegExp(`^"\\w+"\\."${db.schema}"\\."country_codes"$`));
@@ -223,8 +372,21 @@ describe("sparkdbt seed on a Redshift target (dbt's batched INSERT, on the Postg
     expect(first.code).toBe(0);
     statements.push(...first.stdout.split('\n').filter((line) => /insert into/i.test(line)));
     expect(statements.length).toBeGreaterThan(0);
-    expect(await tableOf(query, db.schema, 'semicolons')).toEqual({ columns: [['id', 'integer'], ['label', 'character varying']], rows: [['1', 'a,b'], ['2', 'c']] });
-    expect(await query(`select character_maximum_length::text from information_schema.columns where table_schema = '${db.schema}' and table_name = 'country_codes' and column_name = 'name'`)).toEqual([['18']]);
+    expect(await tableOf(query, db.schema, 'semicolons')).toEqual({
+      columns: [
+        ['id', 'integer'],
+        ['label', 'character varying'],
+      ],
+      rows: [
+        ['1', 'a,b'],
+        ['2', 'c'],
+      ],
+    });
+    expect(
+      await query(
+        `select character_maximum_length::text from information_schema.columns where table_schema = '${db.schema}' and table_name = 'country_codes' and column_name = 'name'`,
+      ),
+    ).toEqual([['18']]);
     const again = await runCli(['seed', '--target', 'rs', '-s', 'country_codes'], { cwd: project, env: db.env });
     expect(again.code).toBe(0);
     expect(await query(`select count(*)::text from "${db.schema}".country_codes`)).toEqual([['3']]);
@@ -269,12 +431,30 @@ describe('sparkdbt seed on PGlite', () => {
   it('loads the configured seeds, and a ragged row leaves the old table', async () => {
     const first = await runCli(['seed', '--exclude', 'path:seeds/cases'], { cwd: project });
     expect(first.code).toBe(0);
-    expect(await tableOf(query, 'public', 'unquoted')).toEqual({ columns: [['id', 'integer'], ['flag', 'boolean']], rows: [['1', 'true'], ['2', 'false']] });
+    expect(await tableOf(query, 'public', 'unquoted')).toEqual({
+      columns: [
+        ['id', 'integer'],
+        ['flag', 'boolean'],
+      ],
+      rows: [
+        ['1', 'true'],
+        ['2', 'false'],
+      ],
+    });
     const file = path.join(project, 'seeds/lookups/semicolons.csv');
     fs.writeFileSync(file, 'id;label\n1;a\n2;b;c\n');
     const ragged = await runCli(['seed', '-s', 'semicolons'], { cwd: project });
     expect(ragged.code).toBe(1);
     expect(stripTimes(ragged.stdout)).toContain('at seeds/lookups/semicolons.csv:3');
-    expect(await tableOf(query, 'public', 'semicolons')).toEqual({ columns: [['id', 'integer'], ['label', 'text']], rows: [['1', 'a,b'], ['2', 'c']] });
+    expect(await tableOf(query, 'public', 'semicolons')).toEqual({
+      columns: [
+        ['id', 'integer'],
+        ['label', 'text'],
+      ],
+      rows: [
+        ['1', 'a,b'],
+        ['2', 'c'],
+      ],
+    });
   });
 });

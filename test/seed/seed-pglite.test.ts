@@ -31,7 +31,9 @@ describe('seed COPY on PGlite', () => {
   it('loads the COPY TEXT of the values and the raw CSV to the same rows', async () => {
     const table = readSeed('seeds/s.csv', CSV);
     if (table instanceof SparkdbtError) throw table;
-    const schema = await scanSeed('seeds/s.csv', async function* () { yield Buffer.from(CSV); });
+    const schema = await scanSeed('seeds/s.csv', async function* () {
+      yield Buffer.from(CSV);
+    });
     if (schema instanceof SparkdbtError) throw schema;
     expect(schema.rawCsv).toBe(true);
     await db.query(createSeedTableSql('from_text', table.columns, {}, 'pglite'));

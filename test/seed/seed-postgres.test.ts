@@ -37,8 +37,12 @@ describe('seed SQL on PostgreSQL', () => {
   const config: SeedConfig = { column_types: { zip: 'varchar(5)' } };
 
   async function columnsAndRows(table: string): Promise<{ types: string[]; rows: unknown[][] }> {
-    const types = await db.client().query<{ data_type: string }>(`select data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`, [db.schema, table]);
-    const rows = await db.client().query({ text: `select * from "${db.schema}"."${table}" order by id`, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } });
+    const types = await db
+      .client()
+      .query<{ data_type: string }>(`select data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`, [db.schema, table]);
+    const rows = await db
+      .client()
+      .query({ text: `select * from "${db.schema}"."${table}" order by id`, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } });
     return { types: types.rows.map((r) => r.data_type), rows: rows.rows };
   }
 
@@ -79,7 +83,13 @@ describe('seed SQL on PostgreSQL', () => {
   it('a file scanSeed calls rawCsv loads by COPY CSV to the same rows as the COPY TEXT of its values', async () => {
     const csv = '\uFEFFid;name;ok;day;at;iso;price\n1;"a; b";TRUE;2024-01-05;2024-01-05 10:00:00;2024-01-05T10:00:00;1.5\n2;"x\ny";false;"";;2024-01-06T23:59:59;\n3;;;;;;-0.25\n';
     const raw: SeedConfig = { delimiter: ';' };
-    const schema = await scanSeed('seeds/raw.csv', async function* () { yield Buffer.from(csv); }, raw);
+    const schema = await scanSeed(
+      'seeds/raw.csv',
+      async function* () {
+        yield Buffer.from(csv);
+      },
+      raw,
+    );
     if (schema instanceof SparkdbtError) throw schema;
     expect(schema.rawCsv).toBe(true);
     const table = readSeed('seeds/raw.csv', csv, raw);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { SparkdbtError } from '../../src/errors.js';
 import { readSeed } from '../../src/seed/read-seed.js';
-import { createSeedTableSql, quoteSeedColumn, seedBatchSize, seedColumnSqlType, seedCopyStatement, seedCopyText, seedInsertStatements, seedLiteral } from '../../src/seed/seed-sql.js';
+import {
+  createSeedTableSql,
+  quoteSeedColumn,
+  seedBatchSize,
+  seedColumnSqlType,
+  seedCopyStatement,
+  seedCopyText,
+  seedInsertStatements,
+  seedLiteral,
+} from '../../src/seed/seed-sql.js';
 import type { SeedColumn, SeedConfig, SeedRow, SeedTargetKind, SeedType } from '../../src/seed/types.js';
 
 function table(csv: string, config: SeedConfig = {}): { columns: readonly SeedColumn[]; rows: readonly SeedRow[] } {
@@ -67,7 +76,12 @@ describe('quoting (quote_columns)', () => {
 
 describe('seedCopyText', () => {
   it('writes COPY TEXT: tabs between fields, \\N for NULL, backslash escapes', () => {
-    expect(seedCopyText([['1', 'tab\there', null], ['2', 'line\nbreak\\slash\r', 'x']])).toBe('1\ttab\\there\t\\N\n2\tline\\nbreak\\\\slash\\r\tx\n');
+    expect(
+      seedCopyText([
+        ['1', 'tab\there', null],
+        ['2', 'line\nbreak\\slash\r', 'x'],
+      ]),
+    ).toBe('1\ttab\\there\t\\N\n2\tline\\nbreak\\\\slash\\r\tx\n');
   });
 });
 
@@ -92,11 +106,13 @@ describe('seedInsertStatements (dbt load_csv_rows)', () => {
     const statements = [...seedInsertStatements('t', columns, rows, {}, 'redshift', { maxStatementBytes: limit })];
     expect(statements.map((s) => s.rows)).toEqual([2, 1]);
     for (const s of statements) expect(Buffer.byteLength(s.sql)).toBeLessThanOrEqual(limit);
-    expect(() => [...seedInsertStatements('t', columns, [['z'.repeat(200)]], {}, 'redshift', { maxStatementBytes: limit })]).toThrow('row 1 of the seed is too long for one INSERT statement');
+    expect(() => [...seedInsertStatements('t', columns, [['z'.repeat(200)]], {}, 'redshift', { maxStatementBytes: limit })]).toThrow(
+      'row 1 of the seed is too long for one INSERT statement',
+    );
   });
 
   it("quotes text with ' doubled (and \\ doubled on Redshift), leaves numbers and booleans bare, NULL as null", () => {
-    const { columns, rows } = table('id,name,ok,amount,day\n1,O\'Brien \\ co,true,-1.5,2024-01-05\n2,,false,,\n');
+    const { columns, rows } = table("id,name,ok,amount,day\n1,O'Brien \\ co,true,-1.5,2024-01-05\n2,,false,,\n");
     const [statement] = [...seedInsertStatements('"s"."people"', columns, rows, {}, 'redshift')];
     expect(statement!.sql).toBe(`insert into "s"."people" ("id", "name", "ok", "amount", "day") values\n(1,'O''Brien \\\\ co',true,-1.5,'2024-01-05'),\n(2,null,false,null,null)`);
     expect(seedLiteral("it's \\", { kind: 'text', maxBytes: 6 }, 'postgres')).toBe("'it''s \\'");

@@ -15,8 +15,12 @@ const sparkify: GraphSpec = {
     { name: 'staging_events', folder: 'staging', materialized: 'copy', tags: ['staging'], sources: ['raw.events'] },
     { name: 'staging_songs', folder: 'staging', materialized: 'copy', tags: ['staging'], sources: ['raw.songs'] },
     {
-      name: 'songplays', folder: 'marts', materialized: 'table', tags: ['fact'],
-      refs: ['staging_events', 'staging_songs'], config: { sort: ['start_time', 'user_id'] },
+      name: 'songplays',
+      folder: 'marts',
+      materialized: 'table',
+      tags: ['fact'],
+      refs: ['staging_events', 'staging_songs'],
+      config: { sort: ['start_time', 'user_id'] },
     },
     { name: 'users', folder: 'marts', materialized: 'table', tags: ['dimension'], refs: ['staging_events'] },
     { name: 'time', folder: 'marts', materialized: 'table', tags: ['dimension'], refs: ['songplays'] },
@@ -33,7 +37,9 @@ const STAGING = ['staging_events', 'staging_songs'];
 const SOURCES = ['raw.events', 'raw.songs'];
 
 function labels(options: SelectOptions, on = graph): string[] {
-  return selectNodes(on, options).selected.map((id) => nodeLabel(on, id)).sort();
+  return selectNodes(on, options)
+    .selected.map((id) => nodeLabel(on, id))
+    .sort();
 }
 
 interface Row {
@@ -259,10 +265,7 @@ describe('disabled nodes', () => {
   it('warns when a selector names only disabled nodes', () => {
     expect(selectNodes(withDisabled, { select: ['legacy_plays', 'config.enabled:false'] })).toEqual({
       selected: [],
-      warnings: [
-        "The selection criterion 'legacy_plays' does not match any enabled nodes",
-        "The selection criterion 'config.enabled:false' does not match any enabled nodes",
-      ],
+      warnings: ["The selection criterion 'legacy_plays' does not match any enabled nodes", "The selection criterion 'config.enabled:false' does not match any enabled nodes"],
     });
   });
 });

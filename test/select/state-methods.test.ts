@@ -13,7 +13,12 @@ const id = (name: string) => `model.sparkify.${name}`;
 // A previous run: a succeeded, b failed, c was skipped, d succeeded; e did not exist. b's body and d's config changed since.
 const state: SelectionState = {
   path: 'prod',
-  results: new Map([[id('a'), 'success'], [id('b'), 'error'], [id('c'), 'skipped'], [id('d'), 'success']]),
+  results: new Map([
+    [id('a'), 'success'],
+    [id('b'), 'error'],
+    [id('c'), 'skipped'],
+    [id('d'), 'success'],
+  ]),
   compare: (check: StateCheck, uniqueId: string) => {
     const changes: Record<string, readonly string[]> = {
       new: [id('e')],
@@ -28,7 +33,9 @@ const state: SelectionState = {
 };
 
 function labels(select: readonly string[], exclude: readonly string[] = []): string[] {
-  return selectNodes(graph, { select, exclude, state }).selected.map((uid) => nodeLabel(graph, uid)).sort();
+  return selectNodes(graph, { select, exclude, state })
+    .selected.map((uid) => nodeLabel(graph, uid))
+    .sort();
 }
 
 describe('result: and state: selectors', () => {

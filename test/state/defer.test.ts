@@ -12,18 +12,21 @@ import { useTestSchema } from '../support/postgres.js';
 //   base ── middle ── top        other
 function writeProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-defer-'));
-  fs.writeFileSync(path.join(dir, 'project.yml'), [
-    'name: slim',
-    'models:',
-    '  slim:',
-    '    +materialized: table',
-    'target: pg',
-    'targets:',
-    '  pg:',
-    '    type: postgres',
-    "    schema: \"{{ env_var('SPARKDBT_SCHEMA') }}\"",
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'project.yml'),
+    [
+      'name: slim',
+      'models:',
+      '  slim:',
+      '    +materialized: table',
+      'target: pg',
+      'targets:',
+      '  pg:',
+      '    type: postgres',
+      '    schema: "{{ env_var(\'SPARKDBT_SCHEMA\') }}"',
+      '',
+    ].join('\n'),
+  );
   fs.mkdirSync(path.join(dir, 'models'));
   const model = (name: string, sql: string) => fs.writeFileSync(path.join(dir, 'models', `${name}.sql`), `${sql}\n`);
   model('base', "select 1 as id, 'prod' as built_in");
@@ -54,7 +57,10 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     fs.writeFileSync(path.join(dir, 'models/middle.sql'), "select id, built_in, 'changed' as note from {{ ref('base') }}\n");
     const ciEnv = { ...process.env, ...ci.env };
     const slim = await runProject({ projectDir: dir, env: ciEnv, select: ['state:modified+'], state: 'prod-artifacts', defer: true }, quiet);
-    expect(slim.results.map((r) => [r.name, r.status])).toEqual([['middle', 'success'], ['top', 'success']]);
+    expect(slim.results.map((r) => [r.name, r.status])).toEqual([
+      ['middle', 'success'],
+      ['top', 'success'],
+    ]);
     expect(compiled(dir, 'middle')).toBe(`select id, built_in, 'changed' as note from "${prod.schema}"."base"\n`);
     expect(compiled(dir, 'top')).toBe(`select * from "${ci.schema}"."middle"\n`);
     expect(await tables(ci.client(), ci.schema)).toEqual(['middle', 'top']);
@@ -93,13 +99,19 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     await ci.client().query(`drop table if exists "${ci.schema}".base cascade`);
     fs.writeFileSync(path.join(dir, 'models/middle.sql'), "select id, no_such_column from {{ ref('base') }}\n");
     const failed = await runProject({ projectDir: dir, env: ciEnv, select: ['state:modified+'], state: 'prod-artifacts', defer: true }, quiet);
-    expect(failed.results.map((r) => [r.name, r.status])).toEqual([['middle', 'error'], ['top', 'skipped']]);
+    expect(failed.results.map((r) => [r.name, r.status])).toEqual([
+      ['middle', 'error'],
+      ['top', 'skipped'],
+    ]);
     const recorded = JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> };
     expect(recorded.args).toMatchObject({ select: ['state:modified+'], state: 'prod-artifacts', defer: true });
 
     fs.writeFileSync(path.join(dir, 'models/middle.sql'), "select id, built_in from {{ ref('base') }}\n");
     const retried = await retryProject({ projectDir: dir, env: ciEnv }, quiet);
-    expect(retried.kind === 'run' && retried.result.results.map((r) => [r.name, r.status])).toEqual([['middle', 'success'], ['top', 'success']]);
+    expect(retried.kind === 'run' && retried.result.results.map((r) => [r.name, r.status])).toEqual([
+      ['middle', 'success'],
+      ['top', 'success'],
+    ]);
     expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
   });
 
@@ -114,7 +126,9 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     expect(slim.stdout).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
     expect(compiled(dir, 'top')).toBe(`select * from "${prod.schema}"."middle"\nwhere id > 0\n`);
     // The lookup that decided it is in the debug log, on the set-up's connection.
-    expect(fs.readFileSync(path.join(dir, 'logs/sparkdbt.log'), 'utf8')).toMatch(/\[MainThread\]: SQLQuery E016: On master: select case when table_type = 'VIEW' then 'view' else 'table' end as kind\n/);
+    expect(fs.readFileSync(path.join(dir, 'logs/sparkdbt.log'), 'utf8')).toMatch(
+      /\[MainThread\]: SQLQuery E016: On master: select case when table_type = 'VIEW' then 'view' else 'table' end as kind\n/,
+    );
     const usage = await runCli(['run', '-s', 'top', '--defer'], { cwd: dir, env: ci.env });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Error: --defer needs --state');
@@ -137,11 +151,16 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     const ciEnv = { ...process.env, ...ci.env };
     await ci.client().query(`drop table if exists "${ci.schema}".base cascade`);
     await ci.client().query(`drop table if exists "${ci.schema}".middle cascade`);
-    const manifestCode = (name: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> }).nodes[`model.slim.${name}`]?.compiled_code;
+    const manifestCode = (name: string) =>
+      (JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> }).nodes[`model.slim.${name}`]
+        ?.compiled_code;
 
     // The CI schema lacks base and middle: both refs defer to production; a selected ref (middle, for top) stays in CI.
     const deferred = await compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['middle', 'top'], state: 'prod-artifacts', defer: true });
-    expect(deferred.outcomes.map((o) => [o.name, o.status])).toEqual([['middle', 'success'], ['top', 'success']]);
+    expect(deferred.outcomes.map((o) => [o.name, o.status])).toEqual([
+      ['middle', 'success'],
+      ['top', 'success'],
+    ]);
     expect(compiled(dir, 'middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
     expect(compiled(dir, 'top')).toBe(`select * from "${ci.schema}"."middle"\n`);
     expect(manifestCode('middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);

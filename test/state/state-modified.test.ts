@@ -39,24 +39,71 @@ describe('state:modified against a previous manifest', () => {
   it.each<EditRow>([
     { edit: 'nothing', apply: () => undefined, modified: [], body: [], configs: [], macros: [], added: [] },
     { edit: 'whitespace around the file only', apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => `\n\n${t}\n\n`), modified: [] },
-    { edit: 'a model body', apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => t.replace('select', 'select distinct')), modified: ['songs'], body: ['songs'], configs: [], macros: [] },
-    { edit: 'a model config in config()', apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => t.replace("sort='song_id'", "sort='title'")), modified: ['songs'], body: ['songs'], configs: ['songs'], macros: [] },
+    {
+      edit: 'a model body',
+      apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => t.replace('select', 'select distinct')),
+      modified: ['songs'],
+      body: ['songs'],
+      configs: [],
+      macros: [],
+    },
+    {
+      edit: 'a model config in config()',
+      apply: (dir) => edit(dir, 'models/marts/songs.sql', (t) => t.replace("sort='song_id'", "sort='title'")),
+      modified: ['songs'],
+      body: ['songs'],
+      configs: ['songs'],
+      macros: [],
+    },
     {
       edit: 'a config in project.yml (no model file changed)',
       apply: (dir) => edit(dir, 'project.yml', (t) => t.replace('+tags: [marts]', '+tags: [marts, star]')),
-      modified: ['artists', 'songplays', 'songs', 'time', 'users'], body: [], configs: ['artists', 'songplays', 'songs', 'time', 'users'], macros: [],
+      modified: ['artists', 'songplays', 'songs', 'time', 'users'],
+      body: [],
+      configs: ['artists', 'songplays', 'songs', 'time', 'users'],
+      macros: [],
     },
-    { edit: 'a macro the model calls', apply: (dir) => edit(dir, 'macros/dates.sql', (t) => t.replace('as integer', 'as int')), modified: ['time'], body: [], configs: [], macros: ['time'] },
-    { edit: 'a macro one model calls', apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace("then null else", "then cast(null as varchar) else")), modified: ['artists'], body: [], macros: ['artists'] },
+    {
+      edit: 'a macro the model calls',
+      apply: (dir) => edit(dir, 'macros/dates.sql', (t) => t.replace('as integer', 'as int')),
+      modified: ['time'],
+      body: [],
+      configs: [],
+      macros: ['time'],
+    },
+    {
+      edit: 'a macro one model calls',
+      apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace('then null else', 'then cast(null as varchar) else')),
+      modified: ['artists'],
+      body: [],
+      macros: ['artists'],
+    },
     {
       edit: 'a macro that models call directly and through another macro',
-      apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace('rtrim({{ column }})\n', 'rtrim({{ column }}, \' \')\n')),
-      modified: ['artists', 'songplays', 'songs', 'users'], body: [], configs: [], macros: ['artists', 'songplays', 'songs', 'users'],
+      apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace('rtrim({{ column }})\n', "rtrim({{ column }}, ' ')\n")),
+      modified: ['artists', 'songplays', 'songs', 'users'],
+      body: [],
+      configs: [],
+      macros: ['artists', 'songplays', 'songs', 'users'],
     },
     { edit: 'a new macro no model calls', apply: (dir) => edit(dir, 'macros/strings.sql', (t) => `${t}\n{% macro unused_helper() %}1{% endmacro %}\n`), modified: [], macros: [] },
-    { edit: 'a new model', apply: (dir) => fs.writeFileSync(path.join(dir, 'models/marts/plays_per_user.sql'), "select user_id, count(*) as plays from {{ ref('songplays') }} group by 1\n"), modified: ['plays_per_user'], body: ['plays_per_user'], added: ['plays_per_user'] },
+    {
+      edit: 'a new model',
+      apply: (dir) => fs.writeFileSync(path.join(dir, 'models/marts/plays_per_user.sql'), "select user_id, count(*) as plays from {{ ref('songplays') }} group by 1\n"),
+      modified: ['plays_per_user'],
+      body: ['plays_per_user'],
+      added: ['plays_per_user'],
+    },
     // The properties file goes too: its relationships test to ref('artists') would otherwise be an error, as in dbt.
-    { edit: 'a deleted model', apply: (dir) => { fs.rmSync(path.join(dir, 'models/marts/artists.sql')); fs.rmSync(path.join(dir, 'models/marts/_marts.yml'), { force: true }); }, modified: [], added: [] },
+    {
+      edit: 'a deleted model',
+      apply: (dir) => {
+        fs.rmSync(path.join(dir, 'models/marts/artists.sql'));
+        fs.rmSync(path.join(dir, 'models/marts/_marts.yml'), { force: true });
+      },
+      modified: [],
+      added: [],
+    },
   ])('$edit', (row) => {
     const dir = projectWithState();
     row.apply(dir);

@@ -15,12 +15,22 @@ export interface BackgroundCli {
 
 /** Starts the built CLI in `cwd` without waiting for it. */
 export function startCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }): BackgroundCli {
-  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); for (const l of listeners) l(); });
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); for (const l of listeners) l(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const l of listeners) l();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return {
     child,
@@ -28,19 +38,20 @@ export function startCli(args: readonly string[], options: { cwd: string; env?: 
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor: (pattern, stream = 'stdout') => new Promise((resolve, reject) => {
-      const check = () => {
-        const match = (stream === 'stdout' ? out : err).match(pattern);
-        if (match) {
-          listeners.delete(check);
-          resolve(match);
-        }
-      };
-      listeners.add(check);
-      check();
-      void exited.then(() => {
-        if (listeners.delete(check)) reject(new Error(`the process ended before ${stream} matched ${pattern}:\nstdout: ${out}\nstderr: ${err}`));
-      });
-    }),
+    waitFor: (pattern, stream = 'stdout') =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = (stream === 'stdout' ? out : err).match(pattern);
+          if (match) {
+            listeners.delete(check);
+            resolve(match);
+          }
+        };
+        listeners.add(check);
+        check();
+        void exited.then(() => {
+          if (listeners.delete(check)) reject(new Error(`the process ended before ${stream} matched ${pattern}:\nstdout: ${out}\nstderr: ${err}`));
+        });
+      }),
   };
 }

@@ -11,9 +11,15 @@ const CONFIG = path.join(REPO_ROOT, 'test/fixtures/global-setup/vitest.config.ts
 
 /** Runs the one-file probe project under the project's globalSetup with exactly these PG* variables. */
 function runProbe(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^PG[A-Z]+$/.test(name) && name !== 'PROBE_FAIL' && name !== 'VITEST' && !name.startsWith('VITEST_')));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^PG[A-Z]+$/.test(name) && name !== 'PROBE_FAIL' && name !== 'VITEST' && !name.startsWith('VITEST_')),
+  );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITEST, 'run', '--config', CONFIG], { cwd: REPO_ROOT, env: { ...base, ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VITEST, 'run', '--config', CONFIG], {
+      cwd: REPO_ROOT,
+      env: { ...base, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -22,10 +28,13 @@ function runProbe(env: Record<string, string>): Promise<{ code: number | null; o
   });
 }
 
-describe('the tests\' globalSetup', () => {
-  it('with no PG* variable, starts an embedded PostgreSQL on a free port, says so, keeps a failed run\'s exit 1, and removes it afterwards', async () => {
+describe("the tests' globalSetup", () => {
+  it("with no PG* variable, starts an embedded PostgreSQL on a free port, says so, keeps a failed run's exit 1, and removes it afterwards", async () => {
     const { code, output } = await runProbe({ PROBE_FAIL: '1' });
-    const line = /^PostgreSQL for the tests: embedded PostgreSQL (\d+\.\d+) on 127\.0\.0\.1:(\d+), database test \(no PG\* variable set; started in \d+\.\ds in (\S+), removed afterwards\)$/m.exec(output);
+    const line =
+      /^PostgreSQL for the tests: embedded PostgreSQL (\d+\.\d+) on 127\.0\.0\.1:(\d+), database test \(no PG\* variable set; started in \d+\.\ds in (\S+), removed afterwards\)$/m.exec(
+        output,
+      );
     expect(line, output).not.toBeNull();
     const [, version, port, dir] = line!;
     expect(version).toMatch(/^18\./);
@@ -41,7 +50,9 @@ describe('the tests\' globalSetup', () => {
     const env = { PGHOST: PG_ENV.PGHOST, PGPORT: PG_ENV.PGPORT, PGUSER: PG_ENV.PGUSER, PGDATABASE: PG_ENV.PGDATABASE };
     // Both at once: each is a vitest process of its own on the same server.
     const [passing, failing] = await Promise.all([runProbe(env), runProbe({ ...env, PROBE_FAIL: '1' })]);
-    expect(passing.output).toContain(`PostgreSQL for the tests: the configured server ${env.PGHOST}:${env.PGPORT}, database ${env.PGDATABASE}, user ${env.PGUSER} (from PGHOST, PGPORT, PGUSER, PGDATABASE)\n`);
+    expect(passing.output).toContain(
+      `PostgreSQL for the tests: the configured server ${env.PGHOST}:${env.PGPORT}, database ${env.PGDATABASE}, user ${env.PGUSER} (from PGHOST, PGPORT, PGUSER, PGDATABASE)\n`,
+    );
     expect(passing.output).not.toContain('embedded PostgreSQL');
     expect(passing.output).toContain(`probe: connected to ${env.PGHOST}:${env.PGPORT}/${env.PGDATABASE}`);
     expect(passing.code).toBe(0);

@@ -82,13 +82,17 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   const configured = PG_VARIABLES.filter((name) => process.env[name] !== undefined && process.env[name] !== '');
   if (configured.length > 0) {
     const env = process.env;
-    console.log(`PostgreSQL for the tests: the configured server ${env['PGHOST'] ?? '127.0.0.1'}:${env['PGPORT'] ?? '5432'}, database ${env['PGDATABASE'] ?? 'test'}, user ${env['PGUSER'] ?? 'postgres'} (from ${configured.join(', ')})`);
+    console.log(
+      `PostgreSQL for the tests: the configured server ${env['PGHOST'] ?? '127.0.0.1'}:${env['PGPORT'] ?? '5432'}, database ${env['PGDATABASE'] ?? 'test'}, user ${env['PGUSER'] ?? 'postgres'} (from ${configured.join(', ')})`,
+    );
     return undefined;
   }
   const started = Date.now();
   const server = await startEmbeddedPostgres();
   Object.assign(process.env, { PGHOST: '127.0.0.1', PGPORT: String(server.port), PGUSER: 'postgres', PGDATABASE: 'test' });
-  console.log(`PostgreSQL for the tests: embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, database test (no PG* variable set; started in ${((Date.now() - started) / 1000).toFixed(1)}s in ${server.dir}, removed afterwards)`);
+  console.log(
+    `PostgreSQL for the tests: embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, database test (no PG* variable set; started in ${((Date.now() - started) / 1000).toFixed(1)}s in ${server.dir}, removed afterwards)`,
+  );
   return async () => {
     await server.stop();
     for (const name of PG_VARIABLES) delete process.env[name];

@@ -71,10 +71,7 @@ export function buildTestGraph(spec: GraphSpec): Graph {
   const children = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
   for (const model of spec.models) {
     const childId = `model.${project}.${model.name}`;
-    const parentIds = [
-      ...(model.refs ?? []).map((name) => `model.${project}.${name}`),
-      ...(model.sources ?? []).map((qualified) => `source.${project}.${qualified}`),
-    ];
+    const parentIds = [...(model.refs ?? []).map((name) => `model.${project}.${name}`), ...(model.sources ?? []).map((qualified) => `source.${project}.${qualified}`)];
     for (const parentId of parentIds) {
       if (!nodes.has(parentId)) throw new Error(`test graph: ${model.name} depends on unknown ${parentId}`);
       parents.get(childId)!.add(parentId);
@@ -91,9 +88,7 @@ export function buildTestGraph(spec: GraphSpec): Graph {
     }
     return depth;
   };
-  const order = [...nodes.keys()].sort(
-    (a, b) => depthOf(a) - depthOf(b) || nodes.get(a)!.name.localeCompare(nodes.get(b)!.name) || a.localeCompare(b),
-  );
+  const order = [...nodes.keys()].sort((a, b) => depthOf(a) - depthOf(b) || nodes.get(a)!.name.localeCompare(nodes.get(b)!.name) || a.localeCompare(b));
   return { nodes, parents, children, order };
 }
 

@@ -106,7 +106,12 @@ export async function computeOracle(dirs: { songData: string; logData: string })
     stagingEvents: events.length,
     stagingSongs: songs.length,
     songplays: plays.length,
-    users: distinct(events.map((event) => event.userId).filter((id): id is string => typeof id === 'string' && compared(id) !== '').map((id) => Number(id))),
+    users: distinct(
+      events
+        .map((event) => event.userId)
+        .filter((id): id is string => typeof id === 'string' && compared(id) !== '')
+        .map((id) => Number(id)),
+    ),
     songs: distinct(songs.map((song) => song.song_id)),
     artists: distinct(songs.map((song) => song.artist_id)),
     time: distinct(plays.map((event) => event.ts)),

@@ -18,7 +18,10 @@ export async function connectTestDatabase(): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is required for this test but ${PG_ENV.PGHOST}:${PG_ENV.PGPORT}/${PG_ENV.PGDATABASE} is unreachable (${String(error)}). Start the server the PG* variables name (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), or unset PGHOST, PGPORT, PGUSER and PGDATABASE and npm test starts an embedded PostgreSQL itself`, { cause: error });
+    throw new Error(
+      `PostgreSQL is required for this test but ${PG_ENV.PGHOST}:${PG_ENV.PGPORT}/${PG_ENV.PGDATABASE} is unreachable (${String(error)}). Start the server the PG* variables name (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), or unset PGHOST, PGPORT, PGUSER and PGDATABASE and npm test starts an embedded PostgreSQL itself`,
+      { cause: error },
+    );
   }
   return client;
 }

@@ -73,7 +73,9 @@ export async function startS3Server(): Promise<TestS3Server> {
       const worker = async (): Promise<void> => {
         for (let next = iterator.next(); !next.done; next = iterator.next()) {
           const [key, body] = next.value;
-          await store.putObject(new S3Object(bucket, key, typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body), { 'content-type': 'application/octet-stream' }));
+          await store.putObject(
+            new S3Object(bucket, key, typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body), { 'content-type': 'application/octet-stream' }),
+          );
         }
       };
       await Promise.all(Array.from({ length: 16 }, worker));

@@ -39,7 +39,9 @@ export function sparkifyData(): SparkifyData {
   const dir = real ? REAL_DATA_DIR : SAMPLE_DIR;
   if (!real && !announced) {
     announced = true;
-    console.warn(`sparkify data: the generated sample (sample/) instead of the real data (${forced ? 'SPARKDBT_TEST_DATA=sample' : `no ${REAL_DATA_DIR}`}); real-data figures are replaced by the oracle's`);
+    console.warn(
+      `sparkify data: the generated sample (sample/) instead of the real data (${forced ? 'SPARKDBT_TEST_DATA=sample' : `no ${REAL_DATA_DIR}`}); real-data figures are replaced by the oracle's`,
+    );
   }
   const songData = path.join(dir, 'song_data');
   const logData = path.join(dir, 'log_data');

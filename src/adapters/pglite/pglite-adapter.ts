@@ -67,7 +67,13 @@ export class PgliteAdapter implements Adapter {
 
   async execute(sql: string): Promise<ExecuteResult> {
     try {
-      const last = (await this.statements.track(sql, () => this.db.exec(sql), (results) => statusText(results.at(-1)?.command, results.at(-1)?.affectedRows))).at(-1);
+      const last = (
+        await this.statements.track(
+          sql,
+          () => this.db.exec(sql),
+          (results) => statusText(results.at(-1)?.command, results.at(-1)?.affectedRows),
+        )
+      ).at(-1);
       // CREATE TABLE AS reports its rows in the command tag ("SELECT n"), which PGlite gives as rowCount.
       return { rowCount: last?.command === 'SELECT' ? (last as { rowCount?: number }).rowCount : last?.affectedRows };
     } catch (error) {
@@ -77,7 +83,13 @@ export class PgliteAdapter implements Adapter {
 
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
-      return (await this.statements.track(sql, () => this.db.query<Row>(sql, [...params]), (r) => statusText('SELECT', r.rows.length))).rows;
+      return (
+        await this.statements.track(
+          sql,
+          () => this.db.query<Row>(sql, [...params]),
+          (r) => statusText('SELECT', r.rows.length),
+        )
+      ).rows;
     } catch (error) {
       throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
     }
@@ -85,7 +97,11 @@ export class PgliteAdapter implements Adapter {
 
   async queryText(sql: string): Promise<TextResult> {
     try {
-      const result = await this.statements.track(sql, () => this.db.query<unknown[]>(sql, [], { rowMode: 'array', parsers: TEXT_PARSERS }), (r) => statusText('SELECT', r.rows.length));
+      const result = await this.statements.track(
+        sql,
+        () => this.db.query<unknown[]>(sql, [], { rowMode: 'array', parsers: TEXT_PARSERS }),
+        (r) => statusText('SELECT', r.rows.length),
+      );
       return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
       throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
@@ -112,7 +128,14 @@ export class PgliteAdapter implements Adapter {
       parts = [];
       bytes = 0;
       try {
-        rows += (await this.statements.track(sql, () => this.db.query(sql, [], { blob }), (r) => statusText('COPY', r.affectedRows))).affectedRows ?? 0;
+        rows +=
+          (
+            await this.statements.track(
+              sql,
+              () => this.db.query(sql, [], { blob }),
+              (r) => statusText('COPY', r.affectedRows),
+            )
+          ).affectedRows ?? 0;
       } catch (error) {
         throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
       }
@@ -135,7 +158,15 @@ export class PgliteAdapter implements Adapter {
     for await (const chunk of chunks) parts.push(chunk);
     const blob = new Blob(parts);
     try {
-      return (await this.statements.track(sql, () => this.db.query(sql, [], { blob }), (r) => statusText('COPY', r.affectedRows))).affectedRows ?? 0;
+      return (
+        (
+          await this.statements.track(
+            sql,
+            () => this.db.query(sql, [], { blob }),
+            (r) => statusText('COPY', r.affectedRows),
+          )
+        ).affectedRows ?? 0
+      );
     } catch (error) {
       throw markDamage(toSqlError(error, sql), this.folder, this.cwd);
     }
@@ -174,9 +205,13 @@ function prepareFolder(folder: string, options: PgliteConnectOptions): void {
   if (isDataFolder(folder)) return;
   const entries = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
   if (entries.length > 0) {
-    throw new SparkdbtError('warehouse-damaged', `${displayPath(folder, options.cwd)} is not a PGlite data folder (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} but no PG_VERSION)`, {
-      hint: `if it is a damaged warehouse, ${damageRemedy(folder, options.cwd)}; else point the target's path at another folder`,
-    });
+    throw new SparkdbtError(
+      'warehouse-damaged',
+      `${displayPath(folder, options.cwd)} is not a PGlite data folder (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} but no PG_VERSION)`,
+      {
+        hint: `if it is a damaged warehouse, ${damageRemedy(folder, options.cwd)}; else point the target's path at another folder`,
+      },
+    );
   }
   const template = templatePath();
   const fromTemplate = isDataFolder(template);

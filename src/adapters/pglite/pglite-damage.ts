@@ -31,13 +31,16 @@ const DAMAGE_MESSAGES: readonly RegExp[] = [
 /** A SqlError that says the folder is damaged and what to do, or the error as it was. */
 export function markDamage(error: unknown, folder: string, cwd?: string): unknown {
   if (!(error instanceof SqlError) || !isDamage(error.sqlState, error.message)) return error;
-  return new SqlError({
-    message: error.message,
-    ...(error.sqlState === undefined ? {} : { code: error.sqlState }),
-    ...(error.position === undefined ? {} : { position: error.position }),
-    ...(error.detail === undefined ? {} : { detail: error.detail }),
-    hint: `the embedded warehouse ${displayPath(folder, cwd)} is damaged; ${damageRemedy(folder, cwd)}`,
-  }, error.statement);
+  return new SqlError(
+    {
+      message: error.message,
+      ...(error.sqlState === undefined ? {} : { code: error.sqlState }),
+      ...(error.position === undefined ? {} : { position: error.position }),
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      hint: `the embedded warehouse ${displayPath(folder, cwd)} is damaged; ${damageRemedy(folder, cwd)}`,
+    },
+    error.statement,
+  );
 }
 
 /** The error for a data folder PGlite could not open. */
@@ -98,7 +101,10 @@ export async function checkCatalog(query: <Row extends Record<string, unknown>>(
   if (damaged.length === 0) {
     return { ok: true, detail: `${relations.length} relation${relations.length === 1 ? '' : 's'} in ${schemas} schema${schemas === 1 ? '' : 's'} open` };
   }
-  const listed = damaged.slice(0, 3).map((d) => `${d.relation}: ${d.message}`).join('; ');
+  const listed = damaged
+    .slice(0, 3)
+    .map((d) => `${d.relation}: ${d.message}`)
+    .join('; ');
   const more = damaged.length > 3 ? `; and ${damaged.length - 3} more` : '';
   return {
     ok: false,

@@ -69,10 +69,13 @@ export async function lockFolder(folder: string, options: LockOptions): Promise<
       options.onEvent?.({ kind: 'lock-waiting', folder, holder, timeoutSeconds: options.timeoutSeconds });
     }
     if (Date.now() >= deadline) {
-      throw new SparkdbtError('warehouse-locked',
-        `${displayPath(folder, options.cwd)} is in use by ${describeHolder(holder, host)}; gave up waiting after ${options.timeoutSeconds} s`, {
+      throw new SparkdbtError(
+        'warehouse-locked',
+        `${displayPath(folder, options.cwd)} is in use by ${describeHolder(holder, host)}; gave up waiting after ${options.timeoutSeconds} s`,
+        {
           hint: `one process at a time may open the embedded warehouse: wait for that one to finish (or stop it), or wait longer with --lock-timeout <seconds> (target setting lock_timeout)`,
-        });
+        },
+      );
     }
     await sleep(Math.min(options.pollMs ?? 100, Math.max(1, deadline - Date.now())));
   }

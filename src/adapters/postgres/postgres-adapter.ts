@@ -22,7 +22,10 @@ export class PostgresAdapter implements Adapter {
   /** Where every statement sent is reported (the debug log). */
   protected readonly statements = new StatementObserver();
 
-  protected constructor(protected readonly client: pg.Client, readonly dialect: SqlDialect) {}
+  protected constructor(
+    protected readonly client: pg.Client,
+    readonly dialect: SqlDialect,
+  ) {}
 
   /** Connects, or throws a 'connection-failed' error that names the host and never the password. */
   static async connect(target: ServerTarget, dialect: SqlDialect = new PostgresDialect()): Promise<PostgresAdapter> {
@@ -31,7 +34,11 @@ export class PostgresAdapter implements Adapter {
 
   async execute(sql: string): Promise<ExecuteResult> {
     try {
-      const result = await this.statements.track(sql, () => this.client.query(sql), (r) => statusText(r.command, r.rowCount));
+      const result = await this.statements.track(
+        sql,
+        () => this.client.query(sql),
+        (r) => statusText(r.command, r.rowCount),
+      );
       return { rowCount: result.rowCount ?? undefined };
     } catch (error) {
       throw toSqlError(error, sql);
@@ -40,7 +47,13 @@ export class PostgresAdapter implements Adapter {
 
   async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     try {
-      return (await this.statements.track(sql, () => this.client.query<Row>(sql, [...params]), (r) => statusText(r.command, r.rowCount))).rows;
+      return (
+        await this.statements.track(
+          sql,
+          () => this.client.query<Row>(sql, [...params]),
+          (r) => statusText(r.command, r.rowCount),
+        )
+      ).rows;
     } catch (error) {
       throw toSqlError(error, sql);
     }
@@ -48,7 +61,11 @@ export class PostgresAdapter implements Adapter {
 
   async queryText(sql: string): Promise<TextResult> {
     try {
-      const result = await this.statements.track(sql, () => this.client.query<unknown[]>({ text: sql, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } }), (r) => statusText(r.command, r.rowCount));
+      const result = await this.statements.track(
+        sql,
+        () => this.client.query<unknown[]>({ text: sql, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } }),
+        (r) => statusText(r.command, r.rowCount),
+      );
       return { columns: result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })), rows: result.rows as (string | null)[][] };
     } catch (error) {
       throw toSqlError(error, sql);
@@ -75,15 +92,19 @@ export class PostgresAdapter implements Adapter {
 
   /** Runs the caller's `COPY … FROM STDIN` (any format), streaming the chunks as its data, bounded as bulkLoad is. */
   async copyIn(sql: string, chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
-    return this.statements.track(sql, async () => {
-      const stream = this.client.query(copyFrom(sql));
-      try {
-        await pipeline(Readable.from(chunks, { objectMode: true, highWaterMark: READ_AHEAD_CHUNKS }), stream);
-      } catch (error) {
-        throw toSqlError(error, sql);
-      }
-      return Number(stream.rowCount);
-    }, (rows) => statusText('COPY', rows));
+    return this.statements.track(
+      sql,
+      async () => {
+        const stream = this.client.query(copyFrom(sql));
+        try {
+          await pipeline(Readable.from(chunks, { objectMode: true, highWaterMark: READ_AHEAD_CHUNKS }), stream);
+        } catch (error) {
+          throw toSqlError(error, sql);
+        }
+        return Number(stream.rowCount);
+      },
+      (rows) => statusText('COPY', rows),
+    );
   }
 
   observe(listener: StatementListener | undefined): void {
@@ -130,9 +151,16 @@ export async function connectClient(target: ServerTarget): Promise<pg.Client> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const redacted = target.password ? reason.split(target.password).join('****') : reason;
-    throw new SparkdbtError('connection-failed', `could not connect to ${target.type} target '${target.name}' at ${target.host}:${target.port} (database ${target.database}, user ${target.user}): ${redacted}`, {
-      hint: target.host === '' ? `set the host of target '${target.name}' in project.yml` : 'check that the server is running and reachable, and the host, port, user and password of the target',
-    });
+    throw new SparkdbtError(
+      'connection-failed',
+      `could not connect to ${target.type} target '${target.name}' at ${target.host}:${target.port} (database ${target.database}, user ${target.user}): ${redacted}`,
+      {
+        hint:
+          target.host === ''
+            ? `set the host of target '${target.name}' in project.yml`
+            : 'check that the server is running and reachable, and the host, port, user and password of the target',
+      },
+    );
   }
   return client;
 }

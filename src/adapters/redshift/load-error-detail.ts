@@ -43,9 +43,7 @@ export function isLoadFailure(message: string): boolean {
 
 /** The load-error tables to read, the one the error message names first (STL when it names none). */
 export function loadErrorTablesFor(message: string): readonly LoadErrorTable[] {
-  return /sys_load_error_detail/i.test(message) && !/stl_load_errors/i.test(message)
-    ? ['sys_load_error_detail', 'stl_load_errors']
-    : ['stl_load_errors', 'sys_load_error_detail'];
+  return /sys_load_error_detail/i.test(message) && !/stl_load_errors/i.test(message) ? ['sys_load_error_detail', 'stl_load_errors'] : ['stl_load_errors', 'sys_load_error_detail'];
 }
 
 /**
@@ -80,8 +78,14 @@ export function parseCopyNotices(notices: readonly string[]): CopyNotices | unde
   for (const notice of notices) {
     const ok = /(\d+) record\(s\) loaded successfully/i.exec(notice);
     const bad = /(\d+) record\(s\) could not be loaded/i.exec(notice);
-    if (ok) { loaded = (loaded ?? 0) + Number(ok[1]); seen = true; }
-    if (bad) { rejected += Number(bad[1]); seen = true; }
+    if (ok) {
+      loaded = (loaded ?? 0) + Number(ok[1]);
+      seen = true;
+    }
+    if (bad) {
+      rejected += Number(bad[1]);
+      seen = true;
+    }
   }
   return seen ? { loaded, rejected } : undefined;
 }

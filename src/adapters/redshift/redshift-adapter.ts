@@ -6,8 +6,19 @@ import type { SqlError } from '../sql-error.js';
 import { RELATION_KIND_SQL, type ExecuteResult } from '../adapter.js';
 import type { RelationKind } from '../dialect.js';
 import {
-  COPY_CLOCK_SQL, COPY_DONE_SQL, STL_COUNT_SQL, STL_LOAD_ERRORS_SQL, formatLoadErrorDetail, isCopyStatement, isLoadFailure,
-  loadErrorTablesFor, loadErrorsQuery, parseCopyNotices, sysLoadErrorDetailSql, type LoadErrorDetailRow, type LoadErrorTable,
+  COPY_CLOCK_SQL,
+  COPY_DONE_SQL,
+  STL_COUNT_SQL,
+  STL_LOAD_ERRORS_SQL,
+  formatLoadErrorDetail,
+  isCopyStatement,
+  isLoadFailure,
+  loadErrorTablesFor,
+  loadErrorsQuery,
+  parseCopyNotices,
+  sysLoadErrorDetailSql,
+  type LoadErrorDetailRow,
+  type LoadErrorTable,
 } from './load-error-detail.js';
 import { RedshiftDialect } from './redshift-dialect.js';
 
@@ -40,7 +51,9 @@ export class RedshiftAdapter extends PostgresAdapter {
     const [clock] = await this.query<CopyClock & Record<string, unknown>>(COPY_CLOCK_SQL);
     this.lastCopy = clock;
     const notices: string[] = [];
-    const listen = (notice: { message?: string }) => { if (notice.message) notices.push(notice.message); };
+    const listen = (notice: { message?: string }) => {
+      if (notice.message) notices.push(notice.message);
+    };
     this.client.on('notice', listen);
     try {
       const result = await super.execute(sql);
@@ -70,12 +83,15 @@ export class RedshiftAdapter extends PostgresAdapter {
     const since = this.lastCopy?.now;
     const tables = loadErrorTablesFor(error.message).filter((t) => t === 'stl_load_errors' || since !== undefined);
     for (const table of tables) {
-      const rows = await this.query<LoadErrorDetailRow & Record<string, unknown>>(table === 'stl_load_errors' ? STL_LOAD_ERRORS_SQL : sysLoadErrorDetailSql(since!))
-        .catch(() => []);
+      const rows = await this.query<LoadErrorDetailRow & Record<string, unknown>>(table === 'stl_load_errors' ? STL_LOAD_ERRORS_SQL : sysLoadErrorDetailSql(since!)).catch(
+        () => [],
+      );
       if (rows.length > 0) return formatLoadErrorDetail(rows, table);
     }
-    const later = this.lastCopy === undefined ? undefined
-      : `select * from sys_load_error_detail where session_id = ${Number(this.lastCopy.session_id)} and start_time >= '${since}' order by start_time, line_number`;
+    const later =
+      this.lastCopy === undefined
+        ? undefined
+        : `select * from sys_load_error_detail where session_id = ${Number(this.lastCopy.session_id)} and start_time >= '${since}' order by start_time, line_number`;
     return formatLoadErrorDetail([], 'sys_load_error_detail', later);
   }
 
@@ -91,8 +107,10 @@ export class RedshiftAdapter extends PostgresAdapter {
   private async rejectionsQuery(clock: CopyClock | undefined): Promise<string> {
     const [done] = await this.query<{ copy_id: number | string; now: string }>(COPY_DONE_SQL);
     const copy = { copyId: done?.copy_id ?? -1, sessionId: clock?.session_id ?? -1, startedAt: clock?.now ?? '', endedAt: done?.now ?? '' };
-    const table: LoadErrorTable = await this.query<{ n: number | string }>(STL_COUNT_SQL, [copy.copyId])
-      .then((rows) => (Number(rows[0]?.n ?? 0) > 0 ? 'stl_load_errors' : 'sys_load_error_detail'), () => 'sys_load_error_detail');
+    const table: LoadErrorTable = await this.query<{ n: number | string }>(STL_COUNT_SQL, [copy.copyId]).then(
+      (rows) => (Number(rows[0]?.n ?? 0) > 0 ? 'stl_load_errors' : 'sys_load_error_detail'),
+      () => 'sys_load_error_detail',
+    );
     return loadErrorsQuery(copy, table);
   }
 }

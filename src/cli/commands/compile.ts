@@ -6,7 +6,14 @@ import { withCommonOptions, withLockTimeout } from '../options.js';
 
 /** `sparkdbt compile`: render the selected models and their build plans (no database, except for --defer's lookups). */
 export function addCompileCommand(program: Command, ctx: CliContext): void {
-  withLockTimeout(withCommonOptions(program.command('compile').description('render the selected models to target/compiled/ and their build plans to target/plan/ (no database needed, except to look up relations for --defer)'), ctx.io))
+  withLockTimeout(
+    withCommonOptions(
+      program
+        .command('compile')
+        .description('render the selected models to target/compiled/ and their build plans to target/plan/ (no database needed, except to look up relations for --defer)'),
+      ctx.io,
+    ),
+  )
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
     .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean }) => {
@@ -21,7 +28,8 @@ export function addCompileCommand(program: Command, ctx: CliContext): void {
         }
         // As dbt: a compile of exactly one model also prints its SQL.
         const [only] = outcomes;
-        if (outcomes.length === 1 && only?.status === 'success') ctx.out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
+        if (outcomes.length === 1 && only?.status === 'success')
+          ctx.out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
         ctx.exitCode = outcomes.some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
       } catch (error) {
         ctx.exitCode = ctx.couldNotStart(error);

@@ -7,8 +7,8 @@ const DEBUG_OUT: OutputEvent = { name: 'DebugCmdOut', code: 'Z047' };
 
 /** `sparkdbt debug`: the resolved configuration (secrets masked) and a connection test. */
 export function addDebugCommand(program: Command, ctx: CliContext): void {
-  withLockTimeout(withCommonOptions(program.command('debug').description('show the resolved configuration (secrets masked) and test the connection'), ctx.io))
-    .action(async (flags: CommonFlags) => {
+  withLockTimeout(withCommonOptions(program.command('debug').description('show the resolved configuration (secrets masked) and test the connection'), ctx.io)).action(
+    async (flags: CommonFlags) => {
       try {
         const { debugProject } = await import('../../commands/debug.js');
         const report = await debugProject(ctx.commandOptions(flags));
@@ -25,5 +25,6 @@ export function addDebugCommand(program: Command, ctx: CliContext): void {
       } catch (error) {
         ctx.exitCode = ctx.couldNotStart(error);
       }
-    });
+    },
+  );
 }

@@ -12,7 +12,12 @@ export function addLsCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: CommonFlags & { output: ListOutput; resourceType?: string[]; excludeResourceType?: string[] }) => {
       try {
         const { listNodes } = await import('../../commands/ls.js');
-        const { lines, warnings } = listNodes({ ...ctx.commandOptions(flags), output: flags.output, ...(flags.resourceType && !flags.resourceType.includes('all') ? { resourceTypes: flags.resourceType } : {}), ...(flags.excludeResourceType ? { excludeResourceTypes: flags.excludeResourceType } : {}) });
+        const { lines, warnings } = listNodes({
+          ...ctx.commandOptions(flags),
+          output: flags.output,
+          ...(flags.resourceType && !flags.resourceType.includes('all') ? { resourceTypes: flags.resourceType } : {}),
+          ...(flags.excludeResourceType ? { excludeResourceTypes: flags.excludeResourceType } : {}),
+        });
         ctx.printWarnings(warnings);
         for (const line of lines) ctx.out(line, { name: 'ListCmdOut', code: 'Z049' });
       } catch (error) {

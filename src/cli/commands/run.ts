@@ -13,7 +13,9 @@ export function addRunCommand(program: Command, ctx: CliContext): void {
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
     .option('--full-refresh', 'rebuild incremental models from scratch (accepted and recorded in run_results.json; every model today is rebuilt in full anyway)')
-    .addOption(new Option('--threads <n>', "models built at once, one connection each (default: the target's threads: 4 on postgres and redshift, 1 on pglite)").argParser(parseThreads))
+    .addOption(
+      new Option('--threads <n>', "models built at once, one connection each (default: the target's threads: 4 on postgres and redshift, 1 on pglite)").argParser(parseThreads),
+    )
     .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
     .action(async (flags: RunFlags) => {
       const controller = new AbortController();
@@ -28,7 +30,19 @@ export function addRunCommand(program: Command, ctx: CliContext): void {
       ctx.onSignal = interruptRun(ctx, controller, () => (runningNow.size === 0 ? undefined : [...runningNow].join(', ')));
       try {
         // The summary's time is the invocation's (the binary's: the whole process's).
-        const result = await runProject({ ...ctx.commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true, fullRefresh: flags.fullRefresh === true, threads: flags.threads, failFast: flags.failFast === true, signal: controller.signal, startedAt: ctx.startedAt }, onEvent);
+        const result = await runProject(
+          {
+            ...ctx.commandOptions(flags),
+            defer: flags.defer === true,
+            favorState: flags.favorState === true,
+            fullRefresh: flags.fullRefresh === true,
+            threads: flags.threads,
+            failFast: flags.failFast === true,
+            signal: controller.signal,
+            startedAt: ctx.startedAt,
+          },
+          onEvent,
+        );
         ctx.printWarnings(result.warnings);
         if (result.results.length === 0 && !controller.signal.aborted) ctx.printWarnings([NOTHING_TO_DO]);
         ctx.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;

@@ -17,7 +17,11 @@ export function addSeedCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: SeedFlags) => {
       const controller = new AbortController();
       const runningNow = new Set<string>();
-      const [{ seedProject }, { runReporter, wantsProgress }, { formatTable }] = await Promise.all([import('../../commands/seed.js'), import('../../report/console-reporter.js'), import('../../report/format-show.js')]);
+      const [{ seedProject }, { runReporter, wantsProgress }, { formatTable }] = await Promise.all([
+        import('../../commands/seed.js'),
+        import('../../report/console-reporter.js'),
+        import('../../report/format-show.js'),
+      ]);
       const report = runReporter(ctx.logger, { progress: wantsProgress(ctx.stdoutSink, ctx.io.env) });
       const onEvent = (event: RunEvent): void => {
         if (event.kind === 'node-started') runningNow.add(event.node.name);
@@ -26,7 +30,18 @@ export function addSeedCommand(program: Command, ctx: CliContext): void {
       };
       ctx.onSignal = interruptRun(ctx, controller, () => (runningNow.size === 0 ? undefined : [...runningNow].join(', ')));
       try {
-        const result = await seedProject({ ...ctx.commandOptions(flags), fullRefresh: flags.fullRefresh === true, threads: flags.threads, failFast: flags.failFast === true, show: flags.show === true, signal: controller.signal, startedAt: ctx.startedAt }, onEvent);
+        const result = await seedProject(
+          {
+            ...ctx.commandOptions(flags),
+            fullRefresh: flags.fullRefresh === true,
+            threads: flags.threads,
+            failFast: flags.failFast === true,
+            show: flags.show === true,
+            signal: controller.signal,
+            startedAt: ctx.startedAt,
+          },
+          onEvent,
+        );
         ctx.printWarnings(result.warnings);
         if (result.results.length === 0 && !controller.signal.aborted) ctx.printWarnings([NOTHING_TO_DO]);
         // dbt's --show: a header and agate's table of each loaded seed, after the run.

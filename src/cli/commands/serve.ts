@@ -4,9 +4,14 @@ import { parsePort, withLockTimeout, withOutputOptions, withProjectDir } from '.
 
 /** `sparkdbt serve`: the embedded warehouse over the PostgreSQL wire protocol until Ctrl-C. */
 export function addServeCommand(program: Command, ctx: CliContext): void {
-  withOutputOptions(withProjectDir(withLockTimeout(program.command('serve').description('serve the embedded warehouse over the PostgreSQL wire protocol (psql, DBeaver, BI tools) until Ctrl-C')), ctx.io)
-    .option('-t, --target <name>', 'a pglite target from project.yml (default: its `target:`)')
-    .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'"))
+  withOutputOptions(
+    withProjectDir(
+      withLockTimeout(program.command('serve').description('serve the embedded warehouse over the PostgreSQL wire protocol (psql, DBeaver, BI tools) until Ctrl-C')),
+      ctx.io,
+    )
+      .option('-t, --target <name>', 'a pglite target from project.yml (default: its `target:`)')
+      .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'"),
+  )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--port <n>', 'port to listen on (0: any free port)').default(5433).argParser(parsePort))
     .action(async (flags: CommonFlags & { host: string; port: number }) => {

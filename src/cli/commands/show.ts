@@ -7,13 +7,14 @@ import { withCommonOptions, withLockTimeout } from '../options.js';
 
 /** `sparkdbt show`: preview a model's (or --inline SQL's) rows. */
 export function addShowCommand(program: Command, ctx: CliContext): void {
-  withLockTimeout(withCommonOptions(program.command('show').description('run a model\'s query (or --inline SQL) on the target and preview its rows'), ctx.io))
+  withLockTimeout(withCommonOptions(program.command('show').description("run a model's query (or --inline SQL) on the target and preview its rows"), ctx.io))
     .option('--inline <sql>', 'SQL to preview instead of a model; may use ref(), source(), var() and macros')
     .option('--limit <n>', 'rows to fetch (a negative number: all rows)', '5')
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json', 'csv']).default('text'))
     .action(async (flags: CommonFlags & { inline?: string; limit: string; output: ShowOutput }) => {
       try {
-        if (!/^-?\d+$/.test(flags.limit)) throw new SparkdbtError('usage', `--limit must be a whole number, got '${flags.limit}'`, { hint: 'for example --limit 10, or --limit -1 for every row' });
+        if (!/^-?\d+$/.test(flags.limit))
+          throw new SparkdbtError('usage', `--limit must be a whole number, got '${flags.limit}'`, { hint: 'for example --limit 10, or --limit -1 for every row' });
         const [{ showProject }, { formatShow }] = await Promise.all([import('../../commands/show.js'), import('../../report/format-show.js')]);
         const { previews, warnings } = await showProject({ ...ctx.commandOptions(flags), inline: flags.inline, limit: Number(flags.limit) });
         ctx.printWarnings(warnings);
