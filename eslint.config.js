@@ -18,7 +18,7 @@ const LAYERS = [
   ['graph'],
   ['select', 'materializations'],
   ['compile'],
-  ['plan'],
+  ['plan', 'unit-tests'], // unit-tests: dbt 1.8+ unit tests (fixtures as SQL, the model rendered on them, the diff)
   ['run'],
   ['report', 'artifacts'], // output: console and logs; target/*.json
   ['state'], // --state/--defer: reads artifacts

@@ -1,3 +1,4 @@
+import { unitTestManifestNode } from './manifest-unit-test.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
@@ -42,6 +43,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   const redact = (text: string) => prepared.redactor.redact(text);
   const nodes: { [key: string]: Json } = {};
   const sources: { [key: string]: Json } = {};
+  const unitTests: { [key: string]: Json } = {};
   for (const id of [...graph.nodes.keys()].sort()) {
     const node = graph.nodes.get(id)!;
     if (node.resourceType === 'model') {
@@ -59,6 +61,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       nodes[id] = redactJson(seedNode(context, node, undefined), redact);
     } else if (node.resourceType === 'test') {
       nodes[id] = redactJson(testNode(context, node, input.compiledTests?.get(id)), redact);
+    } else if (node.resourceType === 'unit_test') {
+      unitTests[id] = redactJson(unitTestManifestNode(config.name, node, context.createdAt), redact);
     } else {
       sources[id] = sourceNode(context, node, node.definition.location === undefined ? undefined : renderLocation(prepared, node.definition.location));
     }
@@ -114,6 +118,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   };
   const redacted = redactJson(manifest, redact) as { [key: string]: Json };
   redacted['nodes'] = nodes;
+  redacted['unit_tests'] = unitTests;
   return redacted;
 }
 

@@ -76,8 +76,13 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
       thread_id: result.threadId ?? MAIN_THREAD,
       execution_time: result.executionTimeMs / 1000,
       adapter_response: response,
-      message: result.status === 'success' ? (response['_message'] as string) : result.resourceType === 'test' && result.status === 'pass' ? null : result.message,
-      failures: result.resourceType === 'test' ? (result.failures ?? null) : null,
+      message:
+        result.status === 'success'
+          ? (response['_message'] as string)
+          : (result.resourceType === 'test' || result.resourceType === 'unit_test') && result.status === 'pass'
+            ? null
+            : result.message,
+      failures: result.resourceType === 'test' || result.resourceType === 'unit_test' ? (result.failures ?? null) : null,
       unique_id: result.uniqueId,
       compiled: compiled !== undefined || result.compiledCode !== undefined,
       compiled_code: compiled === undefined ? (result.compiledCode ?? null) : compiled.code,

@@ -27,7 +27,7 @@ export interface RunFlags {
 export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build'): string[] {
   const models = new Set(selectedModels(opened).map((node) => node.uniqueId));
   const ofType = (type: string) => new Set(opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === type));
-  const tests = ofType('test');
+  const tests = new Set([...ofType('test'), ...ofType('unit_test')]);
   const seeds = command === 'build' ? ofType('seed') : new Set<string>();
   return opened.selected.filter((id) => (command !== 'test' && models.has(id)) || (command !== 'run' && tests.has(id)) || seeds.has(id));
 }

@@ -79,13 +79,6 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const missing = properties
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
-  // Nothing silently ignored: unit tests are read and checked, not run yet.
-  for (const file of properties) {
-    for (const unit of file.unitTests)
-      missing.push(
-        `${formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line })}: unit test '${unit.name}' is read but not run: sparkdbt does not run unit tests yet`,
-      );
-  }
   const modelsBlock = readModelsBlock(
     project.config,
     project.models.map((file) => [project.config.name, ...file.folders, file.name]),

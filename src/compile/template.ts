@@ -45,7 +45,7 @@ export class TemplateRenderer {
 
   constructor(
     private readonly globals: TemplateGlobals,
-    macros: readonly MacroFile[],
+    private readonly macros: readonly MacroFile[],
   ) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
@@ -73,6 +73,21 @@ export class TemplateRenderer {
     this.env.addGlobal('is_incremental', () => false);
     this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);
+  }
+
+  /**
+   * A renderer like this one with a unit test's overrides: vars and env vars over these, and each
+   * named macro (or `is_incremental`) replaced by a function returning the given value.
+   */
+  withOverrides(overrides: {
+    readonly vars: Readonly<Record<string, unknown>>;
+    readonly env: Readonly<Record<string, unknown>>;
+    readonly macros: Readonly<Record<string, unknown>>;
+  }): TemplateRenderer {
+    const env = Object.fromEntries(Object.entries(overrides.env).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v as string)]));
+    const renderer = new TemplateRenderer({ ...this.globals, vars: { ...this.globals.vars, ...overrides.vars }, env: { ...this.globals.env, ...env } }, this.macros);
+    for (const [name, value] of Object.entries(overrides.macros)) renderer.env.addGlobal(name, () => value);
+    return renderer;
   }
 
   /** Renders one template; `hooks` supplies ref/source/config/this for a model. */

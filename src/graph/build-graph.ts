@@ -3,6 +3,7 @@ import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from
 import type { PropertiesFile } from '../properties/types.js';
 import type { ProjectConfig } from '../project/types.js';
 import { buildTestNodes } from './test-nodes.js';
+import { buildUnitTestNodes } from './unit-test-nodes.js';
 import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedTest, RunnableNode, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
@@ -97,6 +98,13 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     parents.set(node.uniqueId, new Set(testParents));
     children.set(node.uniqueId, new Set());
     for (const parent of testParents) children.get(parent)!.add(node.uniqueId);
+  }
+  // A unit test depends on the model it tests (dbt's depends_on); build runs it first (plan/unit-test-edges).
+  for (const node of buildUnitTestNodes(project.name, tests.properties, nodes)) {
+    nodes.set(node.uniqueId, node);
+    parents.set(node.uniqueId, new Set([node.model]));
+    children.set(node.uniqueId, new Set());
+    children.get(node.model)!.add(node.uniqueId);
   }
   return { nodes, parents, children, order: orderNodes(nodes, parents, children, edgeCalls) };
 }

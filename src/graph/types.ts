@@ -2,11 +2,11 @@ import type { SourceLocation } from '../errors.js';
 import type { ModelFile, SeedFile, SourceDefinition, TestFile } from '../project/types.js';
 import type { SeedConfig } from '../seed/types.js';
 import type { GenericTestNode } from '../data-tests/types.js';
-import type { ModelProperties } from '../properties/types.js';
+import type { ModelProperties, UnitTestDefinition } from '../properties/types.js';
 import type { TestConfig } from '../properties/test-entry-types.js';
 
 /** The kinds of node the graph knows; later: 'snapshot'. */
-export type ResourceType = 'model' | 'source' | 'seed' | 'test';
+export type ResourceType = 'model' | 'source' | 'seed' | 'test' | 'unit_test';
 
 /** Model config after merging project.yml's `models:` block with the model's own config(). */
 export interface ModelConfig {
@@ -109,7 +109,17 @@ export interface ParsedTest {
   readonly description: string;
 }
 
-export type GraphNode = ModelNode | SourceNode | SeedNode | TestNode;
+/** A unit test (dbt 1.8+): `unit_test.<project>.<model>.<name>`; it depends on the model it tests and runs before it in `build`. */
+export interface UnitTestNode extends BaseNode {
+  readonly resourceType: 'unit_test';
+  readonly definition: UnitTestDefinition;
+  /** The tested model's unique id. */
+  readonly model: string;
+  readonly config: { readonly enabled: boolean; readonly [key: string]: unknown };
+  readonly description: string;
+}
+
+export type GraphNode = ModelNode | SourceNode | SeedNode | TestNode | UnitTestNode;
 
 /** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
 export interface Graph {

@@ -4,6 +4,7 @@ import { storeFailuresRelation } from '../data-tests/test-status.js';
 import type { ModelNode, TestNode } from '../graph/types.js';
 import { taskGraph } from './task-graph.js';
 import { withTestEdges } from './test-edges.js';
+import { withUnitTestEdges } from './unit-test-edges.js';
 import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, WarehouseState } from './types.js';
 
 /**
@@ -14,10 +15,24 @@ import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, Wareh
  */
 export function planRun(prepared: PreparedProject, selected: readonly string[], flags: PlanFlags, state: WarehouseState): ExecutionPlan {
   const { graph } = prepared;
-  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
+  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'test', 'unit_test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
   const tasks: Task[] = [];
-  for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(graph) : graph, wanted)) {
+  const ordered = withUnitTestEdges(graph);
+  for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(ordered) : ordered, wanted)) {
     const graphNode = graph.nodes.get(edge.uniqueId)!;
+    if (graphNode.resourceType === 'unit_test') {
+      const model = graph.nodes.get(graphNode.model) as ModelNode;
+      tasks.push({
+        resourceType: 'unit_test',
+        uniqueId: graphNode.uniqueId,
+        name: graphNode.name,
+        dependsOn: edge.dependsOn,
+        node: graphNode,
+        model,
+        display: `${model.name}::${graphNode.name}`,
+      });
+      continue;
+    }
     if (graphNode.resourceType === 'test') {
       tasks.push(planTest(prepared, graphNode, edge.dependsOn, flags));
       continue;
@@ -60,7 +75,13 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
   return {
     tasks,
     flags,
-    schemas: [...new Set(tasks.flatMap((t) => (t.resourceType === 'test' ? (t.storeFailures === undefined ? [] : [t.storeFailures.schema]) : [t.relation.schema])))],
+    schemas: [
+      ...new Set(
+        tasks.flatMap((t) =>
+          t.resourceType === 'unit_test' ? [] : t.resourceType === 'test' ? (t.storeFailures === undefined ? [] : [t.storeFailures.schema]) : [t.relation.schema],
+        ),
+      ),
+    ],
   };
 }
 

@@ -1,7 +1,7 @@
 import type { RelationKind } from '../adapters/dialect.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
-import type { ModelNode, SeedNode, TestNode } from '../graph/types.js';
+import type { ModelNode, SeedNode, TestNode, UnitTestNode } from '../graph/types.js';
 
 /** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */
 export interface SchemaState {
@@ -72,8 +72,17 @@ export interface TestTask extends TaskBase {
   readonly storeFailures: { readonly schema: string; readonly identifier: string; readonly type: 'table' | 'view' } | undefined;
 }
 
+/** A unit test: its node and the model it renders on fixture rows (run before that model in `build`). */
+export interface UnitTestTask extends TaskBase {
+  readonly resourceType: 'unit_test';
+  readonly node: UnitTestNode;
+  readonly model: ModelNode;
+  /** `<model>::<name>`, as dbt's output shows a unit test. */
+  readonly display: string;
+}
+
 /** One task per selected node; later resource types (snapshot, operation) join this union. */
-export type Task = ModelTask | SeedTask | TestTask;
+export type Task = ModelTask | SeedTask | TestTask | UnitTestTask;
 
 /** The run as data: tasks in a deterministic order (dependency order, ties by name), and the flags. */
 export interface ExecutionPlan {

@@ -9,13 +9,19 @@ export function formatRunEvent(event: RunEvent): string[] {
     case 'run-started':
       if (event.noun !== undefined) return [`Running ${plural(event.total, event.noun)} on target '${event.target}'`, ''];
       if (event.counts !== undefined && event.command !== 'run') {
-        const kinds = [...(event.counts.seed > 0 ? [plural(event.counts.seed, 'seed')] : []), plural(event.counts.model, 'model'), plural(event.counts.test, 'data test')];
+        const kinds = [
+          ...(event.counts.seed > 0 ? [plural(event.counts.seed, 'seed')] : []),
+          plural(event.counts.model, 'model'),
+          plural(event.counts.test, 'data test'),
+          ...((event.counts.unit_test ?? 0) > 0 ? [plural(event.counts.unit_test ?? 0, 'unit test')] : []),
+        ];
         return [`Running ${kinds.join(', ')} on target '${event.target}'`, ''];
       }
       return [`Running ${event.total} model${event.total === 1 ? '' : 's'} on target '${event.target}'`, ''];
     case 'node-started':
       if (event.node.resourceType === 'seed') return [dotted(`${event.index} of ${event.total} START seed file ${event.relation}`, '[RUN]')];
       if (event.node.resourceType === 'test') return [dotted(`${event.index} of ${event.total} START test ${event.node.name}`, '[RUN]')];
+      if (event.node.resourceType === 'unit_test') return [dotted(`${event.index} of ${event.total} START unit_test ${event.relation}`, '[RUN]')];
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];
     case 'node-finished':
       return [formatFinished(event.index, event.total, event.result)];
@@ -31,7 +37,7 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
   const seconds = `${(result.executionTimeMs / 1000).toFixed(2)}s`;
   const prefix = `${index} of ${total}`;
   if (result.materialized === 'seed') return formatSeedFinished(prefix, seconds, result);
-  if (result.resourceType === 'test') return formatTestFinished(prefix, seconds, result);
+  if (result.resourceType === 'test' || result.resourceType === 'unit_test') return formatTestFinished(prefix, seconds, result);
   switch (result.status) {
     case 'success': {
       const rows = result.rowsAffected === undefined ? '' : ` (${result.rowsAffected} rows${result.rowsRejected > 0 ? `, ${result.rowsRejected} rejected` : ''})`;

@@ -274,6 +274,7 @@ function quoted(name: string): string {
 }
 
 function materializedOf(node: RunNode): string {
+  if (node.resourceType === 'unit_test') return 'unit';
   return node.resourceType === 'test' ? 'test' : node.config.materialized;
 }
 
@@ -298,7 +299,7 @@ function nodeInfo(
     node_path:
       node?.originalFilePath === undefined
         ? ''
-        : node.resourceType === 'test'
+        : node.resourceType === 'test' || node.resourceType === 'unit_test'
           ? node.originalFilePath
           : [...(node.file?.folders ?? []), node.originalFilePath.split('/').pop()!].join('/'),
     node_name: name,

@@ -18,12 +18,15 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   };
   const count = (status: NodeResult['status']) => results.filter((r) => r.status === status).length;
   const byMaterialization = new Map<string, number>();
-  const tests = results.filter((r) => r.resourceType === 'test');
-  for (const r of results) if (r.resourceType !== 'test') byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
+  const tests = results.filter((r) => r.resourceType === 'test' || r.resourceType === 'unit_test');
+  const unitTests = tests.filter((r) => r.resourceType === 'unit_test').length;
+  const dataTests = tests.length - unitTests;
+  for (const r of results) if (r.resourceType !== 'test' && r.resourceType !== 'unit_test') byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
   const kinds =
     [
       ...[...byMaterialization].map(([m, n]) => (m === 'seed' ? `${n} seed${n === 1 ? '' : 's'}` : `${n} ${m} model${n === 1 ? '' : 's'}`)),
-      ...(tests.length > 0 ? [`${tests.length} data test${tests.length === 1 ? '' : 's'}`] : []),
+      ...(dataTests > 0 ? [`${dataTests} data test${dataTests === 1 ? '' : 's'}`] : []),
+      ...(unitTests > 0 ? [plural(unitTests, 'unit test')] : []),
     ].join(', ') || '0 models';
   const seconds = elapsedMs / 1000;
   const events: LogEvent[] = [
@@ -87,6 +90,8 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
 
 /** dbt's end-of-run lines for a failing or warning test: what it got, where its SQL is, where its rows are. */
 function testProblem(what: 'Failure' | 'Warning', r: NodeResult): string {
+  // A unit test's failure is dbt's: its name and file, then the diff of actual and expected rows.
+  if (r.resourceType === 'unit_test') return `${what} in unit_test ${r.name} (${r.originalFilePath ?? ''})\n\n${r.message}`;
   const stored = r.storedFailures === undefined ? '' : `\n\n  See test failures:\n  ${'-'.repeat(71)}\n  select * from ${r.storedFailures}\n  ${'-'.repeat(71)}`;
   return `${what} in test ${r.name} (${r.originalFilePath ?? ''})\n  ${r.message}\n\n  compiled code at ${r.compiledPath ?? ''}${stored}`;
 }

@@ -8,6 +8,7 @@ import type { Task } from '../plan/types.js';
 import { notRun } from './interrupt.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
 import { executeSeed, type SeedContext } from './seed-executor.js';
+import { executeUnitTest } from './unit-test-executor.js';
 import { executeTest } from './test-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
@@ -50,7 +51,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const main = pool[0]!;
   // The caller picks what to build: `run` passes models, `seed` seeds, `test` tests, `build` all three.
   const models = selected.filter((id) => ['model', 'seed'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
-  const runnable = selected.filter((id) => ['model', 'seed', 'test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
+  const runnable = selected.filter((id) => ['model', 'seed', 'test', 'unit_test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
   if (runnable.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   const schemas = [
@@ -75,6 +76,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     model: plan.tasks.filter((t) => t.resourceType === 'model').length,
     test: plan.tasks.filter((t) => t.resourceType === 'test').length,
     seed: plan.tasks.filter((t) => t.resourceType === 'seed').length,
+    unit_test: plan.tasks.filter((t) => t.resourceType === 'unit_test').length,
   };
   const allSeeds = counts.seed === total;
   options.onEvent({
@@ -147,6 +149,8 @@ function executeTask(task: Task, adapter: Adapter, context: SeedContext): Promis
       return executeSeed(task, adapter, context);
     case 'test':
       return executeTest(task, adapter, context);
+    case 'unit_test':
+      return executeUnitTest(task, adapter, context);
     default:
       return unreachable(task);
   }
@@ -167,12 +171,13 @@ function unreachable(x: never): never {
 }
 
 /** What a task's results say it is: resource type and materialization (`test` for tests). */
-function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test'; materialized: string } {
+function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test' | 'unit_test'; materialized: string } {
+  if (task.resourceType === 'unit_test') return { resourceType: 'unit_test', materialized: 'unit' };
   return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: task.resourceType, materialized: task.node.config.materialized };
 }
 
 function notRunResult(task: Task): NodeResult {
-  if (task.resourceType !== 'test') return { ...notRun(task.node, task.display), resourceType: task.resourceType };
+  if (task.resourceType !== 'test' && task.resourceType !== 'unit_test') return { ...notRun(task.node, task.display), resourceType: task.resourceType };
   return {
     uniqueId: task.uniqueId,
     name: task.name,
@@ -196,7 +201,7 @@ function skipped(task: Task, upstream: Upstream): NodeResult {
     relation: task.display,
     ...kindOf(task),
     status: 'skipped',
-    message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : 'model'} '${upstream.name}' failed`,
+    message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : upstream.uniqueId.startsWith('unit_test.') ? 'unit test' : 'model'} '${upstream.name}' failed`,
     rowsAffected: undefined,
     rowsRejected: 0,
     rejectionsQuery: undefined,

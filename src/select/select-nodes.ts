@@ -103,7 +103,7 @@ function incorporateIndirect(graph: Graph, direct: ReadonlySet<string>, indirect
   if (mode !== 'cautious' && mode !== 'buildable') return selected;
   const allowed = mode === 'cautious' ? selected : new Set([...selected, ...walk(graph.parents, new Set(graph.nodes.keys()), selected, { kind: 'all' })]);
   for (const id of indirect) {
-    if (selected.has(id) || graph.nodes.get(id)?.resourceType !== 'test') continue;
+    if (selected.has(id) || !isTest(graph.nodes.get(id)?.resourceType)) continue;
     if ([...(graph.parents.get(id) ?? [])].every((p) => allowed.has(p))) selected.add(id);
   }
   return selected;
@@ -121,7 +121,7 @@ function expandSelection(graph: Graph, enabled: ReadonlySet<string>, selected: R
   let buildable: ReadonlySet<string> | undefined;
   for (const id of selected) {
     for (const child of graph.children.get(id) ?? []) {
-      if (!enabled.has(child) || direct.has(child) || graph.nodes.get(child)?.resourceType !== 'test') continue;
+      if (!enabled.has(child) || direct.has(child) || !isTest(graph.nodes.get(child)?.resourceType)) continue;
       const parents = [...(graph.parents.get(child) ?? [])];
       if (mode === 'eager' || parents.every((p) => selected.has(p))) direct.add(child);
       else if (mode === 'buildable' && parents.every((p) => (buildable ??= buildableSet(graph, selected)).has(p))) direct.add(child);
@@ -195,7 +195,7 @@ function compileMatcher(criterion: SelectionCriterion, { root, state }: MatchCon
       return (node) => node.resourceType === 'test' && node.test.kind === 'generic' && pattern.test(node.test.generic.testName);
     }
     case 'test_type':
-      return (node) => node.resourceType === 'test' && node.test.kind === matcher.testType;
+      return (node) => (matcher.testType === 'unit' ? node.resourceType === 'unit_test' : node.resourceType === 'test' && node.test.kind === matcher.testType);
     case 'tag': {
       const pattern = fnmatchPattern(matcher.pattern);
       return (node) => node.tags.some((tag) => pattern.test(tag));
@@ -376,4 +376,9 @@ function bracketClass(body: string): string {
   if (negated) stuff = stuff.slice(1);
   if (stuff === '') return negated ? '.' : '(?!)';
   return negated ? `[^${stuff}]` : `[${stuff}]`;
+}
+
+/** Data tests and unit tests are selected alongside what they test (dbt's indirect selection covers both). */
+function isTest(resourceType: string | undefined): boolean {
+  return resourceType === 'test' || resourceType === 'unit_test';
 }

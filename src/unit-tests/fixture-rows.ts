@@ -1,0 +1,42 @@
+import { parse } from 'csv-parse/sync';
+import { SparkdbtError } from '../errors.js';
+import type { UnitTestRows } from '../properties/types.js';
+
+/** A fixture as rows of text (null for NULL) under named columns, or a SQL query given as is. */
+export type FixtureRows =
+  { readonly kind: 'rows'; readonly columns: readonly string[]; readonly rows: readonly (readonly (string | null)[])[] } | { readonly kind: 'sql'; readonly sql: string };
+
+/** Reads a `given`/`expect` block into rows (dict and csv) or SQL; fixture files and seed-backed inputs are not supported yet. */
+export function fixtureRows(rows: UnitTestRows, what: string): FixtureRows {
+  if ('fixture' in rows) throw new SparkdbtError('config-invalid', `${what}: fixture files (fixture: ${rows.fixture}) are not supported yet`, { hint: 'give the rows inline' });
+  if ('fromSeed' in rows) throw new SparkdbtError('config-invalid', `${what}: a seed input without rows is not supported yet`, { hint: 'give the rows inline' });
+  switch (rows.format) {
+    case 'sql':
+      return { kind: 'sql', sql: rows.text };
+    case 'csv': {
+      const records = parse(rows.text, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+      const [header = [], ...body] = records;
+      return { kind: 'rows', columns: header, rows: body.map((r) => header.map((_, i) => csvValue(r[i]))) };
+    }
+    case 'dict': {
+      const columns: string[] = [];
+      for (const row of rows.rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+      return { kind: 'rows', columns, rows: rows.rows.map((row) => columns.map((c) => (c in row ? dictValue(row[c]) : null))) };
+    }
+  }
+}
+
+/** dbt reads an empty CSV field and `null` as NULL. */
+function csvValue(value: string | undefined): string | null {
+  return value === undefined || value === '' || value.toLowerCase() === 'null' ? null : value;
+}
+
+function dictValue(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date)
+    return value
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$|Z$/, '');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+}

@@ -1,0 +1,33 @@
+import type { FixtureRows } from './fixture-rows.js';
+
+/** A column of the relation a fixture stands for: its name and SQL type. */
+export interface FixtureColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/**
+ * A fixture as a query of literals, as dbt's get_fixture_sql writes it: one `select` per row joined by
+ * `union all`, every value cast to its column's type, columns the row does not give as typed NULLs.
+ * With no rows: one row of NULLs filtered out (`where false`), so the query still has its columns.
+ */
+export function fixtureSql(fixture: FixtureRows, columns: readonly FixtureColumn[], quote: (name: string) => string): string {
+  if (fixture.kind === 'sql') return fixture.sql;
+  const index = new Map(fixture.columns.map((c, i) => [c.toLowerCase(), i]));
+  const select = (row: readonly (string | null)[] | undefined) =>
+    'select ' +
+    columns
+      .map((column) => {
+        const at = index.get(column.name.toLowerCase());
+        const value = row === undefined || at === undefined ? null : (row[at] ?? null);
+        return `cast(${value === null ? 'null' : literal(value)} as ${column.type}) as ${quote(column.name)}`;
+      })
+      .join(', ');
+  if (fixture.rows.length === 0) return `${select(undefined)} where false`;
+  return fixture.rows.map((row) => select(row)).join('\nunion all\n');
+}
+
+/** A SQL string literal. */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
