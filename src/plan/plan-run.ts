@@ -22,15 +22,9 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     const graphNode = graph.nodes.get(edge.uniqueId)!;
     if (graphNode.resourceType === 'unit_test') {
       const model = graph.nodes.get(graphNode.model) as ModelNode;
-      tasks.push({
-        resourceType: 'unit_test',
-        uniqueId: graphNode.uniqueId,
-        name: graphNode.name,
-        dependsOn: edge.dependsOn,
-        node: graphNode,
-        model,
-        display: `${model.name}::${graphNode.name}`,
-      });
+      // Named `model::name` as dbt's output names a unit test (also where a skipped node names it as its failed upstream).
+      const display = `${model.name}::${graphNode.name}`;
+      tasks.push({ resourceType: 'unit_test', uniqueId: graphNode.uniqueId, name: display, dependsOn: edge.dependsOn, node: graphNode, model, display });
       continue;
     }
     if (graphNode.resourceType === 'test') {

@@ -87,9 +87,13 @@ function formatTestFinished(prefix: string, seconds: string, result: NodeResult)
     case 'error':
       return dotted(`${prefix} ERROR ${result.name}`, `[ERROR in ${seconds}]`);
     case 'skipped':
-      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL test ${result.name} (--fail-fast)`, '[SKIP]');
-      return dotted(`${prefix} SKIP test ${result.name} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL ${testWord(result)} ${result.name} (--fail-fast)`, '[SKIP]');
+      return dotted(`${prefix} SKIP ${testWord(result)} ${result.name} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
   }
+}
+
+function testWord(result: NodeResult): string {
+  return result.resourceType === 'unit_test' ? 'unit_test' : 'test';
 }
 
 function plural(n: number, word: string): string {

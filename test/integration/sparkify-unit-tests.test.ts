@@ -85,8 +85,8 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
         'users::users_keeps_the_latest_level': 'PASS',
       });
       // The models whose unit tests failed are skipped, and time (built on songplays) with them.
-      expect(text).toMatch(/SKIP table model \S+\.songplays \(upstream songplays_wrongly_keeps_home_events failed\)/);
-      expect(text).toMatch(/SKIP table model \S+\.users \(upstream users_wrongly_keeps_the_first_level failed\)/);
+      expect(text).toMatch(/SKIP table model \S+\.songplays \(upstream songplays::songplays_wrongly_keeps_home_events failed\)/);
+      expect(text).toMatch(/SKIP table model \S+\.users \(upstream users::users_wrongly_keeps_the_first_level failed\)/);
       expect(text).toContain(
         [
           'Failure in unit_test songplays::songplays_wrongly_keeps_home_events (models/marts/_failing_unit_tests.yml)',
