@@ -15,7 +15,7 @@ export async function executeUnitTest(task: UnitTestTask, adapter: Adapter, cont
   const started = performance.now();
   const outcome = await runUnitTest(prepared, adapter, task.model, task.node.definition);
   const redact = (text: string) => prepared.redactor.redact(text);
-  const where = `${task.node.name} (${task.node.originalFilePath})`;
+  const where = `${task.display} (${task.node.originalFilePath})`;
   const error =
     outcome.status === 'error'
       ? new SparkdbtError(

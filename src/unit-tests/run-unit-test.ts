@@ -63,17 +63,17 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
     if (diff.missing.length === 0 && diff.extra.length === 0) return { status: 'pass', message: 'PASS', sql, untypedInputs, error: undefined };
     return { status: 'fail', message: formatDiff(expectedColumns, diff), sql, untypedInputs, error: undefined };
   } catch (error) {
-    const wrapped =
-      error instanceof SparkdbtError
-        ? error
-        : new SparkdbtError('sql-error', error instanceof Error ? error.message : String(error), {
-            cause: error,
-            ...(untypedInputs.length > 0
-              ? {
-                  hint: `the warehouse holds no relation for ${untypedInputs.join(', ')}: its fixture columns were typed as text; build it first (sparkdbt build runs unit tests before their model)`,
-                }
-              : {}),
-          });
+    const untyped =
+      untypedInputs.length === 0
+        ? undefined
+        : `the warehouse holds no relation for ${untypedInputs.join(', ')}: its fixture's columns were typed as text; build it first (sparkdbt build runs a model's unit tests after its inputs)`;
+    const cause = error instanceof SparkdbtError ? error : undefined;
+    const hint = [cause?.hint, untyped].filter((h) => h !== undefined).join('; ');
+    const wrapped = new SparkdbtError(cause?.code ?? 'sql-error', error instanceof Error ? error.message : String(error), {
+      cause: error,
+      ...(cause?.location === undefined ? {} : { location: cause.location }),
+      ...(hint === '' ? {} : { hint }),
+    });
     return { status: 'error', message: wrapped.message, sql, untypedInputs, error: wrapped };
   }
 }
