@@ -79,6 +79,15 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const missing = properties
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
+  // Nothing silently ignored: a unit test of a model the project lacks is not run (dbt stops at parse).
+  const projectModels = new Set(project.models.map((m) => m.name));
+  for (const file of properties) {
+    for (const unit of file.unitTests) {
+      if (projectModels.has(unit.model)) continue;
+      const at = formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line });
+      missing.push(`${at}: unit test '${unit.name}' tests model '${unit.model}', which does not exist: it is not run (dbt stops with a parsing error)`);
+    }
+  }
   const modelsBlock = readModelsBlock(
     project.config,
     project.models.map((file) => [project.config.name, ...file.folders, file.name]),

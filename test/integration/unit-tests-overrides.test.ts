@@ -32,4 +32,12 @@ describe('unit test overrides and untyped inputs', () => {
     expect(result.code, text).toBe(1);
     expect(text).toContain(['@@ ,id,label     ,env      ,picked', '---,2 ,project   ,from_test,42', '+++,2 ,overridden,from_test,42'].join('\n'));
   });
+
+  it('a unit test of a model that does not exist is a warning naming its file and line, not run', async () => {
+    fs.writeFileSync(`${project}/models/_ghost.yml`, 'unit_tests:\n  - name: ghost\n    model: nowhere\n    given: []\n    expect: { rows: [] }\n');
+    const result = await runCli(['ls', '--resource-type', 'unit_test', '--output', 'name'], { cwd: project });
+    expect(result.stdout.trim().split('\n').sort()).toEqual(['defaults', 'hours_on_text', 'overridden']);
+    expect(result.stderr + result.stdout).toContain("models/_ghost.yml:2: unit test 'ghost' tests model 'nowhere', which does not exist: it is not run");
+    fs.rmSync(`${project}/models/_ghost.yml`);
+  });
 });
