@@ -62,9 +62,11 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
         const description =
           event.node.resourceType === 'test'
             ? `test ${event.node.name}`
-            : event.node.resourceType === 'seed'
-              ? `seed file ${event.relation}`
-              : `${event.node.config.materialized} model ${event.relation}`;
+            : event.node.resourceType === 'unit_test'
+              ? `unit_test ${event.relation}`
+              : event.node.resourceType === 'seed'
+                ? `seed file ${event.relation}`
+                : `${event.node.config.materialized} model ${event.relation}`;
         const thread = event.threadId === undefined ? {} : { thread: event.threadId };
         const used: LogEvent[] =
           context.adapterType === undefined
@@ -109,8 +111,8 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
           case 'pass':
           case 'fail':
           case 'warn':
-            if (result.resourceType === 'test') {
-              // dbt's LogTestResult: the test's status and failing rows.
+            if (result.resourceType === 'test' || result.resourceType === 'unit_test') {
+              // dbt's LogTestResult (data and unit tests): the test's status and failing rows.
               finished.push({
                 name: 'LogTestResult',
                 code: 'Q007',

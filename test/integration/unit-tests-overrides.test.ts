@@ -40,4 +40,16 @@ describe('unit test overrides and untyped inputs', () => {
     expect(result.stderr + result.stdout).toContain("models/_ghost.yml:2: unit test 'ghost' tests model 'nowhere', which does not exist: it is not run");
     fs.rmSync(`${project}/models/_ghost.yml`);
   });
+
+  it("--log-format json: a unit test's result is dbt's LogTestResult with its node_info", async () => {
+    const result = await runCli(['test', '-s', 'defaults', '--log-format', 'json'], { cwd: project });
+    expect(result.code, result.stdout).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { info: { name: string }; data: { node_info?: { resource_type: string; unique_id: string }; status?: string } });
+    const finished = events.find((e) => e.info.name === 'LogTestResult');
+    expect(finished?.data.status).toBe('pass');
+    expect(finished?.data.node_info).toMatchObject({ resource_type: 'unit_test', unique_id: 'unit_test.unitmini.labelled.defaults' });
+  });
 });
