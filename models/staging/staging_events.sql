@@ -5,7 +5,7 @@
     timeformat='epochmillisecs',
     iam_role=target.iam_role,
     region=target.copy_region,
-    maxerror=0,
+    maxerror=var('staging_maxerror', 0),
     dist='all',
     sort='ts'
 ) }}

@@ -4,7 +4,7 @@
     json='auto',
     iam_role=target.iam_role,
     region=target.copy_region,
-    maxerror=0,
+    maxerror=var('staging_maxerror', 0),
     dist='all',
     sort='song_id'
 ) }}

@@ -5,7 +5,8 @@
  * speed-up of `run --threads 8` over `--threads 1` on 200 independent models that each sleep 0.2 s
  * in PostgreSQL. Prints figures against their goals; asserts nothing. Needs ../shared/data/sparkify
  * and PostgreSQL (PG* variables, default test db). BENCH_RUNS (default 5) runs per figure;
- * BENCH_ONLY=compile,ls,threads,run (a comma-separated subset) measures only those groups.
+ * BENCH_ONLY=compile,ls,threads,run,build (a comma-separated subset) measures only those groups; `build`
+ * is `sparkdbt build` (models and all their tests) of the Sparkify project on PostgreSQL and PGlite.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +25,7 @@ const ONLY = process.env['BENCH_ONLY']
   .map((group) => group.trim())
   .filter((group) => group !== '');
 /** Whether a group of figures is measured (BENCH_ONLY). */
-const measures = (group: 'run' | 'compile' | 'ls' | 'threads') => ONLY === undefined || ONLY.includes(group);
+const measures = (group: 'run' | 'compile' | 'ls' | 'threads' | 'build') => ONLY === undefined || ONLY.includes(group);
 const VARS = JSON.stringify({
   song_data: path.join(SHARED, 'song_data'),
   log_data: path.join(SHARED, 'log_data'),
@@ -47,7 +48,8 @@ function median(label: string, args: string[], options: { cwd: string; env?: Rec
 
 function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-bench-'));
-  for (const entry of ['project.yml', 'models', 'macros', 'sample']) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['project.yml', 'models', 'macros', 'tests', 'seeds', 'sample'])
+    if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   return dir;
 }
 
@@ -142,6 +144,8 @@ function firstRun(cwd: string): { seconds: number; silent: number } {
 
 const row = (label: string, seconds: number, goal: number) =>
   console.log(`${label.padEnd(52)} ${seconds.toFixed(3).padStart(7)} s   goal ≤ ${goal} s   ${seconds <= goal ? 'met' : 'MISSED'}`);
+/** A measured figure that has no goal in the issue. */
+const figure = (label: string, seconds: number) => console.log(`${label.padEnd(52)} ${seconds.toFixed(3).padStart(7)} s   (no goal)`);
 const compileRows = (count: number, figures: CompileFigures, goal: { seconds: number; rssMib: number }) => {
   const cpu = figures.cpuSeconds === undefined ? '' : `   (CPU ${figures.cpuSeconds.toFixed(2)} s)`;
   row(`compile, generated project (${count.toLocaleString('en-US')} models)`, figures.seconds, goal.seconds);
@@ -181,6 +185,15 @@ try {
       8,
     );
     row('run on PGlite, shared data, existing data folder', median('run pglite again', ['run', '--vars', VARS], { cwd: project }), 8);
+  }
+  if (measures('build')) {
+    figure('build on PostgreSQL, shared data (all tests)', median('build postgres', ['build', '--target', 'postgres', '--vars', VARS], { cwd: project, env: pgEnv }));
+    const pgliteDir = path.join(project, '.sparkdbt/pglite');
+    figure(
+      'build on PGlite, shared data, new data folder',
+      median('build pglite', ['build', '--vars', VARS], { cwd: project, before: () => fs.rmSync(pgliteDir, { recursive: true, force: true }) }),
+    );
+    figure('build on PGlite, shared data, existing data folder', median('build pglite again', ['build', '--vars', VARS], { cwd: project }));
   }
   if (measures('threads')) {
     const schema = 'sparkdbt_bench_threads';

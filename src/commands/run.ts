@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { connectAdapter, connectMore } from '../adapters/registry.js';
 import { runModels, setUpStatementLog } from '../run/run-models.js';
 import { workersFor } from '../run/threads.js';
@@ -37,7 +38,9 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
   // The summary's time is the whole command's: project, connection (lock wait, new folder) and models.
   const startedAt = options.startedAt ?? performance.now();
   const invokedAt = new Date();
-  const opened = openProject(options);
+  // One id for the templates' invocation_id, the run's logs and artifacts, and the run_id of rejected records.
+  const invocationId = options.invocationId ?? randomUUID();
+  const opened = openProject({ ...options, invocationId });
   let { prepared } = opened;
   const command = options.command ?? 'run';
   const kindOf = (id: string) => opened.prepared.graph.nodes.get(id)?.resourceType ?? '';
@@ -62,7 +65,7 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       writeArtifact: artifactWriter(prepared.project.config.root),
       startedAt,
       signal: options.signal,
-      ...(options.invocationId ? { invocationId: options.invocationId } : {}),
+      invocationId,
     });
     writeCommandArtifacts({
       command,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
@@ -15,6 +16,7 @@ import { parseSingularTests } from './parse-tests.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer } from './template.js';
+import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -22,6 +24,8 @@ export interface ProjectOptions {
   /** --vars, already parsed from YAML; overrides project.yml's vars. */
   readonly vars?: Readonly<Record<string, unknown>> | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The command's invocation_id, which templates read as `invocation_id`; default: a new one. */
+  readonly invocationId?: string | undefined;
 }
 
 /** A project parsed for one target: its graph and everything needed to compile any node. */
@@ -68,9 +72,20 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   if ('password' in target) redactor.add(target.password);
   // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
   const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
-  const renderer = new TemplateRenderer({ target: targetContext(target), targetRenames: TARGET_RENAMES, vars: modelVars, env: options.env, onSecret }, project.macros);
   const dialect = dialectFor(target.type);
   const quote = (name: string) => dialect.quoteIdentifier(name);
+  const renderer = new TemplateRenderer(
+    {
+      target: targetContext(target),
+      targetRenames: TARGET_RENAMES,
+      vars: modelVars,
+      env: options.env,
+      invocationId: options.invocationId ?? randomUUID(),
+      loadErrors: new Relation(target.schema, LOAD_ERRORS_TABLE, quote).render(),
+      onSecret,
+    },
+    project.macros,
+  );
   const parsed = parseModels(project, renderer, (file) => thisContext(new Relation(target.schema, file.name, quote), databaseOf(target)));
   const seeds = parseSeeds(project);
   const singular = parseSingularTests(project, renderer);

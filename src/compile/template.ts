@@ -20,13 +20,18 @@ export interface TemplateGlobals {
   readonly targetRenames?: Readonly<Record<string, string>>;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** dbt's `invocation_id`: the command's id (the run_id of the records its loads reject); '' where no command runs. */
+  readonly invocationId?: string | undefined;
+  /** What `sparkdbt_load_errors()` renders: the load-errors table in the target's schema, quoted. */
+  readonly loadErrors?: string | undefined;
   /** Called with the value of each env_var() whose name looks secret, so output can be redacted. */
   readonly onSecret?: (value: string) => void;
 }
 
 /**
  * Renders model and config templates in dbt's Jinja style with nunjucks: ref, source, config,
- * var, env_var, this, target and the project's macros. Translates nunjucks' errors into
+ * var, env_var, this, target,
+ * invocation_id, sparkdbt_load_errors() and the project's macros. Translates nunjucks' errors into
  * SparkdbtErrors with file:line:col.
  */
 export class TemplateRenderer {
@@ -70,6 +75,8 @@ export class TemplateRenderer {
       'target',
       strictAttributes({ ...globals.target }, (name) => this.unknownAttribute('target', name, Object.keys(globals.target), globals.targetRenames?.[name])),
     );
+    this.env.addGlobal('invocation_id', globals.invocationId ?? '');
+    this.env.addGlobal('sparkdbt_load_errors', () => globals.loadErrors ?? '');
     this.env.addGlobal('is_incremental', () => false);
     this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);

@@ -46,6 +46,8 @@ export interface RedshiftTarget extends ServerTarget {
   readonly iamRole: string | undefined;
   /** COPY's REGION: where the S3 data lives (`copy_region`), which is not the caller's AWS_REGION. */
   readonly copyRegion: string | undefined;
+  /** `seed_s3_prefix`: an s3:// prefix where seeds are uploaded and COPYed from (else dbt's batched INSERTs). */
+  readonly seedS3Prefix?: string | undefined;
   /** The dwh.cfg the settings were read from, when the target names one. */
   readonly dwhCfg: string | undefined;
 }
@@ -73,6 +75,7 @@ const CONFIG_NAMES: Readonly<Record<string, string>> = {
   dwhCfg: 'dwh_cfg',
   lockTimeoutSeconds: 'lock_timeout',
   copyRegion: 'copy_region',
+  seedS3Prefix: 'seed_s3_prefix',
 };
 
 /**

@@ -37,9 +37,10 @@ export function s3SettingsFor(settings: S3Settings, copyRegion: string | undefin
 /**
  * Creates an S3 client from the settings. Credentials come from the SDK's standard chain
  * (environment, shared config and credentials files, SSO, container and instance roles); the
- * SDK is imported here, so runs without S3 sources never load it.
+ * SDK is imported here, so runs without S3 sources never load it. `plainUploads`: PUT bodies go as
+ * they are, with their Content-Length, not in aws-chunked encoding with a trailing checksum.
  */
-export async function connectS3(settings: S3Settings): Promise<S3Connection> {
+export async function connectS3(settings: S3Settings, options: { readonly plainUploads?: boolean } = {}): Promise<S3Connection> {
   const sdk = await import('@aws-sdk/client-s3');
   const agent = { keepAlive: true, maxSockets: 96 }; // above S3_READ_AHEAD plus a listing page
   const client = new sdk.S3Client({
@@ -49,6 +50,7 @@ export async function connectS3(settings: S3Settings): Promise<S3Connection> {
     // A bucket in another region than the configured one is found by following S3's redirect.
     followRegionRedirects: true,
     requestHandler: { connectionTimeout: 10_000, httpAgent: agent, httpsAgent: agent },
+    ...(options.plainUploads === true ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
   });
   return { sdk, client, settings };
 }

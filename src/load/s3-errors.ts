@@ -3,7 +3,7 @@ import type { S3Settings } from '../core/s3-settings.js';
 
 /** What was being done when an S3 request failed, for the message. */
 export interface S3FailureContext {
-  readonly action: 'list' | 'read' | 'head';
+  readonly action: 'list' | 'read' | 'head' | 'write';
   readonly bucket: string;
   readonly key: string;
   readonly settings: S3Settings;
@@ -51,7 +51,7 @@ export function describeS3Failure(error: unknown, context: S3FailureContext): Sp
     return fail(`S3 bucket '${bucket}' does not exist at ${endpoint}`, `check the bucket name in the model's 'from'; ${ENDPOINT_HINT}`);
   }
   if (['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Forbidden', 'AllAccessDisabled', 'ExpiredToken', 'InvalidToken'].includes(name) || status === 403) {
-    const permission = context.action === 'list' ? 's3:ListBucket' : 's3:GetObject';
+    const permission = context.action === 'list' ? 's3:ListBucket' : context.action === 'write' ? 's3:PutObject' : 's3:GetObject';
     return fail(`access to ${where} was denied at ${endpoint} (${reason})`, `${CREDENTIALS_HINT} ${permission} on bucket '${bucket}'; ${REGION_HINT}`);
   }
   if (['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException'].includes(name) || status === 301) {

@@ -105,6 +105,14 @@ export function resolveTarget(
     case 'redshift': {
       const cfgFile = value('dwh_cfg');
       const cfg = cfgFile === undefined ? undefined : config.readDwhCfg(cfgFile);
+      const seedS3Prefix = value('seed_s3_prefix');
+      if (seedS3Prefix !== undefined && !/^s3:\/\/[^/]+/.test(seedS3Prefix)) {
+        const line = config.keyLines?.get(`targets.${name}.seed_s3_prefix`);
+        throw new SparkdbtError('config-invalid', `targets.${name}.seed_s3_prefix: must be an s3://bucket/prefix URL, got '${mask(seedS3Prefix)}'`, {
+          location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
+          hint: 'write seed_s3_prefix: s3://<bucket>/<prefix> (a prefix the IAM role may read and the caller may write), or leave it out for INSERTs',
+        });
+      }
       return {
         type: 'redshift',
         name,
@@ -121,6 +129,7 @@ export function resolveTarget(
         connectTimeoutSeconds: number('connect_timeout', 10),
         iamRole: value('iam_role') ?? cfg?.iamRole,
         copyRegion: value('copy_region'),
+        seedS3Prefix,
         dwhCfg: cfg?.file,
       };
     }

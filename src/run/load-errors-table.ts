@@ -1,10 +1,12 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Relation } from '../core/relation.js';
+import type { PreparedProject } from '../compile/compile-project.js';
+import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
+import { Relation } from '../core/relation.js';
 import { COPY_NULL, escapeCopyText } from '../load/copy-text.js';
 import type { LoadRejection } from '../load/read-records.js';
 
-/** The table, in each model's schema, where the local COPY engine keeps every rejected record. */
-export const LOAD_ERRORS_TABLE = 'sparkdbt_load_errors';
+/** The load-errors table's name (defined in core/, where compile reads it too). */
+export { LOAD_ERRORS_TABLE };
 
 /** Columns modelled on Redshift's STL_LOAD_ERRORS, plus the run and model that loaded them. */
 const COLUMNS = ['run_id', 'model', 'tbl', 'starttime', 'filename', 'line_number', 'colname', 'raw_line', 'err_code', 'err_reason'] as const;
@@ -52,4 +54,15 @@ export async function recordRejections(
   }
   await adapter.bulkLoad(table, COLUMNS, rows());
   return `select * from ${table} where run_id = '${target.runId}' and model = '${target.model}' order by filename, line_number`;
+}
+
+/**
+ * Before a test whose SQL reads the load-errors table (through `sparkdbt_load_errors()`): creates it,
+ * empty, if it is missing, so the test runs whether or not a load has rejected anything yet. Only on
+ * targets where sparkdbt runs the COPY itself (Redshift keeps rejections in stl_load_errors).
+ */
+export async function ensureLoadErrorsTable(adapter: Adapter, prepared: Pick<PreparedProject, 'target' | 'dialect'>, sql: string): Promise<void> {
+  if (prepared.target.type === 'redshift') return;
+  const table = new Relation(prepared.target.schema, LOAD_ERRORS_TABLE, (name) => prepared.dialect.quoteIdentifier(name));
+  if (sql.includes(table.render())) await adapter.execute(loadErrorsDdl(table));
 }

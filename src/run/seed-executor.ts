@@ -6,7 +6,10 @@ import { buildAndSwap, sqlStep, tempRelationOf } from '../materializations/swap.
 import type { PlanStep } from '../materializations/types.js';
 import type { SeedTask } from '../plan/types.js';
 import { readSeedRows, scanSeed, type SeedSource } from '../seed/read-seed.js';
-import { createSeedTableSql, seedBatchSize, seedCopyCsvStatement, seedCopyStatement, seedCopyText, seedInsertStatements } from '../seed/seed-sql.js';
+import { createSeedTableSql, seedBatchSize, seedCopyCsvStatement, seedCopyStatement, seedCopyText, seedInsertStatements, seedS3CopyStatement } from '../seed/seed-sql.js';
+import type { S3Settings } from '../core/s3-settings.js';
+import { s3SettingsFor } from '../load/s3-client.js';
+import { seedStagingUrl, uploadS3File } from '../load/s3-upload.js';
 import type { SeedRow, SeedSchema, SeedTargetKind } from '../seed/types.js';
 import { cancellable, interruptedError, yieldToSignals } from './interrupt.js';
 import type { ModelContext } from './model-executor.js';
@@ -69,7 +72,7 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
           break;
         case 'sql':
           await cancellable(adapter.execute(step.sql), signal, cancel);
-          if (step.sql === createSql) rows = await cancellable(loadSeed(adapter, task, temp.render(), schema, open, kind), signal, cancel);
+          if (step.sql === createSql) rows = await cancellable(loadSeed(adapter, task, temp.render(), schema, open, kind, stagingFor(task, context)), signal, cancel);
           break;
         case 'load':
           throw new Error('a seed has no load step');
@@ -167,11 +170,49 @@ function prefixOf(file: string, bytes: number): SeedSource {
   };
 }
 
+/** Where a Redshift seed is staged on S3 and how its COPY reads it (the target's seed_s3_prefix, IAM role and copy_region). */
+interface SeedStaging {
+  readonly url: string;
+  readonly iamRole: string | undefined;
+  readonly region: string | undefined;
+  readonly s3: S3Settings;
+}
+
+/** The seed's S3 staging on a Redshift target with `seed_s3_prefix`; else none (dbt's batched INSERTs). */
+function stagingFor(task: SeedTask, context: SeedContext): SeedStaging | undefined {
+  const target = context.prepared.target;
+  if (target.type !== 'redshift' || target.seedS3Prefix === undefined) return undefined;
+  return {
+    url: seedStagingUrl(target.seedS3Prefix, context.invocationId, task.node.name),
+    iamRole: target.iamRole,
+    region: target.copyRegion,
+    s3: s3SettingsFor(target.s3, target.copyRegion),
+  };
+}
+
 /** Loads the checked seed into `temp` (rendered); resolves to the rows loaded. */
-async function loadSeed(adapter: Adapter, task: SeedTask, temp: string, schema: SeedSchema, open: SeedSource, kind: SeedTargetKind): Promise<number> {
+async function loadSeed(
+  adapter: Adapter,
+  task: SeedTask,
+  temp: string,
+  schema: SeedSchema,
+  open: SeedSource,
+  kind: SeedTargetKind,
+  staging: SeedStaging | undefined,
+): Promise<number> {
   const { node } = task;
   const config = node.config;
   if (kind === 'redshift') {
+    // With seed_s3_prefix, a file that loads as it is goes up to S3 and in by one COPY (dbt's INSERTs take hours at 1M rows).
+    if (staging !== undefined && schema.rawCsv && schema.rowCount > 0) {
+      const remove = await uploadS3File(staging.s3, staging.url, node.file.absolutePath);
+      try {
+        await adapter.execute(seedS3CopyStatement(temp, schema.columns, config, staging));
+      } finally {
+        await remove().catch(() => undefined);
+      }
+      return schema.rowCount;
+    }
     let rows = 0;
     for await (const batch of readSeedRows(node.originalFilePath, open, schema, config, seedBatchSize(kind))) {
       for (const insert of seedInsertStatements(temp, schema.columns, batch, config, kind)) {

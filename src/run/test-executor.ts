@@ -9,6 +9,7 @@ import { judgeTestResult, type TestResultRow } from '../data-tests/test-status.j
 import { SparkdbtError, formatLocation } from '../errors.js';
 import type { TestTask } from '../plan/types.js';
 import { cancellable } from './interrupt.js';
+import { ensureLoadErrorsTable } from './load-errors-table.js';
 import type { WriteArtifact } from './model-executor.js';
 import type { NodeResult } from './types.js';
 
@@ -54,6 +55,7 @@ export async function executeTest(task: TestTask, adapter: Adapter, context: Tes
     compiledAt = new Date();
     compiledCode = prepared.redactor.redact(sql);
     context.writeArtifact(compiledPath, compiledCode);
+    await cancellable(ensureLoadErrorsTable(adapter, prepared, sql), signal, cancel);
     let stored: Relation | undefined;
     if (task.storeFailures !== undefined) {
       stored = new Relation(task.storeFailures.schema, task.storeFailures.identifier, (n) => prepared.dialect.quoteIdentifier(n));

@@ -170,3 +170,23 @@ export function* seedInsertStatements(
 function unreachable(value: never): never {
   throw new Error(`unexpected seed type ${JSON.stringify(value)}`);
 }
+
+/**
+ * Redshift's COPY of a seed file staged on S3 (the target's `seed_s3_prefix`), for a file that
+ * `SeedSchema.rawCsv` says loads as it is: CSV with its header line skipped, the seed's delimiter,
+ * an empty field NULL (as dbt reads it), ISO dates and timestamps, with the target's IAM role and
+ * the region of the staging bucket (`copy_region`), as the COPY models are run.
+ */
+export function seedS3CopyStatement(
+  relation: string,
+  columns: readonly SeedColumn[],
+  config: SeedConfig,
+  source: { readonly url: string; readonly iamRole: string | undefined; readonly region: string | undefined },
+): string {
+  const q = (value: string) => `'${value.replaceAll("'", "''")}'`;
+  const lines = [`copy ${relation} (${seedColumnList(columns, config)})`, `from ${q(source.url)}`];
+  if (source.iamRole !== undefined) lines.push(`iam_role ${q(source.iamRole)}`);
+  if (source.region !== undefined) lines.push(`region ${q(source.region)}`);
+  lines.push(`format as csv delimiter ${q(config.delimiter ?? ',')}`, 'ignoreheader 1', 'emptyasnull', "dateformat 'auto'", "timeformat 'auto'", 'maxerror 0');
+  return lines.join('\n');
+}

@@ -38,11 +38,16 @@ describe('artifacts of the Sparkify project on PGlite (bundled sample)', () => {
       send_anonymous_usage_stats: false,
     });
     expect(Object.keys(manifest['nodes']).filter((id) => id.startsWith('model.'))).toEqual(MODELS);
-    expect(Object.keys(manifest['nodes']).filter((id) => id.startsWith('test.'))).toHaveLength(21);
+    expect(Object.keys(manifest['nodes']).filter((id) => id.startsWith('test.'))).toHaveLength(22);
     expect(Object.keys(manifest['sources'])).toEqual(['source.sparkify.raw.events', 'source.sparkify.raw.songs']);
     expect(manifest['sources']['source.sparkify.raw.events'].external.location).toBe('sample/log_data');
     expect(manifest['parent_map']['model.sparkify.songplays']).toEqual(['model.sparkify.staging_events', 'model.sparkify.staging_songs']);
-    expect(manifest['child_map']['model.sparkify.staging_songs']).toEqual(['model.sparkify.artists', 'model.sparkify.songplays', 'model.sparkify.songs']);
+    expect(manifest['child_map']['model.sparkify.staging_songs']).toEqual([
+      'model.sparkify.artists',
+      'model.sparkify.songplays',
+      'model.sparkify.songs',
+      'test.sparkify.assert_load_rejections_under_threshold',
+    ]);
     const songplays = manifest['nodes']['model.sparkify.songplays'];
     expect(songplays).toMatchObject({
       resource_type: 'model',

@@ -47,6 +47,50 @@ describe('ls of test nodes: selection methods and indirect selection', () => {
     ['--exclude-resource-type', ['-s', 'b', '--exclude-resource-type', 'test'], ['b']],
     ["resource_type:model brings in the models' tests (eager), the excluded model's go", ['-s', 'resource_type:model', '--exclude', 'c'], ['a', 'b', ...A_TESTS, REL].sort()],
     ['resource_type:model with --indirect-selection empty', ['-s', 'resource_type:model', '--indirect-selection', 'empty'], ['a', 'b', 'c']],
+    // Checked against dbt-core 1.11 (core/dbt/graph/selector.py expand_selection and incorporate_indirect_nodes; cli.py
+    // parse_difference: the --exclude side is expanded with the same --indirect-selection, and the difference of the
+    // two direct sets is not incorporated again). Each row names the dbt test whose case it transposes to this fixture,
+    // or, where dbt has no test, the code path that decides it.
+    [
+      'cautious, --exclude of one test: the others stay (test_selection_expansion.py::test_model_a_exclude_specific_test_cautious)',
+      ['-s', 'a', '--exclude', 'unique_a_id', '--indirect-selection', 'cautious'],
+      ['a', 'accepted_values_a_kind__x__y', 'not_null_a_id'],
+    ],
+    [
+      'buildable, --exclude of one test: a test on an upstream model stays (test_selection_expansion.py::test_model_a_exclude_specific_test_buildable)',
+      ['-s', 'c', '--exclude', 'not_null_c_kind', '--indirect-selection', 'buildable'],
+      ['c', 'is_even_length_c_kind', SINGULAR].sort(),
+    ],
+    [
+      '--exclude alone drops every test on the model (test_selection_expansion.py::test_exclude_model_b)',
+      ['--resource-type', 'test', '--exclude', 'b'],
+      [...A_TESTS, ...C_TESTS].sort(),
+    ],
+    [
+      '--exclude test_name: on the tests of a selected model (test_selection_expansion.py::test_model_a_indirect_selection_exclude_unique_tests)',
+      ['-s', 'a', '--exclude', 'test_name:unique'],
+      ['a', 'accepted_values_a_kind__x__y', 'not_null_a_id', REL].sort(),
+    ],
+    ['eager, --exclude of one parent of a two-parent test excludes the test (selector.py expand_selection, eager)', ['-s', 'a', 'b', '--exclude', 'a'], ['b', SINGULAR].sort()],
+    [
+      'cautious, --exclude of one parent of a two-parent test keeps it: the excluded side only holds it indirectly (cli.py parse_difference)',
+      ['-s', 'a', 'b', '--exclude', 'a', '--indirect-selection', 'cautious'],
+      ['b', REL].sort(),
+    ],
+    [
+      'cautious, the same with the singular test: excluding c keeps assert_c_within_b (cli.py parse_difference)',
+      ['-s', 'a', 'b', 'c', '--exclude', 'c', '--indirect-selection', 'cautious'],
+      ['a', 'b', ...A_TESTS, REL, SINGULAR].sort(),
+    ],
+    ['buildable, --exclude of the upstream parent keeps the test (cli.py parse_difference)', ['-s', 'b', '--exclude', 'a', '--indirect-selection', 'buildable'], ['b', REL].sort()],
+    ['empty, --exclude of a parent: no tests at all (selector.py get_nodes_from_criteria, empty)', ['-s', 'a', 'b', '--exclude', 'a', '--indirect-selection', 'empty'], ['b']],
+    [
+      'cautious: a two-parent test joins a union that holds both parents, and survives excluding a third model (selector.py incorporate_indirect_nodes)',
+      ['-s', '+b', 'c', '--exclude', 'b', '--indirect-selection', 'cautious'],
+      ['a', 'c', ...A_TESTS, REL, ...C_TESTS, SINGULAR].sort(),
+    ],
+    ['eager intersection of a model and test_type:singular (test_selection_expansion.py::test_model_a_only_singular_eager)', ['-s', 'c,test_type:singular'], [SINGULAR]],
+    ['eager intersection of two models: their shared test (selector.py select_nodes_recursively)', ['-s', 'b,c'], [SINGULAR]],
   ])('%s', async (_case, args, expected) => {
     expect(await names(args)).toEqual(expected);
   });

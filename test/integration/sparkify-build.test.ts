@@ -93,14 +93,14 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     const result = await cli(['build']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const tests = outcomes(result.stdout);
-    expect(Object.keys(tests)).toHaveLength(21);
+    expect(Object.keys(tests)).toHaveLength(22);
     expect(notPassing(tests)).toEqual({});
     const lines = stripTimes(result.stdout).split('\n');
     // A model's tests run after it; time (built from songplays) after songplays' tests.
     const at = (text: string) => lines.findIndex((l) => l.includes(text));
     expect(at('PASS unique_songplays_songplay_id')).toBeGreaterThan(at(`OK created table ${target.schema()}.songplays`));
     expect(at(`START table model ${target.schema()}.time`)).toBeGreaterThan(at('PASS unique_songplays_songplay_id'));
-    expect(lines).toContain('Done. PASS=31 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=31');
+    expect(lines).toContain('Done. PASS=32 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=32');
     const runResults = readArtifact(project, 'run_results.json') as { results: { unique_id: string; status: string; failures: number | null }[] };
     expect(schemaErrors(validateRunResults, runResults)).toEqual([]);
     const manifest = readArtifact(project, 'manifest.json');
@@ -125,7 +125,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
       config: { severity: 'ERROR', schema: 'dbt_test__audit', materialized: 'test' },
     });
     expect(relationships.compiled_code).toContain(`from "${target.schema()}"."users"`);
-    expect(runResults.results.filter((r) => r.unique_id.startsWith('test.')).map((r) => `${r.status} ${r.failures}`)).toEqual(Array(21).fill('pass 0'));
+    expect(runResults.results.filter((r) => r.unique_id.startsWith('test.')).map((r) => `${r.status} ${r.failures}`)).toEqual(Array(22).fill('pass 0'));
   });
 
   it('build -s songplays builds songplays and runs its tests (eager: the relationships to the dimensions too)', async () => {
@@ -168,7 +168,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
       'Failure in test unique_users_user_id (models/marts/_marts.yml)\n  Got 1 result, configured to fail if != 0\n\n  compiled code at target/compiled/sparkify/models/marts/_marts.yml/unique_users_user_id.sql',
     );
     expect(text).toContain('Failure in test assert_user_level_is_latest (tests/assert_user_level_is_latest.sql)');
-    expect(text).toContain('Done. PASS=19 WARN=0 ERROR=5 SKIP=0 NO-OP=0 TOTAL=24');
+    expect(text).toContain('Done. PASS=20 WARN=0 ERROR=5 SKIP=0 NO-OP=0 TOTAL=25');
   });
 
   it('--store-failures keeps the failing rows in <schema>_dbt_test__audit and says where', async () => {
@@ -194,7 +194,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     expect(text).toMatch(new RegExp(`SKIP table model ${target.schema()}\\.time \\(upstream accepted_values_songplays_level__free__paid failed\\)`));
     // time's unit test waits for what time is built on, as the model does (the three unit tests count in the totals).
     expect(text).toMatch(/SKIP unit_test time::time_splits_start_time \(upstream accepted_values_songplays_level__free__paid failed\)/);
-    expect(text).toContain('Done. PASS=25 WARN=0 ERROR=1 SKIP=5 NO-OP=0 TOTAL=31');
+    expect(text).toContain('Done. PASS=26 WARN=0 ERROR=1 SKIP=5 NO-OP=0 TOTAL=32');
     // retry runs again what build left failed or skipped: the test (still failing) and what it skipped.
     const retried = await runCli(['retry'], { cwd: project, env: target.env() });
     expect(retried.code, retried.stdout + retried.stderr).toBe(1);

@@ -11,7 +11,7 @@ function projectWith(statupdate: 'unset' | 'true' | 'false'): string {
   const project = copyFixture('sparkify');
   const model = path.join(project, 'models/staging/staging_songs.sql');
   const sql = fs.readFileSync(model, 'utf8');
-  if (statupdate !== 'unset') fs.writeFileSync(model, sql.replace('maxerror=0,', `maxerror=0,\n    statupdate=${statupdate},`));
+  if (statupdate !== 'unset') fs.writeFileSync(model, sql.replace("maxerror=var('staging_maxerror', 0),", `maxerror=0,\n    statupdate=${statupdate},`));
   return project;
 }
 
