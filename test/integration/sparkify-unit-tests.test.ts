@@ -53,7 +53,7 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
     expect(at(/START unit_test time::/)).toBeGreaterThan(at(/OK created table \S+\.songplays /));
     expect(at(/START unit_test time::/)).toBeLessThan(at(/START table model \S+\.time /));
     expect(text).toContain('3 unit tests in');
-    expect(text).toContain('Running 7 models, 21 data tests, 3 unit tests on target');
+    expect(text).toContain('Running 7 models, 22 data tests, 3 unit tests on target');
     const manifest = readArtifact(project, 'manifest.json');
     expect(schemaErrors(validateManifest, manifest)).toEqual([]);
     const unit = manifest['unit_tests']['unit_test.sparkify.users.users_keeps_the_latest_level'];
