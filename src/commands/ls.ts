@@ -33,7 +33,8 @@ export function listNodes(options: CommandOptions & { output: ListOutput; resour
 function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<string>): string {
   switch (output) {
     case 'name':
-      return node.name;
+      // dbt prints each node's search_name: a source as `source_name.table`.
+      return node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name;
     case 'path':
       return node.originalFilePath;
     case 'selector':

@@ -12,21 +12,21 @@ const ALL_MODELS = ['artists', 'songplays', 'songs', 'staging_events', 'staging_
 
 describe('sparkdbt ls: every selection form on the Sparkify project', () => {
   it.each<[string, string[] | undefined, string[] | undefined, string[]]>([
-    ['no selector: every node, sources included', undefined, undefined, [...ALL_MODELS, 'events', 'songs'].sort()],
+    ['no selector: every node, sources included', undefined, undefined, [...ALL_MODELS, 'raw.events', 'raw.songs'].sort()],
     ['name', ['songplays'], undefined, ['songplays']],
-    ['+name (ancestors)', ['+songplays'], undefined, ['events', 'songplays', 'songs', 'staging_events', 'staging_songs']],
+    ['+name (ancestors)', ['+songplays'], undefined, ['raw.events', 'raw.songs', 'songplays', 'staging_events', 'staging_songs']],
     ['name+ (descendants)', ['songplays+'], undefined, ['songplays', 'time']],
     ['2+name', ['2+time'], undefined, ['songplays', 'staging_events', 'staging_songs', 'time']],
     ['name+1', ['staging_songs+1'], undefined, ['artists', 'songplays', 'songs', 'staging_songs']],
-    // As dbt: @ walks through test nodes too, so the relationships tests from songplays bring the models artists and songs in (the other 'songs' is the source).
-    ['@name', ['@staging_events'], undefined, ['artists', 'events', 'songplays', 'songs', 'songs', 'staging_events', 'staging_songs', 'time', 'users']],
+    // As dbt: @ walks through test nodes too, so the relationships tests from songplays bring the models artists and songs in. Sources print as dbt's search_name, `source_name.table`.
+    ['@name', ['@staging_events'], undefined, ['artists', 'raw.events', 'raw.songs', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users']],
     ['tag:x', ['tag:staging'], undefined, ['staging_events', 'staging_songs']],
     ['path:folder', ['path:models/marts'], undefined, ['artists', 'songplays', 'songs', 'time', 'users']],
     ['path:file', ['path:models/marts/time.sql'], undefined, ['time']],
     ['config.materialized:x', ['config.materialized:copy'], undefined, ['staging_events', 'staging_songs']],
     ['fqn with wildcard', ['sparkify.marts.s*'], undefined, ['songplays', 'songs']],
     ['folder.* fqn', ['staging.*'], undefined, ['staging_events', 'staging_songs']],
-    ['source:', ['source:raw.events'], undefined, ['events']],
+    ['source:', ['source:raw.events'], undefined, ['raw.events']],
     ['space = union', ['users time'], undefined, ['time', 'users']],
     ['two arguments = union', ['users', 'artists'], undefined, ['artists', 'users']],
     ['comma = intersection', ['+songplays,tag:staging'], undefined, ['staging_events', 'staging_songs']],
