@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { RunEvent } from '../../run/types.js';
-import { NOTHING_TO_DO, type CliContext, type CommonFlags } from '../context.js';
-import { EXIT } from '../io.js';
+import type { CliContext, CommonFlags } from '../context.js';
 import { parseThreads, withCommonOptions, withLockTimeout } from '../options.js';
-import { interruptRun } from './interrupt-run.js';
+import { runNodes } from './run-nodes.js';
 
 type NodeFlags = CommonFlags & {
   defer?: boolean;
@@ -33,19 +31,10 @@ export function addNodeCommand(program: Command, ctx: CliContext, command: 'test
     .option('--full-refresh', 'rebuild incremental models from scratch (recorded in run_results.json)')
     .addOption(new Option('--threads <n>', "nodes run at once, one connection each (default: the target's threads)").argParser(parseThreads))
     .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
-    .action(async (flags: NodeFlags) => {
-      const controller = new AbortController();
-      const runningNow = new Set<string>();
-      const [{ runProject }, { runReporter, wantsProgress }] = await Promise.all([import('../../commands/run.js'), import('../../report/console-reporter.js')]);
-      const report = runReporter(ctx.logger, { progress: wantsProgress(ctx.stdoutSink, ctx.io.env) });
-      const onEvent = (event: RunEvent): void => {
-        if (event.kind === 'node-started') runningNow.add(event.node.name);
-        else if (event.kind === 'node-finished') runningNow.delete(event.result.name);
-        report(event);
-      };
-      ctx.onSignal = interruptRun(ctx, controller, () => (runningNow.size === 0 ? undefined : [...runningNow].join(', ')));
-      try {
-        const result = await runProject(
+    .action((flags: NodeFlags) =>
+      runNodes(ctx, async (signal, onEvent) => {
+        const { runProject } = await import('../../commands/run.js');
+        return runProject(
           {
             ...ctx.commandOptions(flags),
             command,
@@ -57,18 +46,11 @@ export function addNodeCommand(program: Command, ctx: CliContext, command: 'test
             storeFailures: flags.storeFailures === true,
             resourceTypes: flags.resourceType,
             excludeResourceTypes: flags.excludeResourceType,
-            signal: controller.signal,
+            signal,
             startedAt: ctx.startedAt,
           },
           onEvent,
         );
-        ctx.printWarnings(result.warnings);
-        if (result.results.length === 0 && !controller.signal.aborted) ctx.printWarnings([NOTHING_TO_DO]);
-        ctx.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error' || r.status === 'fail') ? EXIT.failed : EXIT.ok;
-      } catch (error) {
-        ctx.exitCode = ctx.couldNotStart(error);
-      } finally {
-        ctx.onSignal = undefined;
-      }
-    });
+      }),
+    );
 }

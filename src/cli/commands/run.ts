@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { RunEvent } from '../../run/types.js';
-import { NOTHING_TO_DO, type CliContext, type CommonFlags } from '../context.js';
-import { EXIT } from '../io.js';
+import type { CliContext, CommonFlags } from '../context.js';
 import { parseThreads, withCommonOptions, withLockTimeout } from '../options.js';
-import { interruptRun } from './interrupt-run.js';
+import { runNodes } from './run-nodes.js';
 
 type RunFlags = CommonFlags & { defer?: boolean; favorState?: boolean; threads?: number; failFast?: boolean };
 
@@ -17,20 +15,11 @@ export function addRunCommand(program: Command, ctx: CliContext): void {
       new Option('--threads <n>', "models built at once, one connection each (default: the target's threads: 4 on postgres and redshift, 1 on pglite)").argParser(parseThreads),
     )
     .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
-    .action(async (flags: RunFlags) => {
-      const controller = new AbortController();
-      const runningNow = new Set<string>();
-      const [{ runProject }, { runReporter, wantsProgress }] = await Promise.all([import('../../commands/run.js'), import('../../report/console-reporter.js')]);
-      const report = runReporter(ctx.logger, { progress: wantsProgress(ctx.stdoutSink, ctx.io.env) });
-      const onEvent = (event: RunEvent): void => {
-        if (event.kind === 'node-started') runningNow.add(event.node.name);
-        else if (event.kind === 'node-finished') runningNow.delete(event.result.name);
-        report(event);
-      };
-      ctx.onSignal = interruptRun(ctx, controller, () => (runningNow.size === 0 ? undefined : [...runningNow].join(', ')));
-      try {
+    .action((flags: RunFlags) =>
+      runNodes(ctx, async (signal, onEvent) => {
+        const { runProject } = await import('../../commands/run.js');
         // The summary's time is the invocation's (the binary's: the whole process's).
-        const result = await runProject(
+        return runProject(
           {
             ...ctx.commandOptions(flags),
             defer: flags.defer === true,
@@ -38,18 +27,11 @@ export function addRunCommand(program: Command, ctx: CliContext): void {
             fullRefresh: flags.fullRefresh === true,
             threads: flags.threads,
             failFast: flags.failFast === true,
-            signal: controller.signal,
+            signal,
             startedAt: ctx.startedAt,
           },
           onEvent,
         );
-        ctx.printWarnings(result.warnings);
-        if (result.results.length === 0 && !controller.signal.aborted) ctx.printWarnings([NOTHING_TO_DO]);
-        ctx.exitCode = controller.signal.aborted ? EXIT.couldNotStart : result.results.some((r) => r.status === 'error') ? EXIT.failed : EXIT.ok;
-      } catch (error) {
-        ctx.exitCode = ctx.couldNotStart(error);
-      } finally {
-        ctx.onSignal = undefined;
-      }
-    });
+      }),
+    );
 }
