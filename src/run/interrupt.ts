@@ -1,6 +1,5 @@
 import { SparkdbtError } from '../errors.js';
 import type { RunnableNode } from '../graph/types.js';
-import type { NodeResult } from './types.js';
 
 /** How often a cancel is re-sent while the statement still runs (it may have arrived between statements). */
 const CANCEL_RETRY_MS = 500;
@@ -54,22 +53,4 @@ export function interruptedError(node: RunnableNode, relation: string, statement
     'interrupted',
     `Interrupted: model ${node.name} (${node.originalFilePath}) did not finish: ${how} and its transaction was rolled back, so ${relation} is as it was before the run`,
   );
-}
-
-/** A model the run did not reach because it was interrupted. */
-export function notRun(node: RunnableNode, relation: string): NodeResult {
-  return {
-    uniqueId: node.uniqueId,
-    name: node.name,
-    relation,
-    materialized: node.config.materialized,
-    status: 'skipped',
-    message: 'not run: the run was interrupted',
-    rowsAffected: undefined,
-    rowsRejected: 0,
-    rejectionsQuery: undefined,
-    executionTimeMs: 0,
-    error: undefined,
-    skippedBecause: undefined,
-  };
 }

@@ -5,7 +5,6 @@ import { adapterType, targetDatabase } from '../core/target.js';
 import type { PreparedProject } from '../compile/compile-project.js';
 import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
-import { notRun } from './interrupt.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
 import { executeSeed, type SeedContext } from './seed-executor.js';
 import { executeUnitTest } from './unit-test-executor.js';
@@ -176,58 +175,41 @@ function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test' | 'unit_t
   return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: task.resourceType, materialized: task.node.config.materialized };
 }
 
-function notRunResult(task: Task): NodeResult {
-  if (task.resourceType !== 'test' && task.resourceType !== 'unit_test') return { ...notRun(task.node, task.display), resourceType: task.resourceType };
+/** A node the run did not execute: skipped, with the message and, where there is one, why and the upstream node behind it. */
+function skippedResult(task: Task, message: string, why: Pick<NodeResult, 'skippedBecause' | 'skippedBecauseId' | 'skipReason'> = { skippedBecause: undefined }): NodeResult {
   return {
     uniqueId: task.uniqueId,
     name: task.name,
     relation: task.display,
     ...kindOf(task),
     status: 'skipped',
-    message: 'not run: the run was interrupted',
+    message,
     rowsAffected: undefined,
     rowsRejected: 0,
     rejectionsQuery: undefined,
     executionTimeMs: 0,
     error: undefined,
-    skippedBecause: undefined,
+    ...why,
   };
+}
+
+function notRunResult(task: Task): NodeResult {
+  return skippedResult(task, 'not run: the run was interrupted');
 }
 
 function skipped(task: Task, upstream: Upstream): NodeResult {
-  return {
-    uniqueId: task.uniqueId,
-    name: task.name,
-    relation: task.display,
-    ...kindOf(task),
-    status: 'skipped',
-    message: `skipped because upstream ${upstream.uniqueId.startsWith('test.') ? 'test' : upstream.uniqueId.startsWith('unit_test.') ? 'unit test' : 'model'} '${upstream.name}' failed`,
-    rowsAffected: undefined,
-    rowsRejected: 0,
-    rejectionsQuery: undefined,
-    executionTimeMs: 0,
-    error: undefined,
+  const kind = upstream.uniqueId.startsWith('test.') ? 'test' : upstream.uniqueId.startsWith('unit_test.') ? 'unit test' : 'model';
+  return skippedResult(task, `skipped because upstream ${kind} '${upstream.name}' failed`, {
     skippedBecause: upstream.name,
     skippedBecauseId: upstream.uniqueId,
     skipReason: 'upstream-failed',
-  };
+  });
 }
 
 function stoppedByFailFast(task: Task, cause: Upstream | undefined): NodeResult {
-  return {
-    uniqueId: task.uniqueId,
-    name: task.name,
-    relation: task.display,
-    ...kindOf(task),
-    status: 'skipped',
-    message: `not run: --fail-fast stopped the run after ${cause?.name ?? 'a failure'}`,
-    rowsAffected: undefined,
-    rowsRejected: 0,
-    rejectionsQuery: undefined,
-    executionTimeMs: 0,
-    error: undefined,
+  return skippedResult(task, `not run: --fail-fast stopped the run after ${cause?.name ?? 'a failure'}`, {
     skippedBecause: cause?.name,
     skippedBecauseId: cause?.uniqueId,
     skipReason: 'fail-fast',
-  };
+  });
 }
