@@ -31,8 +31,8 @@ export interface NodePaths {
   readonly buildPath?: string | undefined;
 }
 
-/** dbt's ModelConfig defaults for what sparkdbt does not configure (yet). */
-const MODEL_CONFIG_DEFAULTS: JsonObject = {
+/** dbt's NodeConfig defaults (what models and seeds share) for what sparkdbt does not configure (yet). */
+export const NODE_CONFIG_DEFAULTS: JsonObject = {
   enabled: true,
   alias: null,
   schema: null,
@@ -60,8 +60,10 @@ const MODEL_CONFIG_DEFAULTS: JsonObject = {
   contract: { enforced: false, alias_types: true },
   event_time: null,
   concurrent_batches: null,
-  access: 'protected',
 };
+
+/** dbt's ModelConfig defaults: NodeConfig's and `access`. */
+const MODEL_CONFIG_DEFAULTS: JsonObject = { ...NODE_CONFIG_DEFAULTS, access: 'protected' };
 
 /** `"database"."schema"."identifier"`, as dbt-postgres and dbt-redshift name relations. */
 export function relationName(context: NodeContext, relation: Relation): string {

@@ -1,42 +1,12 @@
 import { relationOf } from '../compile/compile-project.js';
 import type { SeedNode } from '../graph/types.js';
 import { toJson, type Json } from './json-values.js';
-import { relationName, type NodeContext } from './manifest-nodes.js';
+import { NODE_CONFIG_DEFAULTS, relationName, type NodeContext } from './manifest-nodes.js';
 
 type JsonObject = { [key: string]: Json };
 
 /** dbt's SeedConfig defaults (`materialized: seed`, `delimiter: ','`, `quote_columns: null`). */
-const SEED_CONFIG_DEFAULTS: JsonObject = {
-  enabled: true,
-  alias: null,
-  schema: null,
-  database: null,
-  tags: [],
-  meta: {},
-  group: null,
-  materialized: 'seed',
-  incremental_strategy: null,
-  batch_size: null,
-  lookback: 1,
-  begin: null,
-  persist_docs: {},
-  'post-hook': [],
-  'pre-hook': [],
-  quoting: {},
-  column_types: {},
-  full_refresh: null,
-  unique_key: null,
-  on_schema_change: 'ignore',
-  on_configuration_change: 'apply',
-  grants: {},
-  packages: [],
-  docs: { show: true, node_color: null },
-  contract: { enforced: false, alias_types: true },
-  event_time: null,
-  concurrent_batches: null,
-  delimiter: ',',
-  quote_columns: null,
-};
+const SEED_CONFIG_DEFAULTS: JsonObject = { ...NODE_CONFIG_DEFAULTS, materialized: 'seed', delimiter: ',', quote_columns: null };
 
 /**
  * A seed as a manifest v12 Seed node: its relation, dbt's checksum of the file (sha256 of its
