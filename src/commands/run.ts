@@ -15,8 +15,10 @@ export interface RunFlags {
   readonly threads?: number | undefined;
   /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
   readonly failFast?: boolean | undefined;
-  /** Which command: run (models), test (data tests) or build (models and tests in DAG order); default run. */
-  readonly command?: 'run' | 'test' | 'build' | undefined;
+  /** Which command: run (models), test (data tests), build (seeds, models and tests in DAG order) or seed (seeds); default run. */
+  readonly command?: 'run' | 'test' | 'build' | 'seed' | undefined;
+  /** seed's --show: keep each seed's first rows (SHOW_SEED_ROWS) in its result, to print after the run. */
+  readonly show?: boolean | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit` (test, build). */
   readonly storeFailures?: boolean | undefined;
   /** build's --resource-type / --exclude-resource-type: which kinds of node it runs. */
@@ -24,8 +26,13 @@ export interface RunFlags {
   readonly excludeResourceTypes?: readonly string[] | undefined;
 }
 
-/** The nodes a command acts on, in dependency order: run the models, test the tests, build seeds, models and tests. */
-export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build'): string[] {
+/** How many rows `seed --show` prints of each seed (dbt's print_table: max_rows=10). */
+export const SHOW_SEED_ROWS = 10;
+
+/** The nodes a command acts on, in dependency order: run the models, test the tests, seed the seeds, build seeds, models and tests. */
+export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build' | 'seed'): string[] {
+  // Only seeds, as dbt's `seed`: models and sources in the selection are left out.
+  if (command === 'seed') return opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === 'seed');
   const models = new Set(selectedModels(opened).map((node) => node.uniqueId));
   const ofType = (type: string) => new Set(opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === type));
   const tests = new Set([...ofType('test'), ...ofType('unit_test')]);
@@ -66,6 +73,7 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       startedAt,
       signal: options.signal,
       invocationId,
+      ...(options.show === true ? { showSeedRows: SHOW_SEED_ROWS } : {}),
     });
     writeCommandArtifacts({
       command,
@@ -74,7 +82,8 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       startedAt: invokedAt,
       args: {
         ...commandArgs(command, options, parseVars(options.vars)),
-        ...(command === 'run' ? {} : { store_failures: options.storeFailures === true, indirect_selection: options.indirectSelection ?? 'eager' }),
+        ...(command === 'test' || command === 'build' ? { store_failures: options.storeFailures === true, indirect_selection: options.indirectSelection ?? 'eager' } : {}),
+        ...(command === 'seed' ? { show: options.show === true } : {}),
         full_refresh: options.fullRefresh === true,
         fail_fast: options.failFast === true,
         threads: options.threads ?? null,
