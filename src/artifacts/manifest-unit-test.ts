@@ -34,7 +34,7 @@ export function unitTestManifestNode(projectName: string, node: UnitTestNode, cr
 
 function fixtureJson(rows: UnitTestRows): { rows: Json; format: string; fixture: string | null } {
   if ('fixture' in rows) return { rows: null, format: rows.format, fixture: rows.fixture };
-  if ('fromSeed' in rows) return { rows: null, format: 'dict', fixture: null };
+  if ('fromSeed' in rows) return { rows: null, format: rows.format, fixture: null };
   if (rows.format === 'dict') return { rows: rows.rows as Json, format: 'dict', fixture: null };
-  return { rows: rows.text, format: rows.format, fixture: null };
+  return { rows: rows.text, format: rows.format, fixture: rows.file?.kind === 'fixture' ? rows.file.name : null };
 }

@@ -5,6 +5,7 @@ import { SparkdbtError } from '../errors.js';
 import { loadProperties } from './load-properties.js';
 import { parseProjectConfig } from './parse-config.js';
 import { readProjectText } from './read-text.js';
+import { resolveUnitTestFiles } from './unit-test-fixtures.js';
 import type { MacroFile, ModelFile, Project, SeedFile, TestFile } from './types.js';
 import { pyStrip } from '../seed/agate-casts.js';
 
@@ -57,18 +58,20 @@ export function loadProject(projectDir: string): Project {
       });
     }
   }
-  // As dbt: `<test path>/generic/` holds custom generic tests ({% test %} blocks, read as macros); the other SQL files are singular tests.
+  // As dbt: `<test path>/generic/` holds custom generic tests ({% test %} blocks, read as macros), `<test path>/fixtures/` unit test fixtures; the other SQL files are singular tests.
   const tests: TestFile[] = [];
   for (const testPath of config.testPaths) {
     for (const file of listSqlFiles(root, testPath)) {
       const parts = path.relative(path.join(root, testPath), file).split(path.sep);
       const relative = toPosix(path.relative(root, file));
+      if (parts[0] === 'fixtures' && parts.length > 1) continue; // unit test fixtures (read with the unit tests)
       if (parts[0] === 'generic' && parts.length > 1) macros.push({ path: relative, sql: readProjectText(file, relative) });
       else tests.push({ name: path.basename(file, '.sql'), path: relative, folders: parts.slice(0, -1), sql: readProjectText(file, relative) });
     }
   }
   const properties = loadProperties(config);
-  return { config: { ...config, sources: properties.sources }, models, macros, seeds, properties: properties.files, tests, propertyWarnings: properties.warnings };
+  const propertyFiles = resolveUnitTestFiles(config, properties.files, seeds);
+  return { config: { ...config, sources: properties.sources }, models, macros, seeds, properties: propertyFiles, tests, propertyWarnings: properties.warnings };
 }
 
 /** dbt's seed checksum (`load_seed_source_file`): sha256 of the stripped text, or the path for a seed over 1 MiB. */

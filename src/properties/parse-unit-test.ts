@@ -114,10 +114,26 @@ function readRows(at: YamlValue, testName: string, fixtureType: 'input' | 'expec
   const format = formatText as (typeof FORMATS)[number];
   const rowsValue = get(at, 'rows');
   const rows = rowsValue === undefined || isNull(rowsValue) ? undefined : toPlain(rowsValue);
-  const fixture = scalarString(get(at, 'fixture'));
-  if (fixture !== undefined && rows === undefined) return { format, fixture };
+  const fixtureValue = get(at, 'fixture');
+  const fixture = scalarString(fixtureValue);
+  if (fixture !== undefined && rows !== undefined) {
+    findings.error(fixtureValue!, `Unit test ${testName} has ${fixtureType} rows and a fixture: give one of them`);
+    return undefined;
+  }
+  if (fixture !== undefined) {
+    if (format === 'dict') {
+      findings.error(
+        fixtureValue!,
+        `Unit test ${testName} has an ${fixtureType} fixture '${fixture}' in format dict: fixture files are csv or sql`,
+        `format: csv   # reads <test-path>/fixtures/**/${fixture}.csv`,
+      );
+      return undefined;
+    }
+    return { format, fixture, line: fixtureValue!.line };
+  }
+  // A seed input with no rows (dbt: format dict; sparkdbt also takes csv, the seed's own format).
+  if (rows === undefined && mayBeSeed && format !== 'sql') return { format, fromSeed: true, line: at.line };
   if (format === 'dict') {
-    if (rows === undefined && mayBeSeed) return { format, fromSeed: true };
     if (!Array.isArray(rows) || !rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))) {
       findings.error(rowsValue ?? at, `Unit test ${testName} has ${fixtureType} rows which do not match format dict`, 'rows:\n  - {user_id: 1, level: paid}');
       return undefined;

@@ -68,14 +68,26 @@ export interface SourceProperties {
 export type UnitTestInputRef =
   { readonly kind: 'ref'; readonly name: string } | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string } | { readonly kind: 'this' };
 
-/** The rows of a unit test fixture: dict rows, CSV text, a SQL query, or a fixture file's name. */
+/**
+ * The rows of a unit test fixture: dict rows, CSV text or a SQL query (`file`: read from a fixture
+ * file or a seed's CSV when the project was loaded), or — as parsed, before loading resolves it — a
+ * fixture file's name or a seed input with no rows (`line`: where the YAML says so).
+ */
 export type UnitTestRows =
   | { readonly format: 'dict'; readonly rows: readonly Readonly<Record<string, unknown>>[] }
-  | { readonly format: 'csv'; readonly text: string }
-  | { readonly format: 'sql'; readonly text: string }
-  | { readonly format: 'dict' | 'csv' | 'sql'; readonly fixture: string }
+  | { readonly format: 'csv' | 'sql'; readonly text: string; readonly file?: UnitTestRowsFile }
+  | { readonly format: 'csv' | 'sql'; readonly fixture: string; readonly line: number | undefined }
   /** A `given` input of a seed with no rows: dbt reads the seed's CSV as the rows. */
-  | { readonly format: 'dict'; readonly fromSeed: true };
+  | { readonly format: 'dict' | 'csv'; readonly fromSeed: true; readonly line: number | undefined };
+
+/** Where a fixture's text was read from: a fixture file (`tests/fixtures/events.csv`) or a seed's CSV. */
+export interface UnitTestRowsFile {
+  readonly kind: 'fixture' | 'seed';
+  /** `fixture:` as written, or the seed's name. */
+  readonly name: string;
+  /** Relative to the project root. */
+  readonly path: string;
+}
 
 /** One `given` input of a unit test. */
 export interface UnitTestInput {

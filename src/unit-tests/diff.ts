@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 /** Rows as text (null for NULL) under named columns: what a unit test compares. */
 export interface TextRows {
   readonly columns: readonly string[];
@@ -32,18 +33,59 @@ export function diffRows(actual: TextRows, expected: TextRows): RowsDiff {
   return { missing, extra };
 }
 
-/**
- * The failure message, in the shape of dbt's (daff's terminal rendering of the table diff): a header
- * `@@` row of the columns, then `---` for each expected row actual lacks and `+++` for each actual row
- * not expected, comma-separated and padded to each column's width. NULL prints as `NULL`.
- */
-export function formatDiff(columns: readonly string[], diff: RowsDiff): string {
-  const lines: string[][] = [['@@', ...columns], ...diff.missing.map((row) => ['---', ...row.map(show)]), ...diff.extra.map((row) => ['+++', ...row.map(show)])];
-  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((line) => (line[i] ?? '').length)));
-  const body = lines.map((line) => line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i]!))).join(','));
-  return `actual differs from expected:\n\n${body.join('\n')}`;
+/** Rows to render in a diff: TextRows and which columns hold numbers (sorted as numbers, as dbt's agate values are). */
+export interface DiffTable extends TextRows {
+  readonly numeric: readonly boolean[];
 }
 
-function show(value: string | null): string {
-  return value ?? 'NULL';
+/**
+ * The failure message as dbt prints it (dbt/task/test.py `_get_daff_diff`, `_render_daff_diff`): both
+ * tables' rows sorted (NULL last), compared unordered by daff, and daff's terminal rendering without
+ * colours — a `@@` header, `+++` for a row only actual has, `---` for one only expected has, `→` for
+ * a row in both whose cells changed (`old→new`), unchanged context rows and `...` for what it elides.
+ * daff's `\r\n` line ends are printed as `\n`.
+ */
+export function formatDiff(actual: DiffTable, expected: DiffTable): string {
+  const expectedView = new daff.TableView(sortedTable(expected));
+  const actualView = new daff.TableView(sortedTable(actual));
+  const flags = new daff.CompareFlags();
+  flags.ordered = false;
+  const alignment = daff.compareTables(expectedView, actualView, flags).align();
+  const highlighted = new daff.TableView([]);
+  new daff.TableDiff(alignment, flags).hilite(highlighted);
+  const rendered = new daff.TerminalDiffRender().render(highlighted).replace(ANSI_ESCAPE, '').replaceAll('\r\n', '\n');
+  return `actual differs from expected:\n\n${rendered.replace(/\n$/, '')}`;
+}
+
+/** The subset of daff (a Haxe-compiled CommonJS module without types) that formatDiff uses. */
+interface Daff {
+  readonly TableView: new (rows: unknown[][]) => object;
+  readonly CompareFlags: new () => { ordered: boolean };
+  compareTables(left: object, right: object, flags: object): { align(): object };
+  readonly TableDiff: new (alignment: object, flags: object) => { hilite(output: object): boolean };
+  readonly TerminalDiffRender: new () => { render(table: object): string };
+}
+
+const daff = createRequire(import.meta.url)('daff') as Daff;
+
+/** dbt's TestRunner._ANSI_ESCAPE: daff colours its output; without --use-colors dbt strips them. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])/g;
+
+/** dbt's list_rows_from_table(sort=True): the header, then the rows sorted cell by cell, NULL after every value. */
+function sortedTable(table: DiffTable): (string | null)[][] {
+  const compareCell = (a: string | null, b: string | null, numeric: boolean): number => {
+    if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+    if (numeric) return Number(a) - Number(b);
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  const rows = table.rows.map((row) => [...row]);
+  rows.sort((x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      const order = compareCell(x[i] ?? null, y[i] ?? null, table.numeric[i] ?? false);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  return [[...table.columns], ...rows];
 }

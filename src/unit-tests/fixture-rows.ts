@@ -6,10 +6,13 @@ import type { UnitTestRows } from '../properties/types.js';
 export type FixtureRows =
   { readonly kind: 'rows'; readonly columns: readonly string[]; readonly rows: readonly (readonly (string | null)[])[] } | { readonly kind: 'sql'; readonly sql: string };
 
-/** Reads a `given`/`expect` block into rows (dict and csv) or SQL; fixture files and seed-backed inputs are not supported yet. */
+/** Reads a `given`/`expect` block into rows (dict and csv) or SQL; fixture files and seed CSVs were read when the project was loaded. */
 export function fixtureRows(rows: UnitTestRows, what: string): FixtureRows {
-  if ('fixture' in rows) throw new SparkdbtError('config-invalid', `${what}: fixture files (fixture: ${rows.fixture}) are not supported yet`, { hint: 'give the rows inline' });
-  if ('fromSeed' in rows) throw new SparkdbtError('config-invalid', `${what}: a seed input without rows is not supported yet`, { hint: 'give the rows inline' });
+  if ('fixture' in rows || 'fromSeed' in rows) {
+    throw new SparkdbtError('config-invalid', `${what}: its ${'fixture' in rows ? `fixture '${rows.fixture}'` : "seed's CSV"} was not read`, {
+      hint: 'load the project with loadProject, which reads fixture files and seeds',
+    });
+  }
   switch (rows.format) {
     case 'sql':
       return { kind: 'sql', sql: rows.text };

@@ -1,3 +1,4 @@
+import { SparkdbtError } from '../errors.js';
 import type { FixtureRows } from './fixture-rows.js';
 
 /** A column of the relation a fixture stands for: its name and SQL type. */
@@ -25,6 +26,20 @@ export function fixtureSql(fixture: FixtureRows, columns: readonly FixtureColumn
       .join(', ');
   if (fixture.rows.length === 0) return `${select(undefined)} where false`;
   return fixture.rows.map((row) => select(row)).join('\nunion all\n');
+}
+
+/**
+ * dbt's check of a fixture's columns (format_row): each must be a column of the relation it stands
+ * for (case-insensitive), else an error naming it and the columns there are. SQL fixtures are not checked.
+ */
+export function checkFixtureColumns(fixture: FixtureRows, columns: readonly FixtureColumn[], fixtureName: string): void {
+  if (fixture.kind === 'sql') return;
+  const known = new Set(columns.map((c) => c.name.toLowerCase()));
+  const unknown = fixture.columns.filter((c) => !known.has(c.toLowerCase()));
+  if (unknown.length === 0) return;
+  throw new SparkdbtError('config-invalid', `Invalid column name: '${unknown[0]!.toLowerCase()}' in unit test fixture for ${fixtureName}.`, {
+    hint: `Accepted columns for ${fixtureName} are: ${columns.map((c) => c.name.toLowerCase()).join(', ')}`,
+  });
 }
 
 /** A SQL string literal. */

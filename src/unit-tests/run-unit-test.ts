@@ -1,13 +1,13 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { databaseOf } from '../core/target.js';
-import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
+import { ExternalLocation, Relation, thisContext, type ThisContext } from '../core/relation.js';
 import { SparkdbtError } from '../errors.js';
 import type { ModelNode, RunnableNode } from '../graph/types.js';
 import type { UnitTestDefinition, UnitTestInput } from '../properties/types.js';
 import { diffRows, formatDiff } from './diff.js';
 import { fixtureRows } from './fixture-rows.js';
-import { fixtureSql, literal, type FixtureColumn } from './fixture-sql.js';
+import { checkFixtureColumns, fixtureSql, literal, type FixtureColumn } from './fixture-sql.js';
 
 /** How one unit test ended: pass, fail (with dbt's diff as the message) or error (it could not run). */
 export interface UnitTestOutcome {
@@ -33,13 +33,14 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
   try {
     const ctes = new Map<string, string>();
     for (const given of test.given) {
-      const { cte, relation } = inputOf(prepared, given);
+      const { cte, relation } = inputOf(prepared, model, given);
       const fixture = fixtureRows(given.rows, `unit test '${test.name}' input ${given.input}`);
       let columns: readonly FixtureColumn[] = relation === undefined ? [] : await columnsOf(adapter, relation);
       if (columns.length === 0 && fixture.kind === 'rows') {
         untypedInputs.push(given.input);
         columns = fixture.columns.map((name) => ({ name, type: 'varchar' }));
       }
+      checkFixtureColumns(fixture, columns, given.ref.kind === 'this' ? `'${model.name}' (this)` : `'${inputName(given)}'`);
       ctes.set(cte, fixtureSql(fixture, columns, quote));
     }
     sql = renderWithFixtures(prepared, model, test, ctes);
@@ -48,6 +49,8 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
       expectFixture.kind === 'rows'
         ? expectFixture.columns
         : (await adapter.queryText(`select * from (\n${expectFixture.sql}\n) as ${quote('expected')} where 1 = 0`)).columns.map((c) => c.name);
+    const actualColumns = (await adapter.queryText(`select * from (\n${sql}\n) as ${quote('actual')} where 1 = 0`)).columns.map((c) => ({ name: c.name, type: '' }));
+    checkFixtureColumns({ kind: 'rows', columns: expectedColumns, rows: [] }, actualColumns, 'expected output');
     const actual = await adapter.queryText(`select ${expectedColumns.map(quote).join(', ')} from (\n${sql}\n) as ${quote('actual')}`);
     const types = await typeNames(
       adapter,
@@ -61,7 +64,14 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
     const expected = await adapter.queryText(expectedSql);
     const diff = diffRows({ columns: expectedColumns, rows: actual.rows }, { columns: expectedColumns, rows: expected.rows });
     if (diff.missing.length === 0 && diff.extra.length === 0) return { status: 'pass', message: 'PASS', sql, untypedInputs, error: undefined };
-    return { status: 'fail', message: formatDiff(expectedColumns, diff), sql, untypedInputs, error: undefined };
+    const numeric = typed.map((c) => NUMERIC_TYPE.test(c.type));
+    return {
+      status: 'fail',
+      message: formatDiff({ columns: expectedColumns, rows: actual.rows, numeric }, { columns: expectedColumns, rows: expected.rows, numeric }),
+      sql,
+      untypedInputs,
+      error: undefined,
+    };
   } catch (error) {
     const untyped =
       untypedInputs.length === 0
@@ -78,8 +88,28 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
   }
 }
 
-/** dbt's name for the CTE of an input (`__dbt__cte__staging_events`) and the relation it stands for, if the warehouse may hold it. */
-function inputOf(prepared: PreparedProject, given: UnitTestInput): { cte: string; relation: Relation | undefined } {
+/** Types whose values dbt (agate) sorts as numbers before it diffs. */
+const NUMERIC_TYPE = /^(smallint|integer|bigint|numeric|real|double precision|decimal)\b/;
+
+/** How a fixture names its input in errors: `events` for ref('events'), `raw.events` for a source. */
+function inputName(given: UnitTestInput): string {
+  const ref = given.ref;
+  switch (ref.kind) {
+    case 'ref':
+      return ref.name;
+    case 'source':
+      return `${ref.sourceName}.${ref.tableName}`;
+    case 'this':
+      return 'this';
+  }
+}
+
+/**
+ * dbt's name for the CTE of an input (`__dbt__cte__staging_events`) and the relation it stands for, if
+ * the warehouse may hold it. `this` (an incremental model's existing rows) is the model's own relation;
+ * `{{ this }}` renders as its CTE, as dbt's unit test context does.
+ */
+function inputOf(prepared: PreparedProject, model: ModelNode, given: UnitTestInput): { cte: string; relation: Relation | undefined } {
   const ref = given.ref;
   switch (ref.kind) {
     case 'ref': {
@@ -95,8 +125,12 @@ function inputOf(prepared: PreparedProject, given: UnitTestInput): { cte: string
       return { cte: `__dbt__cte__${ref.sourceName}__${ref.tableName}`, relation };
     }
     case 'this':
-      throw new SparkdbtError('config-invalid', `input 'this' (an incremental model's own rows) is not supported: sparkdbt has no incremental models yet`);
+      return { cte: thisCte(model), relation: relationOf(prepared, model) };
   }
+}
+
+function thisCte(model: ModelNode): string {
+  return `__dbt__cte__${model.name}`;
 }
 
 /** Renders the model with the test's overrides, each given ref()/source() resolving to its fixture CTE, the CTEs put in front. */
@@ -123,12 +157,49 @@ function renderWithFixtures(prepared: PreparedProject, model: ModelNode, test: U
         return new Relation(definition.schema ?? prepared.target.schema, definition.identifier, (n) => prepared.dialect.quoteIdentifier(n));
       }),
     config: () => undefined,
-    self: thisContext(relationOf(prepared, model), databaseOf(prepared.target)),
+    self: unitTestThis(
+      prepared,
+      model,
+      test,
+      () => use(thisCte(model), () => undefined),
+      (error) => renderer.fail(error),
+    ),
   });
   return injectCtes(
     body,
     [...ctes].filter(([name]) => used.has(name)),
   );
+}
+
+/**
+ * `this` while a unit test renders its model: with an `input: this`, the fixture's CTE (dbt's unit test
+ * context); without one, rendering `{{ this }}` is an error — the test would read the warehouse's table.
+ */
+function unitTestThis(prepared: PreparedProject, model: ModelNode, test: UnitTestDefinition, useThis: () => unknown, fail: (error: SparkdbtError) => SparkdbtError): ThisContext {
+  const real = thisContext(relationOf(prepared, model), databaseOf(prepared.target));
+  if (!test.given.some((g) => g.ref.kind === 'this')) {
+    return {
+      ...real,
+      toString: () => {
+        throw fail(
+          new SparkdbtError('config-invalid', `unit test '${test.name}' renders {{ this }} of model '${model.name}' but gives no 'this' input`, {
+            hint: "add the rows the model's table holds before this run: given: [{input: this, rows: [...]}] (is_incremental() models read {{ this }})",
+          }),
+        );
+      },
+    };
+  }
+  const cte = thisCte(model);
+  return {
+    database: real.database,
+    schema: real.schema,
+    identifier: cte,
+    name: cte,
+    toString: () => {
+      useThis();
+      return cte;
+    },
+  };
 }
 
 /** Puts CTEs in front of a query, merged into its own leading `with` if it has one (dbt's _inject_ctes_into_sql). */

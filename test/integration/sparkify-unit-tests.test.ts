@@ -93,13 +93,13 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
           '',
           'actual differs from expected:',
           '',
+          // daff pairs the 21:01:46 rows (song_id changed) and prints the expected row actual lacks.
           '@@ ,start_time         ,song_id',
-          '---,2018-11-01 21:01:46,SOHELLO',
-          '---,2018-11-01 21:08:16,NULL',
-          '+++,2018-11-01 21:01:46,NULL',
+          '→  ,2018-11-01 21:01:46,SOHELLO→NULL',
+          '---,2018-11-01 21:08:16,null',
         ].join('\n'),
       );
-      expect(text).toContain(['actual differs from expected:', '', '@@ ,user_id,level', '---,15     ,free', '+++,15     ,paid'].join('\n'));
+      expect(text).toContain(['actual differs from expected:', '', '@@,user_id,level', '→ ,15     ,free→paid'].join('\n'));
     } finally {
       fs.rmSync(path.join(project, 'models/marts/_failing_unit_tests.yml'));
     }
@@ -112,7 +112,7 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
       const text = stripTimes(result.stdout);
       expect(result.code, text).toBe(1);
       expect(unitOutcomes(result.stdout)).toEqual({ 'time::time_splits_start_time': 'PASS', 'time::time_wrongly_counts_weekdays_from_monday': 'FAIL 1' });
-      expect(text).toContain(['@@ ,start_time         ,hour,weekday', '---,2018-11-15 07:30:00,7   ,3', '+++,2018-11-15 07:30:00,7   ,4'].join('\n'));
+      expect(text).toContain(['@@,start_time         ,hour,weekday', '→ ,2018-11-15 07:30:00,7   ,3→4'].join('\n'));
     } finally {
       fs.rmSync(path.join(project, 'models/marts/_failing_unit_tests.yml'));
     }

@@ -30,7 +30,8 @@ describe('unit test overrides and untyped inputs', () => {
     const result = await runCli(['test', '-s', 'overridden'], { cwd: project });
     const text = stripTimes(result.stdout);
     expect(result.code, text).toBe(1);
-    expect(text).toContain(['@@ ,id,label     ,env      ,picked', '---,2 ,project   ,from_test,42', '+++,2 ,overridden,from_test,42'].join('\n'));
+    // daff pairs the row by its unchanged cells: one → line; `picked`, unchanged past the context, is elided.
+    expect(text).toContain(['actual differs from expected:', '', '@@,id,label             ,env      ,...', '→ ,2 ,project→overridden,from_test,...'].join('\n'));
   });
 
   it('a unit test of a model that does not exist is a warning naming its file and line, not run', async () => {
