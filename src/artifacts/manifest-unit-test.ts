@@ -1,5 +1,6 @@
 import type { UnitTestNode } from '../graph/types.js';
-import type { UnitTestRows } from '../properties/types.js';
+import { createHash } from 'node:crypto';
+import type { UnitTestDefinition, UnitTestRows } from '../properties/types.js';
 import type { Json } from './json-values.js';
 
 /** A unit test's entry under the manifest's `unit_tests` (dbt's UnitTestDefinition, manifest v12). */
@@ -24,12 +25,28 @@ export function unitTestManifestNode(projectName: string, node: UnitTestNode, cr
         : { vars: definition.overrides.vars as Json, macros: definition.overrides.macros as Json, env_vars: definition.overrides.envVars as Json },
     depends_on: { macros: [], nodes: [node.model] },
     config: { tags: [...node.tags], meta: {}, enabled: true },
-    checksum: null,
+    checksum: unitTestChecksum(definition),
     schema: null,
     created_at: createdAt,
     versions: null,
     version: null,
   };
+}
+
+/**
+ * dbt's UnitTestDefinition.build_unit_test_checksum, which state:modified compares: sha256 of everything
+ * but the description — the model, the inputs and expected rows (a fixture file's or seed's text
+ * included) and the overrides. sparkdbt hashes their JSON, not dbt's Python repr, so it matches
+ * sparkdbt's own manifests, not dbt's.
+ */
+export function unitTestChecksum(definition: UnitTestDefinition): string {
+  const data = {
+    model: definition.model,
+    given: definition.given.map((given) => ({ input: given.input, ...fixtureJson(given.rows) })),
+    expect: fixtureJson(definition.expect),
+    overrides: definition.overrides,
+  };
+  return createHash('sha256').update(JSON.stringify(data)).digest('hex');
 }
 
 function fixtureJson(rows: UnitTestRows): { rows: Json; format: string; fixture: string | null } {

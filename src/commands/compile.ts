@@ -10,6 +10,7 @@ import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
 import { connectAdapter } from '../adapters/registry.js';
 import { preparedWithDeferral } from '../state/index.js';
 import { artifactWriter } from './write-artifact.js';
+import { compileUnitTests, type UnitTestCompileOutcome } from './compile-unit-tests.js';
 import { backgroundArtifactWriter } from './background-writer.js';
 import { openProject, parseVars, selectedModels, type CommandOptions, type OpenedProject } from './open-project.js';
 
@@ -35,9 +36,10 @@ export function compileProject(options: CommandOptions): CompileResult {
   return compileOpened(openProject(options), options, new Date());
 }
 
-/** What compile did: each selected model's outcome, and the warnings to print. */
+/** What compile did: each selected model's outcome, each selected unit test's, and the warnings to print. */
 export interface CompileResult {
   readonly outcomes: CompileOutcome[];
+  readonly unitTests: UnitTestCompileOutcome[];
   readonly warnings: readonly string[];
 }
 
@@ -90,6 +92,7 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
       throw error;
     }
   });
+  const unitTests = compileUnitTests(opened, write);
   try {
     writeCommandArtifacts({
       command: 'compile',
@@ -103,7 +106,7 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
     // The manifest is written while the last model files are; every file is on disk before compile returns.
     background?.finish();
   }
-  return { outcomes, warnings: opened.warnings };
+  return { outcomes, unitTests, warnings: opened.warnings };
 }
 
 /** From this many models on, compile writes its files from another thread (below, the thread's start-up costs more than it saves). */

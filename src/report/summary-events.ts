@@ -91,7 +91,10 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
 /** dbt's end-of-run lines for a failing or warning test: what it got, where its SQL is, where its rows are. */
 function testProblem(what: 'Failure' | 'Warning', r: NodeResult): string {
   // A unit test's failure is dbt's: its name and file, then the diff of actual and expected rows.
-  if (r.resourceType === 'unit_test') return `${what} in unit_test ${r.name} (${r.originalFilePath ?? ''})\n\n${r.message}`;
+  if (r.resourceType === 'unit_test') {
+    const compiled = r.compiledPath === undefined ? '' : `\n\n  compiled code at ${r.compiledPath}`;
+    return `${what} in unit_test ${r.name} (${r.originalFilePath ?? ''})\n\n${r.message}${compiled}`;
+  }
   const stored = r.storedFailures === undefined ? '' : `\n\n  See test failures:\n  ${'-'.repeat(71)}\n  select * from ${r.storedFailures}\n  ${'-'.repeat(71)}`;
   return `${what} in test ${r.name} (${r.originalFilePath ?? ''})\n  ${r.message}\n\n  compiled code at ${r.compiledPath ?? ''}${stored}`;
 }

@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { unitTestArtifactPath } from '../compile/artifact-path.js';
 import { SparkdbtError } from '../errors.js';
 import type { UnitTestTask } from '../plan/types.js';
 import { runUnitTest } from '../unit-tests/run-unit-test.js';
@@ -15,6 +16,9 @@ export async function executeUnitTest(task: UnitTestTask, adapter: Adapter, cont
   const started = performance.now();
   const outcome = await runUnitTest(prepared, adapter, task.model, task.node.definition);
   const redact = (text: string) => prepared.redactor.redact(text);
+  // As dbt: the unit test's compiled SQL (the model on its fixtures) is written where the failure says it is.
+  const compiledPath = outcome.sql === undefined ? undefined : unitTestArtifactPath(prepared.project.config, 'compiled', task.node);
+  if (compiledPath !== undefined) context.writeArtifact(compiledPath, redact(outcome.sql!));
   const where = `${task.display} (${task.node.originalFilePath})`;
   const error =
     outcome.status === 'error'
@@ -36,7 +40,7 @@ export async function executeUnitTest(task: UnitTestTask, adapter: Adapter, cont
     ...(outcome.status === 'error' ? {} : { failures: outcome.status === 'pass' ? 0 : 1 }),
     message: outcome.status === 'pass' ? 'PASS' : redact(outcome.message),
     originalFilePath: task.node.originalFilePath,
-    ...(outcome.sql === undefined ? {} : { compiledCode: redact(outcome.sql) }),
+    ...(outcome.sql === undefined ? {} : { compiledCode: redact(outcome.sql), compiledPath }),
     rowsAffected: undefined,
     rowsRejected: 0,
     rejectionsQuery: undefined,

@@ -10,6 +10,8 @@ export function stateComparer(current: StateManifest, previous: StateManifest): 
   const macroCache = new Map<string, boolean>();
   const macrosChanged = (node: JsonRecord): boolean => dependsOnChangedMacro(node, current.macros, changedMacros, macroCache, new Set());
   return (check, uniqueId) => {
+    const unitTest = current.unitTests.get(uniqueId);
+    if (unitTest !== undefined) return unitTestChanged(check, unitTest, previous.unitTests.get(uniqueId));
     const model = current.nodes.get(uniqueId);
     const source = current.sources.get(uniqueId);
     const node = model ?? source;
@@ -33,6 +35,25 @@ export function stateComparer(current: StateManifest, previous: StateManifest): 
         return macrosChanged(node);
     }
   };
+}
+
+/**
+ * dbt's check for a UnitTestDefinition: new when the state lacks it; modified when its checksum (its
+ * definition and fixture rows, not its description) differs. It has no body, configs or relation of its
+ * own to compare; a changed model brings its unit tests in by indirect selection, as its data tests.
+ */
+function unitTestChanged(check: StateCheck, node: JsonRecord, old: JsonRecord | undefined): boolean {
+  switch (check) {
+    case 'new':
+      return old === undefined;
+    case 'modified':
+      return old === undefined || node['checksum'] !== old['checksum'];
+    case 'modified.body':
+    case 'modified.configs':
+    case 'modified.relation':
+    case 'modified.macros':
+      return false;
+  }
 }
 
 // dbt's same_body: the raw code (the stripped file) is unchanged; for a seed (SeedNode.same_seeds), its checksum.

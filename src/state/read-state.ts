@@ -10,6 +10,8 @@ export interface StateManifest {
   readonly nodes: ReadonlyMap<string, JsonRecord>;
   readonly sources: ReadonlyMap<string, JsonRecord>;
   readonly macros: ReadonlyMap<string, JsonRecord>;
+  /** `unit_tests` (dbt 1.8+); empty for an older manifest. */
+  readonly unitTests: ReadonlyMap<string, JsonRecord>;
 }
 
 /** One node's entry in a run_results.json. */
@@ -84,7 +86,7 @@ function readArtifact(file: string, display: string, kind: 'manifest' | 'run-res
 }
 
 function toStateManifest(json: JsonRecord): StateManifest {
-  return { nodes: entries(json['nodes']), sources: entries(json['sources']), macros: entries(json['macros']) };
+  return { nodes: entries(json['nodes']), sources: entries(json['sources']), macros: entries(json['macros']), unitTests: entries(json['unit_tests']) };
 }
 
 function toRunResults(json: JsonRecord, display: string): StateRunResults {

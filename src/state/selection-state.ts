@@ -22,5 +22,5 @@ export function selectionState(prepared: PreparedProject, folder: StateFolder, e
 export function currentManifest(prepared: PreparedProject, env: Readonly<Record<string, string | undefined>>): StateManifest {
   const json = buildManifest({ prepared, invocation: newInvocation(env), command: 'ls', compiled: new Map() }) as JsonRecord;
   const entries = (value: unknown) => new Map(isRecord(value) ? Object.entries(value).filter((e): e is [string, JsonRecord] => isRecord(e[1])) : []);
-  return { nodes: entries(json['nodes']), sources: entries(json['sources']), macros: entries(json['macros']) };
+  return { nodes: entries(json['nodes']), sources: entries(json['sources']), macros: entries(json['macros']), unitTests: entries(json['unit_tests']) };
 }

@@ -11,6 +11,29 @@ export interface RowsDiff {
   readonly extra: readonly (readonly (string | null)[])[];
 }
 
+/** How a column's values compare: as numbers, booleans, or text. */
+export type CellKind = 'number' | 'boolean' | 'text';
+
+/**
+ * Cells as dbt compares and prints them (agate values, not the warehouse's text): a number without
+ * the trailing zeros of its scale (`2.50` equals `2.5`, as Decimals do), a boolean as `true`/`false`.
+ */
+export function comparableRows(rows: readonly (readonly (string | null)[])[], kinds: readonly CellKind[]): (string | null)[][] {
+  return rows.map((row) =>
+    row.map((cell, i) => {
+      if (cell === null) return null;
+      switch (kinds[i] ?? 'text') {
+        case 'number':
+          return /^-?\d+\.\d+$/.test(cell) ? cell.replace(/0+$/, '').replace(/\.$/, '') : cell;
+        case 'boolean':
+          return cell === 't' || cell === 'true' ? 'true' : cell === 'f' || cell === 'false' ? 'false' : cell;
+        case 'text':
+          return cell;
+      }
+    }),
+  );
+}
+
 /** Compares actual and expected rows as multisets (order does not matter, duplicates do), as dbt's unit test does. */
 export function diffRows(actual: TextRows, expected: TextRows): RowsDiff {
   const key = (row: readonly (string | null)[]) => JSON.stringify(row);

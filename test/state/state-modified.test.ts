@@ -114,3 +114,66 @@ describe('state:modified against a previous manifest', () => {
     if (row.added) expect(picked(dir, 'state:new')).toEqual(row.added);
   });
 });
+
+function pickedUnitTests(dir: string, selector: string): string[] {
+  return listNodes({ projectDir: dir, env, state: 'prod-state', select: [selector], output: 'name', resourceTypes: ['unit_test'] }).lines.sort();
+}
+
+// A unit test is modified when its definition (model, inputs, expected rows, overrides — a fixture
+// file's text included) changed, not its description; a changed model brings its unit tests in
+// (indirect selection, as its data tests).
+describe('state:modified and unit tests', () => {
+  it.each<{ edit: string; project?: string; apply: (dir: string) => void; modified: readonly string[]; added?: readonly string[] }>([
+    { edit: 'nothing', apply: () => undefined, modified: [], added: [] },
+    {
+      edit: "a unit test's expected row",
+      apply: (dir) => edit(dir, 'models/marts/_unit_tests.yml', (t) => t.replace('user_id,level\n        15,paid', 'user_id,level\n        15,free')),
+      modified: ['users_keeps_the_latest_level'],
+    },
+    {
+      edit: "a unit test's description only",
+      apply: (dir) => edit(dir, 'models/marts/_unit_tests.yml', (t) => t.replace('keeps the level of their most recent event', 'keeps their latest level')),
+      modified: [],
+    },
+    {
+      edit: 'the model a unit test tests',
+      apply: (dir) => edit(dir, 'models/marts/users.sql', (t) => `${t}\n-- touched\n`),
+      modified: ['users_keeps_the_latest_level'],
+    },
+    {
+      edit: 'a new unit test',
+      apply: (dir) =>
+        fs.writeFileSync(
+          path.join(dir, 'models/marts/_more_unit_tests.yml'),
+          "unit_tests:\n  - name: users_none\n    model: users\n    given:\n      - input: ref('staging_events')\n        rows: []\n    expect: { rows: [] }\n",
+        ),
+      modified: ['users_none'],
+      added: ['users_none'],
+    },
+    {
+      edit: 'the fixture file a unit test reads',
+      project: 'unit-tests-files',
+      apply: (dir) => edit(dir, 'tests/fixtures/customers_input.csv', (t) => t.replace('3,ZZ', '4,ZZ')),
+      modified: ['customers_from_fixture_files'],
+    },
+    {
+      edit: 'the seed a unit test reads as its input',
+      project: 'unit-tests-files',
+      apply: (dir) => edit(dir, 'seeds/countries.csv', (t) => t.replace('France,68', 'France,69')),
+      // The seed changed too: state:modified picks it, and the unit tests of customers read its CSV.
+      modified: ['customers_from_fixture_files', 'customers_seed_as_csv_and_some_columns'],
+    },
+  ])('$edit', (row) => {
+    const dir = row.project === undefined ? projectWithState() : projectWithStateOf(row.project);
+    row.apply(dir);
+    expect(pickedUnitTests(dir, 'state:modified')).toEqual([...row.modified].sort());
+    if (row.added) expect(pickedUnitTests(dir, 'state:new')).toEqual(row.added);
+  });
+});
+
+function projectWithStateOf(fixture: string): string {
+  const dir = copyFixture(fixture);
+  compileProject({ projectDir: dir, env });
+  fs.cpSync(path.join(dir, 'target'), path.join(dir, 'prod-state'), { recursive: true });
+  return dir;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffRows, formatDiff } from '../../src/unit-tests/diff.js';
 import { fixtureRows } from '../../src/unit-tests/fixture-rows.js';
 import { checkFixtureColumns, fixtureSql } from '../../src/unit-tests/fixture-sql.js';
-import { injectCtes } from '../../src/unit-tests/run-unit-test.js';
+import { injectCtes } from '../../src/unit-tests/unit-test-sql.js';
 
 const quote = (name: string) => `"${name}"`;
 

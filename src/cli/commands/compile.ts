@@ -19,18 +19,26 @@ export function addCompileCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean }) => {
       try {
         const { compileProjectDeferred } = await import('../../commands/compile.js');
-        const { outcomes, warnings } = await compileProjectDeferred({ ...ctx.commandOptions(flags), defer: flags.defer === true, favorState: flags.favorState === true });
+        const { outcomes, unitTests, warnings } = await compileProjectDeferred({
+          ...ctx.commandOptions(flags),
+          defer: flags.defer === true,
+          favorState: flags.favorState === true,
+        });
         ctx.printWarnings(warnings);
-        if (outcomes.length === 0) ctx.printWarnings([NOTHING_TO_DO]);
+        if (outcomes.length === 0 && unitTests.length === 0) ctx.printWarnings([NOTHING_TO_DO]);
         for (const outcome of outcomes) {
           if (outcome.status === 'success') ctx.out(`Compiled ${outcome.name} -> ${outcome.path}`);
+          else ctx.err(`Error: ${formatError(outcome.error)}`);
+        }
+        for (const outcome of unitTests) {
+          if (outcome.status === 'success') ctx.out(`Compiled unit test ${outcome.name} -> ${outcome.path}`);
           else ctx.err(`Error: ${formatError(outcome.error)}`);
         }
         // As dbt: a compile of exactly one model also prints its SQL.
         const [only] = outcomes;
         if (outcomes.length === 1 && only?.status === 'success')
           ctx.out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
-        ctx.exitCode = outcomes.some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
+        ctx.exitCode = [...outcomes, ...unitTests].some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
       } catch (error) {
         ctx.exitCode = ctx.couldNotStart(error);
       }
