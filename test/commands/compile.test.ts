@@ -94,7 +94,15 @@ describe('sparkdbt compile', () => {
       const result = await runCli(['compile', '--target', target, ...vars], { cwd: project, env: { PGHOST: '127.0.0.1', PGPORT: '1', REDSHIFT_HOST: 'nowhere.invalid' } });
       expect(result.code, result.stderr).toBe(0);
       for (const view of ['compiled', 'plan']) {
+        // Each unit test's SQL too, at dbt's path (under its properties file); it has no plan.
+        const unitTests =
+          view === 'compiled'
+            ? ['songplays_takes_next_song_events_and_matches_songs', 'time_splits_start_time', 'users_keeps_the_latest_level'].map(
+                (name) => `marts/_unit_tests.yml/models/marts/${name}.sql`,
+              )
+            : [];
         expect(listFiles(path.join(project, `target/${view}/sparkify/models`))).toEqual([
+          ...unitTests,
           'marts/artists.sql',
           'marts/songplays.sql',
           'marts/songs.sql',

@@ -303,7 +303,7 @@ describe('parsePropertiesFile: unit tests', () => {
       ],
       [
         { kind: 'ref', name: 'calendar' },
-        { format: 'dict', fromSeed: true },
+        { format: 'dict', fromSeed: true, line: 14 },
       ],
       [{ kind: 'this' }, { format: 'sql', text: 'select 1 as user_id' }],
     ]);
@@ -336,8 +336,41 @@ describe('parsePropertiesFile: unit tests', () => {
       '      rows: []',
       `${FILE}:6: unit_tests.latest_level_wins.given[0].format: format must be one of dict, csv, sql, got 'json'`,
     ],
+    [
+      'a fixture file in format dict',
+      "      - input: ref('a')\n        fixture: a_rows",
+      '      rows: []',
+      `${FILE}:6: unit_tests.latest_level_wins.given[0].fixture: Unit test latest_level_wins has an input fixture 'a_rows' in format dict: fixture files are csv or sql`,
+    ],
+    [
+      'rows and a fixture',
+      "      - input: ref('a')\n        format: csv\n        fixture: a_rows\n        rows: |\n          id\n          1",
+      '      rows: []',
+      `${FILE}:7: unit_tests.latest_level_wins.given[0].fixture: Unit test latest_level_wins has input rows and a fixture: give one of them`,
+    ],
+    [
+      'a source input with no rows (only a seed may leave them out)',
+      "      - input: source('raw', 'events')",
+      '      rows: []',
+      `${FILE}:5: unit_tests.latest_level_wins.given[0]: Unit test latest_level_wins has input rows which do not match format dict`,
+    ],
   ])('%s is an error', (_label, given, expect_, error) => {
     expect(problems(unitTest(given, expect_)).errors).toEqual([error]);
+  });
+});
+
+describe('parsePropertiesFile: unit test fixture files and seed inputs', () => {
+  it('reads fixture: names (csv, sql) with their lines, and a seed input with no rows as dict (dbt) or csv', () => {
+    const file = parsed(
+      "unit_tests:\n  - name: t\n    model: m\n    given:\n      - input: ref('a')\n        format: csv\n        fixture: a_rows\n      - input: ref('countries')\n      - input: ref('cities')\n        format: csv\n    expect:\n      format: sql\n      fixture: expected_m\n",
+    );
+    const t = file.unitTests[0]!;
+    expect(t.given.map((g) => g.rows)).toEqual([
+      { format: 'csv', fixture: 'a_rows', line: 7 },
+      { format: 'dict', fromSeed: true, line: 8 },
+      { format: 'csv', fromSeed: true, line: 9 },
+    ]);
+    expect(t.expect).toEqual({ format: 'sql', fixture: 'expected_m', line: 13 });
   });
 });
 
