@@ -86,6 +86,34 @@ describe.each(targets)('unit tests on fixture files, seeds and this on $name', (
     expect(unit.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("input: this is typed from the model's own relation once it is built (a missing column a typed NULL)", async () => {
+    fs.writeFileSync(
+      path.join(project, 'models/_this_rows.yml'),
+      `unit_tests:
+  - name: orders_this_rows
+    model: orders
+    overrides:
+      macros: { is_incremental: true }
+    given:
+      - input: ref('raw_orders')
+        rows: [{ id: 2, amount: 20 }, { id: 3, amount: 30 }]
+      - input: this
+        rows: [{ id: 2 }]
+    expect:
+      rows: [{ id: 3, amount: 30 }]
+`,
+    );
+    try {
+      const result = await cli(['test', '-s', 'orders_this_rows']);
+      expect(result.code, stripTimes(result.stdout)).toBe(0);
+      const compiled = fs.readFileSync(path.join(project, 'target/compiled/unitfiles/models/_this_rows.yml/models/orders_this_rows.sql'), 'utf8');
+      // coalesce(max(id), 0) needs id to be a number: text would not run.
+      expect(compiled).toContain(`__dbt__cte__orders as (\nselect cast('2' as integer) as "id", cast(null as integer) as "amount"\n)`);
+    } finally {
+      fs.rmSync(path.join(project, 'models/_this_rows.yml'));
+    }
+  });
+
   it("failures: daff's paired diff and where the SQL is, dbt's invalid column, {{ this }} without a this input", async () => {
     fs.writeFileSync(path.join(project, 'models/_failing.yml'), FAILING);
     try {
