@@ -23,6 +23,8 @@ export interface IncrementalProject {
   columns(): Promise<string[]>;
   /** Every row of the events table, ordered by every column, values as text (NULL as null). */
   rows(): Promise<(string | null)[][]>;
+  /** What is under the model's name: table, view or nothing. */
+  kind(): Promise<string | undefined>;
   /** Runs SQL on the target (set-up: a view under the model's name). */
   execute(sql: string): Promise<void>;
   /** Drops whatever is under the model's name, for the next case. */
@@ -64,6 +66,9 @@ export async function openIncrementalProject(target: IncrementalTarget): Promise
       const columns = await fetchColumns(adapter, relation);
       const result = await adapter.queryText(`select * from ${relation} order by ${columns.map((_, i) => i + 1).join(', ')}`);
       return result.rows.map((row) => [...row]);
+    },
+    async kind() {
+      return adapter.relationKind(relation);
     },
     async execute(sql) {
       await adapter.execute(sql);
