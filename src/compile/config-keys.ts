@@ -113,7 +113,11 @@ export function checkModelKey(key: string, materialized: string): KeyFinding | u
   }
   const users = Object.keys(MATERIALIZATION_KEYS).filter((m) => MATERIALIZATION_KEYS[m]!.includes(key));
   if (users.length > 0) {
-    return { severity: 'warning', key, message: `config '${key}' does nothing on a ${materialized} model; only ${users.join(' and ')} models use it` };
+    return {
+      severity: 'warning',
+      key,
+      message: `config '${key}' does nothing on a ${materialized} model; only ${users.length > 1 ? `${users.slice(0, -1).join(', ')} and ${users.at(-1)!}` : users[0]!} models use it`,
+    };
   }
   return unknownKey(key, [...COMMON_KEYS, ...METADATA_KEYS, ...MATERIALIZATION_KEYS[materialized]!]);
 }
