@@ -55,4 +55,25 @@ describe.each<IncrementalTarget>(['local', 'pg'])('is_incremental() and --full-r
     expect(await project.columns()).toEqual(['id integer', 'incremental text']);
     expect(await project.kind()).toBe('table');
   });
+
+  it('compile, given the warehouse state, plans what a run would do now: incremental statements, or a rebuild with --full-refresh', async () => {
+    await project.reset();
+    const sql = "{{ config(materialized='incremental', unique_key='id') }}\nselect 1 as id, '{{ is_incremental() }}' as incremental\n";
+    const before = await project.compile();
+    expect(before).toMatch(/^-- plan of a first build \(the warehouse holds no relation under this name\)/);
+    expect((await project.run(sql)).status).toBe('success');
+    const plan = await project.compile();
+    const events = `"${project.schema}"."events"`;
+    expect(plan).toMatch(/^-- plan against the table the warehouse holds now; run writes what it executed to target\/run\/incremental_events\/models\/events\.sql\n/);
+    expect(plan).toContain("select 1 as id, 'true' as incremental");
+    expect(plan).toContain(
+      `-- incremental_strategy='delete+insert', on_schema_change='ignore': shown for the columns ${events} has now (id, incremental);\n` +
+        `-- the run compares them with the columns of "${project.schema}"."events__sparkdbt_tmp" first and writes what it executed to target/run\n` +
+        `delete from ${events} as DBT_INTERNAL_DEST\nwhere ("id") in (`,
+    );
+    expect(plan).toContain(`insert into ${events} ("id", "incremental")`);
+    const refresh = await project.compile({ fullRefresh: true });
+    expect(refresh).toContain("select 1 as id, 'false' as incremental");
+    expect(refresh).toContain(`alter table ${events} rename to "events__sparkdbt_backup"`);
+  });
 });

@@ -6,7 +6,8 @@ import { openProject } from '../../src/commands/open-project.js';
 import { Relation } from '../../src/core/relation.js';
 import { runModels } from '../../src/run/run-models.js';
 import type { NodeResult } from '../../src/run/types.js';
-import { fetchColumns } from '../../src/run/warehouse-state.js';
+import { fetchColumns, fetchWarehouseState } from '../../src/run/warehouse-state.js';
+import { compileProject } from '../../src/commands/compile.js';
 import { copyFixture } from './fixtures.js';
 import { PG_ENV, uniqueSchema } from './postgres.js';
 
@@ -23,6 +24,8 @@ export interface IncrementalProject {
   columns(): Promise<string[]>;
   /** Every row of the events table, ordered by every column, values as text (NULL as null). */
   rows(): Promise<(string | null)[][]>;
+  /** `compile` against the warehouse as it is now (library: compileProject with its state): the plan file of events. */
+  compile(options?: { fullRefresh?: boolean }): Promise<string>;
   /** What is under the model's name: table, view or nothing. */
   kind(): Promise<string | undefined>;
   /** Runs SQL on the target (set-up: a view under the model's name). */
@@ -66,6 +69,13 @@ export async function openIncrementalProject(target: IncrementalTarget): Promise
       const columns = await fetchColumns(adapter, relation);
       const result = await adapter.queryText(`select * from ${relation} order by ${columns.map((_, i) => i + 1).join(', ')}`);
       return result.rows.map((row) => [...row]);
+    },
+    async compile(compileOptions = {}) {
+      const state = await fetchWarehouseState(adapter, [schema]);
+      const result = compileProject({ ...options, fullRefresh: compileOptions.fullRefresh === true }, state);
+      const outcome = result.outcomes.find((o) => o.name === 'events')!;
+      if (outcome.status === 'error') throw outcome.error;
+      return fs.readFileSync(path.join(dir, outcome.planPath), 'utf8');
     },
     async kind() {
       return adapter.relationKind(relation);
