@@ -92,3 +92,28 @@ describe('sparkdbt run with an incremental model (PGlite)', () => {
     expect(bad.stdout + bad.stderr).toContain("config incremental_strategy: 'merge' needs a unique_key to match rows on");
   });
 });
+
+describe('unit tests of an incremental model (PGlite)', () => {
+  it("is_incremental() overridden and the model's own rows given as `this`: the new rows only; wrong rows fail with the diff", async () => {
+    const project = copyFixture('incremental-unit-test');
+    const built = await runCli(['build'], { cwd: project });
+    const text = built.stdout.replace(/^\d\d:\d\d:\d\d {2}/gm, '');
+    expect(built.code, text).toBe(0);
+    expect(text).toMatch(/PASS events::only_new_rows \.+ \[PASS in/);
+    expect(text).toMatch(/PASS events::first_build \.+ \[PASS in/);
+    expect(text).toContain('Done. PASS=4 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=4');
+    const file = path.join(project, 'models/_unit_tests.yml');
+    // With row 3 already in the table, no row is new.
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace('rows: [{ id: 1, v: a }, { id: 2, v: b }]\n    expect:\n      rows: [{ id: 3', 'rows: [{ id: 3, v: c }]\n    expect:\n      rows: [{ id: 3'),
+    );
+    const failed = await runCli(['test', '-s', 'only_new_rows'], { cwd: project });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/FAIL 1 events::only_new_rows/);
+    // The expected row 3 is missing from what the model returned.
+    expect(failed.stdout.replace(/^\d\d:\d\d:\d\d {2}/gm, '')).toContain('@@ ,id,v\n---,3 ,c\n');
+  });
+});
