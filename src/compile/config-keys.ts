@@ -20,6 +20,8 @@ export const MATERIALIZATION_KEYS: Readonly<Record<string, readonly string[]>> =
     'full_refresh',
     'merge_update_columns',
     'merge_exclude_columns',
+    'identity',
+    'columns',
     'dist',
     'sort',
     'sort_type',

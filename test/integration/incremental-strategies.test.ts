@@ -238,6 +238,30 @@ const MORE: readonly { name: string; model: string; columns: string[]; after: Ro
     after: [['1', 'a2', 'u1']],
   },
   {
+    name: "an identity column with declared columns (as songplays'): merge keeps a matched row's generated key",
+    model: model(
+      "unique_key='id', incremental_strategy='merge', on_schema_change='sync_all_columns', identity='sk', columns={'id': 'integer', 'v': 'varchar(8)'}",
+      FIRST,
+      "select 2 as id, 'b2' as v union all select 3, 'c'",
+    ),
+    columns: ['sk bigint', 'id integer', 'v character varying(8)'],
+    after: [
+      ['0', '1', 'a'],
+      ['1', '2', 'b2'],
+      ['2', '3', 'c'],
+    ],
+  },
+  {
+    name: 'an identity column with declared columns: delete+insert gives the re-inserted row a new key',
+    model: model("unique_key='id', identity='sk', columns={'id': 'integer', 'v': 'varchar(8)'}", FIRST, "select 2 as id, 'b2' as v union all select 3, 'c'"),
+    columns: ['sk bigint', 'id integer', 'v character varying(8)'],
+    after: [
+      ['0', '1', 'a'],
+      ['2', '2', 'b2'],
+      ['3', '3', 'c'],
+    ],
+  },
+  {
     name: 'duplicated keys in the new rows fail delete+insert, named, and nothing changes (dbt would keep every copy)',
     model: model(
       "unique_key='id'",
