@@ -311,6 +311,14 @@ describe.each<IncrementalTarget>(['local', 'pg'])('incremental models on %s', (t
     expect(await project.rows()).toEqual(c.after);
   });
 
+  it('a first build whose rows repeat the key fails the same way and creates nothing (a full refresh and daily runs agree)', async () => {
+    await project.reset();
+    const result = await project.run(model("unique_key='id'", "select 1 as id, 'a' as v union all select 1, 'b'", NEXT));
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('unique_key id is not unique in the new rows: 1 key value is duplicated or NULL\n  duplicated: 1 (2 rows)');
+    expect(await project.kind()).toBeUndefined();
+  });
+
   it.each(MORE)('$name', async (c) => {
     await project.reset();
     const first = await project.run(c.model);
