@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../adapters/dialect.js';
 import type { Relation } from '../core/relation.js';
+import { SparkdbtError } from '../errors.js';
 import { parseIncrementalConfig, shouldFullRefresh, type IncrementalConfig } from './incremental-config.js';
 import { keyCheckSql } from './incremental-sql.js';
 import { incrementalStatements } from './schema-change.js';
@@ -21,6 +22,12 @@ export const incrementalMaterialization: Materialization = {
   plan(model, dialect, existing, context) {
     const config = parseIncrementalConfig(model.config, model.node.originalFilePath);
     const layout = parseTableLayout(model.config, model.node.originalFilePath);
+    if (config.strategy === 'merge' && !dialect.capabilities.merge) {
+      throw new SparkdbtError('config-invalid', `incremental_strategy='merge': the ${dialect.type} target has no MERGE`, {
+        location: { file: model.node.originalFilePath },
+        hint: "use incremental_strategy='delete+insert', which replaces rows by unique_key too",
+      });
+    }
     if (!isIncrementalRun(model.config, existing, context)) {
       return {
         kind: 'table',
