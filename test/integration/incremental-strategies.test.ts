@@ -319,6 +319,20 @@ describe.each<IncrementalTarget>(['local', 'pg'])('incremental models on %s', (t
     expect(await project.kind()).toBeUndefined();
   });
 
+  it('sync_all_columns does not drop a view that reads a retyped column: the run fails naming it, nothing changes', async () => {
+    await project.reset();
+    const sql = model("unique_key='id', on_schema_change='sync_all_columns'", FIRST, "select 3::bigint as id, 'c' as v");
+    expect((await project.run(sql)).status).toBe('success');
+    await project.execute(`create view "${project.schema}"."events_ids" as select id from "${project.schema}"."events"`);
+    const next = await project.run(sql);
+    expect(next.status).toBe('error');
+    expect(next.message).toContain('cannot alter type of a column used by a view or rule');
+    expect(next.message).toContain('events_ids');
+    expect(await project.columns()).toEqual(ID_V);
+    expect(await project.rows()).toEqual(UNCHANGED);
+    await project.execute(`drop view "${project.schema}"."events_ids"`);
+  });
+
   it.each(MORE)('$name', async (c) => {
     await project.reset();
     const first = await project.run(c.model);
