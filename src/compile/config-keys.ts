@@ -17,6 +17,7 @@ export const MATERIALIZATION_KEYS: Readonly<Record<string, readonly string[]>> =
     'incremental_strategy',
     'on_schema_change',
     'incremental_predicates',
+    'predicates',
     'full_refresh',
     'merge_update_columns',
     'merge_exclude_columns',

@@ -23,6 +23,7 @@ describe('incremental config', () => {
       { strategy: 'delete+insert', onSchemaChange: 'sync_all_columns' },
     ],
     [{ unique_key: 'id', incremental_predicates: 'DBT_INTERNAL_DEST.day > 3' }, { predicates: ['DBT_INTERNAL_DEST.day > 3'] }],
+    [{ unique_key: 'id', predicates: ['DBT_INTERNAL_DEST.day > 3'] }, { predicates: ['DBT_INTERNAL_DEST.day > 3'] }],
     [{ full_refresh: false }, { fullRefresh: false }],
     [{ full_refresh: null }, { fullRefresh: undefined }],
     [{ unique_key: 'id', incremental_strategy: 'merge', merge_exclude_columns: ['Loaded_At'] }, { mergeUpdate: { except: ['loaded_at'] } }],
