@@ -12,9 +12,24 @@ export const MATERIALIZATION_KEYS: Readonly<Record<string, readonly string[]>> =
   table: ['dist', 'sort', 'sort_type', 'identity', 'columns', 'dist_skew_warn'],
   view: ['bind'],
   copy: [...COPY_OPTION_KEYS, 'dist', 'sort', 'sort_type'],
+  incremental: [
+    'unique_key',
+    'incremental_strategy',
+    'on_schema_change',
+    'incremental_predicates',
+    'predicates',
+    'full_refresh',
+    'merge_update_columns',
+    'merge_exclude_columns',
+    'identity',
+    'columns',
+    'dist',
+    'sort',
+    'sort_type',
+  ],
 };
 
-const INCREMENTAL = 'incremental models';
+const INCREMENTAL = "incremental models' microbatch strategy";
 const SNAPSHOTS = 'snapshots';
 
 /** dbt configs that sparkdbt does not implement yet, with what dbt does with each: an error, never ignored. */
@@ -30,14 +45,7 @@ export const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   database: 'the model built in another database',
   quoting: "how the model's name is quoted",
   access: 'which models may ref this one',
-  full_refresh: 'whether the model is rebuilt from scratch',
   column_types: 'seed column types',
-  unique_key: `${INCREMENTAL} and ${SNAPSHOTS}`,
-  incremental_strategy: INCREMENTAL,
-  on_schema_change: INCREMENTAL,
-  incremental_predicates: INCREMENTAL,
-  merge_update_columns: INCREMENTAL,
-  merge_exclude_columns: INCREMENTAL,
   batch_size: INCREMENTAL,
   lookback: INCREMENTAL,
   begin: INCREMENTAL,
@@ -108,7 +116,11 @@ export function checkModelKey(key: string, materialized: string): KeyFinding | u
   }
   const users = Object.keys(MATERIALIZATION_KEYS).filter((m) => MATERIALIZATION_KEYS[m]!.includes(key));
   if (users.length > 0) {
-    return { severity: 'warning', key, message: `config '${key}' does nothing on a ${materialized} model; only ${users.join(' and ')} models use it` };
+    return {
+      severity: 'warning',
+      key,
+      message: `config '${key}' does nothing on a ${materialized} model; only ${users.length > 1 ? `${users.slice(0, -1).join(', ')} and ${users.at(-1)!}` : users[0]!} models use it`,
+    };
   }
   return unknownKey(key, [...COMMON_KEYS, ...METADATA_KEYS, ...MATERIALIZATION_KEYS[materialized]!]);
 }

@@ -33,6 +33,9 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
   try {
     const columns = new Map<UnitTestInput, readonly FixtureColumn[]>();
     for (const { given, relation } of unitTestInputs(prepared, model, test)) columns.set(given, relation === undefined ? [] : await columnsOf(adapter, relation));
+    // `input: this` where the model's table does not exist yet: its columns are those of the model's first-build query on the other inputs.
+    const self = test.given.find((g) => g.ref.kind === 'this');
+    if (self !== undefined && (columns.get(self)?.length ?? 0) === 0) columns.set(self, await firstBuildColumns(prepared, adapter, model, test, columns));
     const built = unitTestSql(prepared, model, test, (given) => columns.get(given) ?? []);
     untypedInputs.push(...built.untypedInputs);
     sql = built.sql;
@@ -96,6 +99,25 @@ async function columnsOf(adapter: Adapter, relation: Relation): Promise<FixtureC
     `select column_name, data_type from information_schema.columns where lower(table_schema) = lower(${literal(relation.schema)}) and lower(table_name) = lower(${literal(relation.identifier)}) order by ordinal_position`,
   );
   return result.rows.map(([name, type]) => ({ name: name ?? '', type: type ?? 'varchar' }));
+}
+
+/** The columns (with types) of the model's first-build query, `is_incremental()` false, on the other inputs' fixtures. */
+async function firstBuildColumns(
+  prepared: PreparedProject,
+  adapter: Adapter,
+  model: ModelNode,
+  test: UnitTestDefinition,
+  columns: ReadonlyMap<UnitTestInput, readonly FixtureColumn[]>,
+): Promise<FixtureColumn[]> {
+  const firstBuild = { ...test, overrides: { ...test.overrides, macros: { ...test.overrides.macros, is_incremental: false } } };
+  const quote = (name: string) => adapter.dialect.quoteIdentifier(name);
+  const { sql } = unitTestSql(prepared, model, firstBuild, (given) => columns.get(given) ?? []);
+  const result = await adapter.queryText(`select * from (\n${sql}\n) as ${quote('this')} where 1 = 0`);
+  const types = await typeNames(
+    adapter,
+    result.columns.map((c) => c.typeId),
+  );
+  return result.columns.map((c) => ({ name: c.name, type: types.get(c.typeId) ?? 'varchar' }));
 }
 
 /** Type names (format_type) of result column type OIDs. */
