@@ -28,6 +28,8 @@ export interface SqlDialect {
   /** The identifier quoted, as the warehouse will store it (see storedName). */
   quoteIdentifier(name: string): string;
   quoteString(value: string): string;
+  /** A string literal that reads back as exactly `value`, for data (Redshift's literals read backslash escapes: doubled there). */
+  dataLiteral(value: string): string;
   /** `CREATE TABLE … AS` the model's SELECT, with the target's table attributes. */
   createTableAs(relation: Relation, sql: string, layout: TableLayout): string;
   /**

@@ -21,6 +21,10 @@ export class PostgresDialect implements SqlDialect {
     return `'${value.replace(/'/g, "''")}'`;
   }
 
+  dataLiteral(value: string): string {
+    return this.quoteString(value);
+  }
+
   createTableAs(relation: Relation, sql: string, layout: TableLayout): string {
     return `create table ${relation}${this.tableAttributes(layout)}\nas (\n${sql.trim()}\n)`;
   }

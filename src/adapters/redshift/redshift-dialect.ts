@@ -22,6 +22,10 @@ export class RedshiftDialect extends PostgresDialect {
     return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   }
 
+  override dataLiteral(value: string): string {
+    return this.quoteString(value.replaceAll('\\', '\\\\'));
+  }
+
   override identityColumn(name: string): string {
     return `${this.quoteIdentifier(name)} bigint identity(0, 1)`;
   }
