@@ -46,6 +46,10 @@ export class PostgresDialect implements SqlDialect {
     return `alter table ${relation} rename to ${this.quoteIdentifier(identifier)}`;
   }
 
+  renameAway(relation: Relation, _kind: RelationKind, identifier: string): string {
+    return `alter table if exists ${relation} rename to ${this.quoteIdentifier(identifier)}`;
+  }
+
   drop(relation: Relation, kind: RelationKind): string {
     return `drop ${kind} if exists ${relation} cascade`;
   }
