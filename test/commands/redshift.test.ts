@@ -70,23 +70,28 @@ describe("sparkdbt compile --target redshift, from the seed's dwh.cfg", () => {
     expect(allText(project + '/target') + result.stdout).not.toContain(PASSWORD);
   });
 
-  it.skipIf(!SQLFLUFF).each(['compiled', 'plan'])('every %s statement parses as Redshift SQL (sqlfluff), goldens too, and a wrong one does not', async (view) => {
-    const { project, env } = sparkifyWithDwhCfg();
-    expect((await runCli(['compile', '-t', 'redshift'], { cwd: project, env })).code).toBe(0);
-    for (const dir of [path.join(project, 'target', view, 'sparkify'), path.join(GOLDEN, view)]) {
-      const parsed = sqlfluffParse(dir);
-      expect(parsed.output).not.toMatch(/unparsable/i);
-      expect(parsed.code, parsed.output).toBe(0);
-      // The models, and in compiled/ the data tests too.
-      expect(parsed.output.match(/\|file:$/gm)).toHaveLength(view === 'compiled' ? 7 + 22 : 7);
-    }
+  it.skipIf(!SQLFLUFF).each(['compiled', 'plan'])(
+    'every %s statement parses as Redshift SQL (sqlfluff), goldens too, and a wrong one does not',
+    async (view) => {
+      const { project, env } = sparkifyWithDwhCfg();
+      expect((await runCli(['compile', '-t', 'redshift'], { cwd: project, env })).code).toBe(0);
+      for (const dir of [path.join(project, 'target', view, 'sparkify'), path.join(GOLDEN, view)]) {
+        const parsed = sqlfluffParse(dir);
+        expect(parsed.output).not.toMatch(/unparsable/i);
+        expect(parsed.code, parsed.output).toBe(0);
+        // The models, and in compiled/ the data tests too.
+        expect(parsed.output.match(/\|file:$/gm)).toHaveLength(view === 'compiled' ? 7 + 22 : 7);
+      }
 
-    const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-sqlfluff-')), 'wrong.sql');
-    fs.writeFileSync(wrong, 'create table t (a int)\ndiststyle key\ndistkey;\n');
-    const failed = sqlfluffParse(wrong);
-    expect(failed.code).not.toBe(0);
-    expect(failed.output).toMatch(/unparsable/i);
-  });
+      const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-sqlfluff-')), 'wrong.sql');
+      fs.writeFileSync(wrong, 'create table t (a int)\ndiststyle key\ndistkey;\n');
+      const failed = sqlfluffParse(wrong);
+      expect(failed.code).not.toBe(0);
+      expect(failed.output).toMatch(/unparsable/i);
+      // sqlfluff parses the 29 compiled files (models and tests) twice: ~25 s alone, more on a loaded machine.
+    },
+    180_000,
+  );
 
   it('debug shows the dwh.cfg values where they belong and checks the IAM role, never the password', async () => {
     const { project, env } = sparkifyWithDwhCfg();
