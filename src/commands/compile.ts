@@ -145,10 +145,16 @@ function compileSelectedTests(opened: OpenedProject, write: (file: string, text:
   return { outcomes, compiled };
 }
 
-/** A test that does not compile: dbt's `Compilation Error in test <name> (<file>)`, with the cause's location. */
+/**
+ * A test that does not compile: dbt's `Compilation Error in test <name> (<file>)`. A singular test's
+ * error keeps its file:line; a generic test's points at its entry in the properties file (its macro
+ * is rendered from a call sparkdbt writes, which has no file of its own).
+ */
 function testCompileError(node: TestNode, error: SparkdbtError, redact: (text: string) => string): SparkdbtError {
+  const entry = node.line === undefined ? { file: node.originalFilePath } : { file: node.originalFilePath, line: node.line };
+  const location = node.test.kind === 'generic' ? entry : error.location;
   return new SparkdbtError(error.code, `Compilation Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}`, {
-    ...(error.location ? { location: error.location } : {}),
+    ...(location ? { location } : {}),
     ...(error.hint ? { hint: error.hint } : {}),
   });
 }

@@ -82,6 +82,35 @@ describe('sparkdbt compile of data tests', () => {
     ).toEqual(['select *', 'from "public"."a"', 'where id is null']);
   });
 
+  it('a test that does not compile is an error naming it and its properties entry (exit 1); the others are still written', async () => {
+    const project = copyFixture('tests-mini');
+    fs.writeFileSync(
+      path.join(project, 'tests/generic/broken.sql'),
+      '{% test broken(model, column_name) %}\nselect {{ column_name }} from {{ model }} where {{ no_such_macro() }}\n{% endtest %}\n',
+    );
+    const yml = path.join(project, YML);
+    fs.writeFileSync(yml, fs.readFileSync(yml, 'utf8').replace('          - is_even_length\n', '          - is_even_length\n          - broken\n'));
+    const result = await runCli(['compile', '-s', 'c'], { cwd: project });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        'Error: models/_models.yml:27: Compilation Error in test broken_c_kind (models/_models.yml)',
+        '  template error: Unable to call `no_such_macro`, which is undefined or falsey',
+        '  hint: check the {{ }} and {% %} tags near this line',
+        '',
+      ].join('\n'),
+    );
+    expect(listFiles(path.join(project, 'target/compiled/mini'))).toEqual([
+      'models/_models.yml/is_even_length_c_kind.sql',
+      'models/_models.yml/not_null_c_kind.sql',
+      'models/c.sql',
+      'tests/assert_c_within_b.sql',
+    ]);
+    const nodes = Object.values(readArtifact(project, 'manifest.json')['nodes'] as Record<string, any>);
+    expect(nodes.find((n) => n.name === 'broken_c_kind')).toMatchObject({ compiled: false, compiled_code: null });
+    expect(nodes.find((n) => n.name === 'not_null_c_kind')).toMatchObject({ compiled: true });
+  });
+
   it("prints, as dbt, the SQL of each compiled node whose name is in the first --select value, a test's too", async () => {
     const project = copyFixture('tests-mini');
     const one = await runCli(['compile', '-s', 'unique_a_id'], { cwd: project });
