@@ -130,7 +130,7 @@ order by start_time, file_name, line_number`;
 
 /**
  * The skipped records as the run keeps them: one per row found and, when the COPY's notice counted
- * more than the view shows yet (SYS views can lag), one per missing record saying where to look.
+ * more than the view shows (SYS views can lag; the views may keep only so many per load), one per missing record saying where to look.
  */
 export function toServerRejections(rows: readonly (LoadErrorDetailRow & { readonly raw_line?: string | null })[], count: number, query: string): ServerRejection[] {
   const found = rows.map((r): ServerRejection => ({
@@ -148,7 +148,7 @@ export function toServerRejections(rows: readonly (LoadErrorDetailRow & { readon
     column: undefined,
     rawText: '',
     code: 0,
-    reason: `not yet in the load-error views (SYS views can lag): ${query}`.slice(0, 1024),
+    reason: `counted by the COPY but not in the load-error views (SYS views can lag; they may keep only so many per load): ${query}`.slice(0, 1024),
   };
   return [...found, ...Array.from({ length: missing }, () => later)];
 }
