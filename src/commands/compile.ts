@@ -61,7 +61,8 @@ export async function compileProjectDeferred(options: CommandOptions): Promise<C
   const invokedAt = new Date();
   const opened = openProject(options);
   if (options.defer !== true) return compileOpened(opened, options, invokedAt);
-  const models = selectedModels(opened).map((node) => node.uniqueId);
+  // The selected tests' refs are deferred too, as run's (build, test) are.
+  const models = [...selectedModels(opened).map((node) => node.uniqueId), ...selectedTests(opened).map((node) => node.uniqueId)];
   const { prepared } = opened;
   if (options.favorState === true) {
     // --favor-state defers every such ref: nothing to look up, so no connection.
@@ -128,8 +129,7 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
 function compileSelectedTests(opened: OpenedProject, write: (file: string, text: string) => void): { outcomes: CompileOutcome[]; compiled: Map<string, string> } {
   const { prepared } = opened;
   const compiled = new Map<string, string>();
-  const tests = opened.selected.map((id) => prepared.graph.nodes.get(id)!).filter((node): node is TestNode => node.resourceType === 'test');
-  const outcomes = tests.map((node): CompileOutcome => {
+  const outcomes = selectedTests(opened).map((node): CompileOutcome => {
     try {
       const storeFailures = storeFailuresRelation(prepared.target.schema, node.config) !== undefined;
       const sql = prepared.redactor.redact(compileTest(prepared, node, { storeFailures }).sql);
@@ -143,6 +143,11 @@ function compileSelectedTests(opened: OpenedProject, write: (file: string, text:
     }
   });
   return { outcomes, compiled };
+}
+
+/** The data tests among the selected nodes, in dependency order. */
+function selectedTests(opened: OpenedProject): TestNode[] {
+  return opened.selected.map((id) => opened.prepared.graph.nodes.get(id)!).filter((node): node is TestNode => node.resourceType === 'test');
 }
 
 /**
