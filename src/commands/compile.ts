@@ -150,16 +150,10 @@ function selectedTests(opened: OpenedProject): TestNode[] {
   return opened.selected.map((id) => opened.prepared.graph.nodes.get(id)!).filter((node): node is TestNode => node.resourceType === 'test');
 }
 
-/**
- * A test that does not compile: dbt's `Compilation Error in test <name> (<file>)`. A singular test's
- * error keeps its file:line; a generic test's points at its entry in the properties file (its macro
- * is rendered from a call sparkdbt writes, which has no file of its own).
- */
+/** A test that does not compile: dbt's `Compilation Error in test <name> (<file>)`, at the error's file:line (a generic test's: its properties entry). */
 function testCompileError(node: TestNode, error: SparkdbtError, redact: (text: string) => string): SparkdbtError {
-  const entry = node.line === undefined ? { file: node.originalFilePath } : { file: node.originalFilePath, line: node.line };
-  const location = node.test.kind === 'generic' ? entry : error.location;
   return new SparkdbtError(error.code, `Compilation Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}`, {
-    ...(location ? { location } : {}),
+    ...(error.location ? { location: error.location } : {}),
     ...(error.hint ? { hint: error.hint } : {}),
   });
 }

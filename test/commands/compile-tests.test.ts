@@ -109,6 +109,11 @@ describe('sparkdbt compile of data tests', () => {
     const nodes = Object.values(readArtifact(project, 'manifest.json')['nodes'] as Record<string, any>);
     expect(nodes.find((n) => n.name === 'broken_c_kind')).toMatchObject({ compiled: false, compiled_code: null });
     expect(nodes.find((n) => n.name === 'not_null_c_kind')).toMatchObject({ compiled: true });
+    // `test` says the same, at the same place.
+    const tested = await runCli(['test', '-s', 'broken_c_kind'], { cwd: project });
+    expect(tested.code).toBe(1);
+    expect(tested.stdout).toContain('Compilation Error in test broken_c_kind (models/_models.yml)\n');
+    expect(tested.stdout).toContain('  at models/_models.yml:27\n');
   });
 
   it("prints, as dbt, the SQL of each compiled node whose name is in the first --select value, a test's too", async () => {
