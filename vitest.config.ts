@@ -24,6 +24,7 @@ const INTEGRATION = [
   'test/seed/seed-pglite.test.ts',
   'test/seed/seed-postgres.test.ts',
   'test/seed/seed-cli.test.ts',
+  'test/seed/seed-s3.test.ts',
   'test/state/defer.test.ts',
   'test/state/state-cli.test.ts',
   'test/support/global-setup.test.ts',

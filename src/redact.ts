@@ -61,3 +61,11 @@ export class Redactor {
     for (const other of this.others) yield* other.allSecrets();
   }
 }
+
+/**
+ * Every `iam_role '<arn>'` clause of SQL text with its role masked: the statements a run sends (and
+ * its debug log shows) hold the real role, which output never does. Quotes doubled inside the literal are part of it.
+ */
+export function maskIamRoles(sql: string): string {
+  return sql.replace(/\b(iam_role\s+)'(?:[^']|'')*'/gi, "$1'****'");
+}

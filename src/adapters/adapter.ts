@@ -7,8 +7,19 @@ import type { StatementListener } from './statement-log.js';
 export interface ExecuteResult {
   /** Rows written (CREATE TABLE AS, INSERT, COPY), when the warehouse reports it. */
   readonly rowCount: number | undefined;
-  /** Records a server-side COPY skipped under MAXERROR, and the query that shows them. */
-  readonly rejected?: { readonly count: number; readonly query: string };
+  /** Records a server-side COPY skipped under MAXERROR, the query that shows them, and the records (one per skipped record). */
+  readonly rejected?: { readonly count: number; readonly query: string; readonly records: readonly ServerRejection[] };
+}
+
+/** One record a server-side COPY skipped, as the warehouse's load-error table describes it (the shape of a local load's rejection). */
+export interface ServerRejection {
+  readonly file: string;
+  readonly line: number;
+  readonly column: string | undefined;
+  /** The record's text where the warehouse keeps it (STL_LOAD_ERRORS.raw_line), else ''. */
+  readonly rawText: string;
+  readonly code: number;
+  readonly reason: string;
 }
 
 /** One column of a result set: its name and PostgreSQL type OID. */

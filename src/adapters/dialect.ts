@@ -41,6 +41,8 @@ export interface SqlDialect {
   /** The identifier quoted, as the warehouse will store it (see storedName). */
   quoteIdentifier(name: string): string;
   quoteString(value: string): string;
+  /** A string literal that reads back as exactly `value`, for data (Redshift's literals read backslash escapes: doubled there). */
+  dataLiteral(value: string): string;
   /** `CREATE TABLE … AS` the model's SELECT, with the target's table attributes. */
   createTableAs(relation: Relation, sql: string, layout: TableLayout): string;
   /**
@@ -52,6 +54,11 @@ export interface SqlDialect {
   identityColumn(name: string): string;
   createView(relation: Relation, sql: string, layout: TableLayout): string;
   rename(relation: Relation, kind: RelationKind, identifier: string): string;
+  /**
+   * Renames the previous relation away before a swap, if it still exists: on PostgreSQL a rebuilt
+   * upstream relation's `drop … cascade` may have dropped a view on it since the plan was made.
+   */
+  renameAway(relation: Relation, kind: RelationKind, identifier: string): string;
   drop(relation: Relation, kind: RelationKind): string;
   /** Statement that refreshes planner statistics of a freshly loaded table. */
   analyze(relation: Relation): string;

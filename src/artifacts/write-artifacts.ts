@@ -18,6 +18,8 @@ export interface CommandArtifacts {
   readonly args: Readonly<Record<string, unknown>>;
   /** compile: the models it compiled, with the SQL it wrote to target/compiled/. */
   readonly compiled?: ReadonlyMap<string, CompiledNode>;
+  /** compile: the data tests it compiled, with the SQL it wrote to target/compiled/, by unique id. */
+  readonly compiledTests?: ReadonlyMap<string, string>;
   /** run: the run's results. */
   readonly run?: RunResult;
 }
@@ -33,7 +35,9 @@ export function writeCommandArtifacts(input: CommandArtifacts): string[] {
   const targetPath = prepared.project.config.targetPath;
   const written = [path.posix.join(targetPath, 'manifest.json')];
   const root = prepared.project.config.root;
-  const compiledTests = new Map((run?.results ?? []).flatMap((r) => (r.resourceType === 'test' && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [])));
+  const compiledTests = run
+    ? new Map(run.results.flatMap((r) => (r.resourceType === 'test' && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [])))
+    : (input.compiledTests ?? new Map<string, string>());
   writeJsonAtomic(
     path.join(root, written[0]!),
     buildManifest({ prepared, invocation, command: input.command === 'ls' || input.command === 'compile' ? input.command : 'run', compiled, compiledTests }),

@@ -68,3 +68,29 @@ export function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`expected a port number (0-65535), got '${value}'`);
   return Number(value);
 }
+
+/** What --resource-type(s) and --exclude-resource-type(s) leave in commander's flags. */
+export interface ResourceTypeFlags {
+  resourceType?: string[];
+  resourceTypes?: string[];
+  excludeResourceType?: string[];
+  excludeResourceTypes?: string[];
+}
+
+/**
+ * dbt's --resource-types / --resource-type and --exclude-resource-types / --exclude-resource-type
+ * (both spellings of each, as dbt's click options take them), each taking several types.
+ */
+export function withResourceTypes(command: Command, choices: readonly string[], excludeChoices: readonly string[] = choices): Command {
+  return command
+    .addOption(new Option('--resource-type <type...>', 'only these resource types (also --resource-types)').choices(choices))
+    .addOption(new Option('--resource-types <type...>').choices(choices).hideHelp())
+    .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types (also --exclude-resource-types)').choices(excludeChoices))
+    .addOption(new Option('--exclude-resource-types <type...>').choices(excludeChoices).hideHelp());
+}
+
+/** The resource types to keep and to leave out, from either spelling (undefined: not given). */
+export function resourceTypesOf(flags: ResourceTypeFlags): { include: string[] | undefined; exclude: string[] | undefined } {
+  const merge = (a: string[] | undefined, b: string[] | undefined) => (a === undefined && b === undefined ? undefined : [...(a ?? []), ...(b ?? [])]);
+  return { include: merge(flags.resourceType, flags.resourceTypes), exclude: merge(flags.excludeResourceType, flags.excludeResourceTypes) };
+}

@@ -1,9 +1,11 @@
-import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
+import { modelArtifactPath, testArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
+import { compileTest } from '../compile/compile-test.js';
+import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
 import type { ExistingRelation, WarehouseState } from '../plan/types.js';
 import { SparkdbtError } from '../errors.js';
-import type { ModelNode } from '../graph/types.js';
+import type { ModelNode, TestNode } from '../graph/types.js';
 import { renderCompiledSql } from '../materializations/compiled-sql.js';
 import { renderPlan } from '../materializations/types.js';
 import type { CompiledNode } from '../artifacts/manifest-nodes.js';
@@ -16,9 +18,16 @@ import { compileUnitTests, type UnitTestCompileOutcome } from './compile-unit-te
 import { backgroundArtifactWriter } from './background-writer.js';
 import { openProject, parseVars, selectedModels, type CommandOptions, type OpenedProject } from './open-project.js';
 
-/** One model's compile outcome: where its compiled SQL and its plan were written, and the SQL. */
+/** One node's compile outcome: where its compiled SQL and (a model's) plan were written, and the SQL. */
 export type CompileOutcome =
-  | { readonly status: 'success'; readonly name: string; readonly path: string; readonly planPath: string; readonly sql: string }
+  | {
+      readonly status: 'success';
+      readonly name: string;
+      readonly path: string;
+      /** Where the model's plan went; undefined for a data test, which has none. */
+      readonly planPath: string | undefined;
+      readonly sql: string;
+    }
   | { readonly status: 'error'; readonly name: string; readonly error: SparkdbtError };
 
 /** Where a model's artifact of one kind lives: `target/<kind>/<project>/<model path>`. */
@@ -27,11 +36,12 @@ export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind,
 }
 
 /**
- * Compiles the selected models for the target with no database, secrets redacted, and writes
- * each model's SQL as dbt does to `target/compiled/<project>/<model path>` (its SELECT; a copy
- * model's COPY), and the statements a first build would send to `target/plan/…` — or, given the
+ * Compiles the selected models and data tests for the target with no database, secrets redacted,
+ * and writes each model's SQL as dbt does to `target/compiled/<project>/<model path>` (its SELECT;
+ * a copy model's COPY), the statements a first build would send to `target/plan/…` — or, given the
  * warehouse's `state` (fetchWarehouseState), those a run would send now: an incremental model's
- * incremental statements, is_incremental() true (with --full-refresh as `options.fullRefresh` says).
+ * incremental statements, is_incremental() true (with --full-refresh as `options.fullRefresh` says) —
+ * and each test's query where dbt writes it (testArtifactPath).
  */
 export function compileProject(options: CommandOptions, state?: WarehouseState): CompileResult {
   if (options.defer === true) {
@@ -57,7 +67,8 @@ export async function compileProjectDeferred(options: CommandOptions): Promise<C
   const invokedAt = new Date();
   const opened = openProject(options);
   if (options.defer !== true) return compileOpened(opened, options, invokedAt);
-  const models = selectedModels(opened).map((node) => node.uniqueId);
+  // The selected tests' refs are deferred too, as run's (build, test) are.
+  const models = [...selectedModels(opened).map((node) => node.uniqueId), ...selectedTests(opened).map((node) => node.uniqueId)];
   const { prepared } = opened;
   if (options.favorState === true) {
     // --favor-state defers every such ref: nothing to look up, so no connection.
@@ -99,6 +110,7 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
     }
   });
   const unitTests = compileUnitTests(opened, write);
+  const tests = compileSelectedTests(opened, write);
   try {
     writeCommandArtifacts({
       command: 'compile',
@@ -107,12 +119,52 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
       startedAt: invokedAt,
       args: commandArgs('compile', options, parseVars(options.vars)),
       compiled: compiledNodes,
+      compiledTests: tests.compiled,
     });
   } finally {
     // The manifest is written while the last model files are; every file is on disk before compile returns.
     background?.finish();
   }
-  return { outcomes, unitTests, warnings: opened.warnings };
+  return { outcomes: [...outcomes, ...tests.outcomes], unitTests, warnings: opened.warnings };
+}
+
+/**
+ * The selected data tests (generic and singular), compiled as dbt's compile does: each test's
+ * query (the one returning its failing rows, before get_test_sql counts them; a not_null test
+ * that stores its failures selects every column, as dbt's should_store_failures() decides from
+ * its config) written to `target/compiled/<project>/<properties file>/<name>.sql` for a generic
+ * test and `target/compiled/<project>/<tests path>/<file>.sql` for a singular one.
+ */
+function compileSelectedTests(opened: OpenedProject, write: (file: string, text: string) => void): { outcomes: CompileOutcome[]; compiled: Map<string, string> } {
+  const { prepared } = opened;
+  const compiled = new Map<string, string>();
+  const outcomes = selectedTests(opened).map((node): CompileOutcome => {
+    try {
+      const storeFailures = storeFailuresRelation(prepared.target.schema, node.config) !== undefined;
+      const sql = prepared.redactor.redact(compileTest(prepared, node, { storeFailures }).sql);
+      const file = testArtifactPath(prepared.project.config, 'compiled', node);
+      write(file, sql);
+      compiled.set(node.uniqueId, sql);
+      return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
+    } catch (error) {
+      if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error: testCompileError(node, error, (text) => prepared.redactor.redact(text)) };
+      throw error;
+    }
+  });
+  return { outcomes, compiled };
+}
+
+/** The data tests among the selected nodes, in dependency order. */
+function selectedTests(opened: OpenedProject): TestNode[] {
+  return opened.selected.map((id) => opened.prepared.graph.nodes.get(id)!).filter((node): node is TestNode => node.resourceType === 'test');
+}
+
+/** A test that does not compile: dbt's `Compilation Error in test <name> (<file>)`, at the error's file:line (a generic test's: its properties entry). */
+function testCompileError(node: TestNode, error: SparkdbtError, redact: (text: string) => string): SparkdbtError {
+  return new SparkdbtError(error.code, `Compilation Error in test ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}`, {
+    ...(error.location ? { location: error.location } : {}),
+    ...(error.hint ? { hint: error.hint } : {}),
+  });
 }
 
 /** From this many models on, compile writes its files from another thread (below, the thread's start-up costs more than it saves). */

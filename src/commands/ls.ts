@@ -26,7 +26,8 @@ export function listNodes(options: CommandOptions & { output: ListOutput; resour
     .map((id) => graph.nodes.get(id)!)
     .filter((node) => !options.resourceTypes || options.resourceTypes.length === 0 || options.resourceTypes.includes(node.resourceType))
     .filter((node) => !options.excludeResourceTypes?.includes(node.resourceType))
-    .sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
+    // As dbt's ListTask: sorted(unique_ids), by code point (not by locale: `fun.` before `fun_2.`).
+    .sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
   return { lines: nodes.map((node) => formatNode(node, options.output, graph.parents.get(node.uniqueId)!)), warnings: opened.warnings };
 }
 
@@ -38,7 +39,10 @@ function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<st
     case 'path':
       return node.originalFilePath;
     case 'selector':
-      return node.resourceType === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.');
+      // dbt's ListTask.generate_selectors: `source:<fqn>`, `unit_test:<package>.<name>`, else the fqn.
+      if (node.resourceType === 'source') return `source:${node.fqn.join('.')}`;
+      if (node.resourceType === 'unit_test') return `unit_test:${node.fqn[0]}.${node.name}`;
+      return node.fqn.join('.');
     case 'json':
       return JSON.stringify({
         name: node.name,

@@ -32,7 +32,15 @@ export function compileTest(prepared: PreparedProject, node: TestNode, options: 
     if (!compiled.ok) throw compiled.error;
     return { sql: compiled.sql };
   }
-  return { sql: renderer.render(`${generic.file}:${generic.name}`, customTestCall(prepared, generic, node), hooks) };
+  const call = `${generic.file}:${generic.name}`;
+  try {
+    return { sql: renderer.render(call, customTestCall(prepared, generic, node), hooks) };
+  } catch (error) {
+    // The call is sparkdbt's, not a file: an error in it (or in the macro it calls) points at the test's entry.
+    if (error instanceof SparkdbtError && error.location?.file === call)
+      throw new SparkdbtError(error.code, error.message, { location: location(node), ...(error.hint ? { hint: error.hint } : {}) });
+    throw error;
+  }
 }
 
 /** `{{ test_<name>(model=…, column_name=…, <kwargs>) }}`: kwargs as literals, ref()/source() strings as calls (dbt renders them). */

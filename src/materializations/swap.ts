@@ -38,7 +38,7 @@ function swapSteps(dialect: SqlDialect, relation: Relation, kind: RelationKind, 
   const backup = relation.withIdentifier(relation.identifier + BACKUP_SUFFIX);
   const steps: PlanStep[] = [];
   if (existing) {
-    steps.push(sql(dialect.drop(backup, existing)), sql(dialect.rename(relation, existing, backup.identifier)));
+    steps.push(sql(dialect.drop(backup, existing)), sql(dialect.renameAway(relation, existing, backup.identifier)));
   }
   steps.push(sql(dialect.rename(temp, kind, relation.identifier)));
   if (existing) steps.push(sql(dialect.drop(backup, existing)));

@@ -96,6 +96,8 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           if (result.rejected) {
             rejected = result.rejected.count;
             serverRejections = result.rejected.query;
+            // Kept in the load-errors table with a local load's rejections (the same test reads them on every target).
+            rejections.push(...result.rejected.records);
           }
           break;
         }

@@ -12,6 +12,7 @@ import { executeTest } from './test-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 import { fetchWarehouseState } from './warehouse-state.js';
+import { maskIamRoles } from '../redact.js';
 
 export type { WriteArtifact } from './model-executor.js';
 
@@ -131,14 +132,15 @@ export function setUpStatementLog(prepared: PreparedProject, onEvent: RunOptions
   return statementLog(prepared, onEvent, 'master');
 }
 
-/** Reports a connection's statements as run events on `connection` (a node's unique id, or `master`), secrets masked. */
+/** Reports a connection's statements as run events on `connection` (a node's unique id, or `master`), secrets and IAM roles masked. */
 function statementLog(
   prepared: PreparedProject,
   onEvent: RunOptions['onEvent'],
   connection: string,
   from: { node: Task['node']; relation: string; threadId: string } | undefined = undefined,
 ): StatementListener {
-  const mask = (text: string) => prepared.redactor.redact(text);
+  // The IAM role too: a COPY is sent with the real one (compiled SQL and plans show '****').
+  const mask = (text: string) => maskIamRoles(prepared.redactor.redact(text));
   return (statement) => {
     const masked =
       statement.kind === 'statement-failed' ? { ...statement, sql: mask(statement.sql), message: mask(statement.message) } : { ...statement, sql: mask(statement.sql) };

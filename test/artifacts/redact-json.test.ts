@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactJson, type Json } from '../../src/artifacts/json-values.js';
+import { maskIamRoles } from '../../src/redact.js';
 
 const redact = (text: string) => text.split('hunter2').join('****');
 
@@ -20,5 +21,15 @@ describe('redactJson', () => {
     expect(redacted).not.toBe(value);
     expect(redacted.nodes.a).toBe(value.nodes.a);
     expect(redacted.nodes.b).toEqual({ sql: 'select ****' });
+  });
+});
+
+describe('maskIamRoles', () => {
+  it.each([
+    ["copy t from 's3://b/k' iam_role 'arn:aws:iam::123456789012:role/dwhRole' region 'us-west-2'", "copy t from 's3://b/k' iam_role '****' region 'us-west-2'"],
+    ["COPY t FROM 's3://b/k'\nIAM_ROLE  'arn:aws:iam::1:role/it''s' FORMAT AS CSV", "COPY t FROM 's3://b/k'\nIAM_ROLE  '****' FORMAT AS CSV"],
+    ["select 'iam_role' as c", "select 'iam_role' as c"],
+  ])('%s', (sql, masked) => {
+    expect(maskIamRoles(sql)).toBe(masked);
   });
 });

@@ -137,6 +137,16 @@ describe('artifacts of the Sparkify project on PGlite (bundled sample)', () => {
     expect(users).toMatchObject({ compiled: true, compiled_path: 'target/compiled/sparkify/models/marts/users.sql' });
     expect(users.compiled_code).toBe(fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/marts/users.sql'), 'utf8'));
     expect(manifestAfterCompile['nodes']['model.sparkify.songs']).toMatchObject({ compiled: false, compiled_code: null });
+    // The tests -s users brings in (eager) are compiled too, where dbt writes them; the others are not.
+    const testNodes = Object.values(manifestAfterCompile['nodes'] as Record<string, any>).filter((n) => n.resource_type === 'test');
+    const unique = testNodes.find((n) => n.name === 'unique_users_user_id');
+    expect(unique).toMatchObject({ compiled: true, compiled_path: 'target/compiled/sparkify/models/marts/_marts.yml/unique_users_user_id.sql' });
+    expect(unique.compiled_code).toBe(fs.readFileSync(path.join(project, unique.compiled_path), 'utf8'));
+    expect(testNodes.find((n) => n.name === 'assert_user_level_is_latest')).toMatchObject({
+      compiled: true,
+      compiled_path: 'target/compiled/sparkify/tests/assert_user_level_is_latest.sql',
+    });
+    expect(testNodes.find((n) => n.name === 'unique_songs_song_id')).toMatchObject({ compiled: false, compiled_code: null, compiled_path: null });
     expect(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')).toBe(runResultsBefore);
 
     const listed = await runCli(['ls'], { cwd: project });

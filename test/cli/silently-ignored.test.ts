@@ -249,7 +249,7 @@ const cases: Array<[string, Case]> = [
         'models/marts/orders.sql':
           "{{ config(alias='orders_v2') }}select '{{ this.database }}.{{ this.schema }}.{{ this.identifier }}.{{ this.name }}' as t, '{{ this }}' as q, '{{ target.name }}/{{ target.type }}/{{ target.schema }}/{{ target.iam_role }}' as tg\n",
       },
-      args: ['compile'],
+      args: ['compile', '-s', 'orders'],
       code: 0,
       stderr: '',
       stdout: `Compiled orders -> target/compiled/shop/models/marts/orders.sql\nCompiled node 'orders' is:\n${ORDERS_SQL}\n`,

@@ -32,7 +32,7 @@ describe('sparkdbt compile', () => {
     ]);
   });
 
-  it("compile of exactly one model also prints its SQL, in dbt's words", async () => {
+  it("compile of a selected model also prints its SQL, in dbt's words", async () => {
     const project = copyFixture('minimal');
     const result = await runCli(['compile', '-s', 'totals'], { cwd: project });
     const sql = fs.readFileSync(path.join(project, 'target/compiled/minimal/models/marts/totals.sql'), 'utf8');
@@ -42,8 +42,10 @@ describe('sparkdbt compile', () => {
       stderr: '',
     });
     expect(sql).toContain('from "analytics"."numbers"');
+    // As dbt's task_end_messages: a node prints when its name is in the first --select value ('totals' is in '+totals').
     const two = await runCli(['compile', '-s', '+totals'], { cwd: project });
-    expect(two.stdout).not.toContain('Compiled node');
+    expect(two.stdout.match(/^Compiled node .*$/gm)).toEqual(["Compiled node 'totals' is:"]);
+    expect((await runCli(['compile', '-s', 'tag:nightly', 'totals'], { cwd: project })).stdout).not.toContain('Compiled node');
   });
 
   it('a copy model compiles to the Redshift COPY it stands for, on a local target too, with the IAM role masked', async () => {
@@ -60,7 +62,9 @@ describe('sparkdbt compile', () => {
       '',
     ].join('\n');
     expect(fs.readFileSync(path.join(project, 'target/compiled/sparkify/models/staging/staging_events.sql'), 'utf8')).toBe(sql);
-    expect(result.stdout).toBe(`Compiled staging_events -> target/compiled/sparkify/models/staging/staging_events.sql\nCompiled node 'staging_events' is:\n${sql}`);
+    // Then the singular tests on staging_events (eager), and the model's SQL.
+    expect(result.stdout.startsWith('Compiled staging_events -> target/compiled/sparkify/models/staging/staging_events.sql\nCompiled assert_')).toBe(true);
+    expect(result.stdout.endsWith(`\nCompiled node 'staging_events' is:\n${sql}`)).toBe(true);
     // A copy model that names an IAM role: masked in both views (local loads use the AWS credential chain).
     fs.writeFileSync(
       path.join(project, 'models/staging/with_role.sql'),
@@ -86,13 +90,21 @@ describe('sparkdbt compile', () => {
     expect(executed).toContain(compiled.trim());
   }, 60_000);
 
-  it('compiles all seven Sparkify models with no database reachable, on every target', async () => {
+  it('compiles all seven Sparkify models and their data tests with no database reachable, on every target', async () => {
     for (const target of ['pglite', 'postgres', 'redshift']) {
       const project = copyFixture('sparkify');
       // Redshift's COPY reads S3: point the vars there (the local targets read the bundled sample).
       const vars = target === 'redshift' ? ['--vars', '{song_data: "s3://b/song_data", log_data: "s3://b/log_data", log_jsonpath: "s3://b/paths.json"}'] : [];
       const result = await runCli(['compile', '--target', target, ...vars], { cwd: project, env: { PGHOST: '127.0.0.1', PGPORT: '1', REDSHIFT_HOST: 'nowhere.invalid' } });
       expect(result.code, result.stderr).toBe(0);
+      // The data tests go beside the models, under their properties file (every one compiles on every target).
+      const tests = listFiles(path.join(project, 'target/compiled/sparkify/models')).filter((f) => f.startsWith('marts/_marts.yml/'));
+      expect(tests.length).toBe(19);
+      expect(listFiles(path.join(project, 'target/compiled/sparkify/tests'))).toEqual([
+        'assert_load_rejections_under_threshold.sql',
+        'assert_songplays_one_row_per_nextsong.sql',
+        'assert_user_level_is_latest.sql',
+      ]);
       for (const view of ['compiled', 'plan']) {
         // Each unit test's SQL too, at dbt's path (under its properties file); it has no plan.
         const unitTests =
@@ -101,8 +113,8 @@ describe('sparkdbt compile', () => {
                 (name) => `marts/_unit_tests.yml/models/marts/${name}.sql`,
               )
             : [];
-        expect(listFiles(path.join(project, `target/${view}/sparkify/models`))).toEqual([
-          ...unitTests,
+        expect(listFiles(path.join(project, `target/${view}/sparkify/models`)).filter((f) => f.includes('_unit_tests.yml/'))).toEqual(unitTests);
+        expect(listFiles(path.join(project, `target/${view}/sparkify/models`)).filter((f) => !f.includes('.yml/'))).toEqual([
           'marts/artists.sql',
           'marts/songplays.sql',
           'marts/songs.sql',

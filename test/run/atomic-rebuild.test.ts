@@ -39,4 +39,15 @@ describe('table and view rebuilds are atomic', () => {
     expect(await totals()).toEqual([{ answer: '3' }]);
     expect((await client().query(`select count(*)::int as n from "${schema}".numbers`)).rows).toEqual([{ n: 3 }]);
   });
+
+  it('a view on a view rebuilds: the upstream swap drops it (cascade), so its own swap has nothing to rename away', async () => {
+    // dbt's tests/functional/unit_testing/test_ut_resource_types.py project: my_model (a view) on the views my_model_a and my_model_b.
+    const project = copyFixture('dbt-ut-resource-types');
+    fs.writeFileSync(path.join(project, 'project.yml'), `${fs.readFileSync(path.join(project, 'project.yml'), 'utf8')}  pg:\n    type: postgres\n    schema: ${schema}\n`);
+    for (const run of [1, 2]) {
+      const result = await runCli(['run', '-t', 'pg'], { cwd: project, env });
+      expect(result.code, `run ${run}: ${result.stdout}`).toBe(0);
+      expect((await client().query(`select c from "${schema}".my_model`)).rows).toEqual([{ c: 3 }]);
+    }
+  });
 });

@@ -166,6 +166,18 @@ describe('slim CI: state:modified+ with --defer on PostgreSQL, production in one
     expect(manifestCode('middle')).toBe(`select id, built_in from "${prod.schema}"."base"\n`);
     await compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['top'], state: 'prod-artifacts', defer: true });
     expect(compiled(dir, 'top')).toBe(`select * from "${prod.schema}"."middle"\n`);
+    // A data test the selection brings in (eager) defers its refs to unselected models the same way.
+    fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tests/top_in_base.sql'), "select t.id from {{ ref('top') }} t left join {{ ref('base') }} b on b.id = t.id where b.id is null\n");
+    const withTest = await compileProjectDeferred({ projectDir: dir, env: ciEnv, select: ['top'], state: 'prod-artifacts', defer: true });
+    expect(withTest.outcomes.map((o) => [o.name, o.status])).toEqual([
+      ['top', 'success'],
+      ['top_in_base', 'success'],
+    ]);
+    expect(fs.readFileSync(path.join(dir, 'target/compiled/slim/tests/top_in_base.sql'), 'utf8')).toBe(
+      `select t.id from "${ci.schema}"."top" t left join "${prod.schema}"."base" b on b.id = t.id where b.id is null\n`,
+    );
+    fs.rmSync(path.join(dir, 'tests'), { recursive: true });
 
     // Where this target has the relation, --defer keeps it; --favor-state takes production's, and needs no connection for it.
     await runProject({ projectDir: dir, env: ciEnv, select: ['base'] }, quiet);

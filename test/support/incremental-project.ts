@@ -75,6 +75,7 @@ export async function openIncrementalProject(target: IncrementalTarget): Promise
       const result = compileProject({ ...options, fullRefresh: compileOptions.fullRefresh === true }, state);
       const outcome = result.outcomes.find((o) => o.name === 'events')!;
       if (outcome.status === 'error') throw outcome.error;
+      if (outcome.planPath === undefined) throw new Error('the events model has no plan file');
       return fs.readFileSync(path.join(dir, outcome.planPath), 'utf8');
     },
     async kind() {

@@ -29,7 +29,14 @@ export interface TestS3Server {
    * before the test; what the test reads still goes over HTTP.
    */
   seed(bucket: string, objects: Iterable<readonly [string, string | Uint8Array]>): Promise<void>;
+  /** What the server saw happen to objects since it started, in order: `ObjectCreated:Put bucket/key`, `ObjectRemoved:Delete bucket/key`. */
+  readonly events: string[];
   close(): Promise<void>;
+}
+
+/** The part of s3rver's S3 event notification (one per object operation) the events list reads. */
+interface S3rverEvent {
+  readonly Records: readonly { readonly eventName: string; readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string } } }[];
 }
 
 /**
@@ -41,6 +48,11 @@ export async function startS3Server(): Promise<TestS3Server> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-s3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
+  const events: string[] = [];
+  // s3rver is a Koa app (an EventEmitter): it emits an S3 event notification per object operation; @types/s3rver leaves it out.
+  (server as unknown as { on(name: 'event', listener: (event: S3rverEvent) => void): void }).on('event', (event) => {
+    for (const record of event.Records) events.push(`${record.eventName} ${record.s3.bucket.name}/${record.s3.object.key}`);
+  });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
@@ -54,6 +66,7 @@ export async function startS3Server(): Promise<TestS3Server> {
   return {
     endpoint,
     client,
+    events,
     async createBucket(bucket) {
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
     },

@@ -21,6 +21,10 @@ export class PostgresDialect implements SqlDialect {
     return `'${value.replace(/'/g, "''")}'`;
   }
 
+  dataLiteral(value: string): string {
+    return this.quoteString(value);
+  }
+
   createTableAs(relation: Relation, sql: string, layout: TableLayout): string {
     return `create table ${relation}${this.tableAttributes(layout)}\nas (\n${sql.trim()}\n)`;
   }
@@ -40,6 +44,10 @@ export class PostgresDialect implements SqlDialect {
   /** `alter table` renames views too (on PostgreSQL and Redshift alike). */
   rename(relation: Relation, _kind: RelationKind, identifier: string): string {
     return `alter table ${relation} rename to ${this.quoteIdentifier(identifier)}`;
+  }
+
+  renameAway(relation: Relation, _kind: RelationKind, identifier: string): string {
+    return `alter table if exists ${relation} rename to ${this.quoteIdentifier(identifier)}`;
   }
 
   drop(relation: Relation, kind: RelationKind): string {

@@ -1,3 +1,5 @@
+import type { ServerRejection } from '../adapter.js';
+
 /** One load-error row, as the queries below select it from STL_LOAD_ERRORS or SYS_LOAD_ERROR_DETAIL. */
 export interface LoadErrorDetailRow {
   readonly file_name: string | null;
@@ -106,6 +108,49 @@ export interface CopyIdentity {
 export function loadErrorsQuery(copy: CopyIdentity, table: LoadErrorTable): string {
   if (table === 'stl_load_errors') return `select * from stl_load_errors where query = ${Number(copy.copyId)} order by starttime, line_number`;
   return `select * from sys_load_error_detail where session_id = ${Number(copy.sessionId)} and start_time >= ${quote(copy.startedAt)} and start_time <= ${quote(copy.endedAt)} order by start_time, line_number`;
+}
+
+/**
+ * Every record one committed COPY skipped, with the columns the load-errors table keeps: from
+ * STL_LOAD_ERRORS by its query id (with the raw line), else SYS_LOAD_ERROR_DETAIL by its session
+ * and the time it ran (SYS keeps no raw line).
+ */
+export function rejectedRecordsSql(copy: CopyIdentity, table: LoadErrorTable): string {
+  if (table === 'stl_load_errors') {
+    return `select trim(filename) as file_name, line_number, trim(colname) as column_name, trim(raw_line) as raw_line, err_code as error_code, trim(err_reason) as error_message
+from stl_load_errors
+where query = ${Number(copy.copyId)}
+order by starttime, filename, line_number`;
+  }
+  return `select trim(file_name) as file_name, line_number, trim(column_name) as column_name, '' as raw_line, error_code, trim(error_message) as error_message
+from sys_load_error_detail
+where session_id = ${Number(copy.sessionId)} and start_time >= ${quote(copy.startedAt)} and start_time <= ${quote(copy.endedAt)}
+order by start_time, file_name, line_number`;
+}
+
+/**
+ * The skipped records as the run keeps them: one per row found and, when the COPY's notice counted
+ * more than the view shows (SYS views can lag; the views may keep only so many per load), one per missing record saying where to look.
+ */
+export function toServerRejections(rows: readonly (LoadErrorDetailRow & { readonly raw_line?: string | null })[], count: number, query: string): ServerRejection[] {
+  const found = rows.map((r): ServerRejection => ({
+    file: r.file_name ?? '',
+    line: Number(r.line_number ?? 0),
+    column: r.column_name === null || r.column_name === '' ? undefined : r.column_name,
+    rawText: r.raw_line ?? '',
+    code: Number(r.error_code ?? 0),
+    reason: r.error_message ?? '',
+  }));
+  const missing = Math.max(0, count - found.length);
+  const later: ServerRejection = {
+    file: '',
+    line: 0,
+    column: undefined,
+    rawText: '',
+    code: 0,
+    reason: `counted by the COPY but not in the load-error views (SYS views can lag; they may keep only so many per load): ${query}`.slice(0, 1024),
+  };
+  return [...found, ...Array.from({ length: missing }, () => later)];
 }
 
 /** The statement that counts a COPY's rows in STL_LOAD_ERRORS (fails where STL does not exist: Serverless). */

@@ -3,7 +3,7 @@ import { SparkdbtError } from '../../errors.js';
 import { PostgresAdapter, connectClient } from '../postgres/postgres-adapter.js';
 import type { RedshiftTarget } from '../../core/target.js';
 import type { SqlError } from '../sql-error.js';
-import { RELATION_KIND_SQL, type ExecuteResult } from '../adapter.js';
+import { RELATION_KIND_SQL, type ExecuteResult, type ServerRejection } from '../adapter.js';
 import type { RelationKind } from '../dialect.js';
 import {
   COPY_CLOCK_SQL,
@@ -16,7 +16,9 @@ import {
   loadErrorTablesFor,
   loadErrorsQuery,
   parseCopyNotices,
+  rejectedRecordsSql,
   sysLoadErrorDetailSql,
+  toServerRejections,
   type LoadErrorDetailRow,
   type LoadErrorTable,
 } from './load-error-detail.js';
@@ -61,7 +63,7 @@ export class RedshiftAdapter extends PostgresAdapter {
       if (copy === undefined) return result;
       const rowCount = result.rowCount ?? copy.loaded;
       if (copy.rejected === 0) return { rowCount };
-      return { rowCount, rejected: { count: copy.rejected, query: await this.rejectionsQuery(clock) } };
+      return { rowCount, rejected: await this.rejections(clock, copy.rejected) };
     } finally {
       this.client.off('notice', listen);
     }
@@ -103,14 +105,19 @@ export class RedshiftAdapter extends PostgresAdapter {
     throw new SparkdbtError('load-failed', `Redshift has no COPY FROM STDIN: ${sql.slice(0, 80)} cannot run`);
   }
 
-  /** The query that shows the records a committed COPY skipped: STL where it has them, else SYS. */
-  private async rejectionsQuery(clock: CopyClock | undefined): Promise<string> {
+  /**
+   * The records a committed COPY skipped and the query that shows them: STL where it has them, else
+   * SYS. The run keeps the records in the load-errors table, as it keeps a local load's.
+   */
+  private async rejections(clock: CopyClock | undefined, count: number): Promise<{ count: number; query: string; records: ServerRejection[] }> {
     const [done] = await this.query<{ copy_id: number | string; now: string }>(COPY_DONE_SQL);
     const copy = { copyId: done?.copy_id ?? -1, sessionId: clock?.session_id ?? -1, startedAt: clock?.now ?? '', endedAt: done?.now ?? '' };
     const table: LoadErrorTable = await this.query<{ n: number | string }>(STL_COUNT_SQL, [copy.copyId]).then(
       (rows) => (Number(rows[0]?.n ?? 0) > 0 ? 'stl_load_errors' : 'sys_load_error_detail'),
       () => 'sys_load_error_detail',
     );
-    return loadErrorsQuery(copy, table);
+    const query = loadErrorsQuery(copy, table);
+    const rows = await this.query<LoadErrorDetailRow & { raw_line: string | null } & Record<string, unknown>>(rejectedRecordsSql(copy, table)).catch(() => []);
+    return { count, query, records: toServerRejections(rows, count, query) };
   }
 }

@@ -1,6 +1,6 @@
 import type { Relation } from '../../core/relation.js';
 import type { TableLayout } from '../../core/table-layout.js';
-import type { Capabilities } from '../dialect.js';
+import type { Capabilities, RelationKind } from '../dialect.js';
 import { PostgresDialect } from '../postgres/postgres-dialect.js';
 
 /**
@@ -21,6 +21,15 @@ export class RedshiftDialect extends PostgresDialect {
    */
   override storedName(name: string): string {
     return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  }
+
+  override dataLiteral(value: string): string {
+    return this.quoteString(value.replaceAll('\\', '\\\\'));
+  }
+
+  /** Redshift's ALTER TABLE has no IF EXISTS; its views are late-binding by default, so no upstream drop takes them. */
+  override renameAway(relation: Relation, kind: RelationKind, identifier: string): string {
+    return this.rename(relation, kind, identifier);
   }
 
   override identityColumn(name: string): string {

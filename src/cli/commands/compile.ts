@@ -4,13 +4,15 @@ import { NOTHING_TO_DO, type CliContext, type CommonFlags } from '../context.js'
 import { EXIT } from '../io.js';
 import { withCommonOptions, withLockTimeout } from '../options.js';
 
-/** `sparkdbt compile`: render the selected models and their build plans (no database, except for --defer's lookups). */
+/** `sparkdbt compile`: render the selected models and data tests, and the models' build plans (no database, except for --defer's lookups). */
 export function addCompileCommand(program: Command, ctx: CliContext): void {
   withLockTimeout(
     withCommonOptions(
       program
         .command('compile')
-        .description('render the selected models to target/compiled/ and their build plans to target/plan/ (no database needed, except to look up relations for --defer)'),
+        .description(
+          "render the selected models and data tests to target/compiled/ and the models' build plans to target/plan/ (no database needed, except to look up relations for --defer)",
+        ),
       ctx.io,
     ),
   )
@@ -34,10 +36,11 @@ export function addCompileCommand(program: Command, ctx: CliContext): void {
           if (outcome.status === 'success') ctx.out(`Compiled unit test ${outcome.name} -> ${outcome.path}`);
           else ctx.err(`Error: ${formatError(outcome.error)}`);
         }
-        // As dbt: a compile of exactly one model also prints its SQL.
-        const [only] = outcomes;
-        if (outcomes.length === 1 && only?.status === 'success')
-          ctx.out(`Compiled node '${only.name}' is:\n${only.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
+        // As dbt's CompileTask.task_end_messages: each compiled node whose name is part of the first --select value prints its SQL.
+        const first = flags.select?.[0];
+        for (const outcome of outcomes)
+          if (first !== undefined && outcome.status === 'success' && first.includes(outcome.name))
+            ctx.out(`Compiled node '${outcome.name}' is:\n${outcome.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
         ctx.exitCode = [...outcomes, ...unitTests].some((o) => o.status === 'error') ? EXIT.failed : EXIT.ok;
       } catch (error) {
         ctx.exitCode = ctx.couldNotStart(error);

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CliContext, CommonFlags } from '../context.js';
-import { parseThreads, withCommonOptions, withLockTimeout } from '../options.js';
+import { parseThreads, resourceTypesOf, withCommonOptions, withLockTimeout, withResourceTypes, type ResourceTypeFlags } from '../options.js';
 import { runNodes } from './run-nodes.js';
 
 type NodeFlags = CommonFlags & {
@@ -9,22 +9,15 @@ type NodeFlags = CommonFlags & {
   threads?: number;
   failFast?: boolean;
   storeFailures?: boolean;
-  resourceType?: string[];
-  excludeResourceType?: string[];
-};
+} & ResourceTypeFlags;
 
 /**
  * `sparkdbt test` and `sparkdbt build`: run's options (threads, -x, --defer, --state) and --store-failures;
  * exit 1 when a model errs or an error-severity test fails (a warning test does not), 2 when it cannot start.
  */
 export function addNodeCommand(program: Command, ctx: CliContext, command: 'test' | 'build', description: string): void {
-  const withTypes = (c: Command) =>
-    command === 'build'
-      ? c
-          .addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'seed', 'test', 'unit_test']))
-          .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'seed', 'test', 'unit_test']))
-      : c;
-  withTypes(withLockTimeout(withCommonOptions(program.command(command).description(description), ctx.io)))
+  // As dbt, test takes them too (`test --resource-type unit_test`): the types it runs are tests and unit tests either way.
+  withResourceTypes(withLockTimeout(withCommonOptions(program.command(command).description(description), ctx.io)), ['model', 'seed', 'test', 'unit_test'])
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
     .option('--store-failures', "keep every failing test's rows in <schema>_dbt_test__audit.<test name> (a test's store_failures config wins)")
@@ -44,8 +37,8 @@ export function addNodeCommand(program: Command, ctx: CliContext, command: 'test
             threads: flags.threads,
             failFast: flags.failFast === true,
             storeFailures: flags.storeFailures === true,
-            resourceTypes: flags.resourceType,
-            excludeResourceTypes: flags.excludeResourceType,
+            resourceTypes: resourceTypesOf(flags).include,
+            excludeResourceTypes: resourceTypesOf(flags).exclude,
             signal,
             startedAt: ctx.startedAt,
           },
