@@ -69,6 +69,7 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       command,
       storeFailures: options.storeFailures === true,
       failFast: options.failFast === true,
+      fullRefresh: options.fullRefresh === true,
       writeArtifact: artifactWriter(prepared.project.config.root),
       startedAt,
       signal: options.signal,

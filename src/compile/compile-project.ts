@@ -5,7 +5,7 @@ import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode, RunnableNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
-import type { MaterializationPlan, RenderedModel } from '../materializations/types.js';
+import type { MaterializationPlan, PlanOptions, RenderedModel } from '../materializations/types.js';
 import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
@@ -82,6 +82,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       env: options.env,
       invocationId: options.invocationId ?? randomUUID(),
       loadErrors: new Relation(target.schema, LOAD_ERRORS_TABLE, quote).render(),
+      loadTimestamp: dialect.loadTimestamp(),
       onSecret,
     },
     project.macros,
@@ -120,7 +121,7 @@ export function relationOf(prepared: PreparedProject, node: RunnableNode): Relat
  * Renders one model with real relations and plans its materialization. `existing` is what the
  * warehouse holds under the model's name (undefined for `compile`: the plan of a first build).
  */
-export function compileModel(prepared: PreparedProject, node: ModelNode, existing: RelationKind | undefined): CompiledModel {
+export function compileModel(prepared: PreparedProject, node: ModelNode, existing: RelationKind | undefined, options: PlanOptions = {}): CompiledModel {
   const { graph, renderer, project } = prepared;
   const own: Record<string, unknown> = {};
   const sql = renderer.render(node.file.path, node.file.sql, {
@@ -153,7 +154,7 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing) };
+  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, options) };
 }
 
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */

@@ -15,21 +15,45 @@ export interface RenderedModel {
 }
 
 /**
+ * How a `newfilesonly` load keeps its load history: in `table` (the model's schema), under the
+ * model's name. `append` loads only files not loaded before into the existing table; `reset`
+ * loads every file into a new table and replaces the model's history (first build, --full-refresh).
+ */
+export interface LoadHistoryPlan {
+  readonly table: Relation;
+  readonly model: string;
+  readonly mode: 'append' | 'reset';
+}
+
+/**
  * One step of a plan: a transaction's begin or commit (the executor rolls back an open one when a
- * later step fails), a statement, or rows the runner streams in itself (local COPY).
+ * later step fails), a statement, a statement on something the run's models share (created on
+ * first use; run one at a time), or rows the runner streams in itself (local COPY).
  */
 export type PlanStep =
   | { readonly kind: 'begin' }
   | { readonly kind: 'commit' }
   | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean }
+  | { readonly kind: 'shared-sql'; readonly sql: string }
   | {
       readonly kind: 'load';
       readonly relation: Relation;
+      /** The columns loaded from the files (a column with a DEFAULT is not: it takes its default). */
       readonly columns: readonly ColumnSpec[];
+      /** Some column has a DEFAULT: the COPY names the loaded columns (COPY t (c1, …) FROM …). */
+      readonly listsColumns?: boolean;
       readonly copy: CopyOptions;
       /** The equivalent Redshift COPY, shown in compiled SQL. */
       readonly display: string;
+      /** newfilesonly: which files to load is decided when the step runs, from the load history. */
+      readonly history?: LoadHistoryPlan;
     };
+
+/** What a plan depends on besides the model and the warehouse: the run's flags. */
+export interface PlanOptions {
+  /** --full-refresh: rebuild what would otherwise be appended to (newfilesonly copy models). */
+  readonly fullRefresh?: boolean;
+}
 
 /** What a materialization will do, as data: written by `compile`, carried out by `run`. */
 export interface MaterializationPlan {
@@ -45,7 +69,7 @@ export interface MaterializationPlan {
 export interface Materialization {
   readonly name: string;
   /** Plans the build; `existing` is what the warehouse holds under the model's name now. */
-  plan(model: RenderedModel, dialect: SqlDialect, existing: RelationKind | undefined): MaterializationPlan;
+  plan(model: RenderedModel, dialect: SqlDialect, existing: RelationKind | undefined, options?: PlanOptions): MaterializationPlan;
 }
 
 /** Renders a plan as the SQL text `compile` writes and `run` records. */
@@ -60,6 +84,7 @@ function renderStep(step: PlanStep): string {
     case 'commit':
       return 'commit;';
     case 'sql':
+    case 'shared-sql':
       return `${step.sql};`;
     case 'load':
       return step.display;

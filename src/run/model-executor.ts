@@ -57,6 +57,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   const cancel = adapter.cancel?.bind(adapter);
   let compiled: CompiledModel | undefined;
   let rows: number | undefined;
+  let message: string | undefined;
   let rejected = 0;
   let serverRejections: string | undefined;
   let inTransaction = false;
@@ -81,6 +82,9 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           await cancellable(adapter.execute('commit'), signal, cancel);
           inTransaction = false;
           break;
+        case 'shared-sql':
+          await (context.oneAtATime ?? run)(() => cancellable(adapter.execute(step.sql), signal, cancel));
+          break;
         case 'sql': {
           const result = await cancellable(adapter.execute(step.sql), signal, cancel);
           if (step.countsRows) rows = result.rowCount;
@@ -94,6 +98,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           const loaded = await cancellable(
             executeLoad(adapter, step, {
               projectRoot: prepared.project.config.root,
+              runId: context.invocationId,
               s3: prepared.target.s3,
               onRejected: (rejection) => rejections.push(rejection),
               onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
@@ -103,6 +108,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           );
           rows = loaded.rows;
           rejected = loaded.rejected;
+          if (loaded.message !== undefined) message = loaded.message;
           break;
         }
         default:
@@ -117,7 +123,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     return {
       ...base,
       status: 'success',
-      message: compiled.plan.verb,
+      message: message ?? compiled.plan.verb,
       rowsAffected: rows,
       rowsRejected: rejected,
       rejectionsQuery: kept.query ?? serverRejections,
