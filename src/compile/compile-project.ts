@@ -154,7 +154,13 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, options) };
+  return {
+    ...rendered,
+    plan: materialization.plan(rendered, prepared.dialect, existing, {
+      ...options,
+      manifestS3Prefix: 'manifestS3Prefix' in prepared.target ? prepared.target.manifestS3Prefix : undefined,
+    }),
+  };
 }
 
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */

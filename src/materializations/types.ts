@@ -23,6 +23,8 @@ export interface LoadHistoryPlan {
   readonly table: Relation;
   readonly model: string;
   readonly mode: 'append' | 'reset';
+  /** Server-side COPY (Redshift): the prefix its MANIFEST of the new keys is written under (the target's manifest_s3_prefix). */
+  readonly manifestS3Prefix?: string;
 }
 
 /**
@@ -53,6 +55,8 @@ export type PlanStep =
 export interface PlanOptions {
   /** --full-refresh: rebuild what would otherwise be appended to (newfilesonly copy models). */
   readonly fullRefresh?: boolean;
+  /** The target's `manifest_s3_prefix`: where a server-side newfilesonly COPY's MANIFEST is written. */
+  readonly manifestS3Prefix?: string | undefined;
 }
 
 /** What a materialization will do, as data: written by `compile`, carried out by `run`. */
