@@ -31,6 +31,10 @@ function plan(dialect: SqlDialect, existing: RelationKind | undefined, options: 
   const node = { resourceType: 'model', name: 'staging_events', uniqueId: 'model.p.staging_events', originalFilePath: 'models/staging_events.sql' } as unknown as ModelNode;
   const config = {
     materialized: 'copy',
+    tags: [],
+    enabled: true,
+    schema: undefined,
+    alias: undefined,
     from: 's3://udacity-dend/log_data',
     json: 's3://udacity-dend/log_json_path.json',
     timeformat: 'epochmillisecs',
