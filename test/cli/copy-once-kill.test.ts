@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readHolder } from '../../src/adapters/pglite/pglite-lock.js';
 import { startCli } from '../support/background-cli.js';
 import { spawnCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
@@ -32,11 +33,13 @@ interface Target {
   readonly args: readonly string[];
   readonly env: () => Record<string, string>;
   readonly query: (dir: string, sql: string) => Promise<Array<Record<string, unknown>>>;
+  /** PGlite: the lock file a killed process leaves behind (the next opener takes it over). */
+  readonly lockFile?: string;
 }
 
 const pg = useTestSchema('h_copyonce_kill');
 const TARGETS: readonly Target[] = [
-  { name: 'PGlite', args: [], env: () => ({}), query: (dir, sql) => queryFolder(dir, sql.replaceAll('{schema}', 'analytics')) },
+  { name: 'PGlite', args: [], env: () => ({}), query: (dir, sql) => queryFolder(dir, sql.replaceAll('{schema}', 'analytics')), lockFile: '.sparkdbt/pglite.lock' },
   { name: 'PostgreSQL', args: ['--target', 'pg'], env: () => pg.env, query: async (_dir, sql) => (await pg.client().query(sql.replaceAll('{schema}', `"${pg.schema}"`))).rows },
 ];
 
@@ -90,6 +93,10 @@ describe.each(TARGETS)('SIGKILL during a newfilesonly load on $name', (target) =
       const end = await run.exited;
       const context = `${target.name} trial ${trial} (kill at ${moment}, of ${Math.round(loadMs)} ms): ${JSON.stringify(end)}\n${run.stdout()}${run.stderr()}`;
 
+      if (target.lockFile !== undefined && run.stdout().includes('START')) {
+        // The killed process held the folder: its lock is left, naming it, for the next opener to take over.
+        expect(readHolder(path.join(dir, target.lockFile)), context).toMatchObject({ pid: run.pid, command: 'sparkdbt run' });
+      }
       // Right after the kill: all or nothing of the trial's files, the rows exactly the history's.
       const killed = await state();
       expect(killed.rows, context).toBe(killed.historyRows);
@@ -110,6 +117,7 @@ describe.each(TARGETS)('SIGKILL during a newfilesonly load on $name', (target) =
       expect(after.distinctIds, context).toBe(after.rows);
       expect(after.historyRows, context).toBe(after.rows);
     }
+    if (target.lockFile !== undefined) expect(fs.existsSync(path.join(dir, target.lockFile))).toBe(false);
     // Most kills land before the load committed (the point of the test); some may come after.
     expect(cutShort).toBeGreaterThanOrEqual(MOMENTS.length / 2);
   }, 900_000);
