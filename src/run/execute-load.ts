@@ -33,6 +33,8 @@ export interface LoadOutcome {
   readonly rows: number;
   readonly rejected: number;
   readonly message?: string;
+  /** The warehouse's own COPY skipped records under MAXERROR: the query that shows them. */
+  readonly rejectionsQuery?: string;
 }
 
 type LoadStep = Extract<PlanStep, { kind: 'load' }>;

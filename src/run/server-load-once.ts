@@ -37,5 +37,10 @@ export async function executeServerLoadOnce(adapter: Adapter, step: HistoryLoadS
   for (let i = 0; i < records.length; i += HISTORY_ROWS_PER_INSERT) {
     await adapter.execute(insertHistorySql(adapter.dialect, history.table, history.model, options.runId, records.slice(i, i + HISTORY_ROWS_PER_INSERT)));
   }
-  return { rows, rejected: result.rejected?.count ?? 0, ...(message === undefined ? {} : { message }) };
+  return {
+    rows,
+    rejected: result.rejected?.count ?? 0,
+    ...(message === undefined ? {} : { message }),
+    ...(result.rejected === undefined ? {} : { rejectionsQuery: result.rejected.query }),
+  };
 }
