@@ -5,7 +5,7 @@ import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode, RunnableNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
-import type { MaterializationPlan, PlanOptions, RenderedModel } from '../materializations/types.js';
+import type { MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
@@ -121,7 +121,7 @@ export function relationOf(prepared: PreparedProject, node: RunnableNode): Relat
  * Renders one model with real relations and plans its materialization. `existing` is what the
  * warehouse holds under the model's name (undefined for `compile`: the plan of a first build).
  */
-export function compileModel(prepared: PreparedProject, node: ModelNode, existing: RelationKind | undefined, options: PlanOptions = {}): CompiledModel {
+export function compileModel(prepared: PreparedProject, node: ModelNode, existing: RelationKind | undefined, context: PlanContext = { fullRefresh: false }): CompiledModel {
   const { graph, renderer, project } = prepared;
   const own: Record<string, unknown> = {};
   const sql = renderer.render(node.file.path, node.file.sql, {
@@ -154,13 +154,12 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return {
-    ...rendered,
-    plan: materialization.plan(rendered, prepared.dialect, existing, {
-      ...options,
-      manifestS3Prefix: 'manifestS3Prefix' in prepared.target ? prepared.target.manifestS3Prefix : undefined,
-    }),
-  };
+  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+}
+
+/** The target's manifest_s3_prefix (Redshift), for newfilesonly copy models' MANIFEST. */
+function manifestPrefixOf(target: ResolvedTarget): { manifestS3Prefix?: string } {
+  return 'manifestS3Prefix' in target && target.manifestS3Prefix !== undefined ? { manifestS3Prefix: target.manifestS3Prefix } : {};
 }
 
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */

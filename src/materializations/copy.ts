@@ -9,7 +9,7 @@ import { normalizeCopyOptions, type CopyOptions } from '../load/copy-options.js'
 import { renderCopyStatement } from './copy-statement.js';
 import { buildAndSwap, sqlStep, swapIn, tempRelationOf } from './swap.js';
 import { parseTableLayout } from './table-layout.js';
-import type { LoadHistoryPlan, Materialization, MaterializationPlan, PlanOptions, PlanStep } from './types.js';
+import type { LoadHistoryPlan, Materialization, MaterializationPlan, PlanContext, PlanStep } from './types.js';
 
 /**
  * `copy`: a staging table loaded from raw JSON with Redshift's COPY. The model's body is the
@@ -19,7 +19,7 @@ import type { LoadHistoryPlan, Materialization, MaterializationPlan, PlanOptions
  */
 export const copyMaterialization: Materialization = {
   name: 'copy',
-  plan(model, dialect, existing, options = {}) {
+  plan(model, dialect, existing, context) {
     const all = parseColumnList(model.sql, model.node.originalFilePath);
     const columns = loadedColumns(all);
     // As Redshift's COPY with an explicit column list: the columns with a DEFAULT are left out and take it.
@@ -29,7 +29,7 @@ export const copyMaterialization: Materialization = {
     if (dialect.capabilities.serverSideCopy) {
       requireS3(copy, model.node.originalFilePath);
       if (copy.newfilesonly) {
-        const manifestS3Prefix = options.manifestS3Prefix;
+        const manifestS3Prefix = context.manifestS3Prefix;
         if (manifestS3Prefix === undefined) {
           throw new SparkdbtError(
             'config-invalid',
@@ -40,11 +40,11 @@ export const copyMaterialization: Materialization = {
             },
           );
         }
-        return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, options, columns, listed, copy, layout, manifestS3Prefix });
+        return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout, manifestS3Prefix });
       }
       return serverCopyPlan(dialect, model.relation, existing, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy, listed);
     }
-    if (copy.newfilesonly) return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, options, columns, listed, copy, layout });
+    if (copy.newfilesonly) return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout });
     return {
       kind: 'table',
       verb: 'loaded table',
@@ -76,7 +76,7 @@ function newFilesOnlyPlan(
   how: {
     dialect: SqlDialect;
     existing: RelationKind | undefined;
-    options: PlanOptions;
+    context: PlanContext;
     columns: readonly ColumnSpec[];
     listed: readonly ColumnSpec[] | undefined;
     copy: CopyOptions;
@@ -93,7 +93,7 @@ function newFilesOnlyPlan(
       ? localCopyDisplay(dialect, into, copy, listed)
       : serverOnceDisplay(dialect, into, copy, listed, manifestUrl(manifestS3Prefix, '<run id>', model), table);
   const ensure: PlanStep = { kind: 'shared-sql', sql: loadHistoryDdl(dialect, table) };
-  if (how.existing === 'table' && how.options.fullRefresh !== true) {
+  if (how.existing === 'table' && how.context.fullRefresh !== true) {
     const load: PlanStep = {
       kind: 'load',
       relation,

@@ -51,12 +51,12 @@ export type PlanStep =
       readonly history?: LoadHistoryPlan;
     };
 
-/** What a plan depends on besides the model and the warehouse: the run's flags. */
-export interface PlanOptions {
-  /** --full-refresh: rebuild what would otherwise be appended to (newfilesonly copy models). */
-  readonly fullRefresh?: boolean;
+/** Flags of the run a plan is made for. */
+export interface PlanContext {
+  /** --full-refresh was given: newfilesonly copy models reload every file into a new table. */
+  readonly fullRefresh: boolean;
   /** The target's `manifest_s3_prefix`: where a server-side newfilesonly COPY's MANIFEST is written. */
-  readonly manifestS3Prefix?: string | undefined;
+  readonly manifestS3Prefix?: string;
 }
 
 /** What a materialization will do, as data: written by `compile`, carried out by `run`. */
@@ -73,7 +73,7 @@ export interface MaterializationPlan {
 export interface Materialization {
   readonly name: string;
   /** Plans the build; `existing` is what the warehouse holds under the model's name now. */
-  plan(model: RenderedModel, dialect: SqlDialect, existing: RelationKind | undefined, options?: PlanOptions): MaterializationPlan;
+  plan(model: RenderedModel, dialect: SqlDialect, existing: RelationKind | undefined, context: PlanContext): MaterializationPlan;
 }
 
 /** Renders a plan as the SQL text `compile` writes and `run` records. */

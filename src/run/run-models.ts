@@ -33,7 +33,7 @@ export interface RunOptions {
   readonly showSeedRows?: number | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit`. */
   readonly storeFailures?: boolean;
-  /** --full-refresh: newfilesonly copy models reload every file into a new table. */
+  /** --full-refresh: incremental models are rebuilt whole (unless their config says full_refresh: false). */
   readonly fullRefresh?: boolean;
   /** The command (run, test, build, seed), for the run's first line. */
   readonly command?: 'run' | 'test' | 'build' | 'seed';
@@ -71,8 +71,8 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     runnable,
     {
       failFast: options.failFast === true,
-      ...(options.fullRefresh === true ? { fullRefresh: true } : {}),
       ...(options.storeFailures === true ? { storeFailures: true } : {}),
+      ...(options.fullRefresh === true ? { fullRefresh: true } : {}),
       ...(options.command === 'build' ? { testEdges: true } : {}),
     },
     state,

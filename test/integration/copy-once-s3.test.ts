@@ -106,6 +106,7 @@ describe("Redshift's exactly-once COPY: the MANIFEST of the new keys (s3rver)", 
       iam_role: 'arn:aws:iam::1:role/r',
     };
     const plan = copyMaterialization.plan({ node, relation, sql: 'id integer, user_id varchar(32), ts timestamp', config }, dialect, 'table', {
+      fullRefresh: false,
       manifestS3Prefix: 's3://sparkify-manifests/copy/',
     });
     const step = plan.steps.find((s) => s.kind === 'load') as HistoryLoadStep;

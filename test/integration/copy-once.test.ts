@@ -156,14 +156,19 @@ describe.each(WAREHOUSES)('newfilesonly copy model on $name', (warehouse) => {
     fs.mkdirSync(days, { recursive: true });
     fs.writeFileSync(path.join(days, 'day-01.json'), dayFile(1, 2));
     const events = fs.readFileSync(path.join(dir, 'models/events.sql'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'models/events_again.sql'), events);
+    // Models of their own (the PostgreSQL schema is shared with the test above).
+    fs.writeFileSync(path.join(dir, 'models/events_one.sql'), events);
+    fs.writeFileSync(path.join(dir, 'models/events_two.sql'), events);
     fs.writeFileSync(path.join(dir, 'models/events_plain.sql'), events.replace(", newfilesonly=true, reloadchanged=var('reloadchanged', false)", ''));
-    const result = await runCli(['run', ...warehouse.args, '--threads', '4', '--select', 'events', 'events_again', 'events_plain'], { cwd: dir, env: warehouse.env });
+    const result = await runCli(['run', ...warehouse.args, '--threads', '4', '--select', 'events_one', 'events_two', 'events_plain'], { cwd: dir, env: warehouse.env });
     expect(result.code, result.stdout).toBe(0);
-    const history = await warehouse.query<{ model: string; filename: string }>(dir, 'select model, filename from {schema}.sparkdbt_load_history order by model');
+    const history = await warehouse.query<{ model: string; filename: string }>(
+      dir,
+      "select model, filename from {schema}.sparkdbt_load_history where model in ('events_one', 'events_two', 'events_plain') order by model",
+    );
     expect(history.map((h) => [h.model, h.filename])).toEqual([
-      ['events', 'data/days/day-01.json'],
-      ['events_again', 'data/days/day-01.json'],
+      ['events_one', 'data/days/day-01.json'],
+      ['events_two', 'data/days/day-01.json'],
     ]);
     const plain = await warehouse.query<{ n: number; stamped: number }>(dir, 'select count(*)::int as n, count(_loaded_at)::int as stamped from {schema}.events_plain');
     expect(plain).toEqual([{ n: 2, stamped: 2 }]);

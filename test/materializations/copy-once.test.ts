@@ -11,7 +11,7 @@ import type { ModelNode } from '../../src/graph/types.js';
 import { renderCopyStatement } from '../../src/materializations/copy-statement.js';
 import { copyMaterialization } from '../../src/materializations/copy.js';
 import { forgetHistorySql, insertHistorySql, loadedFilesSql, manifestJson, manifestUrl, touchHistorySql } from '../../src/materializations/load-history-sql.js';
-import { renderPlan, type PlanOptions } from '../../src/materializations/types.js';
+import { renderPlan, type PlanContext } from '../../src/materializations/types.js';
 import { parseColumnList, loadedColumns } from '../../src/load/columns.js';
 import { normalizeCopyOptions } from '../../src/load/copy-options.js';
 import { REPO_ROOT } from '../support/cli.js';
@@ -26,7 +26,7 @@ const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get i
 const COLUMNS = 'ts timestamp,\nuser_id varchar(32),\n_loaded_at timestamp default sysdate';
 const PREFIX = 's3://sparkify-manifests/copy';
 
-function plan(dialect: SqlDialect, existing: RelationKind | undefined, options: PlanOptions, extra: Record<string, unknown> = {}) {
+function plan(dialect: SqlDialect, existing: RelationKind | undefined, options: Partial<PlanContext>, extra: Record<string, unknown> = {}) {
   const relation = new Relation('analytics', 'staging_events', (n) => dialect.quoteIdentifier(n));
   const node = { resourceType: 'model', name: 'staging_events', uniqueId: 'model.p.staging_events', originalFilePath: 'models/staging_events.sql' } as unknown as ModelNode;
   const config = {
@@ -43,7 +43,7 @@ function plan(dialect: SqlDialect, existing: RelationKind | undefined, options: 
     newfilesonly: true,
     ...extra,
   };
-  return copyMaterialization.plan({ node, relation, sql: COLUMNS, config }, dialect, existing, options);
+  return copyMaterialization.plan({ node, relation, sql: COLUMNS, config }, dialect, existing, { fullRefresh: false, ...options });
 }
 
 const outline = (p: ReturnType<typeof plan>) =>
