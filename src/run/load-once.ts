@@ -89,8 +89,9 @@ export interface ChosenFiles {
 /**
  * Lists the source and compares it with the model's load history (inside the load's transaction):
  * `append` keeps the files not loaded before; a changed file fails (naming it) or, with
- * reloadchanged, deletes the table's rows and the model's history and keeps every file; `reset`
- * forgets the history and keeps every file (the table is new).
+ * reloadchanged, deletes the table's rows and the model's history and keeps every file; a table
+ * with no history (built before the model said newfilesonly) has its rows deleted and gets every
+ * file; `reset` forgets the history and keeps every file (the table is new).
  */
 export async function chooseFiles(adapter: Adapter, step: HistoryLoadStep, options: Pick<ExecuteLoadOptions, 'projectRoot' | 's3'>): Promise<ChosenFiles> {
   const { history, copy } = step;
@@ -106,6 +107,12 @@ export async function chooseFiles(adapter: Adapter, step: HistoryLoadStep, optio
   }
   const rows = await adapter.query<{ filename: string; size: string | number; etag: string; last_modified: string | null }>(loadedFilesSql(history.table), [history.model]);
   const loaded = new Map<string, LoadedFile>(rows.map((r) => [r.filename, { filename: r.filename, size: Number(r.size), etag: r.etag, lastModified: r.last_modified }]));
+  if (loaded.size === 0) {
+    // The table was built without newfilesonly (or its history was dropped): which of its rows came
+    // from which file is unknown, so it is loaded again from every file, in this transaction.
+    await adapter.execute(`delete from ${step.relation}`);
+    return { chosen: all, message: 'loaded every file (no load history yet) into' };
+  }
   const fresh: Chosen[] = [];
   const changed: string[] = [];
   for (const entry of all) {
