@@ -74,6 +74,6 @@ describe.each<IncrementalTarget>(['local', 'pg'])('is_incremental() and --full-r
     expect(plan).toContain(`insert into ${events} ("id", "incremental")`);
     const refresh = await project.compile({ fullRefresh: true });
     expect(refresh).toContain("select 1 as id, 'false' as incremental");
-    expect(refresh).toContain(`alter table ${events} rename to "events__sparkdbt_backup"`);
+    expect(refresh).toContain(`alter table if exists ${events} rename to "events__sparkdbt_backup"`);
   });
 });
