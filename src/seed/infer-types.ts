@@ -11,6 +11,7 @@ import {
   pyStrip,
   type CastResult,
 } from './agate-casts.js';
+import { isValidDate } from './iso-datetime.js';
 import type { SeedColumn, SeedType } from './types.js';
 
 /**
@@ -89,6 +90,42 @@ export class ColumnInference {
     this.rawLoadable = loadable;
   }
 
+  /**
+   * `observe` of the UTF-8 text in `bytes[start, end)`, without making it a string when the field
+   * is one of the common shapes whose effect is known: text in a text-only column, or a number,
+   * date, timestamp or boolean spelled canonically (printable ASCII at both ends, so Python's strip
+   * leaves it as it is). Anything else is decoded and observed.
+   */
+  observeBytes(bytes: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (length === 0) return;
+    const first = bytes[start]!;
+    const last = bytes[end - 1]!;
+    if (first <= 32 || first >= 127 || last <= 32 || last >= 127 || (length === 4 && isNullBytes(bytes, start))) {
+      this.observe(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end));
+      return;
+    }
+    const possible = this.possible;
+    if (possible !== 0 && this.override === undefined) {
+      const shape = shapeOf(bytes, start, end);
+      if (shape === UNKNOWN_SHAPE) {
+        this.observe(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end));
+        return;
+      }
+      // The one type the shape allows; its canonical spelling loads as written.
+      if (shape >= 0) {
+        if (possible & NUMBER && shape > this.maxDecimalPlaces) this.maxDecimalPlaces = shape;
+        this.possible = possible & NUMBER;
+      } else {
+        this.possible = possible & -shape;
+        // observe marks a non-number as not loadable as a number, too.
+        if (possible & NUMBER) this.rawLoadable &= ~NUMBER;
+      }
+    }
+    this.hasText = true;
+    if (length > this.maxBytes) this.maxBytes = length;
+  }
+
   /** The column's type once every value has been seen. */
   finish(): SeedColumn {
     if (this.override !== undefined) return { name: this.name, type: { kind: 'override', sql: this.override }, inferred: false };
@@ -107,6 +144,64 @@ export class ColumnInference {
     const chosen = possible & NUMBER ? NUMBER : possible & DATE ? DATE : possible & DATETIME ? DATETIME : possible & ISO ? ISO : possible & BOOLEAN ? BOOLEAN : TEXT;
     return (this.rawLoadable & chosen) !== 0;
   }
+}
+
+/** `shapeOf`: a field none of the shapes below (it must be observed as text). */
+const UNKNOWN_SHAPE = -1000;
+
+/** Whether the 4 bytes at `at` are `null` in any case. */
+function isNullBytes(bytes: Uint8Array, at: number): boolean {
+  return (bytes[at]! | 0x20) === 110 && (bytes[at + 1]! | 0x20) === 117 && (bytes[at + 2]! | 0x20) === 108 && (bytes[at + 3]! | 0x20) === 108;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const digits2 = (bytes: Uint8Array, at: number): number => (bytes[at]! - 48) * 10 + bytes[at + 1]! - 48;
+
+/**
+ * A field's shape among those every agate cast tells apart without parsing: a canonical number
+ * (isCanonicalNumber: its decimal places, >= 0), or the negated type bit of a canonical date,
+ * `%Y-%m-%d %H:%M:%S` timestamp (both valid, as castDate and castDateTime check them) or
+ * true/false in any case; UNKNOWN_SHAPE otherwise. Each such field casts to its own type only.
+ */
+function shapeOf(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  let at = start;
+  if (bytes[at] === 45) at++;
+  if (at < end && isDigit(bytes[at]!)) {
+    // A canonical integer or decimal: 0 or no leading zero; a decimal ends in a non-zero digit.
+    const wholeStart = at;
+    while (at < end && isDigit(bytes[at]!)) at++;
+    const whole = at - wholeStart;
+    if (at === end) return bytes[wholeStart] !== 48 || (whole === 1 && start === wholeStart) ? 0 : UNKNOWN_SHAPE;
+    if (bytes[at] === 46 && (whole === 1 || bytes[wholeStart] !== 48)) {
+      const point = at++;
+      while (at < end && isDigit(bytes[at]!)) at++;
+      if (at === end && at > point + 1 && bytes[end - 1] !== 48) return end - point - 1;
+      return UNKNOWN_SHAPE;
+    }
+    if (start !== wholeStart || whole !== 4 || bytes[at] !== 45 || (length !== 10 && length !== 19)) return UNKNOWN_SHAPE;
+    return dateShape(bytes, start, length);
+  }
+  if (length === 4) {
+    const [t, r, u, e] = [bytes[start]! | 0x20, bytes[start + 1]! | 0x20, bytes[start + 2]! | 0x20, bytes[start + 3]! | 0x20];
+    if (t === 116 && r === 114 && u === 117 && e === 101) return -BOOLEAN;
+  } else if (length === 5) {
+    const [f, a, l, s, e] = [bytes[start]! | 0x20, bytes[start + 1]! | 0x20, bytes[start + 2]! | 0x20, bytes[start + 3]! | 0x20, bytes[start + 4]! | 0x20];
+    if (f === 102 && a === 97 && l === 108 && s === 115 && e === 101) return -BOOLEAN;
+  }
+  return UNKNOWN_SHAPE;
+}
+
+/** YYYY-MM-DD (a valid date) or YYYY-MM-DD HH:MM:SS (hour < 24, minutes and seconds < 60). */
+function dateShape(bytes: Uint8Array, start: number, length: number): number {
+  for (const at of [5, 6, 8, 9]) if (!isDigit(bytes[start + at]!)) return UNKNOWN_SHAPE;
+  if (bytes[start + 7] !== 45) return UNKNOWN_SHAPE;
+  const year = digits2(bytes, start) * 100 + digits2(bytes, start + 2);
+  if (!isValidDate(year, digits2(bytes, start + 5), digits2(bytes, start + 8))) return UNKNOWN_SHAPE;
+  if (length === 10) return -DATE;
+  if (bytes[start + 10] !== 32 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) return UNKNOWN_SHAPE;
+  for (const at of [11, 12, 14, 15, 17, 18]) if (!isDigit(bytes[start + at]!)) return UNKNOWN_SHAPE;
+  return digits2(bytes, start + 11) < 24 && bytes[start + 14]! < 54 && bytes[start + 17]! < 54 ? -DATETIME : UNKNOWN_SHAPE;
 }
 
 function chooseType(possible: number, maxDecimalPlaces: number, maxBytes: number): SeedType {
