@@ -194,13 +194,12 @@ function shapeOf(bytes: Uint8Array, start: number, end: number): number {
 
 /** YYYY-MM-DD (a valid date) or YYYY-MM-DD HH:MM:SS (hour < 24, minutes and seconds < 60). */
 function dateShape(bytes: Uint8Array, start: number, length: number): number {
-  for (const at of [5, 6, 8, 9]) if (!isDigit(bytes[start + at]!)) return UNKNOWN_SHAPE;
-  if (bytes[start + 7] !== 45) return UNKNOWN_SHAPE;
+  if (!isDigit(bytes[start + 5]!) || !isDigit(bytes[start + 6]!) || bytes[start + 7] !== 45 || !isDigit(bytes[start + 8]!) || !isDigit(bytes[start + 9]!)) return UNKNOWN_SHAPE;
   const year = digits2(bytes, start) * 100 + digits2(bytes, start + 2);
   if (!isValidDate(year, digits2(bytes, start + 5), digits2(bytes, start + 8))) return UNKNOWN_SHAPE;
   if (length === 10) return -DATE;
   if (bytes[start + 10] !== 32 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) return UNKNOWN_SHAPE;
-  for (const at of [11, 12, 14, 15, 17, 18]) if (!isDigit(bytes[start + at]!)) return UNKNOWN_SHAPE;
+  for (let at = start + 11; at < start + 19; at += 3) if (!isDigit(bytes[at]!) || !isDigit(bytes[at + 1]!)) return UNKNOWN_SHAPE;
   return digits2(bytes, start + 11) < 24 && bytes[start + 14]! < 54 && bytes[start + 17]! < 54 ? -DATETIME : UNKNOWN_SHAPE;
 }
 
