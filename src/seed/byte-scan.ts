@@ -80,6 +80,8 @@ class ByteScanner {
     const len = data.length;
     const delimiter = this.delimiter;
     const { starts, ends, escaped } = this;
+    // Most data holds no quote and no CR at all (memchr finds that fast): then only delimiters and LFs are looked for.
+    const plain = data.indexOf(QUOTE, pos) < 0 && data.indexOf(CR, pos) < 0;
     while (pos < len) {
       const recordStart = pos;
       let n = 0;
@@ -115,11 +117,19 @@ class ByteScanner {
           if (pos < len && data[pos] !== delimiter && data[pos] !== LF) throw new NotPlainCsv();
         } else {
           let at = pos;
-          while (at < len) {
-            const c = data[at]!;
-            if (c === delimiter || c === LF) break;
-            if (c === QUOTE || c === CR) throw new NotPlainCsv();
-            at++;
+          if (plain) {
+            while (at < len) {
+              const c = data[at]!;
+              if (c === delimiter || c === LF) break;
+              at++;
+            }
+          } else {
+            while (at < len) {
+              const c = data[at]!;
+              if (c === delimiter || c === LF) break;
+              if (c === QUOTE || c === CR) throw new NotPlainCsv();
+              at++;
+            }
           }
           if (at === len && !final) return this.keep(recordStart, checkedEnd);
           start = pos;

@@ -182,12 +182,18 @@ function shapeOf(bytes: Uint8Array, start: number, end: number): number {
     if (start !== wholeStart || whole !== 4 || bytes[at] !== 45 || (length !== 10 && length !== 19)) return UNKNOWN_SHAPE;
     return dateShape(bytes, start, length);
   }
+  // true / false in any case (| 0x20 lower-cases a letter).
   if (length === 4) {
-    const [t, r, u, e] = [bytes[start]! | 0x20, bytes[start + 1]! | 0x20, bytes[start + 2]! | 0x20, bytes[start + 3]! | 0x20];
-    if (t === 116 && r === 114 && u === 117 && e === 101) return -BOOLEAN;
+    if ((bytes[start]! | 0x20) === 116 && (bytes[start + 1]! | 0x20) === 114 && (bytes[start + 2]! | 0x20) === 117 && (bytes[start + 3]! | 0x20) === 101) return -BOOLEAN;
   } else if (length === 5) {
-    const [f, a, l, s, e] = [bytes[start]! | 0x20, bytes[start + 1]! | 0x20, bytes[start + 2]! | 0x20, bytes[start + 3]! | 0x20, bytes[start + 4]! | 0x20];
-    if (f === 102 && a === 97 && l === 108 && s === 115 && e === 101) return -BOOLEAN;
+    if (
+      (bytes[start]! | 0x20) === 102 &&
+      (bytes[start + 1]! | 0x20) === 97 &&
+      (bytes[start + 2]! | 0x20) === 108 &&
+      (bytes[start + 3]! | 0x20) === 115 &&
+      (bytes[start + 4]! | 0x20) === 101
+    )
+      return -BOOLEAN;
   }
   return UNKNOWN_SHAPE;
 }
