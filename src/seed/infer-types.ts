@@ -22,6 +22,14 @@ import type { SeedColumn, SeedType } from './types.js';
  * so a column with no values at all is Integer (SQL `integer`, as a Number with 0 decimals).
  */
 
+// Spellings PostgreSQL reads to the value dbt does, though dbt would write them otherwise: an
+// integer with a `+` or leading zeros (int4in and float8in read `007` as 7), and dates and
+// timestamps with one-digit parts (a four-digit year first is read as year-month-day whatever
+// the DateStyle). Such files still load as they are.
+const PLAIN_INTEGER = /^[+-]?\d+$/;
+const PLAIN_DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
+const PLAIN_DATETIME = /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{1,2}:\d{1,2}$/;
+
 const NUMBER = 1;
 const DATE = 2;
 const DATETIME = 4;
@@ -54,17 +62,17 @@ export class ColumnInference {
         const places = numberPlaces(raw);
         if (places === undefined) possible &= ~NUMBER;
         else if (places !== null && places > this.maxDecimalPlaces) this.maxDecimalPlaces = places;
-        if (!empty && !isCanonicalNumber(raw)) loadable &= ~NUMBER;
+        if (!empty && !isCanonicalNumber(raw) && !PLAIN_INTEGER.test(raw)) loadable &= ~NUMBER;
       }
       if (possible & DATE) {
         const value = castDate(raw);
         if (value === undefined) possible &= ~DATE;
-        else if (!empty && value !== raw) loadable &= ~DATE;
+        else if (!empty && value !== raw && !PLAIN_DATE.test(raw)) loadable &= ~DATE;
       }
       if (possible & DATETIME) {
         const value = castDateTime(raw);
         if (value === undefined) possible &= ~DATETIME;
-        else if (!empty && value !== raw) loadable &= ~DATETIME;
+        else if (!empty && value !== raw && !PLAIN_DATETIME.test(raw)) loadable &= ~DATETIME;
       }
       if (possible & ISO) {
         const value = castIsoDateTime(raw);
@@ -135,8 +143,8 @@ export class ColumnInference {
   /**
    * Whether every value, as written, is what the warehouse should get for the column's type, so
    * the file itself can be loaded with COPY … (FORMAT csv, NULL '', FORCE_NULL): numbers, dates
-   * and timestamps spelled canonically, booleans true/false in any case, no NULL spelled `null`
-   * or blanks. A `column_types` column is text to dbt: its values load as written unless NULL-like.
+   * and timestamps spelled canonically or as PLAIN_* above, booleans true/false in any case, no
+   * NULL spelled `null` or blanks. A `column_types` column is text to dbt: its values load as written unless NULL-like.
    */
   rawCsvLoadable(): boolean {
     if (this.override !== undefined) return (this.rawLoadable & TEXT) !== 0;

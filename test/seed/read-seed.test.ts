@@ -319,14 +319,16 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
     ['CRLF throughout', 'a,b\r\n1,x\r\n', true],
     ['a mix of LF and CRLF', 'a,b\r\n1,x\n', false],
     ['a CRLF inside quotes (dbt reads it as LF)', 'a,b\n1,"x\r\ny"\n', false],
-    ['a leading zero (dbt loads 7)', 'a\n007\n', false],
+    ['a leading zero or a plus (dbt loads 7 and 3, and so does PostgreSQL)', 'a\n007\n+3\n', true],
+    ['a leading zero in a float column', 'a\n007\n1.5\n', true],
     ['thousands (dbt loads 1000)', 'a\n"1,000"\n', false],
     ['1.0 in an integer column (dbt loads 1)', 'a\n1.0\n', false],
     ['NULL written null', 'a,b\nnull,1\n', false],
     ['a blank value', 'a,b\n  ,1\n', false],
     ['a blank line', 'a,b\n1,2\n\n', false],
     ['a quote inside a value', 'a,b\n1,"say ""hi"""\n', false],
-    ['a date written 2024-1-5', 'a\n2024-1-5\n', false],
+    ['a date written 2024-1-5, a timestamp 2024-1-5 1:2:3 (PostgreSQL reads them as dbt does)', 'a,b\n2024-1-5,2024-1-5 1:2:3\n', true],
+    ['a date with a blank before it (dbt strips it)', 'a\n 2024-01-05\n', false],
     ['a column_types column keeps its values as written', 'zip\n007\n', true],
   ];
   it.each(rawCsvCases)('says whether the file loads as it is: %s', async (_name, csv, rawCsv) => {
