@@ -212,7 +212,7 @@ async function loadSeed(
   const config = node.config;
   if (kind === 'redshift') {
     // With seed_s3_prefix, a file that loads as it is goes up to S3 and in by one COPY (dbt's INSERTs take hours at 1M rows).
-    if (staging !== undefined && schema.rawCsv && schema.rowCount > 0) {
+    if (staging !== undefined && schema.canonicalCsv && schema.rowCount > 0) {
       const remove = await uploadS3File(staging.s3, staging.url, node.file.absolutePath);
       try {
         await adapter.execute(seedS3CopyStatement(temp, schema.columns, config, staging));

@@ -43,6 +43,8 @@ export class ColumnInference {
   private possible = ALL;
   /** The types under which every value so far loads the same from the raw CSV (PostgreSQL COPY CSV, NULL ''). */
   private rawLoadable = ALL | TEXT;
+  /** The types under which every value so far is also spelled as dbt would load it (a subset of rawLoadable). */
+  private canonical = ALL | TEXT;
   private maxDecimalPlaces = 0;
   private maxBytes = 0;
   private hasText = false;
@@ -57,22 +59,32 @@ export class ColumnInference {
     const empty = raw.length === 0;
     let possible = this.possible;
     let loadable = this.rawLoadable;
+    let canonical = this.canonical;
     if (possible !== 0 && this.override === undefined) {
       if (possible & NUMBER) {
         const places = numberPlaces(raw);
         if (places === undefined) possible &= ~NUMBER;
         else if (places !== null && places > this.maxDecimalPlaces) this.maxDecimalPlaces = places;
-        if (!empty && !isCanonicalNumber(raw) && !PLAIN_INTEGER.test(raw)) loadable &= ~NUMBER;
+        if (!empty && !isCanonicalNumber(raw)) {
+          canonical &= ~NUMBER;
+          if (!PLAIN_INTEGER.test(raw)) loadable &= ~NUMBER;
+        }
       }
       if (possible & DATE) {
         const value = castDate(raw);
         if (value === undefined) possible &= ~DATE;
-        else if (!empty && value !== raw && !PLAIN_DATE.test(raw)) loadable &= ~DATE;
+        else if (!empty && value !== raw) {
+          canonical &= ~DATE;
+          if (!PLAIN_DATE.test(raw)) loadable &= ~DATE;
+        }
       }
       if (possible & DATETIME) {
         const value = castDateTime(raw);
         if (value === undefined) possible &= ~DATETIME;
-        else if (!empty && value !== raw && !PLAIN_DATETIME.test(raw)) loadable &= ~DATETIME;
+        else if (!empty && value !== raw) {
+          canonical &= ~DATETIME;
+          if (!PLAIN_DATETIME.test(raw)) loadable &= ~DATETIME;
+        }
       }
       if (possible & ISO) {
         const value = castIsoDateTime(raw);
@@ -96,6 +108,7 @@ export class ColumnInference {
       }
     }
     this.rawLoadable = loadable;
+    this.canonical = canonical & loadable;
   }
 
   /**
@@ -127,7 +140,10 @@ export class ColumnInference {
       } else {
         this.possible = possible & -shape;
         // observe marks a non-number as not loadable as a number, too.
-        if (possible & NUMBER) this.rawLoadable &= ~NUMBER;
+        if (possible & NUMBER) {
+          this.rawLoadable &= ~NUMBER;
+          this.canonical &= ~NUMBER;
+        }
       }
     }
     this.hasText = true;
@@ -144,13 +160,15 @@ export class ColumnInference {
    * Whether every value, as written, is what the warehouse should get for the column's type, so
    * the file itself can be loaded with COPY … (FORMAT csv, NULL '', FORCE_NULL): numbers, dates
    * and timestamps spelled canonically or as PLAIN_* above, booleans true/false in any case, no
-   * NULL spelled `null` or blanks. A `column_types` column is text to dbt: its values load as written unless NULL-like.
+   * NULL spelled `null` or blanks (`canonicalOnly`: spelled canonically, as any warehouse's COPY
+   * reads them). A `column_types` column is text to dbt: its values load as written unless NULL-like.
    */
-  rawCsvLoadable(): boolean {
-    if (this.override !== undefined) return (this.rawLoadable & TEXT) !== 0;
+  rawCsvLoadable(canonicalOnly = false): boolean {
+    const loadable = canonicalOnly ? this.canonical : this.rawLoadable;
+    if (this.override !== undefined) return (loadable & TEXT) !== 0;
     const possible = this.possible;
     const chosen = possible & NUMBER ? NUMBER : possible & DATE ? DATE : possible & DATETIME ? DATETIME : possible & ISO ? ISO : possible & BOOLEAN ? BOOLEAN : TEXT;
-    return (this.rawLoadable & chosen) !== 0;
+    return (loadable & chosen) !== 0;
   }
 }
 

@@ -189,6 +189,7 @@ function schemaOf(inference: readonly ColumnInference[], rowCount: number, rawCs
     columns: inference.map((c) => c.finish()),
     rowCount,
     rawCsv: rawCsv && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable()),
+    canonicalCsv: rawCsv && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable(true)),
   };
 }
 
