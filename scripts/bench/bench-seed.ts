@@ -2,8 +2,9 @@
  * `npm run bench:seed [rows]`: seeds a generated CSV of N rows (default 1,000,000; or BENCH_ROWS)
  * into PostgreSQL through the CLI, times psql's `\copy` of the same file into an identical table
  * (the reference), and prints the ratio and the CLI's peak RSS against the goals (ratio ≤ 1.3,
- * peak RSS ≤ 250 MB), as medians of BENCH_RUNS (default 3) runs. BENCH_SEED_QUOTED=1 quotes every
- * text field, which takes the COPY TEXT path (a second parse) instead of COPYing the raw file.
+ * peak RSS ≤ 250 MB), as medians of BENCH_RUNS (default 3) runs, with the median of each run's own
+ * ratio, the client CPU of both and the load average (the machine is shared). BENCH_SEED_QUOTED=1
+ * quotes every text field (the scan reads the quotes; the file is still COPYed as it is).
  * Prints measured figures only.
  */
 import { spawnSync } from 'node:child_process';
