@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { CsvError, parse, type Options } from 'csv-parse';
+import type { Options, Parser } from 'csv-parse';
 import { SparkdbtError } from '../errors.js';
 import { notUtf8 } from './record-checks.js';
 import type { SeedConfig } from './types.js';
@@ -21,7 +21,9 @@ export function csvOptions(config: SeedConfig): Options {
 /** Turns csv-parse's failure (an unclosed quote, a stray character after a closing quote) into a located error. */
 export function csvFailure(path: string, error: unknown): SparkdbtError {
   if (error instanceof SparkdbtError) return error;
-  if (error instanceof CsvError) {
+  // csv-parse is loaded only when needed (async here, sync in readSeed): its errors are told by their CSV_ code.
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  if (error instanceof Error && typeof code === 'string' && code.startsWith('CSV_')) {
     const lines = (error as unknown as { lines?: number }).lines;
     const message = error.message.replace(/ at line \d+/, '').replace(/\.$/, '');
     return new SparkdbtError('load-rejected', `the seed is not valid CSV: ${message}`, {
@@ -72,6 +74,8 @@ function incompleteTail(bytes: Uint8Array): number {
  * opens seeds as UTF-8; a character split across chunks is checked once whole.
  */
 export async function* records(path: string, open: SeedSource, config: SeedConfig, lineEnds?: LineEnds): AsyncGenerator<string[][]> {
+  // Loaded here, not at start-up: most seeds are read without it (byte-scan.ts).
+  const { parse } = await import('csv-parse');
   const parser = parse(csvOptions(config));
   // Records arrive as 'data' events while a chunk is written (no async step per record) and are
   // handed on a chunk's worth at a time; the parser holds at most about a chunk more.
@@ -112,7 +116,7 @@ export async function* records(path: string, open: SeedSource, config: SeedConfi
   }
 }
 
-function drainedOrClosed(parser: ReturnType<typeof parse>): Promise<void> {
+function drainedOrClosed(parser: Parser): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = (): void => {
       parser.off('drain', done);

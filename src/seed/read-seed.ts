@@ -1,4 +1,5 @@
-import { parse as parseSync } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as parseSyncType } from 'csv-parse/sync';
 import { SparkdbtError } from '../errors.js';
 import { NotPlainCsv, scanBytes } from './byte-scan.js';
 import { csvFailure, csvOptions, LineEnds, records, type SeedSource } from './csv-records.js';
@@ -126,6 +127,8 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
     );
     let records: string[][];
     try {
+      // Required here, not imported at start-up (see csv-records.ts).
+      const parseSync = (createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof parseSyncType }).parse;
       records = parseSync(text, csvOptions(config)) as unknown as typeof records;
     } catch (error) {
       throw csvFailure(path, error);
