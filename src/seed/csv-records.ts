@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { CsvError, parse, type Options } from 'csv-parse';
+import type { Options, Parser } from 'csv-parse';
 import { SparkdbtError } from '../errors.js';
+import { notUtf8 } from './record-checks.js';
 import type { SeedConfig } from './types.js';
 
 /**
@@ -20,7 +21,9 @@ export function csvOptions(config: SeedConfig): Options {
 /** Turns csv-parse's failure (an unclosed quote, a stray character after a closing quote) into a located error. */
 export function csvFailure(path: string, error: unknown): SparkdbtError {
   if (error instanceof SparkdbtError) return error;
-  if (error instanceof CsvError) {
+  // csv-parse is loaded only when needed (async here, sync in readSeed): its errors are told by their CSV_ code.
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  if (error instanceof Error && typeof code === 'string' && code.startsWith('CSV_')) {
     const lines = (error as unknown as { lines?: number }).lines;
     const message = error.message.replace(/ at line \d+/, '').replace(/\.$/, '');
     return new SparkdbtError('load-rejected', `the seed is not valid CSV: ${message}`, {
@@ -71,9 +74,9 @@ function incompleteTail(bytes: Uint8Array): number {
  * opens seeds as UTF-8; a character split across chunks is checked once whole.
  */
 export async function* records(path: string, open: SeedSource, config: SeedConfig, lineEnds?: LineEnds): AsyncGenerator<string[][]> {
+  // Loaded here, not at start-up: most seeds are read without it (byte-scan.ts).
+  const { parse } = await import('csv-parse');
   const parser = parse(csvOptions(config));
-  const notUtf8 = (): SparkdbtError =>
-    new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
   // Records arrive as 'data' events while a chunk is written (no async step per record) and are
   // handed on a chunk's worth at a time; the parser holds at most about a chunk more.
   let pending: string[][] = [];
@@ -90,7 +93,7 @@ export async function* records(path: string, open: SeedSource, config: SeedConfi
       if (typeof chunk !== 'string') {
         const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
         const end = incompleteTail(bytes);
-        if (!isUtf8(bytes.subarray(0, end))) throw notUtf8();
+        if (!isUtf8(bytes.subarray(0, end))) throw notUtf8(path);
         carry = bytes.slice(end);
         lineEnds?.see(chunk);
       } else if (lineEnds !== undefined) lineEnds.see(Buffer.from(chunk));
@@ -102,7 +105,7 @@ export async function* records(path: string, open: SeedSource, config: SeedConfi
         yield batch;
       }
     }
-    if (carry.length > 0) throw notUtf8();
+    if (carry.length > 0) throw notUtf8(path);
     parser.end();
     await ended;
     if (failure !== undefined) throw csvFailure(path, failure);
@@ -113,7 +116,7 @@ export async function* records(path: string, open: SeedSource, config: SeedConfi
   }
 }
 
-function drainedOrClosed(parser: ReturnType<typeof parse>): Promise<void> {
+function drainedOrClosed(parser: Parser): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = (): void => {
       parser.off('drain', done);
@@ -123,53 +126,4 @@ function drainedOrClosed(parser: ReturnType<typeof parse>): Promise<void> {
     parser.once('drain', done);
     parser.once('close', done);
   });
-}
-
-/** Thrown by `plainRecords` at the first quote or CR: the file needs the full CSV parser. */
-export class NotPlainCsv extends Error {
-  constructor() {
-    super('the seed holds a quote or a CR');
-    this.name = 'NotPlainCsv';
-  }
-}
-
-const QUOTE = 34;
-const CR = 13;
-const LF = 10;
-
-/**
- * The records of a "plain" CSV — no quote and no CR anywhere, an ASCII delimiter — split by hand,
- * which is several times faster than csv-parse and reads such a file exactly as it does (LF line
- * ends, a blank line a record of one empty field, a leading BOM skipped, no record after a final
- * LF). Throws NotPlainCsv at the first quote or CR (the caller starts again with `records`), and
- * checks the bytes are UTF-8 as `records` does.
- */
-export async function* plainRecords(path: string, open: SeedSource, config: SeedConfig): AsyncGenerator<string[][]> {
-  const delimiter = config.delimiter ?? ',';
-  if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 128) throw new NotPlainCsv();
-  const notUtf8 = (): SparkdbtError =>
-    new SparkdbtError('encoding-invalid', 'the seed is not valid UTF-8', { location: { file: path }, hint: 'save the CSV as UTF-8 (dbt reads seeds as UTF-8)' });
-  let first = true;
-  const split = (bytes: Buffer): string[][] => {
-    if (!isUtf8(bytes)) throw notUtf8();
-    let text = bytes.toString('utf8');
-    // The file's first text: a leading BOM is skipped (csv-parse's `bom`).
-    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    first = false;
-    return text.split('\n').map((line) => line.split(delimiter));
-  };
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of open()) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (bytes.indexOf(QUOTE) >= 0 || bytes.indexOf(CR) >= 0) throw new NotPlainCsv();
-    const data = rest.length === 0 ? bytes : Buffer.concat([rest, bytes]);
-    const lastLf = data.lastIndexOf(LF);
-    if (lastLf < 0) {
-      rest = Buffer.from(data);
-      continue;
-    }
-    rest = Buffer.from(data.subarray(lastLf + 1));
-    yield split(data.subarray(0, lastLf));
-  }
-  if (rest.length > 0) yield split(rest);
 }

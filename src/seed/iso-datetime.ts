@@ -33,12 +33,13 @@ const TIME_FORMS: ReadonlyArray<readonly [RegExp, 3 | 2 | 1]> = [
 
 const DAY_MS = 86_400_000;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Whether year-month-day is a date Python's `datetime.date` accepts (years 1 to 9999). */
 export function isValidDate(year: number, month: number, day: number): boolean {
   if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
+  if (day <= DAYS_IN_MONTH[month - 1]!) return true;
+  return month === 2 && day === 29 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
 }
 
 function fromUtc(ms: number): [number, number, number] | undefined {

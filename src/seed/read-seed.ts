@@ -1,7 +1,10 @@
-import { parse as parseSync } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as parseSyncType } from 'csv-parse/sync';
 import { SparkdbtError } from '../errors.js';
-import { csvFailure, csvOptions, LineEnds, NotPlainCsv, plainRecords, records, type SeedSource } from './csv-records.js';
+import { NotPlainCsv, scanBytes } from './byte-scan.js';
+import { csvFailure, csvOptions, LineEnds, records, type SeedSource } from './csv-records.js';
 import { castFor, ColumnInference } from './infer-types.js';
+import { checkHeader, emptyHeader, raggedRow } from './record-checks.js';
 import type { SeedColumn, SeedConfig, SeedRow, SeedSchema, SeedTable } from './types.js';
 
 export type { SeedSource } from './csv-records.js';
@@ -68,43 +71,14 @@ class RecordReader {
       if (record.length === 1 && record[0] === '') {
         record = new Array<string>(width).fill('');
         this.rawCsv = false;
-      } else {
-        throw new SparkdbtError(
-          'load-rejected',
-          `row ${this.rows + 1} has ${record.length} field${record.length === 1 ? '' : 's'} but the header names ${width} column${width === 1 ? '' : 's'}`,
-          {
-            location: { file: this.path, line },
-            hint:
-              record.length > width
-                ? 'quote a field that holds the delimiter, or add the missing column to the header'
-                : 'add the missing fields (an empty field is NULL), or quote a field that holds a line break',
-          },
-        );
-      }
+      } else throw raggedRow(this.path, this.rows + 1, record.length, width, line);
     }
     this.rows++;
     this.onRow(record);
   }
 
   private header(names: string[], line: number): string[] {
-    if (names.length === 1 && names[0] === '') throw emptyHeader(this.path, line);
-    const seen = new Map<string, number>();
-    names.forEach((name, i) => {
-      if (name === '') {
-        throw new SparkdbtError('load-rejected', `column ${i + 1} of the header has no name`, {
-          location: { file: this.path, line },
-          hint: 'name every column in the first line of the seed (dbt would call it by a letter: a, b, …)',
-        });
-      }
-      const first = seen.get(name);
-      if (first !== undefined) {
-        throw new SparkdbtError('load-rejected', `columns ${first + 1} and ${i + 1} of the header are both named '${name}'`, {
-          location: { file: this.path, line },
-          hint: `rename one of them (dbt would rename the second '${name}_2')`,
-        });
-      }
-      seen.set(name, i);
-    });
+    checkHeader(this.path, names, line);
     return names;
   }
 
@@ -116,13 +90,6 @@ class RecordReader {
 }
 
 const LINE_BREAKS = /\r\n|\r|\n/g;
-
-function emptyHeader(path: string, line: number | undefined): SparkdbtError {
-  return new SparkdbtError('load-rejected', 'the seed has no header row: its first line must name the columns', {
-    location: line === undefined ? { file: path } : { file: path, line },
-    hint: 'write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
-  });
-}
 
 function inferenceFor(config: SeedConfig): (names: string[]) => ColumnInference[] {
   const overrides = config.column_types ?? {};
@@ -160,6 +127,8 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
     );
     let records: string[][];
     try {
+      // Required here, not imported at start-up (see csv-records.ts).
+      const parseSync = (createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof parseSyncType }).parse;
       records = parseSync(text, csvOptions(config)) as unknown as typeof records;
     } catch (error) {
       throw csvFailure(path, error);
@@ -180,26 +149,27 @@ export function readSeed(path: string, text: string, config: SeedConfig = {}): S
  * row at a time. Returns the schema `readSeedRows` loads with, or the error naming file:line.
  */
 export async function scanSeed(path: string, open: SeedSource, config: SeedConfig = {}): Promise<SeedSchema | SparkdbtError> {
-  // A file with no quote and no CR is split by hand (the same records, several times faster); at
-  // the first quote or CR the scan starts again with the CSV parser.
+  // Most files are read on their bytes (several times faster); at a CR or an unusual quote the
+  // scan starts again with the CSV parser.
   try {
     validateConfig(path, config);
-    return await scanWith(path, () => plainRecords(path, open, config), config, true);
+    const scan = await scanBytes(path, open, config, inferenceFor(config));
+    return schemaOf(scan.columns, scan.rows, scan.rawCsv, config);
   } catch (error) {
     if (error instanceof SparkdbtError) return error;
     if (!(error instanceof NotPlainCsv)) throw error;
   }
   const lineEnds = new LineEnds();
   try {
-    return await scanWith(path, () => records(path, open, config, lineEnds), config, false, lineEnds);
+    return await scanRecords(path, () => records(path, open, config, lineEnds), config, lineEnds);
   } catch (error) {
     if (error instanceof SparkdbtError) return error;
     throw error;
   }
 }
 
-/** One scan: every record through the reader and the inference; `plain` records have no CR, so one kind of line end. */
-async function scanWith(path: string, batches: () => AsyncIterable<string[][]>, config: SeedConfig, plain: boolean, lineEnds?: LineEnds): Promise<SeedSchema> {
+/** The scan with csv-parse: every record through the reader and the inference. */
+async function scanRecords(path: string, batches: () => AsyncIterable<string[][]>, config: SeedConfig, lineEnds: LineEnds): Promise<SeedSchema> {
   const makeInference = inferenceFor(config);
   let inference: ColumnInference[] = [];
   const reader = new RecordReader(
@@ -211,9 +181,19 @@ async function scanWith(path: string, batches: () => AsyncIterable<string[][]>, 
   );
   for await (const batch of batches()) for (const record of batch) reader.take(record);
   reader.finish();
+  return schemaOf(inference, reader.rows, reader.rawCsv && lineEnds.consistent(), config);
+}
+
+/** The schema from a scan's inference; `rawCsv` also needs an ASCII delimiter and every value loadable as written. */
+function schemaOf(inference: readonly ColumnInference[], rowCount: number, rawCsv: boolean, config: SeedConfig): SeedSchema {
   const delimiter = config.delimiter ?? ',';
-  const rawCsv = reader.rawCsv && (plain || lineEnds!.consistent()) && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable());
-  return { kind: 'seed-schema', columns: inference.map((c) => c.finish()), rowCount: reader.rows, rawCsv };
+  return {
+    kind: 'seed-schema',
+    columns: inference.map((c) => c.finish()),
+    rowCount,
+    rawCsv: rawCsv && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable()),
+    canonicalCsv: rawCsv && delimiter.charCodeAt(0) < 128 && inference.every((c) => c.rawCsvLoadable(true)),
+  };
 }
 
 /**

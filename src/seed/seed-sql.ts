@@ -173,7 +173,7 @@ function unreachable(value: never): never {
 
 /**
  * Redshift's COPY of a seed file staged on S3 (the target's `seed_s3_prefix`), for a file that
- * `SeedSchema.rawCsv` says loads as it is: CSV with its header line skipped, the seed's delimiter,
+ * `SeedSchema.canonicalCsv` says loads as it is: CSV with its header line skipped, the seed's delimiter,
  * an empty field NULL (as dbt reads it), ISO dates and timestamps, with the target's IAM role and
  * the region of the staging bucket (`copy_region`), as the COPY models are run.
  */

@@ -57,9 +57,16 @@ export interface SeedSchema {
   readonly rowCount: number;
   /**
    * Whether the file as it is loads exactly the values dbt would (see `seedCopyCsvStatement`):
-   * every value canonically spelled, no NULL written `null` or blank, no quote or CR inside a
+   * every value spelled as PostgreSQL reads it to dbt's value (canonically, or an integer with
+   * `+` or leading zeros, a date or timestamp with one-digit parts), no NULL written `null` or blank, no quote or CR inside a
    * field, no blank line, one kind of line end, an ASCII delimiter. Then PostgreSQL and PGlite can
    * COPY the file's bytes without a second pass.
    */
   readonly rawCsv: boolean;
+  /**
+   * `rawCsv`, and every value also spelled exactly as dbt would load it (no `007`, `+3` or
+   * `2024-1-5`, which PostgreSQL reads as dbt does): what another warehouse's COPY (Redshift's,
+   * from S3) is given the file as it is for.
+   */
+  readonly canonicalCsv: boolean;
 }

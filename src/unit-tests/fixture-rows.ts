@@ -1,4 +1,5 @@
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as parseType } from 'csv-parse/sync';
 import { SparkdbtError } from '../errors.js';
 import type { UnitTestRows } from '../properties/types.js';
 
@@ -17,6 +18,8 @@ export function fixtureRows(rows: UnitTestRows, what: string): FixtureRows {
     case 'sql':
       return { kind: 'sql', sql: rows.text };
     case 'csv': {
+      // Required here, not imported at start-up: every command that runs nodes loads this module.
+      const { parse } = createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof parseType };
       const records = parse(rows.text, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
       const [header = [], ...body] = records;
       return { kind: 'rows', columns: header, rows: body.map((r) => header.map((_, i) => csvValue(r[i]))) };

@@ -310,7 +310,7 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
     expect(await collect(readSeedRows(path, fileSource(path, 7), schema, {}, 2))).toEqual(whole.rows);
   });
 
-  const rawCsvCases: ReadonlyArray<readonly [string, string, boolean]> = [
+  const rawCsvCases: ReadonlyArray<readonly [string, string, boolean, boolean?]> = [
     [
       'canonical values, quoted delimiters and line breaks, empty and quoted-empty NULLs',
       'id,name,ok,day,at,iso,price\n1,"a, b",TRUE,2024-01-05,2024-01-05 10:00:00,2024-01-05T10:00:00,1.5\n2,"x\ny",,"",,,\n',
@@ -319,27 +319,34 @@ describe('scanSeed and readSeedRows (two streaming passes)', () => {
     ['CRLF throughout', 'a,b\r\n1,x\r\n', true],
     ['a mix of LF and CRLF', 'a,b\r\n1,x\n', false],
     ['a CRLF inside quotes (dbt reads it as LF)', 'a,b\n1,"x\r\ny"\n', false],
-    ['a leading zero (dbt loads 7)', 'a\n007\n', false],
+    ['a leading zero or a plus (dbt loads 7 and 3, and so does PostgreSQL)', 'a\n007\n+3\n', true, false],
+    ['a leading zero in a float column', 'a\n007\n1.5\n', true, false],
     ['thousands (dbt loads 1000)', 'a\n"1,000"\n', false],
     ['1.0 in an integer column (dbt loads 1)', 'a\n1.0\n', false],
     ['NULL written null', 'a,b\nnull,1\n', false],
     ['a blank value', 'a,b\n  ,1\n', false],
     ['a blank line', 'a,b\n1,2\n\n', false],
     ['a quote inside a value', 'a,b\n1,"say ""hi"""\n', false],
-    ['a date written 2024-1-5', 'a\n2024-1-5\n', false],
+    ['a date written 2024-1-5, a timestamp 2024-1-5 1:2:3 (PostgreSQL reads them as dbt does)', 'a,b\n2024-1-5,2024-1-5 1:2:3\n', true, false],
+    ['a date with a blank before it (dbt strips it)', 'a\n 2024-01-05\n', false],
     ['a column_types column keeps its values as written', 'zip\n007\n', true],
   ];
-  it.each(rawCsvCases)('says whether the file loads as it is: %s', async (_name, csv, rawCsv) => {
-    const schema = await scanSeed(
-      'seeds/s.csv',
-      async function* () {
-        yield Buffer.from(csv);
-      },
-      { column_types: { zip: 'varchar(5)' } },
-    );
-    if (schema instanceof SparkdbtError) throw schema;
-    expect(schema.rawCsv).toBe(rawCsv);
-  });
+  it.each(rawCsvCases.map(([name, csv, rawCsv, canonical]) => ({ name, csv, rawCsv, canonical: canonical ?? rawCsv })))(
+    'says whether the file loads as it is: $name',
+    async ({ csv, rawCsv, canonical }) => {
+      const schema = await scanSeed(
+        'seeds/s.csv',
+        async function* () {
+          yield Buffer.from(csv);
+        },
+        { column_types: { zip: 'varchar(5)' } },
+      );
+      if (schema instanceof SparkdbtError) throw schema;
+      expect(schema.rawCsv).toBe(rawCsv);
+      // What Redshift's COPY from S3 is given the file for: only canonical spellings.
+      expect(schema.canonicalCsv).toBe(canonical);
+    },
+  );
 
   it('names the line of a ragged row in a file', async () => {
     const path = `${FIXTURES}ragged.csv`;

@@ -104,6 +104,46 @@ const CASES: readonly CsvCase[] = [
     ],
   },
   {
+    name: 'doubled_quotes',
+    csv: 'id,said\n1,"say ""hi"""\n2,""\n',
+    columns: [
+      ['id', 'integer'],
+      ['said', 'text'],
+    ],
+    rows: [
+      ['1', 'say "hi"'],
+      ['2', null],
+    ],
+  },
+  {
+    name: 'blank_line',
+    csv: 'a,b\n1,2\n\n3,4\n',
+    columns: [
+      ['a', 'integer'],
+      ['b', 'integer'],
+    ],
+    rows: [
+      ['1', '2'],
+      ['3', '4'],
+      [null, null],
+    ],
+  },
+  // Values dbt reads but PostgreSQL would not as written: converted, then loaded.
+  {
+    name: 'converted_values',
+    csv: 'n,d,v\n007,2024-1-5,null\n"1,000",2024-02-29,NULL\n$5, 2024-03-01 ,  \n',
+    columns: [
+      ['n', 'integer'],
+      ['d', 'date'],
+      ['v', 'integer'],
+    ],
+    rows: [
+      ['1000', '2024-02-29', null],
+      ['5', '2024-03-01', null],
+      ['7', '2024-01-05', null],
+    ],
+  },
+  {
     name: 'header_only',
     csv: 'a,b\n',
     columns: [
@@ -111,6 +151,60 @@ const CASES: readonly CsvCase[] = [
       ['b', 'integer'],
     ],
     rows: [],
+  },
+];
+
+/** Files no seed loads from, and the error each prints (`<schema>` stands for the target's schema). */
+const BAD_CASES: ReadonlyArray<{ readonly name: string; readonly csv: string | Buffer; readonly error: readonly string[] }> = [
+  {
+    name: 'ragged',
+    csv: 'a,b\n1,2\n3\n',
+    error: [
+      'row 2 has 1 field but the header names 2 columns',
+      'at seeds/bad_cases/ragged.csv:3',
+      'the table <schema>.ragged was left as it was',
+      'hint: add the missing fields (an empty field is NULL), or quote a field that holds a line break',
+    ],
+  },
+  {
+    name: 'ragged_after_quoted_newline',
+    csv: 'a,b\n1,"x\ny"\n2,3,4\n',
+    error: [
+      'row 2 has 3 fields but the header names 2 columns',
+      'at seeds/bad_cases/ragged_after_quoted_newline.csv:4',
+      'the table <schema>.ragged_after_quoted_newline was left as it was',
+      'hint: quote a field that holds the delimiter, or add the missing column to the header',
+    ],
+  },
+  {
+    name: 'empty_file',
+    csv: '',
+    error: [
+      'the seed has no header row: its first line must name the columns',
+      'at seeds/bad_cases/empty_file.csv',
+      'the table <schema>.empty_file was left as it was',
+      'hint: write the column names, separated by the delimiter, on the first line (dbt would create a table without columns)',
+    ],
+  },
+  {
+    name: 'unclosed_quote',
+    csv: 'a,b\n1,"open\n',
+    error: [
+      'the seed is not valid CSV: Quote Not Closed: the parsing is finished with an opening quote',
+      'at seeds/bad_cases/unclosed_quote.csv:2',
+      'the table <schema>.unclosed_quote was left as it was',
+      'hint: a field that holds the delimiter, a quote or a line break must be quoted, and a quote inside it doubled ("")',
+    ],
+  },
+  {
+    name: 'not_utf8',
+    csv: Buffer.from([...Buffer.from('a,b\n1,'), 0xff, 0x0a]),
+    error: [
+      'the seed is not valid UTF-8',
+      'at seeds/bad_cases/not_utf8.csv',
+      'the table <schema>.not_utf8 was left as it was',
+      'hint: save the CSV as UTF-8 (dbt reads seeds as UTF-8)',
+    ],
   },
 ];
 
@@ -136,7 +230,7 @@ async function tableOf(query: Query, schema: string, table: string): Promise<{ c
 
 /** The table of CSV cases on one target: every case loaded by one `seed`, each table exactly as expected. */
 function csvCases(target: () => { args: string[]; env: Record<string, string>; schema: string; project: string; query: Query }): void {
-  it('loads every CSV case exactly (quoted commas and newlines, CRLF, BOM, empty values, booleans, dates, header only)', async () => {
+  it('loads every CSV case exactly (quoted commas, doubled quotes and newlines, CRLF, BOM, empty values, blank lines, booleans, dates, values dbt converts, header only)', async () => {
     const { args, env, schema, project, query } = target();
     writeCases(project);
     const result = await runCli(['seed', '-s', 'path:seeds/cases', ...args], { cwd: project, env });
@@ -145,6 +239,27 @@ function csvCases(target: () => { args: string[]; env: Record<string, string>; s
     for (const c of CASES) {
       expect(stripTimes(result.stdout)).toMatch(new RegExp(`OK loaded seed file ${schema}\\.${c.name} \\.+ \\[INSERT ${c.rows.length} in \\d+\\.\\d\\ds\\]`));
       expect({ name: c.name, ...(await tableOf(query, schema, c.name)) }).toEqual({ name: c.name, columns: c.columns, rows: c.rows });
+    }
+  });
+
+  it('fails every bad CSV case naming the file (and line), and creates no table', async () => {
+    const { args, env, schema, project, query } = target();
+    const folder = path.join(project, 'seeds/bad_cases');
+    fs.mkdirSync(folder, { recursive: true });
+    try {
+      for (const c of BAD_CASES) fs.writeFileSync(path.join(folder, `${c.name}.csv`), c.csv);
+      const result = await runCli(['seed', '-s', 'path:seeds/bad_cases', ...args], { cwd: project, env });
+      expect(result.code).toBe(1);
+      const out = stripTimes(result.stdout);
+      expect(out).toContain(`Done. PASS=0 WARN=0 ERROR=${BAD_CASES.length} SKIP=0 TOTAL=${BAD_CASES.length}`);
+      for (const c of BAD_CASES) {
+        const block = [`Error in seed ${c.name} (seeds/bad_cases/${c.name}.csv)`, ...c.error.map((line) => `  ${line.replace('<schema>', schema)}`)].join('\n');
+        expect(out).toContain(`${block}\n`);
+      }
+      const names = BAD_CASES.map((c) => `'${c.name}'`).join(', ');
+      expect(await query(`select table_name from information_schema.tables where table_schema = '${schema}' and table_name in (${names})`)).toEqual([]);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 }

@@ -107,4 +107,28 @@ describe('seed SQL on PostgreSQL', () => {
       ['3', null, null, null, null, null, '-0.25'],
     ]);
   });
+
+  it('values PostgreSQL reads as dbt does though dbt spells them otherwise (007, +3, 2024-1-5, 1:2:3) load from the raw CSV to the same rows', async () => {
+    const csv = 'id,amount,day,at\n007,007,2024-1-5,2024-1-5 1:2:3\n+3,+3,2024-12-31,2024-12-31 23:59:59\n-0,-007,0999-1-1,2024-02-29 0:0:0\n,1.5,,\n';
+    const schema = await scanSeed('seeds/plain.csv', async function* () {
+      yield Buffer.from(csv);
+    });
+    if (schema instanceof SparkdbtError) throw schema;
+    expect(schema.rawCsv).toBe(true);
+    const table = readSeed('seeds/plain.csv', csv);
+    if (table instanceof SparkdbtError) throw table;
+    expect(table.columns).toEqual(schema.columns);
+    await db.client().query(`create schema if not exists "${db.schema}"`);
+    for (const name of ['plain_csv', 'plain_text']) await db.client().query(createSeedTableSql(`"${db.schema}"."${name}"`, schema.columns, {}, 'postgres'));
+    await pipeline(Readable.from([Buffer.from(csv)]), db.client().query(copyFrom(seedCopyCsvStatement(`"${db.schema}"."plain_csv"`, schema.columns, {}, 'postgres'))));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(`"${db.schema}"."plain_text"`, schema.columns, {}, 'postgres'))));
+    const fromCsv = await columnsAndRows('plain_csv');
+    expect(fromCsv).toEqual(await columnsAndRows('plain_text'));
+    expect(fromCsv.rows).toEqual([
+      ['0', '-7', '0999-01-01', '2024-02-29 00:00:00'],
+      ['3', '3', '2024-12-31', '2024-12-31 23:59:59'],
+      ['7', '7', '2024-01-05', '2024-01-05 01:02:03'],
+      [null, '1.5', null, null],
+    ]);
+  });
 });
