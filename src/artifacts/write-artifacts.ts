@@ -10,7 +10,7 @@ import { buildRunResults } from './run-results.js';
 
 /** What a command hands over once it is done, for target/manifest.json (and run_results.json after run). */
 export interface CommandArtifacts {
-  readonly command: 'run' | 'compile' | 'ls' | 'seed' | 'test' | 'build';
+  readonly command: 'run' | 'compile' | 'ls' | 'seed' | 'test' | 'build' | 'snapshot';
   readonly prepared: PreparedProject;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly startedAt: Date;
@@ -33,7 +33,12 @@ export function writeCommandArtifacts(input: CommandArtifacts): string[] {
   const targetPath = prepared.project.config.targetPath;
   const written = [path.posix.join(targetPath, 'manifest.json')];
   const root = prepared.project.config.root;
-  const compiledTests = new Map((run?.results ?? []).flatMap((r) => (r.resourceType === 'test' && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [])));
+  // Tests' and snapshots' compiled SQL, as the run compiled it.
+  const compiledTests = new Map(
+    (run?.results ?? []).flatMap((r) =>
+      (r.resourceType === 'test' || r.resourceType === 'snapshot') && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [],
+    ),
+  );
   writeJsonAtomic(
     path.join(root, written[0]!),
     buildManifest({ prepared, invocation, command: input.command === 'ls' || input.command === 'compile' ? input.command : 'run', compiled, compiledTests }),

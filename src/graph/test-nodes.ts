@@ -26,7 +26,7 @@ export function buildTestNodes(
   // ref() names a model or a seed, as in dbt (a model first when both have the name).
   const modelIds = new Map<string, string>();
   for (const node of nodes.values()) if (node.resourceType === 'model') modelIds.set(node.name, node.uniqueId);
-  for (const node of nodes.values()) if (node.resourceType === 'seed' && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
+  for (const node of nodes.values()) if ((node.resourceType === 'seed' || node.resourceType === 'snapshot') && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
   const generic = properties.flatMap((file) => buildGenericTests(projectName, file));
   const duplicates = duplicateTestErrors(generic);
   if (duplicates.length > 0) throw duplicates.length === 1 ? duplicates[0]! : new SparkdbtErrors(duplicates);

@@ -22,6 +22,11 @@ export class RedshiftDialect extends PostgresDialect {
     return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   }
 
+  /** dbt-redshift's snapshot_get_time: `getdate()::timestamp`. */
+  override snapshotTime(): string {
+    return 'getdate()::timestamp';
+  }
+
   override identityColumn(name: string): string {
     return `${this.quoteIdentifier(name)} bigint identity(0, 1)`;
   }

@@ -7,8 +7,8 @@ import { withCommonOptions } from '../options.js';
 export function addLsCommand(program: Command, ctx: CliContext): void {
   withCommonOptions(program.command('ls').alias('list').description('list the selected nodes'), ctx.io)
     .addOption(new Option('--output <format>', 'output format').choices(['selector', 'name', 'path', 'json']).default('selector'))
-    .addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'source', 'test', 'seed', 'unit_test', 'all']))
-    .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'source', 'test', 'seed', 'unit_test']))
+    .addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'source', 'test', 'seed', 'snapshot', 'unit_test', 'all']))
+    .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'source', 'test', 'seed', 'snapshot', 'unit_test']))
     .action(async (flags: CommonFlags & { output: ListOutput; resourceType?: string[]; excludeResourceType?: string[] }) => {
       try {
         const { listNodes } = await import('../../commands/ls.js');

@@ -21,8 +21,8 @@ export function addNodeCommand(program: Command, ctx: CliContext, command: 'test
   const withTypes = (c: Command) =>
     command === 'build'
       ? c
-          .addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'seed', 'test', 'unit_test']))
-          .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'seed', 'test', 'unit_test']))
+          .addOption(new Option('--resource-type <type...>', 'only these resource types').choices(['model', 'seed', 'snapshot', 'test', 'unit_test']))
+          .addOption(new Option('--exclude-resource-type <type...>', 'leave out these resource types').choices(['model', 'seed', 'snapshot', 'test', 'unit_test']))
       : c;
   withTypes(withLockTimeout(withCommonOptions(program.command(command).description(description), ctx.io)))
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
