@@ -33,13 +33,9 @@ export function buildTestNodes(
   const errors: SparkdbtError[] = [];
   const result: TestWithParents[] = [];
   const testedExists = (test: GenericTestNode) =>
-    test.target.kind === 'model'
-      ? nodes.has(`model.${projectName}.${test.target.name}`)
-      : test.target.kind === 'seed'
-        ? nodes.has(`seed.${projectName}.${test.target.name}`)
-        : test.target.kind === 'source'
-          ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
-          : false;
+    test.target.kind === 'source'
+      ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
+      : nodes.has(`${test.target.kind}.${projectName}.${test.target.name}`);
   const idOf = (dep: TestDependency) =>
     dep.kind === 'ref'
       ? modelIds.get(dep.name)
