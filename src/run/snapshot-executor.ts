@@ -4,29 +4,13 @@ import { SqlError } from '../adapters/sql-error.js';
 import { modelArtifactPath } from '../compile/artifact-path.js';
 import { SparkdbtError, formatLocation } from '../errors.js';
 import type { SnapshotNode } from '../graph/types.js';
-import {
-  buildSnapshotTableSql,
-  missingMetaColumns,
-  snapshotInsertColumns,
-  snapshotMergeSql,
-  snapshotStagingSql,
-  snapshotStrategy,
-  stagingTableName,
-} from '../materializations/snapshot-sql.js';
-import { sqlStep } from '../materializations/swap.js';
+import { addedColumns, missingMetaColumns, snapshotCreateSteps, snapshotMergeSteps, snapshotStagingSteps, stagingTableName } from '../materializations/snapshot-sql.js';
 import { renderPlan, type PlanStep } from '../materializations/types.js';
 import type { SnapshotTask } from '../plan/types.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import type { ModelContext } from './model-executor.js';
 import { runSteps, type StepState } from './run-steps.js';
 import type { NodeResult } from './types.js';
-
-const BEGIN: PlanStep = { kind: 'begin' };
-const COMMIT: PlanStep = { kind: 'commit' };
-const NO_LAYOUT = { dist: undefined, sort: undefined, identity: undefined, columns: undefined, bind: true } as const;
-
-/** The staging table's columns dbt leaves out of the snapshot table. */
-const STAGING_ONLY = /^dbt_(change_type|unique_key(_\d+)?)$/i;
 
 /**
  * Runs one snapshot as dbt's snapshot materialization, in one transaction: the first run creates
@@ -84,8 +68,7 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
     }
     let message: string;
     if (existing === undefined) {
-      const strategy = snapshotStrategy(config, dialect, undefined);
-      await run([BEGIN, sqlStep(dialect.createTableAs(relation, buildSnapshotTableSql(config, sql, strategy), NO_LAYOUT), true), COMMIT]);
+      await run(snapshotCreateSteps(config, sql, relation, dialect));
       message = `SELECT ${rows ?? 0}`;
     } else {
       const target = existing.columns.map((c) => c.name);
@@ -98,27 +81,21 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
               : 'a snapshot table has the columns dbt_scd_id, dbt_valid_from and dbt_valid_to (or the names snapshot_meta_column_names gives); drop the table or give the snapshot another alias',
         });
       }
+      // dbt's get_columns_in_query: the query's columns, for check_cols='all', new_record and new columns.
       const probe = await cancellable(adapter.queryText(`select * from (\n${sql}\n) as dbt_sbq limit 0`), signal, cancel);
-      const source = probe.columns.map((c) => c.name);
-      const columns = { source, target };
-      const strategy = snapshotStrategy(config, dialect, columns);
-      const staging = dialect.quoteIdentifier(stagingTableName(relation));
-      await run([
-        BEGIN,
-        sqlStep(`drop table if exists ${staging}`),
-        sqlStep(`create temporary table ${staging}\nas (\n${snapshotStagingSql(config, sql, relation, strategy, columns, dialect)}\n)`),
-      ]);
-      const have = new Set(target);
-      const added = source.filter((c) => !have.has(c) && !STAGING_ONLY.test(c));
-      const types = added.length === 0 ? new Map<string, string>() : await columnTypes(adapter, staging);
-      const merge = snapshotMergeSql(config, relation, staging, snapshotInsertColumns(config, source), dialect);
-      await run([
-        ...added.map((c) => sqlStep(`alter table ${relation} add column ${dialect.quoteIdentifier(c)} ${types.get(c) ?? 'text'}`)),
-        sqlStep(merge.update),
-        sqlStep(merge.insert, true),
-        COMMIT,
-        sqlStep(`drop table if exists ${staging}`),
-      ]);
+      const columns = { source: probe.columns.map((c) => c.name), target };
+      await run(snapshotStagingSteps(config, sql, relation, columns, dialect));
+      const added = addedColumns(columns);
+      const types = added.length === 0 ? new Map<string, string>() : await columnTypes(adapter, dialect.quoteIdentifier(stagingTableName(relation)));
+      await run(
+        snapshotMergeSteps(
+          config,
+          relation,
+          columns,
+          added.map((name) => ({ name, type: types.get(name) ?? 'text' })),
+          dialect,
+        ),
+      );
       message = `INSERT 0 ${rows ?? 0}`;
     }
     context.writeArtifact(runFile, prepared.redactor.redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps: ran })));
