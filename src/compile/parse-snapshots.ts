@@ -119,7 +119,7 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
           : properties !== undefined && p.key in properties.entry.config
             ? propertiesAt
             : definedIn === 'sql'
-              ? { file: file.path, line: file.line }
+              ? locateConfigCall(file)
               : propertiesAt;
       errors.push(new SparkdbtError('config-invalid', `snapshot ${file.name}: ${p.message}`, { location: where, hint: p.hint }));
     }
@@ -153,6 +153,13 @@ function call(kind: DependencyCall['kind'], target: string, file: SnapshotFile, 
       return location;
     },
   };
+}
+
+/** Where the block's config() call stands (a key it lacks belongs there); else the block's tag. */
+function locateConfigCall(file: SnapshotFile): SourceLocation {
+  const lines = file.sql.split('\n');
+  for (let i = 0; i < lines.length; i++) if (/\bconfig\s*\(/.test(lines[i]!)) return { file: file.path, line: i + 1 };
+  return { file: file.path, line: file.line };
 }
 
 /** Where `key=` (a config() keyword argument) first stands in the snapshot's block, 1-based; else the block's tag. */

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, stripTimes } from '../support/cli.js';
+import { copyFixture } from '../support/fixtures.js';
+
+describe('sparkdbt snapshot: bad snapshots stop before anything runs', () => {
+  it('names every missing or wrong config at its file:line with a hint, and exits 2', async () => {
+    const project = copyFixture('snapshots-bad');
+    const result = await runCli(['snapshot'], { cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').filter((line) => line !== '')).toEqual([
+      'Error: snapshots/bad.sql:3: snapshot no_key: snapshot has no unique_key',
+      "  hint: add unique_key='id' (or a list: unique_key=['id', 'region']): the column(s) that identify a row of the query",
+      'Error: snapshots/bad.sql:9: snapshot no_strategy: snapshot has no strategy',
+      "  hint: add strategy='timestamp' (with updated_at='…') or strategy='check' (with check_cols=[…] or 'all') to its config",
+      'Error: snapshots/bad.sql:17: snapshot no_updated_at: the timestamp strategy needs updated_at: the column that says when a row last changed',
+      "  hint: add updated_at='updated_at' to the snapshot's config",
+      'Error: snapshots/_snapshots.yml:2: snapshot bad_hard_deletes: Invalid setting for property hard_deletes: "forget"',
+      "  hint: hard_deletes must be 'ignore', 'invalidate' or 'new_record'",
+    ]);
+  });
+
+  it.each([
+    ['{% snapshot open %}\nselect 1\n', "snapshots/broken.sql:1: snapshot 'open' has no {% endsnapshot %}"],
+    ['select 1\n\n{% snapshot %}\nselect 1\n{% endsnapshot %}\n', 'snapshots/broken.sql:3: a snapshot block needs a name: {% snapshot users_history %}'],
+    [
+      "{% snapshot both %}\n{{ config(unique_key='id', strategy='check', check_cols='all', hard_deletes='invalidate', invalidate_hard_deletes=true) }}\nselect 1 as id\n{% endsnapshot %}\n",
+      'snapshots/broken.sql:2: snapshot both: You cannot set both the invalidate_hard_deletes and hard_deletes config properties on the same snapshot.',
+    ],
+    [
+      "{% snapshot grants %}\n{{ config(unique_key='id', strategy='check', check_cols='all', grants={'select': ['x']}) }}\nselect 1 as id\n{% endsnapshot %}\n",
+      "snapshots/broken.sql:2: config 'grants' is not implemented for snapshots yet (in dbt: privileges granted on the snapshot table)",
+    ],
+  ])('a broken snapshot file: %j', async (text, message) => {
+    const project = copyFixture('snapshots-bad');
+    fs.rmSync(path.join(project, 'snapshots'), { recursive: true });
+    fs.mkdirSync(path.join(project, 'snapshots'));
+    fs.writeFileSync(path.join(project, 'snapshots/broken.sql'), text);
+    const result = await runCli(['snapshot'], { cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Error: ${message}`);
+  });
+});
+
+describe('snapshots in ls and selection', () => {
+  it.each([
+    [
+      ['ls', '--resource-type', 'snapshot'],
+      ['accounts_composite', 'users_check', 'users_check_all', 'users_current', 'users_invalidate', 'users_legacy_invalidate', 'users_new_record', 'users_ts', 'users_yaml'],
+    ],
+    [['ls', '-s', 'resource_type:snapshot,tag:history', '--exclude', 'users_*'], ['accounts_composite']],
+    [
+      ['ls', '-s', 'users_ts+'],
+      ['current_levels', 'users_ts', 'assert_one_current_row_per_user', 'not_null_users_ts_dbt_scd_id', 'unique_users_ts_dbt_scd_id'],
+    ],
+    [
+      ['ls', '-s', '+current_levels', '--exclude-resource-type', 'source'],
+      ['current_levels', 'users_ts'],
+    ],
+    [['ls', '-s', 'path:snapshots/_snapshots.yml'], ['users_yaml']],
+    [['ls', '-s', 'config.hard_deletes:new_record'], ['users_new_record']],
+  ])('%j', async (args, names) => {
+    const project = copyFixture('snapshots-users');
+    const result = await runCli([...args, '--output', 'name'], { cwd: project });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n').sort()).toEqual([...names].sort());
+  });
+
+  it('build: a snapshot that fails skips the tests on it and the model that refs it, naming it', async () => {
+    // No raw tables in this fresh warehouse: the snapshot's query fails.
+    const project = copyFixture('snapshots-users');
+    const result = await runCli(['build', '-s', 'users_ts+'], { cwd: project });
+    expect(result.code).toBe(1);
+    const out = stripTimes(result.stdout);
+    expect(out).toMatch(/^1 of 5 ERROR snapshotted analytics\.users_ts \.+ \[ERROR in \d+\.\d\ds\]$/m);
+    expect(out).toMatch(/^5 of 5 SKIP view model analytics\.current_levels \(upstream users_ts failed\) \.+ \[SKIP\]$/m);
+    expect(out).toContain('Database error in snapshot users_ts (snapshots/users.sql:1)\n  relation "h_snapshots_raw.users" does not exist');
+    expect(out).toContain('Finished running 1 snapshot, 1 view model, 3 data tests in ');
+  });
+});
