@@ -55,11 +55,17 @@ describe('snapshots in ls and selection', () => {
       ['ls', '-s', 'users_ts+'],
       ['current_levels', 'users_ts', 'assert_one_current_row_per_user', 'not_null_users_ts_dbt_scd_id', 'unique_users_ts_dbt_scd_id'],
     ],
+    // Tests come with their selected parents (eager indirect selection), as in dbt.
     [
       ['ls', '-s', '+current_levels', '--exclude-resource-type', 'source'],
-      ['current_levels', 'users_ts'],
+      ['current_levels', 'users_ts', 'assert_one_current_row_per_user', 'not_null_users_ts_dbt_scd_id', 'unique_users_ts_dbt_scd_id'],
     ],
-    [['ls', '-s', 'path:snapshots/_snapshots.yml'], ['users_yaml']],
+    [['ls', '-s', '+current_levels', '--resource-type', 'snapshot'], ['users_ts']],
+    // The YAML snapshot, and the tests that properties file declares.
+    [
+      ['ls', '-s', 'path:snapshots/_snapshots.yml'],
+      ['users_yaml', 'not_null_users_ts_dbt_scd_id', 'unique_users_ts_dbt_scd_id'],
+    ],
     [['ls', '-s', 'config.hard_deletes:new_record'], ['users_new_record']],
   ])('%j', async (args, names) => {
     const project = copyFixture('snapshots-users');
