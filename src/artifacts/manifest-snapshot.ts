@@ -47,7 +47,8 @@ export function snapshotManifestNode(context: NodeContext, node: SnapshotNode, c
     dbt_valid_to_current: node.config.dbt_valid_to_current ?? null,
     snapshot_meta_column_names: { ...names },
     alias: node.config.alias ?? null,
-    schema: relation.schema,
+    // The configured schema (target_schema or schema), not the rendered one: state:modified compares it across targets.
+    schema: node.config.schema ?? null,
     tags: [...node.tags],
   };
   return {
