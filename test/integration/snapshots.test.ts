@@ -340,6 +340,26 @@ function snapshotSuite(
       ]);
       await db.close();
     });
+
+    it('adds a column the query gained to the table, typed as the query has it; the rows before it have NULL there', async () => {
+      let db = await ctx.open();
+      await db.exec(`alter table ${RAW}.users add column plan varchar(12); update ${RAW}.users set plan = 'p' || id, level = case when id = 4 then 'paid' else level end`);
+      await db.close();
+      const result = await runCli(['snapshot', '-s', 'users_yaml', ...ctx.args], { cwd: ctx.project, env: ctx.env });
+      expect(result.code).toBe(0);
+      // users_yaml is `select *` checking `level`: only dee's change makes a version.
+      expect(stripTimes(result.stdout)).toMatch(new RegExp(`^1 of 1 OK snapshotted ${ctx.schema}\\.users_yaml \\.+ \\[INSERT 0 1 in \\d+\\.\\d\\ds\\]$`, 'm'));
+      db = await ctx.open();
+      expect(
+        await db.rows(`select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = '"${ctx.schema}"."users_yaml"'::regclass and attname = 'plan'`),
+      ).toEqual([{ type: 'character varying(12)' }]);
+      expect(await db.rows(`select id::text, level, plan, (valid_to is null)::text as current from "${ctx.schema}".users_yaml where id = 4 order by valid_from`)).toEqual([
+        { id: '4', level: 'free', plan: null, current: 'false' },
+        { id: '4', level: 'paid', plan: 'p4', current: 'true' },
+      ]);
+      expect(await db.rows(`select count(*)::text as n from "${ctx.schema}".users_yaml where plan is not null`)).toEqual([{ n: '1' }]);
+      await db.close();
+    });
   });
 }
 
