@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
+import { createFromTemplate } from '../../src/adapters/pglite/pglite-template.js';
 import { runCli, stripTimes } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
 
@@ -85,5 +87,25 @@ describe('snapshots in ls and selection', () => {
     expect(out).toMatch(/^5 of 5 SKIP view model analytics\.current_levels \(upstream users_ts failed\) \.+ \[SKIP\]$/m);
     expect(out).toContain('Database error in snapshot users_ts (snapshots/users.sql:1)\n  relation "h_snapshots_raw.users" does not exist');
     expect(out).toContain('Finished running 1 snapshot, 1 view model, 3 data tests in ');
+  });
+});
+
+describe('a snapshot whose table is not a snapshot table', () => {
+  it('fails that snapshot naming the meta columns the table lacks, with a hint; a view under its name fails it too', async () => {
+    const project = copyFixture('snapshots-users');
+    const folder = path.join(project, '.sparkdbt/pglite');
+    fs.mkdirSync(path.dirname(folder), { recursive: true });
+    expect(createFromTemplate(folder)).toBe(true);
+    const db = await PGlite.create(folder);
+    await db.exec(`create schema h_snapshots_raw; create table h_snapshots_raw.users (id integer, name text, level text, updated_at timestamp);
+      create schema analytics; create table analytics.users_ts (id integer, dbt_valid_to timestamp); create view analytics.users_check as select 1 as id;`);
+    await db.close();
+    const result = await runCli(['snapshot', '-s', 'users_ts', 'users_check'], { cwd: project });
+    expect(result.code).toBe(1);
+    const out = stripTimes(result.stdout);
+    expect(out).toContain(
+      'Error in snapshot users_ts (snapshots/users.sql:1)\n  Snapshot target is not a snapshot table (missing "dbt_scd_id", "dbt_valid_from"): analytics.users_ts',
+    );
+    expect(out).toContain('Error in snapshot users_check (snapshots/users.sql:6)\n  analytics.users_check is a view, not a table: a snapshot is kept in a table');
   });
 });
