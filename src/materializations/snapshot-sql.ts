@@ -1,8 +1,6 @@
 import type { SqlDialect } from '../adapters/dialect.js';
 import type { Relation } from '../core/relation.js';
 import type { SnapshotNodeConfig } from '../graph/types.js';
-import { sqlStep } from './swap.js';
-import type { PlanStep } from './types.js';
 
 /**
  * dbt's snapshot SQL (dbt-adapters' snapshots/helpers.sql, strategies.sql and dbt-postgres's
@@ -259,53 +257,4 @@ export function missingMetaColumns(config: SnapshotNodeConfig, targetColumns: re
   const need = [names.dbt_scd_id, names.dbt_valid_from, names.dbt_valid_to, ...(config.hard_deletes === 'new_record' ? [names.dbt_is_deleted] : [])];
   const have = new Set(targetColumns);
   return need.filter((c) => !have.has(foldName(c, dialect)));
-}
-
-const BEGIN: PlanStep = { kind: 'begin' };
-const COMMIT: PlanStep = { kind: 'commit' };
-const NO_LAYOUT = { dist: undefined, sort: undefined, identity: undefined, columns: undefined, bind: true } as const;
-
-/** A snapshot's first run: in one transaction, CREATE TABLE AS the query with the meta columns (dbt's build_snapshot_table). */
-export function snapshotCreateSteps(config: SnapshotNodeConfig, sql: string, target: Relation, dialect: SqlDialect): PlanStep[] {
-  const strategy = snapshotStrategy(config, dialect, undefined);
-  return [BEGIN, sqlStep(dialect.createTableAs(target, buildSnapshotTableSql(config, sql, strategy), NO_LAYOUT), true), COMMIT];
-}
-
-/** A later run's first part: the transaction opens and the staging table (dbt's build_snapshot_staging_table, a temporary table) is made. */
-export function snapshotStagingSteps(config: SnapshotNodeConfig, sql: string, target: Relation, columns: SnapshotColumns, dialect: SqlDialect): PlanStep[] {
-  const staging = dialect.quoteIdentifier(stagingTableName(target));
-  const strategy = snapshotStrategy(config, dialect, columns);
-  return [
-    BEGIN,
-    sqlStep(`drop table if exists ${staging}`),
-    sqlStep(`create temporary table ${staging}\nas (\n${snapshotStagingSql(config, sql, target, strategy, columns, dialect)}\n)`),
-  ];
-}
-
-/** The query's columns the snapshot table lacks (dbt's get_missing_columns, without dbt_change_type and dbt_unique_key*). */
-export function addedColumns(columns: SnapshotColumns): string[] {
-  const have = new Set(columns.target);
-  return columns.source.filter((c) => !have.has(c) && !/^dbt_(change_type|unique_key(_\d+)?)$/i.test(c));
-}
-
-/**
- * A later run's second part: the new columns added (dbt's create_columns, with the staging table's
- * types), dbt-postgres's UPDATE … FROM and INSERT, the commit, and the staging table dropped.
- */
-export function snapshotMergeSteps(
-  config: SnapshotNodeConfig,
-  target: Relation,
-  columns: SnapshotColumns,
-  added: readonly { readonly name: string; readonly type: string }[],
-  dialect: SqlDialect,
-): PlanStep[] {
-  const staging = dialect.quoteIdentifier(stagingTableName(target));
-  const merge = snapshotMergeSql(config, target, staging, snapshotInsertColumns(config, columns.source), dialect);
-  return [
-    ...added.map((c) => sqlStep(`alter table ${target} add column ${dialect.quoteIdentifier(c.name)} ${c.type}`)),
-    sqlStep(merge.update),
-    sqlStep(merge.insert, true),
-    COMMIT,
-    sqlStep(`drop table if exists ${staging}`),
-  ];
 }

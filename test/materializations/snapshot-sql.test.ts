@@ -6,7 +6,8 @@ import { PostgresDialect } from '../../src/adapters/postgres/postgres-dialect.js
 import { RedshiftDialect } from '../../src/adapters/redshift/redshift-dialect.js';
 import { resolveSnapshotConfig } from '../../src/compile/snapshot-config.js';
 import { Relation } from '../../src/core/relation.js';
-import { hashArguments, snapshotCreateSteps, snapshotMergeSteps, snapshotStagingSteps, snapshotStrategy } from '../../src/materializations/snapshot-sql.js';
+import { hashArguments, snapshotStrategy } from '../../src/materializations/snapshot-sql.js';
+import { snapshotCreateSteps, snapshotMergeSteps, snapshotStagingSteps } from '../../src/materializations/snapshot-steps.js';
 import { renderPlan } from '../../src/materializations/types.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { commandExists, outsideOracle } from '../support/outside-tools.js';
