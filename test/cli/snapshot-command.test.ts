@@ -109,3 +109,18 @@ describe('a snapshot whose table is not a snapshot table', () => {
     expect(out).toContain('Error in snapshot users_check (snapshots/users.sql:6)\n  analytics.users_check is a view, not a table: a snapshot is kept in a table');
   });
 });
+
+describe('retry after a failed snapshot', () => {
+  it('re-runs the snapshot the last `snapshot` left errored, once its source is there', async () => {
+    const project = copyFixture('snapshots-users');
+    const failed = await runCli(['snapshot', '-s', 'users_ts'], { cwd: project });
+    expect(failed.code).toBe(1);
+    const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'));
+    await db.exec(`create schema h_snapshots_raw; create table h_snapshots_raw.users (id integer, name text, level text, updated_at timestamp);
+      insert into h_snapshots_raw.users values (1, 'ann', 'free', '2024-01-01 10:00')`);
+    await db.close();
+    const retried = await runCli(['retry'], { cwd: project });
+    expect(retried.code).toBe(0);
+    expect(stripTimes(retried.stdout)).toMatch(/^1 of 1 OK snapshotted analytics\.users_ts \.+ \[SELECT 1 in \d+\.\d\ds\]$/m);
+  });
+});
