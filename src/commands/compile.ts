@@ -1,7 +1,10 @@
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
-import { compileModel, type PreparedProject } from '../compile/compile-project.js';
+import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
-import type { ModelNode } from '../graph/types.js';
+import type { ModelNode, SnapshotNode } from '../graph/types.js';
+import { compileSnapshot } from '../compile/compile-snapshot.js';
+import { snapshotCreateSteps } from '../materializations/snapshot-steps.js';
+import { snapshotArtifactFile } from '../run/snapshot-executor.js';
 import { renderCompiledSql } from '../materializations/compiled-sql.js';
 import { renderPlan } from '../materializations/types.js';
 import type { CompiledNode } from '../artifacts/manifest-nodes.js';
@@ -24,9 +27,9 @@ export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind,
 }
 
 /**
- * Compiles the selected models for the target with no database, secrets redacted, and writes
+ * Compiles the selected models (and snapshots) for the target with no database, secrets redacted, and writes
  * each model's SQL as dbt does to `target/compiled/<project>/<model path>` (its SELECT; a copy
- * model's COPY), and the statements a first build would send to `target/plan/…`.
+ * model's COPY; a snapshot's query), and the statements a first build would send to `target/plan/…`.
  */
 export function compileProject(options: CommandOptions): CompileResult {
   if (options.defer === true) {
@@ -90,6 +93,25 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
       throw error;
     }
   });
+  // As dbt's compile: each selected snapshot's query; its plan is its first run's statements.
+  const snapshots = opened.selected.map((id) => prepared.graph.nodes.get(id)).filter((n): n is SnapshotNode => n?.resourceType === 'snapshot');
+  for (const node of snapshots) {
+    try {
+      const sql = redact(`${compileSnapshot(prepared, node)}\n`);
+      const file = modelArtifactPath(prepared.project.config, 'compiled', snapshotArtifactFile(node));
+      const planFile = modelArtifactPath(prepared.project.config, 'plan', snapshotArtifactFile(node));
+      write(file, sql);
+      const steps = snapshotCreateSteps(node.config, sql, relationOf(prepared, node), prepared.dialect);
+      write(
+        planFile,
+        planHeader(modelArtifactPath(prepared.project.config, 'run', snapshotArtifactFile(node))) + redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps })),
+      );
+      outcomes.push({ status: 'success', name: node.name, path: file, planPath: planFile, sql });
+    } catch (error) {
+      if (error instanceof SparkdbtError) outcomes.push({ status: 'error', name: node.name, error });
+      else throw error;
+    }
+  }
   try {
     writeCommandArtifacts({
       command: 'compile',

@@ -124,3 +124,17 @@ describe('retry after a failed snapshot', () => {
     expect(stripTimes(retried.stdout)).toMatch(/^1 of 1 OK snapshotted analytics\.users_ts \.+ \[SELECT 1 in \d+\.\d\ds\]$/m);
   });
 });
+
+describe('compile with snapshots', () => {
+  it("writes each snapshot's query to target/compiled and its first run's statements to target/plan, with no database", async () => {
+    const project = copyFixture('snapshots-users');
+    const result = await runCli(['compile', '-s', 'users_yaml', '-t', 'rs'], { cwd: project });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Compiled users_yaml -> target/compiled/snapshots_users/snapshots/users_yaml.sql');
+    expect(fs.readFileSync(path.join(project, 'target/compiled/snapshots_users/snapshots/users_yaml.sql'), 'utf8')).toBe('select * from "h_snapshots_raw"."users"\n');
+    const plan = fs.readFileSync(path.join(project, 'target/plan/snapshots_users/snapshots/users_yaml.sql'), 'utf8');
+    expect(plan).toContain('create table "analytics"."users_yaml"\nas (\nselect *,\n');
+    expect(plan).toContain('getdate()::timestamp as valid_from,');
+    expect(fs.existsSync(path.join(project, '.sparkdbt'))).toBe(false);
+  });
+});
