@@ -23,7 +23,7 @@ export function snapshotStagingSteps(config: SnapshotNodeConfig, sql: string, ta
   const strategy = snapshotStrategy(config, dialect, columns);
   return [
     BEGIN,
-    sqlStep(`drop table if exists ${staging}`),
+    // No `drop table if exists` first: unqualified, it could drop a user's table of that name when there is no temporary one.
     sqlStep(`create temporary table ${staging}\nas (\n${snapshotStagingSql(config, sql, target, strategy, columns, dialect)}\n)`),
   ];
 }
