@@ -77,6 +77,21 @@ describe('snapshots in ls and selection', () => {
     expect(result.stdout.trim().split('\n').sort()).toEqual([...names].sort());
   });
 
+  it('ls --output json shows a snapshot with dbt’s config: strategy, key, hard_deletes and every meta column name', async () => {
+    const result = await runCli(['ls', '-s', 'users_yaml', '--output', 'json'], { cwd: copyFixture('snapshots-users') });
+    const node = JSON.parse(result.stdout) as { config: Record<string, unknown> };
+    expect(node).toMatchObject({ resource_type: 'snapshot', original_file_path: 'snapshots/_snapshots.yml', depends_on: { nodes: ['source.snapshots_users.raw.users'] } });
+    expect(node.config).toMatchObject({ strategy: 'check', unique_key: 'id', check_cols: ['level'], hard_deletes: 'ignore', tags: ['history'] });
+    expect(node.config['snapshot_meta_column_names']).toEqual({
+      dbt_valid_from: 'valid_from',
+      dbt_valid_to: 'valid_to',
+      dbt_scd_id: 'scd_id',
+      dbt_updated_at: 'changed_at',
+      dbt_is_deleted: 'dbt_is_deleted',
+    });
+    expect(node.config).not.toHaveProperty('snapshot_table_column_names');
+  });
+
   it('build: a snapshot that fails skips the tests on it and the model that refs it, naming it', async () => {
     // No raw tables in this fresh warehouse: the snapshot's query fails.
     const project = copyFixture('snapshots-users');
