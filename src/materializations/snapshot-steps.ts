@@ -34,9 +34,27 @@ export function addedColumns(columns: SnapshotColumns): string[] {
   return columns.source.filter((c) => !have.has(c) && !/^dbt_(change_type|unique_key(_\d+)?)$/i.test(c));
 }
 
+const VARCHAR = /^character varying\((\d+)\)$/;
+
 /**
- * A later run's second part: the new columns added (dbt's create_columns, with the staging table's
- * types), dbt-postgres's UPDATE … FROM and INSERT, the commit, and the staging table dropped.
+ * dbt's expand_target_column_types: the table's `character varying(n)` columns that the staging
+ * table holds longer (`character varying(m)`, m > n), with their new type — so a longer value
+ * never fails the insert.
+ */
+export function widenedColumns(staging: ReadonlyMap<string, string>, target: ReadonlyMap<string, string>): { name: string; type: string }[] {
+  const widened: { name: string; type: string }[] = [];
+  for (const [name, type] of target) {
+    const from = VARCHAR.exec(type);
+    const to = VARCHAR.exec(staging.get(name) ?? '');
+    if (from && to && Number(to[1]) > Number(from[1])) widened.push({ name, type: staging.get(name)! });
+  }
+  return widened;
+}
+
+/**
+ * A later run's second part: the table's varchar columns widened where the query's are longer
+ * (dbt's expand_target_column_types), the new columns added (dbt's create_columns, with the
+ * staging table's types), dbt-postgres's UPDATE … FROM and INSERT, the commit, and the staging table dropped.
  */
 export function snapshotMergeSteps(
   config: SnapshotNodeConfig,
@@ -44,10 +62,12 @@ export function snapshotMergeSteps(
   columns: SnapshotColumns,
   added: readonly { readonly name: string; readonly type: string }[],
   dialect: SqlDialect,
+  widened: readonly { readonly name: string; readonly type: string }[] = [],
 ): PlanStep[] {
   const staging = dialect.quoteIdentifier(stagingTableName(target));
   const merge = snapshotMergeSql(config, target, staging, snapshotInsertColumns(config, columns.source), dialect);
   return [
+    ...widened.map((c) => sqlStep(`alter table ${target} alter column ${dialect.quoteIdentifier(c.name)} type ${c.type}`)),
     ...added.map((c) => sqlStep(`alter table ${target} add column ${dialect.quoteIdentifier(c.name)} ${c.type}`)),
     sqlStep(merge.update),
     sqlStep(merge.insert, true),

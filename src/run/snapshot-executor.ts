@@ -5,7 +5,7 @@ import { modelArtifactPath } from '../compile/artifact-path.js';
 import { SparkdbtError, formatLocation } from '../errors.js';
 import type { SnapshotNode } from '../graph/types.js';
 import { missingMetaColumns, stagingTableName } from '../materializations/snapshot-sql.js';
-import { addedColumns, snapshotCreateSteps, snapshotMergeSteps, snapshotStagingSteps } from '../materializations/snapshot-steps.js';
+import { addedColumns, snapshotCreateSteps, snapshotMergeSteps, snapshotStagingSteps, widenedColumns } from '../materializations/snapshot-steps.js';
 import { renderPlan, type PlanStep } from '../materializations/types.js';
 import type { SnapshotTask } from '../plan/types.js';
 import { cancellable, interruptedError } from './interrupt.js';
@@ -87,7 +87,9 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
       const columns = { source: probe.columns.map((c) => c.name), target };
       await run(snapshotStagingSteps(config, sql, relation, columns, dialect));
       const added = addedColumns(columns);
-      const types = added.length === 0 ? new Map<string, string>() : await columnTypes(adapter, dialect.quoteIdentifier(stagingTableName(relation)));
+      // The staging table's types, for the columns to add and those to widen (dbt's expand_target_column_types).
+      const types = await columnTypes(adapter, dialect.quoteIdentifier(stagingTableName(relation)));
+      const widened = widenedColumns(types, await columnTypes(adapter, relation.render()));
       await run(
         snapshotMergeSteps(
           config,
@@ -95,6 +97,7 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
           columns,
           added.map((name) => ({ name, type: types.get(name) ?? 'text' })),
           dialect,
+          widened,
         ),
       );
       message = `INSERT 0 ${rows ?? 0}`;
@@ -135,7 +138,7 @@ export function snapshotArtifactFile(node: SnapshotNode): string {
   return path.posix.join(path.posix.dirname(node.originalFilePath), `${node.name}.sql`);
 }
 
-/** The staging table's column types as the warehouse writes them (`character varying(256)`), for the columns the snapshot table lacks. */
+/** A table's column types as the warehouse writes them (`character varying(256)`), by column name; `quotedTable` as the SQL names it. */
 async function columnTypes(adapter: Adapter, quotedTable: string): Promise<Map<string, string>> {
   const rows = await adapter.query<{ name: string; type: string }>(
     `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`,

@@ -360,6 +360,22 @@ function snapshotSuite(
       expect(await db.rows(`select count(*)::text as n from "${ctx.schema}".users_yaml where plan is not null`)).toEqual([{ n: '1' }]);
       await db.close();
     });
+
+    it('widens a varchar column of the table when the query’s is longer (dbt’s expand_target_column_types), so a longer value goes in', async () => {
+      const long = 'a plan name of thirty chars...';
+      let db = await ctx.open();
+      await db.exec(`alter table ${RAW}.users alter column plan type varchar(40); update ${RAW}.users set plan = '${long}', level = 'free' where id = 4`);
+      await db.close();
+      const result = await runCli(['snapshot', '-s', 'users_yaml', ...ctx.args], { cwd: ctx.project, env: ctx.env });
+      expect(result.stdout).toMatch(/OK snapshotted .*users_yaml .*\[INSERT 0 1 in/);
+      expect(result.code).toBe(0);
+      db = await ctx.open();
+      expect(
+        await db.rows(`select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = '"${ctx.schema}"."users_yaml"'::regclass and attname = 'plan'`),
+      ).toEqual([{ type: 'character varying(40)' }]);
+      expect(await db.rows(`select plan from "${ctx.schema}".users_yaml where id = 4 and valid_to is null`)).toEqual([{ plan: long }]);
+      await db.close();
+    });
   });
 }
 

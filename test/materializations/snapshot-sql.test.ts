@@ -45,12 +45,20 @@ function statements(config: Record<string, unknown>, added: boolean): { first: s
   expect(problems).toEqual([]);
   const target = new Relation('analytics', 'users_history', (n) => redshift.quoteIdentifier(n));
   const meta = resolved.hard_deletes === 'new_record' ? [...META, 'dbt_is_deleted'] : META;
-  // A later run of a query that gained a column: `plan` is new to the table.
+  // A later run of a query that gained a column: `plan` is new to the table…
   const source = added ? [...SOURCE, 'plan'] : SOURCE;
   const columns = { source, target: [...SOURCE, ...meta] };
   const later = [
     ...snapshotStagingSteps(resolved, QUERY, target, columns, redshift),
-    ...snapshotMergeSteps(resolved, target, columns, added ? [{ name: 'plan', type: 'character varying(256)' }] : [], redshift),
+    ...snapshotMergeSteps(
+      resolved,
+      target,
+      columns,
+      added ? [{ name: 'plan', type: 'character varying(256)' }] : [],
+      redshift,
+      // …and whose `name` got longer than the table's.
+      added ? [{ name: 'name', type: 'character varying(512)' }] : [],
+    ),
   ];
   return {
     first: renderPlan({ kind: 'table', verb: 'snapshotted', steps: snapshotCreateSteps(resolved, QUERY, target, redshift) }),
