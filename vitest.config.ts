@@ -18,6 +18,7 @@ const INTEGRATION = [
   'test/artifacts/sparkify-artifacts.test.ts',
   'test/load/s3-source.test.ts',
   'test/materializations/copy-statistics.test.ts',
+  'test/materializations/snapshot-sql.test.ts',
   'test/run/atomic-rebuild.test.ts',
   'test/run/skew-check.test.ts',
   'test/run/threads-postgres.test.ts',

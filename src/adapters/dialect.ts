@@ -60,6 +60,8 @@ export interface SqlDialect {
    */
   renameAway(relation: Relation, kind: RelationKind, identifier: string): string;
   drop(relation: Relation, kind: RelationKind): string;
+  /** dbt's `snapshot_get_time()`: the run's time as a timestamp without time zone (PostgreSQL's now(), Redshift's getdate()). */
+  snapshotTime(): string;
   /** Statement that refreshes planner statistics of a freshly loaded table. */
   analyze(relation: Relation): string;
   /**

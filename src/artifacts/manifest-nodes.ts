@@ -1,6 +1,7 @@
 import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
 import type { ModelNode, SourceNode } from '../graph/types.js';
+import type { ColumnProperties } from '../properties/types.js';
 import { fileChecksum, stripContents } from './checksum.js';
 import { toJson, type Json } from './json-values.js';
 import { macroCalls } from './macros.js';
@@ -86,7 +87,7 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
   if (typeof own['iam_role'] === 'string') own['iam_role'] = '****';
   const refs = parents
     .map((id) => nodesById.get(id)!)
-    .filter((n) => n.resourceType === 'model' || n.resourceType === 'seed')
+    .filter((n) => n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot')
     .map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const macros = macroCalls(node.file.sql, context.macroNames, prepared.target.type).map((name) => `macro.${project}.${name}`);
@@ -138,8 +139,8 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
   };
 }
 
-/** dbt's ColumnInfo of each column a properties file describes, by name. */
-function modelColumns(node: ModelNode): JsonObject {
+/** dbt's ColumnInfo of each column a properties file describes, by name (a model's or a snapshot's). */
+export function modelColumns(node: { readonly properties?: { readonly columns: readonly ColumnProperties[] } | undefined }): JsonObject {
   const columns: JsonObject = {};
   for (const column of node.properties?.columns ?? []) {
     columns[column.name] = {

@@ -99,6 +99,6 @@ export function testNode(context: NodeContext, node: TestNode, compiledCode: str
   };
 }
 
-function fileKey(target: { kind: 'model' | 'seed'; name: string } | { kind: 'source'; sourceName: string }): string {
+function fileKey(target: { kind: 'model' | 'seed' | 'snapshot'; name: string } | { kind: 'source'; sourceName: string }): string {
   return target.kind === 'source' ? `sources.${target.sourceName}` : `${target.kind}s.${target.name}`;
 }

@@ -8,6 +8,7 @@ import { redactJson, type Json } from './json-values.js';
 import { extractMacros, macroCalls } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
 import { seedNode } from './manifest-seed.js';
+import { snapshotManifestNode } from './manifest-snapshot.js';
 import { testNode } from './manifest-test-nodes.js';
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 
@@ -18,7 +19,7 @@ export interface ManifestInput {
   readonly command: 'run' | 'compile' | 'ls' | 'seed';
   /** The models this command compiled, by unique id (none for ls). */
   readonly compiled: ReadonlyMap<string, CompiledNode>;
-  /** The tests this command compiled: their compiled SQL, by unique id. */
+  /** The tests (and snapshots) this command compiled: their compiled SQL, by unique id. */
   readonly compiledTests?: ReadonlyMap<string, string>;
 }
 
@@ -61,6 +62,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       nodes[id] = redactJson(seedNode(context, node, undefined), redact);
     } else if (node.resourceType === 'test') {
       nodes[id] = redactJson(testNode(context, node, input.compiledTests?.get(id)), redact);
+    } else if (node.resourceType === 'snapshot') {
+      nodes[id] = redactJson(snapshotManifestNode(context, node, input.compiledTests?.get(id)), redact);
     } else if (node.resourceType === 'unit_test') {
       unitTests[id] = redactJson(unitTestManifestNode(config.name, node, context.createdAt), redact);
     } else {

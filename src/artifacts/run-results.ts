@@ -62,14 +62,18 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
   const results = input.results.map((result): JsonObject => {
     const node = prepared.graph.nodes.get(result.uniqueId);
     const compiled = input.compiled.get(result.uniqueId);
-    const relation = node?.resourceType === 'model' || node?.resourceType === 'seed' ? `${database}.${relationOf(prepared, node).render()}` : null;
+    const relation =
+      node?.resourceType === 'model' || node?.resourceType === 'seed' || node?.resourceType === 'snapshot' ? `${database}.${relationOf(prepared, node).render()}` : null;
     // A seed's response is dbt's: `INSERT n` (its message), code INSERT.
     const response =
       result.status !== 'success'
         ? {}
         : node?.resourceType === 'seed'
           ? { _message: result.message, code: 'INSERT', rows_affected: result.rowsAffected ?? -1 }
-          : adapterResponse(result, compiled?.model.plan);
+          : node?.resourceType === 'snapshot'
+            ? // dbt-postgres's response to the snapshot's last statement: `SELECT n` (first run), `INSERT 0 n`.
+              { _message: result.message, code: result.message.split(' ')[0]!, rows_affected: result.rowsAffected ?? -1 }
+            : adapterResponse(result, compiled?.model.plan);
     return {
       status: result.status,
       timing: timing(result),

@@ -10,7 +10,7 @@ import { buildRunResults } from './run-results.js';
 
 /** What a command hands over once it is done, for target/manifest.json (and run_results.json after run). */
 export interface CommandArtifacts {
-  readonly command: 'run' | 'compile' | 'ls' | 'seed' | 'test' | 'build';
+  readonly command: 'run' | 'compile' | 'ls' | 'seed' | 'test' | 'build' | 'snapshot';
   readonly prepared: PreparedProject;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly startedAt: Date;
@@ -35,8 +35,11 @@ export function writeCommandArtifacts(input: CommandArtifacts): string[] {
   const targetPath = prepared.project.config.targetPath;
   const written = [path.posix.join(targetPath, 'manifest.json')];
   const root = prepared.project.config.root;
+  // Tests' and snapshots' compiled SQL, as the run compiled it (compile: as it compiled the tests).
   const compiledTests = run
-    ? new Map(run.results.flatMap((r) => (r.resourceType === 'test' && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [])))
+    ? new Map(
+        run.results.flatMap((r) => ((r.resourceType === 'test' || r.resourceType === 'snapshot') && r.compiledCode !== undefined ? [[r.uniqueId, r.compiledCode] as const] : [])),
+      )
     : (input.compiledTests ?? new Map<string, string>());
   writeJsonAtomic(
     path.join(root, written[0]!),

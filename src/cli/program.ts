@@ -9,6 +9,7 @@ import { addRunCommand } from './commands/run.js';
 import { addSeedCommand } from './commands/seed.js';
 import { addServeCommand } from './commands/serve.js';
 import { addShowCommand } from './commands/show.js';
+import { addSnapshotCommand } from './commands/snapshot.js';
 import { addTestCommand } from './commands/test.js';
 import { CliContext } from './context.js';
 import { EXIT, type CliIo } from './io.js';
@@ -69,6 +70,7 @@ export function createProgram(io: CliIo): CliProgram {
   for (const add of [
     addRunCommand,
     addSeedCommand,
+    addSnapshotCommand,
     addTestCommand,
     addBuildCommand,
     addRetryCommand,

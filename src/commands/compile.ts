@@ -5,7 +5,10 @@ import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
 import type { ExistingRelation, WarehouseState } from '../plan/types.js';
 import { SparkdbtError } from '../errors.js';
-import type { ModelNode, TestNode } from '../graph/types.js';
+import type { ModelNode, SnapshotNode, TestNode } from '../graph/types.js';
+import { compileSnapshot } from '../compile/compile-snapshot.js';
+import { snapshotCreateSteps } from '../materializations/snapshot-steps.js';
+import { snapshotArtifactFile } from '../run/snapshot-executor.js';
 import { renderCompiledSql } from '../materializations/compiled-sql.js';
 import { renderPlan } from '../materializations/types.js';
 import type { CompiledNode } from '../artifacts/manifest-nodes.js';
@@ -36,9 +39,9 @@ export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind,
 }
 
 /**
- * Compiles the selected models and data tests for the target with no database, secrets redacted,
+ * Compiles the selected models, snapshots and data tests for the target with no database, secrets redacted,
  * and writes each model's SQL as dbt does to `target/compiled/<project>/<model path>` (its SELECT;
- * a copy model's COPY), the statements a first build would send to `target/plan/…` — or, given the
+ * a copy model's COPY; a snapshot's query), the statements a first build would send to `target/plan/…` — or, given the
  * warehouse's `state` (fetchWarehouseState), those a run would send now: an incremental model's
  * incremental statements, is_incremental() true (with --full-refresh as `options.fullRefresh` says) —
  * and each test's query where dbt writes it (testArtifactPath).
@@ -109,6 +112,25 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
       throw error;
     }
   });
+  // As dbt's compile: each selected snapshot's query; its plan is its first run's statements.
+  const snapshots = opened.selected.map((id) => prepared.graph.nodes.get(id)).filter((n): n is SnapshotNode => n?.resourceType === 'snapshot');
+  for (const node of snapshots) {
+    try {
+      const sql = redact(`${compileSnapshot(prepared, node)}\n`);
+      const file = modelArtifactPath(prepared.project.config, 'compiled', snapshotArtifactFile(node));
+      const planFile = modelArtifactPath(prepared.project.config, 'plan', snapshotArtifactFile(node));
+      write(file, sql);
+      const steps = snapshotCreateSteps(node.config, sql, relationOf(prepared, node), prepared.dialect);
+      write(
+        planFile,
+        planHeader(modelArtifactPath(prepared.project.config, 'run', snapshotArtifactFile(node)), null) + redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps })),
+      );
+      outcomes.push({ status: 'success', name: node.name, path: file, planPath: planFile, sql });
+    } catch (error) {
+      if (error instanceof SparkdbtError) outcomes.push({ status: 'error', name: node.name, error });
+      else throw error;
+    }
+  }
   const unitTests = compileUnitTests(opened, write);
   const tests = compileSelectedTests(opened, write);
   try {

@@ -1,6 +1,6 @@
 import { commandArgs } from '../artifacts/run-results.js';
 import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
-import type { GraphNode } from '../graph/types.js';
+import type { GraphNode, SnapshotNodeConfig } from '../graph/types.js';
 import { openProject, parseVars, type CommandOptions } from './open-project.js';
 
 /** `dbt ls` output formats. */
@@ -63,11 +63,17 @@ function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<st
                 : {}),
             }
           : {}),
-        config: jsonSafe(node.config),
+        config: jsonSafe(node.resourceType === 'snapshot' ? snapshotConfig(node.config) : node.config),
         tags: node.tags,
         depends_on: { nodes: [...parents].sort() },
       });
   }
+}
+
+/** A snapshot's config as dbt shows it: every meta column name under snapshot_meta_column_names (sparkdbt's resolved copy left out). */
+function snapshotConfig(config: SnapshotNodeConfig): Record<string, unknown> {
+  const { snapshot_table_column_names: names, ...rest } = config;
+  return { ...rest, snapshot_meta_column_names: { ...names } };
 }
 
 function jsonSafe(value: unknown): unknown {

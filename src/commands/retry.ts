@@ -43,10 +43,10 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
     });
   }
   const which = previous.args['which'];
-  if (which !== 'run' && which !== 'test' && which !== 'build') {
+  if (which !== 'run' && which !== 'test' && which !== 'build' && which !== 'snapshot') {
     throw new SparkdbtError(
       'retry-impossible',
-      `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run, test and build`,
+      `Cannot retry: the last command recorded in ${display} is ${JSON.stringify(which ?? null)}, and sparkdbt retries only run, test, build and snapshot`,
       {
         hint: 'run sparkdbt run again',
       },

@@ -15,8 +15,8 @@ export interface RunFlags {
   readonly threads?: number | undefined;
   /** -x/--fail-fast: at the first failure, cancel what runs and start nothing more. */
   readonly failFast?: boolean | undefined;
-  /** Which command: run (models), test (data tests), build (seeds, models and tests in DAG order) or seed (seeds); default run. */
-  readonly command?: 'run' | 'test' | 'build' | 'seed' | undefined;
+  /** Which command: run (models), test (data tests), build (seeds, snapshots, models and tests in DAG order), seed (seeds) or snapshot (snapshots); default run. */
+  readonly command?: 'run' | 'test' | 'build' | 'seed' | 'snapshot' | undefined;
   /** seed's --show: keep each seed's first rows (SHOW_SEED_ROWS) in its result, to print after the run. */
   readonly show?: boolean | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit` (test, build). */
@@ -30,13 +30,15 @@ export interface RunFlags {
 export const SHOW_SEED_ROWS = 10;
 
 /** The nodes a command acts on, in dependency order: run the models, test the tests, seed the seeds, build seeds, models and tests. */
-export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build' | 'seed'): string[] {
+export function nodesFor(opened: OpenedProject, command: 'run' | 'test' | 'build' | 'seed' | 'snapshot'): string[] {
   // Only seeds, as dbt's `seed`: models and sources in the selection are left out.
   if (command === 'seed') return opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === 'seed');
+  // Only snapshots, as dbt's `snapshot`.
+  if (command === 'snapshot') return opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === 'snapshot');
   const models = new Set(selectedModels(opened).map((node) => node.uniqueId));
   const ofType = (type: string) => new Set(opened.selected.filter((id) => opened.prepared.graph.nodes.get(id)?.resourceType === type));
   const tests = new Set([...ofType('test'), ...ofType('unit_test')]);
-  const seeds = command === 'build' ? ofType('seed') : new Set<string>();
+  const seeds = command === 'build' ? new Set([...ofType('seed'), ...ofType('snapshot')]) : new Set<string>();
   return opened.selected.filter((id) => (command !== 'test' && models.has(id)) || (command !== 'run' && tests.has(id)) || seeds.has(id));
 }
 

@@ -3,7 +3,7 @@ import type { SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
-import type { Graph, ModelNode, RunnableNode } from '../graph/types.js';
+import type { Graph, ModelNode, RefNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
@@ -14,9 +14,10 @@ import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-c
 import { parseModels } from './parse-models.js';
 import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
+import { parseSnapshots } from './parse-snapshots.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
-import { TemplateRenderer } from './template.js';
+import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 
 /** Options every command shares: which target, which vars, which environment. */
@@ -92,7 +93,8 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const seeds = parseSeeds(project);
   const singular = parseSingularTests(project, renderer);
   const properties = project.properties ?? [];
-  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular } });
+  const snapshots = parseSnapshots(project, renderer);
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots });
   const missing = properties
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
@@ -109,11 +111,20 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
     project.config,
     project.models.map((file) => [project.config.name, ...file.folders, file.name]),
   );
-  return { project, target, dialect, graph, redactor, renderer, modelsBlock, warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings] };
+  return {
+    project,
+    target,
+    dialect,
+    graph,
+    redactor,
+    renderer,
+    modelsBlock,
+    warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings, ...snapshots.warnings],
+  };
 }
 
-/** The relation a model (or seed) builds: the target schema (or the node's schema config) and its alias. */
-export function relationOf(prepared: PreparedProject, node: RunnableNode): Relation {
+/** The relation a model, seed or snapshot builds: the target schema (or the node's schema config) and its alias. */
+export function relationOf(prepared: PreparedProject, node: RefNode): Relation {
   const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
   return new Relation(node.config.schema ?? prepared.target.schema, node.config.alias ?? node.name, quote);
 }
@@ -124,9 +135,26 @@ export function relationOf(prepared: PreparedProject, node: RunnableNode): Relat
  * `context` the run's flags (--full-refresh), which is_incremental() reads too.
  */
 export function compileModel(prepared: PreparedProject, node: ModelNode, existing: ExistingRelation | undefined, context: PlanContext = { fullRefresh: false }): CompiledModel {
-  const { graph, renderer, project } = prepared;
   const own: Record<string, unknown> = {};
-  const sql = renderer.render(node.file.path, node.file.sql, {
+  const sql = prepared.renderer.render(
+    node.file.path,
+    node.file.sql,
+    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context)),
+  );
+  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
+  const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
+  const materialization = materializationFor(config.materialized, node);
+  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+}
+
+/**
+ * ref(), source(), config() and `this` for rendering a model or snapshot against real relations:
+ * ref() resolves to what the run builds (or, under --defer, another target's relation); config()
+ * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere).
+ */
+export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean): ModelHooks {
+  const { graph, renderer, project } = prepared;
+  return {
     ref(name) {
       const target = modelsByName(graph).get(name);
       if (!target) {
@@ -152,12 +180,8 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
       for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
-    isIncremental: () => isIncrementalRun(node.config, existing, context),
-  });
-  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
-  const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
-  const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+    ...(isIncremental === undefined ? {} : { isIncremental }),
+  };
 }
 
 /** The target's manifest_s3_prefix (Redshift), for newfilesonly copy models' MANIFEST. */
@@ -169,15 +193,16 @@ function manifestPrefixOf(target: ResolvedTarget): { manifestS3Prefix?: string }
 const TARGET_RENAMES: Readonly<Record<string, string>> = { region: 'copy_region' };
 
 /** Each graph's models by name, built on the first ref() compiled against it (ref() is then O(1)). */
-const modelIndexes = new WeakMap<Graph, ReadonlyMap<string, RunnableNode>>();
+const modelIndexes = new WeakMap<Graph, ReadonlyMap<string, RefNode>>();
 
-/** Models and seeds by name (what ref() names). */
-function modelsByName(graph: Graph): ReadonlyMap<string, RunnableNode> {
+/** Models, seeds and snapshots by name (what ref() names). */
+function modelsByName(graph: Graph): ReadonlyMap<string, RefNode> {
   let index = modelIndexes.get(graph);
   if (index === undefined) {
-    const byName = new Map<string, RunnableNode>();
+    const byName = new Map<string, RefNode>();
     // The first model of a name wins, as a scan of graph.nodes in order would find it.
-    for (const node of graph.nodes.values()) if ((node.resourceType === 'model' || node.resourceType === 'seed') && !byName.has(node.name)) byName.set(node.name, node);
+    for (const node of graph.nodes.values())
+      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && !byName.has(node.name)) byName.set(node.name, node);
     index = byName;
     modelIndexes.set(graph, index);
   }

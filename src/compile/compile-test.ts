@@ -2,7 +2,7 @@ import { compileBuiltinTest } from '../data-tests/compile-builtin-test.js';
 import { isBuiltinTest, whereSubquery } from '../data-tests/generic-test-sql.js';
 import type { GenericTestNode, TestDependency } from '../data-tests/types.js';
 import { SparkdbtError } from '../errors.js';
-import type { ModelNode, SeedNode, TestNode } from '../graph/types.js';
+import type { RefNode, TestNode } from '../graph/types.js';
 import { ExternalLocation, Relation } from '../core/relation.js';
 import { relationOf, type PreparedProject } from './compile-project.js';
 
@@ -78,14 +78,15 @@ function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode)
 }
 
 /** Each graph's models by name, built on a test's first ref (a project's tests then resolve refs in O(1)). */
-const modelIndexes = new WeakMap<PreparedProject['graph'], ReadonlyMap<string, ModelNode | SeedNode>>();
+const modelIndexes = new WeakMap<PreparedProject['graph'], ReadonlyMap<string, RefNode>>();
 
 function refRelation(prepared: PreparedProject, name: string, node: TestNode): Relation {
   let index = modelIndexes.get(prepared.graph);
   if (index === undefined) {
-    const byName = new Map<string, ModelNode | SeedNode>();
+    const byName = new Map<string, RefNode>();
     for (const candidate of prepared.graph.nodes.values()) if (candidate.resourceType === 'model' && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
-    for (const candidate of prepared.graph.nodes.values()) if (candidate.resourceType === 'seed' && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
+    for (const candidate of prepared.graph.nodes.values())
+      if ((candidate.resourceType === 'seed' || candidate.resourceType === 'snapshot') && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
     index = byName;
     modelIndexes.set(prepared.graph, index);
   }

@@ -113,6 +113,7 @@ export function buildGenericTests(projectName: string, properties: PropertiesFil
   };
   for (const model of properties.models) node({ kind: 'model', name: model.name }, model.dataTests, model.columns, model.quoteColumns);
   for (const seed of properties.seeds) node({ kind: 'seed', name: seed.name }, seed.dataTests, seed.columns, seed.quoteColumns);
+  for (const snapshot of properties.snapshots ?? []) node({ kind: 'snapshot', name: snapshot.name }, snapshot.dataTests, snapshot.columns, snapshot.quoteColumns);
   for (const source of properties.sources) {
     for (const table of source.tables) {
       const target: TestTarget = { kind: 'source', sourceName: source.name, tableName: table.name };

@@ -9,6 +9,8 @@ export function fileKeyName(node: GenericTestNode): string {
       return `models.${node.target.name}`;
     case 'seed':
       return `seeds.${node.target.name}`;
+    case 'snapshot':
+      return `snapshots.${node.target.name}`;
     case 'source':
       return `sources.${node.target.sourceName}`;
   }

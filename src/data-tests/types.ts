@@ -1,9 +1,10 @@
 import type { TestConfig } from '../properties/test-entry-types.js';
 
-/** What a generic test is attached to: a model, a seed or a source table. */
+/** What a generic test is attached to: a model, a seed, a snapshot or a source table. */
 export type TestTarget =
   | { readonly kind: 'model'; readonly name: string }
   | { readonly kind: 'seed'; readonly name: string }
+  | { readonly kind: 'snapshot'; readonly name: string }
   | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
 
 /** A `ref()` or `source()` a test depends on. */

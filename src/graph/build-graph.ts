@@ -4,7 +4,7 @@ import type { PropertiesFile } from '../properties/types.js';
 import type { ProjectConfig } from '../project/types.js';
 import { buildTestNodes } from './test-nodes.js';
 import { buildUnitTestNodes } from './unit-test-nodes.js';
-import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedTest, RunnableNode, SeedNode, SourceNode } from './types.js';
+import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, RefNode, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
 export interface GraphTests {
@@ -16,6 +16,8 @@ export interface GraphTests {
 export interface GraphInputs {
   readonly seeds?: readonly SeedNode[];
   readonly tests?: GraphTests;
+  /** Snapshots, parsed (ref() may name one, as dbt). */
+  readonly snapshots?: readonly ParsedSnapshot[];
 }
 
 /**
@@ -28,7 +30,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
   const tests = inputs.tests ?? { properties: [], singular: [] };
   const nodes = new Map<string, GraphNode>();
   const modelProperties = new Map(tests.properties.flatMap((file) => file.models.map((m) => [m.name, m] as const)));
-  const byName = new Map<string, RunnableNode>();
+  const byName = new Map<string, RefNode>();
   for (const seed of seeds) {
     const previous = byName.get(seed.name);
     if (previous) {
@@ -79,6 +81,22 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     nodes.set(node.uniqueId, node);
   }
 
+  for (const { node } of inputs.snapshots ?? []) {
+    const previous = byName.get(node.name);
+    if (previous) {
+      throw new SparkdbtError(
+        'duplicate-model',
+        `a snapshot and a ${previous.resourceType} are both named '${node.name}': ${previous.originalFilePath} and ${node.originalFilePath}`,
+        {
+          location: { file: node.originalFilePath, ...(node.definedIn === 'sql' ? { line: node.file.line } : {}) },
+          hint: 'model, seed and snapshot names must be unique across the project (ref() names one of them); rename one',
+        },
+      );
+    }
+    byName.set(node.name, node);
+    nodes.set(node.uniqueId, node);
+  }
+
   const parents = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
   const children = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
   // The call behind each edge (its location is read only for a cycle's message).
@@ -91,6 +109,15 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       parents.get(childId)!.add(parentId);
       if (!edgeCalls.has(`${childId} ${parentId}`)) edgeCalls.set(`${childId} ${parentId}`, call);
       children.get(parentId)!.add(childId);
+    }
+  }
+  for (const { node, calls } of inputs.snapshots ?? []) {
+    for (const call of calls) {
+      const parentId = call.kind === 'ref' ? byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
+      if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, nodes);
+      parents.get(node.uniqueId)!.add(parentId);
+      if (!edgeCalls.has(`${node.uniqueId} ${parentId}`)) edgeCalls.set(`${node.uniqueId} ${parentId}`, call);
+      children.get(parentId)!.add(node.uniqueId);
     }
   }
   for (const { node, parents: testParents } of buildTestNodes(project.name, tests.properties, tests.singular, nodes)) {
@@ -175,7 +202,7 @@ function cycleError(cycle: string[], nodes: Map<string, GraphNode>, edgeCalls: R
 
 function unknownDependency(kind: 'ref' | 'source', target: string, location: SourceLocation, nodes: Map<string, GraphNode>): SparkdbtError {
   const candidates = [...nodes.values()]
-    .filter((node) => (kind === 'ref' ? node.resourceType === 'model' || node.resourceType === 'seed' : node.resourceType === 'source'))
+    .filter((node) => (kind === 'ref' ? node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot' : node.resourceType === 'source'))
     .map((node) => (node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name));
   const suggestions = closestNames(target, candidates);
   const what = kind === 'ref' ? `ref('${target}')` : `source('${target.replace('.', "', '")}')`;

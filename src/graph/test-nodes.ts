@@ -26,20 +26,16 @@ export function buildTestNodes(
   // ref() names a model or a seed, as in dbt (a model first when both have the name).
   const modelIds = new Map<string, string>();
   for (const node of nodes.values()) if (node.resourceType === 'model') modelIds.set(node.name, node.uniqueId);
-  for (const node of nodes.values()) if (node.resourceType === 'seed' && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
+  for (const node of nodes.values()) if ((node.resourceType === 'seed' || node.resourceType === 'snapshot') && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
   const generic = properties.flatMap((file) => buildGenericTests(projectName, file));
   const duplicates = duplicateTestErrors(generic);
   if (duplicates.length > 0) throw duplicates.length === 1 ? duplicates[0]! : new SparkdbtErrors(duplicates);
   const errors: SparkdbtError[] = [];
   const result: TestWithParents[] = [];
   const testedExists = (test: GenericTestNode) =>
-    test.target.kind === 'model'
-      ? nodes.has(`model.${projectName}.${test.target.name}`)
-      : test.target.kind === 'seed'
-        ? nodes.has(`seed.${projectName}.${test.target.name}`)
-        : test.target.kind === 'source'
-          ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
-          : false;
+    test.target.kind === 'source'
+      ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
+      : nodes.has(`${test.target.kind}.${projectName}.${test.target.name}`);
   const idOf = (dep: TestDependency) =>
     dep.kind === 'ref'
       ? modelIds.get(dep.name)

@@ -1,12 +1,12 @@
 import type { SourceLocation } from '../errors.js';
-import type { ModelFile, SeedFile, SourceDefinition, TestFile } from '../project/types.js';
+import type { ModelFile, SeedFile, SnapshotFile, SourceDefinition, TestFile } from '../project/types.js';
 import type { SeedConfig } from '../seed/types.js';
 import type { GenericTestNode } from '../data-tests/types.js';
-import type { ModelProperties, UnitTestDefinition } from '../properties/types.js';
+import type { ModelProperties, SnapshotProperties, UnitTestDefinition } from '../properties/types.js';
 import type { TestConfig } from '../properties/test-entry-types.js';
 
-/** The kinds of node the graph knows; later: 'snapshot'. */
-export type ResourceType = 'model' | 'source' | 'seed' | 'test' | 'unit_test';
+/** The kinds of node the graph knows. */
+export type ResourceType = 'model' | 'source' | 'seed' | 'snapshot' | 'test' | 'unit_test';
 
 /** Model config after merging project.yml's `models:` block with the model's own config(). */
 export interface ModelConfig {
@@ -25,6 +25,12 @@ export interface DependencyCall {
   /** `name` for ref; `source.table` for source. */
   readonly target: string;
   readonly location: SourceLocation;
+}
+
+/** What the parse stage learns of one snapshot: its node (config checked) and its ref()/source() calls. */
+export interface ParsedSnapshot {
+  readonly node: SnapshotNode;
+  readonly calls: readonly DependencyCall[];
 }
 
 /** What the parse stage learns of one model by rendering it without a database. */
@@ -85,8 +91,53 @@ export interface SeedNode extends BaseNode {
   readonly config: SeedNodeConfig;
 }
 
+/** dbt's names of a snapshot's meta columns (`snapshot_meta_column_names` over the defaults). */
+export interface SnapshotColumnNames {
+  readonly dbt_valid_from: string;
+  readonly dbt_valid_to: string;
+  readonly dbt_scd_id: string;
+  readonly dbt_updated_at: string;
+  readonly dbt_is_deleted: string;
+}
+
+/** A snapshot's config, checked: dbt's SnapshotConfig, with `hard_deletes` read from it or the older `invalidate_hard_deletes`. */
+export interface SnapshotNodeConfig {
+  readonly materialized: 'snapshot';
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  /** The schema the snapshot is built in: `target_schema`, else `schema`; undefined: the target's schema. */
+  readonly schema: string | undefined;
+  readonly alias: string | undefined;
+  readonly strategy: 'timestamp' | 'check';
+  readonly unique_key: string | readonly string[];
+  /** The timestamp strategy's column (an expression of the query's columns); the check strategy may name one too. */
+  readonly updated_at: string | undefined;
+  readonly check_cols: 'all' | readonly string[] | undefined;
+  readonly hard_deletes: 'ignore' | 'invalidate' | 'new_record';
+  /** SQL for `dbt_valid_to` of current rows instead of NULL (`'9999-12-31'::timestamp`). */
+  readonly dbt_valid_to_current: string | undefined;
+  readonly snapshot_table_column_names: SnapshotColumnNames;
+  /** Every other key, as given (`meta`, `docs`, `target_schema`, `snapshot_meta_column_names`). */
+  readonly [key: string]: unknown;
+}
+
+/** A snapshot: a `{% snapshot %}` block or (dbt 1.9+) a YAML entry with `relation:`, kept as a type-2 history table by `sparkdbt snapshot`. */
+export interface SnapshotNode extends BaseNode {
+  readonly resourceType: 'snapshot';
+  /** The block (its SQL); for a YAML snapshot, `select * from {{ relation }}` as dbt writes it. */
+  readonly file: SnapshotFile;
+  readonly config: SnapshotNodeConfig;
+  /** Its entry in a properties file (the YAML snapshot itself, or a patch on a block). */
+  readonly properties?: SnapshotProperties;
+  /** Properties file of a YAML snapshot (its original_file_path). */
+  readonly definedIn?: 'sql' | 'yaml';
+}
+
 /** The nodes a run executes (they build a relation): models and seeds. */
 export type RunnableNode = ModelNode | SeedNode;
+
+/** What ref() may name: a model, a seed or a snapshot. */
+export type RefNode = ModelNode | SeedNode | SnapshotNode;
 
 /** A data test: generic (from a properties file's `data_tests:`) or singular (a `tests/*.sql` query). */
 export interface TestNode extends BaseNode {
@@ -119,7 +170,7 @@ export interface UnitTestNode extends BaseNode {
   readonly description: string;
 }
 
-export type GraphNode = ModelNode | SourceNode | SeedNode | TestNode | UnitTestNode;
+export type GraphNode = ModelNode | SourceNode | SeedNode | SnapshotNode | TestNode | UnitTestNode;
 
 /** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
 export interface Graph {

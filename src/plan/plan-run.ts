@@ -1,7 +1,8 @@
 import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { compileTest } from '../compile/compile-test.js';
+import { compileSnapshot } from '../compile/compile-snapshot.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
-import type { ModelNode, TestNode } from '../graph/types.js';
+import type { ModelNode, SnapshotNode, TestNode } from '../graph/types.js';
 import { taskGraph } from './task-graph.js';
 import { withTestEdges } from './test-edges.js';
 import { withUnitTestEdges } from './unit-test-edges.js';
@@ -15,7 +16,7 @@ import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, Wareh
  */
 export function planRun(prepared: PreparedProject, selected: readonly string[], flags: PlanFlags, state: WarehouseState): ExecutionPlan {
   const { graph } = prepared;
-  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'test', 'unit_test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
+  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
   const tasks: Task[] = [];
   const ordered = withUnitTestEdges(graph);
   for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(ordered) : ordered, wanted)) {
@@ -29,6 +30,10 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     }
     if (graphNode.resourceType === 'test') {
       tasks.push(planTest(prepared, graphNode, edge.dependsOn, flags));
+      continue;
+    }
+    if (graphNode.resourceType === 'snapshot') {
+      tasks.push(planSnapshot(prepared, graphNode, edge.dependsOn, state));
       continue;
     }
     if (graphNode.resourceType === 'seed') {
@@ -76,6 +81,28 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
         ),
       ),
     ],
+  };
+}
+
+/** A snapshot's task: its query rendered now (its refs resolve to the relations the run builds), planned against what its table holds. */
+function planSnapshot(prepared: PreparedProject, node: SnapshotNode, dependsOn: readonly string[], state: WarehouseState): Task {
+  const relation = relationOf(prepared, node);
+  let build: Extract<Task, { resourceType: 'snapshot' }>['build'];
+  try {
+    build = { ok: true, sql: compileSnapshot(prepared, node) };
+  } catch (error) {
+    build = { ok: false, error };
+  }
+  return {
+    resourceType: 'snapshot',
+    uniqueId: node.uniqueId,
+    name: node.name,
+    dependsOn,
+    node,
+    relation,
+    display: `${relation.schema}.${relation.identifier}`,
+    existing: existingRelation(state, relation.schema, relation.identifier),
+    build,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ExistingRelation } from '../materializations/types.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
-import type { ModelNode, SeedNode, TestNode, UnitTestNode } from '../graph/types.js';
+import type { ModelNode, SeedNode, SnapshotNode, TestNode, UnitTestNode } from '../graph/types.js';
 
 /** What the warehouse holds in one schema, fetched once before planning: relations by stored name. */
 export interface SchemaState {
@@ -57,6 +57,17 @@ export interface SeedTask extends TaskBase {
   readonly existing: ExistingRelation | undefined;
 }
 
+/** A snapshot: its node, its table, what exists under that name now (kind and columns), and its rendered query (or why it could not render). */
+export interface SnapshotTask extends TaskBase {
+  readonly resourceType: 'snapshot';
+  readonly node: SnapshotNode;
+  readonly relation: Relation;
+  /** `schema.identifier`, as the run output shows it. */
+  readonly display: string;
+  readonly existing: ExistingRelation | undefined;
+  readonly build: { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly error: unknown };
+}
+
 /** A data test: its node, its compiled query (or why it could not compile), and where its failures go. */
 export interface TestTask extends TaskBase {
   readonly resourceType: 'test';
@@ -77,8 +88,8 @@ export interface UnitTestTask extends TaskBase {
   readonly display: string;
 }
 
-/** One task per selected node; later resource types (snapshot, operation) join this union. */
-export type Task = ModelTask | SeedTask | TestTask | UnitTestTask;
+/** One task per selected node; later resource types (operation) join this union. */
+export type Task = ModelTask | SeedTask | SnapshotTask | TestTask | UnitTestTask;
 
 /** The run as data: tasks in a deterministic order (dependency order, ties by name), and the flags. */
 export interface ExecutionPlan {

@@ -6,7 +6,8 @@ import { loadProperties } from './load-properties.js';
 import { parseProjectConfig } from './parse-config.js';
 import { readProjectText } from './read-text.js';
 import { resolveUnitTestFiles } from './unit-test-fixtures.js';
-import type { MacroFile, ModelFile, Project, SeedFile, TestFile } from './types.js';
+import { snapshotBlocks } from './snapshot-blocks.js';
+import type { MacroFile, ModelFile, Project, SeedFile, SnapshotFile, TestFile } from './types.js';
 import { pyStrip } from '../seed/agate-casts.js';
 
 export const PROJECT_FILE = 'project.yml';
@@ -69,9 +70,29 @@ export function loadProject(projectDir: string): Project {
       else tests.push({ name: path.basename(file, '.sql'), path: relative, folders: parts.slice(0, -1), sql: readProjectText(file, relative) });
     }
   }
+  // As dbt: every `{% snapshot %}` block of a `.sql` file under the snapshot paths is a snapshot.
+  const snapshots: SnapshotFile[] = [];
+  for (const snapshotPath of config.snapshotPaths ?? ['snapshots']) {
+    for (const file of listSqlFiles(root, snapshotPath)) {
+      const relative = toPosix(path.relative(root, file));
+      const fileText = readProjectText(file, relative);
+      const folders = path.relative(path.join(root, snapshotPath), file).split(path.sep).slice(0, -1);
+      for (const block of snapshotBlocks(relative, fileText))
+        snapshots.push({ name: block.name, path: relative, absolutePath: file, folders, sql: block.sql, fileText, line: block.line });
+    }
+  }
   const properties = loadProperties(config);
   const propertyFiles = resolveUnitTestFiles(config, properties.files, seeds);
-  return { config: { ...config, sources: properties.sources }, models, macros, seeds, properties: propertyFiles, tests, propertyWarnings: properties.warnings };
+  return {
+    config: { ...config, sources: properties.sources },
+    models,
+    macros,
+    seeds,
+    properties: propertyFiles,
+    tests,
+    snapshots,
+    propertyWarnings: properties.warnings,
+  };
 }
 
 /** dbt's seed checksum (`load_seed_source_file`): sha256 of the stripped text, or the path for a seed over 1 MiB. */

@@ -19,7 +19,7 @@ export interface LoadedProperties {
  * source declared twice (in project.yml and YAML, or in two files) is an error naming both places.
  */
 export function loadProperties(config: ProjectConfig): LoadedProperties {
-  const folders = [...new Set([...config.modelPaths, ...config.seedPaths, ...config.testPaths])];
+  const folders = [...new Set([...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...(config.snapshotPaths ?? ['snapshots'])])];
   const paths = [...new Set(folders.flatMap((folder) => listYamlFiles(config.root, folder)))].sort();
   const errors: SparkdbtError[] = [];
   const warnings: string[] = [];

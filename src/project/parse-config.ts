@@ -17,6 +17,7 @@ const TOP_LEVEL_KEYS = [
   'macro-paths',
   'seed-paths',
   'test-paths',
+  'snapshot-paths',
   'target-path',
   'vars',
   'target',
@@ -24,6 +25,7 @@ const TOP_LEVEL_KEYS = [
   'sources',
   'models',
   'seeds',
+  'snapshots',
 ];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -70,6 +72,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const macroPaths = stringList('macro-paths', ['macros']);
   const seedPaths = stringList('seed-paths', ['seeds']);
   const testPaths = stringList('test-paths', ['tests']);
+  const snapshotPaths = stringList('snapshot-paths', ['snapshots']);
   const targetPath = top['target-path'] ?? 'target';
   if (typeof targetPath !== 'string') problem(['target-path'], 'must be a folder name');
 
@@ -126,6 +129,9 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   if (!isRecord(modelDefaults)) problem(['models'], 'must be a mapping of folder names to model config');
   const seedDefaults = top['seeds'] ?? {};
   if (!isRecord(seedDefaults)) problem(['seeds'], 'must be a mapping of folder names to seed config', 'for example seeds: { sparkify: { +column_types: { code: text } } }');
+  const snapshotDefaults = top['snapshots'] ?? {};
+  if (!isRecord(snapshotDefaults))
+    problem(['snapshots'], 'must be a mapping of folder names to snapshot config', 'for example snapshots: { sparkify: { +target_schema: snapshots } }');
 
   if (problems.length > 0) {
     throw new SparkdbtErrors(
@@ -147,6 +153,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     macroPaths,
     seedPaths,
     testPaths,
+    snapshotPaths,
     targetPath: targetPath as string,
     vars: vars as Record<string, unknown>,
     defaultTarget: defaultTarget as string,
@@ -154,7 +161,8 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     sources,
     modelDefaults: modelDefaults as Record<string, unknown>,
     seedDefaults: seedDefaults as Record<string, unknown>,
-    keyLines: keyLines(doc, lineCounter, ['models', 'seeds', 'targets']),
+    snapshotDefaults: snapshotDefaults as Record<string, unknown>,
+    keyLines: keyLines(doc, lineCounter, ['models', 'seeds', 'snapshots', 'targets']),
     readDwhCfg: (file) => readDwhCfg(file, root),
   };
 }

@@ -13,6 +13,8 @@ export interface ProjectConfig {
   readonly seedPaths: readonly string[];
   /** Where singular tests (`*.sql`) and properties files live: project.yml's `test-paths`, `[tests]` by default. */
   readonly testPaths: readonly string[];
+  /** Where snapshots (`{% snapshot %}` blocks in `*.sql`) live: project.yml's `snapshot-paths`, `[snapshots]` by default, as dbt. */
+  readonly snapshotPaths?: readonly string[];
   /** Where `compile` writes (relative to root). */
   readonly targetPath: string;
   readonly vars: Readonly<Record<string, unknown>>;
@@ -24,6 +26,8 @@ export interface ProjectConfig {
   readonly modelDefaults: Readonly<Record<string, unknown>>;
   /** Folder-level seed config, dbt's `seeds:` block: keys are folder names (or seed names), `+key` are configs. */
   readonly seedDefaults?: Readonly<Record<string, unknown>>;
+  /** Folder-level snapshot config, dbt's `snapshots:` block (`+target_schema`, `+strategy`, …). */
+  readonly snapshotDefaults?: Readonly<Record<string, unknown>>;
   /** The line of each key under `models:`, `seeds:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
   /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */
@@ -70,6 +74,22 @@ export interface SeedFile {
   readonly checksum: { readonly name: 'sha256' | 'path'; readonly checksum: string };
 }
 
+/** One `{% snapshot name %} … {% endsnapshot %}` block of a file under the snapshot paths. */
+export interface SnapshotFile {
+  readonly name: string;
+  /** Path relative to the project root: `snapshots/users_history.sql`. */
+  readonly path: string;
+  readonly absolutePath: string;
+  /** Folders between the snapshot path and the file. */
+  readonly folders: readonly string[];
+  /** The block's body, with the file's other text blanked out so that line numbers stay the file's. */
+  readonly sql: string;
+  /** The whole file's text (dbt's raw_code is the block's; its checksum the file's). */
+  readonly fileText: string;
+  /** Line of the `{% snapshot %}` tag. */
+  readonly line: number;
+}
+
 /** A macro file as found on disk. */
 export interface MacroFile {
   readonly path: string;
@@ -97,6 +117,8 @@ export interface Project {
   readonly properties?: readonly PropertiesFile[];
   /** Singular tests: `*.sql` under the test paths (outside `generic/`). */
   readonly tests?: readonly TestFile[];
+  /** Snapshot blocks found under the snapshot paths. */
+  readonly snapshots?: readonly SnapshotFile[];
   /** Warnings from the properties files (`file:line: message`). */
   readonly propertyWarnings?: readonly string[];
 }

@@ -7,6 +7,7 @@ import type {
   PropertiesFile,
   PropertiesResult,
   SeedProperties,
+  SnapshotProperties,
   SingularTestProperties,
   SourceProperties,
   SourceTableProperties,
@@ -16,10 +17,9 @@ import { parseUnitTest } from './parse-unit-test.js';
 import { Findings, atKey, checkKeys, entries, get, isMapping, isNull, isSequence, items, parseYaml, scalarString, toPlain } from './yaml-nodes.js';
 import type { YamlValue } from './yaml-nodes.js';
 
-const TOP_LEVEL_KEYS = ['version', 'models', 'seeds', 'sources', 'unit_tests', 'data_tests'];
+const TOP_LEVEL_KEYS = ['version', 'models', 'seeds', 'snapshots', 'sources', 'unit_tests', 'data_tests'];
 /** dbt's other top-level keys of a properties file, with what they hold: an error, never ignored. */
 const TOP_LEVEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  snapshots: 'snapshots',
   macros: 'macro properties',
   analyses: 'analyses',
   exposures: 'exposures',
@@ -41,6 +41,7 @@ const MODEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
 };
 const MODEL_KEYS_ALL = [...MODEL_KEYS, 'quote_columns'];
 const SEED_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs', 'quote_columns'];
+const SNAPSHOT_KEYS = ['name', 'description', 'relation', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs', 'quote_columns'];
 const COLUMN_KEYS = ['name', 'description', 'data_type', 'data_tests', 'tests', 'meta', 'tags', 'quote', 'config', 'docs'];
 const COLUMN_NOT_IMPLEMENTED: Readonly<Record<string, string>> = { constraints: 'model contracts', granularity: 'the semantic layer' };
 const SOURCE_KEYS = ['name', 'description', 'schema', 'database', 'tables', 'meta', 'tags', 'loader', 'config'];
@@ -73,7 +74,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function parsePropertiesFile(path: string, text: string): PropertiesResult {
   const findings = new Findings(path);
   const root = parseYaml(text, findings);
-  const empty: PropertiesFile = { file: path, version: undefined, models: [], seeds: [], sources: [], unitTests: [], singularTests: [] };
+  const empty: PropertiesFile = { file: path, version: undefined, models: [], seeds: [], snapshots: [], sources: [], unitTests: [], singularTests: [] };
   if (root === undefined) return { ok: false, errors: findings.errors, warnings: findings.warnings };
   // An empty file is fine in dbt (it is skipped).
   if (isNull(root)) return { ok: true, value: empty, warnings: [] };
@@ -99,6 +100,8 @@ export function parsePropertiesFile(path: string, text: string): PropertiesResul
   const models = list(root, 'models', findings).flatMap((m) => parseModel(m, findings) ?? []);
   const seeds = list(root, 'seeds', findings).flatMap((s) => parseSeed(s, findings) ?? []);
   const sources = list(root, 'sources', findings).flatMap((s) => parseSource(s, findings) ?? []);
+  const snapshots = list(root, 'snapshots', findings).flatMap((s) => parseSnapshot(s, findings) ?? []);
+  duplicates(snapshots, 'snapshot', findings, 'snapshots');
   const unitTests: UnitTestDefinition[] = list(root, 'unit_tests', findings).flatMap((u) => parseUnitTest(u, findings) ?? []);
   duplicates(models, 'model', findings, 'models');
   duplicates(seeds, 'seed', findings, 'seeds');
@@ -108,7 +111,7 @@ export function parsePropertiesFile(path: string, text: string): PropertiesResul
   duplicates(singularTests, 'singular test', findings, 'data_tests');
 
   if (findings.errors.length > 0) return { ok: false, errors: findings.errors, warnings: findings.warnings };
-  return { ok: true, value: { file: path, version, models, seeds, sources, unitTests, singularTests }, warnings: findings.warnings };
+  return { ok: true, value: { file: path, version, models, seeds, snapshots, sources, unitTests, singularTests }, warnings: findings.warnings };
 }
 
 /** The items of a top-level (or nested) list key; a mapping instead of a list is an error. */
@@ -274,6 +277,29 @@ function parseSeed(item: YamlValue, findings: Findings): SeedProperties | undefi
     dataTests: tests(value, findings),
     quoteColumns: bool(value, 'quote_columns', findings),
     line: value.line,
+  };
+}
+
+/** A snapshot's entry under `snapshots:`: a patch on a `{% snapshot %}` block, or (dbt 1.9+) a snapshot of its own with `relation:`. */
+function parseSnapshot(item: YamlValue, findings: Findings): SnapshotProperties | undefined {
+  const entry = named(item, findings, 'snapshots');
+  if (entry === undefined) return undefined;
+  const { value } = entry;
+  checkKeys(value, findings, 'snapshot', SNAPSHOT_KEYS);
+  const relation = text(value, 'relation', findings);
+  if (relation !== undefined && !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(relation)) {
+    findings.error(get(value, 'relation')!, `relation must be ref('…') or source('…', '…'), got ${JSON.stringify(relation)}`, "relation: ref('users')");
+  }
+  return {
+    name: entry.name,
+    description: text(value, 'description', findings) ?? '',
+    relation,
+    config: mapping(value, 'config', findings),
+    columns: parseColumns(value, findings),
+    dataTests: tests(value, findings),
+    quoteColumns: bool(value, 'quote_columns', findings),
+    line: value.line,
+    relationLine: get(value, 'relation')?.line,
   };
 }
 

@@ -40,6 +40,20 @@ export interface SeedProperties {
   readonly line: number | undefined;
 }
 
+/** A snapshot's entry under `snapshots:`: with `relation:` a snapshot of its own (dbt 1.9+), else a patch on a `{% snapshot %}` block. */
+export interface SnapshotProperties {
+  readonly name: string;
+  readonly description: string;
+  /** `ref('users')` or `source('raw', 'users')`, as written. */
+  readonly relation: string | undefined;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly columns: readonly ColumnProperties[];
+  readonly dataTests: readonly DataTestEntry[];
+  readonly quoteColumns: boolean | undefined;
+  readonly line: number | undefined;
+  readonly relationLine?: number | undefined;
+}
+
 /** A table of a source declared in YAML. */
 export interface SourceTableProperties {
   readonly name: string;
@@ -130,6 +144,8 @@ export interface PropertiesFile {
   readonly version: number | undefined;
   readonly models: readonly ModelProperties[];
   readonly seeds: readonly SeedProperties[];
+  /** `snapshots:` entries (absent in files built by hand before snapshots existed). */
+  readonly snapshots?: readonly SnapshotProperties[];
   readonly sources: readonly SourceProperties[];
   readonly unitTests: readonly UnitTestDefinition[];
   readonly singularTests: readonly SingularTestProperties[];

@@ -11,6 +11,7 @@ export function formatRunEvent(event: RunEvent): string[] {
       if (event.counts !== undefined && event.command !== 'run') {
         const kinds = [
           ...(event.counts.seed > 0 ? [plural(event.counts.seed, 'seed')] : []),
+          ...((event.counts.snapshot ?? 0) > 0 ? [plural(event.counts.snapshot ?? 0, 'snapshot')] : []),
           plural(event.counts.model, 'model'),
           plural(event.counts.test, 'data test'),
           ...((event.counts.unit_test ?? 0) > 0 ? [plural(event.counts.unit_test ?? 0, 'unit test')] : []),
@@ -21,6 +22,7 @@ export function formatRunEvent(event: RunEvent): string[] {
     case 'node-started':
       if (event.node.resourceType === 'seed') return [dotted(`${event.index} of ${event.total} START seed file ${event.relation}`, '[RUN]')];
       if (event.node.resourceType === 'test') return [dotted(`${event.index} of ${event.total} START test ${event.node.name}`, '[RUN]')];
+      if (event.node.resourceType === 'snapshot') return [dotted(`${event.index} of ${event.total} START snapshot ${event.relation}`, '[RUN]')];
       if (event.node.resourceType === 'unit_test') return [dotted(`${event.index} of ${event.total} START unit_test ${event.relation}`, '[RUN]')];
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];
     case 'node-finished':
@@ -37,6 +39,7 @@ function formatFinished(index: number, total: number, result: NodeResult): strin
   const seconds = `${(result.executionTimeMs / 1000).toFixed(2)}s`;
   const prefix = `${index} of ${total}`;
   if (result.materialized === 'seed') return formatSeedFinished(prefix, seconds, result);
+  if (result.resourceType === 'snapshot') return formatSnapshotFinished(prefix, seconds, result);
   if (result.resourceType === 'test' || result.resourceType === 'unit_test') return formatTestFinished(prefix, seconds, result);
   switch (result.status) {
     case 'success': {
@@ -70,6 +73,22 @@ function formatSeedFinished(prefix: string, seconds: string, result: NodeResult)
     case 'warn':
       // A test's statuses: a seed never ends with one.
       return dotted(`${prefix} ${result.status.toUpperCase()} seed file ${result.relation}`, `[${result.status.toUpperCase()} in ${seconds}]`);
+  }
+}
+
+/** dbt's lines for a snapshot: `OK snapshotted public.users_history …… [INSERT 0 3 in 0.05s]` (dbt-postgres's response), `ERROR snapshotted …`. */
+function formatSnapshotFinished(prefix: string, seconds: string, result: NodeResult): string {
+  switch (result.status) {
+    case 'success':
+      return dotted(`${prefix} OK snapshotted ${result.relation}`, `[${result.message} in ${seconds}]`);
+    case 'skipped':
+      if (result.skipReason === 'fail-fast') return dotted(`${prefix} CANCEL snapshot ${result.relation} (--fail-fast)`, '[SKIP]');
+      return dotted(`${prefix} SKIP snapshot ${result.relation} (upstream ${result.skippedBecause} failed)`, '[SKIP]');
+    case 'error':
+    case 'pass':
+    case 'fail':
+    case 'warn':
+      return dotted(`${prefix} ERROR snapshotted ${result.relation}`, `[ERROR in ${seconds}]`);
   }
 }
 

@@ -66,7 +66,9 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
               ? `unit_test ${event.relation}`
               : event.node.resourceType === 'seed'
                 ? `seed file ${event.relation}`
-                : `${event.node.config.materialized} model ${event.relation}`;
+                : event.node.resourceType === 'snapshot'
+                  ? `snapshot ${event.relation}`
+                  : `${event.node.config.materialized} model ${event.relation}`;
         const thread = event.threadId === undefined ? {} : { thread: event.threadId };
         const used: LogEvent[] =
           context.adapterType === undefined
@@ -122,6 +124,27 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
                 timestamped: true,
                 ...thread,
                 data: { name: result.name, status: result.status, index: event.index, num_models: event.total, execution_time: executionTime, num_failures: result.failures ?? 0 },
+              });
+              break;
+            }
+            if (result.resourceType === 'snapshot') {
+              // dbt's LogSnapshotResult: `OK snapshotted <schema>.<name>` with the adapter's response.
+              finished.push({
+                name: 'LogSnapshotResult',
+                code: 'Q015',
+                level: result.status === 'error' ? 'error' : 'info',
+                msg: line,
+                nodeInfo: info,
+                timestamped: true,
+                ...thread,
+                data: {
+                  description: result.relation,
+                  status: result.status,
+                  index: event.index,
+                  total: event.total,
+                  execution_time: executionTime,
+                  result_message: result.message,
+                },
               });
               break;
             }

@@ -24,7 +24,7 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   for (const r of results) if (r.resourceType !== 'test' && r.resourceType !== 'unit_test') byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
   const kinds =
     [
-      ...[...byMaterialization].map(([m, n]) => (m === 'seed' ? `${n} seed${n === 1 ? '' : 's'}` : `${n} ${m} model${n === 1 ? '' : 's'}`)),
+      ...[...byMaterialization].map(([m, n]) => (m === 'seed' || m === 'snapshot' ? plural(n, m) : `${n} ${m} model${n === 1 ? '' : 's'}`)),
       ...(dataTests > 0 ? [`${dataTests} data test${dataTests === 1 ? '' : 's'}`] : []),
       ...(unitTests > 0 ? [plural(unitTests, 'unit test')] : []),
     ].join(', ') || '0 models';

@@ -1,5 +1,5 @@
 import { SparkdbtError } from '../errors.js';
-import type { RunnableNode } from '../graph/types.js';
+import type { RunnableNode, SnapshotNode } from '../graph/types.js';
 
 /** How often a cancel is re-sent while the statement still runs (it may have arrived between statements). */
 const CANCEL_RETRY_MS = 500;
@@ -47,10 +47,10 @@ export function yieldToSignals(): Promise<void> {
 }
 
 /** The error of the model that was running when the run was interrupted; its previous relation is kept. */
-export function interruptedError(node: RunnableNode, relation: string, statementCancelled: boolean): SparkdbtError {
+export function interruptedError(node: RunnableNode | SnapshotNode, relation: string, statementCancelled: boolean): SparkdbtError {
   const how = statementCancelled ? 'its running statement was cancelled' : 'it stopped after its current statement (this target runs statements in-process and cannot cancel one)';
   return new SparkdbtError(
     'interrupted',
-    `Interrupted: model ${node.name} (${node.originalFilePath}) did not finish: ${how} and its transaction was rolled back, so ${relation} is as it was before the run`,
+    `Interrupted: ${node.resourceType === 'snapshot' ? 'snapshot' : 'model'} ${node.name} (${node.originalFilePath}) did not finish: ${how} and its transaction was rolled back, so ${relation} is as it was before the run`,
   );
 }

@@ -14,7 +14,8 @@ import { sqlStep } from '../materializations/swap.js';
 import { fetchColumns } from './warehouse-state.js';
 import type { ModelTask } from '../plan/types.js';
 import { executeLoad } from './execute-load.js';
-import { RunInterrupted, cancellable, interruptedError, yieldToSignals } from './interrupt.js';
+import { RunInterrupted, cancellable, interruptedError } from './interrupt.js';
+import { runSteps, type StepState } from './run-steps.js';
 import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
 import { distSkewWarnings, skewCheckFor } from './skew-check.js';
 import type { NodeResult, RunEvent } from './types.js';
@@ -66,8 +67,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   let message: string | undefined;
   let rejected = 0;
   let serverRejections: string | undefined;
-  let inTransaction = false;
-  let stepIndex = 0;
+  const state: StepState = { inTransaction: false, index: 0 };
   try {
     if (!task.build.ok) throw task.build.error;
     compiled = task.build.compiled;
@@ -77,72 +77,51 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     // As dbt's run: target/compiled holds the model's query (its SELECT; a copy model's COPY) too.
     base.compiled = { model: compiled, code: prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)) };
     context.writeArtifact(modelArtifactPath(prepared.project.config, 'compiled', node.originalFilePath), base.compiled.code);
-    // An incremental step is replaced by its statements once the new rows' columns are known.
-    const steps = [...compiled.plan.steps];
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i]!;
-      stepIndex = i;
-      switch (step.kind) {
-        case 'begin':
-          inTransaction = true;
-          await cancellable(adapter.execute('begin'), signal, cancel);
-          break;
-        case 'commit':
-          await cancellable(adapter.execute('commit'), signal, cancel);
-          inTransaction = false;
-          break;
-        case 'shared-sql':
-          await (context.oneAtATime ?? run)(() => cancellable(adapter.execute(step.sql), signal, cancel));
-          break;
-        case 'sql': {
-          const result = await cancellable(adapter.execute(step.sql), signal, cancel);
-          if (step.countsRows) rows = result.rowCount;
-          if (result.rejected) {
-            rejected = result.rejected.count;
-            serverRejections = result.rejected.query;
-            // Kept in the load-errors table with a local load's rejections (the same test reads them on every target).
-            rejections.push(...result.rejected.records);
-          }
-          break;
+    await runSteps(adapter, compiled.plan.steps, state, {
+      signal,
+      cancel,
+      oneAtATime: context.oneAtATime,
+      afterSql(step, result) {
+        if (step.countsRows) rows = result.rowCount;
+        if (result.rejected) {
+          rejected = result.rejected.count;
+          serverRejections = result.rejected.query;
+          // Kept in the load-errors table with a local load's rejections (the same test reads them on every target).
+          rejections.push(...result.rejected.records);
         }
-        case 'load': {
-          const loaded = await cancellable(
-            executeLoad(adapter, step, {
-              projectRoot: prepared.project.config.root,
-              runId: context.invocationId,
-              s3: prepared.target.s3,
-              onRejected: (rejection) => rejections.push(rejection),
-              onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
-            }),
-            signal,
-            cancel,
-          );
-          rows = loaded.rows;
-          rejected = loaded.rejected;
-          if (loaded.message !== undefined) message = loaded.message;
-          if (loaded.rejectionsQuery !== undefined) serverRejections = loaded.rejectionsQuery;
-          break;
-        }
-        case 'check': {
-          const failure = keyCheckFailure(step.check, await cancellable(adapter.queryText(step.sql), signal, cancel));
-          if (failure !== undefined) throw failure;
-          break;
-        }
-        case 'incremental': {
-          const { spec } = step;
-          const [source, target] = await cancellable(Promise.all([fetchColumns(adapter, spec.temp), fetchColumns(adapter, spec.target)]), signal, cancel);
-          steps.splice(i, 1, ...incrementalStatements(prepared.dialect, spec, source, target).map((s) => sqlStep(s.sql, s.countsRows)));
-          executed = { ...compiled, plan: { ...compiled.plan, steps } };
-          context.writeArtifact(runFile, prepared.redactor.redact(renderPlan(executed.plan)));
-          i--;
-          continue;
-        }
-        default:
-          unreachable(step);
-      }
-      if (signal !== undefined) await yieldToSignals();
-      if (signal?.aborted && inTransaction) throw new RunInterrupted();
-    }
+      },
+      async load(step) {
+        const loaded = await cancellable(
+          executeLoad(adapter, step, {
+            projectRoot: prepared.project.config.root,
+            runId: context.invocationId,
+            s3: prepared.target.s3,
+            onRejected: (rejection) => rejections.push(rejection),
+            onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
+          }),
+          signal,
+          cancel,
+        );
+        rows = loaded.rows;
+        rejected = loaded.rejected;
+        if (loaded.message !== undefined) message = loaded.message;
+        if (loaded.rejectionsQuery !== undefined) serverRejections = loaded.rejectionsQuery;
+      },
+      async check(step) {
+        const failure = keyCheckFailure(step.check, await cancellable(adapter.queryText(step.sql), signal, cancel));
+        if (failure !== undefined) throw failure;
+      },
+      // An incremental step is replaced by its statements once the new rows' columns are known.
+      async expand({ spec }) {
+        const [source, target] = await cancellable(Promise.all([fetchColumns(adapter, spec.temp), fetchColumns(adapter, spec.target)]), signal, cancel);
+        return incrementalStatements(prepared.dialect, spec, source, target).map((s) => sqlStep(s.sql, s.countsRows));
+      },
+      onExpanded(steps) {
+        executed = { ...compiled!, plan: { ...compiled!.plan, steps } };
+        context.writeArtifact(runFile, prepared.redactor.redact(renderPlan(executed.plan)));
+      },
+      interrupted: () => new RunInterrupted(),
+    });
     const kept = await (context.oneAtATime ?? run)(() => keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections));
     if (kept.problem !== undefined) return failed(new SparkdbtError('sql-error', kept.problem));
     const warnings = skewCheck === undefined ? [] : await distSkewWarnings(adapter, task.relation, skewCheck);
@@ -159,12 +138,12 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
       warnings,
     };
   } catch (error) {
-    if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
+    if (state.inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
     for (const statement of compiled?.plan.onFailure ?? []) await adapter.execute(statement).catch(() => undefined);
     const failure = signal?.aborted
       ? interruptedError(node, display, adapter.cancel !== undefined)
-      : describeFailure(error, node, runFile, executed ?? compiled, stepIndex, prepared, more);
+      : describeFailure(error, node, runFile, executed ?? compiled, state.index, prepared, more);
     const kept = await (context.oneAtATime ?? run)(() => keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections));
     const note = kept.problem ?? (kept.query === undefined ? undefined : `rejected records: ${kept.query}`);
     return failed(note === undefined ? failure : new SparkdbtError(failure.code, `${failure.message}\n  ${note}`, failure.hint ? { hint: failure.hint } : {}), kept.query);
@@ -186,10 +165,6 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
 }
 
 const run = <T>(work: () => Promise<T>): Promise<T> => work();
-
-function unreachable(x: never): never {
-  throw new Error(`unexpected step ${JSON.stringify(x)}`);
-}
 
 /**
  * Keeps a model's rejected records in the load-errors table after its transaction ended: the

@@ -7,6 +7,7 @@ import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
 import { executeSeed, type SeedContext } from './seed-executor.js';
+import { executeSnapshot } from './snapshot-executor.js';
 import { executeUnitTest } from './unit-test-executor.js';
 import { executeTest } from './test-executor.js';
 import { schedule, threadName, type Upstream } from './scheduler.js';
@@ -37,7 +38,7 @@ export interface RunOptions {
   /** --full-refresh: incremental models are rebuilt whole (unless their config says full_refresh: false). */
   readonly fullRefresh?: boolean;
   /** The command (run, test, build, seed), for the run's first line. */
-  readonly command?: 'run' | 'test' | 'build' | 'seed';
+  readonly command?: 'run' | 'test' | 'build' | 'seed' | 'snapshot';
 }
 
 /**
@@ -52,15 +53,15 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const invocationId = options.invocationId ?? randomUUID();
   const main = pool[0]!;
   // The caller picks what to build: `run` passes models, `seed` seeds, `test` tests, `build` all three.
-  const models = selected.filter((id) => ['model', 'seed'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
-  const runnable = selected.filter((id) => ['model', 'seed', 'test', 'unit_test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
+  const models = selected.filter((id) => ['model', 'seed', 'snapshot'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
+  const runnable = selected.filter((id) => ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(prepared.graph.nodes.get(id)?.resourceType ?? ''));
   // As dbt: nothing selected is "Nothing to do" (the caller warns), not a run of 0 models.
   if (runnable.length === 0) return { invocationId, results: [], elapsedMs: performance.now() - started };
   const schemas = [
     ...new Set(
       models.map((id) => {
         const node = prepared.graph.nodes.get(id)!;
-        return (node.resourceType === 'model' || node.resourceType === 'seed' ? node.config.schema : undefined) ?? prepared.target.schema;
+        return (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot' ? node.config.schema : undefined) ?? prepared.target.schema;
       }),
     ),
   ];
@@ -84,8 +85,10 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     test: plan.tasks.filter((t) => t.resourceType === 'test').length,
     seed: plan.tasks.filter((t) => t.resourceType === 'seed').length,
     unit_test: plan.tasks.filter((t) => t.resourceType === 'unit_test').length,
+    snapshot: plan.tasks.filter((t) => t.resourceType === 'snapshot').length,
   };
   const allSeeds = counts.seed === total;
+  const allSnapshots = counts.snapshot === total;
   options.onEvent({
     kind: 'run-started',
     total,
@@ -94,7 +97,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     database: targetDatabase(prepared.target),
     command: options.command ?? 'run',
     counts,
-    ...(allSeeds ? { noun: 'seed' } : {}),
+    ...(allSeeds ? { noun: 'seed' } : allSnapshots ? { noun: 'snapshot' } : {}),
   });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
@@ -155,6 +158,8 @@ function executeTask(task: Task, adapter: Adapter, context: SeedContext): Promis
       return executeModel(task, adapter, context);
     case 'seed':
       return executeSeed(task, adapter, context);
+    case 'snapshot':
+      return executeSnapshot(task, adapter, context);
     case 'test':
       return executeTest(task, adapter, context);
     case 'unit_test':
@@ -179,7 +184,7 @@ function unreachable(x: never): never {
 }
 
 /** What a task's results say it is: resource type and materialization (`test` for tests). */
-function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'test' | 'unit_test'; materialized: string } {
+function kindOf(task: Task): { resourceType: 'model' | 'seed' | 'snapshot' | 'test' | 'unit_test'; materialized: string } {
   if (task.resourceType === 'unit_test') return { resourceType: 'unit_test', materialized: 'unit' };
   return task.resourceType === 'test' ? { resourceType: 'test', materialized: 'test' } : { resourceType: task.resourceType, materialized: task.node.config.materialized };
 }
@@ -207,7 +212,13 @@ function notRunResult(task: Task): NodeResult {
 }
 
 function skipped(task: Task, upstream: Upstream): NodeResult {
-  const kind = upstream.uniqueId.startsWith('test.') ? 'test' : upstream.uniqueId.startsWith('unit_test.') ? 'unit test' : 'model';
+  const kind = upstream.uniqueId.startsWith('test.')
+    ? 'test'
+    : upstream.uniqueId.startsWith('unit_test.')
+      ? 'unit test'
+      : upstream.uniqueId.startsWith('snapshot.')
+        ? 'snapshot'
+        : 'model';
   return skippedResult(task, `skipped because upstream ${kind} '${upstream.name}' failed`, {
     skippedBecause: upstream.name,
     skippedBecauseId: upstream.uniqueId,

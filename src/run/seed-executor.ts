@@ -11,7 +11,8 @@ import type { S3Settings } from '../core/s3-settings.js';
 import { s3SettingsFor } from '../load/s3-client.js';
 import { seedStagingUrl, uploadS3File } from '../load/s3-upload.js';
 import type { SeedRow, SeedSchema, SeedTargetKind } from '../seed/types.js';
-import { cancellable, interruptedError, yieldToSignals } from './interrupt.js';
+import { cancellable, interruptedError } from './interrupt.js';
+import { runSteps, type StepState } from './run-steps.js';
 import { teeSource } from './tee-source.js';
 import type { ModelContext } from './model-executor.js';
 import type { NodeResult } from './types.js';
@@ -61,30 +62,19 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     // Loaded while it was scanned: the transaction is open and the table made; what is left is the swap.
     const steps = preloaded === undefined ? allSteps : allSteps.slice(allSteps.findIndex((step) => step.kind === 'sql' && step.sql === createSql) + 1);
     let rows = preloaded ?? 0;
-    for (const step of steps) {
-      switch (step.kind) {
-        case 'begin':
-          inTransaction = true;
-          await cancellable(adapter.execute('begin'), signal, cancel);
-          break;
-        case 'commit':
-          await cancellable(adapter.execute('commit'), signal, cancel);
-          inTransaction = false;
-          break;
-        case 'sql':
-          await cancellable(adapter.execute(step.sql), signal, cancel);
+    const state: StepState = { inTransaction, index: 0 };
+    // A preloaded seed's transaction is already open: the step loop starts from there.
+    try {
+      await runSteps(adapter, steps, state, {
+        signal,
+        cancel,
+        async afterSql(step) {
           if (step.sql === createSql) rows = await cancellable(loadSeed(adapter, task, temp.render(), schema, open, kind, stagingFor(task, context)), signal, cancel);
-          break;
-        case 'load':
-        case 'check':
-        case 'incremental':
-        case 'shared-sql':
-          throw new Error(`a seed has no ${step.kind} step`);
-        default:
-          unreachable(step);
-      }
-      if (signal !== undefined) await yieldToSignals();
-      if (signal?.aborted && inTransaction) throw interruptedError(node, display, cancel !== undefined);
+        },
+        interrupted: () => interruptedError(node, display, cancel !== undefined),
+      });
+    } finally {
+      inTransaction = state.inTransaction;
     }
     const sample = context.showRows === undefined ? undefined : await firstRows(node.originalFilePath, open, schema, config, context.showRows);
     return {
@@ -274,8 +264,4 @@ function describeSeedFailure(error: unknown, task: SeedTask, redact: (text: stri
     );
   }
   return new SparkdbtError('load-failed', `Error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error instanceof Error ? error.message : String(error))}`);
-}
-
-function unreachable(x: never): never {
-  throw new Error(`unexpected step ${JSON.stringify(x)}`);
 }

@@ -1,13 +1,13 @@
 import type { StatementEvent } from '../adapters/statement-log.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { SparkdbtError } from '../errors.js';
-import type { ModelNode, RunnableNode, TestNode, UnitTestNode } from '../graph/types.js';
+import type { ModelNode, RunnableNode, SnapshotNode, TestNode, UnitTestNode } from '../graph/types.js';
 
 /** How one node of a run ended: a model success/error/skipped; a test pass/fail/warn (error when its query fails, skipped). */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 
 /** The nodes a run executes. */
-export type RunNode = RunnableNode | TestNode | UnitTestNode;
+export type RunNode = RunnableNode | SnapshotNode | TestNode | UnitTestNode;
 
 /** The result of one node: every selected model gets exactly one. */
 export interface NodeResult {
@@ -18,7 +18,7 @@ export interface NodeResult {
   readonly materialized: string;
   readonly status: NodeStatus;
   /** What the node is; a model when not given. */
-  readonly resourceType?: 'model' | 'seed' | 'test' | 'unit_test';
+  readonly resourceType?: 'model' | 'seed' | 'snapshot' | 'test' | 'unit_test';
   /** A test's failing rows, as judged (0 on pass, as dbt). */
   readonly failures?: number;
   /** A test's compiled SQL file (target/compiled/…), which its failure message names. */
@@ -66,8 +66,8 @@ export type RunEvent =
       readonly target: string;
       readonly adapterType?: string;
       readonly database?: string;
-      readonly command?: 'run' | 'test' | 'build' | 'seed';
-      readonly counts?: Readonly<Record<'model' | 'test' | 'seed', number>> & { readonly unit_test?: number };
+      readonly command?: 'run' | 'test' | 'build' | 'seed' | 'snapshot';
+      readonly counts?: Readonly<Record<'model' | 'test' | 'seed', number>> & { readonly unit_test?: number; readonly snapshot?: number };
       /** What the nodes are, when all of one kind other than models (`seed`). */ readonly noun?: string;
     }
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunNode; readonly relation: string; readonly threadId?: string }

@@ -42,7 +42,7 @@ describe('errors a user can act on, whole messages', () => {
     expect(result.stderr).toBe(
       [
         'Error: project.yml:9: unknown_key: unknown key',
-        '  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, test-paths, target-path, vars, target, targets, sources, models, seeds',
+        '  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, test-paths, snapshot-paths, target-path, vars, target, targets, sources, models, seeds, snapshots',
         'Error: project.yml:1: name: must be a name of letters, digits and underscores',
         "  hint: for example name: 'sparkify'",
         'Error: project.yml:2: model-paths: must be a list of folder names',

@@ -177,6 +177,6 @@ describe('retry on PostgreSQL', () => {
       }),
     );
     const error = await rejected(() => retryProject({ projectDir: dir, env }, () => undefined));
-    expect(error.message).toBe('Cannot retry: the last command recorded in target/run_results.json is "compile", and sparkdbt retries only run, test and build');
+    expect(error.message).toBe('Cannot retry: the last command recorded in target/run_results.json is "compile", and sparkdbt retries only run, test, build and snapshot');
   });
 });

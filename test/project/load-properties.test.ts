@@ -107,7 +107,7 @@ describe('loading properties files', () => {
   });
 
   it("a parse error stops loading at its file:line; every file's errors are reported together", () => {
-    const dir = project({ 'models/_1.yml': 'models:\n  - name: a\n    colums: []\n    versions: [1]\n', 'models/_2.yml': 'snapshots: []\n' });
+    const dir = project({ 'models/_1.yml': 'models:\n  - name: a\n    colums: []\n    versions: [1]\n', 'models/_2.yml': 'exposures: []\n' });
     const errors = errorsOf(dir);
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors.some((e) => e.startsWith('models/_1.yml:4'))).toBe(true);

@@ -54,6 +54,11 @@ export class PostgresDialect implements SqlDialect {
     return `drop ${kind} if exists ${relation} cascade`;
   }
 
+  /** dbt-postgres's snapshot_get_time: `now()::timestamp without time zone` (the transaction's start, so one run's rows share it). */
+  snapshotTime(): string {
+    return 'now()::timestamp without time zone';
+  }
+
   analyze(relation: Relation): string {
     return `analyze ${relation}`;
   }

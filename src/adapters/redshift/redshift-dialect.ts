@@ -32,6 +32,11 @@ export class RedshiftDialect extends PostgresDialect {
     return this.rename(relation, kind, identifier);
   }
 
+  /** dbt-redshift's snapshot_get_time: `getdate()::timestamp`. */
+  override snapshotTime(): string {
+    return 'getdate()::timestamp';
+  }
+
   override identityColumn(name: string): string {
     return `${this.quoteIdentifier(name)} bigint identity(0, 1)`;
   }

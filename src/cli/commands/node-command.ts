@@ -17,7 +17,7 @@ type NodeFlags = CommonFlags & {
  */
 export function addNodeCommand(program: Command, ctx: CliContext, command: 'test' | 'build', description: string): void {
   // As dbt, test takes them too (`test --resource-type unit_test`): the types it runs are tests and unit tests either way.
-  withResourceTypes(withLockTimeout(withCommonOptions(program.command(command).description(description), ctx.io)), ['model', 'seed', 'test', 'unit_test'])
+  withResourceTypes(withLockTimeout(withCommonOptions(program.command(command).description(description), ctx.io)), ['model', 'seed', 'snapshot', 'test', 'unit_test'])
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
     .option('--store-failures', "keep every failing test's rows in <schema>_dbt_test__audit.<test name> (a test's store_failures config wins)")
