@@ -36,8 +36,8 @@ export const STAR_COLUMNS = {
     'user_id',
   ],
   songplays: ['songplay_id', 'start_time', 'user_id', 'level', 'song_id', 'artist_id', 'session_id', 'item_in_session', 'location', 'user_agent'],
-  users: ['user_id', 'first_name', 'last_name', 'gender', 'level'],
-  users_history: ['user_id', 'level', 'valid_from', 'valid_to'],
+  users: ['user_id', 'first_name', 'last_name', 'gender', 'level', 'last_event_at', 'last_session_id', 'last_item_in_session'],
+  users_history: ['user_id', 'level', 'valid_from', 'valid_to', 'last_seen_at'],
   time: ['start_time', 'hour', 'day', 'week', 'month', 'year', 'weekday'],
   songs: ['song_id', 'title', 'artist_id', 'year', 'duration'],
   artists: ['artist_id', 'name', 'location', 'latitude', 'longitude'],
@@ -315,10 +315,15 @@ export function computeStarSchema(songRecords: readonly Json[], eventRecords: re
   for (const [userId, list] of byUser) {
     list.sort(byRecency);
     const latest = list[list.length - 1]!;
-    users.push([String(userId), latest.row[2] ?? null, latest.row[5] ?? null, latest.row[3] ?? null, latest.level]);
-    const changes: Array<{ level: string | null; from: string | null }> = [];
-    for (const e of list) if (changes.length === 0 || changes[changes.length - 1]!.level !== e.level) changes.push({ level: e.level, from: e.ts });
-    changes.forEach((c, i) => usersHistory.push([String(userId), c.level, c.from, changes[i + 1]?.from ?? null]));
+    const text = (n: number | null) => (n === null ? null : String(n));
+    users.push([String(userId), latest.row[2] ?? null, latest.row[5] ?? null, latest.row[3] ?? null, latest.level, latest.ts, text(latest.sessionId), text(latest.item)]);
+    const changes: Array<{ level: string | null; from: string | null; last: string | null }> = [];
+    for (const e of list) {
+      const current = changes[changes.length - 1];
+      if (current === undefined || current.level !== e.level) changes.push({ level: e.level, from: e.ts, last: e.ts });
+      else current.last = e.ts;
+    }
+    changes.forEach((c, i) => usersHistory.push([String(userId), c.level, c.from, changes[i + 1]?.from ?? null, c.last]));
   }
 
   return {
