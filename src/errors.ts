@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'interrupted'
   | 'state-invalid'
   | 'retry-impossible'
+  | 'schema-change'
+  | 'unique-key-violated'
   | 'usage';
 
 /** A typed, user-facing error: a code, a message, an optional file:line:col and a hint. */

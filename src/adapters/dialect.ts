@@ -11,6 +11,19 @@ export interface Capabilities {
   readonly serverSideCopy: boolean;
   /** TRUNCATE commits the open transaction (Redshift): use DELETE inside transactional steps. */
   readonly truncateCommits: boolean;
+  /** MERGE INTO … USING … (PostgreSQL 15+, PGlite, Redshift): incremental_strategy='merge'. */
+  readonly merge: boolean;
+  /**
+   * DELETE and MERGE may alias the table they change (`merge into t as DBT_INTERNAL_DEST`, PostgreSQL);
+   * Redshift's may not: conditions name the table itself (dbt-redshift rewrites DBT_INTERNAL_DEST. so).
+   */
+  readonly aliasesChangedTable: boolean;
+  /**
+   * ALTER TABLE … ALTER COLUMN … TYPE runs inside a transaction, for any type (PostgreSQL). Redshift's
+   * changes only VARCHAR sizes and not in a transaction: a column's type is changed by adding a new
+   * column, copying, dropping the old and renaming (dbt's default__alter_column_type).
+   */
+  readonly alterColumnTypeInTransaction: boolean;
 }
 
 /**

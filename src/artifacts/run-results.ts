@@ -114,8 +114,19 @@ function timing(result: NodeResult): Json[] {
  * records a COPY rejected under MAXERROR.
  */
 function adapterResponse(result: NodeResult, plan: MaterializationPlan | undefined): JsonObject {
-  const counting = plan?.steps.findLast((step) => step.kind === 'load' || (step.kind === 'sql' && step.countsRows));
-  const code = counting === undefined ? (plan?.kind === 'view' ? 'CREATE VIEW' : 'OK') : counting.kind === 'sql' ? commandTag(counting.sql) : 'COPY';
+  const counting = plan?.steps.findLast((step) => step.kind === 'load' || step.kind === 'incremental' || (step.kind === 'sql' && step.countsRows));
+  const code =
+    counting === undefined
+      ? plan?.kind === 'view'
+        ? 'CREATE VIEW'
+        : 'OK'
+      : counting.kind === 'sql'
+        ? commandTag(counting.sql)
+        : counting.kind === 'incremental'
+          ? counting.spec.config.strategy === 'merge'
+            ? 'MERGE'
+            : 'INSERT'
+          : 'COPY';
   const rows = result.rowsAffected ?? -1;
   const message = rows < 0 ? code : code === 'INSERT' ? `INSERT 0 ${rows}` : `${code} ${rows}`;
   const response: JsonObject = { _message: message, code, rows_affected: rows };

@@ -37,7 +37,7 @@ export interface CommandOptions {
   readonly targetPath?: string | undefined;
   /** The command's invocation_id (the CLI's, so its log lines and run_results.json share it); default: a new one. */
   readonly invocationId?: string | undefined;
-  /** --full-refresh: rebuild incremental models from scratch (recorded in run_results.json's args; no materialization reads it yet). */
+  /** --full-refresh: rebuild incremental models from scratch, unless a model's config says full_refresh: false (recorded in run_results.json's args). */
   readonly fullRefresh?: boolean | undefined;
   /** --state: a folder of a previous run's artifacts, for result: and state: selectors and --defer. */
   readonly state?: string | undefined;

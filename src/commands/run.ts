@@ -68,6 +68,7 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       onEvent,
       command,
       storeFailures: options.storeFailures === true,
+      fullRefresh: options.fullRefresh === true,
       failFast: options.failFast === true,
       writeArtifact: artifactWriter(prepared.project.config.root),
       startedAt,

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
+import type { SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { Graph, ModelNode, RunnableNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
-import type { MaterializationPlan, RenderedModel } from '../materializations/types.js';
+import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
+import { isIncrementalRun } from '../materializations/incremental.js';
 import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
@@ -118,9 +119,10 @@ export function relationOf(prepared: PreparedProject, node: RunnableNode): Relat
 
 /**
  * Renders one model with real relations and plans its materialization. `existing` is what the
- * warehouse holds under the model's name (undefined for `compile`: the plan of a first build).
+ * warehouse holds under the model's name (undefined for `compile`: the plan of a first build);
+ * `context` the run's flags (--full-refresh), which is_incremental() reads too.
  */
-export function compileModel(prepared: PreparedProject, node: ModelNode, existing: RelationKind | undefined): CompiledModel {
+export function compileModel(prepared: PreparedProject, node: ModelNode, existing: ExistingRelation | undefined, context: PlanContext = { fullRefresh: false }): CompiledModel {
   const { graph, renderer, project } = prepared;
   const own: Record<string, unknown> = {};
   const sql = renderer.render(node.file.path, node.file.sql, {
@@ -149,11 +151,12 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
       for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
+    isIncremental: () => isIncrementalRun(node.config, existing, context),
   });
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing) };
+  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, context) };
 }
 
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */

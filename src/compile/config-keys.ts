@@ -12,9 +12,21 @@ export const MATERIALIZATION_KEYS: Readonly<Record<string, readonly string[]>> =
   table: ['dist', 'sort', 'sort_type', 'identity', 'columns', 'dist_skew_warn'],
   view: ['bind'],
   copy: [...COPY_OPTION_KEYS, 'dist', 'sort', 'sort_type'],
+  incremental: [
+    'unique_key',
+    'incremental_strategy',
+    'on_schema_change',
+    'incremental_predicates',
+    'full_refresh',
+    'merge_update_columns',
+    'merge_exclude_columns',
+    'dist',
+    'sort',
+    'sort_type',
+  ],
 };
 
-const INCREMENTAL = 'incremental models';
+const INCREMENTAL = "incremental models' microbatch strategy";
 const SNAPSHOTS = 'snapshots';
 
 /** dbt configs that sparkdbt does not implement yet, with what dbt does with each: an error, never ignored. */
@@ -30,14 +42,7 @@ export const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   database: 'the model built in another database',
   quoting: "how the model's name is quoted",
   access: 'which models may ref this one',
-  full_refresh: 'whether the model is rebuilt from scratch',
   column_types: 'seed column types',
-  unique_key: `${INCREMENTAL} and ${SNAPSHOTS}`,
-  incremental_strategy: INCREMENTAL,
-  on_schema_change: INCREMENTAL,
-  incremental_predicates: INCREMENTAL,
-  merge_update_columns: INCREMENTAL,
-  merge_exclude_columns: INCREMENTAL,
   batch_size: INCREMENTAL,
   lookback: INCREMENTAL,
   begin: INCREMENTAL,

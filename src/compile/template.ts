@@ -10,6 +10,8 @@ export interface ModelHooks {
   source(sourceName: string, tableName: string): unknown;
   config(values: Record<string, unknown>): void;
   readonly self: unknown;
+  /** dbt's is_incremental() for this model (false while parsing, as dbt's with execute false). */
+  readonly isIncremental?: () => boolean;
 }
 
 /** What every template sees, whichever model it renders. */
@@ -77,7 +79,7 @@ export class TemplateRenderer {
     );
     this.env.addGlobal('invocation_id', globals.invocationId ?? '');
     this.env.addGlobal('sparkdbt_load_errors', () => globals.loadErrors ?? '');
-    this.env.addGlobal('is_incremental', () => false);
+    this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
     this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);
   }

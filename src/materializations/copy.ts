@@ -22,12 +22,12 @@ export const copyMaterialization: Materialization = {
     const layout = parseTableLayout(model.config, model.node.originalFilePath);
     if (dialect.capabilities.serverSideCopy) {
       requireS3(copy, model.node.originalFilePath);
-      return serverCopyPlan(dialect, model.relation, existing, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy);
+      return serverCopyPlan(dialect, model.relation, existing?.kind, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy);
     }
     return {
       kind: 'table',
       verb: 'loaded table',
-      steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => {
+      steps: buildAndSwap(dialect, model.relation, 'table', existing?.kind, (temp) => {
         const load: PlanStep = { kind: 'load', relation: temp, columns, copy, display: localCopyDisplay(dialect, temp, copy) };
         const steps = [sqlStep(dialect.createTable(temp, model.sql, layout)), load];
         // Redshift's COPY updates statistics when it loads an empty table (STATUPDATE unset) or

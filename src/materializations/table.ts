@@ -16,7 +16,7 @@ export const tableMaterialization: Materialization = {
     return {
       kind: 'table',
       verb: 'created table',
-      steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => buildTable(dialect, temp, model.sql, layout)),
+      steps: buildAndSwap(dialect, model.relation, 'table', existing?.kind, (temp) => buildTable(dialect, temp, model.sql, layout)),
     };
   },
 };

@@ -3,6 +3,7 @@ import type { Relation } from '../core/relation.js';
 import type { ModelConfig, ModelNode } from '../graph/types.js';
 import type { ColumnSpec } from '../load/columns.js';
 import type { CopyOptions } from '../load/copy-options.js';
+import type { IncrementalConfig, IncrementalStrategy } from './incremental-config.js';
 
 /** One model rendered for one target: the input of its materialization. */
 export interface RenderedModel {
@@ -16,12 +17,21 @@ export interface RenderedModel {
 
 /**
  * One step of a plan: a transaction's begin or commit (the executor rolls back an open one when a
- * later step fails), a statement, or rows the runner streams in itself (local COPY).
+ * later step fails), a statement, rows the runner streams in itself (local COPY), a check whose
+ * rows fail the model (a unique_key that is not unique), or an incremental model's change of its
+ * table, whose statements the executor makes once it knows the new rows' columns.
  */
 export type PlanStep =
   | { readonly kind: 'begin' }
   | { readonly kind: 'commit' }
   | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean }
+  | { readonly kind: 'check'; readonly sql: string; readonly check: KeyCheck }
+  | {
+      readonly kind: 'incremental';
+      readonly spec: IncrementalSpec;
+      /** The statements for the table's planned columns, with a comment saying they adapt to the new rows' columns. */
+      readonly display: string;
+    }
   | {
       readonly kind: 'load';
       readonly relation: Relation;
@@ -30,6 +40,24 @@ export type PlanStep =
       /** The equivalent Redshift COPY, shown in compiled SQL. */
       readonly display: string;
     };
+
+/** A unique_key check: its query returns the keys that are duplicated or NULL in `relation` (the new rows). */
+export interface KeyCheck {
+  readonly uniqueKey: readonly string[];
+  readonly strategy: IncrementalStrategy;
+}
+
+/**
+ * How an incremental run changes its table: `temp` holds the new rows; the statements (schema
+ * changes, then append, delete+insert or merge) depend on temp's columns, read when the run gets here.
+ */
+export interface IncrementalSpec {
+  readonly target: Relation;
+  readonly temp: Relation;
+  readonly config: IncrementalConfig;
+  /** The table's columns when the run was planned (how `compile` and the plan file show the statements). */
+  readonly plannedColumns: readonly WarehouseColumn[];
+}
 
 /** What a materialization will do, as data: written by `compile`, carried out by `run`. */
 export interface MaterializationPlan {
@@ -41,11 +69,29 @@ export interface MaterializationPlan {
   readonly onFailure?: readonly string[];
 }
 
-/** A way of building a model (table, view, copy, later incremental): a pure planner. */
+/** One relation the warehouse holds: its kind and its columns in order, with their full types (`character varying(256)`). */
+export interface ExistingRelation {
+  readonly kind: RelationKind;
+  readonly columns: readonly WarehouseColumn[];
+}
+
+/** A column as the warehouse's catalog describes it. */
+export interface WarehouseColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Flags of the run a plan is made for. */
+export interface PlanContext {
+  /** --full-refresh was given (a model's `full_refresh` config overrides it either way, as dbt's should_full_refresh()). */
+  readonly fullRefresh: boolean;
+}
+
+/** A way of building a model (table, view, copy, incremental): a pure planner. */
 export interface Materialization {
   readonly name: string;
   /** Plans the build; `existing` is what the warehouse holds under the model's name now. */
-  plan(model: RenderedModel, dialect: SqlDialect, existing: RelationKind | undefined): MaterializationPlan;
+  plan(model: RenderedModel, dialect: SqlDialect, existing: ExistingRelation | undefined, context: PlanContext): MaterializationPlan;
 }
 
 /** Renders a plan as the SQL text `compile` writes and `run` records. */
@@ -62,6 +108,9 @@ function renderStep(step: PlanStep): string {
     case 'sql':
       return `${step.sql};`;
     case 'load':
+    case 'incremental':
       return step.display;
+    case 'check':
+      return `-- the run fails, naming them, if this returns rows: unique_key values that are duplicated or NULL in the new rows\n${step.sql};`;
   }
 }

@@ -10,7 +10,7 @@ export const viewMaterialization: Materialization = {
     return {
       kind: 'view',
       verb: 'created view',
-      steps: buildAndSwap(dialect, model.relation, 'view', existing, (temp) => [sqlStep(dialect.createView(temp, model.sql, layout))]),
+      steps: buildAndSwap(dialect, model.relation, 'view', existing?.kind, (temp) => [sqlStep(dialect.createView(temp, model.sql, layout))]),
     };
   },
 };

@@ -50,7 +50,7 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     const existing = existingRelation(state, relation.schema, relation.identifier);
     let build: ModelTask['build'];
     try {
-      build = { ok: true, compiled: compileModel(prepared, node, existing?.kind) };
+      build = { ok: true, compiled: compileModel(prepared, node, existing, { fullRefresh: flags.fullRefresh === true }) };
     } catch (error) {
       build = { ok: false, error };
     }

@@ -1,4 +1,4 @@
-import type { RelationKind } from '../adapters/dialect.js';
+import type { ExistingRelation } from '../materializations/types.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
 import type { ModelNode, SeedNode, TestNode, UnitTestNode } from '../graph/types.js';
@@ -8,11 +8,7 @@ export interface SchemaState {
   readonly relations: ReadonlyMap<string, ExistingRelation>;
 }
 
-/** One relation the warehouse holds: its kind and its columns in order (for incremental models). */
-export interface ExistingRelation {
-  readonly kind: RelationKind;
-  readonly columns: readonly { readonly name: string; readonly type: string }[];
-}
+export type { ExistingRelation } from '../materializations/types.js';
 
 /** The warehouse's state for the schemas a run builds in, keyed by the schema's stored name. */
 export interface WarehouseState {
@@ -21,10 +17,10 @@ export interface WarehouseState {
   readonly storedName: (name: string) => string;
 }
 
-/** Flags that change what a run plans (later: --full-refresh, --defer, …). */
+/** Flags that change what a run plans. */
 export interface PlanFlags {
   readonly failFast: boolean;
-  /** --full-refresh (seeds: accepted; a seed is always loaded into a new table and swapped in). */
+  /** --full-refresh: incremental models rebuilt whole unless their config says `full_refresh: false` (seeds: always loaded into a new table anyway). */
   readonly fullRefresh?: boolean;
   /** --store-failures: keep every test's failing rows (a test's own store_failures config wins). */
   readonly storeFailures?: boolean;

@@ -8,6 +8,10 @@ import type { ModelNode } from '../graph/types.js';
 import type { LoadRejection } from '../load/read-records.js';
 import { renderCompiledSql } from '../materializations/compiled-sql.js';
 import { renderPlan } from '../materializations/types.js';
+import { keyCheckFailure } from '../materializations/key-check.js';
+import { incrementalStatements } from '../materializations/schema-change.js';
+import { sqlStep } from '../materializations/swap.js';
+import { fetchColumns } from './warehouse-state.js';
 import type { ModelTask } from '../plan/types.js';
 import { executeLoad } from './execute-load.js';
 import { RunInterrupted, cancellable, interruptedError, yieldToSignals } from './interrupt.js';
@@ -56,6 +60,8 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   const runFile = modelArtifactPath(prepared.project.config, 'run', node.originalFilePath);
   const cancel = adapter.cancel?.bind(adapter);
   let compiled: CompiledModel | undefined;
+  /** The plan as executed, once an incremental step was replaced by its statements. */
+  let executed: CompiledModel | undefined;
   let rows: number | undefined;
   let rejected = 0;
   let serverRejections: string | undefined;
@@ -70,7 +76,10 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     // As dbt's run: target/compiled holds the model's query (its SELECT; a copy model's COPY) too.
     base.compiled = { model: compiled, code: prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)) };
     context.writeArtifact(modelArtifactPath(prepared.project.config, 'compiled', node.originalFilePath), base.compiled.code);
-    for (const [i, step] of compiled.plan.steps.entries()) {
+    // An incremental step is replaced by its statements once the new rows' columns are known.
+    const steps = [...compiled.plan.steps];
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
       stepIndex = i;
       switch (step.kind) {
         case 'begin':
@@ -105,6 +114,20 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           rejected = loaded.rejected;
           break;
         }
+        case 'check': {
+          const failure = keyCheckFailure(step.check, await cancellable(adapter.queryText(step.sql), signal, cancel));
+          if (failure !== undefined) throw failure;
+          break;
+        }
+        case 'incremental': {
+          const { spec } = step;
+          const [source, target] = await cancellable(Promise.all([fetchColumns(adapter, spec.temp), fetchColumns(adapter, spec.target)]), signal, cancel);
+          steps.splice(i, 1, ...incrementalStatements(prepared.dialect, spec, source, target).map((s) => sqlStep(s.sql, s.countsRows)));
+          executed = { ...compiled, plan: { ...compiled.plan, steps } };
+          context.writeArtifact(runFile, prepared.redactor.redact(renderPlan(executed.plan)));
+          i--;
+          continue;
+        }
         default:
           unreachable(step);
       }
@@ -130,7 +153,9 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const more = error instanceof SqlError ? await adapter.explainFailure?.(error).catch(() => undefined) : undefined;
     for (const statement of compiled?.plan.onFailure ?? []) await adapter.execute(statement).catch(() => undefined);
-    const failure = signal?.aborted ? interruptedError(node, display, adapter.cancel !== undefined) : describeFailure(error, node, runFile, compiled, stepIndex, prepared, more);
+    const failure = signal?.aborted
+      ? interruptedError(node, display, adapter.cancel !== undefined)
+      : describeFailure(error, node, runFile, executed ?? compiled, stepIndex, prepared, more);
     const kept = await (context.oneAtATime ?? run)(() => keepRejections(adapter, task.relation, node, context.invocationId, startedAt, rejections));
     const note = kept.problem ?? (kept.query === undefined ? undefined : `rejected records: ${kept.query}`);
     return failed(note === undefined ? failure : new SparkdbtError(failure.code, `${failure.message}\n  ${note}`, failure.hint ? { hint: failure.hint } : {}), kept.query);

@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly showSeedRows?: number | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit`. */
   readonly storeFailures?: boolean;
+  /** --full-refresh: incremental models are rebuilt whole (unless their config says full_refresh: false). */
+  readonly fullRefresh?: boolean;
   /** The command (run, test, build, seed), for the run's first line. */
   readonly command?: 'run' | 'test' | 'build' | 'seed';
 }
@@ -67,7 +69,12 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   const plan = planRun(
     prepared,
     runnable,
-    { failFast: options.failFast === true, ...(options.storeFailures === true ? { storeFailures: true } : {}), ...(options.command === 'build' ? { testEdges: true } : {}) },
+    {
+      failFast: options.failFast === true,
+      ...(options.storeFailures === true ? { storeFailures: true } : {}),
+      ...(options.fullRefresh === true ? { fullRefresh: true } : {}),
+      ...(options.command === 'build' ? { testEdges: true } : {}),
+    },
     state,
   );
   const total = plan.tasks.length;

@@ -75,7 +75,9 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
           if (step.sql === createSql) rows = await cancellable(loadSeed(adapter, task, temp.render(), schema, open, kind, stagingFor(task, context)), signal, cancel);
           break;
         case 'load':
-          throw new Error('a seed has no load step');
+        case 'check':
+        case 'incremental':
+          throw new Error(`a seed has no ${step.kind} step`);
         default:
           unreachable(step);
       }

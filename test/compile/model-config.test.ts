@@ -68,7 +68,14 @@ describe('the models: block, read as dbt reads it', () => {
 
 describe('config keys', () => {
   it.each([
-    ['unique_key', 'table', 'error'],
+    ['unique_key', 'table', 'warning'],
+    ['unique_key', 'incremental', undefined],
+    ['incremental_strategy', 'incremental', undefined],
+    ['on_schema_change', 'incremental', undefined],
+    ['full_refresh', 'incremental', undefined],
+    ['merge_exclude_columns', 'incremental', undefined],
+    ['batch_size', 'incremental', 'error'],
+    ['identity', 'incremental', 'warning'],
     ['persist_docs', 'view', 'error'],
     ['contract', 'copy', 'error'],
     ['identity', 'table', undefined],

@@ -23,7 +23,12 @@ function plan(dialect: SqlDialect, extra: Record<string, unknown>, existing: Rel
     region: 'us-west-2',
     ...extra,
   };
-  return copyMaterialization.plan({ node, relation, sql: 'ts timestamp,\nuser_id varchar(32)', config }, dialect, existing);
+  return copyMaterialization.plan(
+    { node, relation, sql: 'ts timestamp,\nuser_id varchar(32)', config },
+    dialect,
+    existing === undefined ? undefined : { kind: existing, columns: [] },
+    { fullRefresh: false },
+  );
 }
 
 const statements = (p: ReturnType<typeof plan>) => p.steps.map((s) => (s.kind === 'sql' ? (s.sql.split('\n')[0] ?? '') : s.kind === 'load' ? `<load into ${s.relation}>` : s.kind));

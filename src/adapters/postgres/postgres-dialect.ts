@@ -4,7 +4,7 @@ import type { Capabilities, RelationKind, SqlDialect } from '../dialect.js';
 
 /** PostgreSQL's SQL (also PGlite's, which is PostgreSQL in WASM). */
 export class PostgresDialect implements SqlDialect {
-  readonly capabilities: Capabilities = { serverSideCopy: false, truncateCommits: false };
+  readonly capabilities: Capabilities = { serverSideCopy: false, truncateCommits: false, merge: true, aliasesChangedTable: true, alterColumnTypeInTransaction: true };
 
   constructor(readonly type: 'postgres' | 'pglite' | 'redshift' = 'postgres') {}
 

@@ -5,10 +5,11 @@ import { PostgresDialect } from '../postgres/postgres-dialect.js';
 
 /**
  * Amazon Redshift's SQL: PostgreSQL's, with server-side COPY, TRUNCATE that commits, DISTSTYLE,
- * DISTKEY and SORTKEY table attributes, IDENTITY(0,1) keys and late-binding views.
+ * DISTKEY and SORTKEY table attributes, IDENTITY(0,1) keys, late-binding views, MERGE and DELETE
+ * without a target alias, and column types changed by copying.
  */
 export class RedshiftDialect extends PostgresDialect {
-  override readonly capabilities: Capabilities = { serverSideCopy: true, truncateCommits: true };
+  override readonly capabilities: Capabilities = { serverSideCopy: true, truncateCommits: true, merge: true, aliasesChangedTable: false, alterColumnTypeInTransaction: false };
 
   constructor() {
     super('redshift');

@@ -28,7 +28,7 @@ export function addNodeCommand(program: Command, ctx: CliContext, command: 'test
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
     .option('--store-failures', "keep every failing test's rows in <schema>_dbt_test__audit.<test name> (a test's store_failures config wins)")
-    .option('--full-refresh', 'rebuild incremental models from scratch (recorded in run_results.json)')
+    .option('-f, --full-refresh', "rebuild incremental models from scratch (a model's full_refresh: false protects it)")
     .addOption(new Option('--threads <n>', "nodes run at once, one connection each (default: the target's threads)").argParser(parseThreads))
     .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
     .action((flags: NodeFlags) =>

@@ -10,7 +10,7 @@ export function addRunCommand(program: Command, ctx: CliContext): void {
   withLockTimeout(withCommonOptions(program.command('run').description('build the selected models in dependency order'), ctx.io))
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
-    .option('--full-refresh', 'rebuild incremental models from scratch (accepted and recorded in run_results.json; every model today is rebuilt in full anyway)')
+    .option('-f, --full-refresh', "rebuild incremental models from scratch (a model's full_refresh: false protects it)")
     .addOption(
       new Option('--threads <n>', "models built at once, one connection each (default: the target's threads: 4 on postgres and redshift, 1 on pglite)").argParser(parseThreads),
     )

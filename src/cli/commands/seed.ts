@@ -8,7 +8,7 @@ type SeedFlags = CommonFlags & { threads?: number; failFast?: boolean; show?: bo
 /** `sparkdbt seed`: load the selected seeds (CSV files under the seed paths) into tables. */
 export function addSeedCommand(program: Command, ctx: CliContext): void {
   withLockTimeout(withCommonOptions(program.command('seed').description('load the selected seeds (CSV files under the seed paths) into tables'), ctx.io))
-    .option('--full-refresh', 'drop and recreate each seed table (every seed is loaded into a new table and swapped in anyway)')
+    .option('-f, --full-refresh', 'drop and recreate each seed table (every seed is loaded into a new table and swapped in anyway)')
     .option('--show', 'print the first rows of each seed loaded')
     .addOption(new Option('--threads <n>', "seeds loaded at once, one connection each (default: the target's threads)").argParser(parseThreads))
     .option('-x, --fail-fast', 'stop at the first failure: cancel the running statements, start nothing more')
