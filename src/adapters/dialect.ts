@@ -55,4 +55,11 @@ export interface SqlDialect {
   drop(relation: Relation, kind: RelationKind): string;
   /** Statement that refreshes planner statistics of a freshly loaded table. */
   analyze(relation: Relation): string;
+  /**
+   * The time the current transaction began, as a UTC `timestamp` (what `sparkdbt_load_timestamp()`
+   * renders): every row a load's transaction writes gets the same value, history included.
+   */
+  loadTimestamp(): string;
+  /** Statement, inside a transaction, that keeps other loads of `relation` waiting until it ends (readers go on). */
+  lockForLoad(relation: Relation): string;
 }

@@ -83,6 +83,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       env: options.env,
       invocationId: options.invocationId ?? randomUUID(),
       loadErrors: new Relation(target.schema, LOAD_ERRORS_TABLE, quote).render(),
+      loadTimestamp: dialect.loadTimestamp(),
       onSecret,
     },
     project.macros,

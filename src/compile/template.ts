@@ -26,6 +26,8 @@ export interface TemplateGlobals {
   readonly invocationId?: string | undefined;
   /** What `sparkdbt_load_errors()` renders: the load-errors table in the target's schema, quoted. */
   readonly loadErrors?: string | undefined;
+  /** What `sparkdbt_load_timestamp()` renders: the target's start-of-transaction timestamp (a copy column's DEFAULT). */
+  readonly loadTimestamp?: string | undefined;
   /** Called with the value of each env_var() whose name looks secret, so output can be redacted. */
   readonly onSecret?: (value: string) => void;
 }
@@ -33,7 +35,7 @@ export interface TemplateGlobals {
 /**
  * Renders model and config templates in dbt's Jinja style with nunjucks: ref, source, config,
  * var, env_var, this, target,
- * invocation_id, sparkdbt_load_errors() and the project's macros. Translates nunjucks' errors into
+ * invocation_id, sparkdbt_load_errors(), sparkdbt_load_timestamp() and the project's macros. Translates nunjucks' errors into
  * SparkdbtErrors with file:line:col.
  */
 export class TemplateRenderer {
@@ -79,6 +81,7 @@ export class TemplateRenderer {
     );
     this.env.addGlobal('invocation_id', globals.invocationId ?? '');
     this.env.addGlobal('sparkdbt_load_errors', () => globals.loadErrors ?? '');
+    this.env.addGlobal('sparkdbt_load_timestamp', () => globals.loadTimestamp ?? '');
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
     this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
     for (const macro of macros) this.loadMacros(macro);

@@ -22,6 +22,16 @@ export interface ColumnSpec {
   readonly type: ColumnType;
   /** The type exactly as written in the model, for messages and DDL. */
   readonly sqlType: string;
+  /**
+   * The column's DEFAULT expression as written (`_loaded_at timestamp default …`): such a column is
+   * not loaded from the files but takes its default, as Redshift's COPY with an explicit column list.
+   */
+  readonly defaultExpr?: string;
+}
+
+/** The columns a COPY loads from the files: those without a DEFAULT, in their order. */
+export function loadedColumns(columns: readonly ColumnSpec[]): ColumnSpec[] {
+  return columns.filter((column) => column.defaultExpr === undefined);
 }
 
 /** Redshift's limits: VARCHAR up to 65535 bytes, CHAR up to 4096, NUMERIC precision up to 38. */
@@ -57,15 +67,24 @@ export function parseColumnList(sql: string, file: string): ColumnSpec[] {
       throw new SparkdbtError('config-invalid', `column '${raw.name}' is listed twice`, { location: { file, line: raw.line } });
     }
     seen.add(raw.name);
-    const type = parseColumnType(raw.typeText);
+    const { typeText, defaultExpr } = splitDefault(raw.typeText);
+    if (defaultExpr === '') throw new SparkdbtError('config-invalid', `column '${raw.name}': DEFAULT needs an expression`, { location: { file, line: raw.line } });
+    const type = parseColumnType(typeText);
     if (typeof type === 'string') {
       throw new SparkdbtError('config-invalid', `column '${raw.name}': ${type}`, {
         location: { file, line: raw.line },
-        hint: 'types: varchar(n), char(n), text, smallint, integer, bigint, real, double precision, numeric(p,s), boolean, timestamp, date',
+        hint: 'types: varchar(n), char(n), text, smallint, integer, bigint, real, double precision, numeric(p,s), boolean, timestamp, date; a column may end in `default <expression>`',
       });
     }
-    return { name: raw.name, type, sqlType: raw.typeText };
+    return defaultExpr === undefined ? { name: raw.name, type, sqlType: typeText } : { name: raw.name, type, sqlType: typeText, defaultExpr };
   });
+}
+
+/** A column's type text and its `default <expression>`, when it has one (`''`: DEFAULT without an expression). */
+function splitDefault(text: string): { typeText: string; defaultExpr?: string } {
+  const match = /\s+default(?:\s+|$)/i.exec(text);
+  if (match === null) return { typeText: text };
+  return { typeText: text.slice(0, match.index).trim(), defaultExpr: text.slice(match.index + match[0].length).trim() };
 }
 
 /** Parses one type as written (`varchar(256)`, `double precision`); a string is the error. */

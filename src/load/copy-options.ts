@@ -26,6 +26,13 @@ export interface CopyOptions {
   readonly iam_role: string | undefined;
   readonly compupdate: boolean | 'preset' | undefined;
   readonly statupdate: boolean | undefined;
+  /**
+   * sparkdbt's own option: load only the files this model has not loaded before (kept in the
+   * load-history table), appending to the existing table; not a Redshift COPY parameter.
+   */
+  readonly newfilesonly: boolean;
+  /** With newfilesonly: a file whose content changed since it was loaded reloads the table from every file, instead of failing. */
+  readonly reloadchanged: boolean;
 }
 
 /** The option names this engine understands (Redshift's, lower case). */
@@ -44,6 +51,8 @@ export const COPY_OPTION_KEYS = [
   'iam_role',
   'compupdate',
   'statupdate',
+  'newfilesonly',
+  'reloadchanged',
 ] as const;
 
 /** Redshift COPY parameters that a JSON copy model may not use here, and why. */
@@ -158,7 +167,11 @@ export function normalizeCopyOptions(config: Record<string, unknown>, modelPath:
     iam_role: optionalString('iam_role'),
     compupdate,
     statupdate: statupdateValue === 'invalid' ? undefined : statupdateValue,
+    newfilesonly: flag('newfilesonly'),
+    reloadchanged: flag('reloadchanged'),
   };
+  if (options.reloadchanged && !options.newfilesonly) problem('reloadchanged', 'needs newfilesonly=true (without it every run loads every file anyway)');
+  if (options.newfilesonly && options.manifest) problem('newfilesonly', 'lists the source itself: name a folder or prefix in from, not a manifest');
   // Unknown keys first, then the options in their documented order.
   const rank = (key: string) => (COPY_OPTION_KEYS as readonly string[]).indexOf(key);
   const problems = found.sort((a, b) => rank(a.key) - rank(b.key)).map((p) => `${p.key}: ${p.message}`);

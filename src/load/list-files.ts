@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SparkdbtError } from '../errors.js';
 
@@ -15,6 +17,10 @@ export interface SourceFile {
   open(): NodeJS.ReadableStream;
   /** How many files to keep opened ahead of this one (S3: more, to hide request latency). */
   readonly readAhead?: number;
+  /** S3's ETag (quotes removed), when the listing gave it. */
+  readonly etag?: string;
+  /** When the file was last written (local: mtime; S3: LastModified), when known. */
+  readonly lastModified?: Date;
 }
 
 /** Lists the data files of a COPY source (local or S3), in key order. */
@@ -48,7 +54,7 @@ export function createLocalLister(options: LocalSourceOptions): SourceLister {
           hint: `no file's path starts with '${prefix}'; check the model's 'from'`,
         });
       }
-      for (const file of files) yield localFile(file.path, file.size, options.gzip);
+      for (const file of files) yield { ...localFile(file.path, file.size, options.gzip), lastModified: new Date(file.mtimeMs) };
     },
   };
 }
@@ -63,6 +69,40 @@ export function localFile(filePath: string, size: number, gzip: boolean): Source
       return decompressed(createReadStream(filePath, { highWaterMark: Math.min(READ_CHUNK_BYTES, Math.max(size, 1024)) }), gzip);
     },
   };
+}
+
+/**
+ * A local file as a SourceFile whose stored bytes (before GZIP) are hashed as they are read:
+ * `onDigest` receives the MD5 in hex once the file has been read to its end.
+ */
+export function hashedLocalFile(filePath: string, size: number, gzip: boolean, onDigest: (md5: string) => void): SourceFile {
+  return {
+    uri: pathToFileURL(filePath).href,
+    size,
+    open() {
+      const raw = createReadStream(filePath, { highWaterMark: Math.min(READ_CHUNK_BYTES, Math.max(size, 1024)) });
+      const hash = createHash('md5');
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+        flush(done) {
+          onDigest(hash.digest('hex'));
+          done();
+        },
+      });
+      raw.on('error', (error) => hashing.destroy(error));
+      return decompressed(raw.pipe(hashing), gzip);
+    },
+  };
+}
+
+/** The MD5 (hex) of a local file's stored bytes. */
+export async function hashFile(filePath: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(filePath, { highWaterMark: READ_CHUNK_BYTES })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** A file's content as COPY reads it: gunzipped for GZIP, with read errors passed on. */
@@ -83,12 +123,13 @@ export function resolveLocalPath(from: string, root: string): string {
 interface FoundFile {
   readonly path: string;
   readonly size: number;
+  readonly mtimeMs: number;
 }
 
 /** Every file whose path starts with `prefix` (a folder: every file in it), sorted by path. */
 export async function listPrefix(prefix: string): Promise<FoundFile[]> {
   const info = await statOrUndefined(prefix);
-  if (info?.isFile()) return [{ path: prefix, size: info.size }];
+  if (info?.isFile()) return [{ path: prefix, size: info.size, mtimeMs: info.mtimeMs }];
   const found: FoundFile[] = [];
   const visited = new Set<string>();
   if (info?.isDirectory()) {
@@ -114,7 +155,7 @@ async function walk(dir: string, found: FoundFile[], visited: Set<string>): Prom
 async function addEntry(full: string, found: FoundFile[], visited: Set<string>): Promise<void> {
   const info = await statEntry(full);
   if (info.isDirectory()) await walk(full, found, visited);
-  else if (info.isFile()) found.push({ path: full, size: info.size });
+  else if (info.isFile()) found.push({ path: full, size: info.size, mtimeMs: info.mtimeMs });
 }
 
 /** The prefix itself: undefined when nothing has that exact path (then it is a key prefix). */

@@ -1,7 +1,7 @@
 import type { ColumnSpec } from './columns.js';
 import type { CopyOptions } from './copy-options.js';
 import { readJsonPaths } from './jsonpaths.js';
-import { resolveLocalPath } from './list-files.js';
+import { resolveLocalPath, type SourceFile } from './list-files.js';
 import { createSourceLister } from './manifest.js';
 import { s3SettingsFor } from './s3-client.js';
 import { DEFAULT_S3_SETTINGS, type S3Settings } from '../core/s3-settings.js';
@@ -17,6 +17,10 @@ export interface OpenCopyRowsOptions {
   readonly batchBytes?: number;
   /** Where `s3://` sources, manifests and JSONPaths files are read from. */
   readonly s3?: S3Settings;
+  /** The files to read, when the caller chose them (newfilesonly); default: every file of the source. */
+  readonly files?: AsyncIterable<SourceFile>;
+  /** Called as each file has been read, with its rows. */
+  readonly onFileDone?: (file: SourceFile, rows: number) => void;
 }
 
 /**
@@ -29,13 +33,13 @@ export async function openCopyRows(options: OpenCopyRowsOptions): Promise<CopyRo
   const s3 = s3SettingsFor(options.s3 ?? DEFAULT_S3_SETTINGS, copy.region);
   const jsonpaths =
     copy.json.kind === 'jsonpaths' ? await readJsonPaths(copy.json.path.startsWith('s3://') ? copy.json.path : resolveLocalPath(copy.json.path, root), s3) : undefined;
-  const lister = createSourceLister(copy, root, s3);
   return readCopyRows({
-    files: lister.list(),
+    files: options.files ?? createSourceLister(copy, root, s3).list(),
     columns: options.columns,
     copy,
     ...(jsonpaths === undefined ? {} : { jsonpaths }),
     onRejected: options.onRejected,
     ...(options.batchBytes === undefined ? {} : { batchBytes: options.batchBytes }),
+    ...(options.onFileDone === undefined ? {} : { onFileDone: options.onFileDone }),
   });
 }

@@ -51,6 +51,8 @@ export interface ReadCopyRowsOptions {
   readonly onRejected: (rejection: LoadRejection) => void;
   /** Approximate size of each yielded chunk, in UTF-8 bytes (default 1 MiB). */
   readonly batchBytes?: number;
+  /** Called when a file has been read to its end, with the rows it gave (the load history's count). */
+  readonly onFileDone?: (file: SourceFile, rows: number) => void;
 }
 
 const DEFAULT_BATCH = 1024 * 1024;
@@ -119,6 +121,7 @@ export function readCopyRows(options: ReadCopyRowsOptions): CopyRowStream {
   async function* generate(): AsyncGenerator<Buffer> {
     const out = new CopyTextBuffer(batchBytes + 64 * 1024);
     for await (const { file, chunks } of readAhead(options.files)) {
+      const rowsBefore = progress.rows;
       const framer = new JsonFramer(MAX_JSON_OBJECT_BYTES);
       for await (const chunk of chunks) {
         progress.bytes += chunk.length;
@@ -151,6 +154,7 @@ export function readCopyRows(options: ReadCopyRowsOptions): CopyRowStream {
         if (row !== undefined) out.writeText(row);
       }
       progress.files++;
+      options.onFileDone?.(file, progress.rows - rowsBefore);
     }
     if (out.length > 0) yield out.take();
   }

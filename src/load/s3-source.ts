@@ -54,7 +54,7 @@ export function createS3Lister(options: S3SourceOptions): SourceLister {
           const size = object.Size ?? 0;
           if (key === undefined || (size === 0 && key.endsWith('/'))) continue;
           found++;
-          yield s3File(s3, bucket, key, size, options.gzip);
+          yield { ...s3File(s3, bucket, key, size, options.gzip), ...s3Identity(object) };
         }
       }
       if (found === 0) {
@@ -75,6 +75,14 @@ export function s3File(s3: S3Connection, bucket: string, key: string, size: numb
     open() {
       return decompressed(Readable.from(readS3Object(s3, bucket, key), { objectMode: false }), gzip);
     },
+  };
+}
+
+/** An object's ETag (without its quotes) and LastModified, as ListObjectsV2 gives them. */
+function s3Identity(object: Listed): { etag?: string; lastModified?: Date } {
+  return {
+    ...(object.ETag === undefined ? {} : { etag: object.ETag.replace(/^"|"$/g, '') }),
+    ...(object.LastModified === undefined ? {} : { lastModified: object.LastModified }),
   };
 }
 

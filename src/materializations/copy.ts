@@ -1,12 +1,15 @@
 import { SparkdbtError } from '../errors.js';
-import { parseColumnList } from '../load/columns.js';
+import { loadedColumns, parseColumnList, type ColumnSpec } from '../load/columns.js';
+import { LOAD_HISTORY_TABLE } from '../core/load-history-name.js';
+import type { TableLayout } from '../core/table-layout.js';
+import { loadHistoryDdl } from './load-history-sql.js';
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import type { Relation } from '../core/relation.js';
 import { normalizeCopyOptions, type CopyOptions } from '../load/copy-options.js';
 import { renderCopyStatement } from './copy-statement.js';
 import { buildAndSwap, sqlStep, swapIn, tempRelationOf } from './swap.js';
 import { parseTableLayout } from './table-layout.js';
-import type { Materialization, MaterializationPlan, PlanStep } from './types.js';
+import type { LoadHistoryPlan, Materialization, MaterializationPlan, PlanContext, PlanStep } from './types.js';
 
 /**
  * `copy`: a staging table loaded from raw JSON with Redshift's COPY. The model's body is the
@@ -16,19 +19,24 @@ import type { Materialization, MaterializationPlan, PlanStep } from './types.js'
  */
 export const copyMaterialization: Materialization = {
   name: 'copy',
-  plan(model, dialect, existing) {
-    const columns = parseColumnList(model.sql, model.node.originalFilePath);
+  plan(model, dialect, existingRelation, context) {
+    const existing = existingRelation?.kind;
+    const all = parseColumnList(model.sql, model.node.originalFilePath);
+    const columns = loadedColumns(all);
+    // As Redshift's COPY with an explicit column list: the columns with a DEFAULT are left out and take it.
+    const listed = columns.length < all.length ? columns : undefined;
     const copy = normalizeCopyOptions(model.config, model.node.originalFilePath);
     const layout = parseTableLayout(model.config, model.node.originalFilePath);
     if (dialect.capabilities.serverSideCopy) {
       requireS3(copy, model.node.originalFilePath);
-      return serverCopyPlan(dialect, model.relation, existing?.kind, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy);
+      return serverCopyPlan(dialect, model.relation, existing, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy, listed);
     }
+    if (copy.newfilesonly) return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout });
     return {
       kind: 'table',
       verb: 'loaded table',
-      steps: buildAndSwap(dialect, model.relation, 'table', existing?.kind, (temp) => {
-        const load: PlanStep = { kind: 'load', relation: temp, columns, copy, display: localCopyDisplay(dialect, temp, copy) };
+      steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => {
+        const load: PlanStep = { kind: 'load', relation: temp, columns, ...(listed ? { listsColumns: true } : {}), copy, display: localCopyDisplay(dialect, temp, copy, listed) };
         const steps = [sqlStep(dialect.createTable(temp, model.sql, layout)), load];
         // Redshift's COPY updates statistics when it loads an empty table (STATUPDATE unset) or
         // when told to (ON); the table loaded here is always new and empty, so the same holds.
@@ -39,6 +47,70 @@ export const copyMaterialization: Materialization = {
   },
 };
 
+const BEGIN: PlanStep = { kind: 'begin' };
+const COMMIT: PlanStep = { kind: 'commit' };
+
+/**
+ * `newfilesonly`: when the table exists (and no --full-refresh), one transaction appends the rows
+ * of the files not loaded before and records them in the load history; otherwise every file is
+ * loaded into a new table, swapped in in the transaction that replaces the model's history.
+ * Which files are new is decided when the load step runs, from the history it reads.
+ */
+function newFilesOnlyPlan(
+  relation: Relation,
+  model: string,
+  columnSql: string,
+  how: {
+    dialect: SqlDialect;
+    existing: RelationKind | undefined;
+    context: PlanContext;
+    columns: readonly ColumnSpec[];
+    listed: readonly ColumnSpec[] | undefined;
+    copy: CopyOptions;
+    layout: TableLayout;
+  },
+): MaterializationPlan {
+  const { dialect, copy, columns, listed } = how;
+  const table = relation.withIdentifier(LOAD_HISTORY_TABLE);
+  const history = (mode: LoadHistoryPlan['mode']): LoadHistoryPlan => ({ table, model, mode });
+  const ensure: PlanStep = { kind: 'shared-sql', sql: loadHistoryDdl(dialect, table) };
+  if (how.existing === 'table' && !how.context.fullRefresh) {
+    const load: PlanStep = {
+      kind: 'load',
+      relation,
+      columns,
+      ...(listed ? { listsColumns: true } : {}),
+      copy,
+      display: localCopyDisplay(dialect, relation, copy, listed),
+      history: history('append'),
+    };
+    // Redshift's COPY into a table that holds rows updates statistics only with STATUPDATE ON.
+    const analyze = copy.statupdate === true ? [sqlStep(dialect.analyze(relation))] : [];
+    return { kind: 'table', verb: 'loaded new files into', steps: [ensure, BEGIN, sqlStep(dialect.lockForLoad(relation)), load, ...analyze, COMMIT] };
+  }
+  return {
+    kind: 'table',
+    verb: 'loaded table',
+    steps: [
+      ensure,
+      ...buildAndSwap(dialect, relation, 'table', how.existing, (temp) => {
+        const load: PlanStep = {
+          kind: 'load',
+          relation: temp,
+          columns,
+          ...(listed ? { listsColumns: true } : {}),
+          copy,
+          display: localCopyDisplay(dialect, temp, copy, listed),
+          history: history('reset'),
+        };
+        const steps = [sqlStep(dialect.createTable(temp, columnSql, how.layout)), load];
+        if (copy.statupdate !== false) steps.push(sqlStep(dialect.analyze(temp)));
+        return steps;
+      }),
+    ],
+  };
+}
+
 /**
  * The warehouse's own COPY runs as a statement of its own (its own transaction), so that when it
  * fails its load errors can be read: pg_last_copy_id() is not updated when the COPY's transaction
@@ -46,12 +118,24 @@ export const copyMaterialization: Materialization = {
  * The previous table stays intact until the swap's transaction; a failed build drops the temp.
  * Statistics are left to the COPY's own STATUPDATE, as written.
  */
-function serverCopyPlan(dialect: SqlDialect, relation: Relation, existing: RelationKind | undefined, createTemp: string, copy: CopyOptions): MaterializationPlan {
+function serverCopyPlan(
+  dialect: SqlDialect,
+  relation: Relation,
+  existing: RelationKind | undefined,
+  createTemp: string,
+  copy: CopyOptions,
+  listed: readonly ColumnSpec[] | undefined,
+): MaterializationPlan {
   const temp = tempRelationOf(relation);
   return {
     kind: 'table',
     verb: 'loaded table',
-    steps: [sqlStep(dialect.drop(temp, 'table')), sqlStep(createTemp), sqlStep(renderCopyStatement(dialect, temp, copy), true), ...swapIn(dialect, relation, 'table', existing)],
+    steps: [
+      sqlStep(dialect.drop(temp, 'table')),
+      sqlStep(createTemp),
+      sqlStep(renderCopyStatement(dialect, temp, copy, listed), true),
+      ...swapIn(dialect, relation, 'table', existing),
+    ],
     onFailure: [dialect.drop(temp, 'table')],
   };
 }
@@ -60,8 +144,8 @@ function serverCopyPlan(dialect: SqlDialect, relation: Relation, existing: Relat
  * How compiled SQL shows a COPY that sparkdbt carries out itself: the equivalent Redshift
  * statement, commented out, with the IAM role masked (local loads use the AWS credential chain).
  */
-function localCopyDisplay(dialect: SqlDialect, relation: Relation, copy: CopyOptions): string {
-  const statement = renderCopyStatement(dialect, relation, { ...copy, iam_role: copy.iam_role === undefined ? undefined : '****' });
+function localCopyDisplay(dialect: SqlDialect, relation: Relation, copy: CopyOptions, columns: readonly ColumnSpec[] | undefined): string {
+  const statement = renderCopyStatement(dialect, relation, { ...copy, iam_role: copy.iam_role === undefined ? undefined : '****' }, columns);
   return `-- carried out by sparkdbt's loader (this target has no server-side COPY):\n${statement.replace(/^/gm, '-- ')}`;
 }
 

@@ -16,8 +16,20 @@ export interface RenderedModel {
 }
 
 /**
+ * How a `newfilesonly` load keeps its load history: in `table` (the model's schema), under the
+ * model's name. `append` loads only files not loaded before into the existing table; `reset`
+ * loads every file into a new table and replaces the model's history (first build, --full-refresh).
+ */
+export interface LoadHistoryPlan {
+  readonly table: Relation;
+  readonly model: string;
+  readonly mode: 'append' | 'reset';
+}
+
+/**
  * One step of a plan: a transaction's begin or commit (the executor rolls back an open one when a
- * later step fails), a statement, rows the runner streams in itself (local COPY), a check whose
+ * later step fails), a statement, a statement on something the run's models share (created on
+ * first use; run one at a time), rows the runner streams in itself (local COPY), a check whose
  * rows fail the model (a unique_key that is not unique), or an incremental model's change of its
  * table, whose statements the executor makes once it knows the new rows' columns.
  */
@@ -32,13 +44,19 @@ export type PlanStep =
       /** The statements for the table's planned columns, with a comment saying they adapt to the new rows' columns. */
       readonly display: string;
     }
+  | { readonly kind: 'shared-sql'; readonly sql: string }
   | {
       readonly kind: 'load';
       readonly relation: Relation;
+      /** The columns loaded from the files (a column with a DEFAULT is not: it takes its default). */
       readonly columns: readonly ColumnSpec[];
+      /** Some column has a DEFAULT: the COPY names the loaded columns (COPY t (c1, …) FROM …). */
+      readonly listsColumns?: boolean;
       readonly copy: CopyOptions;
       /** The equivalent Redshift COPY, shown in compiled SQL. */
       readonly display: string;
+      /** newfilesonly: which files to load is decided when the step runs, from the load history. */
+      readonly history?: LoadHistoryPlan;
     };
 
 /** A unique_key check: its query returns the keys that are duplicated or NULL in `relation` (the new rows). */
@@ -106,6 +124,7 @@ function renderStep(step: PlanStep): string {
     case 'commit':
       return 'commit;';
     case 'sql':
+    case 'shared-sql':
       return `${step.sql};`;
     case 'load':
     case 'incremental':

@@ -3,6 +3,7 @@ import type { PlanStep } from '../materializations/types.js';
 import { openCopyRows } from '../load/open-copy-rows.js';
 import type { S3Settings } from '../core/s3-settings.js';
 import type { LoadRejection } from '../load/read-records.js';
+import { executeLoadOnce } from './load-once.js';
 
 /** Progress of one local COPY, as reported while it streams. */
 export interface LoadProgressReport {
@@ -22,12 +23,15 @@ export interface ExecuteLoadOptions {
   readonly onRejected: (rejection: LoadRejection) => void;
   /** How often progress is reported while the load runs (default 500 ms). */
   readonly progressIntervalMs?: number;
+  /** The run's id (invocation id), recorded with each file a newfilesonly load loads. */
+  readonly runId: string;
 }
 
-/** What a local COPY did: rows loaded, and how many records it rejected. */
+/** What a local COPY did: rows loaded, how many records it rejected, and what to say of it (newfilesonly: how many new files). */
 export interface LoadOutcome {
   readonly rows: number;
   readonly rejected: number;
+  readonly message?: string;
 }
 
 type LoadStep = Extract<PlanStep, { kind: 'load' }>;
@@ -38,6 +42,7 @@ type LoadStep = Extract<PlanStep, { kind: 'load' }>;
  * Rejected records go to `onRejected`; past MAXERROR the stream throws and the load fails.
  */
 export async function executeLoad(adapter: Adapter, step: LoadStep, options: ExecuteLoadOptions): Promise<LoadOutcome> {
+  if (step.history !== undefined) return executeLoadOnce(adapter, { ...step, history: step.history }, options);
   const started = performance.now();
   const stream = await openCopyRows({
     columns: step.columns,

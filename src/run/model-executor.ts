@@ -63,6 +63,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   /** The plan as executed, once an incremental step was replaced by its statements. */
   let executed: CompiledModel | undefined;
   let rows: number | undefined;
+  let message: string | undefined;
   let rejected = 0;
   let serverRejections: string | undefined;
   let inTransaction = false;
@@ -90,6 +91,9 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           await cancellable(adapter.execute('commit'), signal, cancel);
           inTransaction = false;
           break;
+        case 'shared-sql':
+          await (context.oneAtATime ?? run)(() => cancellable(adapter.execute(step.sql), signal, cancel));
+          break;
         case 'sql': {
           const result = await cancellable(adapter.execute(step.sql), signal, cancel);
           if (step.countsRows) rows = result.rowCount;
@@ -103,6 +107,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           const loaded = await cancellable(
             executeLoad(adapter, step, {
               projectRoot: prepared.project.config.root,
+              runId: context.invocationId,
               s3: prepared.target.s3,
               onRejected: (rejection) => rejections.push(rejection),
               onProgress: (p) => context.onEvent({ kind: 'load-progress', node, ...p }),
@@ -112,6 +117,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           );
           rows = loaded.rows;
           rejected = loaded.rejected;
+          if (loaded.message !== undefined) message = loaded.message;
           break;
         }
         case 'check': {
@@ -140,7 +146,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
     return {
       ...base,
       status: 'success',
-      message: compiled.plan.verb,
+      message: message ?? compiled.plan.verb,
       rowsAffected: rows,
       rowsRejected: rejected,
       rejectionsQuery: kept.query ?? serverRejections,

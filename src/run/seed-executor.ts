@@ -77,6 +77,7 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
         case 'load':
         case 'check':
         case 'incremental':
+        case 'shared-sql':
           throw new Error(`a seed has no ${step.kind} step`);
         default:
           unreachable(step);

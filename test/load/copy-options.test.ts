@@ -19,6 +19,8 @@ describe('normalizeCopyOptions', () => {
       iam_role: undefined,
       compupdate: undefined,
       statupdate: undefined,
+      newfilesonly: false,
+      reloadchanged: false,
     });
   });
 

@@ -50,6 +50,16 @@ export class PostgresDialect implements SqlDialect {
     return `analyze ${relation}`;
   }
 
+  /** transaction_timestamp() is the start of the transaction (now() too); `at time zone` makes it UTC wall time, as Redshift's SYSDATE. */
+  loadTimestamp(): string {
+    return "(transaction_timestamp() at time zone 'utc')";
+  }
+
+  /** SHARE ROW EXCLUSIVE conflicts with itself and with writers, not with readers. */
+  lockForLoad(relation: Relation): string {
+    return `lock table ${relation} in share row exclusive mode`;
+  }
+
   /** Table attributes after the column list (none on PostgreSQL; DISTSTYLE/SORTKEY on Redshift). */
   protected tableAttributes(_layout: TableLayout): string {
     return '';

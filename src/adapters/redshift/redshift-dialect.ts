@@ -31,6 +31,16 @@ export class RedshiftDialect extends PostgresDialect {
     return `${super.createView(relation, sql, layout)}${layout.bind ? '' : '\nwith no schema binding'}`;
   }
 
+  /** SYSDATE is the start of the current transaction (GETDATE() is the start of the statement), in UTC by default. */
+  override loadTimestamp(): string {
+    return 'sysdate';
+  }
+
+  /** Redshift's LOCK takes no mode: it blocks other transactions' reads and writes of the table until this one ends. */
+  override lockForLoad(relation: Relation): string {
+    return `lock ${relation}`;
+  }
+
   protected override tableAttributes(layout: TableLayout): string {
     const lines: string[] = [];
     const { dist, sort } = layout;

@@ -1,0 +1,130 @@
+import { fileURLToPath } from 'node:url';
+import type { Adapter } from '../adapters/adapter.js';
+import { SparkdbtError } from '../errors.js';
+import { hashFile, hashedLocalFile, type SourceFile } from '../load/list-files.js';
+import { createSourceLister } from '../load/manifest.js';
+import { historyName, historyTime, standingOf, type LoadedFile } from '../load/new-files.js';
+import { openCopyRows } from '../load/open-copy-rows.js';
+import { s3SettingsFor } from '../load/s3-client.js';
+import { DEFAULT_S3_SETTINGS } from '../core/s3-settings.js';
+import { HISTORY_ROWS_PER_INSERT, forgetHistorySql, insertHistorySql, loadedFilesSql, touchHistorySql, type LoadHistoryRow } from '../materializations/load-history-sql.js';
+import type { LoadHistoryPlan, PlanStep } from '../materializations/types.js';
+import type { ExecuteLoadOptions, LoadOutcome } from './execute-load.js';
+
+type HistoryLoadStep = Extract<PlanStep, { kind: 'load' }> & { readonly history: LoadHistoryPlan };
+
+/** One file chosen for loading, with the name the history keeps it under. */
+interface Chosen {
+  readonly file: SourceFile;
+  readonly name: string;
+}
+
+/**
+ * A `newfilesonly` load, inside the transaction the plan opened: reads the model's load history,
+ * lists the source, and loads only the files it does not hold (`append`), or every file into the
+ * new table with the history replaced (`reset`); then records each file loaded (size, ETag or
+ * MD5, rows) in the same transaction, so a file is loaded once or not at all. A file loaded
+ * before whose content changed fails the load, naming it, unless the model says `reloadchanged`:
+ * then the table's rows are deleted and every file is loaded again (rows do not carry their file,
+ * so a changed file's old rows cannot be told apart).
+ */
+export async function executeLoadOnce(adapter: Adapter, step: HistoryLoadStep, options: ExecuteLoadOptions): Promise<LoadOutcome> {
+  const { history, copy } = step;
+  const { dialect } = adapter;
+  const root = options.projectRoot;
+  const s3 = s3SettingsFor(options.s3 ?? DEFAULT_S3_SETTINGS, copy.region);
+  const listed: SourceFile[] = [];
+  for await (const file of createSourceLister(copy, root, s3).list()) listed.push(file);
+  let chosen: Chosen[] = listed.map((file) => ({ file, name: historyName(file, root) }));
+  let message: string | undefined;
+  if (history.mode === 'append') {
+    const rows = await adapter.query<{ filename: string; size: string | number; etag: string; last_modified: string | null }>(loadedFilesSql(history.table), [history.model]);
+    const loaded = new Map<string, LoadedFile>(rows.map((r) => [r.filename, { filename: r.filename, size: Number(r.size), etag: r.etag, lastModified: r.last_modified }]));
+    const fresh: Chosen[] = [];
+    const changed: string[] = [];
+    for (const entry of chosen) {
+      const standing = standingOf(entry.file, loaded.get(entry.name));
+      switch (standing.kind) {
+        case 'new':
+          fresh.push(entry);
+          break;
+        case 'unchanged':
+          break;
+        case 'check': {
+          const md5 = await hashFile(fileURLToPath(entry.file.uri));
+          if (md5 === standing.was.etag) await adapter.execute(touchHistorySql(dialect, history.table, history.model, entry.name, historyTime(entry.file.lastModified)));
+          else changed.push(`'${entry.name}' (its content changed: MD5 ${standing.was.etag} when loaded, ${md5} now)`);
+          break;
+        }
+        case 'changed':
+          changed.push(`'${entry.name}' (${standing.why})`);
+          break;
+      }
+    }
+    if (changed.length > 0 && !copy.reloadchanged) {
+      throw new SparkdbtError(
+        'load-failed',
+        `model '${history.model}': ${changed.length === 1 ? 'a file' : `${changed.length} files`} changed after ${changed.length === 1 ? 'it was' : 'they were'} loaded: ${changed.join(', ')}; nothing was loaded`,
+        { hint: `restore the file, or reload the table from every file: --full-refresh for this run, or reloadchanged=true in the model's config` },
+      );
+    }
+    if (changed.length > 0) {
+      await adapter.execute(`delete from ${step.relation}`);
+      await adapter.execute(forgetHistorySql(dialect, history.table, history.model));
+      message = `reloaded every file (${changed.length} changed) into`;
+    } else {
+      chosen = fresh;
+      message = `loaded ${fresh.length} new file${fresh.length === 1 ? '' : 's'} into`;
+    }
+  } else {
+    await adapter.execute(forgetHistorySql(dialect, history.table, history.model));
+  }
+  if (chosen.length === 0) return { rows: 0, rejected: 0, ...(message === undefined ? {} : { message }) };
+
+  const digests = new Map<string, string>();
+  const perFile = new Map<string, number>();
+  const files = chosen.map(({ file }) =>
+    file.uri.startsWith('file://') ? { ...hashedLocalFile(fileURLToPath(file.uri), file.size, copy.gzip, (md5) => digests.set(file.uri, md5)), ...lastModifiedOf(file) } : file,
+  );
+  const started = performance.now();
+  const stream = await openCopyRows({
+    columns: step.columns,
+    copy,
+    root,
+    s3: options.s3,
+    onRejected: options.onRejected,
+    files: iterate(files),
+    onFileDone: (file, rows) => perFile.set(file.uri, rows),
+  });
+  const report = () => options.onProgress({ files: stream.files, rows: stream.rows, bytes: stream.bytes, elapsedMs: performance.now() - started });
+  const timer = setInterval(report, options.progressIntervalMs ?? 500);
+  timer.unref();
+  let rows: number;
+  try {
+    rows = await adapter.bulkLoad(
+      step.relation,
+      step.columns.map((column) => column.name),
+      stream,
+    );
+    report();
+  } finally {
+    clearInterval(timer);
+  }
+  const records: LoadHistoryRow[] = chosen.map(({ file, name }) => {
+    const etag = file.etag ?? digests.get(file.uri);
+    if (etag === undefined) throw new Error(`internal: no content hash for '${name}' after it was read`);
+    return { filename: name, size: file.size, etag, lastModified: historyTime(file.lastModified), rows: perFile.get(file.uri) ?? null };
+  });
+  for (let i = 0; i < records.length; i += HISTORY_ROWS_PER_INSERT) {
+    await adapter.execute(insertHistorySql(dialect, history.table, history.model, options.runId, records.slice(i, i + HISTORY_ROWS_PER_INSERT)));
+  }
+  return { rows, rejected: stream.rejected, ...(message === undefined ? {} : { message }) };
+}
+
+function lastModifiedOf(file: SourceFile): { lastModified?: Date } {
+  return file.lastModified === undefined ? {} : { lastModified: file.lastModified };
+}
+
+async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
