@@ -37,7 +37,7 @@ export const STAR_COLUMNS = {
   ],
   songplays: ['songplay_id', 'start_time', 'user_id', 'level', 'song_id', 'artist_id', 'session_id', 'item_in_session', 'location', 'user_agent'],
   users: ['user_id', 'first_name', 'last_name', 'gender', 'level', 'last_event_at', 'last_session_id', 'last_item_in_session'],
-  users_history: ['user_id', 'level', 'valid_from', 'valid_to', 'last_seen_at'],
+  users_history: ['user_id', 'change_number', 'level', 'valid_from', 'valid_to', 'last_seen_at'],
   time: ['start_time', 'hour', 'day', 'week', 'month', 'year', 'weekday'],
   songs: ['song_id', 'title', 'artist_id', 'year', 'duration'],
   artists: ['artist_id', 'name', 'location', 'latitude', 'longitude'],
@@ -323,7 +323,7 @@ export function computeStarSchema(songRecords: readonly Json[], eventRecords: re
       if (current === undefined || current.level !== e.level) changes.push({ level: e.level, from: e.ts, last: e.ts });
       else current.last = e.ts;
     }
-    changes.forEach((c, i) => usersHistory.push([String(userId), c.level, c.from, changes[i + 1]?.from ?? null, c.last]));
+    changes.forEach((c, i) => usersHistory.push([String(userId), String(i + 1), c.level, c.from, changes[i + 1]?.from ?? null, c.last]));
   }
 
   return {
