@@ -44,7 +44,26 @@ describe("sparkdbt compile --target redshift, from the seed's dwh.cfg", () => {
     expectGolden(path.join(project, 'target'), GOLDEN);
     for (const view of ['compiled', 'plan']) expect(listFiles(path.join(project, 'target', view))).toHaveLength(8);
     // The COPY names the loaded columns: _loaded_at (DEFAULT sysdate, the load's time) is not read from the files.
-    const columns = ['artist', 'auth', 'first_name', 'gender', 'item_in_session', 'last_name', 'length', 'level', 'location', 'method', 'page', 'registration', 'session_id', 'song', 'status', 'ts', 'user_agent', 'user_id'];
+    const columns = [
+      'artist',
+      'auth',
+      'first_name',
+      'gender',
+      'item_in_session',
+      'last_name',
+      'length',
+      'level',
+      'location',
+      'method',
+      'page',
+      'registration',
+      'session_id',
+      'song',
+      'status',
+      'ts',
+      'user_agent',
+      'user_id',
+    ];
     const copy = [
       `copy "public"."staging_events" (${columns.map((c) => `"${c}"`).join(', ')})`,
       "from 's3://udacity-dend/log_data'",
