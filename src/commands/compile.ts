@@ -1,5 +1,7 @@
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
-import { compileModel, type PreparedProject } from '../compile/compile-project.js';
+import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
+import { existingRelation } from '../plan/plan-run.js';
+import type { ExistingRelation, WarehouseState } from '../plan/types.js';
 import { SparkdbtError } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
 import { renderCompiledSql } from '../materializations/compiled-sql.js';
@@ -26,13 +28,15 @@ export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind,
 /**
  * Compiles the selected models for the target with no database, secrets redacted, and writes
  * each model's SQL as dbt does to `target/compiled/<project>/<model path>` (its SELECT; a copy
- * model's COPY), and the statements a first build would send to `target/plan/…`.
+ * model's COPY), and the statements a first build would send to `target/plan/…` — or, given the
+ * warehouse's `state` (fetchWarehouseState), those a run would send now: an incremental model's
+ * incremental statements, is_incremental() true (with --full-refresh as `options.fullRefresh` says).
  */
-export function compileProject(options: CommandOptions): CompileResult {
+export function compileProject(options: CommandOptions, state?: WarehouseState): CompileResult {
   if (options.defer === true) {
     throw new SparkdbtError('usage', 'compile --defer looks up which refs this target lacks: call compileProjectDeferred, which connects to the target (not with --favor-state)');
   }
-  return compileOpened(openProject(options), options, new Date());
+  return compileOpened(openProject(options), options, new Date(), state);
 }
 
 /** What compile did: each selected model's outcome, and the warnings to print. */
@@ -67,7 +71,7 @@ export async function compileProjectDeferred(options: CommandOptions): Promise<C
 }
 
 /** Compiles and writes the selected models of an opened project (its refs resolved as its prepared project says). */
-function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt: Date): CompileResult {
+function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt: Date, state?: WarehouseState): CompileResult {
   const { prepared } = opened;
   const models = selectedModels(opened);
   // Thousands of files: written by another thread while the next models render (same files, same content).
@@ -77,13 +81,15 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
   const redact = (text: string) => prepared.redactor.redact(text);
   const outcomes = models.map((node): CompileOutcome => {
     try {
-      const compiled = compileModel(prepared, node, undefined);
+      const relation = relationOf(prepared, node);
+      const existing = state === undefined ? undefined : existingRelation(state, relation.schema, relation.identifier);
+      const compiled = compileModel(prepared, node, existing, { fullRefresh: options.fullRefresh === true });
       const file = artifactPath(prepared, 'compiled', node);
       const planFile = artifactPath(prepared, 'plan', node);
       const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
       write(file, sql);
       compiledNodes.set(node.uniqueId, { model: compiled, code: sql });
-      write(planFile, planHeader(artifactPath(prepared, 'run', node)) + redact(renderPlan(compiled.plan)));
+      write(planFile, planHeader(artifactPath(prepared, 'run', node), state === undefined ? null : existing) + redact(renderPlan(compiled.plan)));
       return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
     } catch (error) {
       if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error };
@@ -110,6 +116,12 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
 const BACKGROUND_WRITES_FROM = 200;
 
 /** The leading comment of a plan file: which build it plans, and where run records what it did. */
-function planHeader(runFile: string): string {
-  return `-- plan of a first build (the relation does not exist yet); run writes what it executed to ${runFile}\n\n`;
+function planHeader(runFile: string, existing: ExistingRelation | undefined | null): string {
+  const what =
+    existing === null
+      ? 'plan of a first build (the relation does not exist yet)'
+      : existing === undefined
+        ? 'plan of a first build (the warehouse holds no relation under this name)'
+        : `plan against the ${existing.kind} the warehouse holds now`;
+  return `-- ${what}; run writes what it executed to ${runFile}\n\n`;
 }

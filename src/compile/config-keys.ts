@@ -17,9 +17,12 @@ export const MATERIALIZATION_KEYS: Readonly<Record<string, readonly string[]>> =
     'incremental_strategy',
     'on_schema_change',
     'incremental_predicates',
+    'predicates',
     'full_refresh',
     'merge_update_columns',
     'merge_exclude_columns',
+    'identity',
+    'columns',
     'dist',
     'sort',
     'sort_type',
@@ -113,7 +116,11 @@ export function checkModelKey(key: string, materialized: string): KeyFinding | u
   }
   const users = Object.keys(MATERIALIZATION_KEYS).filter((m) => MATERIALIZATION_KEYS[m]!.includes(key));
   if (users.length > 0) {
-    return { severity: 'warning', key, message: `config '${key}' does nothing on a ${materialized} model; only ${users.join(' and ')} models use it` };
+    return {
+      severity: 'warning',
+      key,
+      message: `config '${key}' does nothing on a ${materialized} model; only ${users.length > 1 ? `${users.slice(0, -1).join(', ')} and ${users.at(-1)!}` : users[0]!} models use it`,
+    };
   }
   return unknownKey(key, [...COMMON_KEYS, ...METADATA_KEYS, ...MATERIALIZATION_KEYS[materialized]!]);
 }

@@ -17,7 +17,7 @@ export interface IncrementalConfig {
   /** `unique_key` as a list of column names (lower case, as unquoted names are stored); empty: none. */
   readonly uniqueKey: readonly string[];
   readonly onSchemaChange: OnSchemaChange;
-  /** `incremental_predicates`: SQL conditions on the existing rows, as written. */
+  /** `incremental_predicates` (or dbt's older `predicates`): SQL conditions on the existing rows, as written. */
   readonly predicates: readonly string[];
   /** `full_refresh`: true or false overrides --full-refresh (dbt's should_full_refresh()); undefined follows it. */
   readonly fullRefresh: boolean | undefined;
@@ -77,7 +77,8 @@ export function parseIncrementalConfig(config: ModelConfig, file: string): Incre
     );
   }
 
-  const rawPredicates = config['incremental_predicates'];
+  // dbt reads the older name `predicates` too (config.get('predicates') or config.get('incremental_predicates')).
+  const rawPredicates = config['incremental_predicates'] ?? config['predicates'];
   const predicates: string[] = [];
   if (rawPredicates !== undefined && rawPredicates !== null) {
     for (const p of Array.isArray(rawPredicates) ? (rawPredicates as unknown[]) : [rawPredicates]) {

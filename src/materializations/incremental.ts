@@ -1,10 +1,12 @@
 import type { SqlDialect } from '../adapters/dialect.js';
 import type { Relation } from '../core/relation.js';
+import { SparkdbtError } from '../errors.js';
 import { parseIncrementalConfig, shouldFullRefresh, type IncrementalConfig } from './incremental-config.js';
 import { keyCheckSql } from './incremental-sql.js';
 import { incrementalStatements } from './schema-change.js';
 import { buildAndSwap, sqlStep, tempRelationOf } from './swap.js';
 import { parseTableLayout } from './table-layout.js';
+import { buildTable } from './table.js';
 import type { ExistingRelation, IncrementalSpec, Materialization, PlanContext, PlanStep } from './types.js';
 
 /**
@@ -20,25 +22,32 @@ export const incrementalMaterialization: Materialization = {
   plan(model, dialect, existing, context) {
     const config = parseIncrementalConfig(model.config, model.node.originalFilePath);
     const layout = parseTableLayout(model.config, model.node.originalFilePath);
+    if (config.strategy === 'merge' && !dialect.capabilities.merge) {
+      throw new SparkdbtError('config-invalid', `incremental_strategy='merge': the ${dialect.type} target has no MERGE`, {
+        location: { file: model.node.originalFilePath },
+        hint: "use incremental_strategy='delete+insert', which replaces rows by unique_key too",
+      });
+    }
     if (!isIncrementalRun(model.config, existing, context)) {
       return {
         kind: 'table',
         verb: 'created incremental model',
-        steps: buildAndSwap(dialect, model.relation, 'table', existing?.kind, (temp) => [
-          sqlStep(dialect.createTableAs(temp, model.sql, layout), true),
-          ...keyCheck(dialect, temp, config),
-        ]),
+        steps: buildAndSwap(dialect, model.relation, 'table', existing?.kind, (temp) => [...buildTable(dialect, temp, model.sql, layout), ...keyCheck(dialect, temp, config)]),
       };
     }
     const temp = tempRelationOf(model.relation);
-    const spec: IncrementalSpec = { target: model.relation, temp, config, plannedColumns: existing?.columns ?? [] };
+    const spec: IncrementalSpec = { target: model.relation, temp, config, identity: layout.identity, plannedColumns: existing?.columns ?? [] };
+    // The new rows: with declared columns, in a table of those types (the identity left to the table's own).
+    const newRows = buildTable(dialect, temp, model.sql, { dist: layout.dist, sort: undefined, identity: undefined, columns: layout.columns, bind: true }).map((step) =>
+      step.kind === 'sql' ? sqlStep(step.sql) : step,
+    );
     return {
       kind: 'table',
       verb: 'created incremental model',
       steps: [
         { kind: 'begin' },
         sqlStep(dialect.drop(temp, 'table')),
-        sqlStep(dialect.createTableAs(temp, model.sql, { dist: layout.dist, sort: undefined, identity: undefined, columns: undefined, bind: true })),
+        ...newRows,
         ...keyCheck(dialect, temp, config),
         { kind: 'incremental', spec, display: displayStatements(dialect, spec) },
         sqlStep(dialect.drop(temp, 'table')),

@@ -22,7 +22,8 @@ export function keyCheckFailure(check: KeyCheck, result: KeyCheckRows): Sparkdbt
   const width = check.uniqueKey.length;
   const describe = (row: readonly (string | null)[]) => {
     const parts = row.slice(0, width).map((v) => (v === null ? 'NULL' : v));
-    return `${width === 1 ? parts[0] : `(${parts.join(', ')})`} (${row[rowsAt] ?? '?'} rows)`;
+    const rows = row[rowsAt] ?? '?';
+    return `${width === 1 ? parts[0] : `(${parts.join(', ')})`} (${rows} row${rows === '1' ? '' : 's'})`;
   };
   const nulls = result.rows.filter((row) => row.slice(0, width).some((v) => v === null));
   const duplicates = result.rows.filter((row) => !nulls.includes(row));

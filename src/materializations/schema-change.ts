@@ -42,8 +42,9 @@ export function compareColumns(source: readonly WarehouseColumn[], target: reado
  * match), then the strategy's statements over the columns written (dbt: the new rows' columns, or
  * the table's under 'ignore'). Pure: the executor reads both column lists and runs what this returns.
  */
-export function incrementalStatements(dialect: SqlDialect, spec: IncrementalSpec, source: readonly WarehouseColumn[], target: readonly WarehouseColumn[]): IncrementalStatement[] {
+export function incrementalStatements(dialect: SqlDialect, spec: IncrementalSpec, source: readonly WarehouseColumn[], table: readonly WarehouseColumn[]): IncrementalStatement[] {
   const { onSchemaChange } = spec.config;
+  const target = table.filter((c) => c.name !== spec.identity);
   const changes = compareColumns(source, target);
   const ddl: string[] = changes.widened.flatMap((c) => alterColumnType(dialect, spec.target, c.name, c.to));
   const changed = changes.added.length > 0 || changes.removed.length > 0 || changes.retyped.length > 0;

@@ -21,7 +21,8 @@ export const tableMaterialization: Materialization = {
   },
 };
 
-function buildTable(dialect: SqlDialect, relation: Relation, sql: string, layout: TableLayout): PlanStep[] {
+/** The steps that build `relation` from the model's SELECT: CREATE TABLE AS, or with declared columns (and identity) CREATE TABLE and INSERT. */
+export function buildTable(dialect: SqlDialect, relation: Relation, sql: string, layout: TableLayout): PlanStep[] {
   const { columns } = layout;
   if (columns === undefined) return [sqlStep(dialect.createTableAs(relation, sql, layout), true)];
   const definitions = [...(layout.identity === undefined ? [] : [dialect.identityColumn(layout.identity)]), ...columns.map((c) => `${dialect.quoteIdentifier(c.name)} ${c.type}`)];

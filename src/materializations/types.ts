@@ -73,6 +73,8 @@ export interface IncrementalSpec {
   readonly target: Relation;
   readonly temp: Relation;
   readonly config: IncrementalConfig;
+  /** The table's generated key column (`identity`): never written, never compared, the table fills it. */
+  readonly identity: string | undefined;
   /** The table's columns when the run was planned (how `compile` and the plan file show the statements). */
   readonly plannedColumns: readonly WarehouseColumn[];
 }

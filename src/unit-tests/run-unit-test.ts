@@ -32,10 +32,13 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
   let sql: string | undefined;
   try {
     const ctes = new Map<string, string>();
-    for (const given of test.given) {
-      const { cte, relation } = inputOf(prepared, given);
+    // `this` last: where the model's table does not exist yet, its columns are those of the model's first-build query on the other inputs.
+    const inputs = [...test.given.filter((g) => g.ref.kind !== 'this'), ...test.given.filter((g) => g.ref.kind === 'this')];
+    for (const given of inputs) {
+      const { cte, relation } = inputOf(prepared, model, given);
       const fixture = fixtureRows(given.rows, `unit test '${test.name}' input ${given.input}`);
       let columns: readonly FixtureColumn[] = relation === undefined ? [] : await columnsOf(adapter, relation);
+      if (columns.length === 0 && given.ref.kind === 'this') columns = await firstBuildColumns(prepared, adapter, model, test, ctes);
       if (columns.length === 0 && fixture.kind === 'rows') {
         untypedInputs.push(given.input);
         columns = fixture.columns.map((name) => ({ name, type: 'varchar' }));
@@ -79,7 +82,7 @@ export async function runUnitTest(prepared: PreparedProject, adapter: Adapter, m
 }
 
 /** dbt's name for the CTE of an input (`__dbt__cte__staging_events`) and the relation it stands for, if the warehouse may hold it. */
-function inputOf(prepared: PreparedProject, given: UnitTestInput): { cte: string; relation: Relation | undefined } {
+function inputOf(prepared: PreparedProject, model: ModelNode, given: UnitTestInput): { cte: string; relation: Relation | undefined } {
   const ref = given.ref;
   switch (ref.kind) {
     case 'ref': {
@@ -95,9 +98,13 @@ function inputOf(prepared: PreparedProject, given: UnitTestInput): { cte: string
       return { cte: `__dbt__cte__${ref.sourceName}__${ref.tableName}`, relation };
     }
     case 'this':
-      throw new SparkdbtError('config-invalid', `input 'this' (an incremental model's own rows) is not supported: sparkdbt has no incremental models yet`);
+      // An incremental model's own rows, which {{ this }} reads (typed as the model's table, where the warehouse holds it).
+      return { cte: THIS_CTE, relation: relationOf(prepared, model) };
   }
 }
+
+/** The CTE that stands for the model's own rows (`input: this`), which `{{ this }}` renders as. */
+const THIS_CTE = '__dbt__cte__this';
 
 /** Renders the model with the test's overrides, each given ref()/source() resolving to its fixture CTE, the CTEs put in front. */
 function renderWithFixtures(prepared: PreparedProject, model: ModelNode, test: UnitTestDefinition, ctes: ReadonlyMap<string, string>): string {
@@ -108,6 +115,7 @@ function renderWithFixtures(prepared: PreparedProject, model: ModelNode, test: U
     used.add(cte);
     return cte;
   };
+  const self = thisContext(relationOf(prepared, model), databaseOf(prepared.target));
   const body = renderer.render(model.file.path, model.file.sql, {
     ref: (name) =>
       use(`__dbt__cte__${name}`, () => {
@@ -123,7 +131,7 @@ function renderWithFixtures(prepared: PreparedProject, model: ModelNode, test: U
         return new Relation(definition.schema ?? prepared.target.schema, definition.identifier, (n) => prepared.dialect.quoteIdentifier(n));
       }),
     config: () => undefined,
-    self: thisContext(relationOf(prepared, model), databaseOf(prepared.target)),
+    self: ctes.has(THIS_CTE) ? { ...self, toString: () => use(THIS_CTE, () => self) as string } : self,
   });
   return injectCtes(
     body,
@@ -151,6 +159,24 @@ async function columnsOf(adapter: Adapter, relation: Relation): Promise<FixtureC
     `select column_name, data_type from information_schema.columns where lower(table_schema) = lower(${literal(relation.schema)}) and lower(table_name) = lower(${literal(relation.identifier)}) order by ordinal_position`,
   );
   return result.rows.map(([name, type]) => ({ name: name ?? '', type: type ?? 'varchar' }));
+}
+
+/** The columns and types of the model's query with is_incremental() false on the given inputs (what its table would have). */
+async function firstBuildColumns(
+  prepared: PreparedProject,
+  adapter: Adapter,
+  model: ModelNode,
+  test: UnitTestDefinition,
+  ctes: ReadonlyMap<string, string>,
+): Promise<FixtureColumn[]> {
+  const firstBuild = { ...test, overrides: { ...test.overrides, macros: { ...test.overrides.macros, is_incremental: false } } };
+  const quote = (name: string) => adapter.dialect.quoteIdentifier(name);
+  const result = await adapter.queryText(`select * from (\n${renderWithFixtures(prepared, model, firstBuild, ctes)}\n) as ${quote('this')} where 1 = 0`);
+  const types = await typeNames(
+    adapter,
+    result.columns.map((c) => c.typeId),
+  );
+  return result.columns.map((c) => ({ name: c.name, type: types.get(c.typeId) ?? 'varchar' }));
 }
 
 /** Type names (format_type) of result column type OIDs. */

@@ -167,7 +167,7 @@ const cases: Array<[string, Case]> = [
       args: ['ls'],
       code: 0,
       stdout: 'shop.v\n',
-      stderr: "Warning: models/v.sql:1: config 'dist' does nothing on a view model; only table and copy models use it\n",
+      stderr: "Warning: models/v.sql:1: config 'dist' does nothing on a view model; only table, copy and incremental models use it\n",
     },
   ],
   [
