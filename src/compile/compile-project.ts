@@ -157,7 +157,12 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, context) };
+  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+}
+
+/** The target's manifest_s3_prefix (Redshift), for newfilesonly copy models' MANIFEST. */
+function manifestPrefixOf(target: ResolvedTarget): { manifestS3Prefix?: string } {
+  return 'manifestS3Prefix' in target && target.manifestS3Prefix !== undefined ? { manifestS3Prefix: target.manifestS3Prefix } : {};
 }
 
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */

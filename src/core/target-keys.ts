@@ -10,7 +10,7 @@ const SERVER_KEYS = ['host', 'port', 'user', 'password', 'database', 'dbname', '
 export const TARGET_KEYS: Readonly<Record<TargetType, readonly string[]>> = {
   pglite: [...COMMON_TARGET_KEYS, 'path', 'lock_timeout', 'threads'],
   postgres: [...COMMON_TARGET_KEYS, ...SERVER_KEYS, 'threads'],
-  redshift: [...COMMON_TARGET_KEYS, ...SERVER_KEYS, 'iam_role', 'copy_region', 'seed_s3_prefix', 'dwh_cfg', 'threads'],
+  redshift: [...COMMON_TARGET_KEYS, ...SERVER_KEYS, 'iam_role', 'copy_region', 'seed_s3_prefix', 'manifest_s3_prefix', 'dwh_cfg', 'threads'],
 };
 
 /** Keys that once meant something else, with what to write instead (per target type). */

@@ -48,6 +48,8 @@ export interface RedshiftTarget extends ServerTarget {
   readonly copyRegion: string | undefined;
   /** `seed_s3_prefix`: an s3:// prefix where seeds are uploaded and COPYed from (else dbt's batched INSERTs). */
   readonly seedS3Prefix?: string | undefined;
+  /** `manifest_s3_prefix`: an s3:// prefix where newfilesonly copy models write the MANIFEST of the keys they load. */
+  readonly manifestS3Prefix?: string | undefined;
   /** The dwh.cfg the settings were read from, when the target names one. */
   readonly dwhCfg: string | undefined;
 }
@@ -76,6 +78,7 @@ const CONFIG_NAMES: Readonly<Record<string, string>> = {
   lockTimeoutSeconds: 'lock_timeout',
   copyRegion: 'copy_region',
   seedS3Prefix: 'seed_s3_prefix',
+  manifestS3Prefix: 'manifest_s3_prefix',
 };
 
 /**

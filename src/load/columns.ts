@@ -189,6 +189,15 @@ function splitColumns(sql: string, file: string): RawColumn[] {
       i = j + 1;
       continue;
     }
+    if (ch === "'") {
+      // A string literal (a DEFAULT's): commas and parentheses in it are text; '' is a quote.
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === "'" && sql[j + 1] !== "'")) j += sql[j] === "'" ? 2 : 1;
+      for (let k = i; k <= j && k < sql.length; k++) if (sql[k] === '\n') line++;
+      current += sql.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
     if (ch === '(') depth++;
     if (ch === ')') depth--;
     if (ch === ',' && depth === 0) {

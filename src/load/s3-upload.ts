@@ -31,3 +31,17 @@ export async function uploadS3File(settings: S3Settings, url: string, file: stri
 export function seedStagingUrl(prefix: string, invocationId: string, seed: string): string {
   return `${prefix.replace(/\/+$/, '')}/${invocationId}/${seed}.csv`;
 }
+
+/** Writes `text` to `url` (`s3://bucket/key`) in one PUT; a failure names the object and what to check. */
+export async function uploadS3Text(settings: S3Settings, url: string, text: string, contentType = 'application/json'): Promise<void> {
+  const { bucket, key } = parseS3Url(url);
+  const s3 = await connectS3(settings, { plainUploads: true });
+  try {
+    const body = Buffer.from(text, 'utf8');
+    await s3.client.send(new s3.sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType }));
+  } catch (error) {
+    throw describeS3Failure(error, { action: 'write', bucket, key, settings });
+  } finally {
+    s3.client.destroy();
+  }
+}

@@ -12,6 +12,7 @@ import type { MaterializationPlan, RenderedModel } from './types.js';
 export function renderCompiledSql(model: RenderedModel, plan: MaterializationPlan, dialect: SqlDialect): string {
   const temp = model.relation.withIdentifier(model.relation.identifier + TEMP_SUFFIX).render();
   for (const step of plan.steps) {
+    if (step.kind === 'load' && dialect.capabilities.serverSideCopy) return `${step.display.split(temp).join(model.relation.render())}\n`;
     if (step.kind === 'load') {
       const copy = { ...step.copy, iam_role: step.copy.iam_role === undefined ? undefined : '****' };
       return `-- carried out by sparkdbt's loader on this target (no server-side COPY); the Redshift COPY it stands for:\n${renderCopyStatement(dialect, model.relation, copy, step.listsColumns === true ? step.columns : undefined)}\n`;

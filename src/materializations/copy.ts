@@ -2,7 +2,7 @@ import { SparkdbtError } from '../errors.js';
 import { loadedColumns, parseColumnList, type ColumnSpec } from '../load/columns.js';
 import { LOAD_HISTORY_TABLE } from '../core/load-history-name.js';
 import type { TableLayout } from '../core/table-layout.js';
-import { loadHistoryDdl } from './load-history-sql.js';
+import { loadHistoryDdl, manifestUrl } from './load-history-sql.js';
 import type { RelationKind, SqlDialect } from '../adapters/dialect.js';
 import type { Relation } from '../core/relation.js';
 import { normalizeCopyOptions, type CopyOptions } from '../load/copy-options.js';
@@ -29,6 +29,20 @@ export const copyMaterialization: Materialization = {
     const layout = parseTableLayout(model.config, model.node.originalFilePath);
     if (dialect.capabilities.serverSideCopy) {
       requireS3(copy, model.node.originalFilePath);
+      if (copy.newfilesonly) {
+        const manifestS3Prefix = context.manifestS3Prefix;
+        if (manifestS3Prefix === undefined) {
+          throw new SparkdbtError(
+            'config-invalid',
+            `newfilesonly=true: the warehouse's COPY loads the new keys from a MANIFEST sparkdbt writes to S3, and the target names no manifest_s3_prefix`,
+            {
+              location: { file: model.node.originalFilePath },
+              hint: "set manifest_s3_prefix: s3://<bucket>/<prefix> in the target (the caller needs s3:PutObject there, the cluster's IAM role s3:GetObject)",
+            },
+          );
+        }
+        return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout, manifestS3Prefix });
+      }
       return serverCopyPlan(dialect, model.relation, existing, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy, listed);
     }
     if (copy.newfilesonly) return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout });
@@ -68,11 +82,17 @@ function newFilesOnlyPlan(
     listed: readonly ColumnSpec[] | undefined;
     copy: CopyOptions;
     layout: TableLayout;
+    /** Server-side COPY: where its MANIFEST goes. */
+    manifestS3Prefix?: string;
   },
 ): MaterializationPlan {
-  const { dialect, copy, columns, listed } = how;
+  const { dialect, copy, columns, listed, manifestS3Prefix } = how;
   const table = relation.withIdentifier(LOAD_HISTORY_TABLE);
-  const history = (mode: LoadHistoryPlan['mode']): LoadHistoryPlan => ({ table, model, mode });
+  const history = (mode: LoadHistoryPlan['mode']): LoadHistoryPlan => ({ table, model, mode, ...(manifestS3Prefix === undefined ? {} : { manifestS3Prefix }) });
+  const display = (into: Relation) =>
+    manifestS3Prefix === undefined
+      ? localCopyDisplay(dialect, into, copy, listed)
+      : serverOnceDisplay(dialect, into, copy, listed, manifestUrl(manifestS3Prefix, '<run id>', model), table);
   const ensure: PlanStep = { kind: 'shared-sql', sql: loadHistoryDdl(dialect, table) };
   if (how.existing === 'table' && !how.context.fullRefresh) {
     const load: PlanStep = {
@@ -81,11 +101,11 @@ function newFilesOnlyPlan(
       columns,
       ...(listed ? { listsColumns: true } : {}),
       copy,
-      display: localCopyDisplay(dialect, relation, copy, listed),
+      display: display(relation),
       history: history('append'),
     };
-    // Redshift's COPY into a table that holds rows updates statistics only with STATUPDATE ON.
-    const analyze = copy.statupdate === true ? [sqlStep(dialect.analyze(relation))] : [];
+    // Redshift's COPY into a table that holds rows updates statistics only with STATUPDATE ON (there, its own COPY does).
+    const analyze = copy.statupdate === true && manifestS3Prefix === undefined ? [sqlStep(dialect.analyze(relation))] : [];
     return { kind: 'table', verb: 'loaded new files into', steps: [ensure, BEGIN, sqlStep(dialect.lockForLoad(relation)), load, ...analyze, COMMIT] };
   }
   return {
@@ -100,11 +120,11 @@ function newFilesOnlyPlan(
           columns,
           ...(listed ? { listsColumns: true } : {}),
           copy,
-          display: localCopyDisplay(dialect, temp, copy, listed),
+          display: display(temp),
           history: history('reset'),
         };
         const steps = [sqlStep(dialect.createTable(temp, columnSql, how.layout)), load];
-        if (copy.statupdate !== false) steps.push(sqlStep(dialect.analyze(temp)));
+        if (copy.statupdate !== false && manifestS3Prefix === undefined) steps.push(sqlStep(dialect.analyze(temp)));
         return steps;
       }),
     ],
@@ -147,6 +167,20 @@ function serverCopyPlan(
 function localCopyDisplay(dialect: SqlDialect, relation: Relation, copy: CopyOptions, columns: readonly ColumnSpec[] | undefined): string {
   const statement = renderCopyStatement(dialect, relation, { ...copy, iam_role: copy.iam_role === undefined ? undefined : '****' }, columns);
   return `-- carried out by sparkdbt's loader (this target has no server-side COPY):\n${statement.replace(/^/gm, '-- ')}`;
+}
+
+/**
+ * How a plan shows a newfilesonly load the warehouse's COPY carries out: what sparkdbt does first
+ * (list, subtract the history, write the MANIFEST), then the COPY it runs, then the history rows.
+ */
+function serverOnceDisplay(dialect: SqlDialect, relation: Relation, copy: CopyOptions, columns: readonly ColumnSpec[] | undefined, manifest: string, history: Relation): string {
+  const statement = renderCopyStatement(dialect, relation, { ...copy, manifest: true }, columns, manifest);
+  return [
+    `-- newfilesonly: sparkdbt lists ${copy.from}, leaves out the keys ${history} holds for this model,`,
+    `-- writes a MANIFEST of the others to ${manifest} (nothing to load: no COPY), then runs:`,
+    `${statement};`,
+    `-- and records each key in ${history} (model, filename, size, etag, last_modified, rows_loaded, run_id)`,
+  ].join('\n');
 }
 
 /** The warehouse's own COPY reads only S3: a local `from` or JSONPaths file is a config error. */

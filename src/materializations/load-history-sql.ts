@@ -63,3 +63,13 @@ export function touchHistorySql(dialect: SqlDialect, table: Relation, model: str
   const q = (value: string) => dialect.quoteString(value);
   return `update ${table} set last_modified = ${lastModified === null ? 'null' : `cast(${q(lastModified)} as timestamp)`} where model = ${q(model)} and filename = ${q(filename)}`;
 }
+
+/** Where a newfilesonly COPY's MANIFEST is written: `<manifest_s3_prefix>/<run id>/<model>.manifest`. */
+export function manifestUrl(prefix: string, runId: string, model: string): string {
+  return `${prefix.replace(/\/+$/, '')}/${runId}/${model}.manifest`;
+}
+
+/** A Redshift COPY manifest naming `urls`, each mandatory (a key gone since the listing fails the COPY, not skipped). */
+export function manifestJson(urls: readonly string[]): string {
+  return `${JSON.stringify({ entries: urls.map((url) => ({ url, mandatory: true })) }, null, 2)}\n`;
+}

@@ -24,6 +24,8 @@ export interface LoadHistoryPlan {
   readonly table: Relation;
   readonly model: string;
   readonly mode: 'append' | 'reset';
+  /** Server-side COPY (Redshift): the prefix its MANIFEST of the new keys is written under (the target's manifest_s3_prefix). */
+  readonly manifestS3Prefix?: string;
 }
 
 /**
@@ -105,6 +107,8 @@ export interface WarehouseColumn {
 export interface PlanContext {
   /** --full-refresh was given (a model's `full_refresh` config overrides it either way, as dbt's should_full_refresh()). */
   readonly fullRefresh: boolean;
+  /** The target's `manifest_s3_prefix`: where a server-side newfilesonly COPY's MANIFEST is written. */
+  readonly manifestS3Prefix?: string;
 }
 
 /** A way of building a model (table, view, copy, incremental): a pure planner. */

@@ -105,14 +105,17 @@ export function resolveTarget(
     case 'redshift': {
       const cfgFile = value('dwh_cfg');
       const cfg = cfgFile === undefined ? undefined : config.readDwhCfg(cfgFile);
-      const seedS3Prefix = value('seed_s3_prefix');
-      if (seedS3Prefix !== undefined && !/^s3:\/\/[^/]+/.test(seedS3Prefix)) {
-        const line = config.keyLines?.get(`targets.${name}.seed_s3_prefix`);
-        throw new SparkdbtError('config-invalid', `targets.${name}.seed_s3_prefix: must be an s3://bucket/prefix URL, got '${mask(seedS3Prefix)}'`, {
+      const s3Prefix = (key: string, without: string): string | undefined => {
+        const prefix = value(key);
+        if (prefix === undefined || /^s3:\/\/[^/]+/.test(prefix)) return prefix;
+        const line = config.keyLines?.get(`targets.${name}.${key}`);
+        throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be an s3://bucket/prefix URL, got '${mask(prefix)}'`, {
           location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
-          hint: 'write seed_s3_prefix: s3://<bucket>/<prefix> (a prefix the IAM role may read and the caller may write), or leave it out for INSERTs',
+          hint: `write ${key}: s3://<bucket>/<prefix> (a prefix the IAM role may read and the caller may write), or leave it out ${without}`,
         });
-      }
+      };
+      const seedS3Prefix = s3Prefix('seed_s3_prefix', 'for INSERTs');
+      const manifestS3Prefix = s3Prefix('manifest_s3_prefix', 'when no copy model says newfilesonly=true');
       return {
         type: 'redshift',
         name,
@@ -130,6 +133,7 @@ export function resolveTarget(
         iamRole: value('iam_role') ?? cfg?.iamRole,
         copyRegion: value('copy_region'),
         seedS3Prefix,
+        manifestS3Prefix,
         dwhCfg: cfg?.file,
       };
     }

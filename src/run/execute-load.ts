@@ -4,6 +4,7 @@ import { openCopyRows } from '../load/open-copy-rows.js';
 import type { S3Settings } from '../core/s3-settings.js';
 import type { LoadRejection } from '../load/read-records.js';
 import { executeLoadOnce } from './load-once.js';
+import { executeServerLoadOnce } from './server-load-once.js';
 
 /** Progress of one local COPY, as reported while it streams. */
 export interface LoadProgressReport {
@@ -32,6 +33,8 @@ export interface LoadOutcome {
   readonly rows: number;
   readonly rejected: number;
   readonly message?: string;
+  /** The warehouse's own COPY skipped records under MAXERROR: the query that shows them. */
+  readonly rejectionsQuery?: string;
 }
 
 type LoadStep = Extract<PlanStep, { kind: 'load' }>;
@@ -42,7 +45,10 @@ type LoadStep = Extract<PlanStep, { kind: 'load' }>;
  * Rejected records go to `onRejected`; past MAXERROR the stream throws and the load fails.
  */
 export async function executeLoad(adapter: Adapter, step: LoadStep, options: ExecuteLoadOptions): Promise<LoadOutcome> {
-  if (step.history !== undefined) return executeLoadOnce(adapter, { ...step, history: step.history }, options);
+  if (step.history !== undefined) {
+    const once = { ...step, history: step.history };
+    return adapter.dialect.capabilities.serverSideCopy ? executeServerLoadOnce(adapter, once, options) : executeLoadOnce(adapter, once, options);
+  }
   const started = performance.now();
   const stream = await openCopyRows({
     columns: step.columns,

@@ -11,10 +11,11 @@ import { HISTORY_ROWS_PER_INSERT, forgetHistorySql, insertHistorySql, loadedFile
 import type { LoadHistoryPlan, PlanStep } from '../materializations/types.js';
 import type { ExecuteLoadOptions, LoadOutcome } from './execute-load.js';
 
-type HistoryLoadStep = Extract<PlanStep, { kind: 'load' }> & { readonly history: LoadHistoryPlan };
+/** A load step that keeps a load history (newfilesonly). */
+export type HistoryLoadStep = Extract<PlanStep, { kind: 'load' }> & { readonly history: LoadHistoryPlan };
 
 /** One file chosen for loading, with the name the history keeps it under. */
-interface Chosen {
+export interface Chosen {
   readonly file: SourceFile;
   readonly name: string;
 }
@@ -29,56 +30,10 @@ interface Chosen {
  * so a changed file's old rows cannot be told apart).
  */
 export async function executeLoadOnce(adapter: Adapter, step: HistoryLoadStep, options: ExecuteLoadOptions): Promise<LoadOutcome> {
-  const { history, copy } = step;
+  const { copy, history } = step;
   const { dialect } = adapter;
   const root = options.projectRoot;
-  const s3 = s3SettingsFor(options.s3 ?? DEFAULT_S3_SETTINGS, copy.region);
-  const listed: SourceFile[] = [];
-  for await (const file of createSourceLister(copy, root, s3).list()) listed.push(file);
-  let chosen: Chosen[] = listed.map((file) => ({ file, name: historyName(file, root) }));
-  let message: string | undefined;
-  if (history.mode === 'append') {
-    const rows = await adapter.query<{ filename: string; size: string | number; etag: string; last_modified: string | null }>(loadedFilesSql(history.table), [history.model]);
-    const loaded = new Map<string, LoadedFile>(rows.map((r) => [r.filename, { filename: r.filename, size: Number(r.size), etag: r.etag, lastModified: r.last_modified }]));
-    const fresh: Chosen[] = [];
-    const changed: string[] = [];
-    for (const entry of chosen) {
-      const standing = standingOf(entry.file, loaded.get(entry.name));
-      switch (standing.kind) {
-        case 'new':
-          fresh.push(entry);
-          break;
-        case 'unchanged':
-          break;
-        case 'check': {
-          const md5 = await hashFile(fileURLToPath(entry.file.uri));
-          if (md5 === standing.was.etag) await adapter.execute(touchHistorySql(dialect, history.table, history.model, entry.name, historyTime(entry.file.lastModified)));
-          else changed.push(`'${entry.name}' (its content changed: MD5 ${standing.was.etag} when loaded, ${md5} now)`);
-          break;
-        }
-        case 'changed':
-          changed.push(`'${entry.name}' (${standing.why})`);
-          break;
-      }
-    }
-    if (changed.length > 0 && !copy.reloadchanged) {
-      throw new SparkdbtError(
-        'load-failed',
-        `model '${history.model}': ${changed.length === 1 ? 'a file' : `${changed.length} files`} changed after ${changed.length === 1 ? 'it was' : 'they were'} loaded: ${changed.join(', ')}; nothing was loaded`,
-        { hint: `restore the file, or reload the table from every file: --full-refresh for this run, or reloadchanged=true in the model's config` },
-      );
-    }
-    if (changed.length > 0) {
-      await adapter.execute(`delete from ${step.relation}`);
-      await adapter.execute(forgetHistorySql(dialect, history.table, history.model));
-      message = `reloaded every file (${changed.length} changed) into`;
-    } else {
-      chosen = fresh;
-      message = `loaded ${fresh.length} new file${fresh.length === 1 ? '' : 's'} into`;
-    }
-  } else {
-    await adapter.execute(forgetHistorySql(dialect, history.table, history.model));
-  }
+  const { chosen, message } = await chooseFiles(adapter, step, options);
   if (chosen.length === 0) return { rows: 0, rejected: 0, ...(message === undefined ? {} : { message }) };
 
   const digests = new Map<string, string>();
@@ -119,6 +74,72 @@ export async function executeLoadOnce(adapter: Adapter, step: HistoryLoadStep, o
     await adapter.execute(insertHistorySql(dialect, history.table, history.model, options.runId, records.slice(i, i + HISTORY_ROWS_PER_INSERT)));
   }
   return { rows, rejected: stream.rejected, ...(message === undefined ? {} : { message }) };
+}
+
+/** The files a newfilesonly load loads, and what the node's message says of them (undefined: the plan's verb). */
+export interface ChosenFiles {
+  readonly chosen: readonly Chosen[];
+  readonly message: string | undefined;
+}
+
+/**
+ * Lists the source and compares it with the model's load history (inside the load's transaction):
+ * `append` keeps the files not loaded before; a changed file fails (naming it) or, with
+ * reloadchanged, deletes the table's rows and the model's history and keeps every file; `reset`
+ * forgets the history and keeps every file (the table is new).
+ */
+export async function chooseFiles(adapter: Adapter, step: HistoryLoadStep, options: Pick<ExecuteLoadOptions, 'projectRoot' | 's3'>): Promise<ChosenFiles> {
+  const { history, copy } = step;
+  const { dialect } = adapter;
+  const root = options.projectRoot;
+  const s3 = s3SettingsFor(options.s3 ?? DEFAULT_S3_SETTINGS, copy.region);
+  const listed: SourceFile[] = [];
+  for await (const file of createSourceLister(copy, root, s3).list()) listed.push(file);
+  const all = listed.map((file) => ({ file, name: historyName(file, root) }));
+  if (history.mode === 'reset') {
+    await adapter.execute(forgetHistorySql(dialect, history.table, history.model));
+    return { chosen: all, message: undefined };
+  }
+  const rows = await adapter.query<{ filename: string; size: string | number; etag: string; last_modified: string | null }>(loadedFilesSql(history.table), [history.model]);
+  const loaded = new Map<string, LoadedFile>(rows.map((r) => [r.filename, { filename: r.filename, size: Number(r.size), etag: r.etag, lastModified: r.last_modified }]));
+  const fresh: Chosen[] = [];
+  const changed: string[] = [];
+  for (const entry of all) {
+    const standing = standingOf(entry.file, loaded.get(entry.name));
+    switch (standing.kind) {
+      case 'new':
+        fresh.push(entry);
+        break;
+      case 'unchanged':
+        break;
+      case 'check': {
+        if (!entry.file.uri.startsWith('file://')) {
+          changed.push(`'${entry.name}' (the listing gave no ETag to compare)`);
+          break;
+        }
+        const md5 = await hashFile(fileURLToPath(entry.file.uri));
+        if (md5 === standing.was.etag) await adapter.execute(touchHistorySql(dialect, history.table, history.model, entry.name, historyTime(entry.file.lastModified)));
+        else changed.push(`'${entry.name}' (its content changed: MD5 ${standing.was.etag} when loaded, ${md5} now)`);
+        break;
+      }
+      case 'changed':
+        changed.push(`'${entry.name}' (${standing.why})`);
+        break;
+    }
+  }
+  if (changed.length > 0 && !copy.reloadchanged) {
+    throw new SparkdbtError(
+      'load-failed',
+      `model '${history.model}': ${changed.length === 1 ? 'a file' : `${changed.length} files`} changed after ${changed.length === 1 ? 'it was' : 'they were'} loaded: ${changed.join(', ')}; nothing was loaded`,
+      { hint: `restore the file, or reload the table from every file: --full-refresh for this run, or reloadchanged=true in the model's config` },
+    );
+  }
+  if (changed.length > 0) {
+    await adapter.execute(`delete from ${step.relation}`);
+    await adapter.execute(forgetHistorySql(dialect, history.table, history.model));
+    return { chosen: all, message: `reloaded every file (${changed.length} changed) into` };
+  }
+  return { chosen: fresh, message: `loaded ${fresh.length} new file${fresh.length === 1 ? '' : 's'} into` };
 }
 
 function lastModifiedOf(file: SourceFile): { lastModified?: Date } {

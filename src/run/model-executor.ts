@@ -118,6 +118,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
           rows = loaded.rows;
           rejected = loaded.rejected;
           if (loaded.message !== undefined) message = loaded.message;
+          if (loaded.rejectionsQuery !== undefined) serverRejections = loaded.rejectionsQuery;
           break;
         }
         case 'check': {

@@ -18,10 +18,10 @@ const MARTS = 'name: shop\nmodels:\n  shop:\n    marts:\n      +materialized: ta
 const TABLE = { 'models/marts/orders.sql': 'select 1 as id\n' };
 const COPY_PROJECT = 'name: shop\nmodels:\n  shop:\n    staging:\n      +materialized: copy\n';
 const COPY_HINT =
-  '  hint: COPY options: from, json, timeformat, truncatecolumns, blanksasnull, emptyasnull, acceptinvchars, maxerror, gzip, manifest, region, iam_role, compupdate, statupdate';
+  '  hint: COPY options: from, json, timeformat, truncatecolumns, blanksasnull, emptyasnull, acceptinvchars, maxerror, gzip, manifest, region, iam_role, compupdate, statupdate, newfilesonly, reloadchanged';
 const PG_SETTINGS = 'type, schema, s3_endpoint, s3_region, s3_force_path_style, host, port, user, password, database, dbname, ssl, connect_timeout, threads';
 const TARGET_HAS =
-  'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, seed_s3_prefix, dwh_cfg';
+  'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, seed_s3_prefix, manifest_s3_prefix, dwh_cfg';
 const UNUSED = (...paths: string[]) =>
   [
     'Warning: Configuration paths exist in your project.yml file which do not apply to any resources.',

@@ -149,4 +149,28 @@ describe.each(WAREHOUSES)('newfilesonly copy model on $name', (warehouse) => {
     const refreshedTimes = await loadTimes();
     expect(refreshedTimes.history).toEqual(refreshedTimes.rows);
   }, 180_000);
+
+  it('two newfilesonly models built at once share the history table (made once); a plain copy model leaves its DEFAULT column to its default too', async () => {
+    const dir = copyFixture('copy-once-local');
+    const days = path.join(dir, 'data/days');
+    fs.mkdirSync(days, { recursive: true });
+    fs.writeFileSync(path.join(days, 'day-01.json'), dayFile(1, 2));
+    const events = fs.readFileSync(path.join(dir, 'models/events.sql'), 'utf8');
+    // Models of their own (the PostgreSQL schema is shared with the test above).
+    fs.writeFileSync(path.join(dir, 'models/events_one.sql'), events);
+    fs.writeFileSync(path.join(dir, 'models/events_two.sql'), events);
+    fs.writeFileSync(path.join(dir, 'models/events_plain.sql'), events.replace(", newfilesonly=true, reloadchanged=var('reloadchanged', false)", ''));
+    const result = await runCli(['run', ...warehouse.args, '--threads', '4', '--select', 'events_one', 'events_two', 'events_plain'], { cwd: dir, env: warehouse.env });
+    expect(result.code, result.stdout).toBe(0);
+    const history = await warehouse.query<{ model: string; filename: string }>(
+      dir,
+      "select model, filename from {schema}.sparkdbt_load_history where model in ('events_one', 'events_two', 'events_plain') order by model",
+    );
+    expect(history.map((h) => [h.model, h.filename])).toEqual([
+      ['events_one', 'data/days/day-01.json'],
+      ['events_two', 'data/days/day-01.json'],
+    ]);
+    const plain = await warehouse.query<{ n: number; stamped: number }>(dir, 'select count(*)::int as n, count(_loaded_at)::int as stamped from {schema}.events_plain');
+    expect(plain).toEqual([{ n: 2, stamped: 2 }]);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../src/errors.js';
-import { parseColumnList, parseColumnType } from '../../src/load/columns.js';
+import { loadedColumns, parseColumnList, parseColumnType } from '../../src/load/columns.js';
 import { expectSparkdbtError } from './helpers.js';
 
 describe('parseColumnList', () => {
@@ -84,5 +84,16 @@ describe('parseColumnList', () => {
     expect(expectSparkdbtError(() => parseColumnList('a int,\nA bigint', 'm.sql'), 'config-invalid').message).toBe("column 'a' is listed twice");
     expect(expectSparkdbtError(() => parseColumnList('a int,\nb', 'm.sql'), 'config-invalid').message).toBe("column 'b' has no type");
     expectSparkdbtError(() => parseColumnList('-- nothing\n', 'm.sql'), 'config-invalid');
+  });
+
+  it('reads a DEFAULT: the column keeps its type and its default, and is not among the loaded columns', () => {
+    const columns = parseColumnList("id integer,\n_loaded_at timestamp default (transaction_timestamp() at time zone 'utc'),\nsrc varchar(8) DEFAULT 'x, y'", 'm.sql');
+    expect(columns.map((c) => [c.name, c.sqlType, c.defaultExpr])).toEqual([
+      ['id', 'integer', undefined],
+      ['_loaded_at', 'timestamp', "(transaction_timestamp() at time zone 'utc')"],
+      ['src', 'varchar(8)', "'x, y'"],
+    ]);
+    expect(loadedColumns(columns).map((c) => c.name)).toEqual(['id']);
+    expect(expectSparkdbtError(() => parseColumnList('a int default', 'm.sql'), 'config-invalid').message).toBe("column 'a': DEFAULT needs an expression");
   });
 });
