@@ -21,7 +21,8 @@
     dist='all',
     sort=['user_id', 'valid_from']
 ) }}
-with staged as (
+{#- A user's staged events, optionally only those of `where` (each use scans staging once, with its own filter). -#}
+{%- macro staged_events(where) -%}
     select
         {{ to_user_id('user_id') }} as user_id,
         level,
@@ -31,11 +32,13 @@ with staged as (
         _loaded_at
     from {{ ref('staging_events') }}
     where {{ to_user_id('user_id') }} is not null
-),
+        and {{ where }}
+{%- endmacro -%}
 
+with
 {% if is_incremental() %}
 new_events as (
-    select * from staged where {{ loaded_after_last_run(this) }}
+    {{ staged_events(loaded_after_last_run(this)) }}
 ),
 
 current_rows as (
@@ -57,10 +60,9 @@ late_users as (
   (an event: its ts twice), and the change_number before the first of them (base).
 -#}
 observations as (
-    -- late users: all their staged events
+    -- late users: all their staged events (staging is not read at all when there are none: the EXISTS is evaluated once)
     select user_id, level, ts as seen_from, ts as seen_last, session_id, item_in_session, _loaded_at, 0 as base
-    from staged
-    where user_id in (select user_id from late_users)
+    from ({{ staged_events('exists (select 1 from late_users) and ' ~ to_user_id('user_id') ~ ' in (select user_id from late_users)') }}) as late_events
 
     union all
 
@@ -80,7 +82,7 @@ observations as (
 {% else %}
 observations as (
     select user_id, level, ts as seen_from, ts as seen_last, session_id, item_in_session, _loaded_at, 0 as base
-    from staged
+    from ({{ staged_events('true') }}) as events
 ),
 {% endif %}
 
