@@ -103,7 +103,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     const at = (text: string) => lines.findIndex((l) => l.includes(text));
     expect(at('PASS unique_songplays_songplay_id')).toBeGreaterThan(at(`OK created incremental model ${target.schema()}.songplays`));
     expect(at(`START incremental model ${target.schema()}.time`)).toBeGreaterThan(at('PASS unique_songplays_songplay_id'));
-    expect(lines).toContain('Done. PASS=42 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=42');
+    expect(lines).toContain('Done. PASS=46 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=46');
     const runResults = readArtifact(project, 'run_results.json') as { results: { unique_id: string; status: string; failures: number | null }[] };
     expect(schemaErrors(validateRunResults, runResults)).toEqual([]);
     const manifest = readArtifact(project, 'manifest.json');
@@ -148,7 +148,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
       'relationships_songplays_user_id__user_id__ref_users_',
       'unique_songplays_songplay_id',
     ]);
-    expect(text).toContain('Done. PASS=13 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=13');
+    expect(text).toContain('Done. PASS=14 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=14');
     // --exclude of the parent excludes its tests (eager): time's relationships test from songplays goes with it.
     const excluded = await cli(['build', '-s', 'songplays+', '--exclude', 'songplays']);
     expect(Object.keys(outcomes(excluded.stdout)).sort()).toEqual(['not_null_time_start_time', 'unique_time_start_time']);
@@ -173,7 +173,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
       'Failure in test unique_users_user_id (models/marts/_marts.yml)\n  Got 1 result, configured to fail if != 0\n\n  compiled code at target/compiled/sparkify/models/marts/_marts.yml/unique_users_user_id.sql',
     );
     expect(text).toContain('Failure in test assert_user_level_is_latest (tests/assert_user_level_is_latest.sql)');
-    expect(text).toContain('Done. PASS=28 WARN=0 ERROR=6 SKIP=0 NO-OP=0 TOTAL=34');
+    expect(text).toContain('Done. PASS=32 WARN=0 ERROR=6 SKIP=0 NO-OP=0 TOTAL=38');
   });
 
   it('--store-failures keeps the failing rows in <schema>_dbt_test__audit and says where', async () => {
@@ -201,7 +201,7 @@ describe.each(targets)('sparkdbt build and test of Sparkify on $name', (target) 
     expect(text).toMatch(new RegExp(`SKIP incremental model ${target.schema()}\\.time \\(upstream accepted_values_songplays_level__free__paid failed\\)`));
     // time's unit test waits for what time is built on, as the model does (the three unit tests count in the totals).
     expect(text).toMatch(/SKIP unit_test time::time_splits_start_time \(upstream accepted_values_songplays_level__free__paid failed\)/);
-    expect(text).toContain('Done. PASS=35 WARN=0 ERROR=2 SKIP=5 NO-OP=0 TOTAL=42');
+    expect(text).toContain('Done. PASS=39 WARN=0 ERROR=2 SKIP=5 NO-OP=0 TOTAL=46');
     // retry runs again what build left failed or skipped: the test (still failing) and what it skipped.
     const retried = await runCli(['retry'], { cwd: project, env: target.env() });
     expect(retried.code, retried.stdout + retried.stderr).toBe(1);

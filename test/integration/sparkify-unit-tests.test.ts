@@ -43,8 +43,12 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
     expect(unitOutcomes(result.stdout)).toEqual({
       'songplays::songplays_takes_next_song_events_and_matches_songs': 'PASS',
       'songplays::songplays_keeps_one_play_per_event_delivered_twice': 'PASS',
+      'songplays::songplays_daily_run_merges_a_redelivered_play_once': 'PASS',
       'users::users_keeps_the_latest_level': 'PASS',
+      'users::users_daily_run_keeps_a_newer_level_over_a_late_event': 'PASS',
       'users_history::users_history_records_every_change_of_level': 'PASS',
+      'users_history::users_history_daily_run_extends_the_current_row': 'PASS',
+      'users_history::users_history_daily_run_rebuilds_a_user_with_a_late_event': 'PASS',
       'time::time_splits_start_time': 'PASS',
     });
     const lines = text.split('\n');
@@ -54,8 +58,8 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
     expect(at(/START unit_test songplays::/)).toBeLessThan(at(/START incremental model \S+\.songplays /));
     expect(at(/START unit_test time::/)).toBeGreaterThan(at(/OK created incremental model \S+\.songplays /));
     expect(at(/START unit_test time::/)).toBeLessThan(at(/START incremental model \S+\.time /));
-    expect(text).toContain('5 unit tests in');
-    expect(text).toContain('Running 8 models, 29 data tests, 5 unit tests on target');
+    expect(text).toContain('9 unit tests in');
+    expect(text).toContain('Running 8 models, 29 data tests, 9 unit tests on target');
     const manifest = readArtifact(project, 'manifest.json');
     expect(schemaErrors(validateManifest, manifest)).toEqual([]);
     const unit = manifest['unit_tests']['unit_test.sparkify.users.users_keeps_the_latest_level'];
@@ -63,21 +67,25 @@ describe.each(targets)('Sparkify unit tests on $name', (target) => {
     const runResults = readArtifact(project, 'run_results.json');
     expect(schemaErrors(validateRunResults, runResults)).toEqual([]);
     const unitResults = (runResults['results'] as { unique_id: string; status: string }[]).filter((r) => r.unique_id.startsWith('unit_test.'));
-    expect(unitResults.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(unitResults.map((r) => r.status)).toEqual(Array(9).fill('pass'));
   });
 
   it('ls and selection: --resource-type unit_test, test_type:unit', async () => {
     const listed = await cli(['ls', '--resource-type', 'unit_test', '--output', 'name']);
     expect(listed.stdout.trim().split('\n').sort()).toEqual([
+      'songplays_daily_run_merges_a_redelivered_play_once',
       'songplays_keeps_one_play_per_event_delivered_twice',
       'songplays_takes_next_song_events_and_matches_songs',
       'time_splits_start_time',
+      'users_daily_run_keeps_a_newer_level_over_a_late_event',
+      'users_history_daily_run_extends_the_current_row',
+      'users_history_daily_run_rebuilds_a_user_with_a_late_event',
       'users_history_records_every_change_of_level',
       'users_keeps_the_latest_level',
     ]);
     const selected = await cli(['test', '-s', 'test_type:unit']);
     expect(selected.code, selected.stdout).toBe(0);
-    expect(stripTimes(selected.stdout)).toContain('Done. PASS=5 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=5');
+    expect(stripTimes(selected.stdout)).toContain('Done. PASS=9 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=9');
   });
 
   it("a failing unit test FAILs with dbt's diff; build skips the model it tests", async () => {
