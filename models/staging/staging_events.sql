@@ -3,10 +3,13 @@
   loads only the day files not loaded before (newfilesonly: sparkdbt_load_history records every
   file with its size and MD5, in the load's transaction); _loaded_at is not read from the files
   but is that load's timestamp, which the incremental marts use to find the rows they have not seen.
+  On Redshift the new keys are loaded through a MANIFEST written under the target's
+  manifest_s3_prefix (SPARKDBT_MANIFEST_S3_PREFIX); without one, every run reloads every file and
+  the marts merge everything again (the same tables, without the saving).
 -#}
 {{ config(
     from=source('raw', 'events'),
-    newfilesonly=true,
+    newfilesonly=(target.type != 'redshift' or env_var('SPARKDBT_MANIFEST_S3_PREFIX', '') != ''),
     json=var('log_jsonpath'),
     timeformat='epochmillisecs',
     iam_role=target.iam_role,

@@ -4,7 +4,7 @@
 -#}
 {{ config(
     from=source('raw', 'songs'),
-    newfilesonly=true,
+    newfilesonly=(target.type != 'redshift' or env_var('SPARKDBT_MANIFEST_S3_PREFIX', '') != ''),
     json='auto',
     iam_role=target.iam_role,
     region=target.copy_region,
