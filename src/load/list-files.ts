@@ -73,22 +73,25 @@ export function localFile(filePath: string, size: number, gzip: boolean): Source
 
 /**
  * A local file as a SourceFile whose stored bytes (before GZIP) are hashed as they are read:
- * `onDigest` receives the MD5 in hex once the file has been read to its end.
+ * `onDigest` receives the MD5 in hex and the bytes read once the file has been read to its end
+ * (what was loaded, should the file have grown since it was listed).
  */
-export function hashedLocalFile(filePath: string, size: number, gzip: boolean, onDigest: (md5: string) => void): SourceFile {
+export function hashedLocalFile(filePath: string, size: number, gzip: boolean, onDigest: (md5: string, bytes: number) => void): SourceFile {
   return {
     uri: pathToFileURL(filePath).href,
     size,
     open() {
       const raw = createReadStream(filePath, { highWaterMark: Math.min(READ_CHUNK_BYTES, Math.max(size, 1024)) });
       const hash = createHash('md5');
+      let bytes = 0;
       const hashing = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk);
+          bytes += chunk.length;
           done(null, chunk);
         },
         flush(done) {
-          onDigest(hash.digest('hex'));
+          onDigest(hash.digest('hex'), bytes);
           done();
         },
       });

@@ -36,10 +36,12 @@ export async function executeLoadOnce(adapter: Adapter, step: HistoryLoadStep, o
   const { chosen, message } = await chooseFiles(adapter, step, options);
   if (chosen.length === 0) return { rows: 0, rejected: 0, ...(message === undefined ? {} : { message }) };
 
-  const digests = new Map<string, string>();
+  const digests = new Map<string, { md5: string; bytes: number }>();
   const perFile = new Map<string, number>();
   const files = chosen.map(({ file }) =>
-    file.uri.startsWith('file://') ? { ...hashedLocalFile(fileURLToPath(file.uri), file.size, copy.gzip, (md5) => digests.set(file.uri, md5)), ...lastModifiedOf(file) } : file,
+    file.uri.startsWith('file://')
+      ? { ...hashedLocalFile(fileURLToPath(file.uri), file.size, copy.gzip, (md5, bytes) => digests.set(file.uri, { md5, bytes })), ...lastModifiedOf(file) }
+      : file,
   );
   const started = performance.now();
   const stream = await openCopyRows({
@@ -66,9 +68,11 @@ export async function executeLoadOnce(adapter: Adapter, step: HistoryLoadStep, o
     clearInterval(timer);
   }
   const records: LoadHistoryRow[] = chosen.map(({ file, name }) => {
-    const etag = file.etag ?? digests.get(file.uri);
-    if (etag === undefined) throw new Error(`internal: no content hash for '${name}' after it was read`);
-    return { filename: name, size: file.size, etag, lastModified: historyTime(file.lastModified), rows: perFile.get(file.uri) ?? null };
+    if (file.etag !== undefined) return { filename: name, size: file.size, etag: file.etag, lastModified: historyTime(file.lastModified), rows: perFile.get(file.uri) ?? null };
+    const read = digests.get(file.uri);
+    if (read === undefined) throw new Error(`internal: no content hash for '${name}' after it was read`);
+    // The bytes read, not the listed size: a file that grew meanwhile is then seen as changed next time.
+    return { filename: name, size: read.bytes, etag: read.md5, lastModified: historyTime(file.lastModified), rows: perFile.get(file.uri) ?? null };
   });
   for (let i = 0; i < records.length; i += HISTORY_ROWS_PER_INSERT) {
     await adapter.execute(insertHistorySql(dialect, history.table, history.model, options.runId, records.slice(i, i + HISTORY_ROWS_PER_INSERT)));
@@ -85,8 +89,9 @@ export interface ChosenFiles {
 /**
  * Lists the source and compares it with the model's load history (inside the load's transaction):
  * `append` keeps the files not loaded before; a changed file fails (naming it) or, with
- * reloadchanged, deletes the table's rows and the model's history and keeps every file; `reset`
- * forgets the history and keeps every file (the table is new).
+ * reloadchanged, deletes the table's rows and the model's history and keeps every file; a table
+ * with no history (built before the model said newfilesonly) has its rows deleted and gets every
+ * file; `reset` forgets the history and keeps every file (the table is new).
  */
 export async function chooseFiles(adapter: Adapter, step: HistoryLoadStep, options: Pick<ExecuteLoadOptions, 'projectRoot' | 's3'>): Promise<ChosenFiles> {
   const { history, copy } = step;
@@ -102,6 +107,12 @@ export async function chooseFiles(adapter: Adapter, step: HistoryLoadStep, optio
   }
   const rows = await adapter.query<{ filename: string; size: string | number; etag: string; last_modified: string | null }>(loadedFilesSql(history.table), [history.model]);
   const loaded = new Map<string, LoadedFile>(rows.map((r) => [r.filename, { filename: r.filename, size: Number(r.size), etag: r.etag, lastModified: r.last_modified }]));
+  if (loaded.size === 0) {
+    // The table was built without newfilesonly (or its history was dropped): which of its rows came
+    // from which file is unknown, so it is loaded again from every file, in this transaction.
+    await adapter.execute(`delete from ${step.relation}`);
+    return { chosen: all, message: 'loaded every file (no load history yet) into' };
+  }
   const fresh: Chosen[] = [];
   const changed: string[] = [];
   for (const entry of all) {

@@ -173,4 +173,25 @@ describe.each(WAREHOUSES)('newfilesonly copy model on $name', (warehouse) => {
     const plain = await warehouse.query<{ n: number; stamped: number }>(dir, 'select count(*)::int as n, count(_loaded_at)::int as stamped from {schema}.events_plain');
     expect(plain).toEqual([{ n: 2, stamped: 2 }]);
   }, 120_000);
+
+  it('a table built before the model said newfilesonly (no history) is reloaded from every file, not appended to twice', async () => {
+    const dir = copyFixture('copy-once-local');
+    const days = path.join(dir, 'data/days');
+    fs.mkdirSync(days, { recursive: true });
+    fs.writeFileSync(path.join(days, 'day-01.json'), dayFile(1, 2));
+    fs.writeFileSync(path.join(days, 'day-02.json'), dayFile(3, 3));
+    const model = path.join(dir, 'models/events_switched.sql');
+    const events = fs.readFileSync(path.join(dir, 'models/events.sql'), 'utf8');
+    fs.writeFileSync(model, events.replace(", newfilesonly=true, reloadchanged=var('reloadchanged', false)", ''));
+    const run = () => runCli(['run', ...warehouse.args, '--select', 'events_switched'], { cwd: dir, env: warehouse.env });
+    expect((await run()).code).toBe(0);
+    fs.writeFileSync(model, events);
+    const switched = await run();
+    expect(switched.code, switched.stdout).toBe(0);
+    expect(stripTimes(switched.stdout)).toMatch(/OK loaded every file \(no load history yet\) into \S+\.events_switched \(5 rows\)/);
+    const ids = await warehouse.query<{ id: number }>(dir, 'select id from {schema}.events_switched order by id');
+    expect(ids.map((r) => Number(r.id))).toEqual([1, 2, 3, 4, 5]);
+    const idle = await run();
+    expect(stripTimes(idle.stdout)).toMatch(/OK loaded 0 new files into \S+\.events_switched \(0 rows\)/);
+  }, 120_000);
 });
