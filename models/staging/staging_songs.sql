@@ -1,6 +1,10 @@
-{#- Song metadata (Million Song Dataset): one row per song file; JSON keys match column names. -#}
+{#-
+  Song metadata (Million Song Dataset): one row per song file; JSON keys match column names. Each
+  run loads only the song files not loaded before (newfilesonly), as staging_events does.
+-#}
 {{ config(
     from=source('raw', 'songs'),
+    newfilesonly=(target.type != 'redshift' or env_var('SPARKDBT_MANIFEST_S3_PREFIX', '') != ''),
     json='auto',
     iam_role=target.iam_role,
     region=target.copy_region,

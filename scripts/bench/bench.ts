@@ -5,14 +5,17 @@
  * speed-up of `run --threads 8` over `--threads 1` on 200 independent models that each sleep 0.2 s
  * in PostgreSQL. Prints figures against their goals; asserts nothing. Needs ../shared/data/sparkify
  * and PostgreSQL (PG* variables, default test db). BENCH_RUNS (default 5) runs per figure;
- * BENCH_ONLY=compile,ls,threads,run,build (a comma-separated subset) measures only those groups; `build`
- * is `sparkdbt build` (models and all their tests) of the Sparkify project on PostgreSQL and PGlite.
+ * BENCH_ONLY=compile,ls,threads,run,build,daily (a comma-separated subset) measures only those groups; `build`
+ * is `sparkdbt build` (models and all their tests) of the Sparkify project on PostgreSQL and PGlite;
+ * `daily` a daily run adding one day (~270 events) to a PostgreSQL warehouse of ~1,000,000 events
+ * (BENCH_DAILY_MONTHS copies of the shared month, default 125), against a full rebuild of it.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSharedMonth, writeShiftedDay, writeShiftedMonths } from './daily-data.js';
 import { measure, median as middle } from './measure.js';
 
 // Run from build/scripts/bench/ (npm run bench).
@@ -25,7 +28,7 @@ const ONLY = process.env['BENCH_ONLY']
   .map((group) => group.trim())
   .filter((group) => group !== '');
 /** Whether a group of figures is measured (BENCH_ONLY). */
-const measures = (group: 'run' | 'compile' | 'ls' | 'threads' | 'build') => ONLY === undefined || ONLY.includes(group);
+const measures = (group: 'run' | 'compile' | 'ls' | 'threads' | 'build' | 'daily') => ONLY === undefined || ONLY.includes(group);
 const VARS = JSON.stringify({
   song_data: path.join(SHARED, 'song_data'),
   log_data: path.join(SHARED, 'log_data'),
@@ -154,6 +157,41 @@ const compileRows = (count: number, figures: CompileFigures, goal: { seconds: nu
   );
 };
 
+/**
+ * The daily run against the full rebuild, on PostgreSQL: a warehouse of BENCH_DAILY_MONTHS copies of
+ * the shared month (shifted 30 days and 10,000 session ids a copy: ~1,000,000 events), built once
+ * (untimed); then `run --full-refresh` (every file loaded again, every table rebuilt) and `run` after
+ * one new day file (a copy of the shared 26 November, 270 events, after the last day held), each
+ * min(RUNS, 3) times, a new day for each daily run. Prints both medians and their ratio (goal ≤ 10%).
+ */
+function dailyRun(): void {
+  const months = Number(process.env['BENCH_DAILY_MONTHS'] ?? 125);
+  const runs = Math.min(RUNS, 3);
+  const schema = 'sparkdbt_bench_daily';
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-bench-daily-'));
+  const logData = path.join(data, 'log_data');
+  const env = { ...pgEnv, SPARKDBT_SCHEMA: schema };
+  try {
+    const month = readSharedMonth(path.join(SHARED, 'log_data'));
+    const events = writeShiftedMonths(logData, month, months);
+    const day = month.find((d) => d.day === 26)!;
+    const vars = JSON.stringify({ song_data: path.join(SHARED, 'song_data'), log_data: logData, log_jsonpath: path.join(SHARED, 'log_json_path.json') });
+    const args = ['run', '--target', 'postgres', '--vars', vars];
+    psql(`drop schema if exists ${schema} cascade`);
+    median('daily: first build', args, { cwd: project, env, runs: 1 });
+    const full = median('daily: full rebuild', [...args, '--full-refresh'], { cwd: project, env, runs });
+    let next = months;
+    const daily = median('daily: one new day', args, { cwd: project, env, runs, before: () => writeShiftedDay(logData, day, next++) });
+    const ratio = daily / full;
+    console.log(`${`full rebuild, PostgreSQL, ${events.toLocaleString('en-US')} events (run --full-refresh)`.padEnd(52)} ${full.toFixed(3).padStart(7)} s`);
+    console.log(`${`daily run adding one day (${day.events.length} events)`.padEnd(52)} ${daily.toFixed(3).padStart(7)} s`);
+    console.log(`${'  daily / full rebuild'.padEnd(52)} ${(ratio * 100).toFixed(1).padStart(6)} %   goal ≤ 10 %   ${ratio <= 0.1 ? 'met' : 'MISSED'}`);
+  } finally {
+    psql(`drop schema if exists ${schema} cascade`);
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+}
+
 console.log(`sparkdbt bench: median of ${RUNS} whole-process runs (node ${process.version}, ${os.cpus().length} cores)\n`);
 const project = copyProject();
 const pgEnv = { PGHOST: process.env['PGHOST'] ?? '127.0.0.1', PGDATABASE: process.env['PGDATABASE'] ?? 'test', SPARKDBT_SCHEMA: 'sparkdbt_bench' };
@@ -195,6 +233,7 @@ try {
     );
     figure('build on PGlite, shared data, existing data folder', median('build pglite again', ['build', '--vars', VARS], { cwd: project }));
   }
+  if (measures('daily')) dailyRun();
   if (measures('threads')) {
     const schema = 'sparkdbt_bench_threads';
     const sleeping = sleepingProject(200, schema);

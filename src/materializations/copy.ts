@@ -19,7 +19,8 @@ import type { LoadHistoryPlan, Materialization, MaterializationPlan, PlanContext
  */
 export const copyMaterialization: Materialization = {
   name: 'copy',
-  plan(model, dialect, existing, context) {
+  plan(model, dialect, existingRelation, context) {
+    const existing = existingRelation?.kind;
     const all = parseColumnList(model.sql, model.node.originalFilePath);
     const columns = loadedColumns(all);
     // As Redshift's COPY with an explicit column list: the columns with a DEFAULT are left out and take it.
@@ -40,15 +41,15 @@ export const copyMaterialization: Materialization = {
             },
           );
         }
-        return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing: existing?.kind, context, columns, listed, copy, layout, manifestS3Prefix });
+        return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout, manifestS3Prefix });
       }
-      return serverCopyPlan(dialect, model.relation, existing?.kind, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy, listed);
+      return serverCopyPlan(dialect, model.relation, existing, dialect.createTable(tempRelationOf(model.relation), model.sql, layout), copy, listed);
     }
-    if (copy.newfilesonly) return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing: existing?.kind, context, columns, listed, copy, layout });
+    if (copy.newfilesonly) return newFilesOnlyPlan(model.relation, model.node.name, model.sql, { dialect, existing, context, columns, listed, copy, layout });
     return {
       kind: 'table',
       verb: 'loaded table',
-      steps: buildAndSwap(dialect, model.relation, 'table', existing?.kind, (temp) => {
+      steps: buildAndSwap(dialect, model.relation, 'table', existing, (temp) => {
         const load: PlanStep = { kind: 'load', relation: temp, columns, ...(listed ? { listsColumns: true } : {}), copy, display: localCopyDisplay(dialect, temp, copy, listed) };
         const steps = [sqlStep(dialect.createTable(temp, model.sql, layout)), load];
         // Redshift's COPY updates statistics when it loads an empty table (STATUPDATE unset) or
@@ -93,7 +94,7 @@ function newFilesOnlyPlan(
       ? localCopyDisplay(dialect, into, copy, listed)
       : serverOnceDisplay(dialect, into, copy, listed, manifestUrl(manifestS3Prefix, '<run id>', model), table);
   const ensure: PlanStep = { kind: 'shared-sql', sql: loadHistoryDdl(dialect, table) };
-  if (how.existing === 'table' && how.context.fullRefresh !== true) {
+  if (how.existing === 'table' && !how.context.fullRefresh) {
     const load: PlanStep = {
       kind: 'load',
       relation,

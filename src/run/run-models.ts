@@ -35,7 +35,7 @@ export interface RunOptions {
   readonly showSeedRows?: number | undefined;
   /** --store-failures: keep every test's failing rows in `<schema>_dbt_test__audit`. */
   readonly storeFailures?: boolean;
-  /** --full-refresh: incremental models are rebuilt whole (unless their config says full_refresh: false). */
+  /** --full-refresh: incremental models are rebuilt whole (unless their config says full_refresh: false); newfilesonly copy models reload every file into a new table. */
   readonly fullRefresh?: boolean;
   /** The command (run, test, build, seed), for the run's first line. */
   readonly command?: 'run' | 'test' | 'build' | 'seed' | 'snapshot';

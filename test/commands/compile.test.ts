@@ -54,7 +54,8 @@ describe('sparkdbt compile', () => {
     expect(result.code, result.stderr).toBe(0);
     const sql = [
       "-- carried out by sparkdbt's loader on this target (no server-side COPY); the Redshift COPY it stands for:",
-      'copy "public"."staging_events"',
+      // _loaded_at (DEFAULT, the load's time) is not loaded from the files: the COPY names the others.
+      `copy "public"."staging_events" (${['artist', 'auth', 'first_name', 'gender', 'item_in_session', 'last_name', 'length', 'level', 'location', 'method', 'page', 'registration', 'session_id', 'song', 'status', 'ts', 'user_agent', 'user_id'].map((c) => `"${c}"`).join(', ')})`,
       "from 'sample/log_data'",
       "format as json 'sample/log_json_path.json'",
       "timeformat 'epochmillisecs'",
@@ -90,7 +91,7 @@ describe('sparkdbt compile', () => {
     expect(executed).toContain(compiled.trim());
   }, 60_000);
 
-  it('compiles all seven Sparkify models and their data tests with no database reachable, on every target', async () => {
+  it('compiles all eight Sparkify models and their data tests with no database reachable, on every target', async () => {
     for (const target of ['pglite', 'postgres', 'redshift']) {
       const project = copyFixture('sparkify');
       // Redshift's COPY reads S3: point the vars there (the local targets read the bundled sample).
@@ -99,19 +100,28 @@ describe('sparkdbt compile', () => {
       expect(result.code, result.stderr).toBe(0);
       // The data tests go beside the models, under their properties file (every one compiles on every target).
       const tests = listFiles(path.join(project, 'target/compiled/sparkify/models')).filter((f) => f.startsWith('marts/_marts.yml/'));
-      expect(tests.length).toBe(19);
+      expect(tests.length).toBe(25);
       expect(listFiles(path.join(project, 'target/compiled/sparkify/tests'))).toEqual([
         'assert_load_rejections_under_threshold.sql',
         'assert_songplays_one_row_per_nextsong.sql',
         'assert_user_level_is_latest.sql',
+        'assert_users_history_one_row_per_change.sql',
       ]);
       for (const view of ['compiled', 'plan']) {
         // Each unit test's SQL too, at dbt's path (under its properties file); it has no plan.
         const unitTests =
           view === 'compiled'
-            ? ['songplays_takes_next_song_events_and_matches_songs', 'time_splits_start_time', 'users_keeps_the_latest_level'].map(
-                (name) => `marts/_unit_tests.yml/models/marts/${name}.sql`,
-              )
+            ? [
+                'songplays_daily_run_merges_a_redelivered_play_once',
+                'songplays_keeps_one_play_per_event_delivered_twice',
+                'songplays_takes_next_song_events_and_matches_songs',
+                'time_splits_start_time',
+                'users_daily_run_keeps_a_newer_level_over_a_late_event',
+                'users_history_daily_run_extends_the_current_row',
+                'users_history_daily_run_rebuilds_a_user_with_a_late_event',
+                'users_history_records_every_change_of_level',
+                'users_keeps_the_latest_level',
+              ].map((name) => `marts/_unit_tests.yml/models/marts/${name}.sql`)
             : [];
         expect(listFiles(path.join(project, `target/${view}/sparkify/models`)).filter((f) => f.includes('_unit_tests.yml/'))).toEqual(unitTests);
         expect(listFiles(path.join(project, `target/${view}/sparkify/models`)).filter((f) => !f.includes('.yml/'))).toEqual([
@@ -120,6 +130,7 @@ describe('sparkdbt compile', () => {
           'marts/songs.sql',
           'marts/time.sql',
           'marts/users.sql',
+          'marts/users_history.sql',
           'staging/staging_events.sql',
           'staging/staging_songs.sql',
         ]);

@@ -8,7 +8,7 @@ function ls(select: string[] | undefined, exclude?: string[]) {
   return { names: [...lines].sort(), warnings };
 }
 
-const ALL_MODELS = ['artists', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users'];
+const ALL_MODELS = ['artists', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users', 'users_history'];
 
 describe('sparkdbt ls: every selection form on the Sparkify project', () => {
   it.each<[string, string[] | undefined, string[] | undefined, string[]]>([
@@ -19,9 +19,9 @@ describe('sparkdbt ls: every selection form on the Sparkify project', () => {
     ['2+name', ['2+time'], undefined, ['songplays', 'staging_events', 'staging_songs', 'time']],
     ['name+1', ['staging_songs+1'], undefined, ['artists', 'songplays', 'songs', 'staging_songs']],
     // As dbt: @ walks through test nodes too, so the relationships tests from songplays bring the models artists and songs in. Sources print as dbt's search_name, `source_name.table`.
-    ['@name', ['@staging_events'], undefined, ['artists', 'raw.events', 'raw.songs', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users']],
+    ['@name', ['@staging_events'], undefined, ['artists', 'raw.events', 'raw.songs', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users', 'users_history']],
     ['tag:x', ['tag:staging'], undefined, ['staging_events', 'staging_songs']],
-    ['path:folder', ['path:models/marts'], undefined, ['artists', 'songplays', 'songs', 'time', 'users']],
+    ['path:folder', ['path:models/marts'], undefined, ['artists', 'songplays', 'songs', 'time', 'users', 'users_history']],
     ['path:file', ['path:models/marts/time.sql'], undefined, ['time']],
     ['config.materialized:x', ['config.materialized:copy'], undefined, ['staging_events', 'staging_songs']],
     ['fqn with wildcard', ['sparkify.marts.s*'], undefined, ['songplays', 'songs']],
@@ -30,8 +30,8 @@ describe('sparkdbt ls: every selection form on the Sparkify project', () => {
     ['space = union', ['users time'], undefined, ['time', 'users']],
     ['two arguments = union', ['users', 'artists'], undefined, ['artists', 'users']],
     ['comma = intersection', ['+songplays,tag:staging'], undefined, ['staging_events', 'staging_songs']],
-    ['--exclude', ['path:models'], ['staging_songs+'], ['staging_events', 'users']],
-    ['--exclude with graph operator', ['tag:marts'], ['songplays+'], ['artists', 'songs', 'users']],
+    ['--exclude', ['path:models'], ['staging_songs+'], ['staging_events', 'users', 'users_history']],
+    ['--exclude with graph operator', ['tag:marts'], ['songplays+'], ['artists', 'songs', 'users', 'users_history']],
   ])('%s', (_form, select, exclude, expected) => {
     const { names, warnings } = ls(select, exclude);
     expect(names).toEqual(expected);
@@ -55,7 +55,7 @@ describe('sparkdbt ls: every selection form on the Sparkify project', () => {
       resource_type: 'model',
       unique_id: 'model.sparkify.time',
       original_file_path: 'models/marts/time.sql',
-      config: { materialized: 'table', tags: ['marts'] },
+      config: { materialized: 'incremental', tags: ['marts'], unique_key: 'start_time', incremental_strategy: 'merge' },
       depends_on: { nodes: ['model.sparkify.songplays'] },
     });
     const unknown = await runCli(['ls', '-s', 'colour:red'], { cwd: REPO_ROOT });

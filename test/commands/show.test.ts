@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
@@ -29,7 +29,7 @@ function parseCsv(text: string): string[][] {
 
 /** The users table as the warehouse holds it, keyed by user_id, every value as text. */
 type UserRows = Map<string, string[]>;
-const USER_COLUMNS = ['user_id', 'first_name', 'last_name', 'gender', 'level'];
+const USER_COLUMNS = ['user_id', 'first_name', 'last_name', 'gender', 'level', 'last_event_at', 'last_session_id', 'last_item_in_session', '_loaded_at'];
 
 /** Runs the Sparkify sample's songplays and users on one target, then checks show against direct queries. */
 function describeSparkifyShow(target: 'pglite' | 'postgres', env: () => Record<string, string>, direct: (project: string, sql: string) => Promise<unknown[][]>): void {
@@ -92,7 +92,8 @@ describe('sparkdbt show on PGlite (Sparkify sample)', () => {
     'pglite',
     () => ({}),
     async (project, sql) => {
-      const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'));
+      // Timestamps as the text PostgreSQL prints (users' last_event_at, _loaded_at), as sparkdbt's adapter reads them.
+      const db = await PGlite.create(path.join(project, '.sparkdbt/pglite'), { parsers: { [types.TIMESTAMP]: (value: string) => value } });
       try {
         return (await db.query<unknown[]>(sql, [], { rowMode: 'array' })).rows;
       } finally {

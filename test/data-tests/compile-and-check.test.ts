@@ -14,7 +14,7 @@ function properties(text: string): PropertiesFile {
   if (!result.ok) throw new Error(result.errors.map(formatError).join('\n'));
   return result.value;
 }
-const MODELS = new Set(['songplays', 'users', 'songs', 'artists', 'time', 'staging_events', 'staging_songs']);
+const MODELS = new Set(['songplays', 'users', 'users_history', 'songs', 'artists', 'time', 'staging_events', 'staging_songs']);
 const resolve = (dep: TestDependency) =>
   dep.kind === 'ref' ? (MODELS.has(dep.name) ? `"test"."public"."${dep.name}"` : undefined) : dep.sourceName === 'raw' ? `"test"."raw"."${dep.tableName}"` : undefined;
 const golden = (name: string) => fs.readFileSync(`test/fixtures/data-tests/sql/${name}.compiled.sql`, 'utf8');

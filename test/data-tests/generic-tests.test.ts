@@ -341,6 +341,12 @@ describe('the Sparkify tests', () => {
       'not_null_users_user_id',
       'accepted_values_users_level__free__paid',
       'accepted_values_users_gender__F__M',
+      'not_null_users_history_user_id',
+      'relationships_users_history_user_id__user_id__ref_users_',
+      'not_null_users_history_change_number',
+      'not_null_users_history_level',
+      'accepted_values_users_history_level__free__paid',
+      'not_null_users_history_valid_from',
       'unique_songs_song_id',
       'not_null_songs_song_id',
       'unique_artists_artist_id',
@@ -358,6 +364,7 @@ describe('the Sparkify tests', () => {
       ['users', 'songplays'],
       ['songs', 'songplays'],
       ['artists', 'songplays'],
+      ['users', 'users_history'],
     ]);
   });
 });

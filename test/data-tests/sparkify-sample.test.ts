@@ -40,14 +40,14 @@ describe('the Sparkify data tests on the sample warehouse (PostgreSQL)', () => {
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   it('all pass on the sample', async () => {
-    expect(tests).toHaveLength(19);
+    expect(tests).toHaveLength(25);
     expect(Object.values(await runAll())).toEqual(tests.map(() => 'pass 0'));
   });
 
   it('a duplicated user, an orphan songplay and a wrong level fail exactly their tests', async () => {
     await db.client().query(`insert into ${relation('users')} select * from ${relation('users')} order by user_id limit 1;
       update ${relation('users')} set level = 'premium' where user_id = (select max(user_id) from ${relation('users')});
-      insert into ${relation('songplays')} (start_time, user_id, level) select start_time, 999999, 'free' from ${relation('songplays')} order by start_time limit 1;`);
+      insert into ${relation('songplays')} (songplay_id, start_time, user_id, level) select 'orphan-play', start_time, 999999, 'free' from ${relation('songplays')} order by start_time limit 1;`);
     const outcomes = await runAll();
     expect(Object.fromEntries(Object.entries(outcomes).filter(([, o]) => o !== 'pass 0'))).toEqual({
       unique_users_user_id: 'fail 1',

@@ -37,10 +37,24 @@ describe('buildGraph', () => {
 
   it('orders the Sparkify project with the staging COPY models first', () => {
     const project = loadProject(REPO_ROOT);
-    // The copy models read target.iam_role and target.copy_region (unset on a local target).
-    const renderer = new TemplateRenderer({ target: { name: 'dev', iam_role: undefined, copy_region: undefined }, vars: project.config.vars, env: {} }, project.macros);
+    // The copy models read target.type, target.iam_role and target.copy_region (unset on a local target).
+    const renderer = new TemplateRenderer(
+      { target: { name: 'dev', type: 'pglite', iam_role: undefined, copy_region: undefined }, vars: project.config.vars, env: {} },
+      project.macros,
+    );
     const graph = buildGraph(project.config, parseModels(project, renderer).models);
-    expect(graph.order.map((id) => graph.nodes.get(id)!.name)).toEqual(['events', 'songs', 'staging_events', 'staging_songs', 'artists', 'songplays', 'songs', 'users', 'time']);
+    expect(graph.order.map((id) => graph.nodes.get(id)!.name)).toEqual([
+      'events',
+      'songs',
+      'staging_events',
+      'staging_songs',
+      'artists',
+      'songplays',
+      'songs',
+      'users',
+      'users_history',
+      'time',
+    ]);
   });
 
   /*

@@ -16,11 +16,14 @@ const targets = [
   { name: 'pglite', env: () => ({}) },
 ] as const;
 
-/** Replaces the extra log file of malformed events with `count` of them (none: the file is removed). */
+/**
+ * Delivers an extra log file of `count` malformed events, under a name of its own (staging_events
+ * loads only files it has not loaded before), and removes the earlier ones (none: no such file).
+ */
 function badEvents(project: string, count: number): void {
-  const file = path.join(project, 'sample/log_data/2018/11/2018-11-30-bad-events.json');
-  if (count === 0) fs.rmSync(file, { force: true });
-  else fs.writeFileSync(file, Array.from({ length: count }, (_, i) => `{"ts":${i},}`).join('\n') + '\n');
+  const folder = path.join(project, 'sample/log_data/2018/11');
+  for (const name of fs.readdirSync(folder)) if (name.includes('-bad-events')) fs.rmSync(path.join(folder, name));
+  if (count > 0) fs.writeFileSync(path.join(folder, `2018-11-30-bad-events-${count}.json`), Array.from({ length: count }, (_, i) => `{"ts":${i},}`).join('\n') + '\n');
 }
 
 const projects: string[] = [];
@@ -40,15 +43,15 @@ describe.each(targets)('the load-rejections singular test in build on $name', (t
   // Run in order on one warehouse: the last row also shows that an earlier build's rejections no longer count.
   // The staging model's own warning (records rejected under MAXERROR) is the summary's other WARN.
   it.each([
-    { case: 'a clean load passes', rejected: 0, status: 'PASS', summary: 'PASS=32 WARN=0' },
-    { case: 'a load with 3 rejections (under 10) passes', rejected: 3, status: 'PASS', summary: 'PASS=32 WARN=1' },
-    { case: 'a load with 12 rejections (over 10) warns, exit 0', rejected: 12, status: 'WARN 12', summary: 'PASS=31 WARN=2' },
-    { case: 'a clean load after it passes: only this build counts', rejected: 0, status: 'PASS', summary: 'PASS=32 WARN=0' },
+    { case: 'a clean load passes', rejected: 0, status: 'PASS', summary: 'PASS=46 WARN=0' },
+    { case: 'a load with 3 rejections (under 10) passes', rejected: 3, status: 'PASS', summary: 'PASS=46 WARN=1' },
+    { case: 'a load with 12 rejections (over 10) warns, exit 0', rejected: 12, status: 'WARN 12', summary: 'PASS=45 WARN=2' },
+    { case: 'a clean load after it passes: only this build counts', rejected: 0, status: 'PASS', summary: 'PASS=46 WARN=0' },
   ])('$case', async ({ rejected, status, summary }) => {
     const result = await build(rejected);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.out).toMatch(new RegExp(`^\\d+ of 32 ${status} ${TEST} \\.+ \\[${status} in \\d+\\.\\d\\ds\\]$`, 'm'));
-    expect(result.out).toContain(`Done. ${summary} ERROR=0 SKIP=0 NO-OP=0 TOTAL=32`);
+    expect(result.out).toMatch(new RegExp(`^\\d+ of 46 ${status} ${TEST} \\.+ \\[${status} in \\d+\\.\\d\\ds\\]$`, 'm'));
+    expect(result.out).toContain(`Done. ${summary} ERROR=0 SKIP=0 NO-OP=0 TOTAL=46`);
     if (rejected > 0) expect(result.out).toContain(`Warning: staging_events rejected ${rejected} records (under its MAXERROR); the rest loaded.`);
   });
 });

@@ -31,13 +31,15 @@ describe(`the Sparkify project on PostgreSQL, with ${DATA.name}`, () => {
     await client?.end();
   });
 
-  it('builds all seven models and exits 0', () => {
+  it('builds all eight models and exits 0', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const out = stripTimes(first.stdout);
-    expect(out).toMatch(new RegExp(`^1 of 7 START copy model ${schema}\\.staging_events \\.+ \\[RUN\\]$`, 'm'));
-    expect(out).toMatch(new RegExp(`^\\d of 7 OK created table ${schema}\\.songplays \\(${DATA.real ? 6820 : oracle.songplays} rows\\) \\.+ \\[OK in \\d+\\.\\d\\ds\\]$`, 'm'));
-    expect(out).toContain('Done. PASS=7 WARN=0 ERROR=0 SKIP=0 TOTAL=7');
+    expect(out).toMatch(new RegExp(`^1 of 8 START copy model ${schema}\\.staging_events \\.+ \\[RUN\\]$`, 'm'));
+    expect(out).toMatch(
+      new RegExp(`^\\d of 8 OK created incremental model ${schema}\\.songplays \\(${DATA.real ? 6820 : oracle.songplays} rows\\) \\.+ \\[OK in \\d+\\.\\d\\ds\\]$`, 'm'),
+    );
+    expect(out).toContain('Done. PASS=8 WARN=0 ERROR=0 SKIP=0 TOTAL=8');
   });
 
   it('gives the counts an oracle computes from the raw JSON', async () => {
@@ -46,11 +48,16 @@ describe(`the Sparkify project on PostgreSQL, with ${DATA.name}`, () => {
     await expectKeysClean(query, schema);
   });
 
-  it('gives the same counts on a second run (tables rebuilt and swapped)', async () => {
+  it('gives the same counts on a second run (no file loaded again, nothing added) and on a full refresh (tables rebuilt and swapped)', async () => {
     const second = await runCli(['run', '--target', 'postgres', '--vars', DATA.vars], { cwd: project, env });
     expect(second.code).toBe(0);
+    expect(stripTimes(second.stdout)).toMatch(new RegExp(`OK loaded 0 new files into ${schema}\\.staging_events \\(0 rows\\)`));
     expect(await warehouseCounts(query, schema)).toEqual(oracle);
+    const refreshed = await runCli(['run', '--target', 'postgres', '--full-refresh', '--vars', DATA.vars], { cwd: project, env });
+    expect(refreshed.code).toBe(0);
+    expect(await warehouseCounts(query, schema)).toEqual(oracle);
+    // What is left beside the models: only the load history of the newfilesonly staging models.
     const leftovers = await query(`select table_name from information_schema.tables where table_schema = '${schema}' and table_name like '%sparkdbt%'`);
-    expect(leftovers).toEqual([]);
+    expect(leftovers).toEqual([{ table_name: 'sparkdbt_load_history' }]);
   });
 });

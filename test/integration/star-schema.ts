@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { OracleCounts } from '../support/oracle.js';
+import { sortRows, type Row } from '../support/star-oracle.js';
 
 /** Runs one SQL query and returns its rows (a real PostgreSQL or PGlite connection). */
 export type Query = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -40,4 +41,11 @@ export async function expectKeysClean(query: Query, schema: string): Promise<voi
   // start_time is the event's UTC timestamp, whatever the machine's time zone.
   const first = await query(`select min(start_time)::text as t from "${schema}"."songplays"`);
   expect(String(first[0]!['t'])).toMatch(/^2018-11-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+}
+
+/** A table's rows as text (`column::text`, NULL as null), sorted as the star oracle sorts its rows. */
+export async function tableRows(query: Query, schema: string, table: string, columns: readonly string[]): Promise<Row[]> {
+  const list = columns.map((c, i) => `"${c}"::text as c${i}`).join(', ');
+  const rows = await query(`select ${list} from "${schema}"."${table}"`);
+  return sortRows(rows.map((r) => columns.map((_, i) => (r[`c${i}`] ?? null) as string | null)));
 }

@@ -58,9 +58,9 @@ describe('state:modified against a previous manifest', () => {
     {
       edit: 'a config in project.yml (no model file changed)',
       apply: (dir) => edit(dir, 'project.yml', (t) => t.replace('+tags: [marts]', '+tags: [marts, star]')),
-      modified: ['artists', 'songplays', 'songs', 'time', 'users'],
+      modified: ['artists', 'songplays', 'songs', 'time', 'users', 'users_history'],
       body: [],
-      configs: ['artists', 'songplays', 'songs', 'time', 'users'],
+      configs: ['artists', 'songplays', 'songs', 'time', 'users', 'users_history'],
       macros: [],
     },
     {
@@ -81,10 +81,10 @@ describe('state:modified against a previous manifest', () => {
     {
       edit: 'a macro that models call directly and through another macro',
       apply: (dir) => edit(dir, 'macros/strings.sql', (t) => t.replace('rtrim({{ column }})\n', "rtrim({{ column }}, ' ')\n")),
-      modified: ['artists', 'songplays', 'songs', 'users'],
+      modified: ['artists', 'songplays', 'songs', 'users', 'users_history'],
       body: [],
       configs: [],
-      macros: ['artists', 'songplays', 'songs', 'users'],
+      macros: ['artists', 'songplays', 'songs', 'users', 'users_history'],
     },
     { edit: 'a new macro no model calls', apply: (dir) => edit(dir, 'macros/strings.sql', (t) => `${t}\n{% macro unused_helper() %}1{% endmacro %}\n`), modified: [], macros: [] },
     {
