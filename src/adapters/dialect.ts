@@ -65,6 +65,11 @@ export interface SqlDialect {
   /** Statement that refreshes planner statistics of a freshly loaded table. */
   analyze(relation: Relation): string;
   /**
+   * Settings for an incremental run's transaction (`set local …`), before its new rows are selected:
+   * PostgreSQL's JIT off, since its compile time dominates a small daily batch (see README, Incremental models).
+   */
+  incrementalRunSettings(): readonly string[];
+  /**
    * The time the current transaction began, as a UTC `timestamp` (what `sparkdbt_load_timestamp()`
    * renders): every row a load's transaction writes gets the same value, history included.
    */

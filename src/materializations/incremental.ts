@@ -46,6 +46,7 @@ export const incrementalMaterialization: Materialization = {
       verb: 'created incremental model',
       steps: [
         { kind: 'begin' },
+        ...dialect.incrementalRunSettings().map((setting) => sqlStep(setting)),
         sqlStep(dialect.drop(temp, 'table')),
         ...newRows,
         ...keyCheck(dialect, temp, config),

@@ -121,7 +121,7 @@ describe('a seed of a million rows', () => {
       `name: million\ntarget: local\ntargets:\n  local:\n    type: pglite\n    path: .sparkdbt/pglite\n  pg:\n    type: postgres\n    schema: "{{ env_var('SPARKDBT_SCHEMA') }}"\n`,
     );
     expected = writeMillion(path.join(project, 'seeds/million.csv'));
-  });
+  }, 300_000);
 
   afterAll(() => {
     if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
@@ -133,7 +133,7 @@ describe('a seed of a million rows', () => {
     expect(stripTimes(result.stdout)).toMatch(new RegExp(`OK loaded seed file ${db.schema}\\.million \\.+ \\[INSERT ${ROWS} in`));
     const query: Query = async (sql) => (await db.client().query({ text: sql, rowMode: 'array' })).rows as unknown[][];
     expect(await outcome(query, db.schema)).toEqual({ types: TYPES, figures: expected });
-  });
+  }, 300_000);
 
   it('loads on PGlite to the same outcome', async () => {
     const result = await runCli(['seed'], { cwd: project });
@@ -146,5 +146,6 @@ describe('a seed of a million rows', () => {
     } finally {
       await warehouse.close();
     }
-  });
+    // A million rows through PGlite's WebAssembly: ~15 s on a quiet machine, minutes on a loaded one.
+  }, 300_000);
 });

@@ -138,7 +138,7 @@ describe('state:modified and unit tests', () => {
     {
       edit: 'the model a unit test tests',
       apply: (dir) => edit(dir, 'models/marts/users.sql', (t) => `${t}\n-- touched\n`),
-      modified: ['users_keeps_the_latest_level'],
+      modified: ['users_daily_run_keeps_a_newer_level_over_a_late_event', 'users_keeps_the_latest_level'],
     },
     {
       edit: 'a new unit test',

@@ -32,6 +32,11 @@ export class RedshiftDialect extends PostgresDialect {
     return this.rename(relation, kind, identifier);
   }
 
+  /** Redshift has no JIT setting: an incremental run changes none. */
+  override incrementalRunSettings(): readonly string[] {
+    return [];
+  }
+
   /** dbt-redshift's snapshot_get_time: `getdate()::timestamp`. */
   override snapshotTime(): string {
     return 'getdate()::timestamp';
