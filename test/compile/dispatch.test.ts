@@ -64,10 +64,9 @@ describe('adapter.dispatch: (target, implementations in the project) -> the impl
 
 describe("adapter.dispatch(name, 'dbt'): the project before dbt's own macros, package by package", () => {
   const rendered = (type: TargetType, projectMacros: string, call: string, searchOrder?: Record<string, string[]>) =>
-    new TemplateRenderer(
-      { target: { name: 't', type }, vars: {}, env: {}, dispatchChain: dialectFor(type).dispatchChain, projectName: 'shop', dispatchSearchOrder: searchOrder },
-      [{ path: 'macros/m.sql', sql: projectMacros }],
-    )
+    new TemplateRenderer({ target: { name: 't', type }, vars: {}, env: {}, dispatchChain: dialectFor(type).dispatchChain, projectName: 'shop', dispatchSearchOrder: searchOrder }, [
+      { path: 'macros/m.sql', sql: projectMacros },
+    ])
       .render('models/x.sql', call)
       .trim();
 
@@ -112,6 +111,11 @@ describe('the packages dbt searches for a namespace', () => {
   });
 
   it('tries each package with every prefix before the next package', () => {
-    expect(dispatchCandidates('m', 'dbt', settings).map((c) => `${c.package ?? ''}.${c.macro}`)).toEqual(['shop.postgres__m', 'shop.default__m', 'dbt.postgres__m', 'dbt.default__m']);
+    expect(dispatchCandidates('m', 'dbt', settings).map((c) => `${c.package ?? ''}.${c.macro}`)).toEqual([
+      'shop.postgres__m',
+      'shop.default__m',
+      'dbt.postgres__m',
+      'dbt.default__m',
+    ]);
   });
 });
