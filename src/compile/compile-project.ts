@@ -88,6 +88,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       onSecret,
       dispatchChain: dialect.dispatchChain,
       projectName: project.config.name,
+      dispatchSearchOrder: project.config.dispatch,
     },
     project.macros,
   );

@@ -263,7 +263,13 @@ export class TemplateRenderer {
     }
     if (candidate.package === DBT_NAMESPACE) return this.dbtMacros.get(candidate.macro);
     if (candidate.package === (this.globals.projectName ?? '')) return this.rootMacros.get(candidate.macro);
-    return undefined;
+    // As dbt (PackageNotFoundForMacroError): a search_order may only name packages the project has.
+    throw this.fail(
+      new SparkdbtError('template-error', `adapter.dispatch: the search order names package '${candidate.package}', which this project does not have`, {
+        location: { file: this.currentFile },
+        hint: `dispatch: search_order in project.yml may name ${[this.globals.projectName, DBT_NAMESPACE].filter((n) => n !== undefined && n !== '').join(' and ')}`,
+      }),
+    );
   }
 
   /** dbt's own macro files (compiled once per process), each macro a global and a member of `dbt`. */

@@ -28,6 +28,8 @@ export interface ProjectConfig {
   readonly seedDefaults?: Readonly<Record<string, unknown>>;
   /** Folder-level snapshot config, dbt's `snapshots:` block (`+target_schema`, `+strategy`, …). */
   readonly snapshotDefaults?: Readonly<Record<string, unknown>>;
+  /** project.yml's `dispatch:`: the packages `adapter.dispatch(name, namespace)` searches for a namespace, in order. */
+  readonly dispatch?: Readonly<Record<string, readonly string[]>>;
   /** The line of each key under `models:`, `seeds:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
   /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */

@@ -119,3 +119,11 @@ describe('the packages dbt searches for a namespace', () => {
     ]);
   });
 });
+
+describe('a search order that names a package the project does not have', () => {
+  it('is an error naming it, as dbt (PackageNotFoundForMacroError)', () => {
+    expect(() => render('postgres', ['default'], "{{ adapter.dispatch('m', 'dbt')() }}", { dbt: ['dbt_utils', 'dbt'] })).toThrow(
+      "adapter.dispatch: the search order names package 'dbt_utils', which this project does not have",
+    );
+  });
+});
