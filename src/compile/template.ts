@@ -41,8 +41,21 @@ export interface TemplateGlobals {
   readonly dispatchSearchOrder?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
-/** What the builtin macro files compile to (nunjucks' code for each), compiled once per process. */
-let builtinCode: { readonly path: string; readonly code: object }[] | undefined;
+/** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
+const BUILTIN_MACRO_NAMES: readonly string[][] = BUILTIN_MACROS.map((file) => [...file.sql.matchAll(/\{%-?\s*macro\s+([A-Za-z_]\w*)/g)].map((m) => m[1]!));
+
+/** What each builtin macro file compiles to (nunjucks' code), compiled on first use and kept for the process. */
+const builtinCodes = new Map<number, object>();
+
+function builtinCode(index: number, env: nunjucks.Environment): object {
+  let code = builtinCodes.get(index);
+  if (code === undefined) {
+    const file = BUILTIN_MACROS[index]!;
+    code = { root: (new nunjucks.Template(file.sql, env, file.path, true) as unknown as { rootRenderFunc: unknown }).rootRenderFunc };
+    builtinCodes.set(index, code);
+  }
+  return code;
+}
 
 /**
  * Renders model and config templates in dbt's Jinja style with nunjucks: ref, source, config,
@@ -272,19 +285,27 @@ export class TemplateRenderer {
     );
   }
 
-  /** dbt's own macro files (compiled once per process), each macro a global and a member of `dbt`. */
+  /**
+   * dbt's own macros, each a global and a member of `dbt`: a stand-in that compiles its file on
+   * first call (nunjucks' code for it is kept for the process), so a project that calls none pays nothing.
+   */
   private loadBuiltinMacros(): void {
-    builtinCode ??= BUILTIN_MACROS.map((file) => {
-      const template = new nunjucks.Template(file.sql, this.env, file.path, true) as unknown as { rootRenderFunc: unknown };
-      return { path: file.path, code: { root: template.rootRenderFunc } };
-    });
-    for (const { path, code } of builtinCode) {
-      const template = new nunjucks.Template({ type: 'code', obj: code } as unknown as string, this.env, path, true);
-      for (const [name, fn] of Object.entries(topLevelMacros(template))) {
-        this.dbtMacros.set(name, fn);
-        this.env.addGlobal(name, fn);
+    const loaded = new Map<number, Record<string, unknown>>();
+    const real = (index: number, name: string): ((...args: unknown[]) => unknown) => {
+      let macros = loaded.get(index);
+      if (macros === undefined) {
+        macros = topLevelMacros(new nunjucks.Template({ type: 'code', obj: builtinCode(index, this.env) } as unknown as string, this.env, BUILTIN_MACROS[index]!.path, true));
+        loaded.set(index, macros);
       }
-    }
+      return macros[name] as (...args: unknown[]) => unknown;
+    };
+    BUILTIN_MACRO_NAMES.forEach((names, index) => {
+      for (const name of names) {
+        const macro = (...args: unknown[]) => real(index, name)(...args);
+        this.dbtMacros.set(name, macro);
+        this.env.addGlobal(name, macro);
+      }
+    });
   }
 
   private loadMacros(macro: MacroFile): void {
