@@ -20,8 +20,11 @@ import type pg from 'pg';
 const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/dbt-macros/expected/redshift');
 const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get install sqlfluff');
 
-/** Each case: its golden's name, an expression template, its value as text on PostgreSQL and PGlite. */
-const CASES: readonly { readonly name: string; readonly expr: string; readonly value: string }[] = [
+/**
+ * Each case: its golden's name, an expression template, its value as text on PostgreSQL and PGlite;
+ * `array` where Redshift's value is a SUPER (which its golden selects as it is, not cast to varchar).
+ */
+const CASES: readonly { readonly name: string; readonly expr: string; readonly value: string; readonly array?: true }[] = [
   { name: 'date_trunc', expr: `{{ dbt.date_trunc('month', "timestamp '2024-03-15 10:20:30'") }}`, value: '2024-03-01 00:00:00' },
   { name: 'date_trunc_bare', expr: `{{ date_trunc('day', "timestamp '2024-03-15 10:20:30'") }}`, value: '2024-03-15 00:00:00' },
   { name: 'dateadd_day', expr: `{{ dbt.dateadd('day', 3, "date '2024-02-27'") }}`, value: '2024-03-01 00:00:00' },
@@ -63,13 +66,19 @@ const CASES: readonly { readonly name: string; readonly expr: string; readonly v
   { name: 'right', expr: `{{ dbt.right("'abcdef'", 2) }}`, value: 'ef' },
   { name: 'length', expr: `{{ dbt.length("'abcd'") }}`, value: '4' },
   { name: 'except', expr: `(select count(*) from (select 1 as x union all select 2 {{ dbt.except() }} select 2) t)`, value: '1' },
+  { name: 'array_construct', expr: `{{ dbt.array_construct([1, 2, 3]) }}`, value: '{1,2,3}', array: true },
+  { name: 'array_construct_empty', expr: `{{ array_construct([], type_string()) }}`, value: '{}', array: true },
+  { name: 'array_append', expr: `{{ dbt.array_append(dbt.array_construct([1, 2]), 3) }}`, value: '{1,2,3}', array: true },
+  { name: 'array_concat', expr: `{{ array_concat(array_construct([1, 2]), array_construct([3, 4])) }}`, value: '{1,2,3,4}', array: true },
   { name: 'intersect', expr: `(select max(x) from (select 1 as x union all select 2 {{ intersect() }} select 2) t)`, value: '2' },
 ];
 
 /** A statement selecting the case's value as text, rendered for a target type. */
-function statement(type: TargetType, expr: string): string {
+function statement(type: TargetType, expr: string, array = false): string {
   const renderer = new TemplateRenderer({ target: { name: type, type }, vars: {}, env: {}, dispatchChain: dialectFor(type).dispatchChain, projectName: 'shop' }, []);
-  return `select cast((${renderer.render('models/m.sql', expr)}) as ${type === 'redshift' ? 'varchar' : 'text'}) as v\n`;
+  const sql = renderer.render('models/m.sql', expr);
+  if (type === 'redshift') return array ? `select ${sql} as v\n` : `select cast((${sql}) as varchar) as v\n`;
+  return `select cast((${sql}) as text) as v\n`;
 }
 
 describe("dbt's cross-database macros on PostgreSQL and PGlite", () => {
@@ -93,8 +102,8 @@ describe("dbt's cross-database macros on PostgreSQL and PGlite", () => {
 });
 
 describe("Redshift goldens of dbt's cross-database macros", () => {
-  it.each(CASES)('$name', ({ name, expr }) => {
-    const sql = statement('redshift', expr);
+  it.each(CASES)('$name', ({ name, expr, array }) => {
+    const sql = statement('redshift', expr, array);
     const golden = path.join(GOLDEN, `${name}.sql`);
     if (process.env['UPDATE_GOLDEN'] === '1') {
       fs.mkdirSync(GOLDEN, { recursive: true });
