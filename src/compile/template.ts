@@ -124,7 +124,18 @@ export class TemplateRenderer {
     });
     // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
     this.loadBuiltinMacros();
-    this.env.addGlobal(DBT_NAMESPACE, Object.fromEntries(this.dbtMacros));
+    this.env.addGlobal(
+      DBT_NAMESPACE,
+      strictAttributes(Object.fromEntries(this.dbtMacros), (name) => {
+        const suggestion = closestNames(name, [...this.dbtMacros.keys()], 1)[0];
+        throw this.fail(
+          new SparkdbtError('template-error', `dbt has no macro '${name}'`, {
+            location: locateAttribute(this.currentFile, this.currentSource, DBT_NAMESPACE, name),
+            hint: `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}sparkdbt ships dbt's cross-database macros (see the README)`,
+          }),
+        );
+      }),
+    );
     for (const macro of macros) this.loadMacros(macro);
   }
 

@@ -127,3 +127,16 @@ describe('a search order that names a package the project does not have', () => 
     );
   });
 });
+
+describe('the dbt namespace', () => {
+  it('names a macro it does not have, at its line, with the closest', () => {
+    const renderer = new TemplateRenderer({ target: { name: 't', type: 'postgres' }, vars: {}, env: {} }, []);
+    expect(() => renderer.render('models/x.sql', "select 1,\n  {{ dbt.date_add('day', 1, 'd') }}")).toThrow(
+      expect.objectContaining({
+        message: "dbt has no macro 'date_add'",
+        location: { file: 'models/x.sql', line: 2, column: 6 },
+        hint: expect.stringContaining("did you mean 'dateadd'?"),
+      }),
+    );
+  });
+});
