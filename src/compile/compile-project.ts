@@ -88,7 +88,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       onSecret,
       dispatchChain: dialect.dispatchChain,
       projectName: project.config.name,
-      dispatchSearchOrder: project.config.dispatch,
+      dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
     },
     project.macros,
   );

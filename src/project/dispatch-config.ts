@@ -1,4 +1,5 @@
 import { isRecord } from '../core/is-record.js';
+import type { DispatchEntry } from './types.js';
 
 type Problem = (keyPath: (string | number)[], message: string, hint?: string) => void;
 
@@ -7,15 +8,15 @@ const EXAMPLE = 'for example dispatch: [{macro_namespace: dbt_utils, search_orde
 /**
  * project.yml's `dispatch:` as dbt reads it: a list of `{macro_namespace, search_order}`, each a
  * namespace's packages in the order `adapter.dispatch(name, namespace)` searches them. Every problem
- * is reported through `problem`; the entries read are returned by namespace.
+ * is reported through `problem`; the entries read are returned.
  */
-export function parseDispatch(value: unknown, problem: Problem): Record<string, readonly string[]> | undefined {
+export function parseDispatch(value: unknown, problem: Problem): DispatchEntry[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
     problem(['dispatch'], 'must be a list of {macro_namespace, search_order} entries', EXAMPLE);
     return undefined;
   }
-  const order: Record<string, readonly string[]> = {};
+  const entries: DispatchEntry[] = [];
   value.forEach((entry: unknown, i) => {
     if (!isRecord(entry)) return problem(['dispatch', i], 'must be a mapping with macro_namespace and search_order', EXAMPLE);
     for (const key of Object.keys(entry)) {
@@ -27,8 +28,9 @@ export function parseDispatch(value: unknown, problem: Problem): Record<string, 
     if (!Array.isArray(search) || search.length === 0 || !search.every((p) => typeof p === 'string' && p !== '')) {
       return problem(['dispatch', i, 'search_order'], 'must be a list of package names', EXAMPLE);
     }
-    if (namespace in order) return problem(['dispatch', i, 'macro_namespace'], `names '${namespace}' a second time`, 'give each namespace one entry');
-    order[namespace] = search as string[];
+    if (entries.some((e) => e.macroNamespace === namespace))
+      return problem(['dispatch', i, 'macro_namespace'], `names '${namespace}' a second time`, 'give each namespace one entry');
+    entries.push({ macroNamespace: namespace, searchOrder: search as string[] });
   });
-  return order;
+  return entries;
 }

@@ -45,4 +45,19 @@ describe('a macro dispatched to postgres__ on PGlite and PostgreSQL (jaffle-shop
     const sql = fs.readFileSync(path.join(project, 'target/compiled/spend/models/customer_spend.sql'), 'utf8');
     expect(sql).toContain('sum((amount::numeric(16, 2) / 100)::numeric(16, 2)) as lifetime_spend');
   });
+
+  it("project.yml's dispatch: search_order decides whether the project's override of a dbt macro is taken", async () => {
+    const project = copyFixture('dispatch-spend');
+    fs.writeFileSync(path.join(project, 'macros/any_value.sql'), '{% macro postgres__any_value(e) %}max({{ e }}){% endmacro %}\n');
+    fs.writeFileSync(path.join(project, 'models/first_customer.sql'), "select {{ dbt.any_value('customer_id') }} as c from {{ ref('customer_spend') }}\n");
+    const compiled = async () => {
+      const result = await runCli(['compile', '-s', 'first_customer'], { cwd: project });
+      expect(result.code, result.stderr).toBe(0);
+      return fs.readFileSync(path.join(project, 'target/compiled/spend/models/first_customer.sql'), 'utf8');
+    };
+    expect(await compiled()).toContain('select max(customer_id) as c');
+    const config = fs.readFileSync(path.join(project, 'project.yml'), 'utf8');
+    fs.writeFileSync(path.join(project, 'project.yml'), `${config}dispatch:\n  - macro_namespace: dbt\n    search_order: [dbt]\n`);
+    expect(await compiled()).toContain('select min(customer_id) as c');
+  });
 });

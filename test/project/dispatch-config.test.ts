@@ -16,7 +16,7 @@ function problems(dispatch: string): string[] {
 describe("project.yml's dispatch:", () => {
   it('reads each namespace’s search order, as dbt', () => {
     const config = parseProjectConfig('name: shop\ndispatch:\n  - macro_namespace: dbt\n    search_order: [shop, dbt]\n', '/p/project.yml', '/p');
-    expect(config.dispatch).toEqual({ dbt: ['shop', 'dbt'] });
+    expect(config.dispatch).toEqual([{ macroNamespace: 'dbt', searchOrder: ['shop', 'dbt'] }]);
     expect(parseProjectConfig('name: shop\n', '/p/project.yml', '/p').dispatch).toBeUndefined();
   });
 
