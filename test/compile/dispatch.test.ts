@@ -129,6 +129,16 @@ describe('a search order that names a package the project does not have', () => 
 });
 
 describe('the dbt namespace', () => {
+  it("stops at dbt's own compiler errors (postgres__datediff's unsupported datepart), naming the model", () => {
+    const renderer = new TemplateRenderer({ target: { name: 't', type: 'pglite' }, vars: {}, env: {}, dispatchChain: dialectFor('pglite').dispatchChain }, []);
+    expect(() => renderer.render('models/x.sql', "select {{ datediff('a', 'b', 'fortnight') }}")).toThrow(
+      expect.objectContaining({ message: "compilation error: Unsupported datepart for macro datediff in postgres: 'fortnight'", location: { file: 'models/x.sql' } }),
+    );
+    // Redshift's datediff takes any datepart Redshift knows: no error at compile time.
+    const redshift = new TemplateRenderer({ target: { name: 't', type: 'redshift' }, vars: {}, env: {}, dispatchChain: dialectFor('redshift').dispatchChain }, []);
+    expect(redshift.render('models/x.sql', "select {{ datediff('a', 'b', 'fortnight') }}").replace(/\s+/g, ' ')).toBe('select datediff( fortnight, a, b )');
+  });
+
   it('names a macro it does not have, at its line, with the closest', () => {
     const renderer = new TemplateRenderer({ target: { name: 't', type: 'postgres' }, vars: {}, env: {} }, []);
     expect(() => renderer.render('models/x.sql', "select 1,\n  {{ dbt.date_add('day', 1, 'd') }}")).toThrow(
