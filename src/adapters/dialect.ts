@@ -34,6 +34,11 @@ export interface SqlDialect {
   readonly type: TargetType;
   readonly capabilities: Capabilities;
   /**
+   * The macro prefixes `adapter.dispatch` tries, most specific first, ending in `default`: the adapter
+   * and the adapters it inherits from (dbt's get_adapter_type_names: dbt-redshift depends on dbt-postgres).
+   */
+  readonly dispatchChain: readonly string[];
+  /**
    * The name the warehouse stores for a quoted identifier: as written on PostgreSQL, ASCII lower
    * case on Redshift (which folds quoted names too unless enable_case_sensitive_identifier is on).
    */

@@ -24,14 +24,16 @@ export function extractMacros(files: readonly MacroFile[]): MacroBlock[] {
 /**
  * The macros a template calls, found as dbt finds them statically: calls of known macro names in
  * its `{{ }}` and `{% %}` tags, and for `adapter.dispatch('x')` the macro it resolves to on this
- * target type (`<type>__x`, else `default__x`). Sorted, without duplicates.
+ * target (the first of the dialect's dispatch chain, `<type>__x` … `default__x`; a type alone: `<type>__x`,
+ * else `default__x`). Sorted, without duplicates.
  */
-export function macroCalls(template: string, macroNames: ReadonlySet<string>, targetType: string, self?: string): string[] {
+export function macroCalls(template: string, macroNames: ReadonlySet<string>, dispatchChain: string | readonly string[], self?: string): string[] {
+  const chain = typeof dispatchChain === 'string' ? [dispatchChain, 'default'] : dispatchChain;
   const found = new Set<string>();
   for (const [region] of template.replace(COMMENT, '').matchAll(JINJA_REGION)) {
     for (const match of region.matchAll(CALL)) if (macroNames.has(match[1]!) && match[1] !== self) found.add(match[1]!);
     for (const match of region.matchAll(DISPATCH)) {
-      const resolved = [`${targetType}__${match[1]!}`, `default__${match[1]!}`].find((name) => macroNames.has(name));
+      const resolved = chain.map((prefix) => `${prefix}__${match[1]!}`).find((name) => macroNames.has(name));
       if (resolved !== undefined) found.add(resolved);
     }
   }

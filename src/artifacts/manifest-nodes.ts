@@ -90,7 +90,7 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     .filter((n) => n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot')
     .map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
-  const macros = macroCalls(node.file.sql, context.macroNames, prepared.target.type).map((name) => `macro.${project}.${name}`);
+  const macros = macroCalls(node.file.sql, context.macroNames, prepared.dialect.dispatchChain).map((name) => `macro.${project}.${name}`);
   return {
     database: context.database,
     schema: relation.schema,

@@ -84,7 +84,7 @@ export function snapshotManifestNode(context: NodeContext, node: SnapshotNode, c
     sources,
     metrics: [],
     functions: [],
-    depends_on: { macros: macroCalls(node.file.sql, context.macroNames, prepared.target.type).map((name) => `macro.${project}.${name}`), nodes: parents },
+    depends_on: { macros: macroCalls(node.file.sql, context.macroNames, prepared.dialect.dispatchChain).map((name) => `macro.${project}.${name}`), nodes: parents },
     compiled_path: null,
     compiled: compiledCode !== undefined,
     compiled_code: compiledCode ?? null,

@@ -80,7 +80,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       original_file_path: macro.path,
       unique_id: `macro.${config.name}.${macro.name}`,
       macro_sql: macro.sql,
-      depends_on: { macros: macroCalls(macro.sql, macroNames, prepared.target.type, macro.name).map((name) => `macro.${config.name}.${name}`) },
+      depends_on: { macros: macroCalls(macro.sql, macroNames, prepared.dialect.dispatchChain, macro.name).map((name) => `macro.${config.name}.${name}`) },
       description: '',
       meta: {},
       docs: { show: true, node_color: null },

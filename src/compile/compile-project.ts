@@ -86,6 +86,9 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       loadErrors: new Relation(target.schema, LOAD_ERRORS_TABLE, quote).render(),
       loadTimestamp: dialect.loadTimestamp(),
       onSecret,
+      dispatchChain: dialect.dispatchChain,
+      projectName: project.config.name,
+      dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
     },
     project.macros,
   );

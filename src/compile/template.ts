@@ -3,6 +3,9 @@ import { SparkdbtError, closestNames, type SourceLocation } from '../errors.js';
 import type { MacroFile } from '../project/types.js';
 import { strictAttributes } from './strict-attributes.js';
 import { isSecretName } from '../redact.js';
+import { BUILTIN_MACROS, DBT_NAMESPACE } from './dbt-macros/builtin-macros.js';
+import { COLUMN_API } from './dbt-api.js';
+import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -30,6 +33,28 @@ export interface TemplateGlobals {
   readonly loadTimestamp?: string | undefined;
   /** Called with the value of each env_var() whose name looks secret, so output can be redacted. */
   readonly onSecret?: (value: string) => void;
+  /** The prefixes adapter.dispatch tries (the dialect's dispatchChain); default: the target's type, then `default`. */
+  readonly dispatchChain?: readonly string[] | undefined;
+  /** The root project's name: `adapter.dispatch(x, namespace)` searches it before the namespace. */
+  readonly projectName?: string | undefined;
+  /** project.yml's `dispatch:`: a macro namespace's search_order. */
+  readonly dispatchSearchOrder?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
+/** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
+const BUILTIN_MACRO_NAMES: readonly string[][] = BUILTIN_MACROS.map((file) => [...file.sql.matchAll(/\{%-?\s*macro\s+([A-Za-z_]\w*)/g)].map((m) => m[1]!));
+
+/** What each builtin macro file compiles to (nunjucks' code), compiled on first use and kept for the process. */
+const builtinCodes = new Map<number, object>();
+
+function builtinCode(index: number, env: nunjucks.Environment): object {
+  let code = builtinCodes.get(index);
+  if (code === undefined) {
+    const file = BUILTIN_MACROS[index]!;
+    code = { root: (new nunjucks.Template(file.sql, env, file.path, true) as unknown as { rootRenderFunc: unknown }).rootRenderFunc };
+    builtinCodes.set(index, code);
+  }
+  return code;
 }
 
 /**
@@ -51,6 +76,10 @@ export class TemplateRenderer {
    * compiled templates are let go as its models compile instead of being held to the end.
    */
   private readonly compiled = new Map<string, nunjucks.Template>();
+  /** The root project's macros by name (what dispatch finds in the project's own package). */
+  private readonly rootMacros = new Map<string, unknown>();
+  /** dbt's own macros by name: the `dbt` namespace (date_trunc, dateadd, type_string, …). */
+  private readonly dbtMacros = new Map<string, unknown>();
 
   constructor(
     private readonly globals: TemplateGlobals,
@@ -83,7 +112,30 @@ export class TemplateRenderer {
     this.env.addGlobal('sparkdbt_load_errors', () => globals.loadErrors ?? '');
     this.env.addGlobal('sparkdbt_load_timestamp', () => globals.loadTimestamp ?? '');
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
-    this.env.addGlobal('adapter', { dispatch: (name: unknown) => this.dispatch(String(name)) });
+    this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? '') });
+    this.env.addGlobal('api', { Column: COLUMN_API });
+    this.env.addGlobal('exceptions', {
+      raise_compiler_error: (message: unknown) => {
+        throw this.fail(new SparkdbtError('template-error', `compilation error: ${String(message)}`, { location: { file: this.currentFile } }));
+      },
+      raise_not_implemented: (message: unknown) => {
+        throw this.fail(new SparkdbtError('template-error', `not implemented: ${String(message)}`, { location: { file: this.currentFile } }));
+      },
+    });
+    // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
+    this.loadBuiltinMacros();
+    this.env.addGlobal(
+      DBT_NAMESPACE,
+      strictAttributes(Object.fromEntries(this.dbtMacros), (name) => {
+        const suggestion = closestNames(name, [...this.dbtMacros.keys()], 1)[0];
+        throw this.fail(
+          new SparkdbtError('template-error', `dbt has no macro '${name}'`, {
+            location: locateAttribute(this.currentFile, this.currentSource, DBT_NAMESPACE, name),
+            hint: `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}sparkdbt ships dbt's cross-database macros (see the README)`,
+          }),
+        );
+      }),
+    );
     for (const macro of macros) this.loadMacros(macro);
   }
 
@@ -98,7 +150,10 @@ export class TemplateRenderer {
   }): TemplateRenderer {
     const env = Object.fromEntries(Object.entries(overrides.env).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v as string)]));
     const renderer = new TemplateRenderer({ ...this.globals, vars: { ...this.globals.vars, ...overrides.vars }, env: { ...this.globals.env, ...env } }, this.macros);
-    for (const [name, value] of Object.entries(overrides.macros)) renderer.env.addGlobal(name, () => value);
+    for (const [name, value] of Object.entries(overrides.macros)) {
+      renderer.env.addGlobal(name, () => value);
+      renderer.rootMacros.set(name, () => value);
+    }
     return renderer;
   }
 
@@ -173,24 +228,95 @@ export class TemplateRenderer {
   }
 
   /**
-   * dbt's `adapter.dispatch('x')`: the macro `<target type>__x` (`redshift__x`, `postgres__x`,
-   * `pglite__x`), else `default__x` — how a macro differs per warehouse without copies of models.
+   * dbt's `adapter.dispatch(name, macro_namespace)`: the first macro found of `<prefix>__name` for each
+   * package searched (see dispatch.ts), the prefixes the adapter's chain (`pglite`, `postgres`,
+   * `default`) — how a macro differs per warehouse without copies of models.
    */
-  private dispatch(name: string): unknown {
+  private dispatch(args: unknown[]): unknown {
+    const [rawName, rawNamespace] = positional(args);
+    const named = keywords(args.filter(isKeywords));
+    const name = String(rawName);
+    const namespaceArg = rawNamespace ?? named['macro_namespace'];
+    const namespace = namespaceArg === undefined || namespaceArg === null ? undefined : String(namespaceArg);
+    if (name.includes('.')) {
+      const [pkg, macro] = name.split('.', 2);
+      throw this.fail(
+        new SparkdbtError('template-error', `adapter.dispatch('${name}'): '.' is not part of a macro name`, {
+          location: this.locateCall('dispatch', name),
+          hint: `did you mean adapter.dispatch('${macro ?? ''}', macro_namespace='${pkg ?? ''}')?`,
+        }),
+      );
+    }
+    const candidates = dispatchCandidates(name, namespace, this.dispatchSettings());
+    for (const candidate of candidates) {
+      const macro = this.findMacro(candidate);
+      if (macro !== undefined) return macro;
+    }
+    const first = candidates[0]?.macro ?? `default__${name}`;
+    throw this.fail(
+      new SparkdbtError(
+        'template-error',
+        `adapter.dispatch('${name}'${namespace === undefined ? '' : `, '${namespace}'`}) found no macro: searched for ${candidates.map((c) => `'${candidateName(c)}'`).join(', ')}`,
+        {
+          location: this.locateCall('dispatch', name),
+          hint: `define {% macro default__${name}() %} in macros/ (or ${first} for this target)`,
+        },
+      ),
+    );
+  }
+
+  private dispatchSettings(): DispatchSettings {
     const type = String(this.globals.target['type'] ?? 'default');
-    for (const candidate of [`${type}__${name}`, `default__${name}`]) {
+    const rootProject = this.globals.projectName ?? '';
+    return {
+      chain: this.globals.dispatchChain ?? [...new Set([type, 'default'])],
+      rootProject,
+      packages: new Set([rootProject, DBT_NAMESPACE]),
+      searchOrder: this.globals.dispatchSearchOrder,
+    };
+  }
+
+  /** A dispatch candidate's macro: the flat namespace (the project's, else dbt's), or one package's own. */
+  private findMacro(candidate: DispatchCandidate): unknown {
+    if (candidate.package === undefined) {
       try {
-        return this.env.getGlobal(candidate);
+        return this.env.getGlobal(candidate.macro);
       } catch {
-        // not defined: try the next candidate
+        return undefined; // not defined
       }
     }
+    if (candidate.package === DBT_NAMESPACE) return this.dbtMacros.get(candidate.macro);
+    if (candidate.package === (this.globals.projectName ?? '')) return this.rootMacros.get(candidate.macro);
+    // As dbt (PackageNotFoundForMacroError): a search_order may only name packages the project has.
     throw this.fail(
-      new SparkdbtError('template-error', `adapter.dispatch('${name}') found no macro ${type}__${name} or default__${name}`, {
+      new SparkdbtError('template-error', `adapter.dispatch: the search order names package '${candidate.package}', which this project does not have`, {
         location: { file: this.currentFile },
-        hint: `define {% macro default__${name}() %} in macros/ (and ${type}__${name} where ${type} differs)`,
+        hint: `dispatch: search_order in project.yml may name ${[this.globals.projectName, DBT_NAMESPACE].filter((n) => n !== undefined && n !== '').join(' and ')}`,
       }),
     );
+  }
+
+  /**
+   * dbt's own macros, each a global and a member of `dbt`: a stand-in that compiles its file on
+   * first call (nunjucks' code for it is kept for the process), so a project that calls none pays nothing.
+   */
+  private loadBuiltinMacros(): void {
+    const loaded = new Map<number, Record<string, unknown>>();
+    const real = (index: number, name: string): ((...args: unknown[]) => unknown) => {
+      let macros = loaded.get(index);
+      if (macros === undefined) {
+        macros = topLevelMacros(new nunjucks.Template({ type: 'code', obj: builtinCode(index, this.env) } as unknown as string, this.env, BUILTIN_MACROS[index]!.path, true));
+        loaded.set(index, macros);
+      }
+      return macros[name] as (...args: unknown[]) => unknown;
+    };
+    BUILTIN_MACRO_NAMES.forEach((names, index) => {
+      for (const name of names) {
+        const macro = (...args: unknown[]) => real(index, name)(...args);
+        this.dbtMacros.set(name, macro);
+        this.env.addGlobal(name, macro);
+      }
+    });
   }
 
   private loadMacros(macro: MacroFile): void {
@@ -198,14 +324,10 @@ export class TemplateRenderer {
     this.currentSource = macro.sql;
     try {
       const template = new nunjucks.Template(testBlocksAsMacros(macro.sql), this.env, macro.path, true);
-      // getExported is missing from @types/nunjucks; it runs synchronously for sync templates.
-      const exportable = template as unknown as {
-        getExported(context: object, frame: null, callback: (error: Error | null, exported: Record<string, unknown>) => void): void;
-      };
-      exportable.getExported({}, null, (error, exported) => {
-        if (error) throw error;
-        for (const [name, fn] of Object.entries(exported)) this.env.addGlobal(name, fn);
-      });
+      for (const [name, fn] of Object.entries(exportedMacros(template))) {
+        this.rootMacros.set(name, fn);
+        this.env.addGlobal(name, fn);
+      }
     } catch (error) {
       throw this.translate(error, macro.path);
     }
@@ -256,6 +378,36 @@ export class TemplateRenderer {
       cause: error,
     });
   }
+}
+
+/** The macros a macro file defines, by name. */
+function exportedMacros(template: nunjucks.Template): Record<string, unknown> {
+  // getExported is missing from @types/nunjucks; it runs synchronously for sync templates.
+  const exportable = template as unknown as {
+    getExported(context: object, frame: null, callback: (error: Error | null, exported: Record<string, unknown>) => void): void;
+  };
+  let result: Record<string, unknown> = {};
+  exportable.getExported({}, null, (error, exported) => {
+    if (error) throw error;
+    result = exported;
+  });
+  return result;
+}
+
+/**
+ * Every macro a macro file defines, `_private` ones too (which nunjucks does not export, but dbt's
+ * own macros call across files: `dbt._split_part_negative`): read from the context the file ran in.
+ */
+function topLevelMacros(template: nunjucks.Template): Record<string, unknown> {
+  const running = template as unknown as { rootRenderFunc: (...args: unknown[]) => unknown };
+  const render = running.rootRenderFunc;
+  let context: { ctx?: Record<string, unknown> } | undefined;
+  running.rootRenderFunc = (...args: unknown[]) => {
+    context = args[1] as typeof context;
+    return render(...args);
+  };
+  exportedMacros(template);
+  return Object.fromEntries(Object.entries(context?.ctx ?? {}).filter(([, value]) => typeof value === 'function'));
 }
 
 /** Finds where `name('arg'` (or `name("arg"`) first stands in a template, 1-based. */

@@ -5,6 +5,7 @@ import { SparkdbtError, SparkdbtErrors, closestNames } from '../errors.js';
 import { RENAMED_TARGET_KEYS, TARGET_KEYS } from '../core/target-keys.js';
 import type { TargetType } from '../core/target.js';
 import { readDwhCfg } from './dwh-cfg.js';
+import { parseDispatch } from './dispatch-config.js';
 import type { ProjectConfig, RawTarget, SourceDefinition } from './types.js';
 
 const TARGET_TYPES: readonly TargetType[] = ['pglite', 'postgres', 'redshift'];
@@ -26,6 +27,7 @@ const TOP_LEVEL_KEYS = [
   'models',
   'seeds',
   'snapshots',
+  'dispatch',
 ];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -133,6 +135,8 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   if (!isRecord(snapshotDefaults))
     problem(['snapshots'], 'must be a mapping of folder names to snapshot config', 'for example snapshots: { sparkify: { +target_schema: snapshots } }');
 
+  const dispatch = parseDispatch(top['dispatch'], problem);
+
   if (problems.length > 0) {
     throw new SparkdbtErrors(
       problems.map((p) => {
@@ -162,6 +166,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     modelDefaults: modelDefaults as Record<string, unknown>,
     seedDefaults: seedDefaults as Record<string, unknown>,
     snapshotDefaults: snapshotDefaults as Record<string, unknown>,
+    ...(dispatch === undefined ? {} : { dispatch }),
     keyLines: keyLines(doc, lineCounter, ['models', 'seeds', 'snapshots', 'targets']),
     readDwhCfg: (file) => readDwhCfg(file, root),
   };

@@ -3,6 +3,12 @@ import type { TargetType } from '../core/target.js';
 import type { DwhCfg } from './dwh-cfg.js';
 
 /** What project.yml declares, validated and normalized (paths absolute, defaults filled in). */
+/** One entry of project.yml's `dispatch:`. */
+export interface DispatchEntry {
+  readonly macroNamespace: string;
+  readonly searchOrder: readonly string[];
+}
+
 export interface ProjectConfig {
   readonly name: string;
   /** Absolute path of the folder that holds project.yml. */
@@ -28,6 +34,8 @@ export interface ProjectConfig {
   readonly seedDefaults?: Readonly<Record<string, unknown>>;
   /** Folder-level snapshot config, dbt's `snapshots:` block (`+target_schema`, `+strategy`, …). */
   readonly snapshotDefaults?: Readonly<Record<string, unknown>>;
+  /** project.yml's `dispatch:`: the packages `adapter.dispatch(name, namespace)` searches for a namespace, in order. */
+  readonly dispatch?: readonly DispatchEntry[];
   /** The line of each key under `models:`, `seeds:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
   /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */

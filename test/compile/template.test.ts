@@ -39,7 +39,9 @@ describe('TemplateRenderer', () => {
     const render = (type: string, sql: string) => new TemplateRenderer({ target: { name: 't', type }, vars: {}, env: {} }, macros).render('models/m.sql', sql);
     expect(render('redshift', 'select {{ now() }}')).toBe('select getdate()');
     expect(render('postgres', 'select {{ now() }}')).toBe('select now()');
-    expect(() => render('postgres', "select {{ adapter.dispatch('nothing')() }}")).toThrow("adapter.dispatch('nothing') found no macro postgres__nothing or default__nothing");
+    expect(() => render('postgres', "select {{ adapter.dispatch('nothing')() }}")).toThrow(
+      "adapter.dispatch('nothing') found no macro: searched for 'postgres__nothing', 'default__nothing'",
+    );
   });
 
   it('reports secret-looking env vars so they can be redacted', () => {

@@ -45,7 +45,7 @@ describe('parseProjectConfig', () => {
       'an unknown top-level key',
       'name: a\nmodel_paths: [x]\n',
       [
-        'project.yml:2: model_paths: unknown key\n  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, test-paths, snapshot-paths, target-path, vars, target, targets, sources, models, seeds, snapshots',
+        'project.yml:2: model_paths: unknown key\n  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, test-paths, snapshot-paths, target-path, vars, target, targets, sources, models, seeds, snapshots, dispatch',
       ],
     ],
     ['a default target that does not exist', 'name: a\ntarget: prod\ntargets:\n  dev: {type: pglite}\n', ["project.yml:2: target: names no target 'prod'\n  hint: targets: dev"]],

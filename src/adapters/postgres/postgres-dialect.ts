@@ -6,7 +6,12 @@ import type { Capabilities, RelationKind, SqlDialect } from '../dialect.js';
 export class PostgresDialect implements SqlDialect {
   readonly capabilities: Capabilities = { serverSideCopy: false, truncateCommits: false, merge: true, aliasesChangedTable: true, alterColumnTypeInTransaction: true };
 
-  constructor(readonly type: 'postgres' | 'pglite' | 'redshift' = 'postgres') {}
+  /** PGlite is PostgreSQL and Redshift derives from it (dbt-redshift's plugin depends on dbt-postgres): each falls back to `postgres__`, then `default__`. */
+  readonly dispatchChain: readonly string[];
+
+  constructor(readonly type: 'postgres' | 'pglite' | 'redshift' = 'postgres') {
+    this.dispatchChain = [...new Set([type, 'postgres', 'default'])];
+  }
 
   /** PostgreSQL keeps a quoted identifier's case: `"Analytics"` and `"analytics"` are two schemas. */
   storedName(name: string): string {
