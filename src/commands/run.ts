@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectAdapter, connectMore } from '../adapters/registry.js';
 import { runModels, setUpStatementLog } from '../run/run-models.js';
+import { startSeedGuesses } from '../run/seed-executor.js';
 import { workersFor } from '../run/threads.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { commandArgs } from '../artifacts/run-results.js';
@@ -58,8 +59,10 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       (options.resourceTypes === undefined || options.resourceTypes.length === 0 || options.resourceTypes.includes(kindOf(id))) &&
       !(options.excludeResourceTypes ?? []).includes(kindOf(id)),
   );
-  const adapter = await connectAdapter(prepared.target, options.connect);
   const workers = workersFor(prepared.target, options.threads, models.length);
+  // The first large seeds' type guesses are read while the connection opens and the catalog is read.
+  const seedGuesses = startSeedGuesses(prepared, models, workers.count);
+  const adapter = await connectAdapter(prepared.target, options.connect);
   const pool = [adapter];
   try {
     pool.push(...(await connectMore(prepared.target, workers.count - 1)));
@@ -76,6 +79,7 @@ export async function runProject(options: CommandOptions & RunFlags, onEvent: (e
       startedAt,
       signal: options.signal,
       invocationId,
+      seedGuesses,
       ...(options.show === true ? { showSeedRows: SHOW_SEED_ROWS } : {}),
     });
     writeCommandArtifacts({

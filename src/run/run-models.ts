@@ -6,7 +6,7 @@ import type { PreparedProject } from '../compile/compile-project.js';
 import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
-import { executeSeed, type SeedContext } from './seed-executor.js';
+import { executeSeed, type SeedContext, type SeedGuesses } from './seed-executor.js';
 import { executeSnapshot } from './snapshot-executor.js';
 import { executeUnitTest } from './unit-test-executor.js';
 import { executeTest } from './test-executor.js';
@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly storeFailures?: boolean;
   /** --full-refresh: incremental models are rebuilt whole (unless their config says full_refresh: false); newfilesonly copy models reload every file into a new table. */
   readonly fullRefresh?: boolean;
+  /** Type guesses of large seeds begun before the connection opened (startSeedGuesses). */
+  readonly seedGuesses?: SeedGuesses | undefined;
   /** The command (run, test, build, seed), for the run's first line. */
   readonly command?: 'run' | 'test' | 'build' | 'seed' | 'snapshot';
 }
@@ -101,7 +103,15 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
   });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
 
-  const context = { prepared, invocationId, onEvent: options.onEvent, writeArtifact: options.writeArtifact, oneAtATime: oneAtATime(), showRows: options.showSeedRows };
+  const context = {
+    prepared,
+    invocationId,
+    onEvent: options.onEvent,
+    writeArtifact: options.writeArtifact,
+    oneAtATime: oneAtATime(),
+    showRows: options.showSeedRows,
+    seedGuesses: options.seedGuesses,
+  };
   const results = await schedule<Task>(plan.tasks, {
     threads: pool.length,
     failFast: plan.flags.failFast,

@@ -4,6 +4,8 @@ import { SqlError } from '../adapters/sql-error.js';
 import { SparkdbtError, formatLocation } from '../errors.js';
 import { buildAndSwap, sqlStep, tempRelationOf } from '../materializations/swap.js';
 import type { PlanStep } from '../materializations/types.js';
+import type { PreparedProject } from '../compile/compile-project.js';
+import type { SeedNode } from '../graph/types.js';
 import type { SeedTask } from '../plan/types.js';
 import { readSeedRows, scanSeed, type SeedSource } from '../seed/read-seed.js';
 import { createSeedTableSql, seedBatchSize, seedCopyCsvStatement, seedCopyStatement, seedCopyText, seedInsertStatements, seedS3CopyStatement } from '../seed/seed-sql.js';
@@ -17,9 +19,33 @@ import { teeSource } from './tee-source.js';
 import type { ModelContext } from './model-executor.js';
 import type { NodeResult } from './types.js';
 
-/** What the seed executor takes besides the model executor's context: whether to keep the first rows (`seed --show`). */
+/** What the seed executor takes besides the model executor's context: whether to keep the first rows (`seed --show`), and the guesses begun early. */
 export interface SeedContext extends ModelContext {
   readonly showRows?: number | undefined;
+  readonly seedGuesses?: SeedGuesses | undefined;
+}
+
+/** The type guesses of large PostgreSQL seeds, begun before the connection is open (by unique id); a failed guess is `undefined`. */
+export type SeedGuesses = ReadonlyMap<string, Promise<SeedSchema | SparkdbtError | undefined>>;
+
+/**
+ * Begins the type guess (the scan of the first MiB) of the first `count` of these seeds that are
+ * COPYed while scanned (PostgreSQL, 4 MiB or more), so it runs while the connection opens and the
+ * catalog is read instead of after. Only a speculation: the whole scan checks it as before.
+ */
+export function startSeedGuesses(prepared: PreparedProject, ids: readonly string[], count: number): SeedGuesses {
+  const guesses = new Map<string, Promise<SeedSchema | SparkdbtError | undefined>>();
+  if ((prepared.target.type as SeedTargetKind) !== 'postgres') return guesses;
+  for (const id of ids) {
+    if (guesses.size >= count) break;
+    const node = prepared.graph.nodes.get(id);
+    if (node?.resourceType !== 'seed' || !speculatesIfReadable(node)) continue;
+    guesses.set(
+      id,
+      guessSchema(node).catch(() => undefined),
+    );
+  }
+  return guesses;
 }
 
 /**
@@ -43,11 +69,13 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     const temp = tempRelationOf(task.relation);
     let schema: SeedSchema | SparkdbtError;
     let preloaded: number | undefined;
-    if (kind === 'postgres' && fs.statSync(node.file.absolutePath).size >= SPECULATE_BYTES) {
+    if (kind === 'postgres' && speculates(node)) {
       const onBegin = () => {
         inTransaction = true;
       };
-      const outcome = await scanWhileCopying(adapter, task, temp.render(), open, onBegin, signal, cancel);
+      const early = context.seedGuesses?.get(node.uniqueId);
+      const guess = (early === undefined ? undefined : await early) ?? (await guessSchema(node));
+      const outcome = await scanWhileCopying(adapter, task, guess, temp.render(), open, onBegin, signal, cancel);
       schema = outcome.schema;
       preloaded = outcome.rows;
       if (preloaded === undefined) inTransaction = false;
@@ -115,6 +143,25 @@ const COPY_AHEAD_CHUNKS = 8;
 /** How much of the file's start the guess of its types reads. */
 const GUESS_BYTES = 1024 * 1024;
 
+/** Whether a seed is COPYed on PostgreSQL while it is scanned (its file is SPECULATE_BYTES or more). */
+function speculates(node: SeedNode): boolean {
+  return fs.statSync(node.file.absolutePath).size >= SPECULATE_BYTES;
+}
+
+/** As speculates, false for a file that cannot be read (its executor fails with the error it gives there). */
+function speculatesIfReadable(node: SeedNode): boolean {
+  try {
+    return speculates(node);
+  } catch {
+    return false;
+  }
+}
+
+/** The types of the seed's first MiB: the guess its COPY beside the scan starts from. */
+function guessSchema(node: SeedNode): Promise<SeedSchema | SparkdbtError> {
+  return scanSeed(node.originalFilePath, prefixOf(node.file.absolutePath, GUESS_BYTES), node.config);
+}
+
 /**
  * PostgreSQL: scans the whole file while COPYing its raw bytes into a table typed by a guess (the
  * types of its first MiB), in a transaction of its own. When the scan ends with the same table
@@ -125,6 +172,7 @@ const GUESS_BYTES = 1024 * 1024;
 async function scanWhileCopying(
   adapter: Adapter,
   task: SeedTask,
+  guess: SeedSchema | SparkdbtError,
   temp: string,
   open: SeedSource,
   onBegin: () => void,
@@ -133,7 +181,6 @@ async function scanWhileCopying(
 ): Promise<{ schema: SeedSchema | SparkdbtError; rows?: number }> {
   const { node } = task;
   const config = node.config;
-  const guess = await scanSeed(node.originalFilePath, prefixOf(node.file.absolutePath, GUESS_BYTES), config);
   if (guess instanceof SparkdbtError || !guess.rawCsv) return { schema: await scanSeed(node.originalFilePath, open, config) };
   const guessSql = createSeedTableSql(temp, guess.columns, config, 'postgres');
   onBegin();

@@ -39,13 +39,31 @@ export async function scanBytes(path: string, open: SeedSource, config: SeedConf
   const scanner = new ByteScanner(path, delimiter.charCodeAt(0), makeInference);
   let carry: Buffer | undefined;
   for await (const chunk of open()) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const data = carry === undefined ? bytes : Buffer.concat([carry, bytes]);
+    let data = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carry !== undefined) data = finishCarried(scanner, carry, data) ?? Buffer.concat([carry, data]);
     const used = scanner.feed(data, false);
     carry = used < data.length ? Buffer.from(data.subarray(used)) : undefined;
   }
   scanner.feed(carry ?? Buffer.alloc(0), true);
   return scanner.finish();
+}
+
+/** How much of the next chunk is joined to a short carried record to finish it (instead of copying the whole chunk after it). */
+const JOIN_BYTES = 4096;
+
+/**
+ * Scans the short record carried from the last chunk, finished by the start of `chunk`: joins only
+ * the chunk's first JOIN_BYTES to it, not the whole chunk (a copy of every MiB read). Returns the
+ * rest of the chunk to feed, which starts where the scan stopped; undefined when the record does
+ * not end there (the caller then joins it to the whole chunk, as for a long record).
+ */
+function finishCarried(scanner: ByteScanner, carry: Buffer, chunk: Buffer): Buffer | undefined {
+  if (carry.length > JOIN_BYTES || chunk.length <= JOIN_BYTES) return undefined;
+  const joined = Buffer.concat([carry, chunk.subarray(0, JOIN_BYTES)]);
+  const used = scanner.feed(joined, false);
+  // Nothing taken: the record goes on past the joined bytes (its bytes checked so far are checked again from its start).
+  if (used === 0) return undefined;
+  return used >= carry.length ? chunk.subarray(used - carry.length) : Buffer.concat([joined.subarray(used), chunk.subarray(JOIN_BYTES)]);
 }
 
 class ByteScanner {

@@ -69,6 +69,7 @@ export interface DiffTable extends TextRows {
  * daff's `\r\n` line ends are printed as `\n`.
  */
 export function formatDiff(actual: DiffTable, expected: DiffTable): string {
+  const daff = loadDaff();
   const expectedView = new daff.TableView(sortedTable(expected));
   const actualView = new daff.TableView(sortedTable(actual));
   const flags = new daff.CompareFlags();
@@ -89,7 +90,13 @@ interface Daff {
   readonly TerminalDiffRender: new () => { render(table: object): string };
 }
 
-const daff = createRequire(import.meta.url)('daff') as Daff;
+let daffModule: Daff | undefined;
+
+/** daff, loaded on the first diff: a run whose unit tests pass (and every seed or model run) never pays for it. */
+function loadDaff(): Daff {
+  daffModule ??= createRequire(import.meta.url)('daff') as Daff;
+  return daffModule;
+}
 
 /** dbt's TestRunner._ANSI_ESCAPE: daff colours its output; without --use-colors dbt strips them. */
 // eslint-disable-next-line no-control-regex

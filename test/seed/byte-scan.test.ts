@@ -61,6 +61,25 @@ describe("scanBytes: the first pass on a seed's bytes", () => {
     });
   }
 
+  it("reads records carried across chunks, short (finished by the next chunk's first 4 KiB) or long, as csv-parse does", async () => {
+    // Fields of every length around the 4 KiB joined, quoted (with line breaks and doubled quotes) or not, and a non-UTF-8-safe cut of 'é'.
+    const lengths = [1, 4095, 4096, 4097, 9000, 16384, 20000, 70000, 300000];
+    // Each record starts with a quote, so a byte lost or read twice where a carried record ends is not plain CSV; blank lines between them change the count.
+    const rows = lengths.flatMap((n, i) => [`"${i}",${'x'.repeat(n)},é${'y'.repeat(n % 7)}`, `"${i}","${'a\n""'.repeat(Math.ceil(n / 4))}",${n}`]);
+    const text = `id,long,short\n${rows.join('\n\n')}\n`;
+    for (const size of [4000, 5000, 16385, 65536, 100000]) {
+      expect(await scanned(text, size, {})).toEqual(expected(text, {}));
+      const scan = await scanBytes('seeds/s.csv', source(text, size), {}, inferenceFor({}));
+      expect([scan.rows, scan.rawCsv]).toEqual([2 * rows.length - 1, false]);
+    }
+    // A file that is not UTF-8 past the first join is still rejected.
+    const bad = Buffer.concat([Buffer.from(`a,b\n1,${'x'.repeat(10000)}`), Buffer.from([0xff]), Buffer.from('\n2,3\n')]);
+    const chunks = async function* () {
+      for (let at = 0; at < bad.length; at += 6000) yield bad.subarray(at, at + 6000);
+    };
+    expect(formatError((await scanSeed('seeds/s.csv', chunks, {})) as SparkdbtError)).toMatch(/UTF-8/);
+  });
+
   for (const [name, text] of PARSED) {
     it(`gives up at ${name}, and scanSeed's second try with csv-parse reads it as readSeed does`, async () => {
       await expect(scanBytes('seeds/s.csv', source(text, 4), {}, inferenceFor({}))).rejects.toBeInstanceOf(NotPlainCsv);

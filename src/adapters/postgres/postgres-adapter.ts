@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
+// First: pg must load with the navigator this sets (see pg-navigator.ts).
+import { takeAwayNavigator } from './pg-navigator.js';
+import pg, { type Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Client } from 'pg';
-import type pgModule from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
@@ -13,23 +13,7 @@ import { StatementObserver, statusText, type StatementListener } from '../statem
 import type { ServerTarget } from '../../core/target.js';
 import { PostgresDialect } from './postgres-dialect.js';
 
-/**
- * pg, loaded without the cost of its Cloudflare Workers probe: where there is no `navigator`
- * (Node 20) pg builds a `Response` to tell, which loads Node's fetch (undici), some 70 ms of every
- * command's start. A `navigator` that is not a Worker's answers the probe, and is taken away again.
- */
-function loadPg(): typeof pgModule {
-  const global = globalThis as { navigator?: unknown };
-  if ('navigator' in global) return createRequire(import.meta.url)('pg') as typeof pgModule;
-  global.navigator = { userAgent: 'Node.js' };
-  try {
-    return createRequire(import.meta.url)('pg') as typeof pgModule;
-  } finally {
-    delete global.navigator;
-  }
-}
-
-const pg = loadPg();
+takeAwayNavigator();
 
 /** COPY TEXT chunks (about 1 MiB each) converted ahead of what the server has taken. */
 const READ_AHEAD_CHUNKS = 8;
