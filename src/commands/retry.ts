@@ -3,7 +3,7 @@ import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { readRunResults, type StateRunResults } from '../state/index.js';
-import { projectFolder, type CommandOptions } from './open-project.js';
+import { profileOptions, projectFolder, type CommandOptions } from './open-project.js';
 import { runProject, type RunFlags } from './run.js';
 
 /** How artifacts show a masked secret. */
@@ -30,7 +30,7 @@ export type RetryOutcome =
  * previous run, when it was not a `run`, or when a node to retry is no longer in the project.
  */
 export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
-  const project = loadProject(projectFolder(options));
+  const project = loadProject(projectFolder(options), profileOptions(options));
   const targetDir =
     options.targetPath === undefined || options.targetPath === ''
       ? project.config.targetPath

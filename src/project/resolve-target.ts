@@ -11,7 +11,7 @@ export type RenderString = (text: string, file: string) => string;
 export type MaskSecrets = (text: string) => string;
 
 /**
- * Picks the target (the --target option or project.yml's `target:`), renders its values and fills
+ * Picks the target (the --target option, else project.yml's or the profile's `target:`), renders its values and fills
  * in defaults; server settings fall back to the standard PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE.
  * A value that fails validation is echoed through `mask`, so one rendered from a secret shows as ****.
  */
@@ -24,12 +24,19 @@ export function resolveTarget(
 ): ResolvedTarget {
   const name = requested ?? config.defaultTarget;
   const raw = config.targets[name];
+  const file = config.targetsFile ?? 'project.yml';
   if (!raw) {
-    const suggestions = closestNames(name, Object.keys(config.targets));
-    throw new SparkdbtError('target-not-found', `no target named '${name}' in project.yml`, {
-      location: { file: 'project.yml' },
-      hint: suggestions.length > 0 ? `did you mean '${suggestions[0]}'? targets: ${Object.keys(config.targets).join(', ')}` : `targets: ${Object.keys(config.targets).join(', ')}`,
-    });
+    const names = Object.keys(config.targets);
+    const suggestions = closestNames(name, names);
+    const listed = `${config.profile ? 'outputs' : 'targets'}: ${names.join(', ')}`;
+    throw new SparkdbtError(
+      'target-not-found',
+      config.profile ? `The profile '${config.profile.name}' does not have a target named '${name}'` : `no target named '${name}' in project.yml`,
+      {
+        location: { file },
+        hint: `${suggestions.length > 0 ? `did you mean '${suggestions[0]}'? ` : ''}${listed}${config.profile ? ` (pass --target, or set the profile's target:)` : ''}`,
+      },
+    );
   }
   const value = (key: string): string | undefined => {
     const v = raw[key];
@@ -40,12 +47,12 @@ export function resolveTarget(
   // A render error is located in the value's own text; point at the key's line in project.yml instead.
   const renderAt = (key: string, text: string): string => {
     try {
-      return render(text, 'project.yml');
+      return render(text, file);
     } catch (error) {
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       if (!(error instanceof SparkdbtError) || line === undefined) throw error;
       throw new SparkdbtError(error.code, `targets.${name}.${key}: ${error.message}`, {
-        location: { file: 'project.yml', line },
+        location: { file, line },
         ...(error.hint === undefined ? {} : { hint: error.hint }),
         cause: error,
       });
@@ -59,7 +66,7 @@ export function resolveTarget(
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       const shown = key === 'password' ? '****' : mask(text);
       throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be a whole number, got '${shown}'`, {
-        location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
+        location: line === undefined ? { file } : { file, line },
       });
     }
     return n;
@@ -110,7 +117,7 @@ export function resolveTarget(
         if (prefix === undefined || /^s3:\/\/[^/]+/.test(prefix)) return prefix;
         const line = config.keyLines?.get(`targets.${name}.${key}`);
         throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be an s3://bucket/prefix URL, got '${mask(prefix)}'`, {
-          location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
+          location: line === undefined ? { file } : { file, line },
           hint: `write ${key}: s3://<bucket>/<prefix> (a prefix the IAM role may read and the caller may write), or leave it out ${without}`,
         });
       };
