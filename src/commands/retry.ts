@@ -62,13 +62,13 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
 }
 
 /**
- * The last run's target, vars, select, exclude, deferral (--state, --defer, --favor-state) and run
+ * The last run's target (and profile), vars, select, exclude, deferral (--state, --defer, --favor-state) and run
  * flags (--threads, --fail-fast, --full-refresh), as command options (recorded again in the new run_results.json).
  */
 function previousArgs(
   previous: StateRunResults,
   display: string,
-): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh'> & RunFlags {
+): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh' | 'profile' | 'profilesDir'> & RunFlags {
   const { args } = previous;
   const strings = (key: string): string[] | undefined => {
     const value = args[key];
@@ -99,5 +99,8 @@ function previousArgs(
     failFast: args['fail_fast'] === true,
     // A run without --threads recorded null: the retry too takes the target's threads.
     threads: typeof args['threads'] === 'number' && Number.isInteger(args['threads']) && args['threads'] >= 1 ? args['threads'] : undefined,
+    // A dbt project's --profile and --profiles-dir, when the run was given them (else the retry's own flags stand).
+    ...(typeof args['profile'] === 'string' ? { profile: args['profile'] } : {}),
+    ...(typeof args['profiles_dir'] === 'string' ? { profilesDir: args['profiles_dir'] } : {}),
   };
 }

@@ -99,6 +99,9 @@ describe('a dbt project (dbt_project.yml, profiles.yml) on PGlite', () => {
     expect(warningsOf(result)).toBe('');
     expect(result.code).toBe(0);
     expect(await builtTables(dir, 'other')).toEqual({ kinds: EXPECTED_KINDS, totals: EXPECTED_TOTALS });
+    // dbt's args record the profile folder (absolute, so that retry finds it from anywhere) and the target.
+    const args = (JSON.parse(fs.readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> }).args;
+    expect(args).toMatchObject({ target: 'other', profiles_dir: path.resolve(dir, flagged) });
   });
 
   it('runs with profiles.yml in the project folder, and --profile picks another profile', async () => {
