@@ -38,6 +38,8 @@ export function resolveTarget(
       },
     );
   }
+  // A setting as its file spells its path: `targets.pg.port`, or `shop.outputs.pg.port` in profiles.yml.
+  const label = (key: string): string => (config.profile ? `${config.profile.name}.outputs.${name}.${key}` : `targets.${name}.${key}`);
   const value = (key: string): string | undefined => {
     const v = raw[key];
     if (v === undefined || v === null) return undefined;
@@ -51,7 +53,7 @@ export function resolveTarget(
     } catch (error) {
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       if (!(error instanceof SparkdbtError) || line === undefined) throw error;
-      throw new SparkdbtError(error.code, `targets.${name}.${key}: ${error.message}`, {
+      throw new SparkdbtError(error.code, `${label(key)}: ${error.message}`, {
         location: { file, line },
         ...(error.hint === undefined ? {} : { hint: error.hint }),
         cause: error,
@@ -65,7 +67,7 @@ export function resolveTarget(
     if (!Number.isInteger(n) || n <= 0) {
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       const shown = key === 'password' ? '****' : mask(text);
-      throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be a whole number, got '${shown}'`, {
+      throw new SparkdbtError('config-invalid', `${label(key)}: must be a whole number, got '${shown}'`, {
         location: line === undefined ? { file } : { file, line },
       });
     }
@@ -116,7 +118,7 @@ export function resolveTarget(
         const prefix = value(key);
         if (prefix === undefined || /^s3:\/\/[^/]+/.test(prefix)) return prefix;
         const line = config.keyLines?.get(`targets.${name}.${key}`);
-        throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be an s3://bucket/prefix URL, got '${mask(prefix)}'`, {
+        throw new SparkdbtError('config-invalid', `${label(key)}: must be an s3://bucket/prefix URL, got '${mask(prefix)}'`, {
           location: line === undefined ? { file } : { file, line },
           hint: `write ${key}: s3://<bucket>/<prefix> (a prefix the IAM role may read and the caller may write), or leave it out ${without}`,
         });
