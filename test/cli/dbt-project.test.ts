@@ -141,6 +141,17 @@ describe('a dbt project (dbt_project.yml, profiles.yml) on PGlite', () => {
         'Warning: dbt_project.yml:25: flags: not applied: send_anonymous_usage_stats (sparkdbt takes its flags on the command line)\n',
     );
   });
+  it('a model config it does not know, in dbt_project.yml, is a warning at its line there', async () => {
+    const dir = writeDbtProject();
+    const file = path.join(dir, 'dbt_project.yml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('      materialized: table', '      materialized: table\n      +materialzed: view'));
+    const result = await runCli(['ls'], { cwd: dir, env: { ...CLEAN_ENV(), DBT_PROFILES_DIR: profilesDir(PGLITE_PROFILE) } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('shop.marts.order_totals\nshop.staging.stg_orders\n');
+    expect(result.stderr).toBe(
+      "Warning: dbt_project.yml:24: models.shop.marts.+materialzed: config 'materialzed' is not a config sparkdbt knows, and does nothing; did you mean 'materialized'?\n",
+    );
+  });
 });
 
 describe('a dbt project that cannot start (exit 2)', () => {
