@@ -98,6 +98,22 @@ export function loadProject(projectDir: string, options: ProfileOptions = {}): P
  * are the outputs of its profile. A folder with both is an error, as is --profile/--profiles-dir on a project.yml.
  */
 export function readProjectConfig(root: string, options: ProfileOptions = {}): ProjectConfig {
+  const config = readProjectFile(root, options);
+  if (config.kind !== 'dbt') return config;
+  const profile = readProfile(root, config.dbt?.profile, DBT_PROJECT_FILE, options);
+  return {
+    ...config,
+    targets: profile.targets,
+    defaultTarget: profile.defaultTarget,
+    targetsFile: profile.file,
+    profile: { name: profile.profile, file: profile.file },
+    keyLines: new Map([...(config.keyLines ?? []), ...profile.keyLines]),
+    warnings: [...(config.warnings ?? []), ...profile.warnings],
+  };
+}
+
+/** The project file of `root` alone (a dbt project's targets not yet read from profiles.yml): what retry needs to find target/. */
+export function readProjectFile(root: string, options: Pick<ProfileOptions, 'profile' | 'profilesDir'> = {}): ProjectConfig {
   const native = path.join(root, PROJECT_FILE);
   const dbt = path.join(root, DBT_PROJECT_FILE);
   const hasNative = fs.existsSync(native);
@@ -123,17 +139,7 @@ export function readProjectConfig(root: string, options: ProfileOptions = {}): P
     }
     return parseProjectConfig(readProjectText(native, PROJECT_FILE), native, root);
   }
-  const config = parseProjectConfig(readProjectText(dbt, DBT_PROJECT_FILE), dbt, root);
-  const profile = readProfile(root, config.dbt?.profile, DBT_PROJECT_FILE, options);
-  return {
-    ...config,
-    targets: profile.targets,
-    defaultTarget: profile.defaultTarget,
-    targetsFile: profile.file,
-    profile: { name: profile.profile, file: profile.file },
-    keyLines: new Map([...(config.keyLines ?? []), ...profile.keyLines]),
-    warnings: [...(config.warnings ?? []), ...profile.warnings],
-  };
+  return parseProjectConfig(readProjectText(dbt, DBT_PROJECT_FILE), dbt, root);
 }
 
 /** Analyses are not compiled yet: SQL files under analysis-paths are reported, not passed over in silence. */

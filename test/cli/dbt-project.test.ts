@@ -154,6 +154,25 @@ describe('a dbt project (dbt_project.yml, profiles.yml) on PGlite', () => {
   });
 });
 
+describe('retry of a dbt project', () => {
+  it("replays the run's --profiles-dir and --profile", async () => {
+    const dir = writeDbtProject();
+    fs.writeFileSync(path.join(dir, 'models/marts/needs_input.sql'), 'select x from alt.input_rows\n');
+    const profiles = profilesDir('alt:\n  target: a\n  outputs:\n    a: {type: pglite, schema: alt}\n');
+    const env = CLEAN_ENV();
+    const first = await runCli(['run', '--profiles-dir', profiles, '--profile', 'alt'], { cwd: dir, env });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('PASS=2 WARN=0 ERROR=1 SKIP=0 TOTAL=3');
+    await queryFolder(dir, 'create table alt.input_rows as select 7 as x');
+    // No flags: the profile 'shop' of dbt_project.yml is nowhere; the retry takes the run's.
+    const retry = await runCli(['retry'], { cwd: dir, env });
+    expect(retry.stderr).toBe('');
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain('PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
+    expect(await queryFolder(dir, 'select x from alt.needs_input')).toEqual([{ x: 7 }]);
+  });
+});
+
 describe('a dbt project that cannot start (exit 2)', () => {
   const run = async (dir: string, args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { cwd: dir, env: { ...CLEAN_ENV(), ...env } });
 
