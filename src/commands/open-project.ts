@@ -88,9 +88,9 @@ export function projectFolder(options: Pick<CommandOptions, 'projectDir' | 'cwd'
   return options.cwd === undefined ? options.projectDir : path.resolve(options.cwd, options.projectDir);
 }
 
-/** How a dbt project's profile is found: --profiles-dir, --profile, the environment (DBT_PROFILES_DIR, HOME) and the current folder. */
-export function profileOptions(options: Pick<CommandOptions, 'profilesDir' | 'profile' | 'env' | 'cwd'>): ProfileOptions {
-  return { profilesDir: options.profilesDir, profile: options.profile, env: options.env, cwd: options.cwd };
+/** How a dbt project's profile is found and read: --profiles-dir, --profile, --target (the output checked), the environment (DBT_PROFILES_DIR, HOME) and the current folder. */
+export function profileOptions(options: Pick<CommandOptions, 'profilesDir' | 'profile' | 'target' | 'env' | 'cwd'>): ProfileOptions {
+  return { profilesDir: options.profilesDir, profile: options.profile, target: options.target, env: options.env, cwd: options.cwd };
 }
 
 /** The given unique ids in dependency order (retry's selection); an id the project no longer has is an error. */

@@ -17,6 +17,8 @@ export interface ProfileOptions {
   readonly profilesDir?: string | undefined;
   /** --profile: over dbt_project.yml's `profile:`. */
   readonly profile?: string | undefined;
+  /** --target: the output to use; only its settings are checked (dbt reads no other output). */
+  readonly target?: string | undefined;
   /** DBT_PROFILES_DIR and HOME are read from here. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** The folder relative paths are against, and where dbt looks for profiles.yml after the project folder. */
@@ -72,11 +74,15 @@ export function readProfile(root: string, projectProfile: string | undefined, co
       hint: `write ${PROFILES_FILE} in the project folder or ~/.dbt/ (or point --profiles-dir or DBT_PROFILES_DIR at its folder), holding ${EXAMPLE.replace('<profile>', name)}`,
     });
   }
-  return parseProfiles(readProjectText(found.file), found.file, name, options.env ?? {});
+  return parseProfiles(readProjectText(found.file), found.file, name, options.env ?? {}, options.target);
 }
 
-/** Parses the text of profiles.yml and returns one profile's outputs as targets (pure but for the error messages' file name). */
-export function parseProfiles(text: string, file: string, name: string, env: Readonly<Record<string, string | undefined>>): ProfileTargets {
+/**
+ * Parses the text of profiles.yml and returns one profile's outputs as targets. Only the output in
+ * use (`target`, else the profile's `target:`) must be valid, as in dbt, which reads no other: an
+ * invalid other output is left out, and reported if it is picked.
+ */
+export function parseProfiles(text: string, file: string, name: string, env: Readonly<Record<string, string | undefined>>, target?: string): ProfileTargets {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
@@ -113,10 +119,21 @@ export function parseProfiles(text: string, file: string, name: string, env: Rea
   if (typeof targetValue !== 'string') problem([name, 'target'], 'must be the name of one of the outputs');
   const targets: Record<string, RawTarget> = {};
   const keyLines = new Map<string, number>();
+  const defaultTarget = renderEnvVars(typeof targetValue === 'string' ? targetValue : 'default', env);
+  const chosen = target ?? defaultTarget;
   for (const [outputName, output] of Object.entries(isRecord(outputs) ? outputs : {})) {
     const where = [name, 'outputs', outputName];
+    const before = problems.length;
+    const outputWarnings = warnings.length;
+    // Another output's problems and warnings are dropped: dbt reads only the output in use.
+    const done = () => {
+      if (outputName === chosen) return;
+      problems.splice(before);
+      warnings.splice(outputWarnings);
+    };
     if (!isRecord(output)) {
       problem(where, 'must be a mapping of settings');
+      done();
       continue;
     }
     const settings = toTargetSettings(
@@ -124,9 +141,14 @@ export function parseProfiles(text: string, file: string, name: string, env: Rea
       (keyPath, message, hint) => problem([...where, ...keyPath], message, hint),
       (key, message) => warnings.push(`${formatLocation(at([...where, key]))}: ${[...where, key].join('.')}: ${message}`),
     );
-    if (settings === undefined) continue;
+    if (settings === undefined) {
+      done();
+      continue;
+    }
     const checked = checkTargetKeys(settings.values, (keyPath, message, hint) => problem([...where, ...keyPath.map(String).map((k) => settings.written[k] ?? k)], message, hint));
-    if (checked === undefined) continue;
+    const valid = checked !== undefined && problems.length === before;
+    done();
+    if (!valid) continue;
     targets[outputName] = checked;
     for (const key of Object.keys(settings.values)) {
       const line = lineOf([...where, settings.written[key] ?? key]);
@@ -134,7 +156,7 @@ export function parseProfiles(text: string, file: string, name: string, env: Rea
     }
   }
   if (problems.length > 0) throw new SparkdbtErrors(problems);
-  return { file, profile: name, targets, defaultTarget: renderEnvVars(typeof targetValue === 'string' ? targetValue : 'default', env), keyLines, warnings };
+  return { file, profile: name, targets, defaultTarget, keyLines, warnings };
 }
 
 /** dbt-postgres and dbt-redshift spell a few settings otherwise (`pass`, `username`, `sslmode`): their names here. */

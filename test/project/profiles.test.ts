@@ -121,6 +121,15 @@ describe('profiles.yml', () => {
     expect(found[0]!.slice(0, expected.length)).toBe(expected);
   });
 
+  it('checks only the output in use, as dbt reads no other', () => {
+    const text = 'shop:\n  target: dev\n  outputs:\n    dev: {type: pglite}\n    prod: {type: snowflake, account: x}\n    old: {type: postgres, keepalives_idle: 0}\n';
+    const profile = parseProfiles(text, FILE, 'shop', {});
+    expect(Object.keys(profile.targets)).toEqual(['dev', 'old']);
+    expect(profile.warnings).toEqual([]);
+    expect(parseProfiles(text, FILE, 'shop', {}, 'old').warnings).toEqual([`${FILE}:6: shop.outputs.old.keepalives_idle: not applied: sparkdbt sets no TCP keepalive`]);
+    expect(rejected(() => parseProfiles(text, FILE, 'shop', {}, 'prod'))).toEqual([`${FILE}:5: shop.outputs.prod.type: must be one of pglite, postgres, redshift`]);
+  });
+
   it("renders env_var() in a profile's target:", () => {
     const text = "shop:\n  target: \"{{ env_var('SHOP_TARGET', 'dev') }}\"\n  outputs:\n    dev: {type: pglite}\n    prod: {type: pglite}\n";
     expect(parseProfiles(text, FILE, 'shop', { SHOP_TARGET: 'prod' }).defaultTarget).toBe('prod');
