@@ -61,7 +61,7 @@ const EXAMPLE = '<profile>: {target: dev, outputs: {dev: {type: pglite, schema: 
 
 /** Finds profiles.yml, reads the project's profile from it and turns its outputs into sparkdbt targets. */
 export function readProfile(root: string, projectProfile: string | undefined, configFileName: string, options: ProfileOptions): ProfileTargets {
-  const name = options.profile ?? projectProfile;
+  const name = options.profile ?? (projectProfile === undefined ? undefined : renderEnvVars(projectProfile, options.env ?? {}));
   if (name === undefined) {
     throw new SparkdbtError('profile-not-found', `${configFileName} names no profile`, {
       location: { file: configFileName },
@@ -234,8 +234,8 @@ function toTargetSettings(
   return { values, written };
 }
 
-/** `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` in a profile's `target:` (its other values are rendered when the target is resolved). */
-function renderEnvVars(text: string, env: Readonly<Record<string, string | undefined>>): string {
+/** `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` in a profile's `target:` and dbt_project.yml's `profile:` (a target's values are rendered when it is resolved). */
+export function renderEnvVars(text: string, env: Readonly<Record<string, string | undefined>>): string {
   return text.replace(
     /\{\{\s*env_var\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]*)['"]\s*)?\)\s*\}\}/g,
     (all, variable: string, fallback: string | undefined) => env[variable] ?? fallback ?? all,

@@ -171,6 +171,13 @@ describe('finding profiles.yml as dbt does', () => {
     ]);
   });
 
+  it("renders env_var() in dbt_project.yml's profile:", () => {
+    const { dirs, put } = make();
+    put(dirs.project);
+    const profile = readProfile(dirs.project, "{{ env_var('SHOP_PROFILE', 'nope') }}", 'dbt_project.yml', { cwd: dirs.cwd, env: { HOME: dirs.home, SHOP_PROFILE: 'shop' } });
+    expect(profile.profile).toBe('shop');
+  });
+
   it('no profile named anywhere is an error naming dbt_project.yml', () => {
     const { dirs } = make();
     expect(rejected(() => readProfile(dirs.project, undefined, 'dbt_project.yml', { cwd: dirs.cwd, env: { HOME: dirs.home } }))).toEqual([
