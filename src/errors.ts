@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'retry-impossible'
   | 'schema-change'
   | 'unique-key-violated'
+  | 'dbt-version-unsupported'
+  | 'profile-not-found'
   | 'usage';
 
 /** A typed, user-facing error: a code, a message, an optional file:line:col and a hint. */

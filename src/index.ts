@@ -3,6 +3,8 @@
  * (src/cli.ts) is a thin layer over these.
  */
 export { loadProject, PROJECT_FILE } from './project/load-project.js';
+export { DBT_PROJECT_FILE } from './project/parse-config.js';
+export { PROFILES_FILE, type ProfileOptions } from './project/profiles.js';
 export type { Project } from './project/types.js';
 export { prepareProject, compileModel, relationOf, type PreparedProject, type ProjectOptions, type CompiledModel } from './compile/compile-project.js';
 export { buildGraph } from './graph/build-graph.js';

@@ -1,8 +1,5 @@
-/**
- * The dbt release whose artifacts sparkdbt writes: dbt-core 1.11 (manifest v12, run_results v6).
- * Tools read the schema version; `dbt_version` says whose field semantics (checksums, statuses) apply.
- */
-export const DBT_VERSION = '1.11.0';
+/** The dbt release whose artifacts sparkdbt writes (defined in core, where require-dbt-version is checked against it too). */
+export { DBT_VERSION } from '../core/dbt-version.js';
 
 /** `metadata.dbt_schema_version` of target/manifest.json. */
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';

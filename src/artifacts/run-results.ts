@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import type { MaterializationPlan } from '../materializations/types.js';
 import type { NodeResult } from '../run/types.js';
@@ -27,6 +28,9 @@ export function commandArgs(
   options: {
     readonly projectDir: string;
     readonly target?: string | undefined;
+    readonly profile?: string | undefined;
+    readonly profilesDir?: string | undefined;
+    readonly cwd?: string | undefined;
     readonly select?: readonly string[] | undefined;
     readonly exclude?: readonly string[] | undefined;
     readonly state?: string | undefined;
@@ -48,6 +52,9 @@ export function commandArgs(
     target: options.target ?? null,
     vars: vars ?? {},
     project_dir: options.projectDir,
+    // dbt's profile and profiles_dir, when given (the folder absolute, so retry finds it from anywhere).
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.profilesDir !== undefined ? { profiles_dir: path.resolve(options.cwd ?? '.', options.profilesDir) } : {}),
     ...state,
   };
 }

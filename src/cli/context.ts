@@ -13,6 +13,9 @@ import { EXIT, type CliIo } from './io.js';
 export interface CommonFlags {
   projectDir: string;
   target?: string;
+  /** --profiles-dir and --profile (dbt projects). */
+  profilesDir?: string;
+  profile?: string;
   vars?: string;
   select?: string[];
   exclude?: string[];
@@ -115,6 +118,8 @@ export class CliContext {
       targetPath: this.targetPathOf(flags),
       invocationId: this.invocationId,
       target: flags.target,
+      profilesDir: flags.profilesDir,
+      profile: flags.profile,
       vars: flags.vars,
       select: flags.select,
       exclude: flags.exclude,

@@ -27,15 +27,18 @@ export function withLockTimeout(command: Command): Command {
   );
 }
 
-/** --project-dir, defaulting to SPARKDBT_PROJECT_DIR or the current folder. */
+/** --project-dir (defaulting to SPARKDBT_PROJECT_DIR or the current folder), --profiles-dir and --profile. */
 export function withProjectDir(command: Command, io: CliIo): Command {
-  return command.option('--project-dir <dir>', 'folder that holds project.yml', io.env['SPARKDBT_PROJECT_DIR'] ?? '.');
+  return command
+    .option('--project-dir <dir>', 'folder that holds project.yml or dbt_project.yml', io.env['SPARKDBT_PROJECT_DIR'] ?? '.')
+    .option('--profiles-dir <dir>', 'folder of profiles.yml, for a dbt project (default: DBT_PROFILES_DIR, else the project folder, the current folder, ~/.dbt)')
+    .option('--profile <name>', "profile of profiles.yml, for a dbt project (default: dbt_project.yml's `profile:`)");
 }
 
 /** The options of the commands that load and select a project (all but retry and serve). */
 export function withCommonOptions(command: Command, io: CliIo): Command {
   return withProjectDir(withOutputOptions(command), io)
-    .option('-t, --target <name>', 'target from project.yml (default: its `target:`)')
+    .option('-t, --target <name>', "target from project.yml, or output of the profile (default: the file's `target:`)")
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
     .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)')
     .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)')

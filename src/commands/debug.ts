@@ -1,10 +1,11 @@
+import path from 'node:path';
 import { connectAdapter, dialectFor } from '../adapters/registry.js';
 import { targetSettings, type ResolvedTarget } from '../core/target.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import { compileModel, prepareProject, type PreparedProject } from '../compile/compile-project.js';
 import type { ModelNode } from '../graph/types.js';
-import { parseVars, projectFolder, type CommandOptions } from './open-project.js';
+import { parseVars, profileOptions, projectFolder, type CommandOptions } from './open-project.js';
 
 /** What `debug` found: the resolved settings (secrets masked) and each check's outcome. */
 export interface DebugReport {
@@ -22,11 +23,14 @@ export interface Check {
 
 /** Resolves the configuration and checks the connection, reporting rather than throwing. */
 export async function debugProject(options: CommandOptions): Promise<DebugReport> {
-  const project = loadProject(projectFolder(options));
+  const project = loadProject(projectFolder(options), profileOptions(options));
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   const checks: Check[] = [
+    ...(project.config.profile === undefined
+      ? []
+      : [{ name: 'profiles.yml', ok: true, detail: `${project.config.profile.file} (profile '${project.config.profile.name}', target '${prepared.target.name}')` }]),
     {
-      name: 'project.yml',
+      name: path.basename(project.config.configFile),
       ok: true,
       detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}, ${plural(prepared.graph.nodes.size, 'node')}`,
     },

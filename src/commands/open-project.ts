@@ -5,6 +5,7 @@ import { prepareProject, type PreparedProject } from '../compile/compile-project
 import { SparkdbtError } from '../errors.js';
 import { isRecord } from '../core/is-record.js';
 import { loadProject } from '../project/load-project.js';
+import type { ProfileOptions } from '../project/profiles.js';
 import type { Project } from '../project/types.js';
 import type { Redactor } from '../redact.js';
 import { selectNodes, type IndirectSelection } from '../select/index.js';
@@ -18,6 +19,10 @@ export interface CommandOptions {
   /** The folder a relative projectDir is in (the CLI's io.cwd); default: the process's current folder. */
   readonly cwd?: string | undefined;
   readonly target?: string | undefined;
+  /** --profiles-dir: the folder of profiles.yml (dbt projects), against cwd. */
+  readonly profilesDir?: string | undefined;
+  /** --profile: the profile of profiles.yml, over dbt_project.yml's `profile:`. */
+  readonly profile?: string | undefined;
   /** The --vars argument: a YAML mapping. */
   readonly vars?: string | undefined;
   readonly select?: readonly string[] | undefined;
@@ -60,7 +65,7 @@ export interface OpenedProject {
 
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
-  const project = withTargetPath(loadProject(projectFolder(options)), options.targetPath);
+  const project = withTargetPath(loadProject(projectFolder(options), profileOptions(options)), options.targetPath);
   const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env, invocationId: options.invocationId }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
@@ -81,6 +86,11 @@ export function openProject(options: CommandOptions): OpenedProject {
 /** The project folder the options name: projectDir, against cwd when given. */
 export function projectFolder(options: Pick<CommandOptions, 'projectDir' | 'cwd'>): string {
   return options.cwd === undefined ? options.projectDir : path.resolve(options.cwd, options.projectDir);
+}
+
+/** How a dbt project's profile is found and read: --profiles-dir, --profile, --target (the output checked), the environment (DBT_PROFILES_DIR, HOME) and the current folder. */
+export function profileOptions(options: Pick<CommandOptions, 'profilesDir' | 'profile' | 'target' | 'env' | 'cwd'>): ProfileOptions {
+  return { profilesDir: options.profilesDir, profile: options.profile, target: options.target, env: options.env, cwd: options.cwd };
 }
 
 /** The given unique ids in dependency order (retry's selection); an id the project no longer has is an error. */

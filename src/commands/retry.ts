@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SparkdbtError } from '../errors.js';
-import { loadProject } from '../project/load-project.js';
+import { readProjectFile } from '../project/load-project.js';
 import type { RunEvent, RunResult } from '../run/types.js';
 import { readRunResults, type StateRunResults } from '../state/index.js';
 import { projectFolder, type CommandOptions } from './open-project.js';
@@ -13,7 +13,7 @@ const MASK = '****';
 const RETRYABLE = new Set(['error', 'fail', 'skipped', 'runtime error']);
 
 /** The options of retry: where the project is and how to connect; the rest comes from the last run. */
-export type RetryOptions = Pick<CommandOptions, 'projectDir' | 'env' | 'connect' | 'signal' | 'startedAt' | 'redactor'> & {
+export type RetryOptions = Pick<CommandOptions, 'projectDir' | 'env' | 'connect' | 'signal' | 'startedAt' | 'redactor' | 'profile' | 'profilesDir'> & {
   /** --target-path: where the last run's run_results.json is (absolute, or relative to the project folder); default project.yml's target-path. */
   readonly targetPath?: string | undefined;
 };
@@ -30,13 +30,14 @@ export type RetryOutcome =
  * previous run, when it was not a `run`, or when a node to retry is no longer in the project.
  */
 export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
-  const project = loadProject(projectFolder(options));
+  // The project file alone says where target/ is: a dbt project's profile is the last run's, read from its run_results.json.
+  const config = readProjectFile(path.resolve(projectFolder(options)), { profile: options.profile, profilesDir: options.profilesDir });
   const targetDir =
     options.targetPath === undefined || options.targetPath === ''
-      ? project.config.targetPath
-      : path.relative(project.config.root, path.resolve(project.config.root, options.targetPath)).split(path.sep).join('/') || '.';
+      ? config.targetPath
+      : path.relative(config.root, path.resolve(config.root, options.targetPath)).split(path.sep).join('/') || '.';
   const display = path.posix.join(targetDir, 'run_results.json');
-  const previous = readRunResults(path.resolve(project.config.root, display), display);
+  const previous = readRunResults(path.resolve(config.root, display), display);
   if (previous === undefined) {
     throw new SparkdbtError('retry-impossible', `Could not find previous run in '${targetDir}' target directory (no ${display})`, {
       hint: 'retry re-runs what the last sparkdbt run left failed or skipped; run sparkdbt run first',
@@ -62,13 +63,13 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
 }
 
 /**
- * The last run's target, vars, select, exclude, deferral (--state, --defer, --favor-state) and run
+ * The last run's target (and profile), vars, select, exclude, deferral (--state, --defer, --favor-state) and run
  * flags (--threads, --fail-fast, --full-refresh), as command options (recorded again in the new run_results.json).
  */
 function previousArgs(
   previous: StateRunResults,
   display: string,
-): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh'> & RunFlags {
+): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh' | 'profile' | 'profilesDir'> & RunFlags {
   const { args } = previous;
   const strings = (key: string): string[] | undefined => {
     const value = args[key];
@@ -99,5 +100,8 @@ function previousArgs(
     failFast: args['fail_fast'] === true,
     // A run without --threads recorded null: the retry too takes the target's threads.
     threads: typeof args['threads'] === 'number' && Number.isInteger(args['threads']) && args['threads'] >= 1 ? args['threads'] : undefined,
+    // A dbt project's --profile and --profiles-dir, when the run was given them (else the retry's own flags stand).
+    ...(typeof args['profile'] === 'string' ? { profile: args['profile'] } : {}),
+    ...(typeof args['profiles_dir'] === 'string' ? { profilesDir: args['profiles_dir'] } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { prepareProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import { displayPath } from '../adapters/pglite/pglite-events.js';
-import { parseVars, projectFolder, type CommandOptions } from './open-project.js';
+import { parseVars, profileOptions, projectFolder, type CommandOptions } from './open-project.js';
 
 /** `serve`'s options: the project's, and where to listen. */
 export interface ServeCommandOptions extends CommandOptions {
@@ -32,7 +32,7 @@ const MAX_CONNECTIONS = 16;
  * lock until stopped. A server target is refused: clients connect to that server directly.
  */
 export async function serveProject(options: ServeCommandOptions): Promise<Serving> {
-  const project = loadProject(projectFolder(options));
+  const project = loadProject(projectFolder(options), profileOptions(options));
   const { target } = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
   if (target.type !== 'pglite') {
     throw new SparkdbtError(

@@ -1,3 +1,4 @@
+import { projectFileName } from '../core/project-file.js';
 import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } from '../errors.js';
 import type { DependencyCall, ParsedModel } from '../graph/types.js';
 import type { ModelFile, Project } from '../project/types.js';
@@ -32,7 +33,10 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   };
   for (const finding of block.findings) {
     const line = project.config.keyLines?.get(finding.keyPath);
-    report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line });
+    report(
+      { ...finding, message: `${finding.keyPath}: ${finding.message}` },
+      line === undefined ? { file: projectFileName(project.config) } : { file: projectFileName(project.config), line },
+    );
   }
   const described = new Map((project.properties ?? []).flatMap((f) => f.models.map((m) => [m.name, { file: f.file, model: m }] as const)));
   const models = project.models.map((file): ParsedModel => {

@@ -1,3 +1,4 @@
+import { projectFileName } from '../core/project-file.js';
 import { ExternalLocation } from '../core/relation.js';
 import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } from '../errors.js';
 import type { DependencyCall, ParsedSnapshot, SnapshotNode } from '../graph/types.js';
@@ -61,7 +62,10 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
   );
   for (const finding of block.findings) {
     const line = project.config.keyLines?.get(finding.keyPath);
-    report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line });
+    report(
+      { ...finding, message: `${finding.keyPath}: ${finding.message}` },
+      line === undefined ? { file: projectFileName(project.config) } : { file: projectFileName(project.config), line },
+    );
   }
   const seen = new Map<string, SnapshotFile>();
   const snapshots: ParsedSnapshot[] = [];

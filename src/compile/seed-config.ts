@@ -1,3 +1,4 @@
+import { projectFileName } from '../core/project-file.js';
 import { SparkdbtError, SparkdbtErrors, formatLocation, closestNames } from '../errors.js';
 import { isRecord } from '../core/is-record.js';
 import type { SeedNode, SeedNodeConfig } from '../graph/types.js';
@@ -95,7 +96,7 @@ export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: str
   const warnings: string[] = [];
   for (const finding of block.findings) {
     const line = project.config.keyLines?.get(finding.keyPath);
-    const location = line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line };
+    const location = line === undefined ? { file: projectFileName(project.config) } : { file: projectFileName(project.config), line };
     const message = `${finding.keyPath}: ${finding.message}`;
     if (finding.severity === 'error') errors.push(new SparkdbtError('config-invalid', message, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
     else warnings.push(`${formatLocation(location)}: ${message}`);

@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SparkdbtError } from '../errors.js';
 import { loadProperties } from './load-properties.js';
-import { parseProjectConfig } from './parse-config.js';
+import { DBT_PROJECT_FILE, parseProjectConfig } from './parse-config.js';
+import { readProfile, type ProfileOptions } from './profiles.js';
 import { readProjectText } from './read-text.js';
 import { resolveUnitTestFiles } from './unit-test-fixtures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
-import type { MacroFile, ModelFile, Project, SeedFile, SnapshotFile, TestFile } from './types.js';
+import type { MacroFile, ModelFile, Project, ProjectConfig, SeedFile, SnapshotFile, TestFile } from './types.js';
 import { pyStrip } from '../seed/agate-casts.js';
 
 export const PROJECT_FILE = 'project.yml';
@@ -15,16 +16,13 @@ export const PROJECT_FILE = 'project.yml';
 /** dbt's MAXIMUM_SEED_SIZE: a larger seed's checksum is its path, not a hash of its contents. */
 const MAXIMUM_SEED_SIZE = 1024 * 1024;
 
-/** Reads project.yml, every model, every macro and the list of seeds of the project in `projectDir`. */
-export function loadProject(projectDir: string): Project {
+/**
+ * Reads the project in `projectDir` — its project.yml, or dbt's dbt_project.yml and the profile it
+ * names in profiles.yml (found as `options` and dbt say) — then every model, macro, seed, test and snapshot.
+ */
+export function loadProject(projectDir: string, options: ProfileOptions = {}): Project {
   const root = path.resolve(projectDir);
-  const configFile = path.join(root, PROJECT_FILE);
-  if (!fs.existsSync(configFile)) {
-    throw new SparkdbtError('project-not-found', `no ${PROJECT_FILE} in ${root}`, {
-      hint: 'run sparkdbt from the project folder or pass --project-dir',
-    });
-  }
-  const config = parseProjectConfig(readProjectText(configFile, PROJECT_FILE), configFile, root);
+  const config = readProjectConfig(root, options);
   const models: ModelFile[] = [];
   for (const modelPath of config.modelPaths) {
     for (const file of listSqlFiles(root, modelPath)) {
@@ -91,8 +89,67 @@ export function loadProject(projectDir: string): Project {
     properties: propertyFiles,
     tests,
     snapshots,
-    propertyWarnings: properties.warnings,
+    propertyWarnings: [...(config.warnings ?? []), ...analysisWarnings(config), ...properties.warnings],
   };
+}
+
+/**
+ * The project file of `root`, parsed: project.yml (targets inside) or dbt_project.yml, whose targets
+ * are the outputs of its profile. A folder with both is an error, as is --profile/--profiles-dir on a project.yml.
+ */
+export function readProjectConfig(root: string, options: ProfileOptions = {}): ProjectConfig {
+  const config = readProjectFile(root, options);
+  if (config.kind !== 'dbt') return config;
+  const profile = readProfile(root, config.dbt?.profile, DBT_PROJECT_FILE, options);
+  return {
+    ...config,
+    targets: profile.targets,
+    defaultTarget: profile.defaultTarget,
+    targetsFile: profile.file,
+    profile: { name: profile.profile, file: profile.file },
+    keyLines: new Map([...(config.keyLines ?? []), ...profile.keyLines]),
+    warnings: [...(config.warnings ?? []), ...profile.warnings],
+  };
+}
+
+/** The project file of `root` alone (a dbt project's targets not yet read from profiles.yml): what retry needs to find target/. */
+export function readProjectFile(root: string, options: Pick<ProfileOptions, 'profile' | 'profilesDir'> = {}): ProjectConfig {
+  const native = path.join(root, PROJECT_FILE);
+  const dbt = path.join(root, DBT_PROJECT_FILE);
+  const hasNative = fs.existsSync(native);
+  const hasDbt = fs.existsSync(dbt);
+  if (hasNative && hasDbt) {
+    throw new SparkdbtError('config-invalid', `${root} holds both ${PROJECT_FILE} and ${DBT_PROJECT_FILE}: sparkdbt cannot tell which declares the project`, {
+      location: { file: PROJECT_FILE },
+      hint: `keep one: ${DBT_PROJECT_FILE} (dbt's, targets in profiles.yml) or ${PROJECT_FILE} (sparkdbt's, targets inside)`,
+    });
+  }
+  if (!hasNative && !hasDbt) {
+    throw new SparkdbtError('project-not-found', `no ${PROJECT_FILE} or ${DBT_PROJECT_FILE} in ${root}`, {
+      hint: 'run sparkdbt from the project folder or pass --project-dir',
+    });
+  }
+  if (hasNative) {
+    const flag = options.profile !== undefined ? '--profile' : options.profilesDir !== undefined ? '--profiles-dir' : undefined;
+    if (flag !== undefined) {
+      throw new SparkdbtError('usage', `${flag} applies to a dbt project (dbt_project.yml, profiles.yml); this project's ${PROJECT_FILE} holds its targets`, {
+        location: { file: PROJECT_FILE },
+        hint: `leave ${flag} out and pick a target of ${PROJECT_FILE} with --target`,
+      });
+    }
+    return parseProjectConfig(readProjectText(native, PROJECT_FILE), native, root);
+  }
+  return parseProjectConfig(readProjectText(dbt, DBT_PROJECT_FILE), dbt, root);
+}
+
+/** Analyses are not compiled yet: SQL files under analysis-paths are reported, not passed over in silence. */
+function analysisWarnings(config: ProjectConfig): string[] {
+  const files = (config.dbt?.analysisPaths ?? []).flatMap((folder) => listSqlFiles(config.root, folder));
+  if (files.length === 0) return [];
+  const names = files.map((f) => toPosix(path.relative(config.root, f)));
+  return [
+    `${names.length} analysis file${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}) not compiled: sparkdbt does not compile analyses yet`,
+  ];
 }
 
 /** dbt's seed checksum (`load_seed_source_file`): sha256 of the stripped text, or the path for a seed over 1 MiB. */

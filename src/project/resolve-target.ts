@@ -11,7 +11,7 @@ export type RenderString = (text: string, file: string) => string;
 export type MaskSecrets = (text: string) => string;
 
 /**
- * Picks the target (the --target option or project.yml's `target:`), renders its values and fills
+ * Picks the target (the --target option, else project.yml's or the profile's `target:`), renders its values and fills
  * in defaults; server settings fall back to the standard PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE.
  * A value that fails validation is echoed through `mask`, so one rendered from a secret shows as ****.
  */
@@ -24,13 +24,22 @@ export function resolveTarget(
 ): ResolvedTarget {
   const name = requested ?? config.defaultTarget;
   const raw = config.targets[name];
+  const file = config.targetsFile ?? 'project.yml';
   if (!raw) {
-    const suggestions = closestNames(name, Object.keys(config.targets));
-    throw new SparkdbtError('target-not-found', `no target named '${name}' in project.yml`, {
-      location: { file: 'project.yml' },
-      hint: suggestions.length > 0 ? `did you mean '${suggestions[0]}'? targets: ${Object.keys(config.targets).join(', ')}` : `targets: ${Object.keys(config.targets).join(', ')}`,
-    });
+    const names = Object.keys(config.targets);
+    const suggestions = closestNames(name, names);
+    const listed = `${config.profile ? 'outputs' : 'targets'}: ${names.join(', ')}`;
+    throw new SparkdbtError(
+      'target-not-found',
+      config.profile ? `The profile '${config.profile.name}' does not have a target named '${name}'` : `no target named '${name}' in project.yml`,
+      {
+        location: { file },
+        hint: `${suggestions.length > 0 ? `did you mean '${suggestions[0]}'? ` : ''}${listed}${config.profile ? ` (pass --target, or set the profile's target:)` : ''}`,
+      },
+    );
   }
+  // A setting as its file spells its path: `targets.pg.port`, or `shop.outputs.pg.port` in profiles.yml.
+  const label = (key: string): string => (config.profile ? `${config.profile.name}.outputs.${name}.${key}` : `targets.${name}.${key}`);
   const value = (key: string): string | undefined => {
     const v = raw[key];
     if (v === undefined || v === null) return undefined;
@@ -40,12 +49,12 @@ export function resolveTarget(
   // A render error is located in the value's own text; point at the key's line in project.yml instead.
   const renderAt = (key: string, text: string): string => {
     try {
-      return render(text, 'project.yml');
+      return render(text, file);
     } catch (error) {
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       if (!(error instanceof SparkdbtError) || line === undefined) throw error;
-      throw new SparkdbtError(error.code, `targets.${name}.${key}: ${error.message}`, {
-        location: { file: 'project.yml', line },
+      throw new SparkdbtError(error.code, `${label(key)}: ${error.message}`, {
+        location: { file, line },
         ...(error.hint === undefined ? {} : { hint: error.hint }),
         cause: error,
       });
@@ -58,8 +67,8 @@ export function resolveTarget(
     if (!Number.isInteger(n) || n <= 0) {
       const line = config.keyLines?.get(`targets.${name}.${key}`);
       const shown = key === 'password' ? '****' : mask(text);
-      throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be a whole number, got '${shown}'`, {
-        location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
+      throw new SparkdbtError('config-invalid', `${label(key)}: must be a whole number, got '${shown}'`, {
+        location: line === undefined ? { file } : { file, line },
       });
     }
     return n;
@@ -109,8 +118,8 @@ export function resolveTarget(
         const prefix = value(key);
         if (prefix === undefined || /^s3:\/\/[^/]+/.test(prefix)) return prefix;
         const line = config.keyLines?.get(`targets.${name}.${key}`);
-        throw new SparkdbtError('config-invalid', `targets.${name}.${key}: must be an s3://bucket/prefix URL, got '${mask(prefix)}'`, {
-          location: line === undefined ? { file: 'project.yml' } : { file: 'project.yml', line },
+        throw new SparkdbtError('config-invalid', `${label(key)}: must be an s3://bucket/prefix URL, got '${mask(prefix)}'`, {
+          location: line === undefined ? { file } : { file, line },
           hint: `write ${key}: s3://<bucket>/<prefix> (a prefix the IAM role may read and the caller may write), or leave it out ${without}`,
         });
       };

@@ -40,6 +40,49 @@ export interface ProjectConfig {
   readonly keyLines?: ReadonlyMap<string, number>;
   /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */
   readonly readDwhCfg: (file: string) => DwhCfg;
+  /** Which file declares the project: sparkdbt's own project.yml (targets inside) or dbt's dbt_project.yml (targets in profiles.yml). */
+  readonly kind?: ProjectFileKind;
+  /** The file the targets come from, as messages name it: `project.yml`, or the profiles.yml path. */
+  readonly targetsFile?: string;
+  /** The line of each target key in targetsFile (`targets.<name>.<key>`), when targets come from profiles.yml. */
+  readonly targetKeyLines?: ReadonlyMap<string, number>;
+  /** The profile the targets come from (dbt projects): its name and file. */
+  readonly profile?: { readonly name: string; readonly file: string } | undefined;
+  /** The project file's other dbt keys, read and validated (see README, "dbt projects"). */
+  readonly dbt?: DbtProjectSettings;
+  /** What reading the project file found that does not stop the command (`file:line: message`). */
+  readonly warnings?: readonly string[];
+}
+
+/** project.yml (sparkdbt's) or dbt_project.yml (dbt's). */
+export type ProjectFileKind = 'native' | 'dbt';
+
+/** One entry of dbt_project.yml's `dispatch:`. */
+export interface DispatchEntry {
+  readonly macroNamespace: string;
+  readonly searchOrder: readonly string[];
+}
+
+/** The keys of dbt_project.yml beyond paths, vars and configs, kept as read. */
+export interface DbtProjectSettings {
+  readonly version: string | undefined;
+  readonly configVersion: number | undefined;
+  /** `profile:` — the profiles.yml entry the targets come from (dbt projects). */
+  readonly profile: string | undefined;
+  readonly requireDbtVersion: readonly string[];
+  readonly analysisPaths: readonly string[];
+  readonly docsPaths: readonly string[];
+  readonly assetPaths: readonly string[];
+  readonly cleanTargets: readonly string[];
+  readonly logPath: string | undefined;
+  readonly packagesInstallPath: string;
+  readonly onRunStart: readonly string[];
+  readonly onRunEnd: readonly string[];
+  readonly dispatch: readonly DispatchEntry[];
+  readonly quoting: Readonly<Record<string, boolean>>;
+  readonly flags: Readonly<Record<string, unknown>>;
+  /** Config blocks read but not applied (`tests:`, `sources:` of a dbt project, …), by key. */
+  readonly otherBlocks: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** One target as written in project.yml (values not yet rendered). */

@@ -42,7 +42,7 @@ describe('errors a user can act on, whole messages', () => {
     expect(result.stderr).toBe(
       [
         'Error: project.yml:9: unknown_key: unknown key',
-        '  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, test-paths, snapshot-paths, target-path, vars, target, targets, sources, models, seeds, snapshots',
+        '  hint: valid keys: name, version, config-version, profile, model-paths, source-paths, seed-paths, data-paths, test-paths, analysis-paths, macro-paths, snapshot-paths, docs-paths, asset-paths, target-path, log-path, packages-install-path, clean-targets, require-dbt-version, vars, models, seeds, snapshots, tests, data_tests, unit_tests, sources, analyses, exposures, metrics, semantic-models, saved-queries, functions, on-run-start, on-run-end, dispatch, quoting, flags, query-comment, restrict-access, dbt-cloud, target, targets',
         'Error: project.yml:1: name: must be a name of letters, digits and underscores',
         "  hint: for example name: 'sparkify'",
         'Error: project.yml:2: model-paths: must be a list of folder names',

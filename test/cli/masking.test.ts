@@ -29,7 +29,7 @@ describe('every message the CLI prints is masked', () => {
     [[SECRET], { code: 2, stdout: '', stderr: "error: unknown command '****'\n(add --help for additional information)\n" }],
     [
       ['ls', '--project-dir', `/nowhere/${SECRET}`],
-      { code: 2, stdout: '', stderr: 'Error: no project.yml in /nowhere/****\n  hint: run sparkdbt from the project folder or pass --project-dir\n' },
+      { code: 2, stdout: '', stderr: 'Error: no project.yml or dbt_project.yml in /nowhere/****\n  hint: run sparkdbt from the project folder or pass --project-dir\n' },
     ],
     [['ls', '--target', SECRET], { code: 2, stdout: '', stderr: "Error: project.yml: no target named '****' in project.yml\n  hint: targets: local, pg, rs\n" }],
     [['ls', '-s', SECRET], { code: 0, stdout: '', stderr: "Warning: The selection criterion '****' does not match any enabled nodes\n" }],

@@ -45,7 +45,7 @@ describe('parseProjectConfig', () => {
       'an unknown top-level key',
       'name: a\nmodel_paths: [x]\n',
       [
-        'project.yml:2: model_paths: unknown key\n  hint: valid keys: name, version, config-version, profile, model-paths, macro-paths, seed-paths, test-paths, snapshot-paths, target-path, vars, target, targets, sources, models, seeds, snapshots, dispatch',
+        "project.yml:2: model_paths: unknown key\n  hint: did you mean 'model-paths'? valid keys: name, version, config-version, profile, model-paths, source-paths, seed-paths, data-paths, test-paths, analysis-paths, macro-paths, snapshot-paths, docs-paths, asset-paths, target-path, log-path, packages-install-path, clean-targets, require-dbt-version, vars, models, seeds, snapshots, tests, data_tests, unit_tests, sources, analyses, exposures, metrics, semantic-models, saved-queries, functions, on-run-start, on-run-end, dispatch, quoting, flags, query-comment, restrict-access, dbt-cloud, target, targets",
       ],
     ],
     ['a default target that does not exist', 'name: a\ntarget: prod\ntargets:\n  dev: {type: pglite}\n', ["project.yml:2: target: names no target 'prod'\n  hint: targets: dev"]],
