@@ -86,7 +86,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
  * A ref() or source() call whose location is found only when read (an error message needs it):
  * scanning the template for every call would cost more than the rest of parsing a large project.
  */
-function dependencyCall(kind: DependencyCall['kind'], target: string, file: ModelFile, name: string, arg: string): DependencyCall {
+export function dependencyCall(kind: DependencyCall['kind'], target: string, file: { readonly path: string; readonly sql: string }, name: string, arg: string): DependencyCall {
   let location: SourceLocation | undefined;
   return {
     kind,

@@ -7,7 +7,8 @@ import type { SnapshotProperties } from '../properties/types.js';
 import type { KeyFinding } from './config-keys.js';
 import { readModelsBlock, type ConfigLevel } from './model-config.js';
 import { checkSnapshotKey, namesSnapshotConfig, resolveSnapshotConfig } from './snapshot-config.js';
-import { locateCall, type TemplateRenderer } from './template.js';
+import type { TemplateRenderer } from './template.js';
+import { dependencyCall } from './parse-models.js';
 
 /** Every enabled snapshot, parsed, and the warnings found on the way. */
 export interface ParsedSnapshots {
@@ -89,11 +90,11 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
     const own: Record<string, unknown> = {};
     renderer.render(file.path, file.sql, {
       ref(name) {
-        calls.push(call('ref', name, file, 'ref', name));
+        calls.push(dependencyCall('ref', name, file, 'ref', name));
         return `__ref_${name}__`;
       },
       source(sourceName, tableName) {
-        calls.push(call('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
+        calls.push(dependencyCall('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
         return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
       },
       config(values) {
@@ -145,18 +146,6 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
   if (block.unusedPaths.length > 0) warnings.push(`Configuration paths exist in your project.yml file which do not apply to any snapshots:\n- ${block.unusedPaths.join('\n- ')}`);
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new SparkdbtErrors(errors);
   return { snapshots, warnings };
-}
-
-function call(kind: DependencyCall['kind'], target: string, file: SnapshotFile, name: string, arg: string): DependencyCall {
-  let location: SourceLocation | undefined;
-  return {
-    kind,
-    target,
-    get location() {
-      location ??= locateCall(file.path, file.sql, name, arg);
-      return location;
-    },
-  };
 }
 
 /** Where the block's config() call stands (a key it lacks belongs there); else the block's tag. */
