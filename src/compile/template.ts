@@ -3,6 +3,7 @@ import { SparkdbtError, closestNames, type SourceLocation } from '../errors.js';
 import type { MacroFile } from '../project/types.js';
 import { strictAttributes } from './strict-attributes.js';
 import { isSecretName } from '../redact.js';
+import { addJinjaGlobals, installJinja2Semantics } from './jinja2-semantics.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -56,7 +57,9 @@ export class TemplateRenderer {
     private readonly globals: TemplateGlobals,
     private readonly macros: readonly MacroFile[],
   ) {
+    installJinja2Semantics();
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    addJinjaGlobals(this.env);
     const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
       if (!this.hooks) throw this.fail(new SparkdbtError('template-error', `${name}() is only available inside a model`));
       return this.hooks[name];

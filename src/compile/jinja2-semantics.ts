@@ -1,0 +1,309 @@
+import nunjucks from 'nunjucks';
+import { pythonTuple } from '../core/python-values.js';
+import { percentFormat } from './python-format.js';
+import { pythonMethod, splitArguments, toList } from './python-methods.js';
+import { addJinjaFilters } from './jinja-filters.js';
+import { Namespace, isDict, jinjaStr, pyCompare, pyEquals, pyTruthy } from './jinja-values.js';
+
+/**
+ * Makes nunjucks evaluate templates as Jinja2 does (dbt's engine): Python's printing, truth, `%`,
+ * `~`, `+`, `*`, `==` and chained comparisons, tuples, str/list/dict methods, `loop.cycle`,
+ * `{% set ns.x = … %}`, `{% do %}`, `{% break %}`/`{% continue %}` and `namespace()`. Nunjucks
+ * compiles templates to JavaScript through one Compiler; its code generation for these nodes is
+ * replaced once, in this module (nunjucks is only used by compilation).
+ */
+
+interface CompilerLike {
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  compile(node: unknown, frame: unknown): void;
+}
+type Compile = (this: CompilerLike, node: Record<string, unknown>, frame: unknown) => void;
+interface NodeList {
+  children: unknown[];
+}
+
+const lib = nunjucks as unknown as {
+  compiler: { Compiler: { prototype: Record<string, unknown> } };
+  parser: { Parser: { prototype: Record<string, unknown> } };
+  nodes: Record<string, new (...args: unknown[]) => Record<string, unknown>> & {
+    Node: { extend(name: string, props: object): new (...args: unknown[]) => Record<string, unknown> };
+  };
+  lexer: Record<string, string>;
+  runtime: Record<string, unknown>;
+  installJinjaCompat(): void;
+};
+
+let installed = false;
+
+/** The runtime helpers compiled templates call (`runtime.py.add(…)`). */
+const helpers = {
+  str: jinjaStr,
+  truthy: pyTruthy,
+  tuple: (items: unknown[]) => pythonTuple(items),
+  iter: (value: unknown) => (isDict(value) ? Object.keys(value) : typeof value === 'string' ? [...value] : value),
+  add: (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as number) + (b as number)),
+  mul: (a: unknown, b: unknown) => {
+    if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b));
+    if (typeof b === 'string' && typeof a === 'number') return b.repeat(Math.max(0, a));
+    if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
+    return (a as number) * (b as number);
+  },
+  mod: (a: unknown, b: unknown) => {
+    if (typeof a === 'string' || a instanceof nunjucks.runtime.SafeString) return percentFormat(String(a), b);
+    const x = Number(a);
+    const y = Number(b);
+    return x - y * Math.floor(x / y);
+  },
+  compare: (operands: unknown[], ops: string[]) =>
+    ops.every((op, i) => {
+      const a = operands[i];
+      const b = operands[i + 1];
+      switch (op) {
+        case '==':
+        case '===':
+          return pyEquals(a, b);
+        case '!=':
+        case '!==':
+          return !pyEquals(a, b);
+        case '<':
+          return pyCompare(a, b) < 0;
+        case '>':
+          return pyCompare(a, b) > 0;
+        case '<=':
+          return pyCompare(a, b) <= 0;
+        default:
+          return pyCompare(a, b) >= 0;
+      }
+    }),
+  setAttr: (target: unknown, name: string, value: unknown) => {
+    if (!(target instanceof Namespace)) throw new Error(`cannot assign attribute '${name}' on a value that is not a namespace()`);
+    (target as unknown as Record<string, unknown>)[name] = value;
+  },
+};
+
+/** Replaces nunjucks' code generation and runtime lookups with Jinja2's semantics (idempotent). */
+export function installJinja2Semantics(): void {
+  if (installed) return;
+  installed = true;
+  lib.installJinjaCompat(); // slices (`x[1:3]`) and True/False/None
+  const runtime = lib.runtime;
+  const compiler = lib.compiler.Compiler.prototype;
+  const parser = lib.parser.Parser.prototype;
+  const nodes = lib.nodes;
+  runtime['py'] = helpers;
+  const SafeString = nunjucks.runtime.SafeString;
+  runtime['suppressValue'] = (value: unknown) => (value instanceof SafeString ? value : jinjaStr(value));
+
+  const compatLookup = runtime['memberLookup'] as (obj: unknown, ...rest: unknown[]) => unknown;
+  runtime['memberLookup'] = function memberLookup(obj: unknown, name: unknown, ...rest: unknown[]): unknown {
+    if (rest.length > 0) return compatLookup(obj, name, ...rest);
+    if (obj === undefined || obj === null) return undefined;
+    const key = String(name);
+    const method = pythonMethod(obj instanceof SafeString ? String(obj) : obj, key);
+    if (method !== undefined) return method;
+    if (key === 'cycle' && isDict(obj) && 'index0' in obj && 'revindex0' in obj) {
+      const index = Number(obj['index0']);
+      return (...args: unknown[]) => {
+        const items = splitArguments(args).positional;
+        return items[index % items.length];
+      };
+    }
+    if (typeof obj === 'string' && /^\d+$/.test(key)) return obj[Number(key)];
+    if (Array.isArray(obj) && /^-\d+$/.test(key)) return obj[obj.length + Number(key)];
+    const value = (obj as Record<string, unknown>)[key];
+    if (typeof value === 'function') return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
+    return value;
+  };
+
+  const emitCall = (self: CompilerLike, fn: string, operands: unknown[], frame: unknown): void => {
+    self._emit(`runtime.py.${fn}(`);
+    operands.forEach((operand, i) => {
+      if (i > 0) self._emit(',');
+      self.compile(operand, frame);
+    });
+    self._emit(')');
+  };
+  const binary = (fn: string): Compile =>
+    function (node, frame) {
+      emitCall(this, fn, [node['left'], node['right']], frame);
+    };
+  compiler['compileAdd'] = binary('add');
+  compiler['compileMul'] = binary('mul');
+  compiler['compileMod'] = binary('mod');
+  compiler['compileConcat'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    this._emit('(runtime.py.str(');
+    this.compile(node['left'], frame);
+    this._emit(') + runtime.py.str(');
+    this.compile(node['right'], frame);
+    this._emit('))');
+  } satisfies Compile;
+  compiler['compileNot'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    this._emit('!runtime.py.truthy(');
+    this.compile(node['target'], frame);
+    this._emit(')');
+  } satisfies Compile;
+  // `a or b` is a if a is true, else b (b only evaluated then); `a and b` the other way round.
+  const logical = (whenTrue: boolean): Compile =>
+    function (node, frame) {
+      this._emit('(function(t){return runtime.py.truthy(t) === ' + String(whenTrue) + ' ? t : (');
+      this.compile(node['right'], frame);
+      this._emit(');})(');
+      this.compile(node['left'], frame);
+      this._emit(')');
+    };
+  compiler['compileOr'] = logical(true);
+  compiler['compileAnd'] = logical(false);
+  compiler['compileCompare'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    const ops = node['ops'] as Array<{ type: string; expr: unknown }>;
+    this._emit('runtime.py.compare([');
+    this.compile(node['expr'], frame);
+    for (const op of ops) {
+      this._emit(',');
+      this.compile(op.expr, frame);
+    }
+    this._emit(`],${JSON.stringify(ops.map((op) => op.type))})`);
+  } satisfies Compile;
+  compiler['compileGroup'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    const children = (node as unknown as NodeList).children;
+    if (children.length === 1) {
+      this._emit('(');
+      this.compile(children[0], frame);
+      this._emit(')');
+      return;
+    }
+    this._emit('runtime.py.tuple([');
+    children.forEach((child, i) => {
+      if (i > 0) this._emit(',');
+      this.compile(child, frame);
+    });
+    this._emit('])');
+  } satisfies Compile;
+
+  // Truth of `if`, inline if and `for … in`: wrap the condition in a node that compiles to py.truthy.
+  const Truthy = nodes.Node.extend('PyTruthy', { fields: ['expr'] });
+  const Iterable = nodes.Node.extend('PyIterable', { fields: ['expr'] });
+  compiler['compilePyTruthy'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    emitCall(this, 'truthy', [node['expr']], frame);
+  } satisfies Compile;
+  compiler['compilePyIterable'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    emitCall(this, 'iter', [node['expr']], frame);
+  } satisfies Compile;
+  const assertType = compiler['assertType'] as (this: unknown, node: unknown, ...types: unknown[]) => void;
+  compiler['assertType'] = function (this: unknown, node: unknown, ...types: unknown[]) {
+    if (node instanceof Truthy || node instanceof Iterable) return;
+    assertType.call(this, node, ...types);
+  };
+  const wrapField = (
+    method: string,
+    field: string,
+    Wrapper: new (...args: unknown[]) => Record<string, unknown>,
+    when: (node: Record<string, unknown>) => boolean = () => true,
+  ): void => {
+    const original = compiler[method] as (this: unknown, node: Record<string, unknown>, ...rest: unknown[]) => void;
+    compiler[method] = function (this: unknown, node: Record<string, unknown>, ...rest: unknown[]) {
+      const inner = node[field] as { lineno?: number; colno?: number } | undefined;
+      if (inner !== undefined && !(inner instanceof Wrapper) && when(node)) node[field] = new Wrapper(inner.lineno, inner.colno, inner);
+      original.call(this, node, ...rest);
+    };
+  };
+  wrapField('compileIf', 'cond', Truthy);
+  wrapField('compileInlineIf', 'cond', Truthy);
+  wrapField('compileFor', 'arr', Iterable, (node) => !(node['name'] instanceof nodes['Array']!));
+
+  // {% set ns.attr = value %}: Jinja2's assignment to a namespace attribute.
+  const SetAttr = nodes.Node.extend('PySetAttr', { fields: ['target', 'attr', 'value'] });
+  compiler['compilePySetAttr'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    this._emit('runtime.py.setAttr(');
+    this.compile(node['target'], frame);
+    this._emit(`,${JSON.stringify(node['attr'])},`);
+    this.compile(node['value'], frame);
+    this._emitLine(');');
+  } satisfies Compile;
+  const parseSet = parser['parseSet'] as (this: unknown) => unknown;
+  parser['parseSet'] = function (this: ParserLike) {
+    const tokens = this.tokens as { index: number; lineno: number; colno: number };
+    const saved = { index: tokens.index, lineno: tokens.lineno, colno: tokens.colno, peeked: this.peeked };
+    const tag = this.peekToken();
+    this.skipSymbol('set');
+    const name = this.nextToken();
+    const dot = this.nextToken();
+    const attr = this.nextToken();
+    const eq = this.nextToken();
+    if (name.type === 'symbol' && dot.type === 'operator' && dot.value === '.' && attr.type === 'symbol' && eq.value === '=') {
+      const value = this.parseExpression();
+      this.advanceAfterBlockEnd(tag.value);
+      return new SetAttr(tag.lineno, tag.colno, new nodes['Symbol']!(name.lineno, name.colno, name.value), attr.value, value);
+    }
+    Object.assign(tokens, { index: saved.index, lineno: saved.lineno, colno: saved.colno });
+    this.peeked = saved.peeked;
+    return parseSet.call(this);
+  };
+
+  // {% break %} and {% continue %} (dbt enables jinja2.ext.loopcontrols): nunjucks loops are plain `for` loops.
+  const LoopControl = nodes.Node.extend('PyLoopControl', { fields: ['keyword'] });
+  compiler['compilePyLoopControl'] = function (this: CompilerLike, node: Record<string, unknown>) {
+    this._emitLine(`${String(node['keyword'])};`);
+  } satisfies Compile;
+  const parseStatement = parser['parseStatement'] as (this: unknown) => unknown;
+  parser['parseStatement'] = function (this: ParserLike) {
+    const tok = this.peekToken();
+    if (tok.type === 'symbol' && (tok.value === 'break' || tok.value === 'continue' || tok.value === 'do')) {
+      this.nextToken();
+      if (tok.value === 'do') {
+        const expr = this.parseExpression();
+        this.advanceAfterBlockEnd(tok.value);
+        return new nodes['Output']!(tok.lineno, tok.colno, [new Do(tok.lineno, tok.colno, expr)]);
+      }
+      this.advanceAfterBlockEnd(tok.value);
+      return new LoopControl(tok.lineno, tok.colno, tok.value);
+    }
+    return parseStatement.call(this);
+  };
+  // {% do expr %}: evaluates expr and prints nothing.
+  const Do = nodes.Node.extend('PyDo', { fields: ['expr'] });
+  compiler['compilePyDo'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    this._emit('(');
+    this.compile(node['expr'], frame);
+    this._emit(', "")');
+  } satisfies Compile;
+  const outputAssert = compiler['assertType'] as (this: unknown, node: unknown, ...types: unknown[]) => void;
+  compiler['assertType'] = function (this: unknown, node: unknown, ...types: unknown[]) {
+    if (node instanceof Do) return;
+    outputAssert.call(this, node, ...types);
+  };
+}
+
+interface Token {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+interface ParserLike {
+  tokens: unknown;
+  peeked: unknown;
+  peekToken(): Token;
+  nextToken(): Token;
+  skipSymbol(name: string): boolean;
+  parseExpression(): unknown;
+  advanceAfterBlockEnd(name?: string): void;
+}
+
+/** Jinja2's globals that nunjucks lacks: namespace(), dict(), True/False/None. */
+export function addJinjaGlobals(env: nunjucks.Environment): void {
+  env.addGlobal('namespace', (...args: unknown[]) => {
+    const { positional, keywords } = splitArguments(args);
+    return new Namespace({ ...(isDict(positional[0]) ? positional[0] : {}), ...keywords });
+  });
+  env.addGlobal('dict', (...args: unknown[]) => {
+    const { positional, keywords } = splitArguments(args);
+    const base = positional[0];
+    const entries = isDict(base) ? Object.entries(base) : toList(base).map((pair) => toList(pair) as [string, unknown]);
+    return { ...Object.fromEntries(entries), ...keywords };
+  });
+  env.addGlobal('True', true);
+  env.addGlobal('False', false);
+  env.addGlobal('None', null);
+  addJinjaFilters(env);
+}
