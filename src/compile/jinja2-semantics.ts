@@ -76,9 +76,10 @@ const helpers = {
           return pyCompare(a, b) >= 0;
       }
     }),
-  setAttr: (target: unknown, name: string, value: unknown) => {
+  setAttr: (target: unknown, name: unknown, value: unknown) => {
+    name = String(name);
     if (!(target instanceof Namespace)) throw new Error(`cannot assign attribute '${name}' on a value that is not a namespace()`);
-    (target as unknown as Record<string, unknown>)[name] = value;
+    (target as unknown as Record<string, unknown>)[String(name)] = value;
   },
 };
 
@@ -97,7 +98,11 @@ export function installJinja2Semantics(): void {
 
   const compatLookup = runtime['memberLookup'] as (obj: unknown, ...rest: unknown[]) => unknown;
   runtime['memberLookup'] = function memberLookup(obj: unknown, name: unknown, ...rest: unknown[]): unknown {
-    if (rest.length > 0) return compatLookup(obj, name, ...rest);
+    if (rest.length > 0) {
+      const text = typeof obj === 'string' || obj instanceof SafeString ? String(obj) : undefined;
+      const sliced = compatLookup(text === undefined ? obj : [...text], name, ...rest);
+      return text === undefined ? sliced : (sliced as string[]).join('');
+    }
     if (obj === undefined || obj === null) return undefined;
     const key = String(name);
     const method = pythonMethod(obj instanceof SafeString ? String(obj) : obj, key);
@@ -109,7 +114,7 @@ export function installJinja2Semantics(): void {
         return items[index % items.length];
       };
     }
-    if (typeof obj === 'string' && /^\d+$/.test(key)) return obj[Number(key)];
+    if (typeof obj === 'string' && /^-?\d+$/.test(key)) return obj.at(Number(key));
     if (Array.isArray(obj) && /^-\d+$/.test(key)) return obj[obj.length + Number(key)];
     const value = (obj as Record<string, unknown>)[key];
     if (typeof value === 'function') return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
@@ -216,28 +221,72 @@ export function installJinja2Semantics(): void {
   compiler['compilePySetAttr'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
     this._emit('runtime.py.setAttr(');
     this.compile(node['target'], frame);
-    this._emit(`,${JSON.stringify(node['attr'])},`);
+    this._emit(',');
+    this.compile(node['attr'], frame);
+    this._emit(',');
     this.compile(node['value'], frame);
     this._emitLine(');');
   } satisfies Compile;
-  const parseSet = parser['parseSet'] as (this: unknown) => unknown;
+  // Jinja2's set: `{% set ns.attr = v %}`, and `{% set x -%}` trimming the block's first whitespace (nunjucks' parseSet does not).
   parser['parseSet'] = function (this: ParserLike) {
-    const tokens = this.tokens as { index: number; lineno: number; colno: number };
-    const saved = { index: tokens.index, lineno: tokens.lineno, colno: tokens.colno, peeked: this.peeked };
     const tag = this.peekToken();
-    this.skipSymbol('set');
-    const name = this.nextToken();
-    const dot = this.nextToken();
-    const attr = this.nextToken();
-    const eq = this.nextToken();
-    if (name.type === 'symbol' && dot.type === 'operator' && dot.value === '.' && attr.type === 'symbol' && eq.value === '=') {
+    if (!this.skipSymbol('set')) this.fail('parseSet: expected set', tag.lineno, tag.colno);
+    const targets: unknown[] = [];
+    let target: unknown;
+    while ((target = this.parsePrimary())) {
+      targets.push(target);
+      if (!this.skip(lib.lexer['TOKEN_COMMA']!)) break;
+    }
+    if (this.skipValue(lib.lexer['TOKEN_OPERATOR']!, '=')) {
       const value = this.parseExpression();
       this.advanceAfterBlockEnd(tag.value);
-      return new SetAttr(tag.lineno, tag.colno, new nodes['Symbol']!(name.lineno, name.colno, name.value), attr.value, value);
+      const only = targets[0] as Record<string, unknown>;
+      if (targets.length === 1 && only instanceof nodes['LookupVal']!) return new SetAttr(tag.lineno, tag.colno, only['target'], only['val'], value);
+      const node = new nodes['Set']!(tag.lineno, tag.colno, targets);
+      node['value'] = value;
+      return node;
     }
-    Object.assign(tokens, { index: saved.index, lineno: saved.lineno, colno: saved.colno });
-    this.peeked = saved.peeked;
-    return parseSet.call(this);
+    if (this.peekToken().type !== lib.lexer['TOKEN_BLOCK_END']) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+    this.advanceAfterBlockEnd(tag.value);
+    const node = new nodes['Set']!(tag.lineno, tag.colno, targets);
+    node['body'] = new nodes['Capture']!(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+    node['value'] = null;
+    this.advanceAfterBlockEnd();
+    return node;
+  };
+
+  // Dict keys are expressions in Jinja2 (`{k: v}` reads the variable k), names in nunjucks.
+  const compilePair = compiler['compilePair'] as Compile;
+  compiler['compilePair'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    if (node['pyKey'] !== true) return compilePair.call(this, node, frame); // keyword arguments: names
+    this._emit('[runtime.py.str(');
+    this.compile(node['key'], frame);
+    this._emit(')]: ');
+    this.compile(node['value'], frame);
+  } satisfies Compile;
+  const compileDict = compiler['compileDict'] as Compile;
+  compiler['compileDict'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    if (!(node instanceof nodes['KeywordArgs']!)) for (const pair of (node as unknown as NodeList).children) (pair as Record<string, unknown>)['pyKey'] = true;
+    compileDict.call(this, node, frame);
+  } satisfies Compile;
+
+  // A for loop is a scope of its own in Jinja2: a `{% set %}` inside does not change the variable outside.
+  const compileFor = compiler['compileFor'] as (this: CompilerLike, ...args: unknown[]) => void;
+  compiler['compileFor'] = function (this: CompilerLike, ...args: unknown[]) {
+    const emitLine = this._emitLine;
+    let first = true;
+    this._emitLine = function (this: CompilerLike, code: string) {
+      if (first && code === 'frame = frame.push();') {
+        first = false;
+        code = 'frame = frame.push(true);';
+      }
+      emitLine.call(this, code);
+    };
+    try {
+      compileFor.apply(this, args);
+    } finally {
+      this._emitLine = emitLine;
+    }
   };
 
   // {% break %} and {% continue %} (dbt enables jinja2.ext.loopcontrols): nunjucks loops are plain `for` loops.
@@ -286,6 +335,11 @@ interface ParserLike {
   peekToken(): Token;
   nextToken(): Token;
   skipSymbol(name: string): boolean;
+  skip(type: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  parsePrimary(): unknown;
+  parseUntilBlocks(...names: string[]): unknown;
+  fail(message: string, lineno?: number, colno?: number): never;
   parseExpression(): unknown;
   advanceAfterBlockEnd(name?: string): void;
 }

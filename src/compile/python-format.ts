@@ -151,7 +151,7 @@ export function formatSpec(value: unknown, spec: string): string {
   const m = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/.exec(spec);
   if (!m) throw formatError(`Invalid format specifier '${spec}'`);
   const [, fillChar, alignChar, sign, alt, zero, width, grouping, precision, type] = m;
-  const isNumber = typeof value === 'number' || typeof value === 'boolean';
+  const isNumber = typeof value === 'number' || (typeof value === 'boolean' && type !== undefined);
   const align = (alignChar ?? (zero && isNumber ? '=' : isNumber ? '>' : '<')) as '<' | '>' | '^' | '=';
   const fill = fillChar ?? (zero && isNumber && alignChar === undefined ? '0' : ' ');
   let text: string;

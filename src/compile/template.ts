@@ -105,8 +105,8 @@ export class TemplateRenderer {
     return renderer;
   }
 
-  /** Renders one template; `hooks` supplies ref/source/config/this for a model. */
-  render(file: string, source: string, hooks?: ModelHooks): string {
+  /** Renders one template; `hooks` supplies ref/source/config/this for a model, `context` more variables (as Jinja2's render(**context)). */
+  render(file: string, source: string, hooks?: ModelHooks, context?: Readonly<Record<string, unknown>>): string {
     // Renders may nest (a source location rendered while a model renders): restore on the way out.
     const outer = { hooks: this.hooks, file: this.currentFile, source: this.currentSource };
     this.hooks = hooks;
@@ -127,7 +127,7 @@ export class TemplateRenderer {
               ),
             )
           : self;
-      return template.render({ this: strictSelf });
+      return template.render({ ...context, this: strictSelf });
     } catch (error) {
       throw this.translate(error, file);
     } finally {
@@ -145,7 +145,7 @@ export class TemplateRenderer {
       this.compiled.delete(key);
       return kept;
     }
-    const template = new nunjucks.Template(source, this.env, file, true);
+    const template = new nunjucks.Template(jinjaSource(source), this.env, file, true);
     this.compiled.set(key, template);
     return template;
   }
@@ -200,7 +200,7 @@ export class TemplateRenderer {
     this.currentFile = macro.path;
     this.currentSource = macro.sql;
     try {
-      const template = new nunjucks.Template(testBlocksAsMacros(macro.sql), this.env, macro.path, true);
+      const template = new nunjucks.Template(jinjaSource(testBlocksAsMacros(macro.sql)), this.env, macro.path, true);
       // getExported is missing from @types/nunjucks; it runs synchronously for sync templates.
       const exportable = template as unknown as {
         getExported(context: object, frame: null, callback: (error: Error | null, exported: Record<string, unknown>) => void): void;
@@ -309,4 +309,11 @@ function isKeywords(value: unknown): boolean {
 /** dbt's `{% test name(model, column_name) %}…{% endtest %}` is the macro `test_name`: rewritten in place (lines kept) for nunjucks. */
 export function testBlocksAsMacros(sql: string): string {
   return sql.replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+}
+
+/** The source as Jinja2's lexer reads it (keep_trailing_newline off, as dbt): every newline `\n`, one final newline dropped. */
+export function jinjaSource(source: string): string {
+  const lines = source.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
 }
