@@ -87,11 +87,83 @@ const helpers = {
 export function installJinja2Semantics(): void {
   if (installed) return;
   installed = true;
-  lib.installJinjaCompat(); // slices (`x[1:3]`) and True/False/None
   const runtime = lib.runtime;
   const compiler = lib.compiler.Compiler.prototype;
   const parser = lib.parser.Parser.prototype;
   const nodes = lib.nodes;
+  const lexer = lib.lexer;
+  const closers = [lexer['TOKEN_RIGHT_PAREN'], lexer['TOKEN_RIGHT_BRACKET'], lexer['TOKEN_RIGHT_CURLY']];
+
+  // Tuples: `(a, b)` and `(a,)`, and a trailing comma in lists and dicts, as Jinja2 parses them.
+  parser['parseAggregate'] = function (this: ParserLike) {
+    const tok = this.nextToken();
+    const kind =
+      tok.type === lexer['TOKEN_LEFT_PAREN'] ? 'Group' : tok.type === lexer['TOKEN_LEFT_BRACKET'] ? 'Array' : tok.type === lexer['TOKEN_LEFT_CURLY'] ? 'Dict' : undefined;
+    if (kind === undefined) return null;
+    const node = new nodes[kind]!(tok.lineno, tok.colno) as Record<string, unknown> & NodeList & { addChild(child: unknown): void };
+    for (;;) {
+      if (closers.includes(this.peekToken().type)) {
+        this.nextToken();
+        break;
+      }
+      if (node.children.length > 0) {
+        if (!this.skip(lexer['TOKEN_COMMA']!)) this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+        if (kind === 'Group') node['pyTuple'] = true;
+        if (closers.includes(this.peekToken().type)) {
+          this.nextToken();
+          break;
+        }
+      }
+      if (kind === 'Dict') {
+        const key = this.parsePrimary() as { lineno: number; colno: number };
+        if (!this.skip(lexer['TOKEN_COLON']!)) this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
+        node.addChild(new nodes['Pair']!(key.lineno, key.colno, key, this.parseExpression()));
+      } else node.addChild(this.parseExpression());
+    }
+    return node;
+  };
+  lib.installJinjaCompat(); // slices (`x[1:3]`), around the parseAggregate above
+
+  // `x is divisibleby 3`, `x is in [1, 2]`, `x is none`: Jinja2's tests take one argument without parentheses.
+  parser['parseIs'] = function (this: ParserLike) {
+    let node = this.parseCompare() as { lineno: number; colno: number };
+    if (!this.skipSymbol('is')) return node;
+    const not = this.skipSymbol('not');
+    const name = this.nextToken();
+    const test = new nodes['Symbol']!(name.lineno, name.colno, name.value);
+    const next = this.peekToken();
+    let right: unknown = test;
+    if (next.type === lexer['TOKEN_LEFT_PAREN']) right = new nodes['FunCall']!(name.lineno, name.colno, test, this.parseSignature());
+    else if (
+      [
+        lexer['TOKEN_SYMBOL'],
+        lexer['TOKEN_STRING'],
+        lexer['TOKEN_INT'],
+        lexer['TOKEN_FLOAT'],
+        lexer['TOKEN_LEFT_BRACKET'],
+        lexer['TOKEN_LEFT_CURLY'],
+        lexer['TOKEN_BOOLEAN'],
+        lexer['TOKEN_NONE'],
+      ].includes(next.type) &&
+      !(next.type === lexer['TOKEN_SYMBOL'] && ['else', 'or', 'and', 'if'].includes(next.value))
+    ) {
+      right = new nodes['FunCall']!(name.lineno, name.colno, test, new nodes['NodeList']!(next.lineno, next.colno, [this.parsePrimary()]));
+    }
+    node = new nodes['Is']!(node.lineno, node.colno, node, right) as unknown as { lineno: number; colno: number };
+    return not ? new nodes['Not']!(node.lineno, node.colno, node) : node;
+  };
+
+  // A string's method call names the string in nunjucks' generated code: its newlines must be escaped there.
+  const getNodeName = compiler['_getNodeName'] as (this: unknown, node: unknown) => string;
+  compiler['_getNodeName'] = function (this: unknown, node: unknown) {
+    return getNodeName
+      .call(this, node)
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/\t/g, '\\t')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029');
+  };
   runtime['py'] = helpers;
   const SafeString = nunjucks.runtime.SafeString;
   runtime['suppressValue'] = (value: unknown) => (value instanceof SafeString ? value : jinjaStr(value));
@@ -171,7 +243,7 @@ export function installJinja2Semantics(): void {
   } satisfies Compile;
   compiler['compileGroup'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
     const children = (node as unknown as NodeList).children;
-    if (children.length === 1) {
+    if (children.length === 1 && node['pyTuple'] !== true) {
       this._emit('(');
       this.compile(children[0], frame);
       this._emit(')');
@@ -339,6 +411,8 @@ interface ParserLike {
   skipValue(type: string, value: string): boolean;
   parsePrimary(): unknown;
   parseUntilBlocks(...names: string[]): unknown;
+  parseCompare(): unknown;
+  parseSignature(): unknown;
   fail(message: string, lineno?: number, colno?: number): never;
   parseExpression(): unknown;
   advanceAfterBlockEnd(name?: string): void;
