@@ -14,6 +14,7 @@ import { Namespace, isDict, jinjaStr, pyCompare, pyEquals, pyTruthy } from './ji
  */
 
 interface CompilerLike {
+  _tmpid(): string;
   _emit(code: string): void;
   _emitLine(code: string): void;
   compile(node: unknown, frame: unknown): void;
@@ -76,6 +77,11 @@ const helpers = {
           return pyCompare(a, b) >= 0;
       }
     }),
+  unpack: (value: unknown, count: number) => {
+    const items = toList(value);
+    if (items.length !== count) throw new Error(`cannot unpack ${items.length} values into ${count} names (Python's ValueError)`);
+    return items;
+  },
   setAttr: (target: unknown, name: unknown, value: unknown) => {
     name = String(name);
     if (!(target instanceof Namespace)) throw new Error(`cannot assign attribute '${name}' on a value that is not a namespace()`);
@@ -186,6 +192,8 @@ export function installJinja2Semantics(): void {
         return items[index % items.length];
       };
     }
+    if (['previtem', 'nextitem', 'changed', 'depth', 'depth0'].includes(key) && isDict(obj) && 'index0' in obj && 'revindex0' in obj && !(key in obj))
+      throw new Error(`loop.${key} is not supported by sparkdbt (loop.index, index0, revindex, revindex0, first, last, length and cycle are)`);
     if (typeof obj === 'string' && /^-?\d+$/.test(key)) return obj.at(Number(key));
     if (Array.isArray(obj) && /^-\d+$/.test(key)) return obj[obj.length + Number(key)];
     const value = (obj as Record<string, unknown>)[key];
@@ -268,7 +276,7 @@ export function installJinja2Semantics(): void {
   } satisfies Compile;
   const assertType = compiler['assertType'] as (this: unknown, node: unknown, ...types: unknown[]) => void;
   compiler['assertType'] = function (this: unknown, node: unknown, ...types: unknown[]) {
-    if (node instanceof Truthy || node instanceof Iterable) return;
+    if (node instanceof Truthy || node instanceof Iterable || node instanceof Raw) return;
     assertType.call(this, node, ...types);
   };
   const wrapField = (
@@ -310,10 +318,17 @@ export function installJinja2Semantics(): void {
       if (!this.skip(lib.lexer['TOKEN_COMMA']!)) break;
     }
     if (this.skipValue(lib.lexer['TOKEN_OPERATOR']!, '=')) {
-      const value = this.parseExpression();
+      let value = this.parseExpression() as { lineno: number; colno: number };
+      if (this.peekToken().type === lexer['TOKEN_COMMA']) {
+        const tuple = new nodes['Group']!(value.lineno, value.colno, [value]) as Record<string, unknown> & NodeList;
+        tuple['pyTuple'] = true;
+        while (this.skip(lexer['TOKEN_COMMA']!)) tuple.children.push(this.parseExpression());
+        value = tuple as unknown as { lineno: number; colno: number };
+      }
       this.advanceAfterBlockEnd(tag.value);
       const only = targets[0] as Record<string, unknown>;
       if (targets.length === 1 && only instanceof nodes['LookupVal']!) return new SetAttr(tag.lineno, tag.colno, only['target'], only['val'], value);
+      if (targets.length > 1) return new Unpack(tag.lineno, tag.colno, targets, value);
       const node = new nodes['Set']!(tag.lineno, tag.colno, targets);
       node['value'] = value;
       return node;
@@ -326,6 +341,21 @@ export function installJinja2Semantics(): void {
     this.advanceAfterBlockEnd();
     return node;
   };
+
+  // {% set a, b = pair %}: Jinja2 unpacks (nunjucks would give both the whole value).
+  const Unpack = nodes.Node.extend('PyUnpack', { fields: ['targets', 'value'] });
+  const Raw = nodes.Node.extend('PyRaw', { fields: ['code'] });
+  compiler['compilePyRaw'] = function (this: CompilerLike, node: Record<string, unknown>) {
+    this._emit(String(node['code']));
+  } satisfies Compile;
+  compiler['compilePyUnpack'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    const targets = node['targets'] as Array<{ lineno: number; colno: number }>;
+    const id = this._tmpid();
+    this._emit(`var ${id} = runtime.py.unpack(`);
+    this.compile(node['value'], frame);
+    this._emitLine(`, ${targets.length});`);
+    targets.forEach((target, i) => this.compile(new nodes['Set']!(target.lineno, target.colno, [target], new Raw(target.lineno, target.colno, `${id}[${i}]`)), frame));
+  } satisfies Compile;
 
   // Dict keys are expressions in Jinja2 (`{k: v}` reads the variable k), names in nunjucks.
   const compilePair = compiler['compilePair'] as Compile;

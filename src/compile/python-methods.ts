@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { pythonTuple } from '../core/python-values.js';
+import { PYTHON_REPR, pythonRepr, pythonTuple } from '../core/python-values.js';
 import { SparkdbtError } from '../errors.js';
 import { strFormat } from './python-format.js';
 import { isDict, jinjaStr, pyCompare, pyEquals } from './jinja-values.js';
@@ -168,9 +168,9 @@ const LIST_METHODS: Record<string, (list: unknown[], args: unknown[]) => unknown
 };
 
 const DICT_METHODS: Record<string, (dict: Record<string, unknown>, args: unknown[], kwargs: Record<string, unknown>) => unknown> = {
-  items: (d) => Object.entries(d).map((pair) => pythonTuple(pair)),
-  keys: (d) => Object.keys(d),
-  values: (d) => Object.values(d),
+  items: (d) => dictView('dict_items', Object.entries(d).map((pair) => pythonTuple(pair))),
+  keys: (d) => dictView('dict_keys', Object.keys(d)),
+  values: (d) => dictView('dict_values', Object.values(d)),
   get: (d, [key, fallback]) => (Object.prototype.hasOwnProperty.call(d, String(key)) ? d[String(key)] : (fallback ?? null)),
   update: (d, [other], kwargs) => {
     Object.assign(d, other ?? {}, kwargs);
@@ -196,6 +196,12 @@ const DICT_METHODS: Record<string, (dict: Record<string, unknown>, args: unknown
     return null;
   },
 };
+
+/** A list that prints as Python prints a dict view: `dict_items([('a', 1)])`. */
+function dictView(kind: string, items: unknown[]): unknown[] {
+  Object.defineProperty(items, PYTHON_REPR, { value: () => `${kind}(${pythonRepr([...items])})`, enumerable: false });
+  return items;
+}
 
 /** The Python method `name` of `value` as a function nunjucks can call, or undefined when Python has none. */
 export function pythonMethod(value: unknown, name: string): ((...args: unknown[]) => unknown) | undefined {
