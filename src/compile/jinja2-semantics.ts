@@ -77,6 +77,11 @@ const helpers = {
           return pyCompare(a, b) >= 0;
       }
     }),
+  filterLoop: (value: unknown, keep: (item: unknown) => boolean) => toList(isDict(value) ? Object.keys(value) : value).filter(keep),
+  special: (name: string, value: unknown) => {
+    if (value === undefined) throw new Error(`${name} (a macro's extra arguments in Jinja2) is not supported by sparkdbt: name the macro's arguments`);
+    return value;
+  },
   unpack: (value: unknown, count: number) => {
     const items = toList(value);
     if (items.length !== count) throw new Error(`cannot unpack ${items.length} values into ${count} names (Python's ValueError)`);
@@ -276,7 +281,7 @@ export function installJinja2Semantics(): void {
   } satisfies Compile;
   const assertType = compiler['assertType'] as (this: unknown, node: unknown, ...types: unknown[]) => void;
   compiler['assertType'] = function (this: unknown, node: unknown, ...types: unknown[]) {
-    if (node instanceof Truthy || node instanceof Iterable || node instanceof Raw) return;
+    if (node instanceof Truthy || node instanceof Iterable || node instanceof Raw || node instanceof LoopFilter) return;
     assertType.call(this, node, ...types);
   };
   const wrapField = (
@@ -295,6 +300,29 @@ export function installJinja2Semantics(): void {
   wrapField('compileIf', 'cond', Truthy);
   wrapField('compileInlineIf', 'cond', Truthy);
   wrapField('compileFor', 'arr', Iterable, (node) => !(node['name'] instanceof nodes['Array']!));
+
+  // {% for x in xs if cond %}: Jinja2's loop filter (nunjucks reads `xs if cond` as an inline if without else).
+  const LoopFilter = nodes.Node.extend('PyLoopFilter', { fields: ['arr', 'names', 'cond'] });
+  compiler['compilePyLoopFilter'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    const names = node['names'] as string[];
+    this._emit('runtime.py.filterLoop(');
+    this.compile(node['arr'], frame);
+    this._emit(', (function(outer){return function(item){var frame = outer.push();');
+    this._emit(names.length === 1 ? `frame.set(${JSON.stringify(names[0])}, item);` : names.map((name, i) => `frame.set(${JSON.stringify(name)}, item[${i}]);`).join(''));
+    this._emit('return runtime.py.truthy(');
+    this.compile(node['cond'], frame);
+    this._emit(');};})(frame))');
+  } satisfies Compile;
+  const forWithFilter = compiler['compileFor'] as (this: unknown, node: Record<string, unknown>, ...rest: unknown[]) => void;
+  compiler['compileFor'] = function (this: unknown, node: Record<string, unknown>, ...rest: unknown[]) {
+    const arr = node['arr'] as Record<string, unknown> & { lineno: number; colno: number };
+    if (arr instanceof nodes['InlineIf']! && arr['else_'] === null) {
+      const name = node['name'] as Record<string, unknown>;
+      const names = name instanceof nodes['Array']! ? (name as unknown as NodeList).children.map((child) => String((child as { value: unknown }).value)) : [String(name['value'])];
+      node['arr'] = new LoopFilter(arr.lineno, arr.colno, arr['body'], names, arr['cond']);
+    }
+    forWithFilter.call(this, node, ...rest);
+  };
 
   // {% set ns.attr = value %}: Jinja2's assignment to a namespace attribute.
   const SetAttr = nodes.Node.extend('PySetAttr', { fields: ['target', 'attr', 'value'] });
@@ -355,6 +383,16 @@ export function installJinja2Semantics(): void {
     this.compile(node['value'], frame);
     this._emitLine(`, ${targets.length});`);
     targets.forEach((target, i) => this.compile(new nodes['Set']!(target.lineno, target.colno, [target], new Raw(target.lineno, target.colno, `${id}[${i}]`)), frame));
+  } satisfies Compile;
+
+  // `varargs` and `kwargs` (a Jinja2 macro's extra arguments): an error when nothing defines them, never ''.
+  const compileSymbol = compiler['compileSymbol'] as Compile;
+  compiler['compileSymbol'] = function (this: CompilerLike, node: Record<string, unknown>, frame: unknown) {
+    const name = String(node['value']);
+    if (name !== 'varargs' && name !== 'kwargs') return compileSymbol.call(this, node, frame);
+    this._emit(`runtime.py.special(${JSON.stringify(name)}, `);
+    compileSymbol.call(this, node, frame);
+    this._emit(')');
   } satisfies Compile;
 
   // Dict keys are expressions in Jinja2 (`{k: v}` reads the variable k), names in nunjucks.

@@ -168,7 +168,11 @@ const LIST_METHODS: Record<string, (list: unknown[], args: unknown[]) => unknown
 };
 
 const DICT_METHODS: Record<string, (dict: Record<string, unknown>, args: unknown[], kwargs: Record<string, unknown>) => unknown> = {
-  items: (d) => dictView('dict_items', Object.entries(d).map((pair) => pythonTuple(pair))),
+  items: (d) =>
+    dictView(
+      'dict_items',
+      Object.entries(d).map((pair) => pythonTuple(pair)),
+    ),
   keys: (d) => dictView('dict_keys', Object.keys(d)),
   values: (d) => dictView('dict_values', Object.values(d)),
   get: (d, [key, fallback]) => (Object.prototype.hasOwnProperty.call(d, String(key)) ? d[String(key)] : (fallback ?? null)),

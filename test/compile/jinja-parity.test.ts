@@ -26,3 +26,23 @@ describe('Jinja2 parity corpus', () => {
     expect(renderer.render(`${parityCase.name}.sql`, parityCase.template, undefined, context)).toBe(expected[parityCase.name]);
   });
 });
+
+describe('Jinja2 constructs sparkdbt cannot render as Jinja2 does', () => {
+  // Each is an error naming what is missing, never a different rendering.
+  it.each([
+    ['{% macro m() %}{{ varargs }}{% endmacro %}{{ m(1, 2) }}', "varargs (a macro's extra arguments in Jinja2) is not supported by sparkdbt"],
+    ['{% macro m() %}{{ kwargs }}{% endmacro %}{{ m(a=1) }}', "kwargs (a macro's extra arguments in Jinja2) is not supported by sparkdbt"],
+    ['{% for x in [1] %}{{ loop.previtem }}{% endfor %}', 'loop.previtem is not supported by sparkdbt'],
+    ['{% for x in [1] %}{{ loop.changed(x) }}{% endfor %}', 'loop.changed is not supported by sparkdbt'],
+    ['{% set d = {} %}{% set d.x = 1 %}', "cannot assign attribute 'x' on a value that is not a namespace()"],
+    ['{% set a, b = [1, 2, 3] %}', 'cannot unpack 3 values into 2 names'],
+    ["{{ '%s %s' % ('a',) }}", 'not enough arguments for format string'],
+    ["{{ '%s' % ('a', 'b') }}", 'not all arguments converted during string formatting'],
+    ["{{ '%d' % 'x' }}", '%d format: a real number is required, not str'],
+    ['{{ [].pop() }}', 'pop from empty list'],
+    ["{{ {'a': {}} }}", 'unexpected token: }}'],
+  ])('%s', (template, message) => {
+    const renderer = new TemplateRenderer({ target: {}, vars: {}, env: {} }, []);
+    expect(() => renderer.render('m.sql', template)).toThrow(message);
+  });
+});
