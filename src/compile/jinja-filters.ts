@@ -208,8 +208,9 @@ export function jinjaFilters(env: nunjucks.Environment): Record<string, Filter> 
     wordcount: (value) => jinjaStr(value).split(/\s+/).filter(Boolean).length,
     title: (value) =>
       jinjaStr(value)
-        .toLowerCase()
-        .replace(/(^|[^A-Za-z0-9])([a-z])/g, (_m, b: string, l: string) => b + l.toUpperCase()),
+        .split(/([-\s({[<]+)/)
+        .map((item) => item.charAt(0).toUpperCase() + item.slice(1).toLowerCase())
+        .join(''),
   };
 }
 
