@@ -311,9 +311,11 @@ export function testBlocksAsMacros(sql: string): string {
   return sql.replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
 }
 
-/** The source as Jinja2's lexer reads it (keep_trailing_newline off, as dbt): every newline `\n`, one final newline dropped. */
+/**
+ * The source as Jinja2's lexer reads it: every newline `\n` (`\r\n` and `\r` too). Jinja2 with dbt's
+ * settings also drops one final newline (keep_trailing_newline off); sparkdbt keeps it, so compiled
+ * files end as their sources do (see "Jinja as dbt renders it" in the README).
+ */
 export function jinjaSource(source: string): string {
-  const lines = source.split(/\r\n|\r|\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.join('\n');
+  return source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
 }
