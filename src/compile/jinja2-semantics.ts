@@ -188,7 +188,9 @@ export function installJinja2Semantics(): void {
     }
     if (obj === undefined || obj === null) return undefined;
     const key = String(name);
-    const method = pythonMethod(obj instanceof SafeString ? String(obj) : obj, key);
+    // A function the object holds (sparkdbt's own objects: `adapter.dispatch`, a `config.get`) wins over a dict's method.
+    const own = typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+    const method = typeof own === 'function' ? undefined : pythonMethod(obj instanceof SafeString ? String(obj) : obj, key);
     if (method !== undefined) return method;
     if (key === 'cycle' && isDict(obj) && 'index0' in obj && 'revindex0' in obj) {
       const index = Number(obj['index0']);

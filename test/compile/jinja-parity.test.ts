@@ -46,3 +46,11 @@ describe('Jinja2 constructs sparkdbt cannot render as Jinja2 does', () => {
     expect(() => renderer.render('m.sql', template)).toThrow(message);
   });
 });
+
+describe("sparkdbt's own objects beside Python's methods", () => {
+  it("calls a function an object holds before a dict method of the same name (a config object's get)", () => {
+    const renderer = new TemplateRenderer({ target: {}, vars: {}, env: {} }, []);
+    const config = { get: (key: string) => `got ${key}` };
+    expect(renderer.render('m.sql', "{{ config.get('x') }} {{ {'get': 1}.get('get') }}", undefined, { config })).toBe('got x 1');
+  });
+});
