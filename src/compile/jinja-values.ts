@@ -20,6 +20,7 @@ export function jinjaStr(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof nunjucks.runtime.SafeString) return String(value);
   if (value === null || typeof value === 'boolean' || typeof value === 'number' || Array.isArray(value) || isDict(value) || value instanceof Namespace) return pythonRepr(value);
+  if (typeof value === 'function') return `<function ${value.name || 'anonymous'}>`;
   return String(value);
 }
 
