@@ -3,7 +3,8 @@ import { SparkdbtError, closestNames, type SourceLocation } from '../errors.js';
 import type { MacroFile } from '../project/types.js';
 import { strictAttributes } from './strict-attributes.js';
 import { isSecretName } from '../redact.js';
-import { addJinjaGlobals, installJinja2Semantics } from './jinja2-semantics.js';
+import { addJinjaGlobals } from './jinja2-runtime.js';
+import { installJinja2Semantics } from './jinja2-semantics.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
