@@ -1,4 +1,7 @@
 // Renders 3,000 small models twice (parse, then compile) with a checkout's built TemplateRenderer: node scripts/bench/render-jinja.mjs <checkout dir>
+import process from 'node:process';
+import { performance } from 'node:perf_hooks';
+import console from 'node:console';
 const [, , dir] = process.argv;
 const { TemplateRenderer } = await import(`${dir}/dist/compile/template.js`);
 const r = new TemplateRenderer({ target: { name: 'dev', type: 'postgres' }, vars: {}, env: {} }, [
