@@ -271,10 +271,14 @@ export function installJinja2Semantics(): void {
       node['value'] = value;
       return node;
     }
+    // A block set, its text through any filters: `{% set x | upper %}…{% endset %}`.
+    const capture = new nodes['Capture']!(tag.lineno, tag.colno, null);
+    const body = this.parseFilter(capture);
     if (this.peekToken().type !== lib.lexer['TOKEN_BLOCK_END']) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
     this.advanceAfterBlockEnd(tag.value);
     const node = new nodes['Set']!(tag.lineno, tag.colno, targets);
-    node['body'] = new nodes['Capture']!(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+    capture['body'] = this.parseUntilBlocks('endset');
+    node['body'] = body;
     node['value'] = null;
     this.advanceAfterBlockEnd();
     return node;
@@ -390,6 +394,7 @@ interface ParserLike {
   parsePrimary(): unknown;
   parseUntilBlocks(...names: string[]): unknown;
   parseCompare(): unknown;
+  parseFilter(node: unknown): unknown;
   parseSignature(): unknown;
   fail(message: string, lineno?: number, colno?: number): never;
   parseExpression(): unknown;
