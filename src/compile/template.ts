@@ -6,6 +6,8 @@ import { isSecretName } from '../redact.js';
 import { BUILTIN_MACROS, DBT_NAMESPACE } from './dbt-macros/builtin-macros.js';
 import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
+import { addJinjaGlobals } from './jinja2-runtime.js';
+import { installJinja2Semantics } from './jinja2-semantics.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -51,7 +53,7 @@ function builtinCode(index: number, env: nunjucks.Environment): object {
   let code = builtinCodes.get(index);
   if (code === undefined) {
     const file = BUILTIN_MACROS[index]!;
-    code = { root: (new nunjucks.Template(file.sql, env, file.path, true) as unknown as { rootRenderFunc: unknown }).rootRenderFunc };
+    code = { root: (new nunjucks.Template(jinjaSource(file.sql), env, file.path, true) as unknown as { rootRenderFunc: unknown }).rootRenderFunc };
     builtinCodes.set(index, code);
   }
   return code;
@@ -85,7 +87,9 @@ export class TemplateRenderer {
     private readonly globals: TemplateGlobals,
     private readonly macros: readonly MacroFile[],
   ) {
+    installJinja2Semantics();
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    addJinjaGlobals(this.env);
     const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
       if (!this.hooks) throw this.fail(new SparkdbtError('template-error', `${name}() is only available inside a model`));
       return this.hooks[name];
@@ -157,8 +161,8 @@ export class TemplateRenderer {
     return renderer;
   }
 
-  /** Renders one template; `hooks` supplies ref/source/config/this for a model. */
-  render(file: string, source: string, hooks?: ModelHooks): string {
+  /** Renders one template; `hooks` supplies ref/source/config/this for a model, `context` more variables (as Jinja2's render(**context)). */
+  render(file: string, source: string, hooks?: ModelHooks, context?: Readonly<Record<string, unknown>>): string {
     // Renders may nest (a source location rendered while a model renders): restore on the way out.
     const outer = { hooks: this.hooks, file: this.currentFile, source: this.currentSource };
     this.hooks = hooks;
@@ -179,7 +183,7 @@ export class TemplateRenderer {
               ),
             )
           : self;
-      return template.render({ this: strictSelf });
+      return template.render({ ...context, this: strictSelf });
     } catch (error) {
       throw this.translate(error, file);
     } finally {
@@ -197,7 +201,7 @@ export class TemplateRenderer {
       this.compiled.delete(key);
       return kept;
     }
-    const template = new nunjucks.Template(source, this.env, file, true);
+    const template = new nunjucks.Template(jinjaSource(source), this.env, file, true);
     this.compiled.set(key, template);
     return template;
   }
@@ -323,7 +327,7 @@ export class TemplateRenderer {
     this.currentFile = macro.path;
     this.currentSource = macro.sql;
     try {
-      const template = new nunjucks.Template(testBlocksAsMacros(macro.sql), this.env, macro.path, true);
+      const template = new nunjucks.Template(jinjaSource(testBlocksAsMacros(macro.sql)), this.env, macro.path, true);
       for (const [name, fn] of Object.entries(exportedMacros(template))) {
         this.rootMacros.set(name, fn);
         this.env.addGlobal(name, fn);
@@ -458,4 +462,13 @@ function isKeywords(value: unknown): boolean {
 /** dbt's `{% test name(model, column_name) %}…{% endtest %}` is the macro `test_name`: rewritten in place (lines kept) for nunjucks. */
 export function testBlocksAsMacros(sql: string): string {
   return sql.replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+}
+
+/**
+ * The source as Jinja2's lexer reads it: every newline `\n` (`\r\n` and `\r` too). Jinja2 with dbt's
+ * settings also drops one final newline (keep_trailing_newline off); sparkdbt keeps it, so compiled
+ * files end as their sources do (see "Jinja as dbt renders it" in the README).
+ */
+export function jinjaSource(source: string): string {
+  return source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
 }

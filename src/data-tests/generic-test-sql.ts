@@ -1,4 +1,4 @@
-import { pythonStr } from './python-repr.js';
+import { pythonStr } from '../core/python-values.js';
 
 /**
  * The SQL of dbt's built-in generic tests and of the query its test materialization runs, as pure

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pythonRepr, pythonStr } from './python-repr.js';
+import { pythonRepr, pythonStr } from '../core/python-values.js';
 
 /** dbt.utils.md5: the hex MD5 of the UTF-8 text. */
 export function md5(text: string): string {

@@ -59,7 +59,7 @@ describe('TemplateRenderer', () => {
       "{% for i in [1] %}{{ target.name }}{% endfor %} {{ show(target) }} {{ target | length }} {{ target.type is defined }} [{{ target.iam_role }}] {{ 'set' if target.iam_role else 'unset' }} {{ this }} {{ this.database }}.{{ this['schema'] }} {{ target | dump }}",
       { ref: () => '', source: () => '', config: () => undefined, self },
     );
-    expect(sql).toBe('dev dev 3 true [] unset "s"."m" db.s {"name":"dev","type":"postgres"}');
+    expect(sql).toBe('dev dev 3 True [] unset "s"."m" db.s {"name":"dev","type":"postgres"}');
   });
 
   it.each([

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../src/errors.js';
 import { buildGenericTests } from '../../src/data-tests/build-generic-tests.js';
-import { pythonRepr } from '../../src/data-tests/python-repr.js';
+import { pythonRepr } from '../../src/core/python-values.js';
 import { synthesizeTestNames } from '../../src/data-tests/test-names.js';
 import type { GenericTestNode } from '../../src/data-tests/types.js';
 import { parsePropertiesFile } from '../../src/properties/parse-properties.js';

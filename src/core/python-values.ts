@@ -4,6 +4,22 @@
  * test's unique id and name only match dbt's when these match Python's exactly.
  */
 
+/** An object's own Python repr (a Jinja2 namespace, a value with a custom text), used by pythonRepr. */
+export const PYTHON_REPR = Symbol('python-repr');
+
+const TUPLE = Symbol('python-tuple');
+
+/** A Python tuple: an array marked so that its repr is `(a, b)` and `%` formatting spreads it. */
+export function pythonTuple<T>(items: T[]): T[] {
+  Object.defineProperty(items, TUPLE, { value: true, enumerable: false });
+  return items;
+}
+
+/** Whether an array is a Python tuple (made by pythonTuple). */
+export function isPythonTuple(value: unknown): boolean {
+  return Array.isArray(value) && (value as unknown as { [TUPLE]?: boolean })[TUPLE] === true;
+}
+
 /** Python's str(value): a string is itself; everything else is its repr. */
 export function pythonStr(value: unknown): string {
   return typeof value === 'string' ? value : pythonRepr(value);
@@ -16,8 +32,14 @@ export function pythonRepr(value: unknown): string {
   if (value === false) return 'False';
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonStringRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'object' && typeof (value as { [PYTHON_REPR]?: unknown })[PYTHON_REPR] === 'function')
+    return (value as { [PYTHON_REPR]: () => string })[PYTHON_REPR]();
+  if (Array.isArray(value)) {
+    if (!isPythonTuple(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+    return value.length === 1 ? `(${pythonRepr(value[0])},)` : `(${value.map(pythonRepr).join(', ')})`;
+  }
   if (value instanceof Date) return pythonStringRepr(value.toISOString());
+  if (typeof value === 'object' && typeof (value as { [PYTHON_REPR]?: unknown })[PYTHON_REPR] === 'function') return (value as { [PYTHON_REPR]: () => string })[PYTHON_REPR]();
   if (typeof value === 'object')
     return `{${Object.entries(value)
       .map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`)
@@ -26,7 +48,7 @@ export function pythonRepr(value: unknown): string {
 }
 
 /** Python's repr of an int or float: 1, 1.5, 1e-07, 1e+16, inf. (A YAML `1.0` reaches JS as 1, printed `1`.) */
-function pythonNumber(n: number): string {
+export function pythonNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
   if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
