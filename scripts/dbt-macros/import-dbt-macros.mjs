@@ -58,7 +58,7 @@ function fix(text, file, from, to) {
   return text.replace(from, () => to);
 }
 
-/** Python's str.format and namespace()/trim(chars) loops, said in Jinja nunjucks reads too. */
+/** Python's str.format with `{!r}`, said in Jinja sparkdbt reads too (namespace() and trim(chars) it reads as dbt's Jinja2 does). */
 function fixups(file, text) {
   if (file.endsWith('postgres/macros/utils/datediff.sql')) {
     text = fix(
@@ -67,15 +67,6 @@ function fixups(file, text) {
       `"Unsupported datepart for macro datediff in postgres: {!r}".format(datepart)`,
       `"Unsupported datepart for macro datediff in postgres: '" ~ datepart ~ "'"`,
     );
-  }
-  if (file.endsWith('redshift/macros/utils/listagg.sql')) {
-    // dbt strips the quotes around the delimiter, then backslash-escapes each regex special character in turn.
-    const literal = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    const chain = ['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}'].map((c) => `|replace(${literal(c)}, ${literal('\\\\' + c)})`).join('');
-    const loop = text.slice(text.indexOf('    {% set ns = namespace() %}'), text.indexOf('{%- endfor -%}') + '{%- endfor -%}'.length);
-    if (!loop.includes('namespace()')) throw new Error(`${file}: fixup no longer applies`);
-    text = fix(text, file, loop, `    {% set delimiter_text_regex = delimiter_text|replace(r/^'+|'+$/g, '')${chain} %}`);
-    text = text.replaceAll('ns.delimiter_text_regex', 'delimiter_text_regex');
   }
   return text;
 }
