@@ -207,7 +207,7 @@ describe('dbt_project.yml', () => {
     ['config-version 1', 'name: a\nconfig-version: 1\n', 'dbt_project.yml:2: config-version: must be 2\n  hint: dbt 1.x reads only config-version: 2'],
     ['a profile that is not a name', 'name: a\nprofile: [x]\n', 'dbt_project.yml:2: profile: must be the name of a profile in profiles.yml'],
     ['a hook that is not SQL', 'name: a\non-run-start: {a: 1}\n', 'dbt_project.yml:2: on-run-start: must be a SQL statement or a list of them'],
-    ['a dispatch entry with a typo', 'name: a\ndispatch:\n  - macro_namespace: x\n    search_ordr: [a]\n', "dbt_project.yml:2: dispatch.0: unknown key 'search_ordr'"],
+    ['a dispatch entry with a typo', 'name: a\ndispatch:\n  - macro_namespace: x\n    search_order: [a]\n    ordr: 1\n', 'dbt_project.yml:5: dispatch.0.ordr: unknown key'],
     [
       'a quoting key that is not',
       'name: a\nquoting:\n  table: true\n',
