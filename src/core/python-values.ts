@@ -32,8 +32,7 @@ export function pythonRepr(value: unknown): string {
   if (value === false) return 'False';
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonStringRepr(value);
-  if (typeof value === 'object' && typeof (value as { [PYTHON_REPR]?: unknown })[PYTHON_REPR] === 'function')
-    return (value as { [PYTHON_REPR]: () => string })[PYTHON_REPR]();
+  if (typeof value === 'object' && typeof (value as { [PYTHON_REPR]?: unknown })[PYTHON_REPR] === 'function') return (value as { [PYTHON_REPR]: () => string })[PYTHON_REPR]();
   if (Array.isArray(value)) {
     if (!isPythonTuple(value)) return `[${value.map(pythonRepr).join(', ')}]`;
     return value.length === 1 ? `(${pythonRepr(value[0])},)` : `(${value.map(pythonRepr).join(', ')})`;
