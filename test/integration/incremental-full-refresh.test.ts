@@ -4,7 +4,7 @@ import { openIncrementalProject, type IncrementalProject, type IncrementalTarget
 // is_incremental() and full refreshes as dbt's is_incremental() and should_full_refresh(): the model
 // records what is_incremental() said in each run's row, so the rows tell which runs were incremental.
 
-/** An append model whose one row says whether is_incremental() was true; `config` adds to its config(). */
+/** An append model whose one row says whether is_incremental() was true (`True`/`False`, as Jinja2 prints a Python bool); `config` adds to its config(). */
 const model = (config = '') => `{{ config(materialized='incremental'${config}) }}\nselect 1 as id, '{{ is_incremental() }}' as incremental\n`;
 
 const CASES: readonly { name: string; config?: string; setUp?: string; runs: readonly { fullRefresh?: boolean }[]; after: string[][] }[] = [
@@ -12,26 +12,26 @@ const CASES: readonly { name: string; config?: string; setUp?: string; runs: rea
     name: 'first run: false; next run: true',
     runs: [{}, {}],
     after: [
-      ['1', 'false'],
-      ['1', 'true'],
+      ['1', 'False'],
+      ['1', 'True'],
     ],
   },
-  { name: '--full-refresh rebuilds the table (is_incremental() false)', runs: [{}, {}, { fullRefresh: true }], after: [['1', 'false']] },
+  { name: '--full-refresh rebuilds the table (is_incremental() false)', runs: [{}, {}, { fullRefresh: true }], after: [['1', 'False']] },
   {
     name: 'full_refresh=false protects the table from --full-refresh',
     config: ', full_refresh=false',
     runs: [{}, { fullRefresh: true }],
     after: [
-      ['1', 'false'],
-      ['1', 'true'],
+      ['1', 'False'],
+      ['1', 'True'],
     ],
   },
-  { name: 'full_refresh=true rebuilds it on every run, without the flag (as dbt)', config: ', full_refresh=true', runs: [{}, {}], after: [['1', 'false']] },
+  { name: 'full_refresh=true rebuilds it on every run, without the flag (as dbt)', config: ', full_refresh=true', runs: [{}, {}], after: [['1', 'False']] },
   {
     name: 'a view under the name: rebuilt as a table (is_incremental() false)',
     setUp: "create view {relation} as select 1 as id, 'the view' as incremental",
     runs: [{}],
-    after: [['1', 'false']],
+    after: [['1', 'False']],
   },
 ];
 
@@ -65,7 +65,7 @@ describe.each<IncrementalTarget>(['local', 'pg'])('is_incremental() and --full-r
     const plan = await project.compile();
     const events = `"${project.schema}"."events"`;
     expect(plan).toMatch(/^-- plan against the table the warehouse holds now; run writes what it executed to target\/run\/incremental_events\/models\/events\.sql\n/);
-    expect(plan).toContain("select 1 as id, 'true' as incremental");
+    expect(plan).toContain("select 1 as id, 'True' as incremental");
     expect(plan).toContain(
       `-- incremental_strategy='delete+insert', on_schema_change='ignore': shown for the columns ${events} has now (id, incremental);\n` +
         `-- the run compares them with the columns of "${project.schema}"."events__sparkdbt_tmp" first and writes what it executed to target/run\n` +
@@ -73,7 +73,7 @@ describe.each<IncrementalTarget>(['local', 'pg'])('is_incremental() and --full-r
     );
     expect(plan).toContain(`insert into ${events} ("id", "incremental")`);
     const refresh = await project.compile({ fullRefresh: true });
-    expect(refresh).toContain("select 1 as id, 'false' as incremental");
+    expect(refresh).toContain("select 1 as id, 'False' as incremental");
     expect(refresh).toContain(`alter table if exists ${events} rename to "events__sparkdbt_backup"`);
   });
 });
