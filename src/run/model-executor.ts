@@ -14,6 +14,7 @@ import { sqlStep } from '../materializations/swap.js';
 import { fetchColumns } from './warehouse-state.js';
 import type { ModelTask } from '../plan/types.js';
 import { executeLoad } from './execute-load.js';
+import { failedBuild } from './failed-result.js';
 import { RunInterrupted, cancellable, interruptedError } from './interrupt.js';
 import { runSteps, type StepState } from './run-steps.js';
 import { LOAD_ERRORS_TABLE, recordRejections } from './load-errors-table.js';
@@ -150,17 +151,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   }
 
   function failed(failure: SparkdbtError, query?: string): NodeResult {
-    return {
-      ...base,
-      status: 'error',
-      message: failure.message,
-      rowsAffected: undefined,
-      rowsRejected: rejections.length,
-      rejectionsQuery: query,
-      executionTimeMs: performance.now() - started,
-      error: failure,
-      skippedBecause: undefined,
-    };
+    return failedBuild(base, failure, started, { count: rejections.length, query });
   }
 }
 

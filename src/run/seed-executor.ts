@@ -13,6 +13,7 @@ import type { S3Settings } from '../core/s3-settings.js';
 import { s3SettingsFor } from '../load/s3-client.js';
 import { seedStagingUrl, uploadS3File } from '../load/s3-upload.js';
 import type { SeedRow, SeedSchema, SeedTargetKind } from '../seed/types.js';
+import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import { runSteps, type StepState } from './run-steps.js';
 import { teeSource } from './tee-source.js';
@@ -120,17 +121,7 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
     const failure = signal?.aborted ? interruptedError(node, display, cancel !== undefined) : describeSeedFailure(error, task, prepared.redactor.redact.bind(prepared.redactor));
-    return {
-      ...base,
-      status: 'error',
-      message: failure.message,
-      rowsAffected: undefined,
-      rowsRejected: 0,
-      rejectionsQuery: undefined,
-      executionTimeMs: performance.now() - started,
-      error: failure,
-      skippedBecause: undefined,
-    };
+    return failedBuild(base, failure, started);
   }
 }
 

@@ -8,6 +8,7 @@ import { missingMetaColumns, stagingTableName } from '../materializations/snapsh
 import { addedColumns, snapshotCreateSteps, snapshotMergeSteps, snapshotStagingSteps, widenedColumns } from '../materializations/snapshot-steps.js';
 import { renderPlan, type PlanStep } from '../materializations/types.js';
 import type { SnapshotTask } from '../plan/types.js';
+import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import type { ModelContext } from './model-executor.js';
 import { runSteps, type StepState } from './run-steps.js';
@@ -119,17 +120,7 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
     if (ran.length > 0) context.writeArtifact(runFile, prepared.redactor.redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps: ran })));
     const redact = (text: string) => prepared.redactor.redact(text);
     const failure = signal?.aborted ? interruptedError(node, display, cancel !== undefined) : describeSnapshotFailure(error, node, ran.length > 0 ? runFile : undefined, redact);
-    return {
-      ...base,
-      status: 'error',
-      message: failure.message,
-      rowsAffected: undefined,
-      rowsRejected: 0,
-      rejectionsQuery: undefined,
-      executionTimeMs: performance.now() - started,
-      error: failure,
-      skippedBecause: undefined,
-    };
+    return failedBuild(base, failure, started);
   }
 }
 
