@@ -5,7 +5,7 @@ import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
-import { locateCall, type TemplateRenderer } from './template.js';
+import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
 export interface ParsedModels {
@@ -42,20 +42,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    const rendered = renderer.render(file.path, file.sql, {
-      ref(name) {
-        calls.push(dependencyCall('ref', name, file, 'ref', name));
-        return `__ref_${name}__`;
-      },
-      source(sourceName, tableName) {
-        calls.push(dependencyCall('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
-        return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
-      },
-      config(values) {
-        Object.assign(own, values);
-      },
-      self: thisFor(file),
-    });
+    const rendered = renderer.render(file.path, file.sql, parseHooks(file, calls, own, thisFor(file)));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
     const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });
@@ -80,6 +67,27 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   }
   if (errors.length > 0) throw new SparkdbtErrors(errors);
   return { models, warnings };
+}
+
+/**
+ * ref(), source() and config() for rendering a node at parse time: each call is recorded in `calls`
+ * (ref and source render as placeholders), config() values land in `own`.
+ */
+export function parseHooks(file: { readonly path: string; readonly sql: string }, calls: DependencyCall[], own: Record<string, unknown>, self: ModelHooks['self']): ModelHooks {
+  return {
+    ref(name) {
+      calls.push(dependencyCall('ref', name, file, 'ref', name));
+      return `__ref_${name}__`;
+    },
+    source(sourceName, tableName) {
+      calls.push(dependencyCall('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
+      return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
+    },
+    config(values) {
+      Object.assign(own, values);
+    },
+    self,
+  };
 }
 
 /**

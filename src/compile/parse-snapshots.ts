@@ -1,5 +1,4 @@
 import { projectFileName } from '../core/project-file.js';
-import { ExternalLocation } from '../core/relation.js';
 import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } from '../errors.js';
 import type { DependencyCall, ParsedSnapshot, SnapshotNode } from '../graph/types.js';
 import type { Project, SnapshotFile } from '../project/types.js';
@@ -8,7 +7,7 @@ import type { KeyFinding } from './config-keys.js';
 import { readModelsBlock, type ConfigLevel } from './model-config.js';
 import { checkSnapshotKey, namesSnapshotConfig, resolveSnapshotConfig } from './snapshot-config.js';
 import type { TemplateRenderer } from './template.js';
-import { dependencyCall } from './parse-models.js';
+import { parseHooks } from './parse-models.js';
 
 /** Every enabled snapshot, parsed, and the warnings found on the way. */
 export interface ParsedSnapshots {
@@ -88,20 +87,11 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
     seen.set(file.name, file);
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    renderer.render(file.path, file.sql, {
-      ref(name) {
-        calls.push(dependencyCall('ref', name, file, 'ref', name));
-        return `__ref_${name}__`;
-      },
-      source(sourceName, tableName) {
-        calls.push(dependencyCall('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
-        return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
-      },
-      config(values) {
-        Object.assign(own, values);
-      },
-      self: { database: '__this__', schema: '__this__', identifier: file.name, name: file.name, toString: () => `__this_${file.name}__` },
-    });
+    renderer.render(
+      file.path,
+      file.sql,
+      parseHooks(file, calls, own, { database: '__this__', schema: '__this__', identifier: file.name, name: file.name, toString: () => `__this_${file.name}__` }),
+    );
     const propertiesAt: SourceLocation = properties === undefined ? { file: file.path } : { file: properties.file, line: properties.entry.line ?? 1 };
     for (const key of Object.keys(own)) {
       const finding = checkSnapshotKey(key);
