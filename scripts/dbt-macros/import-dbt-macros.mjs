@@ -1,6 +1,6 @@
 // Writes src/compile/dbt-macros/dbt-adapters-macros.ts from a dbt-labs/dbt-adapters git directory:
 // the cross-database macro files of dbt-adapters' global project, dbt-postgres and dbt-redshift,
-// verbatim but for the two fixups below (Python in dbt's Jinja that nunjucks cannot read).
+// verbatim but for the fixups below (Python in dbt's Jinja that nunjucks cannot read).
 //   node scripts/dbt-macros/import-dbt-macros.mjs /path/to/dbt-adapters/.git [commit]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,9 +25,11 @@ const FILES = {
       'cast_bool_to_text',
       'concat',
       'data_types',
+      'date',
       'date_trunc',
       'dateadd',
       'datediff',
+      'equals',
       'escape_single_quotes',
       'except',
       'hash',
@@ -44,7 +46,7 @@ const FILES = {
     ].map((f) => `${GLOBAL}/utils/${f}.sql`),
     `${GLOBAL}/adapters/timestamps.sql`,
   ],
-  dbt_postgres: ['any_value', 'dateadd', 'datediff', 'last_day', 'listagg', 'split_part'].map((f) => `dbt-postgres/src/dbt/include/postgres/macros/utils/${f}.sql`),
+  dbt_postgres: ['any_value', 'dateadd', 'datediff', 'equals', 'last_day', 'listagg', 'split_part'].map((f) => `dbt-postgres/src/dbt/include/postgres/macros/utils/${f}.sql`),
   dbt_redshift: ['array_append', 'array_concat', 'array_construct', 'cast_bool_to_text', 'dateadd', 'datediff', 'last_day', 'length', 'listagg', 'split_part'].map(
     (f) => `dbt-redshift/src/dbt/include/redshift/macros/utils/${f}.sql`,
   ),
@@ -58,7 +60,7 @@ function fix(text, file, from, to) {
   return text.replace(from, () => to);
 }
 
-/** Python's str.format with `{!r}`, said in Jinja sparkdbt reads too (namespace() and trim(chars) it reads as dbt's Jinja2 does). */
+/** Python in dbt's Jinja said in Jinja sparkdbt reads: str.format with `{!r}`, and Python's datetime.date formatting (namespace() and trim(chars) it reads as dbt's Jinja2 does). */
 function fixups(file, text) {
   if (file.endsWith('postgres/macros/utils/datediff.sql')) {
     text = fix(
@@ -66,6 +68,15 @@ function fixups(file, text) {
       file,
       `"Unsupported datepart for macro datediff in postgres: {!r}".format(datepart)`,
       `"Unsupported datepart for macro datediff in postgres: '" ~ datepart ~ "'"`,
+    );
+  }
+  if (file.endsWith('global_project/macros/utils/date.sql')) {
+    // modules.datetime.date(y, m, d).strftime('%Y-%m-%d'), as Python prints the date (an impossible date is the warehouse's error).
+    text = fix(
+      text,
+      file,
+      `{%- set dt = modules.datetime.date(year, month, day) -%}\n    {%- set iso_8601_formatted_date = dt.strftime('%Y-%m-%d') -%}`,
+      `{%- set iso_8601_formatted_date = '%04d-%02d-%02d' % (year, month, day) -%}`,
     );
   }
   return text;

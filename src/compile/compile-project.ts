@@ -89,6 +89,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       dispatchChain: dialect.dispatchChain,
       projectName: project.config.name,
       dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
+      behaviorFlags: project.config.dbt?.flags,
     },
     project.macros,
   );

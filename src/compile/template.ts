@@ -4,6 +4,8 @@ import type { MacroFile } from '../project/types.js';
 import { strictAttributes } from './strict-attributes.js';
 import { isSecretName } from '../redact.js';
 import { BUILTIN_MACROS, DBT_NAMESPACE } from './dbt-macros/builtin-macros.js';
+import { BEHAVIOR_FLAG_DEFAULTS } from '../core/behavior-flags.js';
+import { adapterBehavior } from './behavior-flags.js';
 import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
@@ -41,6 +43,8 @@ export interface TemplateGlobals {
   readonly projectName?: string | undefined;
   /** project.yml's `dispatch:`: a macro namespace's search_order. */
   readonly dispatchSearchOrder?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** dbt_project.yml's `flags:`: the behavior flags `adapter.behavior` reads (see behavior-flags.ts). */
+  readonly behaviorFlags?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
@@ -116,7 +120,15 @@ export class TemplateRenderer {
     this.env.addGlobal('sparkdbt_load_errors', () => globals.loadErrors ?? '');
     this.env.addGlobal('sparkdbt_load_timestamp', () => globals.loadTimestamp ?? '');
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
-    this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? '') });
+    const behavior = adapterBehavior(globals.behaviorFlags ?? {}, (name) => {
+      throw this.fail(
+        new SparkdbtError('template-error', `adapter.behavior: no behavior flag '${name}'`, {
+          location: { file: this.currentFile },
+          hint: `flags dbt registers: ${Object.keys(BEHAVIOR_FLAG_DEFAULTS).join(', ')}`,
+        }),
+      );
+    });
+    this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? ''), behavior });
     this.env.addGlobal('api', { Column: COLUMN_API });
     this.env.addGlobal('exceptions', {
       raise_compiler_error: (message: unknown) => {

@@ -6,6 +6,7 @@ import { DBT_VERSION } from '../core/dbt-version.js';
 import { DBT_PROJECT_KEYS, RENAMED_PATH_KEYS, UNAPPLIED_CONFIG_BLOCKS, checkRequiredDbtVersion, readHooks, readQuoting, type KeyProblem } from './dbt-project-keys.js';
 import { RENAMED_TARGET_KEYS, TARGET_KEYS } from '../core/target-keys.js';
 import type { TargetType } from '../core/target.js';
+import { BEHAVIOR_FLAG_DEFAULTS } from '../core/behavior-flags.js';
 import { readDwhCfg } from './dwh-cfg.js';
 import { parseDispatch } from './dispatch-config.js';
 import type { DbtProjectSettings, ProjectConfig, ProjectFileKind, RawTarget, SourceDefinition } from './types.js';
@@ -122,7 +123,11 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   if (Object.keys(quoting).length > 0) warn(['quoting'], `not applied: sparkdbt quotes identifiers as its targets do, whatever quoting: says (${Object.keys(quoting).join(', ')})`);
   const flags = top['flags'] ?? {};
   if (!isRecord(flags)) problem(['flags'], 'must be a mapping of flag names to values');
-  else if (Object.keys(flags).length > 0) warn(['flags'], `not applied: ${Object.keys(flags).join(', ')} (sparkdbt takes its flags on the command line)`);
+  else {
+    // Behavior flags are applied (adapter.behavior); the others are dbt's run flags, which sparkdbt takes on the command line.
+    const unapplied = Object.keys(flags).filter((flag) => !(flag in BEHAVIOR_FLAG_DEFAULTS));
+    if (unapplied.length > 0) warn(['flags'], `not applied: ${unapplied.join(', ')} (sparkdbt takes its flags on the command line)`);
+  }
   const queryComment = top['query-comment'];
   if (queryComment !== undefined && queryComment !== null) warn(['query-comment'], 'not applied: sparkdbt adds no query comment');
   const restrictAccess = top['restrict-access'];

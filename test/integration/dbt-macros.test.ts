@@ -22,9 +22,16 @@ const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get i
 
 /**
  * Each case: its golden's name, an expression template, its value as text on PostgreSQL and PGlite;
- * `array` where Redshift's value is a SUPER (which its golden selects as it is, not cast to varchar).
+ * `array` where Redshift's value is a SUPER (which its golden selects as it is, not cast to varchar);
+ * `flags` the project's behavior flags (dbt_project.yml's `flags:`, what `adapter.behavior` reads).
  */
-const CASES: readonly { readonly name: string; readonly expr: string; readonly value: string; readonly array?: true }[] = [
+const CASES: readonly {
+  readonly name: string;
+  readonly expr: string;
+  readonly value: string;
+  readonly array?: true;
+  readonly flags?: Readonly<Record<string, unknown>>;
+}[] = [
   { name: 'date_trunc', expr: `{{ dbt.date_trunc('month', "timestamp '2024-03-15 10:20:30'") }}`, value: '2024-03-01 00:00:00' },
   { name: 'date_trunc_bare', expr: `{{ date_trunc('day', "timestamp '2024-03-15 10:20:30'") }}`, value: '2024-03-15 00:00:00' },
   { name: 'dateadd_day', expr: `{{ dbt.dateadd('day', 3, "date '2024-02-27'") }}`, value: '2024-03-01 00:00:00' },
@@ -70,12 +77,24 @@ const CASES: readonly { readonly name: string; readonly expr: string; readonly v
   { name: 'array_construct_empty', expr: `{{ array_construct([], type_string()) }}`, value: '{}', array: true },
   { name: 'array_append', expr: `{{ dbt.array_append(dbt.array_construct([1, 2]), 3) }}`, value: '{1,2,3}', array: true },
   { name: 'array_concat', expr: `{{ array_concat(array_construct([1, 2]), array_construct([3, 4])) }}`, value: '{1,2,3,4}', array: true },
+  { name: 'date', expr: `{{ dbt.date(2024, 2, 9) }} + 20`, value: '2024-02-29' },
+  { name: 'equals', expr: `{{ dbt.equals("'a'", "'a'") }} and not {{ equals("'a'", "'b'") }}`, value: 'true' },
+  { name: 'equals_nulls', expr: `coalesce({{ dbt.equals('cast(null as int)', 'cast(null as int)') }}, false)`, value: 'false' },
+  {
+    name: 'equals_truthy_nulls',
+    expr: `{{ dbt.equals('cast(null as int)', 'cast(null as int)') }} and not {{ equals('1', 'cast(null as int)') }}`,
+    value: 'true',
+    flags: { enable_truthy_nulls_equals_macro: true },
+  },
   { name: 'intersect', expr: `(select max(x) from (select 1 as x union all select 2 {{ intersect() }} select 2) t)`, value: '2' },
 ];
 
 /** A statement selecting the case's value as text, rendered for a target type. */
-function statement(type: TargetType, expr: string, array = false): string {
-  const renderer = new TemplateRenderer({ target: { name: type, type }, vars: {}, env: {}, dispatchChain: dialectFor(type).dispatchChain, projectName: 'shop' }, []);
+function statement(type: TargetType, expr: string, array = false, flags: Readonly<Record<string, unknown>> = {}): string {
+  const renderer = new TemplateRenderer(
+    { target: { name: type, type }, vars: {}, env: {}, dispatchChain: dialectFor(type).dispatchChain, projectName: 'shop', behaviorFlags: flags },
+    [],
+  );
   const sql = renderer.render('models/m.sql', expr);
   if (type === 'redshift') return array ? `select ${sql} as v\n` : `select cast((${sql}) as varchar) as v\n`;
   return `select cast((${sql}) as text) as v\n`;
@@ -93,17 +112,33 @@ describe("dbt's cross-database macros on PostgreSQL and PGlite", () => {
     await pglite?.dispose();
   });
 
-  it.each(CASES)('$name = $value', async ({ expr, value }) => {
-    const onPostgres = await client.query<{ v: string }>(statement('postgres', expr));
+  it.each(CASES)('$name = $value', async ({ expr, value, flags }) => {
+    const onPostgres = await client.query<{ v: string }>(statement('postgres', expr, false, flags));
     expect(onPostgres.rows).toEqual([{ v: value }]);
-    const onPglite = await pglite.db.query<{ v: string }>(statement('pglite', expr));
+    const onPglite = await pglite.db.query<{ v: string }>(statement('pglite', expr, false, flags));
     expect(onPglite.rows).toEqual([{ v: value }]);
   });
 });
 
+describe('adapter.behavior', () => {
+  it("reads the project's flags over dbt's defaults; a flag dbt does not register is an error naming those it does", () => {
+    const render = (flags: Record<string, unknown>, template: string) =>
+      new TemplateRenderer({ target: { name: 'postgres', type: 'postgres' }, vars: {}, env: {}, behaviorFlags: flags }, []).render('models/m.sql', template);
+    const template = '{{ adapter.behavior.enable_truthy_nulls_equals_macro.no_warn }} {{ adapter.behavior.enable_truthy_nulls_equals_macro.setting }}';
+    expect(render({}, template)).toBe('False False');
+    expect(render({ enable_truthy_nulls_equals_macro: true }, template)).toBe('True True');
+    expect(() => render({}, '{{ adapter.behavior.enable_truthy_nulls }}')).toThrow(
+      expect.objectContaining({
+        message: "adapter.behavior: no behavior flag 'enable_truthy_nulls'",
+        hint: 'flags dbt registers: require_batched_execution_for_custom_microbatch_strategy, enable_truthy_nulls_equals_macro',
+      }),
+    );
+  });
+});
+
 describe("Redshift goldens of dbt's cross-database macros", () => {
-  it.each(CASES)('$name', ({ name, expr, array }) => {
-    const sql = statement('redshift', expr, array);
+  it.each(CASES)('$name', ({ name, expr, array, flags }) => {
+    const sql = statement('redshift', expr, array, flags);
     const golden = path.join(GOLDEN, `${name}.sql`);
     if (process.env['UPDATE_GOLDEN'] === '1') {
       fs.mkdirSync(GOLDEN, { recursive: true });

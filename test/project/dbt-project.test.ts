@@ -162,6 +162,13 @@ describe('dbt_project.yml', () => {
       ['dbt_project.yml:2: flags: not applied: send_anonymous_usage_stats (sparkdbt takes its flags on the command line)'],
     ],
     [
+      'flags: a behavior flag (applied: adapter.behavior reads it) beside a run flag',
+      'flags:\n  enable_truthy_nulls_equals_macro: true\n  send_anonymous_usage_stats: false',
+      (c) => c.dbt?.flags,
+      { enable_truthy_nulls_equals_macro: true, send_anonymous_usage_stats: false },
+      ['dbt_project.yml:2: flags: not applied: send_anonymous_usage_stats (sparkdbt takes its flags on the command line)'],
+    ],
+    [
       'tests: configs',
       'tests:\n  shop:\n    +severity: warn',
       (c) => c.dbt?.otherBlocks['tests'],

@@ -50,6 +50,11 @@ export const DBT_ADAPTERS_MACROS: readonly BuiltinMacroFile[] = [
   },
   {
     package: 'dbt',
+    path: 'dbt-adapters/src/dbt/include/global_project/macros/utils/date.sql',
+    sql: "{% macro date(year, month, day) %}\n  {{ return(adapter.dispatch('date', 'dbt') (year, month, day)) }}\n{% endmacro %}\n\n\n{% macro default__date(year, month, day) -%}\n    {%- set iso_8601_formatted_date = '%04d-%02d-%02d' % (year, month, day) -%}\n    to_date('{{ iso_8601_formatted_date }}', 'YYYY-MM-DD')\n{%- endmacro %}\n",
+  },
+  {
+    package: 'dbt',
     path: 'dbt-adapters/src/dbt/include/global_project/macros/utils/date_trunc.sql',
     sql: "{% macro date_trunc(datepart, date) -%}\n  {{ return(adapter.dispatch('date_trunc', 'dbt') (datepart, date)) }}\n{%- endmacro %}\n\n{% macro default__date_trunc(datepart, date) -%}\n    date_trunc('{{datepart}}', {{date}})\n{%- endmacro %}\n",
   },
@@ -62,6 +67,11 @@ export const DBT_ADAPTERS_MACROS: readonly BuiltinMacroFile[] = [
     package: 'dbt',
     path: 'dbt-adapters/src/dbt/include/global_project/macros/utils/datediff.sql',
     sql: "{% macro datediff(first_date, second_date, datepart) %}\n  {{ return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) }}\n{% endmacro %}\n\n\n{% macro default__datediff(first_date, second_date, datepart) -%}\n\n    datediff(\n        {{ datepart }},\n        {{ first_date }},\n        {{ second_date }}\n        )\n\n{%- endmacro %}\n",
+  },
+  {
+    package: 'dbt',
+    path: 'dbt-adapters/src/dbt/include/global_project/macros/utils/equals.sql',
+    sql: "{% macro equals(expr1, expr2) %}\n    {{ return(adapter.dispatch('equals', 'dbt') (expr1, expr2)) }}\n{%- endmacro %}\n\n{% macro default__equals(expr1, expr2) -%}\n{%- if adapter.behavior.enable_truthy_nulls_equals_macro.no_warn %}\n    case when (({{ expr1 }} = {{ expr2 }}) or ({{ expr1 }} is null and {{ expr2 }} is null))\n        then 0\n        else 1\n    end = 0\n{%- else -%}\n    ({{ expr1 }} = {{ expr2 }})\n{%- endif %}\n{% endmacro %}\n",
   },
   {
     package: 'dbt',
@@ -147,6 +157,11 @@ export const DBT_ADAPTERS_MACROS: readonly BuiltinMacroFile[] = [
     package: 'dbt_postgres',
     path: 'dbt-postgres/src/dbt/include/postgres/macros/utils/datediff.sql',
     sql: "{% macro postgres__datediff(first_date, second_date, datepart) -%}\n\n    {% if datepart == 'year' %}\n        (date_part('year', ({{second_date}})::date) - date_part('year', ({{first_date}})::date))\n    {% elif datepart == 'quarter' %}\n        ({{ datediff(first_date, second_date, 'year') }} * 4 + date_part('quarter', ({{second_date}})::date) - date_part('quarter', ({{first_date}})::date))\n    {% elif datepart == 'month' %}\n        ({{ datediff(first_date, second_date, 'year') }} * 12 + date_part('month', ({{second_date}})::date) - date_part('month', ({{first_date}})::date))\n    {% elif datepart == 'day' %}\n        (({{second_date}})::date - ({{first_date}})::date)\n    {% elif datepart == 'week' %}\n        ({{ datediff(first_date, second_date, 'day') }} / 7 + case\n            when date_part('dow', ({{first_date}})::timestamp) <= date_part('dow', ({{second_date}})::timestamp) then\n                case when {{first_date}} <= {{second_date}} then 0 else -1 end\n            else\n                case when {{first_date}} <= {{second_date}} then 1 else 0 end\n        end)\n    {% elif datepart == 'hour' %}\n        ({{ datediff(first_date, second_date, 'day') }} * 24 + date_part('hour', ({{second_date}})::timestamp) - date_part('hour', ({{first_date}})::timestamp))\n    {% elif datepart == 'minute' %}\n        ({{ datediff(first_date, second_date, 'hour') }} * 60 + date_part('minute', ({{second_date}})::timestamp) - date_part('minute', ({{first_date}})::timestamp))\n    {% elif datepart == 'second' %}\n        ({{ datediff(first_date, second_date, 'minute') }} * 60 + floor(date_part('second', ({{second_date}})::timestamp)) - floor(date_part('second', ({{first_date}})::timestamp)))\n    {% elif datepart == 'millisecond' %}\n        ({{ datediff(first_date, second_date, 'minute') }} * 60000 + floor(date_part('millisecond', ({{second_date}})::timestamp)) - floor(date_part('millisecond', ({{first_date}})::timestamp)))\n    {% elif datepart == 'microsecond' %}\n        ({{ datediff(first_date, second_date, 'minute') }} * 60000000 + floor(date_part('microsecond', ({{second_date}})::timestamp)) - floor(date_part('microsecond', ({{first_date}})::timestamp)))\n    {% else %}\n        {{ exceptions.raise_compiler_error(\"Unsupported datepart for macro datediff in postgres: '\" ~ datepart ~ \"'\") }}\n    {% endif %}\n\n{%- endmacro %}\n",
+  },
+  {
+    package: 'dbt_postgres',
+    path: 'dbt-postgres/src/dbt/include/postgres/macros/utils/equals.sql',
+    sql: '{% macro postgres__equals(expr1, expr2) -%}\n{%- if adapter.behavior.enable_truthy_nulls_equals_macro.no_warn %}\n    ({{ expr1 }} IS NOT DISTINCT FROM {{ expr2 }})\n{%- else -%}\n    ({{ expr1 }} = {{ expr2 }})\n{%- endif %}\n{%- endmacro %}\n',
   },
   {
     package: 'dbt_postgres',
