@@ -10,6 +10,7 @@ import { isIncrementalRun } from '../materializations/incremental.js';
 import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
+import { renderProjectConfigs } from './render-project-configs.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
 import { parseSeeds } from './seed-config.js';
@@ -56,16 +57,16 @@ export interface CompiledModel extends RenderedModel {
  * target value that fails validation is masked if a secret env var gave it. `dialectFor` gives the
  * resolved target's SQL dialect (the adapter registry's, passed in by the caller).
  */
-export function prepareProject(project: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
+export function prepareProject(loaded: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
   const redactor = new Redactor();
   // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
   // artifacts), whether or not a template read them through env_var().
   redactor.addSecretEnv(options.env);
-  const vars = { ...project.config.vars, ...(options.vars ?? {}) };
+  const vars = { ...loaded.config.vars, ...(options.vars ?? {}) };
   const onSecret = (value: string) => redactor.add(value);
   const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
   const target = resolveTarget(
-    project.config,
+    loaded.config,
     options.target,
     (text, file) => configRenderer.render(file, text),
     options.env,
@@ -73,8 +74,11 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   );
   if ('password' in target) redactor.add(target.password);
   // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
-  const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
+  const modelVars = { ...loaded.config.vars, ...target.vars, ...(options.vars ?? {}) };
   const dialect = dialectFor(target.type);
+  // dbt renders dbt_project.yml at load: its config blocks' Jinja sees the target, env_var and --vars (project.yml's own vars too).
+  const projectVars = loaded.config.kind === 'dbt' ? (options.vars ?? {}) : vars;
+  const project = renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, []));
   const quote = (name: string) => dialect.quoteIdentifier(name);
   const renderer = new TemplateRenderer(
     {
