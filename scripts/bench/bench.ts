@@ -5,10 +5,11 @@
  * speed-up of `run --threads 8` over `--threads 1` on 200 independent models that each sleep 0.2 s
  * in PostgreSQL. Prints figures against their goals; asserts nothing. Needs ../shared/data/sparkify
  * and PostgreSQL (PG* variables, default test db). BENCH_RUNS (default 5) runs per figure;
- * BENCH_ONLY=compile,ls,threads,run,build,daily (a comma-separated subset) measures only those groups; `build`
+ * BENCH_ONLY=compile,ls,threads,run,build,daily,dbt-layout (a comma-separated subset) measures only those groups; `build`
  * is `sparkdbt build` (models and all their tests) of the Sparkify project on PostgreSQL and PGlite;
  * `daily` a daily run adding one day (~270 events) to a PostgreSQL warehouse of ~1,000,000 events
- * (BENCH_DAILY_MONTHS copies of the shared month, default 125), against a full rebuild of it.
+ * (BENCH_DAILY_MONTHS copies of the shared month, default 125), against a full rebuild of it; `dbt-layout`
+ * compile of 2,000 models with macros and schema.yml in dbt's layout against project.yml's (goal ≤ 1.20 ×).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSharedMonth, writeShiftedDay, writeShiftedMonths } from './daily-data.js';
-import { measure, median as middle } from './measure.js';
+import { generateProject, generateRichProject, type GeneratedProject } from './generate-project.js';
+import { measure, median as middle, type Measured } from './measure.js';
 
 // Run from build/scripts/bench/ (npm run bench).
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,7 +30,7 @@ const ONLY = process.env['BENCH_ONLY']
   .map((group) => group.trim())
   .filter((group) => group !== '');
 /** Whether a group of figures is measured (BENCH_ONLY). */
-const measures = (group: 'run' | 'compile' | 'ls' | 'threads' | 'build' | 'daily') => ONLY === undefined || ONLY.includes(group);
+const measures = (group: 'run' | 'compile' | 'ls' | 'threads' | 'build' | 'daily' | 'dbt-layout') => ONLY === undefined || ONLY.includes(group);
 const VARS = JSON.stringify({
   song_data: path.join(SHARED, 'song_data'),
   log_data: path.join(SHARED, 'log_data'),
@@ -56,26 +58,6 @@ function copyProject(): string {
   return dir;
 }
 
-/**
- * A project of `count` table models in 20 folders, each referencing the one before it, the one at
- * half its number and model_0 (chains and fan-in: about three refs a model), a deterministic DAG.
- */
-function generateProject(count: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sparkdbt-bench-${count}-`));
-  fs.writeFileSync(path.join(dir, 'project.yml'), 'name: generated\nmodels:\n  generated:\n    +materialized: table\n');
-  for (let i = 0; i < count; i++) {
-    const folder = path.join(dir, 'models', `group_${String(i % 20).padStart(2, '0')}`);
-    fs.mkdirSync(folder, { recursive: true });
-    const refs = i === 0 ? [] : [...new Set([i - 1, Math.floor(i / 2), (i * 7919) % i])].filter((r) => r < i);
-    const body =
-      refs.length === 0
-        ? '{{ config(tags=[\'root\']) }}\nselect 1 as id, \'{{ var("label", "x") }}\' as label'
-        : refs.map((r) => `select id + ${i} as id, label from {{ ref('model_${r}') }}`).join('\nunion all\n');
-    fs.writeFileSync(path.join(folder, `model_${i}.sql`), `${body}\n`);
-  }
-  return dir;
-}
-
 /** What `compile` of a generated project costs: median seconds and CPU seconds, the highest peak RSS over the runs. */
 interface CompileFigures {
   readonly seconds: number;
@@ -88,18 +70,50 @@ interface CompileFigures {
  * writes a new target/, the others overwrite it, as a recompile does).
  */
 async function compileAtScale(count: number): Promise<CompileFigures> {
-  const dir = generateProject(count);
+  const project = generateProject(count);
   try {
     const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await measure(process.execPath, [CLI, 'compile'], { cwd: dir, env: process.env }));
-    const cpu = runs.map((run) => run.cpuSeconds).filter((seconds): seconds is number => seconds !== undefined);
-    return {
-      seconds: middle(runs.map((run) => run.seconds)),
-      cpuSeconds: cpu.length === 0 ? undefined : middle(cpu),
-      peakRssMib: Math.max(...runs.map((run) => run.peakRssMb)),
-    };
+    for (let i = 0; i < RUNS; i++) runs.push(await compileOnce(project));
+    return compileFigures(runs);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    project.remove();
+  }
+}
+
+/** One whole-process `compile` of a generated project, in its environment (DBT_PROFILES_DIR for the dbt layout, and only there). */
+function compileOnce(project: GeneratedProject) {
+  const env = { ...process.env, ...project.env };
+  if (project.profilesDir === undefined) delete env['DBT_PROFILES_DIR'];
+  return measure(process.execPath, [CLI, 'compile'], { cwd: project.dir, env });
+}
+
+function compileFigures(runs: readonly Measured[]): CompileFigures {
+  const cpu = runs.map((run) => run.cpuSeconds).filter((seconds): seconds is number => seconds !== undefined);
+  return {
+    seconds: middle(runs.map((run) => run.seconds)),
+    cpuSeconds: cpu.length === 0 ? undefined : middle(cpu),
+    peakRssMib: Math.max(...runs.map((run) => run.peakRssMb)),
+  };
+}
+
+/**
+ * Compile of the generated project of `count` models with macros, Jinja loops and schema.yml in dbt's
+ * layout (dbt_project.yml, profiles.yml through DBT_PROFILES_DIR) against the same project in
+ * project.yml's layout, RUNS times each, alternately (so a change in the machine's load falls on both).
+ */
+async function dbtLayout(count: number): Promise<{ dbt: CompileFigures; native: CompileFigures }> {
+  const dbt = generateRichProject(count, 'dbt');
+  const native = generateRichProject(count, 'project.yml');
+  try {
+    const runs: { dbt: Measured[]; native: Measured[] } = { dbt: [], native: [] };
+    for (let i = 0; i < RUNS; i++) {
+      runs.dbt.push(await compileOnce(dbt));
+      runs.native.push(await compileOnce(native));
+    }
+    return { dbt: compileFigures(runs.dbt), native: compileFigures(runs.native) };
+  } finally {
+    dbt.remove();
+    native.remove();
   }
 }
 
@@ -213,6 +227,17 @@ try {
     console.log(
       `${'  10,000 / 5,000 models (linear: 2)'.padEnd(52)} ${growth.toFixed(2).padStart(7)} ×${at10000.cpuSeconds !== undefined && at5000.cpuSeconds !== undefined ? `   (CPU ${(at10000.cpuSeconds / at5000.cpuSeconds).toFixed(2)} ×)` : ''}`,
     );
+  }
+  if (measures('dbt-layout')) {
+    const { dbt, native } = await dbtLayout(2000);
+    const cpu = (figures: CompileFigures) => (figures.cpuSeconds === undefined ? '' : `   (CPU ${figures.cpuSeconds.toFixed(2)} s)`);
+    figure('compile, 2,000 models, macros, schema.yml: project.yml', native.seconds);
+    console.log(`${'  its CPU'.padEnd(52)}${cpu(native)}`);
+    figure('  the same in dbt layout (dbt_project.yml, profiles)', dbt.seconds);
+    console.log(`${'  its CPU'.padEnd(52)}${cpu(dbt)}`);
+    const ratio = dbt.seconds / native.seconds;
+    const cpuRatio = dbt.cpuSeconds !== undefined && native.cpuSeconds !== undefined ? `   (CPU ${(dbt.cpuSeconds / native.cpuSeconds).toFixed(2)} ×)` : '';
+    console.log(`${'  dbt layout / project.yml'.padEnd(52)} ${ratio.toFixed(2).padStart(7)} ×   goal ≤ 1.20 ×   ${ratio <= 1.2 ? 'met' : 'MISSED'}${cpuRatio}`);
   }
   if (measures('run')) {
     row('run on PostgreSQL, shared data (8,056 events)', median('run postgres', ['run', '--target', 'postgres', '--vars', VARS], { cwd: project, env: pgEnv }), 3);
