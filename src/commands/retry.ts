@@ -31,7 +31,7 @@ export type RetryOutcome =
  */
 export async function retryProject(options: RetryOptions, onEvent: (event: RunEvent) => void): Promise<RetryOutcome> {
   // The project file alone says where target/ is: a dbt project's profile is the last run's, read from its run_results.json.
-  const config = readProjectFile(path.resolve(projectFolder(options)), { profile: options.profile, profilesDir: options.profilesDir });
+  const config = readProjectFile(path.resolve(projectFolder(options)), { profile: options.profile, profilesDir: options.profilesDir, env: options.env });
   const targetDir =
     options.targetPath === undefined || options.targetPath === ''
       ? config.targetPath

@@ -113,7 +113,7 @@ export function readProjectConfig(root: string, options: ProfileOptions = {}): P
 }
 
 /** The project file of `root` alone (a dbt project's targets not yet read from profiles.yml): what retry needs to find target/. */
-export function readProjectFile(root: string, options: Pick<ProfileOptions, 'profile' | 'profilesDir'> = {}): ProjectConfig {
+export function readProjectFile(root: string, options: Pick<ProfileOptions, 'profile' | 'profilesDir' | 'env'> = {}): ProjectConfig {
   const native = path.join(root, PROJECT_FILE);
   const dbt = path.join(root, DBT_PROJECT_FILE);
   const hasNative = fs.existsSync(native);
@@ -137,9 +137,9 @@ export function readProjectFile(root: string, options: Pick<ProfileOptions, 'pro
         hint: `leave ${flag} out and pick a target of ${PROJECT_FILE} with --target`,
       });
     }
-    return parseProjectConfig(readProjectText(native, PROJECT_FILE), native, root);
+    return parseProjectConfig(readProjectText(native, PROJECT_FILE), native, root, options.env);
   }
-  return parseProjectConfig(readProjectText(dbt, DBT_PROJECT_FILE), dbt, root);
+  return parseProjectConfig(readProjectText(dbt, DBT_PROJECT_FILE), dbt, root, options.env);
 }
 
 /** Analyses are not compiled yet: SQL files under analysis-paths are reported, not passed over in silence. */

@@ -7,6 +7,7 @@ import { DBT_PROJECT_KEYS, RENAMED_PATH_KEYS, UNAPPLIED_CONFIG_BLOCKS, checkRequ
 import { RENAMED_TARGET_KEYS, TARGET_KEYS } from '../core/target-keys.js';
 import type { TargetType } from '../core/target.js';
 import { BEHAVIOR_FLAG_DEFAULTS } from '../core/behavior-flags.js';
+import { renderLoadTimeKeys } from './render-top-level.js';
 import { readDwhCfg } from './dwh-cfg.js';
 import { parseDispatch } from './dispatch-config.js';
 import type { DbtProjectSettings, ProjectConfig, ProjectFileKind, RawTarget, SourceDefinition } from './types.js';
@@ -27,7 +28,7 @@ type Problem = { keyPath: (string | number)[]; message: string; hint?: string };
  * and throws them together so a user sees all mistakes at once. A dbt project's targets are left
  * empty: they come from profiles.yml (see load-project).
  */
-export function parseProjectConfig(text: string, configFile: string, root: string): ProjectConfig {
+export function parseProjectConfig(text: string, configFile: string, root: string, env: Readonly<Record<string, string | undefined>> = {}): ProjectConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const fileName = path.basename(configFile);
@@ -48,7 +49,8 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const warnings: Problem[] = [];
   const warn = (keyPath: (string | number)[], message: string) => warnings.push({ keyPath, message });
 
-  const top = isRecord(raw) ? raw : {};
+  // dbt renders dbt_project.yml at load: here the keys read now (env_var() only); models:/seeds:/snapshots: once the target is known (render-project-configs).
+  const top = isRecord(raw) ? renderLoadTimeKeys(raw, env, problem) : {};
   if (!isRecord(raw)) problem([], `${fileName} must be a mapping of keys to values`);
   const validKeys: readonly string[] = kind === 'dbt' ? DBT_PROJECT_KEYS : [...DBT_PROJECT_KEYS, ...NATIVE_KEYS];
   for (const key of Object.keys(top)) {

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
 import { prepareProject } from '../../src/compile/compile-project.js';
 import { nativeValue, rendersAtLoad } from '../../src/compile/render-project-configs.js';
-import { SparkdbtError, formatError } from '../../src/errors.js';
+import { SparkdbtError, SparkdbtErrors, formatError } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load-project.js';
+import { parseProjectConfig } from '../../src/project/parse-config.js';
 
 // dbt renders dbt_project.yml when it loads it (dbt-core's DbtProjectYamlRenderer): var() (--vars
 // only), env_var() and target in every value but the hooks and vars:, read back as Python values.
@@ -108,6 +109,24 @@ describe("dbt_project.yml's values rendered at load, as dbt renders them", () =>
       { k: 1, on: true },
       'marts',
       '[unclosed',
+    ]);
+  });
+
+  it('renders env_var() in the keys read at load (folders, names); other Jinja there, or an unset variable, is an error', () => {
+    const parse = (lines: string[], env: Record<string, string>) => parseProjectConfig(['name: shop', ...lines, ''].join('\n'), '/p/dbt_project.yml', '/p', env);
+    const config = parse([`target-path: "{{ env_var('SHOP_TARGET', 'target') }}/dev"`, `model-paths: ["models", "{{ env_var('SHOP_EXTRA') }}"]`], { SHOP_EXTRA: 'extra_models' });
+    expect([config.targetPath, config.modelPaths]).toEqual(['target/dev', ['models', 'extra_models']]);
+    let problems: string[] = [];
+    try {
+      parse([`target-path: "{{ var('target_dir') }}"`, `clean-targets: ["{{ env_var('SHOP_CLEAN') }}"]`], {});
+    } catch (error) {
+      if (!(error instanceof SparkdbtErrors)) throw error;
+      problems = error.errors.map(formatError);
+    }
+    expect(problems).toEqual([
+      `dbt_project.yml:2: target-path: holds Jinja sparkdbt does not render in this key: "{{ var('target_dir') }}"\n` +
+        "  hint: only {{ env_var('X') }} and {{ env_var('X', 'default') }} are rendered in the keys read at load (var() and target are rendered in models:, seeds: and snapshots:)",
+      "dbt_project.yml:3: clean-targets.0: Env var required but not provided: 'SHOP_CLEAN'\n  hint: export SHOP_CLEAN=... or give a default: env_var('SHOP_CLEAN', '...')",
     ]);
   });
 });
