@@ -45,7 +45,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const rendered = renderer.render(file.path, file.sql, parseHooks(file, calls, own, thisFor(file)));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
-    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });
+    const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
     for (const key of Object.keys(own)) {
       const finding = checkModelKey(key, config.materialized);
       if (finding) report(finding, locateKeyword(file, key));
