@@ -20,7 +20,7 @@ import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
-import { resolveNodeRelations, toRelation, type NodeRelation } from './custom-names.js';
+import { defaultNodeRelation, resolveNodeRelations, toRelation, type NodeRelation } from './custom-names.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -136,11 +136,9 @@ export function relationOf(prepared: PreparedProject, node: RefNode | TestNode):
   return toRelation(nodeRelationOf(prepared, node), prepared.dialect);
 }
 
-/** A node's database, schema and alias, as computed once after parsing. */
+/** A node's database, schema and alias, as computed once after parsing (a node made later, such as `show --inline`'s query: dbt's defaults). */
 export function nodeRelationOf(prepared: PreparedProject, node: RefNode | TestNode): NodeRelation {
-  const found = prepared.relations.get(node.uniqueId);
-  if (found === undefined) throw new Error(`no relation was computed for ${node.uniqueId}`);
-  return found;
+  return prepared.relations.get(node.uniqueId) ?? defaultNodeRelation(node, prepared.target);
 }
 
 /**

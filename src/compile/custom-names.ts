@@ -111,3 +111,11 @@ function nodeDict(node: GraphNode, target: ResolvedTarget, config: Readonly<Reco
     version: (config['version'] as unknown) ?? null,
   };
 }
+
+/** dbt's default names for a node that was not parsed with the project (no override applies to it). */
+export function defaultNodeRelation(node: GraphNode, target: ResolvedTarget): NodeRelation {
+  const config = node.config as Readonly<Record<string, unknown>>;
+  const schema = typeof config['schema'] === 'string' && config['schema'] !== '' ? `${target.schema}_${config['schema'].trim()}` : target.schema;
+  const alias = typeof config['alias'] === 'string' && config['alias'] !== '' ? config['alias'].trim() : node.name;
+  return { database: databaseOf(target), schema, alias };
+}

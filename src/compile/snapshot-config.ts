@@ -3,7 +3,7 @@ import { closestNames } from '../errors.js';
 import type { SnapshotColumnNames, SnapshotNodeConfig } from '../graph/types.js';
 import { METADATA_KEYS, type KeyFinding } from './config-keys.js';
 import type { ConfigLevel } from './model-config.js';
-import { mergeGrants } from '../materializations/grant-config.js';
+import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
 /** The snapshot configs sparkdbt implements (dbt's SnapshotConfig), besides the metadata keys. */
 export const SNAPSHOT_KEYS: readonly string[] = [
@@ -159,6 +159,8 @@ export function resolveSnapshotConfig(levels: readonly ConfigLevel[]): { config:
         else columns[key] = value;
       }
   }
+  const grants = readGrants(merged['grants']);
+  if ('problem' in grants) problem('grants', grants.problem, "grants={'select': ['reporter']}");
   const config = {
     ...merged,
     materialized: 'snapshot',
