@@ -146,4 +146,13 @@ describe.each(['local', 'pg'] as const)('grants on %s', (target) => {
     expect(await privileges(`${q(`${schema}_marts`)}."facts"`)).toEqual({ h_names_reader: [], h_names_writer: [], h_names_bi: ['select'] });
     expect(await privileges(`${q(schema)}."history"`)).toEqual({ h_names_reader: [], h_names_writer: ['select'], h_names_bi: [] });
   });
+
+  it('a grant that fails (an unknown role) fails the model and rolls its build back', async () => {
+    write({ 'models/marts/facts.sql': "{{ config(materialized='table', grants={'select': ['h_names_nobody']}) }}\nselect 2 as x" });
+    const third = await run();
+    expect(third.statuses['facts']).toBe('error');
+    // The previous build stands: its row and its grant.
+    expect(await adapter.query(`select x from ${q(`${schema}_marts`)}."facts"`)).toEqual([{ x: 1 }]);
+    expect(await privileges(`${q(`${schema}_marts`)}."facts"`)).toEqual({ h_names_reader: [], h_names_writer: [], h_names_bi: ['select'] });
+  });
 });
