@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
 import { prepareProject, relationOf, type PreparedProject } from '../../src/compile/compile-project.js';
 import { loadProject } from '../../src/project/load-project.js';
+import { SparkdbtErrors } from '../../src/errors.js';
 import { thrown } from '../support/thrown.js';
 
 // dbt's generate_schema_name, generate_alias_name and generate_database_name (dbt-adapters
@@ -154,3 +155,19 @@ function nodeHooksFor(prepared: PreparedProject, node: Parameters<typeof relatio
     self: relationOf(prepared, node).render(),
   };
 }
+
+describe('the grants config when the project is parsed', () => {
+  it('a value that is not privilege → grantees is an error at its line', () => {
+    const dir = project({ 'models/a.sql': "select 1 as x\n{{ config(grants=['reporter']) }}" });
+    let caught: unknown;
+    try {
+      prepare(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SparkdbtErrors);
+    const [first] = (caught as SparkdbtErrors).errors;
+    expect(first?.message).toBe("config 'grants' must map privileges to grantees ({select: ['reporter']}), got [\"reporter\"]");
+    expect(first?.location).toMatchObject({ file: 'models/a.sql', line: 2 });
+  });
+});
