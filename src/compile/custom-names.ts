@@ -66,7 +66,7 @@ export function resolveNodeRelations(graph: Graph, target: ResolvedTarget, rende
     const legacyDatabase = node.resourceType === 'snapshot' ? custom('target_database') : undefined;
     const legacySchema = node.resourceType === 'snapshot' ? custom('target_schema') : undefined;
     const customDatabase = custom('database');
-    const database = legacyDatabase ?? call('generate_database_name', customDatabase, () => customDatabase?.trim() ?? targetDatabase);
+    const database = legacyDatabase ?? call('generate_database_name', customDatabase, () => customDatabase ?? targetDatabase);
     // A snapshot's legacy target_schema is used as written (dbt's SnapshotParser); its `schema` goes through the macro.
     const customSchema = legacySchema === undefined ? custom('schema') : undefined;
     const schema = legacySchema ?? call('generate_schema_name', customSchema, () => (customSchema === undefined ? target.schema : `${target.schema}_${customSchema.trim()}`));

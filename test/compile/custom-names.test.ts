@@ -115,6 +115,20 @@ describe("a project's own name macros", () => {
     expect(got['model.shop.plain']).toBe('test.analytics.x_plain');
   });
 
+  it("dbt's own macros, rendered, give the names sparkdbt computes without an override", () => {
+    const dir = project({
+      ...MODELS,
+      'models/a.sql': "{{ config(database='test') }}\nselect 1 as x",
+      'macros/names.sql': [
+        '{% macro generate_schema_name(custom_schema_name, node) -%}{{ dbt.generate_schema_name(custom_schema_name, node) }}{%- endmacro %}',
+        '{% macro generate_alias_name(custom_alias_name=none, node=none) -%}{{ dbt.generate_alias_name(custom_alias_name, node) }}{%- endmacro %}',
+        '{% macro generate_database_name(custom_database_name=none, node=none) -%}{{ dbt.generate_database_name(custom_database_name, node) }}{%- endmacro %}',
+      ].join('\n'),
+    });
+    const plain = project({ ...MODELS, 'models/a.sql': "{{ config(database='test') }}\nselect 1 as x" });
+    expect(names(prepare(dir))).toEqual(names(prepare(plain)));
+  });
+
   it('an error in the macro names the macro file and line', () => {
     const dir = project({
       ...MODELS,

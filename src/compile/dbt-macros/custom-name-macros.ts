@@ -1,6 +1,8 @@
 import type { BuiltinMacroFile } from './builtin-macro-file.js';
 
-// dbt-adapters include/global_project/macros/get_custom_name/*.sql (dbt 1.11), as dbt ships them.
+// dbt-adapters include/global_project/macros/get_custom_name/*.sql (dbt 1.11), with `{{ return(x) }}` for
+// `{% do return(x) %}` and without default__generate_database_name's catalog lookup (adapter.build_catalog_relation,
+// for catalog-integrated adapters; PostgreSQL and Redshift have none).
 
 /** dbt's generate_schema_name, generate_alias_name and generate_database_name (with their default__ and _for_env forms). */
 export const CUSTOM_NAME_MACROS: readonly BuiltinMacroFile[] = [
@@ -84,7 +86,7 @@ export const CUSTOM_NAME_MACROS: readonly BuiltinMacroFile[] = [
 
     {%- else -%}
 
-        {{ custom_database_name | trim }}
+        {{ custom_database_name }}
 
     {%- endif -%}
 
