@@ -5,7 +5,7 @@ import type { SeedNode, SeedNodeConfig } from '../graph/types.js';
 import type { Project, SeedFile } from '../project/types.js';
 import { METADATA_KEYS, NOT_IMPLEMENTED, type KeyFinding } from './config-keys.js';
 import { readModelsBlock, type ConfigLevel } from './model-config.js';
-import { mergeGrants } from '../materializations/grant-config.js';
+import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
 /** The seed configs sparkdbt implements (dbt's SeedConfig and dbt-redshift's `dist`), besides the metadata keys. */
 export const SEED_KEYS: readonly string[] = [
@@ -58,6 +58,10 @@ function valueProblem(key: string, value: unknown): { message: string; hint: str
       return isRecord(value) && Object.values(value).every((v) => typeof v === 'string')
         ? undefined
         : { message: 'must map column names to SQL types', hint: '+column_types: { code: varchar(8), amount: numeric(12,2) }' };
+    case 'grants': {
+      const grants = readGrants(value);
+      return 'problem' in grants ? { message: grants.problem.replace(/^config 'grants' /, ''), hint: '+grants: {select: [reporter]}' } : undefined;
+    }
     case 'quote_columns':
     case 'enabled':
       return typeof value === 'boolean' ? undefined : { message: 'must be true or false', hint: `+${key}: false` };

@@ -185,3 +185,17 @@ describe('the grants config when the project is parsed', () => {
     expect(first?.location).toMatchObject({ file: 'models/a.sql', line: 2 });
   });
 });
+
+describe("a seed's grants in project.yml", () => {
+  it('a value that is not privilege → grantees is an error at its key', () => {
+    const dir = project({ 'seeds/countries.csv': 'code\nfr\n' }, `${PROJECT.replace('    +schema: raw', '    +grants: reporter')}`);
+    let caught: unknown;
+    try {
+      prepare(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SparkdbtErrors);
+    expect((caught as SparkdbtErrors).errors[0]?.message).toBe("seeds.shop.+grants: config 'grants' must map privileges to grantees ({select: ['reporter']}), got \"reporter\"");
+  });
+});
