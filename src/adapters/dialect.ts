@@ -24,6 +24,12 @@ export interface Capabilities {
    * column, copying, dropping the old and renaming (dbt's default__alter_column_type).
    */
   readonly alterColumnTypeInTransaction: boolean;
+  /**
+   * dbt's copy_grants(): a relation rebuilt in place of another keeps its grants, so dbt reads the
+   * grants there and changes only the difference. PostgreSQL's is false (dbt-postgres: a rebuilt
+   * relation starts with none, so every configured grant is granted); dbt's default (Redshift) true.
+   */
+  readonly copyGrants: boolean;
 }
 
 /**
@@ -81,4 +87,8 @@ export interface SqlDialect {
   loadTimestamp(): string;
   /** Statement, inside a transaction, that keeps other loads of `relation` waiting until it ends (readers go on). */
   lockForLoad(relation: Relation): string;
+  /** dbt's get_show_grant_sql: the grants others hold on `relation`, as rows of (grantee, privilege_type). */
+  showGrantsSql(relation: Relation): string;
+  /** dbt's get_grant_sql / get_revoke_sql: one statement granting (or revoking) `privilege` on `relation` to (from) `grantees`. */
+  grantSql(action: 'grant' | 'revoke', relation: Relation, privilege: string, grantees: readonly string[]): string;
 }

@@ -21,7 +21,7 @@ export function testNode(context: NodeContext, node: TestNode, compiledCode: str
     .map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const c = node.config;
-  const schema = `${prepared.target.schema}_${c.schema}`;
+  const schema = prepared.relations.get(node.uniqueId)?.schema ?? prepared.target.schema;
   const config: JsonObject = {
     enabled: c.enabled,
     alias: c.alias,

@@ -1,5 +1,5 @@
 import { modelArtifactPath, testArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
-import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
+import { compileModel, nodeRelationOf, relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { compileTest } from '../compile/compile-test.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
@@ -162,7 +162,7 @@ function compileSelectedTests(opened: OpenedProject, write: (file: string, text:
   const compiled = new Map<string, string>();
   const outcomes = selectedTests(opened).map((node): CompileOutcome => {
     try {
-      const storeFailures = storeFailuresRelation(prepared.target.schema, node.config) !== undefined;
+      const storeFailures = storeFailuresRelation(nodeRelationOf(prepared, node), node.config) !== undefined;
       const sql = prepared.redactor.redact(compileTest(prepared, node, { storeFailures }).sql);
       const file = testArtifactPath(prepared.project.config, 'compiled', node);
       write(file, sql);

@@ -28,10 +28,13 @@ export function listNodes(options: CommandOptions & { output: ListOutput; resour
     .filter((node) => !options.excludeResourceTypes?.includes(node.resourceType))
     // As dbt's ListTask: sorted(unique_ids), by code point (not by locale: `fun.` before `fun_2.`).
     .sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
-  return { lines: nodes.map((node) => formatNode(node, options.output, graph.parents.get(node.uniqueId)!)), warnings: opened.warnings };
+  return {
+    lines: nodes.map((node) => formatNode(node, options.output, graph.parents.get(node.uniqueId)!, opened.prepared.relations.get(node.uniqueId)?.alias ?? node.name)),
+    warnings: opened.warnings,
+  };
 }
 
-function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<string>): string {
+function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<string>, alias: string): string {
   switch (output) {
     case 'name':
       // dbt prints each node's search_name: a source as `source_name.table`.
@@ -50,7 +53,7 @@ function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<st
         package_name: node.fqn[0],
         original_file_path: node.originalFilePath,
         unique_id: node.uniqueId,
-        ...(node.resourceType === 'source' ? { source_name: node.sourceName } : { alias: node.config.alias ?? node.name }),
+        ...(node.resourceType === 'source' ? { source_name: node.sourceName } : { alias }),
         ...(node.resourceType === 'test'
           ? {
               test_type: node.test.kind,

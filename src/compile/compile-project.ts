@@ -3,7 +3,7 @@ import type { SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
-import type { Graph, ModelNode, RefNode } from '../graph/types.js';
+import type { Graph, ModelNode, RefNode, TestNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
@@ -11,7 +11,8 @@ import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
-import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
+import { readModelsBlock, resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
+import { withModelGrants } from '../materializations/grants.js';
 import { parseModels } from './parse-models.js';
 import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
@@ -20,6 +21,7 @@ import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
+import { defaultNodeRelation, resolveNodeRelations, toRelation, type NodeRelation } from './custom-names.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -45,6 +47,8 @@ export interface PreparedProject {
   readonly warnings: readonly string[];
   /** --defer: models whose ref() resolves to another target's relation (the state manifest's), by unique id. */
   readonly deferred?: ReadonlyMap<string, Relation>;
+  /** Each model's, seed's, snapshot's and test's database, schema and alias (generate_*_name), computed once after parsing, by unique id. */
+  readonly relations: ReadonlyMap<string, NodeRelation>;
 }
 
 /** A model compiled for the target: rendered SQL and its materialization plan. */
@@ -124,6 +128,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     target,
     dialect,
     graph,
+    relations: resolveNodeRelations(graph, target, renderer, project.macros),
     redactor,
     renderer,
     modelsBlock,
@@ -131,10 +136,14 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   };
 }
 
-/** The relation a model, seed or snapshot builds: the target schema (or the node's schema config) and its alias. */
-export function relationOf(prepared: PreparedProject, node: RefNode): Relation {
-  const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
-  return new Relation(node.config.schema ?? prepared.target.schema, node.config.alias ?? node.name, quote);
+/** The relation a model, seed or snapshot builds (or a test stores its failures in): its schema and alias as generate_schema_name and generate_alias_name gave them. */
+export function relationOf(prepared: PreparedProject, node: RefNode | TestNode): Relation {
+  return toRelation(nodeRelationOf(prepared, node), prepared.dialect);
+}
+
+/** A node's database, schema and alias, as computed once after parsing (a node made later, such as `show --inline`'s query: dbt's defaults). */
+export function nodeRelationOf(prepared: PreparedProject, node: RefNode | TestNode): NodeRelation {
+  return prepared.relations.get(node.uniqueId) ?? defaultNodeRelation(node, prepared.target);
 }
 
 /**
@@ -149,10 +158,11 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
     node.file.sql,
     nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context)),
   );
-  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
+  const config = resolveModelConfig([...prepared.modelsBlock.levelsFor(node.fqn), propertiesLevel(node)], own);
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+  const plan = materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) });
+  return { ...rendered, plan: withModelGrants(prepared.dialect, rendered.relation, config, node.originalFilePath, existing !== undefined, plan) };
 }
 
 /**
@@ -190,6 +200,11 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
     ...(isIncremental === undefined ? {} : { isIncremental }),
   };
+}
+
+/** A model's properties-file `config:` as the level between project.yml's and its config() call (so grants merge as dbt merges them). */
+function propertiesLevel(node: ModelNode): ConfigLevel {
+  return { path: [...node.fqn], values: node.properties?.config ?? {}, yamlKeys: {} };
 }
 
 /** The target's manifest_s3_prefix (Redshift), for newfilesonly copy models' MANIFEST. */

@@ -2,7 +2,7 @@ import { closestNames } from '../errors.js';
 import { COPY_OPTION_KEYS, copyOptionProblem } from '../load/copy-options.js';
 
 /** The keys every model takes, whatever its materialization. */
-export const COMMON_KEYS: readonly string[] = ['materialized', 'tags', 'enabled', 'schema', 'alias'];
+export const COMMON_KEYS: readonly string[] = ['materialized', 'tags', 'enabled', 'schema', 'alias', 'database', 'grants'];
 
 /** dbt configs that only describe a model: kept as given (`ls --output json` shows them), nothing to run. */
 export const METADATA_KEYS: readonly string[] = ['meta', 'docs', 'description', 'group'];
@@ -38,11 +38,9 @@ export const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   'pre-hook': 'SQL run before the model is built',
   post_hook: 'SQL run after the model is built',
   'post-hook': 'SQL run after the model is built',
-  grants: 'privileges granted on the built relation',
   contract: "the model's columns and types enforced",
   persist_docs: 'descriptions written as database comments',
   sql_header: "SQL run before the model's statement",
-  database: 'the model built in another database',
   quoting: "how the model's name is quoted",
   access: 'which models may ref this one',
   column_types: 'seed column types',

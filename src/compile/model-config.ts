@@ -2,6 +2,7 @@ import type { ModelConfig } from '../graph/types.js';
 import type { ProjectConfig } from '../project/types.js';
 import { isRecord } from '../core/is-record.js';
 import { appliesTo, checkProjectKey, namesConfig, type KeyFinding } from './config-keys.js';
+import { mergeGrants } from '../materializations/grant-config.js';
 
 const DEFAULTS = { materialized: 'view', tags: [] as string[], enabled: true, schema: undefined, alias: undefined };
 
@@ -90,7 +91,8 @@ export function readModelsBlock(config: ProjectConfig, fqns: readonly (readonly 
 
 /**
  * Merges model config as dbt does: defaults, then the `models:` levels along the model's fqn, then
- * the model's own config() call; tags accumulate, meta merges, every other key is overridden by the
+ * the model's own config() call; tags accumulate, meta merges, grants merge by privilege (dbt's
+ * DictKeyAppend: `+select` adds to the inherited grantees), every other key is overridden by the
  * more specific level. Keys the model's materialization does not use are left out (they were
  * checked, and reported, where they were written).
  */
@@ -101,6 +103,7 @@ export function resolveModelConfig(levels: readonly ConfigLevel[], own: Readonly
     for (const [key, value] of Object.entries(values)) {
       if (key === 'tags') for (const tag of toList(value)) tags.add(tag);
       else if (key === 'meta' && isRecord(value) && isRecord(merged['meta'])) merged['meta'] = { ...merged['meta'], ...value };
+      else if (key === 'grants') merged[key] = mergeGrants(merged[key], value);
       else merged[key] = value;
     }
   };

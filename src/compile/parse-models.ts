@@ -3,6 +3,7 @@ import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } fr
 import type { DependencyCall, ParsedModel } from '../graph/types.js';
 import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
+import { readGrants } from '../materializations/grant-config.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
@@ -45,7 +46,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const rendered = renderer.render(file.path, file.sql, parseHooks(file, calls, own, thisFor(file)));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
-    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });
+    const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
     for (const key of Object.keys(own)) {
       const finding = checkModelKey(key, config.materialized);
       if (finding) report(finding, locateKeyword(file, key));
@@ -54,6 +55,9 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
       const finding = checkModelKey(key, config.materialized);
       if (finding) report(finding, properties!.model.line === undefined ? { file: properties!.file } : { file: properties!.file, line: properties!.model.line });
     }
+    const grants = readGrants(config['grants']);
+    if ('problem' in grants)
+      report({ severity: 'error', message: grants.problem, hint: "grants={'select': ['reporter']}" }, 'grants' in own ? locateKeyword(file, 'grants') : { file: file.path });
     return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}) };
   });
   if (block.unusedPaths.length > 0) {

@@ -5,9 +5,23 @@ import type { SeedNode, SeedNodeConfig } from '../graph/types.js';
 import type { Project, SeedFile } from '../project/types.js';
 import { METADATA_KEYS, NOT_IMPLEMENTED, type KeyFinding } from './config-keys.js';
 import { readModelsBlock, type ConfigLevel } from './model-config.js';
+import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
 /** The seed configs sparkdbt implements (dbt's SeedConfig and dbt-redshift's `dist`), besides the metadata keys. */
-export const SEED_KEYS: readonly string[] = ['materialized', 'column_types', 'quote_columns', 'delimiter', 'schema', 'alias', 'enabled', 'tags', 'full_refresh', 'dist'];
+export const SEED_KEYS: readonly string[] = [
+  'materialized',
+  'column_types',
+  'quote_columns',
+  'delimiter',
+  'schema',
+  'alias',
+  'database',
+  'grants',
+  'enabled',
+  'tags',
+  'full_refresh',
+  'dist',
+];
 
 /** dbt seed configs sparkdbt does not implement: an error, never ignored. */
 const SEED_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
@@ -44,6 +58,10 @@ function valueProblem(key: string, value: unknown): { message: string; hint: str
       return isRecord(value) && Object.values(value).every((v) => typeof v === 'string')
         ? undefined
         : { message: 'must map column names to SQL types', hint: '+column_types: { code: varchar(8), amount: numeric(12,2) }' };
+    case 'grants': {
+      const grants = readGrants(value);
+      return 'problem' in grants ? { message: grants.problem.replace(/^config 'grants' /, ''), hint: '+grants: {select: [reporter]}' } : undefined;
+    }
     case 'quote_columns':
     case 'enabled':
       return typeof value === 'boolean' ? undefined : { message: 'must be true or false', hint: `+${key}: false` };
@@ -76,6 +94,7 @@ export function resolveSeedConfig(levels: readonly ConfigLevel[]): SeedNodeConfi
     for (const [key, value] of Object.entries(level.values)) {
       if (key === 'tags') for (const tag of typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : []) tags.add(tag);
       else if ((key === 'meta' || key === 'column_types') && isRecord(value) && isRecord(merged[key])) merged[key] = { ...merged[key], ...value };
+      else if (key === 'grants') merged[key] = mergeGrants(merged[key], value);
       else merged[key] = value;
     }
   }

@@ -3,6 +3,7 @@ import { closestNames } from '../errors.js';
 import type { SnapshotColumnNames, SnapshotNodeConfig } from '../graph/types.js';
 import { METADATA_KEYS, type KeyFinding } from './config-keys.js';
 import type { ConfigLevel } from './model-config.js';
+import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
 /** The snapshot configs sparkdbt implements (dbt's SnapshotConfig), besides the metadata keys. */
 export const SNAPSHOT_KEYS: readonly string[] = [
@@ -12,6 +13,9 @@ export const SNAPSHOT_KEYS: readonly string[] = [
   'updated_at',
   'check_cols',
   'target_schema',
+  'target_database',
+  'database',
+  'grants',
   'schema',
   'alias',
   'hard_deletes',
@@ -24,13 +28,10 @@ export const SNAPSHOT_KEYS: readonly string[] = [
 
 /** dbt snapshot configs sparkdbt does not implement: an error, never ignored. */
 const SNAPSHOT_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  target_database: 'the snapshot built in another database',
-  database: 'the snapshot built in another database',
   pre_hook: 'SQL run before the snapshot',
   'pre-hook': 'SQL run before the snapshot',
   post_hook: 'SQL run after the snapshot',
   'post-hook': 'SQL run after the snapshot',
-  grants: 'privileges granted on the snapshot table',
   persist_docs: 'descriptions written as database comments',
   quoting: "how the snapshot's name is quoted",
 };
@@ -88,6 +89,7 @@ export function resolveSnapshotConfig(levels: readonly ConfigLevel[]): { config:
     for (const [key, value] of Object.entries(level.values)) {
       if (key === 'tags') for (const tag of typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : []) tags.add(tag);
       else if (key === 'meta' && isRecord(value) && isRecord(merged['meta'])) merged['meta'] = { ...merged['meta'], ...value };
+      else if (key === 'grants') merged[key] = mergeGrants(merged[key], value);
       else merged[key] = value;
     }
   }
@@ -157,6 +159,8 @@ export function resolveSnapshotConfig(levels: readonly ConfigLevel[]): { config:
         else columns[key] = value;
       }
   }
+  const grants = readGrants(merged['grants']);
+  if ('problem' in grants) problem('grants', grants.problem, "grants={'select': ['reporter']}");
   const config = {
     ...merged,
     materialized: 'snapshot',

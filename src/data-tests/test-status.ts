@@ -52,18 +52,18 @@ export function judgeTestResult(
 }
 
 /**
- * Where a test's failing rows are stored (store_failures / store_failures_as): the schema
- * `<target schema>_<config schema>` (dbt_test__audit by default, via generate_schema_name) and the
- * test's alias as the table or view name; undefined when failures are not stored.
+ * Where a test's failing rows are stored (store_failures / store_failures_as): the test's schema and
+ * alias as generate_schema_name and generate_alias_name gave them (`<target schema>_dbt_test__audit`
+ * by default); undefined when failures are not stored.
  */
 export function storeFailuresRelation(
-  targetSchema: string,
-  config: Pick<TestConfig, 'schema' | 'alias' | 'store_failures' | 'store_failures_as'>,
+  where: { readonly schema: string; readonly alias: string },
+  config: Pick<TestConfig, 'store_failures' | 'store_failures_as'>,
   options: { readonly storeFailuresFlag?: boolean } = {},
 ): { schema: string; identifier: string; type: 'table' | 'view' } | undefined {
   // dbt's should_store_failures(): the config if set, else the --store-failures flag.
   const store = config.store_failures ?? options.storeFailuresFlag ?? false;
   if (!store) return undefined;
   const type = config.store_failures_as === 'view' ? 'view' : 'table';
-  return { schema: `${targetSchema}_${config.schema.trim()}`, identifier: config.alias, type };
+  return { schema: where.schema, identifier: where.alias, type };
 }

@@ -4,6 +4,7 @@ import type { ModelConfig, ModelNode } from '../graph/types.js';
 import type { ColumnSpec } from '../load/columns.js';
 import type { CopyOptions } from '../load/copy-options.js';
 import type { IncrementalConfig, IncrementalStrategy } from './incremental-config.js';
+import type { GrantConfig } from './grant-config.js';
 
 /** One model rendered for one target: the input of its materialization. */
 export interface RenderedModel {
@@ -47,6 +48,7 @@ export type PlanStep =
       readonly display: string;
     }
   | { readonly kind: 'shared-sql'; readonly sql: string }
+  | GrantsStep
   | {
       readonly kind: 'load';
       readonly relation: Relation;
@@ -60,6 +62,20 @@ export type PlanStep =
       /** newfilesonly: which files to load is decided when the step runs, from the load history. */
       readonly history?: LoadHistoryPlan;
     };
+
+/**
+ * dbt's apply_grants after a build: with `revoke`, the grants on the relation are read first
+ * (`showSql`) and only the difference is revoked and granted; without, every configured grant is
+ * granted (a new or rebuilt relation that starts with none).
+ */
+export interface GrantsStep {
+  readonly kind: 'grants';
+  readonly relation: Relation;
+  readonly grants: GrantConfig;
+  readonly showSql: string | undefined;
+  /** The statements as planned: the show query (when it revokes) and the grants of a relation that has none. */
+  readonly display: string;
+}
 
 /** A unique_key check: its query returns the keys that are duplicated or NULL in `relation` (the new rows). */
 export interface KeyCheck {
@@ -134,6 +150,7 @@ function renderStep(step: PlanStep): string {
       return `${step.sql};`;
     case 'load':
     case 'incremental':
+    case 'grants':
       return step.display;
     case 'check':
       return `-- the run fails, naming them, if this returns rows: unique_key values that are duplicated or NULL in the new rows\n${step.sql};`;

@@ -1,4 +1,4 @@
-import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
+import { compileModel, nodeRelationOf, relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { compileTest } from '../compile/compile-test.js';
 import { compileSnapshot } from '../compile/compile-snapshot.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
@@ -108,7 +108,7 @@ function planSnapshot(prepared: PreparedProject, node: SnapshotNode, dependsOn: 
 
 /** A test's task: compiled now (its refs resolve to the relations the run builds), failures stored where dbt stores them. */
 function planTest(prepared: PreparedProject, node: TestNode, dependsOn: readonly string[], flags: PlanFlags): Task {
-  const storeFailures = storeFailuresRelation(prepared.target.schema, node.config, flags.storeFailures === undefined ? {} : { storeFailuresFlag: flags.storeFailures });
+  const storeFailures = storeFailuresRelation(nodeRelationOf(prepared, node), node.config, flags.storeFailures === undefined ? {} : { storeFailuresFlag: flags.storeFailures });
   let build: Extract<Task, { resourceType: 'test' }>['build'];
   try {
     build = { ok: true, sql: compileTest(prepared, node, { storeFailures: storeFailures !== undefined }).sql };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
 import type { StatementListener } from '../adapters/statement-log.js';
 import { adapterType, targetDatabase } from '../core/target.js';
-import type { PreparedProject } from '../compile/compile-project.js';
+import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { planRun } from '../plan/plan-run.js';
 import type { Task } from '../plan/types.js';
 import { executeModel, type WriteArtifact } from './model-executor.js';
@@ -63,7 +63,7 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     ...new Set(
       models.map((id) => {
         const node = prepared.graph.nodes.get(id)!;
-        return (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot' ? node.config.schema : undefined) ?? prepared.target.schema;
+        return node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot' ? relationOf(prepared, node).schema : prepared.target.schema;
       }),
     ),
   ];

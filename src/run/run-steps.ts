@@ -1,5 +1,6 @@
 import type { Adapter, ExecuteResult } from '../adapters/adapter.js';
 import type { PlanStep } from '../materializations/types.js';
+import { applyGrants } from './apply-grants.js';
 import { cancellable, yieldToSignals } from './interrupt.js';
 
 /** Where a node's steps stand: whether a transaction is open (the caller rolls it back on failure) and the step running. */
@@ -64,6 +65,9 @@ export async function runSteps(adapter: Adapter, planned: readonly PlanStep[], s
       case 'check':
         if (hooks.check === undefined) throw new Error('this node has no check step');
         await hooks.check(step);
+        break;
+      case 'grants':
+        await applyGrants(adapter, step, signal, cancel);
         break;
       case 'incremental': {
         if (hooks.expand === undefined) throw new Error('this node has no incremental step');

@@ -16,6 +16,7 @@ import type { SeedRow, SeedSchema, SeedTargetKind } from '../seed/types.js';
 import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import { runSteps, type StepState } from './run-steps.js';
+import { grantsOf, grantsStep, shouldRevoke, withGrantsStep } from '../materializations/grants.js';
 import { teeSource } from './tee-source.js';
 import type { ModelContext } from './model-executor.js';
 import type { NodeResult } from './types.js';
@@ -87,7 +88,10 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     // dbt's compile phase of a seed is its reading; execute is the load.
     base.compiledAt = new Date();
     const createSql = createSeedTableSql(temp.render(), schema.columns, config, kind);
-    const allSteps: PlanStep[] = buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]);
+    const built: PlanStep[] = buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]);
+    // A seed's table is rebuilt: its grants are granted again (or, where grants are copied, the difference).
+    const grants = grantsStep(prepared.dialect, task.relation, grantsOf(config, node.originalFilePath), shouldRevoke(prepared.dialect, task.existing !== undefined, true));
+    const allSteps = withGrantsStep({ kind: 'table', verb: 'loaded', steps: built }, grants).steps;
     // Loaded while it was scanned: the transaction is open and the table made; what is left is the swap.
     const steps = preloaded === undefined ? allSteps : allSteps.slice(allSteps.findIndex((step) => step.kind === 'sql' && step.sql === createSql) + 1);
     let rows = preloaded ?? 0;

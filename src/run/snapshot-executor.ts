@@ -12,6 +12,7 @@ import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import type { ModelContext } from './model-executor.js';
 import { runSteps, type StepState } from './run-steps.js';
+import { grantsOf, grantsStep, shouldRevoke } from '../materializations/grants.js';
 import type { NodeResult } from './types.js';
 
 /**
@@ -103,6 +104,9 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
       );
       message = `INSERT 0 ${rows ?? 0}`;
     }
+    // dbt's snapshot materialization: should_revoke(target_relation_exists, full_refresh_mode=False).
+    const grants = grantsStep(dialect, relation, grantsOf(config, node.originalFilePath), shouldRevoke(dialect, existing !== undefined, false));
+    if (grants !== undefined) await run([grants]);
     context.writeArtifact(runFile, prepared.redactor.redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps: ran })));
     return {
       ...base,

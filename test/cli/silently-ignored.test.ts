@@ -135,14 +135,14 @@ const cases: Array<[string, Case]> = [
     },
   ],
   [
-    '+grants and pre-hook in project.yml',
+    '+persist_docs and pre-hook in project.yml',
     {
-      files: { 'project.yml': `${MARTS}      +grants: {select: [bi]}\n      pre-hook: "set search_path to x"\n`, ...TABLE },
+      files: { 'project.yml': `${MARTS}      +persist_docs: {relation: true}\n      pre-hook: "set search_path to x"\n`, ...TABLE },
       args: ['ls'],
       code: 2,
       stdout: '',
       stderr: [
-        "Error: project.yml:6: models.shop.marts.+grants: config 'grants' is not implemented yet (in dbt: privileges granted on the built relation)",
+        "Error: project.yml:6: models.shop.marts.+persist_docs: config 'persist_docs' is not implemented yet (in dbt: descriptions written as database comments)",
         '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
         "Error: project.yml:7: models.shop.marts.pre-hook: config 'pre-hook' is not implemented yet (in dbt: SQL run before the model is built)",
         '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',

@@ -32,8 +32,8 @@ describe('sparkdbt snapshot: bad snapshots stop before anything runs', () => {
       'snapshots/broken.sql:2: snapshot both: You cannot set both the invalidate_hard_deletes and hard_deletes config properties on the same snapshot.',
     ],
     [
-      "{% snapshot grants %}\n{{ config(unique_key='id', strategy='check', check_cols='all', grants={'select': ['x']}) }}\nselect 1 as id\n{% endsnapshot %}\n",
-      "snapshots/broken.sql:2: config 'grants' is not implemented for snapshots yet (in dbt: privileges granted on the snapshot table)",
+      "{% snapshot grants %}\n{{ config(unique_key='id', strategy='check', check_cols='all', grants=['x']) }}\nselect 1 as id\n{% endsnapshot %}\n",
+      "snapshots/broken.sql:2: snapshot grants: config 'grants' must map privileges to grantees ({select: ['reporter']}), got [\"x\"]",
     ],
   ])('a broken snapshot file: %j', async (text, message) => {
     const project = copyFixture('snapshots-bad');

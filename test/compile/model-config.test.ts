@@ -94,7 +94,8 @@ describe('config keys', () => {
   it('project.yml keys are checked against every materialization', () => {
     expect(checkProjectKey('bind')).toBeUndefined();
     expect(checkProjectKey('from')).toBeUndefined();
-    expect(checkProjectKey('grants')?.severity).toBe('error');
+    expect(checkProjectKey('persist_docs')?.severity).toBe('error');
+    expect(checkProjectKey('grants')).toBeUndefined();
     expect(checkProjectKey('sortt')?.message).toBe("config 'sortt' is not a config sparkdbt knows, and does nothing; did you mean 'sort'?");
   });
 });

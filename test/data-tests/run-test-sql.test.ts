@@ -90,7 +90,7 @@ describe('the generic tests on PostgreSQL count what dbt counts', () => {
 
   it('counts the stored failures when store_failures is on, in <schema>_dbt_test__audit', async () => {
     const config = resolveTestConfig({ store_failures: true }, 'not_null_users_user_id');
-    const where = storeFailuresRelation(db.schema, config)!;
+    const where = storeFailuresRelation({ schema: `${db.schema}_dbt_test__audit`, alias: config.alias }, config)!;
     expect(where).toEqual({ schema: `${db.schema}_dbt_test__audit`, identifier: 'not_null_users_user_id', type: 'table' });
     const relation = `"${where.schema}"."${where.identifier}"`;
     const sql = builtinTestSql({ test: 'not_null', model: q('users'), column_name: 'user_id' }, { storeFailures: true });

@@ -57,8 +57,11 @@ describe('storeFailuresRelation', () => {
     [{}, { storeFailuresFlag: true }, { schema: 'analytics_dbt_test__audit', identifier: 'unique_users_user_id', type: 'table' }],
     [{ store_failures: false }, { storeFailuresFlag: true }, undefined],
     [{ store_failures_as: 'view' as const }, {}, { schema: 'analytics_dbt_test__audit', identifier: 'unique_users_user_id', type: 'view' }],
-    [{ store_failures: true, schema: 'audit', alias: 'dupes' }, {}, { schema: 'analytics_audit', identifier: 'dupes', type: 'table' }],
+    [{ store_failures: true }, {}, { schema: 'analytics_dbt_test__audit', identifier: 'unique_users_user_id', type: 'table' }],
   ])('config %j, flags %j', (input, flags, expected) => {
-    expect(storeFailuresRelation('analytics', resolveTestConfig(input, 'unique_users_user_id'), flags)).toEqual(expected);
+    // The schema and alias come from generate_schema_name and generate_alias_name (test/compile/custom-names.test.ts).
+    expect(storeFailuresRelation({ schema: 'analytics_dbt_test__audit', alias: 'unique_users_user_id' }, resolveTestConfig(input, 'unique_users_user_id'), flags)).toEqual(
+      expected,
+    );
   });
 });

@@ -4,7 +4,14 @@ import type { Capabilities, RelationKind, SqlDialect } from '../dialect.js';
 
 /** PostgreSQL's SQL (also PGlite's, which is PostgreSQL in WASM). */
 export class PostgresDialect implements SqlDialect {
-  readonly capabilities: Capabilities = { serverSideCopy: false, truncateCommits: false, merge: true, aliasesChangedTable: true, alterColumnTypeInTransaction: true };
+  readonly capabilities: Capabilities = {
+    serverSideCopy: false,
+    truncateCommits: false,
+    merge: true,
+    aliasesChangedTable: true,
+    alterColumnTypeInTransaction: true,
+    copyGrants: false,
+  };
 
   /** PGlite is PostgreSQL and Redshift derives from it (dbt-redshift's plugin depends on dbt-postgres): each falls back to `postgres__`, then `default__`. */
   readonly dispatchChain: readonly string[];
@@ -53,6 +60,28 @@ export class PostgresDialect implements SqlDialect {
 
   renameAway(relation: Relation, _kind: RelationKind, identifier: string): string {
     return `alter table if exists ${relation} rename to ${this.quoteIdentifier(identifier)}`;
+  }
+
+  /** dbt-postgres's postgres__get_show_grant_sql: the grants the current role gave others on the relation. */
+  showGrantsSql(relation: Relation): string {
+    return [
+      'select grantee, privilege_type',
+      'from information_schema.role_table_grants',
+      'where grantor = current_role',
+      '    and grantee != current_role',
+      `    and table_schema = ${this.quoteString(relation.schema)}`,
+      `    and table_name = ${this.quoteString(relation.identifier)}`,
+    ].join('\n');
+  }
+
+  /** dbt's default__get_grant_sql / default__get_revoke_sql: the grantees as written (dbt-postgres does not quote them). */
+  grantSql(action: 'grant' | 'revoke', relation: Relation, privilege: string, grantees: readonly string[]): string {
+    return `${action} ${privilege} on ${relation.render()} ${action === 'grant' ? 'to' : 'from'} ${grantees.map((g) => this.grantee(g)).join(', ')}`;
+  }
+
+  /** How a grantee is written in a grant: as given on PostgreSQL. */
+  protected grantee(name: string): string {
+    return name;
   }
 
   drop(relation: Relation, kind: RelationKind): string {

@@ -9,7 +9,14 @@ import { PostgresDialect } from '../postgres/postgres-dialect.js';
  * without a target alias, and column types changed by copying.
  */
 export class RedshiftDialect extends PostgresDialect {
-  override readonly capabilities: Capabilities = { serverSideCopy: true, truncateCommits: true, merge: true, aliasesChangedTable: false, alterColumnTypeInTransaction: false };
+  override readonly capabilities: Capabilities = {
+    serverSideCopy: true,
+    truncateCommits: true,
+    merge: true,
+    aliasesChangedTable: false,
+    alterColumnTypeInTransaction: false,
+    copyGrants: true,
+  };
 
   constructor() {
     super('redshift');
@@ -35,6 +42,32 @@ export class RedshiftDialect extends PostgresDialect {
   /** Redshift has no JIT setting: an incremental run changes none. */
   override incrementalRunSettings(): readonly string[] {
     return [];
+  }
+
+  /**
+   * dbt-redshift's redshift__get_show_grant_sql: each privilege has_table_privilege reports for each
+   * user other than the current one and the superusers.
+   */
+  override showGrantsSql(relation: Relation): string {
+    const privileges = ['select', 'insert', 'update', 'delete', 'references'].map((p) => `    select '${p}' as privilege_type`).join('\n    union all\n');
+    return [
+      'with privileges as (',
+      privileges,
+      ')',
+      'select',
+      '    u.usename as grantee,',
+      '    p.privilege_type',
+      'from pg_user as u',
+      'cross join privileges as p',
+      `where has_table_privilege(u.usename, ${this.quoteString(relation.render())}, p.privilege_type)`,
+      '    and u.usename != current_user',
+      '    and not u.usesuper',
+    ].join('\n');
+  }
+
+  /** dbt-redshift quotes each grantee (adapter.quote). */
+  protected override grantee(name: string): string {
+    return this.quoteIdentifier(name);
   }
 
   /** dbt-redshift's snapshot_get_time: `getdate()::timestamp`. */
