@@ -1,5 +1,8 @@
 import { modelArtifactPath, testArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
-import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
+import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
+import { renderOffline, renderWithWarehouse } from '../compile/warehouse-render.js';
+import { warehouseConnection } from '../run/compile-at-execution.js';
+import type { Adapter } from '../adapters/adapter.js';
 import { compileTest } from '../compile/compile-test.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
@@ -32,6 +35,71 @@ export type CompileOutcome =
       readonly sql: string;
     }
   | { readonly status: 'error'; readonly name: string; readonly error: SparkdbtError };
+
+/** A model's compiled SQL and plan written where dbt (and run) look: its outcome. */
+function writeCompiledModel(
+  prepared: PreparedProject,
+  node: ModelNode,
+  compiled: CompiledModel,
+  existing: ExistingRelation | undefined | null,
+  write: (file: string, text: string) => void,
+): Extract<CompileOutcome, { status: 'success' }> {
+  const redact = (text: string) => prepared.redactor.redact(text);
+  const file = artifactPath(prepared, 'compiled', node);
+  const planFile = artifactPath(prepared, 'plan', node);
+  const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
+  write(file, sql);
+  write(planFile, planHeader(artifactPath(prepared, 'run', node), existing) + redact(renderPlan(compiled.plan)));
+  return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
+}
+
+/** The error outcome of a model whose render queries the warehouse, until compileAtWarehouse compiles it. */
+class NeedsConnection extends SparkdbtError {
+  constructor(readonly node: ModelNode) {
+    super('usage', `model ${node.name} queries the warehouse while it renders (run_query, statement, adapter.get_relation): it compiles only connected to the target`, {
+      location: { file: node.originalFilePath },
+      hint: 'sparkdbt compile connects to the target for it, as dbt compile does',
+    });
+  }
+}
+
+function needsWarehouseOutcome(node: ModelNode): CompileOutcome {
+  return { status: 'error', name: node.name, error: new NeedsConnection(node) };
+}
+
+/**
+ * Compiles, connected to the target, the models compileOpened left because their render queries
+ * the warehouse (as dbt's compile, which connects): run_query() answers from the target as it is now.
+ */
+async function compileAtWarehouse(opened: OpenedProject, options: CommandOptions, result: CompileResult, adapter?: Adapter): Promise<CompileResult> {
+  const waiting = result.outcomes.filter((o) => o.status === 'error' && o.error instanceof NeedsConnection);
+  if (waiting.length === 0) return result;
+  const { prepared } = opened;
+  const connected = adapter ?? (await connectAdapter(prepared.target, options.connect));
+  try {
+    const write = artifactWriter(prepared.project.config.root, { skipUnchanged: true });
+    const outcomes: CompileOutcome[] = [];
+    for (const outcome of result.outcomes) {
+      if (outcome.status !== 'error' || !(outcome.error instanceof NeedsConnection)) {
+        outcomes.push(outcome);
+        continue;
+      }
+      const node = outcome.error.node;
+      try {
+        const compiled = await renderWithWarehouse(warehouseConnection(prepared, connected), (warehouse) =>
+          compileModel(prepared, node, undefined, { fullRefresh: options.fullRefresh === true }, warehouse),
+        );
+        outcomes.push(writeCompiledModel(prepared, node, compiled, null, write));
+      } catch (error) {
+        if (!(error instanceof SparkdbtError)) throw error;
+        outcomes.push({ status: 'error', name: node.name, error });
+      }
+    }
+    return { ...result, outcomes };
+  } finally {
+    if (adapter === undefined) await connected.close();
+  }
+}
 
 /** Where a model's artifact of one kind lives: `target/<kind>/<project>/<model path>`. */
 export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind, node: ModelNode): string {
@@ -69,18 +137,20 @@ export interface CompileResult {
 export async function compileProjectDeferred(options: CommandOptions): Promise<CompileResult> {
   const invokedAt = new Date();
   const opened = openProject(options);
-  if (options.defer !== true) return compileOpened(opened, options, invokedAt);
+  if (options.defer !== true) return compileAtWarehouse(opened, options, compileOpened(opened, options, invokedAt));
   // The selected tests' refs are deferred too, as run's (build, test) are.
   const models = [...selectedModels(opened).map((node) => node.uniqueId), ...selectedTests(opened).map((node) => node.uniqueId)];
   const { prepared } = opened;
   if (options.favorState === true) {
     // --favor-state defers every such ref: nothing to look up, so no connection.
     const noLookups = { relationKind: () => Promise.reject(new Error('--favor-state looks nothing up')) };
-    return compileOpened({ ...opened, prepared: await preparedWithDeferral(prepared, models, noLookups, options) }, options, invokedAt);
+    const deferred = { ...opened, prepared: await preparedWithDeferral(prepared, models, noLookups, options) };
+    return compileAtWarehouse(deferred, options, compileOpened(deferred, options, invokedAt));
   }
   const adapter = await connectAdapter(prepared.target, options.connect);
   try {
-    return compileOpened({ ...opened, prepared: await preparedWithDeferral(prepared, models, adapter, options) }, options, invokedAt);
+    const deferred = { ...opened, prepared: await preparedWithDeferral(prepared, models, adapter, options) };
+    return await compileAtWarehouse(deferred, options, compileOpened(deferred, options, invokedAt), adapter);
   } finally {
     await adapter.close();
   }
@@ -99,14 +169,13 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
     try {
       const relation = relationOf(prepared, node);
       const existing = state === undefined ? undefined : existingRelation(state, relation.schema, relation.identifier);
-      const compiled = compileModel(prepared, node, existing, { fullRefresh: options.fullRefresh === true });
-      const file = artifactPath(prepared, 'compiled', node);
-      const planFile = artifactPath(prepared, 'plan', node);
-      const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
-      write(file, sql);
-      compiledNodes.set(node.uniqueId, { model: compiled, code: sql });
-      write(planFile, planHeader(artifactPath(prepared, 'run', node), state === undefined ? null : existing) + redact(renderPlan(compiled.plan)));
-      return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
+      const context = { fullRefresh: options.fullRefresh === true };
+      // A model that queries the warehouse while it renders is compiled once connected (compileAtWarehouse).
+      const offline = renderOffline((warehouse) => compileModel(prepared, node, existing, context, warehouse));
+      if (!offline.done) return needsWarehouseOutcome(node);
+      const written = writeCompiledModel(prepared, node, offline.value, state === undefined ? null : existing, write);
+      compiledNodes.set(node.uniqueId, { model: offline.value, code: written.sql });
+      return written;
     } catch (error) {
       if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error };
       throw error;

@@ -18,6 +18,7 @@ import { parseSnapshots } from './parse-snapshots.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
+import type { WarehouseHooks } from './warehouse-context.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 
 /** Options every command shares: which target, which vars, which environment. */
@@ -135,14 +136,21 @@ export function relationOf(prepared: PreparedProject, node: RefNode): Relation {
 /**
  * Renders one model with real relations and plans its materialization. `existing` is what the
  * warehouse holds under the model's name (undefined for `compile`: the plan of a first build);
- * `context` the run's flags (--full-refresh), which is_incremental() reads too.
+ * `context` the run's flags (--full-refresh), which is_incremental() reads too; `warehouse`
+ * answers run_query() and the like (see warehouse-render.ts; without it `execute` is false).
  */
-export function compileModel(prepared: PreparedProject, node: ModelNode, existing: ExistingRelation | undefined, context: PlanContext = { fullRefresh: false }): CompiledModel {
+export function compileModel(
+  prepared: PreparedProject,
+  node: ModelNode,
+  existing: ExistingRelation | undefined,
+  context: PlanContext = { fullRefresh: false },
+  warehouse?: WarehouseHooks,
+): CompiledModel {
   const own: Record<string, unknown> = {};
   const sql = prepared.renderer.render(
     node.file.path,
     node.file.sql,
-    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context)),
+    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context), warehouse),
   );
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
@@ -153,9 +161,10 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
 /**
  * ref(), source(), config() and `this` for rendering a model or snapshot against real relations:
  * ref() resolves to what the run builds (or, under --defer, another target's relation); config()
- * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere).
+ * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere);
+ * `warehouse` answers run_query() and the like (`execute` is true with it).
  */
-export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean): ModelHooks {
+export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean, warehouse?: WarehouseHooks): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
     ref(name) {
@@ -184,6 +193,7 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
     ...(isIncremental === undefined ? {} : { isIncremental }),
+    ...(warehouse === undefined ? {} : { warehouse }),
   };
 }
 
