@@ -177,6 +177,16 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
           }),
         );
       }
+      // As dbt's compile (execute true): a ref() parsing did not see (inside {% if execute %}) would build out of order.
+      if (warehouse !== undefined && graph.parents.get(node.uniqueId)?.has(target.uniqueId) === false) {
+        throw renderer.fail(
+          new SparkdbtError(
+            'ref-not-found',
+            `dbt was unable to infer all dependencies for the model "${node.name}". This typically happens when ref() is placed within a conditional block.`,
+            { location: renderer.locateCall('ref', name), hint: `add this hint to the top of the model "${node.name}": -- depends_on: {{ ref('${name}') }}` },
+          ),
+        );
+      }
       return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
     },
     source(sourceName, tableName) {
