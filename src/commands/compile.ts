@@ -1,6 +1,7 @@
 import { modelArtifactPath, testArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
-import { renderOffline, renderWithWarehouse } from '../compile/warehouse-render.js';
+import { renderOffline, renderWithWarehouse, type WarehouseConnection } from '../compile/warehouse-render.js';
+import type { WarehouseHooks } from '../compile/warehouse-context.js';
 import { warehouseConnection } from '../run/compile-at-execution.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { compileTest } from '../compile/compile-test.js';
@@ -42,7 +43,7 @@ function writeCompiledModel(
   node: ModelNode,
   compiled: CompiledModel,
   existing: ExistingRelation | undefined | null,
-  write: (file: string, text: string) => void,
+  write: Write,
 ): Extract<CompileOutcome, { status: 'success' }> {
   const redact = (text: string) => prepared.redactor.redact(text);
   const file = artifactPath(prepared, 'compiled', node);
@@ -53,22 +54,54 @@ function writeCompiledModel(
   return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
 }
 
-/** The error outcome of a model whose render queries the warehouse, until compileAtWarehouse compiles it. */
+type Write = (file: string, text: string) => void;
+
+/**
+ * The outcome of a node whose render queries the warehouse (run_query, statement,
+ * adapter.get_relation), until compileAtWarehouse connects and `finish`es it.
+ */
 class NeedsConnection extends SparkdbtError {
-  constructor(readonly node: ModelNode) {
-    super('usage', `model ${node.name} queries the warehouse while it renders (run_query, statement, adapter.get_relation): it compiles only connected to the target`, {
-      location: { file: node.originalFilePath },
+  constructor(
+    name: string,
+    file: string,
+    readonly finish: (connection: WarehouseConnection, write: Write) => Promise<CompileOutcome>,
+  ) {
+    super('usage', `${name} queries the warehouse while it renders (run_query, statement, adapter.get_relation): it compiles only connected to the target`, {
+      location: { file },
       hint: 'sparkdbt compile connects to the target for it, as dbt compile does',
     });
   }
 }
 
-function needsWarehouseOutcome(node: ModelNode): CompileOutcome {
-  return { status: 'error', name: node.name, error: new NeedsConnection(node) };
+/** Renders without a connection; a render that needs one becomes a NeedsConnection outcome finished later. */
+function compileOrWait<T>(
+  name: string,
+  file: string,
+  render: (warehouse: WarehouseHooks) => T,
+  written: (value: T, write: Write) => CompileOutcome,
+  write: Write,
+  onError: (error: SparkdbtError) => SparkdbtError = (error) => error,
+): CompileOutcome {
+  try {
+    const offline = renderOffline(render);
+    if (offline.done) return written(offline.value, write);
+    const finish = async (connection: WarehouseConnection, later: Write): Promise<CompileOutcome> => {
+      try {
+        return written(await renderWithWarehouse(connection, render), later);
+      } catch (error) {
+        if (error instanceof SparkdbtError) return { status: 'error', name, error: onError(error) };
+        throw error;
+      }
+    };
+    return { status: 'error', name, error: new NeedsConnection(name, file, finish) };
+  } catch (error) {
+    if (error instanceof SparkdbtError) return { status: 'error', name, error: onError(error) };
+    throw error;
+  }
 }
 
 /**
- * Compiles, connected to the target, the models compileOpened left because their render queries
+ * Compiles, connected to the target, the nodes compileOpened left because their render queries
  * the warehouse (as dbt's compile, which connects): run_query() answers from the target as it is now.
  */
 async function compileAtWarehouse(opened: OpenedProject, options: CommandOptions, result: CompileResult, adapter?: Adapter): Promise<CompileResult> {
@@ -80,20 +113,8 @@ async function compileAtWarehouse(opened: OpenedProject, options: CommandOptions
     const write = artifactWriter(prepared.project.config.root, { skipUnchanged: true });
     const outcomes: CompileOutcome[] = [];
     for (const outcome of result.outcomes) {
-      if (outcome.status !== 'error' || !(outcome.error instanceof NeedsConnection)) {
-        outcomes.push(outcome);
-        continue;
-      }
-      const node = outcome.error.node;
-      try {
-        const compiled = await renderWithWarehouse(warehouseConnection(prepared, connected), (warehouse) =>
-          compileModel(prepared, node, undefined, { fullRefresh: options.fullRefresh === true }, warehouse),
-        );
-        outcomes.push(writeCompiledModel(prepared, node, compiled, null, write));
-      } catch (error) {
-        if (!(error instanceof SparkdbtError)) throw error;
-        outcomes.push({ status: 'error', name: node.name, error });
-      }
+      const waits = outcome.status === 'error' && outcome.error instanceof NeedsConnection ? outcome.error : undefined;
+      outcomes.push(waits === undefined ? outcome : await waits.finish(warehouseConnection(prepared, connected), write));
     }
     return { ...result, outcomes };
   } finally {
@@ -133,6 +154,7 @@ export interface CompileResult {
  * not selected resolved as `run --defer` resolves it — to the --state manifest's relation where
  * this target lacks the model's relation, or always with --favor-state. Connects to the target
  * only to look those relations up (never with --favor-state). Without --defer it is compileProject.
+ * A node whose render queries the warehouse (run_query, statement) is compiled connected, as dbt's compile.
  */
 export async function compileProjectDeferred(options: CommandOptions): Promise<CompileResult> {
   const invokedAt = new Date();
@@ -166,39 +188,44 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
   const compiledNodes = new Map<string, CompiledNode>();
   const redact = (text: string) => prepared.redactor.redact(text);
   const outcomes = models.map((node): CompileOutcome => {
-    try {
-      const relation = relationOf(prepared, node);
-      const existing = state === undefined ? undefined : existingRelation(state, relation.schema, relation.identifier);
-      const context = { fullRefresh: options.fullRefresh === true };
-      // A model that queries the warehouse while it renders is compiled once connected (compileAtWarehouse).
-      const offline = renderOffline((warehouse) => compileModel(prepared, node, existing, context, warehouse));
-      if (!offline.done) return needsWarehouseOutcome(node);
-      const written = writeCompiledModel(prepared, node, offline.value, state === undefined ? null : existing, write);
-      compiledNodes.set(node.uniqueId, { model: offline.value, code: written.sql });
-      return written;
-    } catch (error) {
-      if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error };
-      throw error;
-    }
+    const relation = relationOf(prepared, node);
+    const existing = state === undefined ? undefined : existingRelation(state, relation.schema, relation.identifier);
+    const context = { fullRefresh: options.fullRefresh === true };
+    return compileOrWait(
+      node.name,
+      node.originalFilePath,
+      (warehouse) => compileModel(prepared, node, existing, context, warehouse),
+      (compiled, into) => {
+        const written = writeCompiledModel(prepared, node, compiled, state === undefined ? null : existing, into);
+        compiledNodes.set(node.uniqueId, { model: compiled, code: written.sql });
+        return written;
+      },
+      write,
+    );
   });
   // As dbt's compile: each selected snapshot's query; its plan is its first run's statements.
   const snapshots = opened.selected.map((id) => prepared.graph.nodes.get(id)).filter((n): n is SnapshotNode => n?.resourceType === 'snapshot');
   for (const node of snapshots) {
-    try {
-      const sql = redact(`${compileSnapshot(prepared, node)}\n`);
-      const file = modelArtifactPath(prepared.project.config, 'compiled', snapshotArtifactFile(node));
-      const planFile = modelArtifactPath(prepared.project.config, 'plan', snapshotArtifactFile(node));
-      write(file, sql);
-      const steps = snapshotCreateSteps(node.config, sql, relationOf(prepared, node), prepared.dialect);
-      write(
-        planFile,
-        planHeader(modelArtifactPath(prepared.project.config, 'run', snapshotArtifactFile(node)), null) + redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps })),
-      );
-      outcomes.push({ status: 'success', name: node.name, path: file, planPath: planFile, sql });
-    } catch (error) {
-      if (error instanceof SparkdbtError) outcomes.push({ status: 'error', name: node.name, error });
-      else throw error;
-    }
+    outcomes.push(
+      compileOrWait(
+        node.name,
+        node.originalFilePath,
+        (warehouse) => compileSnapshot(prepared, node, warehouse),
+        (query, into) => {
+          const sql = redact(`${query}\n`);
+          const file = modelArtifactPath(prepared.project.config, 'compiled', snapshotArtifactFile(node));
+          const planFile = modelArtifactPath(prepared.project.config, 'plan', snapshotArtifactFile(node));
+          into(file, sql);
+          const steps = snapshotCreateSteps(node.config, sql, relationOf(prepared, node), prepared.dialect);
+          into(
+            planFile,
+            planHeader(modelArtifactPath(prepared.project.config, 'run', snapshotArtifactFile(node)), null) + redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps })),
+          );
+          return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
+        },
+        write,
+      ),
+    );
   }
   const unitTests = compileUnitTests(opened, write);
   const tests = compileSelectedTests(opened, write);
@@ -230,17 +257,21 @@ function compileSelectedTests(opened: OpenedProject, write: (file: string, text:
   const { prepared } = opened;
   const compiled = new Map<string, string>();
   const outcomes = selectedTests(opened).map((node): CompileOutcome => {
-    try {
-      const storeFailures = storeFailuresRelation(prepared.target.schema, node.config) !== undefined;
-      const sql = prepared.redactor.redact(compileTest(prepared, node, { storeFailures }).sql);
-      const file = testArtifactPath(prepared.project.config, 'compiled', node);
-      write(file, sql);
-      compiled.set(node.uniqueId, sql);
-      return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
-    } catch (error) {
-      if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error: testCompileError(node, error, (text) => prepared.redactor.redact(text)) };
-      throw error;
-    }
+    const storeFailures = storeFailuresRelation(prepared.target.schema, node.config) !== undefined;
+    return compileOrWait(
+      node.name,
+      node.originalFilePath,
+      (warehouse) => compileTest(prepared, node, { storeFailures, warehouse }).sql,
+      (query, into) => {
+        const sql = prepared.redactor.redact(query);
+        const file = testArtifactPath(prepared.project.config, 'compiled', node);
+        into(file, sql);
+        compiled.set(node.uniqueId, sql);
+        return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
+      },
+      write,
+      (error) => testCompileError(node, error, (text) => prepared.redactor.redact(text)),
+    );
   });
   return { outcomes, compiled };
 }

@@ -140,6 +140,16 @@ targets:
   );
   fs.writeFileSync(path.join(dir, 'seeds/payments.csv'), PAYMENTS);
   for (const [name, sql] of Object.entries(models)) fs.writeFileSync(path.join(dir, 'models', name), sql);
+  if (models === MODELS) {
+    // A data test that queries the warehouse too: compiled when it runs, after the model it tests.
+    fs.mkdirSync(path.join(dir, 'tests'));
+    fs.writeFileSync(
+      path.join(dir, 'tests/four_methods.sql'),
+      `{% if execute %}{% set n = run_query('select count(distinct method) from ' ~ ref('payments_clean')).rows[0][0] %}{% endif %}
+select * from {{ ref('payments_clean') }} where {{ n if execute else 4 }} <> 4
+`,
+    );
+  }
   return dir;
 }
 
@@ -172,7 +182,11 @@ function suite(name: string, target: () => Target, prepare: (dir: string) => voi
       expect(out).toContain('Error in model failing (models/failing.sql)');
       expect(out).toContain('column "no_such_column" does not exist');
       expect(out).toMatch(/at models\/failing\.sql:3:\d+/);
-      expect(out).toMatch(/PASS=11 WARN=0 ERROR=1 SKIP=0 TOTAL=12/);
+      expect(out).toMatch(/PASS=12 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=13/);
+      // The data test was compiled when it ran, its run_query answered by the table built before it.
+      expect(fs.readFileSync(path.join(dir, 'target/compiled/shop/tests/four_methods.sql'), 'utf8')).toBe(`
+select * from "${t().schema}"."payments_clean" where 4 <> 4
+`);
     });
 
     it('pivots over the distinct values of a model built earlier in the same run', async () => {
