@@ -5,7 +5,7 @@ import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
-import { parseNoneError } from './warehouse-context.js';
+import { renderParsing } from './warehouse-context.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
@@ -43,14 +43,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    let gotNone = false;
-    const rendered = (() => {
-      try {
-        return renderer.render(file.path, file.sql, { ...parseHooks(file, calls, own, thisFor(file)), onParseNone: () => (gotNone = true) });
-      } catch (error) {
-        throw gotNone ? parseNoneError(error) : error;
-      }
-    })();
+    const rendered = renderParsing((onParseNone) => renderer.render(file.path, file.sql, { ...parseHooks(file, calls, own, thisFor(file)), onParseNone }));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
     const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });

@@ -264,3 +264,13 @@ export function parseNoneError(error: unknown): unknown {
     },
   );
 }
+
+/** Runs a parse-time render given the hook to pass as ModelHooks.onParseNone: its error after a None result becomes parseNoneError's. */
+export function renderParsing<T>(render: (onParseNone: () => void) => T): T {
+  let gotNone = false;
+  try {
+    return render(() => (gotNone = true));
+  } catch (error) {
+    throw gotNone ? parseNoneError(error) : error;
+  }
+}

@@ -267,6 +267,12 @@ from "${t().schema}"."payments_clean"
 group by order_id
 `);
     });
+
+    it('show compiles the run_query model connected and previews its rows', async () => {
+      const shown = await runCli(['show', '-s', 'pivot', ...t().args], { cwd: dir, env: t().env });
+      expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/\| order_id \| bank_amount \| card_amount \| coupon_amount \| gift_amount \|/);
+    });
   });
 }
 
