@@ -136,6 +136,15 @@ targets:
   pg:
     type: postgres
     schema: "{{ env_var('SPARKDBT_SCHEMA') }}"
+  # The Redshift adapter on the PostgreSQL test server (Redshift speaks its protocol).
+  rs:
+    type: redshift
+    host: "{{ env_var('PGHOST') }}"
+    port: "{{ env_var('PGPORT') }}"
+    user: "{{ env_var('PGUSER') }}"
+    database: "{{ env_var('PGDATABASE') }}"
+    ssl: false
+    schema: "{{ env_var('SPARKDBT_SCHEMA') }}"
 `,
   );
   fs.writeFileSync(path.join(dir, 'seeds/payments.csv'), PAYMENTS);
@@ -307,6 +316,18 @@ suite(
     env: pg.env,
     schema: pg.schema,
     rows: async (_dir, sql) => (await pg.client().query<Row>({ text: sql, types: { getTypeParser: () => (v: string) => v } })).rows,
+  }),
+  () => undefined,
+);
+
+const rs = useTestSchema('h_wh_run_query_rs');
+suite(
+  'the Redshift adapter (on the PostgreSQL server)',
+  () => ({
+    args: ['-t', 'rs'],
+    env: rs.env,
+    schema: rs.schema,
+    rows: async (_dir, sql) => (await rs.client().query<Row>({ text: sql, types: { getTypeParser: () => (v: string) => v } })).rows,
   }),
   () => undefined,
 );
