@@ -106,7 +106,7 @@ export class AgateColumn {
     return pythonTuple(this.cells.filter((cell) => cell !== null));
   }
   [PYTHON_REPR](): string {
-    return `<agate.Column: ${pythonRepr(this.values())}>`;
+    return sequenceRepr('Column', this.cells);
   }
   toString(): string {
     return this[PYTHON_REPR]();
@@ -190,6 +190,8 @@ interface Converter {
 
 const INTEGER: Converter = { type: new AgateType('Integer'), cast: (text) => Number(text) };
 const NUMBER: Converter = { type: new AgateType('Number'), cast: (text) => new PyDecimal(decimalText(text)) };
+/** A float becomes agate's Decimal(repr(float)): `2` is Decimal('2.0'), `1e+16` Decimal('1E+16'). */
+const FLOAT: Converter = { type: NUMBER.type, cast: (text) => new PyDecimal(/^-?\d+$/.test(text) ? `${text}.0` : decimalText(text).replace('e', 'E')) };
 const BOOLEAN: Converter = { type: new AgateType('Boolean'), cast: (text) => text === 't' || text === 'true' };
 const DATE: Converter = {
   type: new AgateType('Date'),
@@ -211,6 +213,7 @@ function converterFor(typeId: number): Converter {
       return INTEGER;
     case 700: // float4
     case 701: // float8
+      return FLOAT;
     case 1700: // numeric
       return NUMBER;
     case 16:
@@ -259,8 +262,14 @@ function mappedSequence<T>(items: T[], keys: readonly string[] | undefined, kind
     define('dict', () => Object.fromEntries(keys.map((key, i) => [key, items[i]])));
   }
   define('values', () => pythonTuple([...items]));
-  define(PYTHON_REPR as unknown as string, () => `<agate.${kind}: ${pythonRepr(pythonTuple([...items]))}>`);
+  define(PYTHON_REPR as unknown as string, () => sequenceRepr(kind, items));
   return items;
+}
+
+/** agate's repr of a MappedSequence: its first five values, `, ...` after them. */
+function sequenceRepr(kind: string, values: readonly unknown[]): string {
+  const sample = values.slice(0, 5).map(pythonRepr).join(', ');
+  return `<agate.${kind}: (${values.length > 5 ? `${sample}, ...` : sample})>`;
 }
 
 function pad(n: number): string {
