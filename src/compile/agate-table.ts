@@ -156,6 +156,10 @@ export class AgateTable {
   [Symbol.iterator](): Iterator<unknown[]> {
     return this.rows[Symbol.iterator]();
   }
+  /** The first `count` rows (agate's Table.limit; adapter.execute's `limit`). */
+  limit(count: number): AgateTable {
+    return new AgateTable(this.column_names, this.column_types, this.rows.slice(0, Math.max(0, count)));
+  }
   /** Rows as a list of tuples (what load_result()'s `data` holds: agate_helper.as_matrix). */
   matrix(): unknown[][] {
     return this.rows.map((row) => pythonTuple([...row]));

@@ -214,13 +214,15 @@ export function warehouseGlobals(current: () => WarehouseHooks | undefined, fail
       },
     },
     adapterMethods: {
-      // adapter.execute(sql, auto_begin=False, fetch=False): (response, table); ('', empty table) while parsing, as dbt's.
+      // adapter.execute(sql, auto_begin=False, fetch=False, limit=None): (response, table); ('', empty table) while parsing, as dbt's.
       execute: (...args: unknown[]) => {
         const warehouse = current();
         if (warehouse === undefined) return pythonTuple<unknown>(['', emptyTable()]);
         const { positional, keywords } = splitArguments(args);
         const answer = runSql(warehouse, String(positional[0] ?? keywords['sql'] ?? ''), Boolean(positional[2] ?? keywords['fetch'] ?? false));
-        return pythonTuple<unknown>([answer.response, answer.table]);
+        const limit = positional[3] ?? keywords['limit'];
+        const table = limit === null || limit === undefined ? answer.table : answer.table.limit(Number(limit));
+        return pythonTuple<unknown>([answer.response, table]);
       },
       // adapter.get_relation(database, schema, identifier): the relation, or None when the warehouse has none (None while parsing).
       get_relation: (...args: unknown[]) => {

@@ -63,6 +63,14 @@ select {{ r['data'][0][0] }} as total, {{ r.table.rows[0]['n'] }} as n, '{{ r.re
 select 0 as total
 {% endif %}
 `,
+  'adapter_execute.sql': `-- depends_on: {{ ref('payments') }}
+{% if execute %}
+{% set response, table = adapter.execute('select id from ' ~ ref('payments') ~ ' order by id', fetch=True, limit=2) %}
+select '{{ response }}' as response, $\${{ table.columns[0].values() }}$$ as ids
+{% else %}
+select 1 as response
+{% endif %}
+`,
   'typed.sql': `{{ config(materialized='table') }}
 select 1 as i, cast(19.08 as numeric(10,2)) as n, cast('x' as varchar(20)) as v, cast('t' as text) as t,
   date '2024-01-02' as d, timestamp '2024-01-02 03:04:05' as ts, true as b, cast(null as integer) as z
@@ -191,7 +199,7 @@ function suite(name: string, target: () => Target, prepare: (dir: string) => voi
       expect(out).toContain('Error in model failing (models/failing.sql)');
       expect(out).toContain('column "no_such_column" does not exist');
       expect(out).toMatch(/at models\/failing\.sql:3:\d+/);
-      expect(out).toMatch(/PASS=12 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=13/);
+      expect(out).toMatch(/PASS=13 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=14/);
       // The data test was compiled when it ran, its run_query answered by the table built before it.
       expect(fs.readFileSync(path.join(dir, 'target/compiled/shop/tests/four_methods.sql'), 'utf8')).toBe(`
 select * from "${t().schema}"."payments_clean" where 4 <> 4
@@ -212,6 +220,10 @@ select * from "${t().schema}"."payments_clean" where 4 <> 4
       expect(await rows('select * from @totals')).toEqual([
         { total: '30.33', n: '6', response: 'SELECT 1', affected: '1', data: "[(Decimal('30.33'), 6)]", names: "('total', 'n')" },
       ]);
+    });
+
+    it('adapter.execute(sql, fetch=True, limit=2): the response and the first rows', async () => {
+      expect(await rows('select * from @adapter_execute')).toEqual([{ response: 'SELECT 6', ids: '(1, 2)' }]);
     });
 
     it("gives the warehouse's values as dbt's agate table holds them (int, Decimal, str, date, datetime, bool, None)", async () => {
