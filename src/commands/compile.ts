@@ -1,5 +1,9 @@
 import { modelArtifactPath, testArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
-import { compileModel, nodeRelationOf, relationOf, type PreparedProject } from '../compile/compile-project.js';
+import { compileModel, nodeRelationOf, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
+import { renderOffline, renderWithWarehouse, type WarehouseConnection } from '../compile/warehouse-render.js';
+import type { WarehouseHooks } from '../compile/warehouse-context.js';
+import { warehouseConnection } from '../run/compile-at-execution.js';
+import type { Adapter } from '../adapters/adapter.js';
 import { compileTest } from '../compile/compile-test.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
@@ -33,6 +37,91 @@ export type CompileOutcome =
     }
   | { readonly status: 'error'; readonly name: string; readonly error: SparkdbtError };
 
+/** A model's compiled SQL and plan written where dbt (and run) look: its outcome. */
+function writeCompiledModel(
+  prepared: PreparedProject,
+  node: ModelNode,
+  compiled: CompiledModel,
+  existing: ExistingRelation | undefined | null,
+  write: Write,
+): Extract<CompileOutcome, { status: 'success' }> {
+  const redact = (text: string) => prepared.redactor.redact(text);
+  const file = artifactPath(prepared, 'compiled', node);
+  const planFile = artifactPath(prepared, 'plan', node);
+  const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
+  write(file, sql);
+  write(planFile, planHeader(artifactPath(prepared, 'run', node), existing) + redact(renderPlan(compiled.plan)));
+  return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
+}
+
+type Write = (file: string, text: string) => void;
+
+/**
+ * The outcome of a node whose render queries the warehouse (run_query, statement,
+ * adapter.get_relation), until compileAtWarehouse connects and `finish`es it.
+ */
+class NeedsConnection extends SparkdbtError {
+  constructor(
+    name: string,
+    file: string,
+    readonly finish: (connection: WarehouseConnection, write: Write) => Promise<CompileOutcome>,
+  ) {
+    super('usage', `${name} queries the warehouse while it renders (run_query, statement, adapter.get_relation): it compiles only connected to the target`, {
+      location: { file },
+      hint: 'sparkdbt compile connects to the target for it, as dbt compile does',
+    });
+  }
+}
+
+/** Renders without a connection; a render that needs one becomes a NeedsConnection outcome finished later. */
+function compileOrWait<T>(
+  name: string,
+  file: string,
+  render: (warehouse: WarehouseHooks) => T,
+  written: (value: T, write: Write) => CompileOutcome,
+  write: Write,
+  onError: (error: SparkdbtError) => SparkdbtError = (error) => error,
+): CompileOutcome {
+  try {
+    const offline = renderOffline(render);
+    if (offline.done) return written(offline.value, write);
+    const finish = async (connection: WarehouseConnection, later: Write): Promise<CompileOutcome> => {
+      try {
+        return written(await renderWithWarehouse(connection, render), later);
+      } catch (error) {
+        if (error instanceof SparkdbtError) return { status: 'error', name, error: onError(error) };
+        throw error;
+      }
+    };
+    return { status: 'error', name, error: new NeedsConnection(name, file, finish) };
+  } catch (error) {
+    if (error instanceof SparkdbtError) return { status: 'error', name, error: onError(error) };
+    throw error;
+  }
+}
+
+/**
+ * Compiles, connected to the target, the nodes compileOpened left because their render queries
+ * the warehouse (as dbt's compile, which connects): run_query() answers from the target as it is now.
+ */
+async function compileAtWarehouse(opened: OpenedProject, options: CommandOptions, result: CompileResult, adapter?: Adapter): Promise<CompileResult> {
+  const waiting = result.outcomes.filter((o) => o.status === 'error' && o.error instanceof NeedsConnection);
+  if (waiting.length === 0) return result;
+  const { prepared } = opened;
+  const connected = adapter ?? (await connectAdapter(prepared.target, options.connect));
+  try {
+    const write = artifactWriter(prepared.project.config.root, { skipUnchanged: true });
+    const outcomes: CompileOutcome[] = [];
+    for (const outcome of result.outcomes) {
+      const waits = outcome.status === 'error' && outcome.error instanceof NeedsConnection ? outcome.error : undefined;
+      outcomes.push(waits === undefined ? outcome : await waits.finish(warehouseConnection(prepared, connected), write));
+    }
+    return { ...result, outcomes };
+  } finally {
+    if (adapter === undefined) await connected.close();
+  }
+}
+
 /** Where a model's artifact of one kind lives: `target/<kind>/<project>/<model path>`. */
 export function artifactPath(prepared: PreparedProject, kind: ModelArtifactKind, node: ModelNode): string {
   return modelArtifactPath(prepared.project.config, kind, node.originalFilePath);
@@ -65,22 +154,25 @@ export interface CompileResult {
  * not selected resolved as `run --defer` resolves it — to the --state manifest's relation where
  * this target lacks the model's relation, or always with --favor-state. Connects to the target
  * only to look those relations up (never with --favor-state). Without --defer it is compileProject.
+ * A node whose render queries the warehouse (run_query, statement) is compiled connected, as dbt's compile.
  */
 export async function compileProjectDeferred(options: CommandOptions): Promise<CompileResult> {
   const invokedAt = new Date();
   const opened = openProject(options);
-  if (options.defer !== true) return compileOpened(opened, options, invokedAt);
+  if (options.defer !== true) return compileAtWarehouse(opened, options, compileOpened(opened, options, invokedAt));
   // The selected tests' refs are deferred too, as run's (build, test) are.
   const models = [...selectedModels(opened).map((node) => node.uniqueId), ...selectedTests(opened).map((node) => node.uniqueId)];
   const { prepared } = opened;
   if (options.favorState === true) {
     // --favor-state defers every such ref: nothing to look up, so no connection.
     const noLookups = { relationKind: () => Promise.reject(new Error('--favor-state looks nothing up')) };
-    return compileOpened({ ...opened, prepared: await preparedWithDeferral(prepared, models, noLookups, options) }, options, invokedAt);
+    const deferred = { ...opened, prepared: await preparedWithDeferral(prepared, models, noLookups, options) };
+    return compileAtWarehouse(deferred, options, compileOpened(deferred, options, invokedAt));
   }
   const adapter = await connectAdapter(prepared.target, options.connect);
   try {
-    return compileOpened({ ...opened, prepared: await preparedWithDeferral(prepared, models, adapter, options) }, options, invokedAt);
+    const deferred = { ...opened, prepared: await preparedWithDeferral(prepared, models, adapter, options) };
+    return await compileAtWarehouse(deferred, options, compileOpened(deferred, options, invokedAt), adapter);
   } finally {
     await adapter.close();
   }
@@ -96,40 +188,44 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
   const compiledNodes = new Map<string, CompiledNode>();
   const redact = (text: string) => prepared.redactor.redact(text);
   const outcomes = models.map((node): CompileOutcome => {
-    try {
-      const relation = relationOf(prepared, node);
-      const existing = state === undefined ? undefined : existingRelation(state, relation.schema, relation.identifier);
-      const compiled = compileModel(prepared, node, existing, { fullRefresh: options.fullRefresh === true });
-      const file = artifactPath(prepared, 'compiled', node);
-      const planFile = artifactPath(prepared, 'plan', node);
-      const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
-      write(file, sql);
-      compiledNodes.set(node.uniqueId, { model: compiled, code: sql });
-      write(planFile, planHeader(artifactPath(prepared, 'run', node), state === undefined ? null : existing) + redact(renderPlan(compiled.plan)));
-      return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
-    } catch (error) {
-      if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error };
-      throw error;
-    }
+    const relation = relationOf(prepared, node);
+    const existing = state === undefined ? undefined : existingRelation(state, relation.schema, relation.identifier);
+    const context = { fullRefresh: options.fullRefresh === true };
+    return compileOrWait(
+      node.name,
+      node.originalFilePath,
+      (warehouse) => compileModel(prepared, node, existing, context, warehouse),
+      (compiled, into) => {
+        const written = writeCompiledModel(prepared, node, compiled, state === undefined ? null : existing, into);
+        compiledNodes.set(node.uniqueId, { model: compiled, code: written.sql });
+        return written;
+      },
+      write,
+    );
   });
   // As dbt's compile: each selected snapshot's query; its plan is its first run's statements.
   const snapshots = opened.selected.map((id) => prepared.graph.nodes.get(id)).filter((n): n is SnapshotNode => n?.resourceType === 'snapshot');
   for (const node of snapshots) {
-    try {
-      const sql = redact(`${compileSnapshot(prepared, node)}\n`);
-      const file = modelArtifactPath(prepared.project.config, 'compiled', snapshotArtifactFile(node));
-      const planFile = modelArtifactPath(prepared.project.config, 'plan', snapshotArtifactFile(node));
-      write(file, sql);
-      const steps = snapshotCreateSteps(node.config, sql, relationOf(prepared, node), prepared.dialect);
-      write(
-        planFile,
-        planHeader(modelArtifactPath(prepared.project.config, 'run', snapshotArtifactFile(node)), null) + redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps })),
-      );
-      outcomes.push({ status: 'success', name: node.name, path: file, planPath: planFile, sql });
-    } catch (error) {
-      if (error instanceof SparkdbtError) outcomes.push({ status: 'error', name: node.name, error });
-      else throw error;
-    }
+    outcomes.push(
+      compileOrWait(
+        node.name,
+        node.originalFilePath,
+        (warehouse) => compileSnapshot(prepared, node, warehouse),
+        (query, into) => {
+          const sql = redact(`${query}\n`);
+          const file = modelArtifactPath(prepared.project.config, 'compiled', snapshotArtifactFile(node));
+          const planFile = modelArtifactPath(prepared.project.config, 'plan', snapshotArtifactFile(node));
+          into(file, sql);
+          const steps = snapshotCreateSteps(node.config, sql, relationOf(prepared, node), prepared.dialect);
+          into(
+            planFile,
+            planHeader(modelArtifactPath(prepared.project.config, 'run', snapshotArtifactFile(node)), null) + redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps })),
+          );
+          return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
+        },
+        write,
+      ),
+    );
   }
   const unitTests = compileUnitTests(opened, write);
   const tests = compileSelectedTests(opened, write);
@@ -161,17 +257,21 @@ function compileSelectedTests(opened: OpenedProject, write: (file: string, text:
   const { prepared } = opened;
   const compiled = new Map<string, string>();
   const outcomes = selectedTests(opened).map((node): CompileOutcome => {
-    try {
-      const storeFailures = storeFailuresRelation(nodeRelationOf(prepared, node), node.config) !== undefined;
-      const sql = prepared.redactor.redact(compileTest(prepared, node, { storeFailures }).sql);
-      const file = testArtifactPath(prepared.project.config, 'compiled', node);
-      write(file, sql);
-      compiled.set(node.uniqueId, sql);
-      return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
-    } catch (error) {
-      if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error: testCompileError(node, error, (text) => prepared.redactor.redact(text)) };
-      throw error;
-    }
+    const storeFailures = storeFailuresRelation(nodeRelationOf(prepared, node), node.config) !== undefined;
+    return compileOrWait(
+      node.name,
+      node.originalFilePath,
+      (warehouse) => compileTest(prepared, node, { storeFailures, warehouse }).sql,
+      (query, into) => {
+        const sql = prepared.redactor.redact(query);
+        const file = testArtifactPath(prepared.project.config, 'compiled', node);
+        into(file, sql);
+        compiled.set(node.uniqueId, sql);
+        return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
+      },
+      write,
+      (error) => testCompileError(node, error, (text) => prepared.redactor.redact(text)),
+    );
   });
   return { outcomes, compiled };
 }

@@ -1,6 +1,8 @@
 import type { Adapter, ResultColumn, TextResult } from '../adapters/adapter.js';
 import { connectAdapter } from '../adapters/registry.js';
 import { SqlError } from '../adapters/sql-error.js';
+import { renderWithWarehouse } from '../compile/warehouse-render.js';
+import { warehouseConnection } from '../run/compile-at-execution.js';
 import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError, formatLocation } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
@@ -43,14 +45,16 @@ export async function showProject(options: ShowOptions): Promise<{ previews: Pre
   }
   const opened = openProject(options);
   const { prepared } = opened;
-  const queries = options.inline === undefined ? modelQueries(prepared, selectedModels(opened)) : [inlineQuery(prepared, options.inline)];
-  if (queries.length === 0) {
+  const models = options.inline === undefined ? selectedModels(opened) : [];
+  if (options.inline === undefined && models.length === 0) {
     throw new SparkdbtError('usage', `--select ${(options.select ?? []).join(' ')} selects no model`, {
       hint: 'sparkdbt ls -s <selector> lists what a selector picks; show previews models',
     });
   }
   const adapter = await connectAdapter(prepared.target, options.connect);
   try {
+    // Compiled connected, as dbt's show: run_query() and the like answer from the target.
+    const queries = options.inline === undefined ? await modelQueries(prepared, models, adapter) : [await inlineQuery(prepared, options.inline, adapter)];
     const previews: Preview[] = [];
     for (const query of queries) previews.push(await preview(adapter, prepared, query, options.limit));
     return { previews, warnings: opened.warnings };
@@ -71,26 +75,30 @@ interface PreviewQuery {
   readonly error?: SparkdbtError;
 }
 
-function modelQueries(prepared: PreparedProject, nodes: readonly ModelNode[]): PreviewQuery[] {
+async function modelQueries(prepared: PreparedProject, nodes: readonly ModelNode[], adapter: Adapter): Promise<PreviewQuery[]> {
   const write = artifactWriter(prepared.project.config.root);
-  return nodes.map((node) => {
-    let compiled: CompiledModel;
-    try {
-      compiled = compileModel(prepared, node, undefined);
-    } catch (error) {
-      if (!(error instanceof SparkdbtError)) throw error;
-      return { node, sql: '', file: undefined, copyOf: undefined, error };
-    }
-    const file = artifactPath(prepared, 'compiled', node);
-    write(file, prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)));
-    const isCopy = compiled.plan.steps.some((step) => step.kind === 'load' || (step.kind === 'sql' && /^copy\s/i.test(step.sql)));
-    if (!isCopy) return { node, sql: compiled.sql, file, copyOf: undefined };
-    return { node, sql: `select * from ${relationOf(prepared, node)}`, file: undefined, copyOf: node.name };
-  });
+  const queries: PreviewQuery[] = [];
+  for (const node of nodes) queries.push(await modelQuery(prepared, node, adapter, write));
+  return queries;
+}
+
+async function modelQuery(prepared: PreparedProject, node: ModelNode, adapter: Adapter, write: (file: string, text: string) => void): Promise<PreviewQuery> {
+  let compiled: CompiledModel;
+  try {
+    compiled = await renderWithWarehouse(warehouseConnection(prepared, adapter), (warehouse) => compileModel(prepared, node, undefined, undefined, warehouse));
+  } catch (error) {
+    if (!(error instanceof SparkdbtError)) throw error;
+    return { node, sql: '', file: undefined, copyOf: undefined, error };
+  }
+  const file = artifactPath(prepared, 'compiled', node);
+  write(file, prepared.redactor.redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect)));
+  const isCopy = compiled.plan.steps.some((step) => step.kind === 'load' || (step.kind === 'sql' && /^copy\s/i.test(step.sql)));
+  if (!isCopy) return { node, sql: compiled.sql, file, copyOf: undefined };
+  return { node, sql: `select * from ${relationOf(prepared, node)}`, file: undefined, copyOf: node.name };
 }
 
 /** An --inline query, rendered as a model (ref, source, var, macros) that is in no file. */
-function inlineQuery(prepared: PreparedProject, sql: string): PreviewQuery {
+async function inlineQuery(prepared: PreparedProject, sql: string, adapter: Adapter): Promise<PreviewQuery> {
   const name = prepared.project.config.name;
   const node: ModelNode = {
     resourceType: 'model',
@@ -102,7 +110,8 @@ function inlineQuery(prepared: PreparedProject, sql: string): PreviewQuery {
     file: { name: INLINE, path: '--inline', absolutePath: '--inline', folders: [], sql },
     config: { materialized: 'view', tags: [], enabled: true, schema: undefined, alias: undefined },
   };
-  return { node: undefined, sql: compileModel(prepared, node, undefined).sql, file: '--inline', copyOf: undefined };
+  const compiled = await renderWithWarehouse(warehouseConnection(prepared, adapter), (warehouse) => compileModel(prepared, node, undefined, undefined, warehouse));
+  return { node: undefined, sql: compiled.sql, file: '--inline', copyOf: undefined };
 }
 
 /** The query `show` sends: the SQL as a subquery, so its own ORDER BY, LIMIT or trailing comment still work. */

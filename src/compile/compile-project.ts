@@ -20,6 +20,7 @@ import { parseSnapshots } from './parse-snapshots.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
+import type { WarehouseHooks } from './warehouse-context.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 import { defaultNodeRelation, resolveNodeRelations, toRelation, type NodeRelation } from './custom-names.js';
 
@@ -149,14 +150,21 @@ export function nodeRelationOf(prepared: PreparedProject, node: RefNode | TestNo
 /**
  * Renders one model with real relations and plans its materialization. `existing` is what the
  * warehouse holds under the model's name (undefined for `compile`: the plan of a first build);
- * `context` the run's flags (--full-refresh), which is_incremental() reads too.
+ * `context` the run's flags (--full-refresh), which is_incremental() reads too; `warehouse`
+ * answers run_query() and the like (see warehouse-render.ts; without it `execute` is false).
  */
-export function compileModel(prepared: PreparedProject, node: ModelNode, existing: ExistingRelation | undefined, context: PlanContext = { fullRefresh: false }): CompiledModel {
+export function compileModel(
+  prepared: PreparedProject,
+  node: ModelNode,
+  existing: ExistingRelation | undefined,
+  context: PlanContext = { fullRefresh: false },
+  warehouse?: WarehouseHooks,
+): CompiledModel {
   const own: Record<string, unknown> = {};
   const sql = prepared.renderer.render(
     node.file.path,
     node.file.sql,
-    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context)),
+    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context), warehouse),
   );
   const config = resolveModelConfig([...prepared.modelsBlock.levelsFor(node.fqn), propertiesLevel(node)], own);
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
@@ -168,9 +176,10 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
 /**
  * ref(), source(), config() and `this` for rendering a model or snapshot against real relations:
  * ref() resolves to what the run builds (or, under --defer, another target's relation); config()
- * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere).
+ * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere);
+ * `warehouse` answers run_query() and the like (`execute` is true with it).
  */
-export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean): ModelHooks {
+export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean, warehouse?: WarehouseHooks): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
     ref(name) {
@@ -181,6 +190,16 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
             location: renderer.locateCall('ref', name),
             hint: `did you mean ${closestNames(name, modelNames(graph)).join(' or ') || 'one of the models under models/'}?`,
           }),
+        );
+      }
+      // As dbt's compile (execute true): a ref() parsing did not see (inside {% if execute %}) would build out of order.
+      if (warehouse !== undefined && graph.parents.get(node.uniqueId)?.has(target.uniqueId) === false) {
+        throw renderer.fail(
+          new SparkdbtError(
+            'ref-not-found',
+            `dbt was unable to infer all dependencies for the model "${node.name}". This typically happens when ref() is placed within a conditional block.`,
+            { location: renderer.locateCall('ref', name), hint: `add this hint to the top of the model "${node.name}": -- depends_on: {{ ref('${name}') }}` },
+          ),
         );
       }
       return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
@@ -199,6 +218,7 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
     ...(isIncremental === undefined ? {} : { isIncremental }),
+    ...(warehouse === undefined ? {} : { warehouse }),
   };
 }
 

@@ -5,6 +5,7 @@ import { SparkdbtError } from '../errors.js';
 import type { RefNode, TestNode } from '../graph/types.js';
 import { ExternalLocation, Relation } from '../core/relation.js';
 import { relationOf, type PreparedProject } from './compile-project.js';
+import type { WarehouseHooks } from './warehouse-context.js';
 
 /** A test compiled for the target: the query returning its failing rows (what target/compiled/ holds). */
 export interface CompiledTest {
@@ -15,15 +16,20 @@ export interface CompiledTest {
  * Compiles a data test with real relations: dbt's built-in generic tests by their SQL, custom generic
  * tests (`{% test name(model, column_name, …) %}`, loaded as the macro `test_<name>`) rendered with
  * their kwargs, singular tests rendered as models are. `storeFailures` is dbt's should_store_failures()
- * (not_null then selects every column). Throws a SparkdbtError naming the test and its file.
+ * (not_null then selects every column); `warehouse` answers run_query(). Throws a SparkdbtError naming the test and its file.
  */
-export function compileTest(prepared: PreparedProject, node: TestNode, options: { readonly storeFailures?: boolean } = {}): CompiledTest {
+export function compileTest(
+  prepared: PreparedProject,
+  node: TestNode,
+  options: { readonly storeFailures?: boolean; readonly warehouse?: WarehouseHooks | undefined } = {},
+): CompiledTest {
   const { renderer } = prepared;
   const hooks = {
     ref: (name: string) => refRelation(prepared, name, node),
     source: (sourceName: string, tableName: string) => sourceRelation(prepared, sourceName, tableName, node),
     config: () => undefined,
     self: undefined,
+    ...(options.warehouse === undefined ? {} : { warehouse: options.warehouse }),
   };
   if (node.test.kind === 'singular') return { sql: renderer.render(node.test.file.path, node.test.file.sql, hooks) };
   const generic = node.test.generic;

@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { PyDecimal } from './agate-table.js';
 import { PYTHON_REPR, isPythonTuple, pythonRepr } from '../core/python-values.js';
 
 /**
@@ -35,6 +36,9 @@ export function pyTruthy(value: unknown): boolean {
 
 /** Python's `==`: numbers and booleans by value (True == 1), lists and dicts element by element, no coercion of strings. */
 export function pyEquals(a: unknown, b: unknown): boolean {
+  // A Decimal from the warehouse (run_query) equals the number it holds: Decimal('0') == 0.
+  if (a instanceof PyDecimal) a = Number(a);
+  if (b instanceof PyDecimal) b = Number(b);
   if (a instanceof nunjucks.runtime.SafeString) a = String(a);
   if (b instanceof nunjucks.runtime.SafeString) b = String(b);
   if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) === Number(b);

@@ -6,6 +6,7 @@ import { checkModelKey } from './config-keys.js';
 import { readGrants } from '../materializations/grant-config.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
+import { renderParsing } from './warehouse-context.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
@@ -43,7 +44,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    const rendered = renderer.render(file.path, file.sql, parseHooks(file, calls, own, thisFor(file)));
+    const rendered = renderParsing((onParseNone) => renderer.render(file.path, file.sql, { ...parseHooks(file, calls, own, thisFor(file)), onParseNone }));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
     const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);

@@ -1,3 +1,4 @@
+import { renderParsing } from './warehouse-context.js';
 import { projectFileName } from '../core/project-file.js';
 import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } from '../errors.js';
 import type { DependencyCall, ParsedSnapshot, SnapshotNode } from '../graph/types.js';
@@ -87,10 +88,11 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
     seen.set(file.name, file);
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    renderer.render(
-      file.path,
-      file.sql,
-      parseHooks(file, calls, own, { database: '__this__', schema: '__this__', identifier: file.name, name: file.name, toString: () => `__this_${file.name}__` }),
+    renderParsing((onParseNone) =>
+      renderer.render(file.path, file.sql, {
+        ...parseHooks(file, calls, own, { database: '__this__', schema: '__this__', identifier: file.name, name: file.name, toString: () => `__this_${file.name}__` }),
+        onParseNone,
+      }),
     );
     const propertiesAt: SourceLocation = properties === undefined ? { file: file.path } : { file: properties.file, line: properties.entry.line ?? 1 };
     for (const key of Object.keys(own)) {

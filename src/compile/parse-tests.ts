@@ -1,3 +1,4 @@
+import { renderParsing } from './warehouse-context.js';
 import { SparkdbtError, SparkdbtErrors } from '../errors.js';
 import type { DependencyCall, ParsedTest } from '../graph/types.js';
 import { readTestConfig, resolveTestConfig } from '../properties/test-config.js';
@@ -17,20 +18,23 @@ export function parseSingularTests(project: Project, renderer: TemplateRenderer)
   const parsed = (project.tests ?? []).map((file): ParsedTest => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
-    renderer.render(file.path, file.sql, {
-      ref(name) {
-        calls.push({ kind: 'ref', target: name, location: locateCall(file.path, file.sql, 'ref', name) });
-        return `__ref_${name}__`;
-      },
-      source(sourceName, tableName) {
-        calls.push({ kind: 'source', target: `${sourceName}.${tableName}`, location: locateCall(file.path, file.sql, 'source', sourceName) });
-        return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
-      },
-      config(values) {
-        Object.assign(own, values);
-      },
-      self: undefined,
-    });
+    renderParsing((onParseNone) =>
+      renderer.render(file.path, file.sql, {
+        onParseNone,
+        ref(name) {
+          calls.push({ kind: 'ref', target: name, location: locateCall(file.path, file.sql, 'ref', name) });
+          return `__ref_${name}__`;
+        },
+        source(sourceName, tableName) {
+          calls.push({ kind: 'source', target: `${sourceName}.${tableName}`, location: locateCall(file.path, file.sql, 'source', sourceName) });
+          return new ExternalLocation(`__source_${sourceName}_${tableName}__`);
+        },
+        config(values) {
+          Object.assign(own, values);
+        },
+        self: undefined,
+      }),
+    );
     const read = readTestConfig(own);
     for (const problem of read.problems) {
       if (problem.severity === 'error')

@@ -1,3 +1,4 @@
+import { PyDecimal } from './agate-table.js';
 import { isPythonTuple, pythonNumber, pythonRepr } from '../core/python-values.js';
 import { SparkdbtError } from '../errors.js';
 import { jinjaStr } from './jinja-values.js';
@@ -46,6 +47,7 @@ function convert(value: unknown, type: string, flags: string, precision: number 
 
 function toNumber(value: unknown, type: string): number {
   if (typeof value === 'number') return value;
+  if (value instanceof PyDecimal) return Number(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   throw formatError(`%${type} format: a real number is required, not ${typeof value === 'string' ? 'str' : pythonTypeName(value)}`);
 }
@@ -151,7 +153,10 @@ export function formatSpec(value: unknown, spec: string): string {
   const m = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/.exec(spec);
   if (!m) throw formatError(`Invalid format specifier '${spec}'`);
   const [, fillChar, alignChar, sign, alt, zero, width, grouping, precision, type] = m;
-  const isNumber = typeof value === 'number' || (typeof value === 'boolean' && type !== undefined);
+  // A Decimal from the warehouse (run_query) formats as a number with a type, as its str() without one.
+  if (value instanceof PyDecimal && type === undefined && precision === undefined)
+    return pad(String(value), width === undefined ? undefined : Number(width), (alignChar ?? '>') as '<' | '>' | '^' | '=', fillChar ?? (zero ? '0' : ' '));
+  const isNumber = typeof value === 'number' || value instanceof PyDecimal || (typeof value === 'boolean' && type !== undefined);
   const align = (alignChar ?? (zero && isNumber ? '=' : isNumber ? '>' : '<')) as '<' | '>' | '^' | '=';
   const fill = fillChar ?? (zero && isNumber && alignChar === undefined ? '0' : ' ');
   let text: string;

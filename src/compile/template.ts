@@ -10,6 +10,7 @@ import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
+import { NeedsWarehouse, warehouseGlobals, type WarehouseHooks } from './warehouse-context.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -19,6 +20,10 @@ export interface ModelHooks {
   readonly self: unknown;
   /** dbt's is_incremental() for this model (false while parsing, as dbt's with execute false). */
   readonly isIncremental?: () => boolean;
+  /** run_query, statement, load_result and adapter's catalog calls for this render (see warehouse-context.ts); without it `execute` is false, as while dbt parses. */
+  readonly warehouse?: WarehouseHooks | undefined;
+  /** Told when run_query() or load_result() gave None because execute is false (parse: an error then names it). */
+  readonly onParseNone?: () => void;
 }
 
 /** What every template sees, whichever model it renders. */
@@ -128,7 +133,19 @@ export class TemplateRenderer {
         }),
       );
     });
-    this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? ''), behavior });
+    const warehouse = warehouseGlobals(
+      () => this.hooks?.warehouse,
+      (error) => this.fail(error),
+      () => this.hooks?.onParseNone?.(),
+    );
+    for (const [name, value] of Object.entries(warehouse.globals)) this.env.addGlobal(name, value);
+    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'execute', { get: () => this.hooks?.warehouse !== undefined, enumerable: true });
+    this.env.addGlobal('adapter', {
+      dispatch: (...args: unknown[]) => this.dispatch(args),
+      type: () => String(globals.target['type'] ?? ''),
+      behavior,
+      ...warehouse.adapterMethods,
+    });
     this.env.addGlobal('api', { Column: COLUMN_API });
     this.env.addGlobal('exceptions', {
       raise_compiler_error: (message: unknown) => {
@@ -380,6 +397,7 @@ export class TemplateRenderer {
   }
 
   private translate(error: unknown, file: string): SparkdbtError {
+    if (this.pendingError instanceof NeedsWarehouse) this.pendingError.at ??= errorLocation(error, file, true, true);
     if (this.pendingError) return this.pendingError;
     if (error instanceof SparkdbtError) return error;
     const message = error instanceof Error ? error.message : String(error);
@@ -387,13 +405,22 @@ export class TemplateRenderer {
     const detail = (match?.[3] ?? message.replace(/^\([^)]*\)\s*/, '')).trim();
     // Nunjucks reports parse errors with 1-based lines and runtime errors ("Error: …") 0-based.
     const runtime = detail.startsWith('Error: ') || detail.startsWith('TypeError: ');
-    const location: SourceLocation = match ? { file, line: Number(match[1]) + (runtime ? 1 : 0), column: Number(match[2]) + (runtime ? 1 : 0) } : { file };
+    const location = errorLocation(error, file, runtime, false);
     return new SparkdbtError('template-error', `template error: ${detail.replace(/^(Type)?Error: /, '')}`, {
       location,
       hint: 'check the {{ }} and {% %} tags near this line',
       cause: error,
     });
   }
+}
+
+/** Where nunjucks says an error stands (its innermost template and line; a runtime error's 0-based line made 1-based). */
+function errorLocation(error: unknown, file: string, runtime: boolean, innermost: boolean): SourceLocation {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /(?:\(([^()\n]*)\) )?\[Line (\d+), Column (\d+)\]/.exec(message);
+  if (!match) return { file };
+  const shift = runtime ? 1 : 0;
+  return { file: !innermost || match[1] === undefined || match[1] === 'unknown path' ? file : match[1], line: Number(match[2]) + shift, column: Number(match[3]) + shift };
 }
 
 /** The macros a macro file defines, by name. */

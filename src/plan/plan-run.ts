@@ -3,6 +3,7 @@ import { compileTest } from '../compile/compile-test.js';
 import { compileSnapshot } from '../compile/compile-snapshot.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import type { ModelNode, SnapshotNode, TestNode } from '../graph/types.js';
+import { renderOffline } from '../compile/warehouse-render.js';
 import { taskGraph } from './task-graph.js';
 import { withTestEdges } from './test-edges.js';
 import { withUnitTestEdges } from './unit-test-edges.js';
@@ -54,8 +55,11 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     const relation = relationOf(prepared, node);
     const existing = existingRelation(state, relation.schema, relation.identifier);
     let build: ModelTask['build'];
+    const context = { fullRefresh: flags.fullRefresh === true };
     try {
-      build = { ok: true, compiled: compileModel(prepared, node, existing, { fullRefresh: flags.fullRefresh === true }) };
+      // A model that queries the warehouse while it renders is compiled by its executor, just before it is built.
+      const offline = renderOffline((warehouse) => compileModel(prepared, node, existing, context, warehouse));
+      build = offline.done ? { ok: true, compiled: offline.value } : { ok: 'at-execution', context };
     } catch (error) {
       build = { ok: false, error };
     }
@@ -89,7 +93,8 @@ function planSnapshot(prepared: PreparedProject, node: SnapshotNode, dependsOn: 
   const relation = relationOf(prepared, node);
   let build: Extract<Task, { resourceType: 'snapshot' }>['build'];
   try {
-    build = { ok: true, sql: compileSnapshot(prepared, node) };
+    const offline = renderOffline((warehouse) => compileSnapshot(prepared, node, warehouse));
+    build = offline.done ? { ok: true, sql: offline.value } : { ok: 'at-execution', context: { fullRefresh: false } };
   } catch (error) {
     build = { ok: false, error };
   }
@@ -111,7 +116,8 @@ function planTest(prepared: PreparedProject, node: TestNode, dependsOn: readonly
   const storeFailures = storeFailuresRelation(nodeRelationOf(prepared, node), node.config, flags.storeFailures === undefined ? {} : { storeFailuresFlag: flags.storeFailures });
   let build: Extract<Task, { resourceType: 'test' }>['build'];
   try {
-    build = { ok: true, sql: compileTest(prepared, node, { storeFailures: storeFailures !== undefined }).sql };
+    const offline = renderOffline((warehouse) => compileTest(prepared, node, { storeFailures: storeFailures !== undefined, warehouse }).sql);
+    build = offline.done ? { ok: true, sql: offline.value } : { ok: 'at-execution', context: { fullRefresh: false } };
   } catch (error) {
     build = { ok: false, error };
   }

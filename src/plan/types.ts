@@ -1,4 +1,4 @@
-import type { ExistingRelation } from '../materializations/types.js';
+import type { ExistingRelation, PlanContext } from '../materializations/types.js';
 import type { CompiledModel } from '../compile/compile-project.js';
 import type { Relation } from '../core/relation.js';
 import type { ModelNode, SeedNode, SnapshotNode, TestNode, UnitTestNode } from '../graph/types.js';
@@ -36,7 +36,11 @@ export interface TaskBase {
   readonly dependsOn: readonly string[];
 }
 
-/** A model's build: its node, relation, what exists under its name, and its compiled steps (or why it could not compile). */
+/**
+ * A model's build: its node, relation, what exists under its name, and its compiled steps (or why
+ * it could not compile) — or, for a model whose render queries the warehouse (run_query,
+ * statement, get_relation), compiled at execution, just before it is built, as dbt compiles a node.
+ */
 export interface ModelTask extends TaskBase {
   readonly resourceType: 'model';
   readonly node: ModelNode;
@@ -44,7 +48,13 @@ export interface ModelTask extends TaskBase {
   /** `schema.identifier`, as the run output shows it. */
   readonly display: string;
   readonly existing: ExistingRelation | undefined;
-  readonly build: { readonly ok: true; readonly compiled: CompiledModel } | { readonly ok: false; readonly error: unknown };
+  readonly build: { readonly ok: true; readonly compiled: CompiledModel } | { readonly ok: false; readonly error: unknown } | CompiledAtExecution;
+}
+
+/** A node whose render queries the warehouse: compiled by its executor on its connection, with these flags. */
+export interface CompiledAtExecution {
+  readonly ok: 'at-execution';
+  readonly context: PlanContext;
 }
 
 /** A seed's load: its node, the relation it loads, and what exists under that name now. */
@@ -65,7 +75,7 @@ export interface SnapshotTask extends TaskBase {
   /** `schema.identifier`, as the run output shows it. */
   readonly display: string;
   readonly existing: ExistingRelation | undefined;
-  readonly build: { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly error: unknown };
+  readonly build: { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly error: unknown } | CompiledAtExecution;
 }
 
 /** A data test: its node, its compiled query (or why it could not compile), and where its failures go. */
@@ -74,7 +84,7 @@ export interface TestTask extends TaskBase {
   readonly node: TestNode;
   /** The test's name, as the run output shows it (`unique_users_user_id`). */
   readonly display: string;
-  readonly build: { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly error: unknown };
+  readonly build: { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly error: unknown } | CompiledAtExecution;
   /** store_failures (config, else --store-failures): the audit relation the failing rows go to. */
   readonly storeFailures: { readonly schema: string; readonly identifier: string; readonly type: 'table' | 'view' } | undefined;
 }

@@ -14,6 +14,7 @@ import { sqlStep } from '../materializations/swap.js';
 import { fetchColumns } from './warehouse-state.js';
 import type { ModelTask } from '../plan/types.js';
 import { executeLoad } from './execute-load.js';
+import { modelBuild } from './compile-at-execution.js';
 import { failedBuild } from './failed-result.js';
 import { RunInterrupted, cancellable, interruptedError } from './interrupt.js';
 import { runSteps, type StepState } from './run-steps.js';
@@ -70,8 +71,7 @@ export async function executeModel(task: ModelTask, adapter: Adapter, context: M
   let serverRejections: string | undefined;
   const state: StepState = { inTransaction: false, index: 0 };
   try {
-    if (!task.build.ok) throw task.build.error;
-    compiled = task.build.compiled;
+    compiled = await cancellable(modelBuild(task, prepared, adapter), signal, cancel);
     const skewCheck = skewCheckFor(node.config, node.originalFilePath);
     base.compiledAt = new Date();
     context.writeArtifact(runFile, prepared.redactor.redact(renderPlan(compiled.plan)));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { snapshotBuild } from './compile-at-execution.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { SqlError } from '../adapters/sql-error.js';
 import { modelArtifactPath } from '../compile/artifact-path.js';
@@ -57,8 +58,7 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
     await runSteps(adapter, steps, state, hooks);
   };
   try {
-    if (!task.build.ok) throw task.build.error;
-    const sql = task.build.sql;
+    const sql = await cancellable(snapshotBuild(task, prepared, adapter), signal, cancel);
     base.compiledAt = new Date();
     base.compiledCode = prepared.redactor.redact(`${sql}\n`);
     base.compiledPath = modelArtifactPath(prepared.project.config, 'compiled', file);

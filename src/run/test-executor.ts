@@ -1,3 +1,4 @@
+import { testBuild } from './compile-at-execution.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { SqlError } from '../adapters/sql-error.js';
 import { testArtifactPath } from '../compile/artifact-path.js';
@@ -50,8 +51,7 @@ export async function executeTest(task: TestTask, adapter: Adapter, context: Tes
   let compiledAt: Date | undefined;
   let compiledCode: string | undefined;
   try {
-    if (!task.build.ok) throw task.build.error;
-    const sql = task.build.sql;
+    const sql = await cancellable(testBuild(task, prepared, adapter), signal, cancel);
     compiledAt = new Date();
     compiledCode = prepared.redactor.redact(sql);
     context.writeArtifact(compiledPath, compiledCode);
