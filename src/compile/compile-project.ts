@@ -19,6 +19,9 @@ import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
+import { combineOwnConfig } from './sql-hooks.js';
+import { renderNodeHooks } from './render-hooks.js';
+import { withHooks, type RenderedHooks } from '../materializations/hook-steps.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -49,6 +52,8 @@ export interface PreparedProject {
 /** A model compiled for the target: rendered SQL and its materialization plan. */
 export interface CompiledModel extends RenderedModel {
   readonly plan: MaterializationPlan;
+  /** The model's pre- and post-hooks as rendered (the plan's steps hold them where they run). */
+  readonly hooks?: RenderedHooks;
 }
 
 /**
@@ -144,10 +149,12 @@ export function compileModel(prepared: PreparedProject, node: ModelNode, existin
     node.file.sql,
     nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context)),
   );
-  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
+  const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), combineOwnConfig(node.properties?.config ?? {}, own));
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+  const plan = materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) });
+  const hooks = renderNodeHooks(prepared, node, config, () => isIncrementalRun(node.config, existing, context));
+  return { ...rendered, plan: { ...plan, steps: withHooks(plan.steps, hooks) }, hooks };
 }
 
 /**

@@ -3,6 +3,7 @@ import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } fr
 import type { DependencyCall, ParsedModel } from '../graph/types.js';
 import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
+import { combineOwnConfig } from './sql-hooks.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
@@ -45,13 +46,13 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const rendered = renderer.render(file.path, file.sql, parseHooks(file, calls, own, thisFor(file)));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
-    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });
+    const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), combineOwnConfig(properties?.model.config ?? {}, own));
     for (const key of Object.keys(own)) {
-      const finding = checkModelKey(key, config.materialized);
+      const finding = checkModelKey(key, config.materialized, own[key]);
       if (finding) report(finding, locateKeyword(file, key));
     }
-    for (const key of Object.keys(properties?.model.config ?? {})) {
-      const finding = checkModelKey(key, config.materialized);
+    for (const [key, value] of Object.entries(properties?.model.config ?? {})) {
+      const finding = checkModelKey(key, config.materialized, value);
       if (finding) report(finding, properties!.model.line === undefined ? { file: properties!.file } : { file: properties!.file, line: properties!.model.line });
     }
     return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}) };

@@ -57,7 +57,7 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
       root: 'snapshots',
       values: project.config.snapshotDefaults ?? {},
       namesConfig: namesSnapshotConfig,
-      check: (key) => checkSnapshotKey(key),
+      check: (key, value) => checkSnapshotKey(key, value),
     },
   );
   for (const finding of block.findings) {
@@ -93,12 +93,12 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
       parseHooks(file, calls, own, { database: '__this__', schema: '__this__', identifier: file.name, name: file.name, toString: () => `__this_${file.name}__` }),
     );
     const propertiesAt: SourceLocation = properties === undefined ? { file: file.path } : { file: properties.file, line: properties.entry.line ?? 1 };
-    for (const key of Object.keys(own)) {
-      const finding = checkSnapshotKey(key);
+    for (const [key, value] of Object.entries(own)) {
+      const finding = checkSnapshotKey(key, value);
       if (finding) report(finding, locateKeyword(file, key));
     }
-    for (const key of Object.keys(properties?.entry.config ?? {})) {
-      const finding = checkSnapshotKey(key);
+    for (const [key, value] of Object.entries(properties?.entry.config ?? {})) {
+      const finding = checkSnapshotKey(key, value);
       if (finding) report(finding, propertiesAt, `snapshots.${file.name}.config: `);
     }
     const levels: ConfigLevel[] = [

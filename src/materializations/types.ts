@@ -38,7 +38,7 @@ export interface LoadHistoryPlan {
 export type PlanStep =
   | { readonly kind: 'begin' }
   | { readonly kind: 'commit' }
-  | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean }
+  | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean; readonly hook?: HookRef }
   | { readonly kind: 'check'; readonly sql: string; readonly check: KeyCheck }
   | {
       readonly kind: 'incremental';
@@ -60,6 +60,12 @@ export type PlanStep =
       /** newfilesonly: which files to load is decided when the step runs, from the load history. */
       readonly history?: LoadHistoryPlan;
     };
+
+/** Which of a node's hooks a statement is: its kind and its place in the node's list of that kind (0 first). */
+export interface HookRef {
+  readonly type: 'pre-hook' | 'post-hook';
+  readonly index: number;
+}
 
 /** A unique_key check: its query returns the keys that are duplicated or NULL in `relation` (the new rows). */
 export interface KeyCheck {
