@@ -53,3 +53,8 @@ export function describeHook(hook: HookRef, sql: string): string {
   const first = sql.trim().split('\n')[0]!;
   return `${hook.type} ${hook.index} (${first.length > 60 ? `${first.slice(0, 57)}...` : first})`;
 }
+
+/** What a failure adds when it happened in a hook (`\n  in post-hook 0 (…)`), else nothing. */
+export function hookNote(step: PlanStep | undefined, redact: (text: string) => string): string {
+  return step?.kind === 'sql' && step.hook !== undefined ? `\n  in ${redact(describeHook(step.hook, step.sql))}` : '';
+}

@@ -111,12 +111,6 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   if (logPath !== undefined) warn(['log-path'], 'not applied: sparkdbt writes logs/ under the project folder unless --log-path or SPARKDBT_LOG_PATH says otherwise');
   const onRunStart = readHooks(top['on-run-start'], 'on-run-start', problem);
   const onRunEnd = readHooks(top['on-run-end'], 'on-run-end', problem);
-  for (const [key, hooks] of [
-    ['on-run-start', onRunStart],
-    ['on-run-end', onRunEnd],
-  ] as const)
-    if (hooks.length > 0)
-      warn([key], `${hooks.length === 1 ? 'this hook is' : `these ${hooks.length} hooks are`} read but NOT run: sparkdbt does not run on-run-start/on-run-end hooks yet`);
   const dispatch = parseDispatch(top['dispatch'], problem);
   const quoting = readQuoting(top['quoting'], problem);
   if (Object.keys(quoting).length > 0) warn(['quoting'], `not applied: sparkdbt quotes identifiers as its targets do, whatever quoting: says (${Object.keys(quoting).join(', ')})`);
