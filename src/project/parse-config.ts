@@ -116,7 +116,11 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   if (Object.keys(quoting).length > 0) warn(['quoting'], `not applied: sparkdbt quotes identifiers as its targets do, whatever quoting: says (${Object.keys(quoting).join(', ')})`);
   const flags = top['flags'] ?? {};
   if (!isRecord(flags)) problem(['flags'], 'must be a mapping of flag names to values');
-  else if (Object.keys(flags).length > 0) warn(['flags'], `not applied: ${Object.keys(flags).join(', ')} (sparkdbt takes its flags on the command line)`);
+  else {
+    // skip_nodes_if_on_run_start_fails is applied (the run's nodes are skipped after a failed on-run-start hook); the others are not.
+    const unapplied = Object.keys(flags).filter((flag) => flag !== 'skip_nodes_if_on_run_start_fails');
+    if (unapplied.length > 0) warn(['flags'], `not applied: ${unapplied.join(', ')} (sparkdbt takes its flags on the command line)`);
+  }
   const queryComment = top['query-comment'];
   if (queryComment !== undefined && queryComment !== null) warn(['query-comment'], 'not applied: sparkdbt adds no query comment');
   const restrictAccess = top['restrict-access'];
