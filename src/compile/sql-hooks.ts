@@ -99,3 +99,13 @@ export function combineOwnConfig(first: Readonly<Record<string, unknown>>, secon
   for (const values of [first, second]) mergeWithHooks(hooks, values, (key, value) => (combined[key] = value));
   return { ...combined, ...hooks };
 }
+
+/**
+ * A node's config as dbt's manifest writes it: the hooks under `pre-hook`/`post-hook`, each
+ * `{sql, transaction, index}` (sql as written, unrendered; index null, as dbt's node configs).
+ */
+export function manifestHookConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { pre_hook: _pre, post_hook: _post, ...rest } = config;
+  const listed = (type: HookType) => hooksOf(config, type).map((hook) => ({ sql: hook.sql, transaction: hook.transaction, index: null }));
+  return { ...rest, 'pre-hook': listed('pre-hook'), 'post-hook': listed('post-hook') };
+}

@@ -119,6 +119,7 @@ const TARGETS: { name: string; args: string[]; setUp(): { schema: string; env: R
 ];
 
 const runResultsSchema = compileDbtSchema('run-results-v6.json');
+const manifestSchema = compileDbtSchema('manifest-v12.json');
 
 describe.each(TARGETS)('hooks on $name', (target) => {
   const { schema, env, query } = target.setUp();
@@ -150,6 +151,21 @@ describe.each(TARGETS)('hooks on $name', (target) => {
     expect(ids[0]).toEqual(['operation.hooks_it.hooks_it-on-run-start-0', 'success', 'hooks_it.on-run-start.0 passed', 0]);
     expect(ids.at(-1)).toEqual(['operation.hooks_it.hooks_it-on-run-end-0', 'success', 'hooks_it.on-run-end.0 passed', 0]);
     expect(ids).toHaveLength(NODES.length + 2);
+
+    // The manifest lists each node's hooks as dbt's: config['pre-hook'] = [{sql (as written), transaction, index}], every level's in order.
+    const manifest = readArtifact(dir, 'manifest.json');
+    expect(schemaErrors(manifestSchema, manifest)).toEqual([]);
+    expect(manifest['nodes']['model.hooks_it.t']['config']['pre-hook']).toEqual([
+      { sql: audit('project pre {{ this.name }}'), transaction: true, index: null },
+      { sql: audit('t pre outside'), transaction: false, index: null },
+      { sql: audit('t pre inside'), transaction: true, index: null },
+    ]);
+    expect(manifest['nodes']['seed.hooks_it.s']['config']['post-hook']).toEqual([
+      { sql: "insert into {{ target.schema }}.audit select 's post inside ' || count(*) from {{ this }}", transaction: true, index: null },
+      { sql: audit('s post outside'), transaction: false, index: null },
+    ]);
+    expect(manifest['nodes']['snapshot.hooks_it.snap']['config']['post-hook']).toHaveLength(2);
+    expect(manifest['nodes']['model.hooks_it.t']['config']).not.toHaveProperty('pre_hook');
   });
 
   it('a failed build rolls back the pre-hooks inside its transaction, not those outside; a failing hook fails its node, naming it', async () => {
