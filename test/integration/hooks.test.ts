@@ -166,6 +166,14 @@ describe.each(TARGETS)('hooks on $name', (target) => {
     ]);
     expect(manifest['nodes']['snapshot.hooks_it.snap']['config']['post-hook']).toHaveLength(2);
     expect(manifest['nodes']['model.hooks_it.t']['config']).not.toHaveProperty('pre_hook');
+    expect(manifest['nodes']['operation.hooks_it.hooks_it-on-run-end-0']).toMatchObject({
+      resource_type: 'operation',
+      name: 'hooks_it-on-run-end-0',
+      fqn: ['hooks_it', 'hooks', 'hooks_it-on-run-end-0'],
+      tags: ['on-run-end'],
+      index: 0,
+      raw_code: 'insert into {{ target.schema }}.audit values (\'end {{ results | length }} {{ schemas | join(",") }}\')',
+    });
   });
 
   it('a failed build rolls back the pre-hooks inside its transaction, not those outside; a failing hook fails its node, naming it', async () => {
