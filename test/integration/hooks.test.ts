@@ -180,14 +180,25 @@ describe.each(TARGETS)('hooks on $name', (target) => {
     const dir = writeProject(schema);
     fs.writeFileSync(path.join(dir, 'models/bad.sql'), `{{ config(materialized='table', ${hooksConfig('bad')}) }}\nselect 1 / 0 as id\n`);
     fs.writeFileSync(path.join(dir, 'models/bad_hook.sql'), `{{ config(materialized='table', post_hook='insert into ${schema}.no_such_table values (1)') }}\nselect 1 as id\n`);
-    const result = await runCli(['run', ...target.args, '-s', 'bad', 'bad_hook'], { cwd: dir, env });
+    fs.writeFileSync(path.join(dir, 'seeds/bad_seed.csv'), 'id\n1\n');
+    fs.writeFileSync(
+      path.join(dir, 'seeds/_seeds.yml'),
+      `version: 2\nseeds:\n  - name: bad_seed\n    config:\n      post-hook: "insert into ${schema}.no_such_table values (2)"\n`,
+    );
+    const result = await runCli(['build', ...target.args, '-s', 'bad', 'bad_hook', 'bad_seed'], { cwd: dir, env });
     expect(result.code).toBe(1);
+    // The seeds: block's two post-hooks come first (0 and 1), the properties file's is post-hook 2; it runs inside the transaction.
+    expect(stripTimes(result.stdout)).toContain(
+      `Database error in seed bad_seed (seeds/bad_seed.csv)\n  relation "${schema}.no_such_table" does not exist\n  in post-hook 2 (insert into ${schema}.no_such_table values (2))`,
+    );
     expect(stripTimes(result.stdout)).toMatch(/Database error in model bad \(models\/bad\.sql\)\n\s+division by zero/);
     expect(result.stdout).toContain(`in post-hook 0 (insert into ${schema}.no_such_table values (1))`);
     const rows = (await query(dir)(`select what from ${schema}.audit where what like 'bad%' or what like 'project pre bad%'`)).map((r) => r['what']).sort();
     expect(rows).toEqual(['bad pre outside']);
     // The failed post-hook rolled back the build: no bad_hook table.
-    expect(await query(dir)(`select count(*)::int as n from information_schema.tables where table_schema = '${schema}' and table_name = 'bad_hook'`)).toEqual([{ n: 0 }]);
+    expect(await query(dir)(`select count(*)::int as n from information_schema.tables where table_schema = '${schema}' and table_name in ('bad_hook', 'bad_seed')`)).toEqual([
+      { n: 0 },
+    ]);
   });
 });
 
