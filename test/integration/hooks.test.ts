@@ -244,4 +244,17 @@ describe('a failing on-run-start hook (PGlite)', () => {
     expect(skipped.stdout).not.toContain('not applied');
     expect(readArtifact(skipping, 'run_results.json')['results'].map((r: { status: string }) => r.status)).toEqual(['success', 'error', 'skipped', 'skipped']);
   });
+
+  it("sparkdbt test runs them too, before its tests (dbt's TestTask is a RunTask)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-hooks-test-'));
+    fs.mkdirSync(path.join(dir, 'tests'));
+    fs.writeFileSync(path.join(dir, 'tests/made_by_hook.sql'), 'select x from h_hooks_t.made where x is null\n');
+    fs.writeFileSync(
+      path.join(dir, 'project.yml'),
+      'name: test_hooks\non-run-start: ["create schema if not exists h_hooks_t", "create table if not exists h_hooks_t.made (x int)"]\ntarget: local\ntargets:\n  local: { type: pglite, path: .sparkdbt/pglite, schema: h_hooks }\n',
+    );
+    const result = await runCli(['test'], { cwd: dir });
+    expect(result.code, result.stdout).toBe(0);
+    expect(stripTimes(result.stdout)).toMatch(/2 of 2 OK hook: test_hooks\.on-run-start\.1 [^]*PASS made_by_hook/);
+  });
 });
