@@ -3,7 +3,7 @@ import { SparkdbtError, SparkdbtErrors, formatLocation, type SourceLocation } fr
 import type { DependencyCall, ParsedModel } from '../graph/types.js';
 import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
-import { combineOwnConfig } from './sql-hooks.js';
+import { combineOwnConfig, hooksOf } from './sql-hooks.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
@@ -47,6 +47,9 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
     const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), combineOwnConfig(properties?.model.config ?? {}, own));
+    // As dbt, which renders hooks when it parses: a hook's ref() and source() are dependencies of the model too.
+    for (const hook of [...hooksOf(config, 'pre-hook'), ...hooksOf(config, 'post-hook')])
+      renderer.render(file.path, hook.sql, parseHooks({ path: file.path, sql: hook.sql }, calls, {}, thisFor(file)));
     for (const key of Object.keys(own)) {
       const finding = checkModelKey(key, config.materialized, own[key]);
       if (finding) report(finding, locateKeyword(file, key));

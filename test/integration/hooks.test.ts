@@ -257,4 +257,15 @@ describe('a failing on-run-start hook (PGlite)', () => {
     expect(result.code, result.stdout).toBe(0);
     expect(stripTimes(result.stdout)).toMatch(/2 of 2 OK hook: test_hooks\.on-run-start\.1 [^]*PASS made_by_hook/);
   });
+
+  it("a hook's ref() makes the model depend on what it names, as dbt (which renders hooks when it parses)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkdbt-hooks-ref-'));
+    fs.mkdirSync(path.join(dir, 'models'));
+    fs.writeFileSync(path.join(dir, 'models/a.sql'), `{{ config(post_hook="insert into {{ ref('b') }} select count(*) from {{ this }}") }}\nselect 1 as x\n`);
+    fs.writeFileSync(path.join(dir, 'models/b.sql'), "{{ config(materialized='table') }}\nselect 0::bigint as x\n");
+    fs.writeFileSync(path.join(dir, 'project.yml'), 'name: dep\ntarget: local\ntargets:\n  local: { type: pglite, path: .sparkdbt/pglite, schema: h_hooks_dep }\n');
+    expect((await runCli(['ls', '-s', '+a'], { cwd: dir })).stdout).toBe('dep.a\ndep.b\n');
+    expect((await runCli(['run'], { cwd: dir })).code).toBe(0);
+    expect(await queryFolder(dir, 'select x::int from h_hooks_dep.b order by x')).toEqual([{ x: 0 }, { x: 1 }]);
+  });
 });
