@@ -1,4 +1,5 @@
 import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
+import { manifestHookConfig } from '../compile/sql-hooks.js';
 import type { Relation } from '../core/relation.js';
 import type { ModelNode, SourceNode } from '../graph/types.js';
 import type { ColumnProperties } from '../properties/types.js';
@@ -82,7 +83,7 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
   const parents = [...prepared.graph.parents.get(node.uniqueId)!];
   const nodesById = prepared.graph.nodes;
   const config = compiled ? toJson(compiled.model.config) : replacePlaceholders(toJson(node.config), context.placeholders);
-  const own = typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {};
+  const own = manifestHookConfig(typeof config === 'object' && config !== null && !Array.isArray(config) ? config : {}) as JsonObject;
   // The IAM role is masked here as in compiled SQL: it names an account and a role.
   if (typeof own['iam_role'] === 'string') own['iam_role'] = '****';
   const refs = parents

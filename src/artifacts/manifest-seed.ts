@@ -1,4 +1,5 @@
 import { relationOf } from '../compile/compile-project.js';
+import { manifestHookConfig } from '../compile/sql-hooks.js';
 import type { SeedNode } from '../graph/types.js';
 import { toJson, type Json } from './json-values.js';
 import { NODE_CONFIG_DEFAULTS, relationName, type NodeContext } from './manifest-nodes.js';
@@ -31,7 +32,7 @@ export function seedNode(context: NodeContext, node: SeedNode, buildPath: string
     checksum: { ...node.file.checksum },
     config: {
       ...SEED_CONFIG_DEFAULTS,
-      ...(typeof own === 'object' && own !== null && !Array.isArray(own) ? own : {}),
+      ...(manifestHookConfig(typeof own === 'object' && own !== null && !Array.isArray(own) ? own : {}) as JsonObject),
       alias: node.config.alias ?? null,
       schema: node.config.schema ?? null,
       tags: [...node.tags],

@@ -1,4 +1,5 @@
 import { relationOf } from '../compile/compile-project.js';
+import { manifestHookConfig } from '../compile/sql-hooks.js';
 import type { SnapshotNode } from '../graph/types.js';
 import { fileChecksum, stripContents } from './checksum.js';
 import { toJson, type Json } from './json-values.js';
@@ -39,7 +40,7 @@ export function snapshotManifestNode(context: NodeContext, node: SnapshotNode, c
   const own = toJson(rest);
   const config: JsonObject = {
     ...SNAPSHOT_CONFIG_DEFAULTS,
-    ...(typeof own === 'object' && own !== null && !Array.isArray(own) ? own : {}),
+    ...(manifestHookConfig(typeof own === 'object' && own !== null && !Array.isArray(own) ? own : {}) as JsonObject),
     unique_key: toJson(node.config.unique_key),
     check_cols: toJson(node.config.check_cols ?? null),
     updated_at: node.config.updated_at ?? null,

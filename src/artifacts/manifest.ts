@@ -1,4 +1,5 @@
 import { unitTestManifestNode } from './manifest-unit-test.js';
+import { projectHookNodes } from './manifest-hook-nodes.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
@@ -70,6 +71,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       sources[id] = sourceNode(context, node, node.definition.location === undefined ? undefined : renderLocation(prepared, node.definition.location));
     }
   }
+  // dbt's manifest holds the project's on-run-start/on-run-end hooks as operation nodes.
+  for (const [id, node] of Object.entries(projectHookNodes(context))) nodes[id] = redactJson(node, redact);
   const macroNodes: { [key: string]: Json } = {};
   for (const macro of macros) {
     macroNodes[`macro.${config.name}.${macro.name}`] = {

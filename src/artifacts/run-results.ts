@@ -72,8 +72,10 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
     const relation =
       node?.resourceType === 'model' || node?.resourceType === 'seed' || node?.resourceType === 'snapshot' ? `${database}.${relationOf(prepared, node).render()}` : null;
     // A seed's response is dbt's: `INSERT n` (its message), code INSERT.
+    const hook = result.resourceType === 'operation';
+    // A project hook's response is empty, its message dbt's (`<project>.on-run-start.0 passed`).
     const response =
-      result.status !== 'success'
+      result.status !== 'success' || hook
         ? {}
         : node?.resourceType === 'seed'
           ? { _message: result.message, code: 'INSERT', rows_affected: result.rowsAffected ?? -1 }
@@ -87,13 +89,14 @@ export function buildRunResults(input: RunResultsInput): JsonObject {
       thread_id: result.threadId ?? MAIN_THREAD,
       execution_time: result.executionTimeMs / 1000,
       adapter_response: response,
-      message:
-        result.status === 'success'
+      message: hook
+        ? result.message
+        : result.status === 'success'
           ? (response['_message'] as string)
           : (result.resourceType === 'test' || result.resourceType === 'unit_test') && result.status === 'pass'
             ? null
             : result.message,
-      failures: result.resourceType === 'test' || result.resourceType === 'unit_test' ? (result.failures ?? null) : null,
+      failures: hook ? (result.status === 'success' ? 0 : 1) : result.resourceType === 'test' || result.resourceType === 'unit_test' ? (result.failures ?? null) : null,
       unique_id: result.uniqueId,
       compiled: compiled !== undefined || result.compiledCode !== undefined,
       compiled_code: compiled === undefined ? (result.compiledCode ?? null) : compiled.code,

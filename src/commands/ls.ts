@@ -1,4 +1,5 @@
 import { commandArgs } from '../artifacts/run-results.js';
+import { manifestHookConfig } from '../compile/sql-hooks.js';
 import { writeCommandArtifacts } from '../artifacts/write-artifacts.js';
 import type { GraphNode, SnapshotNodeConfig } from '../graph/types.js';
 import { openProject, parseVars, type CommandOptions } from './open-project.js';
@@ -66,11 +67,16 @@ function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<st
                 : {}),
             }
           : {}),
-        config: jsonSafe(node.resourceType === 'snapshot' ? snapshotConfig(node.config) : node.config),
+        config: jsonSafe(withDbtHookKeys(node.resourceType === 'snapshot' ? snapshotConfig(node.config) : node.config)),
         tags: node.tags,
         depends_on: { nodes: [...parents].sort() },
       });
   }
+}
+
+/** A config with hooks shows them under dbt's keys, `pre-hook`/`post-hook`, as lists of {sql, transaction, index}. */
+function withDbtHookKeys<T extends object>(config: T): T | Record<string, unknown> {
+  return 'pre_hook' in config || 'post_hook' in config ? manifestHookConfig(config as Record<string, unknown>) : config;
 }
 
 /** A snapshot's config as dbt shows it: every meta column name under snapshot_meta_column_names (sparkdbt's resolved copy left out). */

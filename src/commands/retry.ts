@@ -53,7 +53,8 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
       },
     );
   }
-  const retried = previous.results.filter((result) => RETRYABLE.has(result.status)).map((result) => result.uniqueId);
+  // As dbt's retry: project hooks (operation nodes) are not retried themselves; the run runs them again.
+  const retried = previous.results.filter((result) => RETRYABLE.has(result.status) && !result.uniqueId.startsWith('operation.')).map((result) => result.uniqueId);
   if (retried.length === 0) return { kind: 'nothing-to-retry', runResults: display };
   const result = await runProject(
     { ...options, ...previousArgs(previous, display), command: which, storeFailures: previous.args['store_failures'] === true, only: [...new Set(retried)] },

@@ -23,6 +23,8 @@ import { TemplateRenderer, type ModelHooks } from './template.js';
 import type { WarehouseHooks } from './warehouse-context.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 import { defaultNodeRelation, resolveNodeRelations, toRelation, type NodeRelation } from './custom-names.js';
+import { renderNodeHooks } from './render-hooks.js';
+import { withHooks, type RenderedHooks } from '../materializations/hook-steps.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -55,6 +57,8 @@ export interface PreparedProject {
 /** A model compiled for the target: rendered SQL and its materialization plan. */
 export interface CompiledModel extends RenderedModel {
   readonly plan: MaterializationPlan;
+  /** The model's pre- and post-hooks as rendered (the plan's steps hold them where they run). */
+  readonly hooks?: RenderedHooks;
 }
 
 /**
@@ -170,7 +174,10 @@ export function compileModel(
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
   const plan = materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) });
-  return { ...rendered, plan: withModelGrants(prepared.dialect, rendered.relation, config, node.originalFilePath, existing !== undefined, plan) };
+  const hooks = renderNodeHooks(prepared, node, config, () => isIncrementalRun(node.config, existing, context));
+  // dbt's order: the build, the post-hooks inside the transaction, apply_grants, commit, the post-hooks outside it.
+  const hooked = { ...plan, steps: withHooks(plan.steps, hooks) };
+  return { ...rendered, plan: withModelGrants(prepared.dialect, rendered.relation, config, node.originalFilePath, existing !== undefined, hooked), hooks };
 }
 
 /**

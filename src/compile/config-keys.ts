@@ -1,8 +1,9 @@
 import { closestNames } from '../errors.js';
 import { COPY_OPTION_KEYS, copyOptionProblem } from '../load/copy-options.js';
+import { HOOK_KEYS, hookValueProblem } from './sql-hooks.js';
 
 /** The keys every model takes, whatever its materialization. */
-export const COMMON_KEYS: readonly string[] = ['materialized', 'tags', 'enabled', 'schema', 'alias', 'database', 'grants'];
+export const COMMON_KEYS: readonly string[] = ['materialized', 'tags', 'enabled', 'schema', 'alias', 'database', 'grants', ...Object.keys(HOOK_KEYS)];
 
 /** dbt configs that only describe a model: kept as given (`ls --output json` shows them), nothing to run. */
 export const METADATA_KEYS: readonly string[] = ['meta', 'docs', 'description', 'group'];
@@ -34,10 +35,6 @@ const SNAPSHOTS = 'snapshots';
 
 /** dbt configs that sparkdbt does not implement yet, with what dbt does with each: an error, never ignored. */
 export const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  pre_hook: 'SQL run before the model is built',
-  'pre-hook': 'SQL run before the model is built',
-  post_hook: 'SQL run after the model is built',
-  'post-hook': 'SQL run after the model is built',
   contract: "the model's columns and types enforced",
   persist_docs: 'descriptions written as database comments',
   sql_header: "SQL run before the model's statement",
@@ -90,8 +87,9 @@ export function appliesTo(key: string, materialized: string): boolean {
  * Checks a key of project.yml's `models:` block, which may apply to models of any materialization:
  * an error when dbt gives it a meaning sparkdbt does not implement, a warning when no one knows it.
  */
-export function checkProjectKey(key: string): KeyFinding | undefined {
+export function checkProjectKey(key: string, value?: unknown): KeyFinding | undefined {
   if (key in NOT_IMPLEMENTED) return notImplemented(key);
+  if (key in HOOK_KEYS) return hookFinding(key, value);
   if (IMPLEMENTED.includes(key)) return undefined;
   return unknownKey(key, IMPLEMENTED);
 }
@@ -101,8 +99,9 @@ export function checkProjectKey(key: string): KeyFinding | undefined {
  * on a copy model any other key is read as a COPY option, so an unknown one is an error too; on a
  * table or view model an unknown key, or one only another materialization uses, is a warning.
  */
-export function checkModelKey(key: string, materialized: string): KeyFinding | undefined {
+export function checkModelKey(key: string, materialized: string, value?: unknown): KeyFinding | undefined {
   if (key in NOT_IMPLEMENTED) return notImplemented(key);
+  if (key in HOOK_KEYS) return hookFinding(key, value);
   if (appliesTo(key, materialized)) return undefined;
   if (materialized === 'copy') {
     return {
@@ -121,6 +120,12 @@ export function checkModelKey(key: string, materialized: string): KeyFinding | u
     };
   }
   return unknownKey(key, [...COMMON_KEYS, ...METADATA_KEYS, ...MATERIALIZATION_KEYS[materialized]!]);
+}
+
+/** A hook key's value that is not a hook (an error), or undefined. */
+export function hookFinding(key: string, value: unknown): KeyFinding | undefined {
+  const problem = hookValueProblem(key, value);
+  return problem === undefined ? undefined : { severity: 'error', key, ...problem };
 }
 
 function notImplemented(key: string): KeyFinding {

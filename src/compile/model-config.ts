@@ -3,6 +3,7 @@ import type { ProjectConfig } from '../project/types.js';
 import { isRecord } from '../core/is-record.js';
 import { appliesTo, checkProjectKey, namesConfig, type KeyFinding } from './config-keys.js';
 import { mergeGrants } from '../materializations/grant-config.js';
+import { mergeWithHooks } from './sql-hooks.js';
 
 const DEFAULTS = { materialized: 'view', tags: [] as string[], enabled: true, schema: undefined, alias: undefined };
 
@@ -99,14 +100,14 @@ export function readModelsBlock(config: ProjectConfig, fqns: readonly (readonly 
 export function resolveModelConfig(levels: readonly ConfigLevel[], own: Readonly<Record<string, unknown>>): ModelConfig {
   const merged: Record<string, unknown> = { ...DEFAULTS };
   const tags = new Set<string>();
-  const apply = (values: Readonly<Record<string, unknown>>) => {
-    for (const [key, value] of Object.entries(values)) {
+  // Hooks add up across the levels (dbt's MergeBehavior.Append).
+  const apply = (values: Readonly<Record<string, unknown>>) =>
+    mergeWithHooks(merged, values, (key, value) => {
       if (key === 'tags') for (const tag of toList(value)) tags.add(tag);
       else if (key === 'meta' && isRecord(value) && isRecord(merged['meta'])) merged['meta'] = { ...merged['meta'], ...value };
       else if (key === 'grants') merged[key] = mergeGrants(merged[key], value);
       else merged[key] = value;
-    }
-  };
+    });
   for (const level of levels) apply(level.values);
   apply(own);
   const materialized = String(merged['materialized']);

@@ -4,6 +4,7 @@ import type { DependencyCall, ParsedModel } from '../graph/types.js';
 import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
 import { readGrants } from '../materializations/grant-config.js';
+import { hooksOf } from './sql-hooks.js';
 import { readModelsBlock, resolveModelConfig } from './model-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { renderParsing } from './warehouse-context.js';
@@ -48,12 +49,15 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const properties = described.get(file.name);
     const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
+    // As dbt, which renders hooks when it parses: a hook's ref() and source() are dependencies of the model too.
+    for (const hook of [...hooksOf(config, 'pre-hook'), ...hooksOf(config, 'post-hook')])
+      renderer.render(file.path, hook.sql, parseHooks({ path: file.path, sql: hook.sql }, calls, {}, thisFor(file)));
     for (const key of Object.keys(own)) {
-      const finding = checkModelKey(key, config.materialized);
+      const finding = checkModelKey(key, config.materialized, own[key]);
       if (finding) report(finding, locateKeyword(file, key));
     }
-    for (const key of Object.keys(properties?.model.config ?? {})) {
-      const finding = checkModelKey(key, config.materialized);
+    for (const [key, value] of Object.entries(properties?.model.config ?? {})) {
+      const finding = checkModelKey(key, config.materialized, value);
       if (finding) report(finding, properties!.model.line === undefined ? { file: properties!.file } : { file: properties!.file, line: properties!.model.line });
     }
     const grants = readGrants(config['grants']);

@@ -58,7 +58,7 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
       root: 'snapshots',
       values: project.config.snapshotDefaults ?? {},
       namesConfig: namesSnapshotConfig,
-      check: (key) => checkSnapshotKey(key),
+      check: (key, value) => checkSnapshotKey(key, value),
     },
   );
   for (const finding of block.findings) {
@@ -95,12 +95,12 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
       }),
     );
     const propertiesAt: SourceLocation = properties === undefined ? { file: file.path } : { file: properties.file, line: properties.entry.line ?? 1 };
-    for (const key of Object.keys(own)) {
-      const finding = checkSnapshotKey(key);
+    for (const [key, value] of Object.entries(own)) {
+      const finding = checkSnapshotKey(key, value);
       if (finding) report(finding, locateKeyword(file, key));
     }
-    for (const key of Object.keys(properties?.entry.config ?? {})) {
-      const finding = checkSnapshotKey(key);
+    for (const [key, value] of Object.entries(properties?.entry.config ?? {})) {
+      const finding = checkSnapshotKey(key, value);
       if (finding) report(finding, propertiesAt, `snapshots.${file.name}.config: `);
     }
     const levels: ConfigLevel[] = [

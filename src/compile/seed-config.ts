@@ -3,7 +3,8 @@ import { SparkdbtError, SparkdbtErrors, formatLocation, closestNames } from '../
 import { isRecord } from '../core/is-record.js';
 import type { SeedNode, SeedNodeConfig } from '../graph/types.js';
 import type { Project, SeedFile } from '../project/types.js';
-import { METADATA_KEYS, NOT_IMPLEMENTED, type KeyFinding } from './config-keys.js';
+import { METADATA_KEYS, NOT_IMPLEMENTED, hookFinding, type KeyFinding } from './config-keys.js';
+import { HOOK_KEYS, mergeWithHooks } from './sql-hooks.js';
 import { readModelsBlock, type ConfigLevel } from './model-config.js';
 import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
@@ -32,10 +33,11 @@ const SEED_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   ),
 };
 
-const KNOWN = [...SEED_KEYS, ...METADATA_KEYS];
+const KNOWN = [...SEED_KEYS, ...METADATA_KEYS, ...Object.keys(HOOK_KEYS)];
 
 /** Checks one key (and its value) of project.yml's `seeds:` block. */
 export function checkSeedKey(key: string, value: unknown): KeyFinding | undefined {
+  if (key in HOOK_KEYS) return hookFinding(key, value);
   if (key in SEED_NOT_IMPLEMENTED) {
     return {
       severity: 'error',
@@ -91,12 +93,13 @@ export function resolveSeedConfig(levels: readonly ConfigLevel[]): SeedNodeConfi
   const merged: Record<string, unknown> = { materialized: 'seed', enabled: true, schema: undefined, alias: undefined };
   const tags = new Set<string>();
   for (const level of levels) {
-    for (const [key, value] of Object.entries(level.values)) {
+    // Hooks add up across the levels (dbt's MergeBehavior.Append).
+    mergeWithHooks(merged, level.values, (key, value) => {
       if (key === 'tags') for (const tag of typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : []) tags.add(tag);
       else if ((key === 'meta' || key === 'column_types') && isRecord(value) && isRecord(merged[key])) merged[key] = { ...merged[key], ...value };
       else if (key === 'grants') merged[key] = mergeGrants(merged[key], value);
       else merged[key] = value;
-    }
+    });
   }
   return { ...merged, tags: [...tags].sort() } as unknown as SeedNodeConfig;
 }

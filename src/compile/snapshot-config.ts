@@ -1,7 +1,8 @@
 import { isRecord } from '../core/is-record.js';
 import { closestNames } from '../errors.js';
 import type { SnapshotColumnNames, SnapshotNodeConfig } from '../graph/types.js';
-import { METADATA_KEYS, type KeyFinding } from './config-keys.js';
+import { METADATA_KEYS, hookFinding, type KeyFinding } from './config-keys.js';
+import { HOOK_KEYS, mergeWithHooks } from './sql-hooks.js';
 import type { ConfigLevel } from './model-config.js';
 import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
@@ -28,15 +29,11 @@ export const SNAPSHOT_KEYS: readonly string[] = [
 
 /** dbt snapshot configs sparkdbt does not implement: an error, never ignored. */
 const SNAPSHOT_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  pre_hook: 'SQL run before the snapshot',
-  'pre-hook': 'SQL run before the snapshot',
-  post_hook: 'SQL run after the snapshot',
-  'post-hook': 'SQL run after the snapshot',
   persist_docs: 'descriptions written as database comments',
   quoting: "how the snapshot's name is quoted",
 };
 
-const KNOWN = [...SNAPSHOT_KEYS, ...METADATA_KEYS];
+const KNOWN = [...SNAPSHOT_KEYS, ...METADATA_KEYS, ...Object.keys(HOOK_KEYS)];
 const DEFAULT_COLUMNS: SnapshotColumnNames = {
   dbt_valid_from: 'dbt_valid_from',
   dbt_valid_to: 'dbt_valid_to',
@@ -51,7 +48,8 @@ export function namesSnapshotConfig(key: string): boolean {
 }
 
 /** Checks one key of a snapshot's config (block, properties file or project.yml): not implemented is an error, unknown a warning. */
-export function checkSnapshotKey(key: string): KeyFinding | undefined {
+export function checkSnapshotKey(key: string, value?: unknown): KeyFinding | undefined {
+  if (key in HOOK_KEYS) return hookFinding(key, value);
   if (key in SNAPSHOT_NOT_IMPLEMENTED) {
     return {
       severity: 'error',
@@ -86,12 +84,13 @@ export function resolveSnapshotConfig(levels: readonly ConfigLevel[]): { config:
   const merged: Record<string, unknown> = { enabled: true };
   const tags = new Set<string>();
   for (const level of levels) {
-    for (const [key, value] of Object.entries(level.values)) {
+    // Hooks add up across the levels (dbt's MergeBehavior.Append).
+    mergeWithHooks(merged, level.values, (key, value) => {
       if (key === 'tags') for (const tag of typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : []) tags.add(tag);
       else if (key === 'meta' && isRecord(value) && isRecord(merged['meta'])) merged['meta'] = { ...merged['meta'], ...value };
       else if (key === 'grants') merged[key] = mergeGrants(merged[key], value);
       else merged[key] = value;
-    }
+    });
   }
   const problems: SnapshotConfigProblem[] = [];
   const problem = (key: string, message: string, hint: string) => problems.push({ key, message, hint });

@@ -17,7 +17,7 @@ export function renderCompiledSql(model: RenderedModel, plan: MaterializationPla
       const copy = { ...step.copy, iam_role: step.copy.iam_role === undefined ? undefined : '****' };
       return `-- carried out by sparkdbt's loader on this target (no server-side COPY); the Redshift COPY it stands for:\n${renderCopyStatement(dialect, model.relation, copy, step.listsColumns === true ? step.columns : undefined)}\n`;
     }
-    if (step.kind === 'sql' && /^copy\s/i.test(step.sql)) return `${step.sql.split(temp).join(model.relation.render())}\n`;
+    if (step.kind === 'sql' && step.hook === undefined && /^copy\s/i.test(step.sql)) return `${step.sql.split(temp).join(model.relation.render())}\n`;
   }
   return model.sql.endsWith('\n') ? model.sql : `${model.sql}\n`;
 }

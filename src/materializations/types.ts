@@ -39,7 +39,7 @@ export interface LoadHistoryPlan {
 export type PlanStep =
   | { readonly kind: 'begin' }
   | { readonly kind: 'commit' }
-  | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean }
+  | { readonly kind: 'sql'; readonly sql: string; readonly countsRows: boolean; readonly hook?: HookRef }
   | { readonly kind: 'check'; readonly sql: string; readonly check: KeyCheck }
   | {
       readonly kind: 'incremental';
@@ -75,6 +75,12 @@ export interface GrantsStep {
   readonly showSql: string | undefined;
   /** The statements as planned: the show query (when it revokes) and the grants of a relation that has none. */
   readonly display: string;
+}
+
+/** Which of a node's hooks a statement is: its kind and its place in the node's list of that kind (0 first). */
+export interface HookRef {
+  readonly type: 'pre-hook' | 'post-hook';
+  readonly index: number;
 }
 
 /** A unique_key check: its query returns the keys that are duplicated or NULL in `relation` (the new rows). */

@@ -114,20 +114,15 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   if (logPath !== undefined) warn(['log-path'], 'not applied: sparkdbt writes logs/ under the project folder unless --log-path or SPARKDBT_LOG_PATH says otherwise');
   const onRunStart = readHooks(top['on-run-start'], 'on-run-start', problem);
   const onRunEnd = readHooks(top['on-run-end'], 'on-run-end', problem);
-  for (const [key, hooks] of [
-    ['on-run-start', onRunStart],
-    ['on-run-end', onRunEnd],
-  ] as const)
-    if (hooks.length > 0)
-      warn([key], `${hooks.length === 1 ? 'this hook is' : `these ${hooks.length} hooks are`} read but NOT run: sparkdbt does not run on-run-start/on-run-end hooks yet`);
   const dispatch = parseDispatch(top['dispatch'], problem);
   const quoting = readQuoting(top['quoting'], problem);
   if (Object.keys(quoting).length > 0) warn(['quoting'], `not applied: sparkdbt quotes identifiers as its targets do, whatever quoting: says (${Object.keys(quoting).join(', ')})`);
   const flags = top['flags'] ?? {};
   if (!isRecord(flags)) problem(['flags'], 'must be a mapping of flag names to values');
   else {
-    // Behavior flags are applied (adapter.behavior); the others are dbt's run flags, which sparkdbt takes on the command line.
-    const unapplied = Object.keys(flags).filter((flag) => !(flag in BEHAVIOR_FLAG_DEFAULTS));
+    // Behavior flags are applied (adapter.behavior), and skip_nodes_if_on_run_start_fails (the run's nodes are skipped after a failed
+    // on-run-start hook); the others are dbt's run flags, which sparkdbt takes on the command line.
+    const unapplied = Object.keys(flags).filter((flag) => !(flag in BEHAVIOR_FLAG_DEFAULTS) && flag !== 'skip_nodes_if_on_run_start_fails');
     if (unapplied.length > 0) warn(['flags'], `not applied: ${unapplied.join(', ')} (sparkdbt takes its flags on the command line)`);
   }
   const queryComment = top['query-comment'];

@@ -27,12 +27,25 @@ export function formatRunEvent(event: RunEvent): string[] {
       return [dotted(`${event.index} of ${event.total} START ${event.node.config.materialized} model ${event.relation}`, '[RUN]')];
     case 'node-finished':
       return [formatFinished(event.index, event.total, event.result)];
+    case 'hook-started':
+      return [dotted(`${event.index} of ${event.total} START hook: ${event.label}`, '[RUN]')];
+    case 'hook-finished':
+      return [formatHookFinished(event.index, event.total, event.result)];
+    case 'hooks-blank':
+      return [''];
     case 'load-progress':
     case 'statement':
       return [];
     case 'run-finished':
       return formatSummary(event.results, event.elapsedMs, event.interrupted === true);
   }
+}
+
+/** dbt's LogHookEndLine: `1 of 2 OK hook: shop.on-run-start.0 …… [OK in 0.01s]`, `ERROR hook: …`, `SKIP hook: … [SKIP]`. */
+function formatHookFinished(index: number, total: number, result: NodeResult): string {
+  const seconds = `${(result.executionTimeMs / 1000).toFixed(2)}s`;
+  const info = result.status === 'success' ? 'OK' : result.status === 'skipped' ? 'SKIP' : 'ERROR';
+  return dotted(`${index} of ${total} ${info} hook: ${result.relation}`, info === 'SKIP' ? '[SKIP]' : `[${info} in ${seconds}]`);
 }
 
 function formatFinished(index: number, total: number, result: NodeResult): string {

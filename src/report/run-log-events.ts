@@ -248,6 +248,21 @@ export function runLogEvents(given: RunLogContext = {}): (event: RunEvent) => Lo
       }
       case 'run-finished':
         return summaryEvents(event.results, event.elapsedMs, event.interrupted === true, infoOf);
+      case 'hook-started':
+        return [{ name: 'LogHookStartLine', code: 'Q032', level: 'info', msg: line, data: { statement: event.label, index: event.index, total: event.total }, timestamped: true }];
+      case 'hook-finished':
+        return [
+          {
+            name: 'LogHookEndLine',
+            code: 'Q033',
+            level: 'info',
+            msg: line,
+            data: { statement: event.result.relation, status: event.result.status, index: event.index, total: event.total, execution_time: event.result.executionTimeMs / 1000 },
+            timestamped: true,
+          },
+        ];
+      case 'hooks-blank':
+        return [{ name: 'Formatting', code: 'Z017', level: 'info', msg: '', timestamped: true }];
     }
   };
 }

@@ -24,7 +24,10 @@ export function summaryEvents(results: readonly NodeResult[], elapsedMs: number,
   for (const r of results) if (r.resourceType !== 'test' && r.resourceType !== 'unit_test') byMaterialization.set(r.materialized, (byMaterialization.get(r.materialized) ?? 0) + 1);
   const kinds =
     [
-      ...[...byMaterialization].map(([m, n]) => (m === 'seed' || m === 'snapshot' ? plural(n, m) : `${n} ${m} model${n === 1 ? '' : 's'}`)),
+      // dbt sorts its stat line by kind: `project hook` before the models.
+      ...[...byMaterialization]
+        .sort(([a], [b]) => Number(b === 'project hook') - Number(a === 'project hook'))
+        .map(([m, n]) => (m === 'seed' || m === 'snapshot' || m === 'project hook' ? plural(n, m) : `${n} ${m} model${n === 1 ? '' : 's'}`)),
       ...(dataTests > 0 ? [`${dataTests} data test${dataTests === 1 ? '' : 's'}`] : []),
       ...(unitTests > 0 ? [plural(unitTests, 'unit test')] : []),
     ].join(', ') || '0 models';

@@ -7,6 +7,7 @@ import { SparkdbtError, formatLocation, type SourceLocation } from '../errors.js
 import type { ModelNode } from '../graph/types.js';
 import type { LoadRejection } from '../load/read-records.js';
 import { renderCompiledSql } from '../materializations/compiled-sql.js';
+import { hookNote } from '../materializations/hook-steps.js';
 import { renderPlan } from '../materializations/types.js';
 import { keyCheckFailure } from '../materializations/key-check.js';
 import { incrementalStatements } from '../materializations/schema-change.js';
@@ -196,9 +197,10 @@ function describeFailure(
     const offset = stepIndex === 0 ? 0 : before.length + 1;
     const at = error.position === undefined ? undefined : lineAndColumn(text, offset + error.position - 1);
     const detail = (error.detail ? `\n  detail: ${redact(error.detail)}` : '') + (more ? `\n  ${redact(more).replace(/\n/g, '\n  ')}` : '');
+    const inHook = hookNote(compiled.plan.steps[stepIndex], redact);
     return new SparkdbtError(
       'sql-error',
-      `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
+      `Database error in model ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${detail}${inHook}\n  compiled SQL: ${runFile}${at ? `:${at.line}:${at.column}` : ''}`,
       error.hint ? { hint: redact(error.hint) } : {},
     );
   }

@@ -14,6 +14,7 @@ import { schedule, threadName, type Upstream } from './scheduler.js';
 import type { NodeResult, RunEvent, RunResult } from './types.js';
 import { fetchWarehouseState } from './warehouse-state.js';
 import { maskIamRoles } from '../redact.js';
+import { endHookContext, projectHooksOf, runProjectHooks } from './project-hooks.js';
 
 export type { WriteArtifact } from './model-executor.js';
 
@@ -102,6 +103,13 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     ...(allSeeds ? { noun: 'seed' } : allSnapshots ? { noun: 'snapshot' } : {}),
   });
   for (const schema of plan.schemas) await main.ensureSchema(schema);
+  // dbt's before_run: on-run-start hooks once the schemas exist, on the main connection, before any node.
+  const startHooks = projectHooksOf(prepared, 'on-run-start');
+  const startResults = await runProjectHooks(prepared, main, startHooks, {}, options.onEvent);
+  if (startHooks.length > 0) options.onEvent({ kind: 'hooks-blank' });
+  const startFailed = startResults.find((r) => r.status === 'error');
+  // As dbt 1.11: the nodes still run after a failed on-run-start hook unless the project sets flags: {skip_nodes_if_on_run_start_fails: true}.
+  const skipAll = startFailed !== undefined && prepared.project.config.dbt?.flags['skip_nodes_if_on_run_start_fails'] === true;
 
   const context = {
     prepared,
@@ -112,30 +120,45 @@ export async function runModels(prepared: PreparedProject, adapters: Adapter | r
     showRows: options.showSeedRows,
     seedGuesses: options.seedGuesses,
   };
-  const results = await schedule<Task>(plan.tasks, {
-    threads: pool.length,
-    failFast: plan.flags.failFast,
-    signal: options.signal,
-    async execute(task, worker, stop) {
-      const startedAt = new Date();
-      const threadId = threadName(worker);
-      const adapter = pool[worker]!;
-      // As dbt: each statement a node sends is logged on the connection named for the node, from its worker's thread.
-      adapter.observe(statementLog(prepared, options.onEvent, task.uniqueId, { node: task.node, relation: task.display, threadId }));
-      try {
-        const result = await executeTask(task, adapter, { ...context, signal: stop });
-        return { ...result, startedAt, completedAt: new Date(), threadId };
-      } finally {
-        adapter.observe(undefined);
-      }
-    },
-    skipped: (task, upstream) => skipped(task, upstream),
-    notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRunResult(task), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
-    onStart: (task, index, worker) => options.onEvent({ kind: 'node-started', index, total, node: task.node, relation: task.display, threadId: threadName(worker) }),
-    onFinish: (result, index) => options.onEvent({ kind: 'node-finished', index, total, result }),
-  });
+  const results = skipAll
+    ? plan.tasks.map((task, i) => {
+        const result = skippedResult(task, `skipped because on-run-start hook ${startFailed.relation} failed`, {
+          skippedBecause: startFailed.relation,
+          skippedBecauseId: startFailed.uniqueId,
+          skipReason: 'upstream-failed',
+        });
+        options.onEvent({ kind: 'node-finished', index: i + 1, total, result });
+        return result;
+      })
+    : await schedule<Task>(plan.tasks, {
+        threads: pool.length,
+        failFast: plan.flags.failFast,
+        signal: options.signal,
+        async execute(task, worker, stop) {
+          const startedAt = new Date();
+          const threadId = threadName(worker);
+          const adapter = pool[worker]!;
+          // As dbt: each statement a node sends is logged on the connection named for the node, from its worker's thread.
+          adapter.observe(statementLog(prepared, options.onEvent, task.uniqueId, { node: task.node, relation: task.display, threadId }));
+          try {
+            const result = await executeTask(task, adapter, { ...context, signal: stop });
+            return { ...result, startedAt, completedAt: new Date(), threadId };
+          } finally {
+            adapter.observe(undefined);
+          }
+        },
+        skipped: (task, upstream) => skipped(task, upstream),
+        notRun: (task, reason, cause) => (reason === 'interrupted' ? { ...notRunResult(task), skipReason: 'interrupted' } : stoppedByFailFast(task, cause)),
+        onStart: (task, index, worker) => options.onEvent({ kind: 'node-started', index, total, node: task.node, relation: task.display, threadId: threadName(worker) }),
+        onFinish: (result, index) => options.onEvent({ kind: 'node-finished', index, total, result }),
+      });
+  // dbt's after_run: on-run-end hooks, which read the run's results (not after an interrupt).
+  const endHooks = options.signal?.aborted ? [] : projectHooksOf(prepared, 'on-run-end');
+  if (endHooks.length > 0) options.onEvent({ kind: 'hooks-blank' });
+  main.observe(setUpStatementLog(prepared, options.onEvent));
+  const ended = await runProjectHooks(prepared, main, endHooks, endHookContext(prepared, [...startResults, ...results], targetDatabase(prepared.target)), options.onEvent);
   main.observe(undefined);
-  const run = { invocationId, results, elapsedMs: performance.now() - started, ...(options.signal?.aborted ? { interrupted: true } : {}) };
+  const run = { invocationId, results: [...startResults, ...results, ...ended], elapsedMs: performance.now() - started, ...(options.signal?.aborted ? { interrupted: true } : {}) };
   options.onEvent({ kind: 'run-finished', ...run });
   return run;
 }

@@ -7,6 +7,8 @@ import { cancellable, yieldToSignals } from './interrupt.js';
 export interface StepState {
   inTransaction: boolean;
   index: number;
+  /** The step running (or that failed). */
+  step?: PlanStep;
 }
 
 /** What a node's executor adds to the step loop: the stop signal, and what to do with statements' results and local loads. */
@@ -41,6 +43,7 @@ export async function runSteps(adapter: Adapter, planned: readonly PlanStep[], s
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     state.index = i;
+    state.step = step;
     switch (step.kind) {
       case 'begin':
         state.inTransaction = true;

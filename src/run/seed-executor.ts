@@ -17,6 +17,8 @@ import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import { runSteps, type StepState } from './run-steps.js';
 import { grantsOf, grantsStep, shouldRevoke, withGrantsStep } from '../materializations/grants.js';
+import { renderNodeHooks } from '../compile/render-hooks.js';
+import { hookNote, withHooks } from '../materializations/hook-steps.js';
 import { teeSource } from './tee-source.js';
 import type { ModelContext } from './model-executor.js';
 import type { NodeResult } from './types.js';
@@ -67,11 +69,15 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
   const config = node.config;
   const open: SeedSource = () => fs.createReadStream(node.file.absolutePath, { highWaterMark: READ_CHUNK_BYTES });
   let inTransaction = false;
+  let state: StepState | undefined;
   try {
     const temp = tempRelationOf(task.relation);
     let schema: SeedSchema | SparkdbtError;
     let preloaded: number | undefined;
-    if (kind === 'postgres' && speculates(node)) {
+    // The seed's hooks, rendered with its context; a hooked seed is not COPYed while scanned (its pre-hooks come first).
+    const hooks = renderNodeHooks(prepared, node, config);
+    const hooked = hooks.pre.length + hooks.post.length > 0;
+    if (kind === 'postgres' && !hooked && speculates(node)) {
       const onBegin = () => {
         inTransaction = true;
       };
@@ -88,14 +94,17 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     // dbt's compile phase of a seed is its reading; execute is the load.
     base.compiledAt = new Date();
     const createSql = createSeedTableSql(temp.render(), schema.columns, config, kind);
-    const built: PlanStep[] = buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]);
-    // A seed's table is rebuilt: its grants are granted again (or, where grants are copied, the difference).
+    const built: PlanStep[] = withHooks(
+      buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]),
+      hooks,
+    );
+    // A seed's table is rebuilt: its grants are granted again (or, where grants are copied, the difference), after its inside post-hooks.
     const grants = grantsStep(prepared.dialect, task.relation, grantsOf(config, node.originalFilePath), shouldRevoke(prepared.dialect, task.existing !== undefined, true));
     const allSteps = withGrantsStep({ kind: 'table', verb: 'loaded', steps: built }, grants).steps;
     // Loaded while it was scanned: the transaction is open and the table made; what is left is the swap.
     const steps = preloaded === undefined ? allSteps : allSteps.slice(allSteps.findIndex((step) => step.kind === 'sql' && step.sql === createSql) + 1);
     let rows = preloaded ?? 0;
-    const state: StepState = { inTransaction, index: 0 };
+    state = { inTransaction, index: 0 };
     // A preloaded seed's transaction is already open: the step loop starts from there.
     try {
       await runSteps(adapter, steps, state, {
@@ -124,7 +133,9 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     };
   } catch (error) {
     if (inTransaction) await adapter.execute('rollback').catch(() => undefined);
-    const failure = signal?.aborted ? interruptedError(node, display, cancel !== undefined) : describeSeedFailure(error, task, prepared.redactor.redact.bind(prepared.redactor));
+    const failure = signal?.aborted
+      ? interruptedError(node, display, cancel !== undefined)
+      : describeSeedFailure(error, task, prepared.redactor.redact.bind(prepared.redactor), state?.step);
     return failedBuild(base, failure, started);
   }
 }
@@ -288,12 +299,12 @@ async function firstRows(path: string, open: SeedSource, schema: SeedSchema, con
 }
 
 /** A seed's failure naming the seed, the file (and line) and a hint. */
-function describeSeedFailure(error: unknown, task: SeedTask, redact: (text: string) => string): SparkdbtError {
+function describeSeedFailure(error: unknown, task: SeedTask, redact: (text: string) => string, step: PlanStep | undefined): SparkdbtError {
   const { node } = task;
   if (error instanceof SqlError) {
     return new SparkdbtError(
       'sql-error',
-      `Database error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${error.detail ? `\n  detail: ${redact(error.detail)}` : ''}`,
+      `Database error in seed ${node.name} (${node.originalFilePath})\n  ${redact(error.message)}${error.detail ? `\n  detail: ${redact(error.detail)}` : ''}${hookNote(step, redact)}`,
       error.hint ? { hint: redact(error.hint) } : {},
     );
   }

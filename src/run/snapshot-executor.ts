@@ -13,7 +13,9 @@ import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import type { ModelContext } from './model-executor.js';
 import { runSteps, type StepState } from './run-steps.js';
-import { grantsOf, grantsStep, shouldRevoke } from '../materializations/grants.js';
+import { grantsOf, grantsStep, shouldRevoke, withGrantsStep } from '../materializations/grants.js';
+import { renderNodeHooks } from '../compile/render-hooks.js';
+import { hookNote, withPostHooks, withPreHooks } from '../materializations/hook-steps.js';
 import type { NodeResult } from './types.js';
 
 /**
@@ -63,15 +65,28 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
     base.compiledCode = prepared.redactor.redact(`${sql}\n`);
     base.compiledPath = modelArtifactPath(prepared.project.config, 'compiled', file);
     context.writeArtifact(base.compiledPath, base.compiledCode);
+    // The snapshot's hooks, rendered with its context: pre-hooks outside the transaction run first, as dbt's.
+    const hooks = renderNodeHooks(prepared, node, config);
+    const insidePre = hooks.pre.filter((h) => h.transaction);
+    await run(
+      withPreHooks(
+        [],
+        hooks.pre.filter((h) => !h.transaction),
+      ),
+    );
     const existing = task.existing;
     if (existing !== undefined && existing.kind !== 'table') {
       throw new SparkdbtError('config-invalid', `${display} is a ${existing.kind}, not a table: a snapshot is kept in a table`, {
         hint: `drop the ${existing.kind} ${display} (or give the snapshot another alias / target_schema)`,
       });
     }
+    // dbt's snapshot materialization: should_revoke(target_relation_exists, full_refresh_mode=False); grants after the
+    // post-hooks inside the transaction, before its commit (and the post-hooks outside it).
+    const grants = grantsStep(dialect, relation, grantsOf(config, node.originalFilePath), shouldRevoke(dialect, existing !== undefined, false));
+    const withGrants = (steps: readonly PlanStep[]) => [...withGrantsStep({ kind: 'table', verb: 'snapshotted', steps }, grants).steps];
     let message: string;
     if (existing === undefined) {
-      await run(snapshotCreateSteps(config, sql, relation, dialect));
+      await run(withGrants(withPostHooks(withPreHooks(snapshotCreateSteps(config, sql, relation, dialect), insidePre), hooks.post)));
       message = `SELECT ${rows ?? 0}`;
     } else {
       const target = existing.columns.map((c) => c.name);
@@ -87,26 +102,28 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
       // dbt's get_columns_in_query: the query's columns, for check_cols='all', new_record and new columns.
       const probe = await cancellable(adapter.queryText(`select * from (\n${sql}\n) as dbt_sbq limit 0`), signal, cancel);
       const columns = { source: probe.columns.map((c) => c.name), target };
-      await run(snapshotStagingSteps(config, sql, relation, columns, dialect));
+      await run(withPreHooks(snapshotStagingSteps(config, sql, relation, columns, dialect), insidePre));
       const added = addedColumns(columns);
       // The staging table's types, for the columns to add and those to widen (dbt's expand_target_column_types).
       const types = await columnTypes(adapter, dialect.quoteIdentifier(stagingTableName(relation)));
       const widened = widenedColumns(types, await columnTypes(adapter, relation.render()));
       await run(
-        snapshotMergeSteps(
-          config,
-          relation,
-          columns,
-          added.map((name) => ({ name, type: types.get(name) ?? 'text' })),
-          dialect,
-          widened,
+        withGrants(
+          withPostHooks(
+            snapshotMergeSteps(
+              config,
+              relation,
+              columns,
+              added.map((name) => ({ name, type: types.get(name) ?? 'text' })),
+              dialect,
+              widened,
+            ),
+            hooks.post,
+          ),
         ),
       );
       message = `INSERT 0 ${rows ?? 0}`;
     }
-    // dbt's snapshot materialization: should_revoke(target_relation_exists, full_refresh_mode=False).
-    const grants = grantsStep(dialect, relation, grantsOf(config, node.originalFilePath), shouldRevoke(dialect, existing !== undefined, false));
-    if (grants !== undefined) await run([grants]);
     context.writeArtifact(runFile, prepared.redactor.redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps: ran })));
     return {
       ...base,
@@ -123,7 +140,9 @@ export async function executeSnapshot(task: SnapshotTask, adapter: Adapter, cont
     if (state.inTransaction) await adapter.execute('rollback').catch(() => undefined);
     if (ran.length > 0) context.writeArtifact(runFile, prepared.redactor.redact(renderPlan({ kind: 'table', verb: 'snapshotted', steps: ran })));
     const redact = (text: string) => prepared.redactor.redact(text);
-    const failure = signal?.aborted ? interruptedError(node, display, cancel !== undefined) : describeSnapshotFailure(error, node, ran.length > 0 ? runFile : undefined, redact);
+    const failure = signal?.aborted
+      ? interruptedError(node, display, cancel !== undefined)
+      : describeSnapshotFailure(error, node, ran.length > 0 ? runFile : undefined, redact, state.step);
     return failedBuild(base, failure, started);
   }
 }
@@ -143,12 +162,12 @@ async function columnTypes(adapter: Adapter, quotedTable: string): Promise<Map<s
 }
 
 /** A snapshot's failure naming the snapshot, its file (and line) and a hint. */
-function describeSnapshotFailure(error: unknown, node: SnapshotNode, runFile: string | undefined, redact: (text: string) => string): SparkdbtError {
+function describeSnapshotFailure(error: unknown, node: SnapshotNode, runFile: string | undefined, redact: (text: string) => string, step: PlanStep | undefined): SparkdbtError {
   const where = node.definedIn === 'yaml' ? node.originalFilePath : `${node.originalFilePath}:${node.file.line}`;
   if (error instanceof SqlError) {
     return new SparkdbtError(
       'sql-error',
-      `Database error in snapshot ${node.name} (${where})\n  ${redact(error.message)}${error.detail ? `\n  detail: ${redact(error.detail)}` : ''}${runFile === undefined ? '' : `\n  statements run: ${runFile}`}`,
+      `Database error in snapshot ${node.name} (${where})\n  ${redact(error.message)}${error.detail ? `\n  detail: ${redact(error.detail)}` : ''}${hookNote(step, redact)}${runFile === undefined ? '' : `\n  statements run: ${runFile}`}`,
       error.hint ? { hint: redact(error.hint) } : {},
     );
   }

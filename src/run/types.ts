@@ -18,7 +18,7 @@ export interface NodeResult {
   readonly materialized: string;
   readonly status: NodeStatus;
   /** What the node is; a model when not given. */
-  readonly resourceType?: 'model' | 'seed' | 'snapshot' | 'test' | 'unit_test';
+  readonly resourceType?: 'model' | 'seed' | 'snapshot' | 'test' | 'unit_test' | 'operation';
   /** A test's failing rows, as judged (0 on pass, as dbt). */
   readonly failures?: number;
   /** A test's compiled SQL file (target/compiled/…), which its failure message names. */
@@ -72,6 +72,11 @@ export type RunEvent =
     }
   | { readonly kind: 'node-started'; readonly index: number; readonly total: number; readonly node: RunNode; readonly relation: string; readonly threadId?: string }
   | { readonly kind: 'node-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
+  /** An on-run-start/on-run-end hook starts (`label` as dbt names it: `<project>.on-run-start.0`) or ends, on the main connection. */
+  | { readonly kind: 'hook-started'; readonly index: number; readonly total: number; readonly label: string; readonly uniqueId: string }
+  | { readonly kind: 'hook-finished'; readonly index: number; readonly total: number; readonly result: NodeResult }
+  /** A blank line in the output (dbt's Formatting: after the on-run-start hooks, before the on-run-end ones). */
+  | { readonly kind: 'hooks-blank' }
   /**
    * A statement sent on a connection (secrets masked): `connection` is dbt's connection name — the
    * node's unique id on a worker, `master` for the run's set-up (catalog queries, schemas).

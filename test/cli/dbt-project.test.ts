@@ -132,14 +132,12 @@ describe('a dbt project (dbt_project.yml, profiles.yml) on PGlite', () => {
     expect(await builtTables(dir, 'from_env')).toEqual({ kinds: EXPECTED_KINDS, totals: EXPECTED_TOTALS });
   });
 
-  it('reports hooks it does not run, and what else it reads but does not apply, as warnings', async () => {
+  it('runs its on-run-start hook, and reports what it reads but does not apply as warnings', async () => {
     const dir = writeDbtProject('on-run-start: "create table audit (x int)"\nflags:\n  send_anonymous_usage_stats: false\n');
     const result = await runCli(['run'], { cwd: dir, env: { ...CLEAN_ENV(), DBT_PROFILES_DIR: profilesDir(PGLITE_PROFILE) } });
     expect(result.code).toBe(0);
-    expect(warningsOf(result)).toBe(
-      'Warning: dbt_project.yml:24: on-run-start: this hook is read but NOT run: sparkdbt does not run on-run-start/on-run-end hooks yet\n' +
-        'Warning: dbt_project.yml:25: flags: not applied: send_anonymous_usage_stats (sparkdbt takes its flags on the command line)\n',
-    );
+    expect(result.stdout).toMatch(/1 of 1 OK hook: \w+\.on-run-start\.0 \.+ \[OK in/);
+    expect(warningsOf(result)).toBe('Warning: dbt_project.yml:25: flags: not applied: send_anonymous_usage_stats (sparkdbt takes its flags on the command line)\n');
   });
   it('a model config it does not know, in dbt_project.yml, is a warning at its line there', async () => {
     const dir = writeDbtProject();

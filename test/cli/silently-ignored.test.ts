@@ -124,28 +124,29 @@ const cases: Array<[string, Case]> = [
     },
   ],
   [
-    'post_hook in config(), which sparkdbt would not run',
+    'a post_hook in config() that is not SQL',
     {
-      files: { 'project.yml': MARTS, 'models/marts/orders.sql': "{{ config(post_hook='grant select on {{ this }} to bi') }}\nselect 1 as id\n" },
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': '{{ config(post_hook=5) }}\nselect 1 as id\n' },
       args: ['run'],
       code: 2,
       stdout: '',
       stderr:
-        "Error: models/marts/orders.sql:1: config 'post_hook' is not implemented yet (in dbt: SQL run after the model is built)\n  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently\n",
+        "Error: models/marts/orders.sql:1: config 'post_hook' must be a SQL statement, a mapping {sql: …, transaction: true|false}, or a list of them\n" +
+        '  hint: for example post_hook="grant select on {{ this }} to reporter", or post_hook=[before_begin("…"), "…"]\n',
     },
   ],
   [
-    '+persist_docs and pre-hook in project.yml',
+    '+persist_docs and a pre-hook that is not SQL in project.yml',
     {
-      files: { 'project.yml': `${MARTS}      +persist_docs: {relation: true}\n      pre-hook: "set search_path to x"\n`, ...TABLE },
+      files: { 'project.yml': `${MARTS}      +persist_docs: {relation: true}\n      pre-hook: {transaction: false}\n`, ...TABLE },
       args: ['ls'],
       code: 2,
       stdout: '',
       stderr: [
         "Error: project.yml:6: models.shop.marts.+persist_docs: config 'persist_docs' is not implemented yet (in dbt: descriptions written as database comments)",
         '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
-        "Error: project.yml:7: models.shop.marts.pre-hook: config 'pre-hook' is not implemented yet (in dbt: SQL run before the model is built)",
-        '  hint: remove it: sparkdbt would not honour it, and it never ignores a config silently',
+        "Error: project.yml:7: models.shop.marts.pre-hook: config 'pre-hook' must be a SQL statement, a mapping {sql: …, transaction: true|false}, or a list of them",
+        '  hint: for example pre-hook="grant select on {{ this }} to reporter", or pre-hook=[before_begin("…"), "…"]',
         '',
       ].join('\n'),
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkModelKey, checkProjectKey } from '../../src/compile/config-keys.js';
 import { readModelsBlock, resolveModelConfig } from '../../src/compile/model-config.js';
+import { combineOwnConfig, hooksOf } from '../../src/compile/sql-hooks.js';
 import { parseProjectConfig } from '../../src/project/parse-config.js';
 
 const FQNS = [
@@ -57,12 +58,37 @@ describe('the models: block, read as dbt reads it', () => {
   });
 
   it('reports not-implemented keys as errors and unknown keys as warnings, with their key paths', () => {
-    const { block, config } = configOf('  shop:\n    +post-hook: "vacuum"\n    +materialzed: table\n', ['shop', 'marts', 'orders']);
+    const { block, config } = configOf('  shop:\n    +grants: {select: [a]}\n    +post-hook: 5\n    +materialzed: table\n', ['shop', 'marts', 'orders']);
     expect(block.findings.map((f) => [f.severity, f.keyPath, f.message])).toEqual([
-      ['error', 'models.shop.+post-hook', "config 'post-hook' is not implemented yet (in dbt: SQL run after the model is built)"],
+      ['error', 'models.shop.+grants', "config 'grants' is not implemented yet (in dbt: privileges granted on the built relation)"],
+      ['error', 'models.shop.+post-hook', "config 'post-hook' must be a SQL statement, a mapping {sql: …, transaction: true|false}, or a list of them"],
       ['warning', 'models.shop.+materialzed', "config 'materialzed' is not a config sparkdbt knows, and does nothing; did you mean 'materialized'?"],
     ]);
     expect(config.materialized).toBe('view');
+  });
+});
+
+describe('hooks, merged as dbt merges them (MergeBehavior.Append)', () => {
+  it('adds up every level: the models: block along the path, the properties file, config(); strings, mappings, JSON (before_begin) and lists', () => {
+    const yaml = '  +pre-hook: "select 1"\n  shop:\n    marts:\n      +pre_hook: [{sql: "select 2", transaction: false}]\n      +post-hook: "select 3"\n';
+    const own = combineOwnConfig({ 'pre-hook': 'select 4' }, { pre_hook: ['select 5', '\n    {"sql": "select 6", "transaction": false}\n'], post_hook: 'select 7' });
+    const { config } = configOf(yaml, ['shop', 'marts', 'orders'], own);
+    expect(hooksOf(config, 'pre-hook')).toEqual([
+      { sql: 'select 1', transaction: true },
+      { sql: 'select 2', transaction: false },
+      { sql: 'select 4', transaction: true },
+      { sql: 'select 5', transaction: true },
+      { sql: 'select 6', transaction: false },
+    ]);
+    expect(hooksOf(config, 'post-hook')).toEqual([
+      { sql: 'select 3', transaction: true },
+      { sql: 'select 7', transaction: true },
+    ]);
+    expect(hooksOf(configOf(yaml, ['shop', 'staging', 'raw_events']).config, 'post-hook')).toEqual([]);
+  });
+
+  it.each([[5], [{ transaction: false }], [['select 1', { sql: 'x', transaction: 'no' }]]])('rejects %j', (value) => {
+    expect(checkModelKey('post_hook', 'table', value)?.severity).toBe('error');
   });
 });
 

@@ -82,10 +82,9 @@ describe("project.yml's seeds: block", () => {
     expect(
       errorsOf(() =>
         parseSeeds(
-          project(
-            'seeds:\n  shop:\n    +sort: id\n    +quote_columns: "no"\n    +delimiter: ",,"\n    +column_types: [a]\n    +materialized: table\n    +post-hook: "select 1"\n',
-            ['plain.csv'],
-          ),
+          project('seeds:\n  shop:\n    +sort: id\n    +quote_columns: "no"\n    +delimiter: ",,"\n    +column_types: [a]\n    +materialized: table\n    +post-hook: 5\n', [
+            'plain.csv',
+          ]),
         ),
       ),
     ).toEqual([
@@ -94,7 +93,7 @@ describe("project.yml's seeds: block", () => {
       "6: seeds.shop.+delimiter: config 'delimiter' must be one character other than a quote or a line break",
       "7: seeds.shop.+column_types: config 'column_types' must map column names to SQL types",
       "8: seeds.shop.+materialized: config 'materialized' of a seed can only be 'seed'",
-      "9: seeds.shop.+post-hook: config 'post-hook' is not implemented for seeds yet (in dbt: SQL run after the model is built)",
+      "9: seeds.shop.+post-hook: config 'post-hook' must be a SQL statement, a mapping {sql: …, transaction: true|false}, or a list of them",
     ]);
   });
 

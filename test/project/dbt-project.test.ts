@@ -130,14 +130,14 @@ describe('dbt_project.yml', () => {
       'on-run-start: "create table if not exists audit (at timestamp)"',
       (c) => c.dbt?.onRunStart,
       ['create table if not exists audit (at timestamp)'],
-      ['dbt_project.yml:2: on-run-start: this hook is read but NOT run: sparkdbt does not run on-run-start/on-run-end hooks yet'],
+      [],
     ],
     [
       'on-run-end (a list)',
       'on-run-end:\n  - grant usage on schema x to a\n  - grant select on all tables in schema x to a',
       (c) => c.dbt?.onRunEnd,
       ['grant usage on schema x to a', 'grant select on all tables in schema x to a'],
-      ['dbt_project.yml:2: on-run-end: these 2 hooks are read but NOT run: sparkdbt does not run on-run-start/on-run-end hooks yet'],
+      [],
     ],
     [
       'dispatch',

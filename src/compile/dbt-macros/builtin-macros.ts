@@ -1,6 +1,7 @@
 import { DBT_ADAPTERS_MACROS } from './dbt-adapters-macros.js';
 import type { BuiltinMacroFile } from './builtin-macro-file.js';
 import { CUSTOM_NAME_MACROS } from './custom-name-macros.js';
+import { HOOK_MACROS } from './hook-macros.js';
 
 /**
  * dbt's `{{ return(x) }}` ends a macro with the value x. In the macro files sparkdbt ships it is
@@ -15,7 +16,7 @@ export function returnAsOutput(sql: string): string {
  * the `dbt` namespace (dbt's global project with dbt-postgres's and dbt-redshift's overrides, as dbt
  * loads the internal packages of an adapter and those it inherits from into one namespace).
  */
-export const BUILTIN_MACROS: readonly BuiltinMacroFile[] = [...DBT_ADAPTERS_MACROS, ...CUSTOM_NAME_MACROS].map((file) => ({ ...file, sql: returnAsOutput(file.sql) }));
+export const BUILTIN_MACROS: readonly BuiltinMacroFile[] = [...DBT_ADAPTERS_MACROS, ...CUSTOM_NAME_MACROS, HOOK_MACROS].map((file) => ({ ...file, sql: returnAsOutput(file.sql) }));
 
 /** The namespace the builtin macros are found in (`dbt.date_trunc`, `adapter.dispatch('x', 'dbt')`). */
 export const DBT_NAMESPACE = 'dbt';
