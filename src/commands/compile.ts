@@ -1,6 +1,7 @@
 import { modelArtifactPath, testArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 import { compileModel, relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { compileTest } from '../compile/compile-test.js';
+import { isEphemeral } from '../compile/ephemeral.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
 import type { ExistingRelation, WarehouseState } from '../plan/types.js';
@@ -105,6 +106,8 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
       const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
       write(file, sql);
       compiledNodes.set(node.uniqueId, { model: compiled, code: sql });
+      // An ephemeral model is never built: no plan, as dbt writes nothing to target/run/ for it.
+      if (isEphemeral(node)) return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
       write(planFile, planHeader(artifactPath(prepared, 'run', node), state === undefined ? null : existing) + redact(renderPlan(compiled.plan)));
       return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
     } catch (error) {

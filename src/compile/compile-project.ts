@@ -19,6 +19,7 @@ import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
+import { EphemeralRefs, injectEphemeralCtes, isEphemeral, type InjectedCte, type InjectedSql } from './ephemeral.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -49,6 +50,8 @@ export interface PreparedProject {
 /** A model compiled for the target: rendered SQL and its materialization plan. */
 export interface CompiledModel extends RenderedModel {
   readonly plan: MaterializationPlan;
+  /** The ephemeral models' CTEs injected into `sql` (the manifest's extra_ctes). */
+  readonly extraCtes?: readonly InjectedCte[];
 }
 
 /**
@@ -139,23 +142,31 @@ export function relationOf(prepared: PreparedProject, node: RefNode): Relation {
  */
 export function compileModel(prepared: PreparedProject, node: ModelNode, existing: ExistingRelation | undefined, context: PlanContext = { fullRefresh: false }): CompiledModel {
   const own: Record<string, unknown> = {};
-  const sql = prepared.renderer.render(
+  const ctes = new EphemeralRefs();
+  const raw = prepared.renderer.render(
     node.file.path,
     node.file.sql,
-    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context)),
+    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context), ctes),
   );
+  const { sql, ctes: extraCtes } = withEphemeralCtes(prepared, raw, ctes);
   const config = resolveModelConfig(prepared.modelsBlock.levelsFor(node.fqn), { ...(node.properties?.config ?? {}), ...own });
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
-  return { ...rendered, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+  return { ...rendered, extraCtes, plan: materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) }) };
+}
+
+/** `sql` with the CTEs of the ephemeral models its rendering ref()'d (`ctes`) injected, as dbt's compiler does. */
+export function withEphemeralCtes(prepared: PreparedProject, sql: string, ctes: EphemeralRefs): InjectedSql {
+  return injectEphemeralCtes(prepared, sql, ctes, (node, nested) => prepared.renderer.render(node.file.path, node.file.sql, nodeHooks(prepared, node, {}, undefined, nested)));
 }
 
 /**
  * ref(), source(), config() and `this` for rendering a model or snapshot against real relations:
  * ref() resolves to what the run builds (or, under --defer, another target's relation); config()
- * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere).
+ * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere); a ref()
+ * of an ephemeral model renders its CTE name and is recorded in `ctes`.
  */
-export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean): ModelHooks {
+export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean, ctes = new EphemeralRefs()): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
     ref(name) {
@@ -168,6 +179,7 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
           }),
         );
       }
+      if (isEphemeral(target)) return ctes.add(target);
       return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
     },
     source(sourceName, tableName) {
