@@ -3,7 +3,7 @@ import type { SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
-import type { Graph, ModelNode, RefNode } from '../graph/types.js';
+import type { AnalysisNode, Graph, ModelNode, RefNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
@@ -12,6 +12,7 @@ import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
+import { parseAnalyses } from './parse-analyses.js';
 import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
 import { parseSnapshots } from './parse-snapshots.js';
@@ -100,7 +101,8 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const singular = parseSingularTests(project, renderer);
   const properties = project.properties ?? [];
   const snapshots = parseSnapshots(project, renderer);
-  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots });
+  const analyses = parseAnalyses(project, renderer);
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses });
   const missing = properties
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
@@ -130,7 +132,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
 }
 
 /** The relation a model, seed or snapshot builds: the target schema (or the node's schema config) and its alias. */
-export function relationOf(prepared: PreparedProject, node: RefNode): Relation {
+export function relationOf(prepared: PreparedProject, node: RefNode | AnalysisNode): Relation {
   const quote = (name: string) => prepared.dialect.quoteIdentifier(name);
   return new Relation(node.config.schema ?? prepared.target.schema, node.config.alias ?? node.name, quote);
 }
@@ -166,7 +168,13 @@ export function withEphemeralCtes(prepared: PreparedProject, sql: string, ctes: 
  * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere); a ref()
  * of an ephemeral model renders its CTE name and is recorded in `ctes`.
  */
-export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean, ctes = new EphemeralRefs()): ModelHooks {
+export function nodeHooks(
+  prepared: PreparedProject,
+  node: RefNode | AnalysisNode,
+  own: Record<string, unknown>,
+  isIncremental?: () => boolean,
+  ctes = new EphemeralRefs(),
+): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
     ref(name) {
