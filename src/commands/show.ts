@@ -91,6 +91,11 @@ function modelQueries(prepared: PreparedProject, nodes: readonly ModelNode[]): P
 
 /** An --inline query, rendered as a model (ref, source, var, macros) that is in no file. */
 function inlineQuery(prepared: PreparedProject, sql: string): PreviewQuery {
+  return { node: undefined, sql: compileInline(prepared, sql), file: '--inline', copyOf: undefined };
+}
+
+/** An --inline query (show's, compile's) rendered as dbt renders its `inline_query` node: a model in no file, ephemeral refs inlined. */
+export function compileInline(prepared: PreparedProject, sql: string): string {
   const name = prepared.project.config.name;
   const node: ModelNode = {
     resourceType: 'model',
@@ -102,7 +107,7 @@ function inlineQuery(prepared: PreparedProject, sql: string): PreviewQuery {
     file: { name: INLINE, path: '--inline', absolutePath: '--inline', folders: [], sql },
     config: { materialized: 'view', tags: [], enabled: true, schema: undefined, alias: undefined },
   };
-  return { node: undefined, sql: compileModel(prepared, node, undefined).sql, file: '--inline', copyOf: undefined };
+  return compileModel(prepared, node, undefined).sql;
 }
 
 /** The query `show` sends: the SQL as a subquery, so its own ORDER BY, LIMIT or trailing comment still work. */
