@@ -26,7 +26,7 @@ describe('sparkdbt debug', () => {
       '  connect_timeout: 10',
       'checks:',
     ]);
-    expect(lines[12]).toBe('  project.yml  OK      2 models, 1 macro file, 2 nodes');
+    expect(lines[12]).toBe('  project.yml  OK      2 models, 1 macro file');
     expect(lines[13]).toMatch(/^ {2}connection {3}OK {6}PostgreSQL \d+/);
     expect(lines.slice(14)).toEqual(['All checks passed!', '']);
     expect(result.stdout).not.toContain('hunter2-secret');
