@@ -4,6 +4,7 @@ import { addBuildCommand } from './commands/build.js';
 import { addCleanCommand } from './commands/clean.js';
 import { addCompileCommand } from './commands/compile.js';
 import { addDebugCommand } from './commands/debug.js';
+import { addInitCommand } from './commands/init.js';
 import { addLsCommand } from './commands/ls.js';
 import { addParseCommand } from './commands/parse.js';
 import { addRetryCommand } from './commands/retry.js';
@@ -83,6 +84,7 @@ export function createProgram(io: CliIo): CliProgram {
     addServeCommand,
     addParseCommand,
     addCleanCommand,
+    addInitCommand,
   ])
     add(program, ctx);
 
