@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileDbtSchema, schemaErrors } from '../artifacts/dbt-schemas.js';
 import { runCli, stripTimes } from '../support/cli.js';
 import { queryFolder } from '../support/pglite-counts.js';
 import { PG_ENV, useTestSchema } from '../support/postgres.js';
@@ -107,6 +108,7 @@ function suite(target: Target): void {
       { id: 'model.shop.stg_orders', sql: stg },
       { id: 'model.shop.big_orders', sql: BIG },
     ]);
+    expect(schemaErrors(compileDbtSchema('manifest-v12.json'), manifest)).toEqual([]);
     expect(manifest.nodes['model.shop.big_orders']).toMatchObject({ relation_name: null, config: expect.objectContaining({ materialized: 'ephemeral' }) });
   });
 
