@@ -7,12 +7,12 @@ import type { AnalysisNode, Graph, ModelNode, RefNode } from '../graph/types.js'
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
+import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { readModelsBlock, resolveModelConfig, type ModelsBlock } from './model-config.js';
 import { parseModels } from './parse-models.js';
 import { parseAnalyses } from './parse-analyses.js';
-import { resolveProjectTarget } from './project-target.js';
 import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
 import { parseSnapshots } from './parse-snapshots.js';
@@ -61,8 +61,21 @@ export interface CompiledModel extends RenderedModel {
  * resolved target's SQL dialect (the adapter registry's, passed in by the caller).
  */
 export function prepareProject(project: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
-  const { redactor, target } = resolveProjectTarget(project, options);
+  const redactor = new Redactor();
+  // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
+  // artifacts), whether or not a template read them through env_var().
+  redactor.addSecretEnv(options.env);
+  const vars = { ...project.config.vars, ...(options.vars ?? {}) };
   const onSecret = (value: string) => redactor.add(value);
+  const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
+  const target = resolveTarget(
+    project.config,
+    options.target,
+    (text, file) => configRenderer.render(file, text),
+    options.env,
+    (text) => redactor.redact(text),
+  );
+  if ('password' in target) redactor.add(target.password);
   // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
   const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
   const dialect = dialectFor(target.type);
