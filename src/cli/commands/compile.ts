@@ -11,7 +11,7 @@ export function addCompileCommand(program: Command, ctx: CliContext): void {
       program
         .command('compile')
         .description(
-          "render the selected models and data tests to target/compiled/ and the models' build plans to target/plan/ (no database needed, except to look up relations for --defer)",
+          "render the selected models, analyses and data tests to target/compiled/ and the models' build plans to target/plan/, or print --inline SQL compiled (no database needed, except to look up relations for --defer)",
         ),
       ctx.io,
     ),
