@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileDbtSchema, schemaErrors } from '../artifacts/dbt-schemas.js';
-import { runCli, stripTimes } from '../support/cli.js';
+import { REPO_ROOT, runCli, stripTimes } from '../support/cli.js';
+import { listFiles } from '../support/golden.js';
+import { commandExists, outsideOracle } from '../support/outside-tools.js';
 import { queryFolder } from '../support/pglite-counts.js';
 import { PG_ENV, useTestSchema } from '../support/postgres.js';
 
@@ -123,3 +126,31 @@ function suite(target: Target): void {
     expect(ls.stdout).toBe('big_orders\nstg_orders\n');
   });
 }
+
+/** Goldens of what compile writes for the ephemeral project on Redshift (no connection): the models', the ephemerals' and the tests' SQL. */
+const REDSHIFT_GOLDEN = path.join(REPO_ROOT, 'test/fixtures/ephemeral/redshift/compiled');
+const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get install sqlfluff');
+
+describe('ephemeral models on Redshift (goldens)', () => {
+  it('compile writes the injected CTEs as the goldens hold them', async () => {
+    const dir = writeProject('shop:\n  target: rs\n  outputs:\n    rs: {type: redshift, host: nowhere.invalid, user: u, dbname: dwh, schema: analytics}\n');
+    const result = await runCli(['compile'], { cwd: dir, env: ENV(dir) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const written = path.join(dir, 'target/compiled');
+    if (process.env['UPDATE_GOLDEN'] === '1') {
+      fs.rmSync(REDSHIFT_GOLDEN, { recursive: true, force: true });
+      fs.cpSync(written, REDSHIFT_GOLDEN, { recursive: true });
+    }
+    expect(listFiles(written)).toEqual(listFiles(REDSHIFT_GOLDEN));
+    for (const file of listFiles(REDSHIFT_GOLDEN)) expect(fs.readFileSync(path.join(written, file), 'utf8'), file).toBe(fs.readFileSync(path.join(REDSHIFT_GOLDEN, file), 'utf8'));
+  });
+
+  it.skipIf(!SQLFLUFF)('every golden parses as Redshift SQL (sqlfluff)', () => {
+    const result = spawnSync('sqlfluff', ['parse', '--dialect', 'redshift', REDSHIFT_GOLDEN], { encoding: 'utf8' });
+    const output = result.stdout + result.stderr;
+    expect(output).not.toMatch(/unparsable/i);
+    expect(result.status, output).toBe(0);
+    expect(output.match(/\|file:$/gm)).toHaveLength(listFiles(REDSHIFT_GOLDEN).length);
+  });
+});
