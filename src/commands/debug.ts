@@ -12,6 +12,10 @@ import { parseVars, profileOptions, projectFolder, type CommandOptions } from '.
 /** What `debug` found: the resolved settings (secrets masked) and each check's outcome. */
 export interface DebugReport {
   readonly project: string;
+  /** The project file read (absolute): dbt_project.yml or project.yml. */
+  readonly projectFile: string;
+  /** A dbt project's profile: its name and profiles.yml (absolute). */
+  readonly profile: { readonly name: string; readonly file: string } | undefined;
   readonly target: Readonly<Record<string, unknown>>;
   readonly checks: readonly Check[];
 }
@@ -56,7 +60,7 @@ export async function debugProject(options: CommandOptions): Promise<DebugReport
     const detail = error instanceof SparkdbtError ? `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : String(error);
     checks.push({ name: 'connection', ok: false, detail: redactor.redact(detail) });
   }
-  return { project: project.config.name, target: maskTarget(target), checks };
+  return { project: project.config.name, projectFile: project.config.configFile, profile: project.config.profile, target: maskTarget(target), checks };
 }
 
 /** An IAM role ARN: arn:aws:iam::<12-digit account>:role/<path and name>. */

@@ -217,7 +217,7 @@ describe('sparkdbt debug', () => {
     const result = await runCli(['debug'], { cwd: dir, env: ENV(dir) });
     expect(result.stderr).toBe('Creating the embedded warehouse in .sparkdbt/pglite …\n');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('  dbt_project.yml  OK      3 models, 0 macro files\n');
+    expect(result.stdout).toContain('  dbt_project.yml file [OK found and valid] (3 models, 0 macro files)\n');
     expect(result.stdout).toContain('All checks passed!\n');
   });
 
@@ -225,7 +225,7 @@ describe('sparkdbt debug', () => {
     const dir = writeProject(`shop:\n  target: pg\n  outputs:\n    pg: {type: postgres, host: ${PG_ENV.PGHOST}, port: 1, user: u, dbname: d, schema: s}\n`);
     const result = await runCli(['debug'], { cwd: dir, env: ENV(dir) });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('  connection       FAILED  could not connect');
-    expect(result.stdout).toContain('1 of 3 checks failed.\n');
+    expect(result.stdout).toContain('  Connection test: [ERROR]\n');
+    expect(result.stdout).toContain('1 check failed:\nConnection test: could not connect');
   });
 });
