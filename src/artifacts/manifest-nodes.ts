@@ -1,3 +1,4 @@
+import { isEphemeral } from '../compile/ephemeral.js';
 import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
 import { manifestHookConfig } from '../compile/sql-hooks.js';
 import type { Relation } from '../core/relation.js';
@@ -115,7 +116,7 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     build_path: paths.buildPath ?? null,
     unrendered_config: {},
     created_at: context.createdAt,
-    relation_name: relationName(context, relation),
+    relation_name: isEphemeral(node) ? null : relationName(context, relation),
     raw_code: stripContents(node.file.sql),
     doc_blocks: [],
     language: 'sql',
@@ -128,7 +129,7 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     compiled: compiled !== undefined,
     compiled_code: compiled === undefined ? null : compiled.code,
     extra_ctes_injected: compiled !== undefined,
-    extra_ctes: [],
+    extra_ctes: (compiled?.model.extraCtes ?? []).map((cte) => ({ id: cte.id, sql: cte.sql })),
     contract: { enforced: false, alias_types: true, checksum: null },
     access: 'protected',
     constraints: [],

@@ -11,6 +11,7 @@ import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './ma
 import { seedNode } from './manifest-seed.js';
 import { snapshotManifestNode } from './manifest-snapshot.js';
 import { testNode } from './manifest-test-nodes.js';
+import { analysisManifestNode } from './manifest-analysis.js';
 import { modelArtifactPath, type ModelArtifactKind } from '../compile/artifact-path.js';
 
 /** What the command did to the models, for the manifest: which it compiled and where it wrote them. */
@@ -65,6 +66,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       nodes[id] = redactJson(testNode(context, node, input.compiledTests?.get(id)), redact);
     } else if (node.resourceType === 'snapshot') {
       nodes[id] = redactJson(snapshotManifestNode(context, node, input.compiledTests?.get(id)), redact);
+    } else if (node.resourceType === 'analysis') {
+      nodes[id] = redactJson(analysisManifestNode(context, node, input.compiledTests?.get(id)), redact);
     } else if (node.resourceType === 'unit_test') {
       unitTests[id] = redactJson(unitTestManifestNode(config.name, node, context.createdAt), redact);
     } else {

@@ -10,7 +10,7 @@ import { buildRunResults } from './run-results.js';
 
 /** What a command hands over once it is done, for target/manifest.json (and run_results.json after run). */
 export interface CommandArtifacts {
-  readonly command: 'run' | 'compile' | 'ls' | 'seed' | 'test' | 'build' | 'snapshot';
+  readonly command: 'run' | 'compile' | 'ls' | 'seed' | 'test' | 'build' | 'snapshot' | 'parse';
   readonly prepared: PreparedProject;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly startedAt: Date;

@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { openConsole, type OutputFlags } from '../report/console-output.js';
 import { addBuildCommand } from './commands/build.js';
+import { addCleanCommand } from './commands/clean.js';
 import { addCompileCommand } from './commands/compile.js';
 import { addDebugCommand } from './commands/debug.js';
+import { addInitCommand } from './commands/init.js';
 import { addLsCommand } from './commands/ls.js';
+import { addParseCommand } from './commands/parse.js';
 import { addRetryCommand } from './commands/retry.js';
 import { addRunCommand } from './commands/run.js';
 import { addSeedCommand } from './commands/seed.js';
@@ -79,6 +82,9 @@ export function createProgram(io: CliIo): CliProgram {
     addLsCommand,
     addDebugCommand,
     addServeCommand,
+    addParseCommand,
+    addCleanCommand,
+    addInitCommand,
   ])
     add(program, ctx);
 

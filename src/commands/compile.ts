@@ -5,11 +5,13 @@ import type { WarehouseHooks } from '../compile/warehouse-context.js';
 import { warehouseConnection } from '../run/compile-at-execution.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { compileTest } from '../compile/compile-test.js';
+import { isEphemeral } from '../compile/ephemeral.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import { existingRelation } from '../plan/plan-run.js';
 import type { ExistingRelation, WarehouseState } from '../plan/types.js';
 import { SparkdbtError } from '../errors.js';
-import type { ModelNode, SnapshotNode, TestNode } from '../graph/types.js';
+import type { AnalysisNode, ModelNode, SnapshotNode, TestNode } from '../graph/types.js';
+import { compileAnalysis } from '../compile/compile-analysis.js';
 import { compileSnapshot } from '../compile/compile-snapshot.js';
 import { snapshotCreateSteps } from '../materializations/snapshot-steps.js';
 import { snapshotArtifactFile } from '../run/snapshot-executor.js';
@@ -50,6 +52,8 @@ function writeCompiledModel(
   const planFile = artifactPath(prepared, 'plan', node);
   const sql = redact(renderCompiledSql(compiled, compiled.plan, prepared.dialect));
   write(file, sql);
+  // An ephemeral model is never built: no plan, as dbt writes nothing to target/run/ for it.
+  if (isEphemeral(node)) return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
   write(planFile, planHeader(artifactPath(prepared, 'run', node), existing) + redact(renderPlan(compiled.plan)));
   return { status: 'success', name: node.name, path: file, planPath: planFile, sql };
 }
@@ -229,6 +233,8 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
   }
   const unitTests = compileUnitTests(opened, write);
   const tests = compileSelectedTests(opened, write);
+  const analyses = compileSelectedAnalyses(opened, write);
+  outcomes.push(...analyses.outcomes);
   try {
     writeCommandArtifacts({
       command: 'compile',
@@ -237,7 +243,7 @@ function compileOpened(opened: OpenedProject, options: CommandOptions, invokedAt
       startedAt: invokedAt,
       args: commandArgs('compile', options, parseVars(options.vars)),
       compiled: compiledNodes,
-      compiledTests: tests.compiled,
+      compiledTests: new Map([...tests.compiled, ...analyses.compiled]),
     });
   } finally {
     // The manifest is written while the last model files are; every file is on disk before compile returns.
@@ -272,6 +278,26 @@ function compileSelectedTests(opened: OpenedProject, write: (file: string, text:
       write,
       (error) => testCompileError(node, error, (text) => prepared.redactor.redact(text)),
     );
+  });
+  return { outcomes, compiled };
+}
+
+/** The selected analyses, compiled as dbt's compile does to `target/compiled/<project>/<analysis path>/<file>.sql` (never run). */
+function compileSelectedAnalyses(opened: OpenedProject, write: (file: string, text: string) => void): { outcomes: CompileOutcome[]; compiled: Map<string, string> } {
+  const { prepared } = opened;
+  const compiled = new Map<string, string>();
+  const analyses = opened.selected.map((id) => prepared.graph.nodes.get(id)).filter((n): n is AnalysisNode => n?.resourceType === 'analysis');
+  const outcomes = analyses.map((node): CompileOutcome => {
+    try {
+      const sql = prepared.redactor.redact(compileAnalysis(prepared, node));
+      const file = modelArtifactPath(prepared.project.config, 'compiled', node.originalFilePath);
+      write(file, sql);
+      compiled.set(node.uniqueId, sql);
+      return { status: 'success', name: node.name, path: file, planPath: undefined, sql };
+    } catch (error) {
+      if (error instanceof SparkdbtError) return { status: 'error', name: node.name, error };
+      throw error;
+    }
   });
   return { outcomes, compiled };
 }

@@ -4,12 +4,18 @@ import { targetSettings, type ResolvedTarget } from '../core/target.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
 import { compileModel, prepareProject, type PreparedProject } from '../compile/compile-project.js';
+import { resolveProjectTarget } from '../compile/project-target.js';
+import type { Project } from '../project/types.js';
 import type { ModelNode } from '../graph/types.js';
 import { parseVars, profileOptions, projectFolder, type CommandOptions } from './open-project.js';
 
 /** What `debug` found: the resolved settings (secrets masked) and each check's outcome. */
 export interface DebugReport {
   readonly project: string;
+  /** The project file read (absolute): dbt_project.yml or project.yml. */
+  readonly projectFile: string;
+  /** A dbt project's profile: its name and profiles.yml (absolute). */
+  readonly profile: { readonly name: string; readonly file: string } | undefined;
   readonly target: Readonly<Record<string, unknown>>;
   readonly checks: readonly Check[];
 }
@@ -24,35 +30,37 @@ export interface Check {
 /** Resolves the configuration and checks the connection, reporting rather than throwing. */
 export async function debugProject(options: CommandOptions): Promise<DebugReport> {
   const project = loadProject(projectFolder(options), profileOptions(options));
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
+  // As dbt debug: the project file, the profile and the connection; no model is parsed (a model that does not compile is compile's problem).
+  const { target, redactor } = resolveProjectTarget(project, { target: options.target, vars: parseVars(options.vars), env: options.env });
+  const dialect = dialectFor(target.type);
   const checks: Check[] = [
     ...(project.config.profile === undefined
       ? []
-      : [{ name: 'profiles.yml', ok: true, detail: `${project.config.profile.file} (profile '${project.config.profile.name}', target '${prepared.target.name}')` }]),
+      : [{ name: 'profiles.yml', ok: true, detail: `${project.config.profile.file} (profile '${project.config.profile.name}', target '${target.name}')` }]),
     {
       name: path.basename(project.config.configFile),
       ok: true,
-      detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}, ${plural(prepared.graph.nodes.size, 'node')}`,
+      detail: `${plural(project.models.length, 'model')}, ${plural(project.macros.length, 'macro file')}`,
     },
   ];
-  if (prepared.dialect.capabilities.serverSideCopy) checks.push(...serverCopyChecks(prepared));
+  if (dialect.capabilities.serverSideCopy) checks.push(...serverCopyChecks(project, options, target));
   try {
-    const adapter = await connectAdapter(prepared.target, options.connect);
+    const adapter = await connectAdapter(target, options.connect);
     try {
       const rows = await adapter.query<{ version: string }>('select version() as version');
       checks.push({ name: 'connection', ok: true, detail: String(rows[0]?.version ?? '').split(' on ')[0] ?? '' });
       if (adapter.checkCatalog) {
         const catalog = await adapter.checkCatalog();
-        checks.push({ name: 'catalog', ok: catalog.ok, detail: prepared.redactor.redact(catalog.detail) });
+        checks.push({ name: 'catalog', ok: catalog.ok, detail: redactor.redact(catalog.detail) });
       }
     } finally {
       await adapter.close();
     }
   } catch (error) {
     const detail = error instanceof SparkdbtError ? `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : String(error);
-    checks.push({ name: 'connection', ok: false, detail: prepared.redactor.redact(detail) });
+    checks.push({ name: 'connection', ok: false, detail: redactor.redact(detail) });
   }
-  return { project: project.config.name, target: maskTarget(prepared.target), checks };
+  return { project: project.config.name, projectFile: project.config.configFile, profile: project.config.profile, target: maskTarget(target), checks };
 }
 
 /** An IAM role ARN: arn:aws:iam::<12-digit account>:role/<path and name>. */
@@ -62,9 +70,9 @@ const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
  * Where the warehouse runs COPY itself (Redshift): is there an IAM role it can assume, the data's region,
  * and do the copy models compile (their sources on S3)? Each problem in plain words.
  */
-function serverCopyChecks(prepared: PreparedProject): Check[] {
-  const iamRole = 'iamRole' in prepared.target ? prepared.target.iamRole : undefined;
-  const region = prepared.target.type === 'redshift' ? prepared.target.copyRegion : undefined;
+function serverCopyChecks(project: Project, options: CommandOptions, target: ResolvedTarget): Check[] {
+  const iamRole = 'iamRole' in target ? target.iamRole : undefined;
+  const region = target.type === 'redshift' ? target.copyRegion : undefined;
   const checks: Check[] = [
     iamRole === undefined
       ? {
@@ -85,6 +93,15 @@ function serverCopyChecks(prepared: PreparedProject): Check[] {
         }
       : { name: 'copy_region', ok: true, detail: `${region} (COPY's REGION: where the S3 data lives)` },
   ];
+  // The copy models' sources need the project parsed: a project that does not parse is reported, not a failed check (dbt debug parses nothing).
+  let prepared: PreparedProject;
+  try {
+    prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
+  } catch (error) {
+    const detail = error instanceof SparkdbtError ? error.message : String(error);
+    checks.push({ name: 'copy sources', ok: true, detail: `not checked: the project does not parse (${detail.split('\n')[0]}); sparkdbt parse shows why` });
+    return checks;
+  }
   const copyModels = [...prepared.graph.nodes.values()].filter((n): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'copy');
   const problems: string[] = [];
   for (const node of copyModels) {

@@ -3,6 +3,7 @@ import { connectAdapter } from '../adapters/registry.js';
 import { SqlError } from '../adapters/sql-error.js';
 import { renderWithWarehouse } from '../compile/warehouse-render.js';
 import { warehouseConnection } from '../run/compile-at-execution.js';
+import type { WarehouseHooks } from '../compile/warehouse-context.js';
 import { compileModel, relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
 import { SparkdbtError, formatLocation } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
@@ -99,6 +100,12 @@ async function modelQuery(prepared: PreparedProject, node: ModelNode, adapter: A
 
 /** An --inline query, rendered as a model (ref, source, var, macros) that is in no file. */
 async function inlineQuery(prepared: PreparedProject, sql: string, adapter: Adapter): Promise<PreviewQuery> {
+  const compiled = await renderWithWarehouse(warehouseConnection(prepared, adapter), (warehouse) => compileInline(prepared, sql, warehouse));
+  return { node: undefined, sql: compiled, file: '--inline', copyOf: undefined };
+}
+
+/** An --inline query (show's, compile's) rendered as dbt renders its `inline_query` node: a model in no file, ephemeral refs inlined; `warehouse` answers run_query(). */
+export function compileInline(prepared: PreparedProject, sql: string, warehouse?: WarehouseHooks): string {
   const name = prepared.project.config.name;
   const node: ModelNode = {
     resourceType: 'model',
@@ -110,8 +117,7 @@ async function inlineQuery(prepared: PreparedProject, sql: string, adapter: Adap
     file: { name: INLINE, path: '--inline', absolutePath: '--inline', folders: [], sql },
     config: { materialized: 'view', tags: [], enabled: true, schema: undefined, alias: undefined },
   };
-  const compiled = await renderWithWarehouse(warehouseConnection(prepared, adapter), (warehouse) => compileModel(prepared, node, undefined, undefined, warehouse));
-  return { node: undefined, sql: compiled.sql, file: '--inline', copyOf: undefined };
+  return compileModel(prepared, node, undefined, undefined, warehouse).sql;
 }
 
 /** The query `show` sends: the SQL as a subquery, so its own ORDER BY, LIMIT or trailing comment still work. */

@@ -3,7 +3,7 @@ import type { SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
-import type { Graph, ModelNode, RefNode, TestNode } from '../graph/types.js';
+import type { AnalysisNode, Graph, ModelNode, RefNode, TestNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
@@ -14,6 +14,7 @@ import { renderProjectConfigs } from './render-project-configs.js';
 import { readModelsBlock, resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
 import { withModelGrants } from '../materializations/grants.js';
 import { parseModels } from './parse-models.js';
+import { parseAnalyses } from './parse-analyses.js';
 import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
 import { parseSnapshots } from './parse-snapshots.js';
@@ -25,6 +26,7 @@ import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 import { defaultNodeRelation, resolveNodeRelations, toRelation, type NodeRelation } from './custom-names.js';
 import { renderNodeHooks } from './render-hooks.js';
 import { withHooks, type RenderedHooks } from '../materializations/hook-steps.js';
+import { EphemeralRefs, injectEphemeralCtes, isEphemeral, type InjectedCte, type InjectedSql } from './ephemeral.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -59,6 +61,8 @@ export interface CompiledModel extends RenderedModel {
   readonly plan: MaterializationPlan;
   /** The model's pre- and post-hooks as rendered (the plan's steps hold them where they run). */
   readonly hooks?: RenderedHooks;
+  /** The ephemeral models' CTEs injected into `sql` (the manifest's extra_ctes). */
+  readonly extraCtes?: readonly InjectedCte[];
 }
 
 /**
@@ -111,7 +115,8 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const singular = parseSingularTests(project, renderer);
   const properties = project.properties ?? [];
   const snapshots = parseSnapshots(project, renderer);
-  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots });
+  const analyses = parseAnalyses(project, renderer);
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses });
   const missing = properties
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
@@ -142,12 +147,12 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
 }
 
 /** The relation a model, seed or snapshot builds (or a test stores its failures in): its schema and alias as generate_schema_name and generate_alias_name gave them. */
-export function relationOf(prepared: PreparedProject, node: RefNode | TestNode): Relation {
+export function relationOf(prepared: PreparedProject, node: RefNode | TestNode | AnalysisNode): Relation {
   return toRelation(nodeRelationOf(prepared, node), prepared.dialect);
 }
 
 /** A node's database, schema and alias, as computed once after parsing (a node made later, such as `show --inline`'s query: dbt's defaults). */
-export function nodeRelationOf(prepared: PreparedProject, node: RefNode | TestNode): NodeRelation {
+export function nodeRelationOf(prepared: PreparedProject, node: RefNode | TestNode | AnalysisNode): NodeRelation {
   return prepared.relations.get(node.uniqueId) ?? defaultNodeRelation(node, prepared.target);
 }
 
@@ -165,11 +170,13 @@ export function compileModel(
   warehouse?: WarehouseHooks,
 ): CompiledModel {
   const own: Record<string, unknown> = {};
-  const sql = prepared.renderer.render(
+  const ctes = new EphemeralRefs();
+  const raw = prepared.renderer.render(
     node.file.path,
     node.file.sql,
-    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context), warehouse),
+    nodeHooks(prepared, node, own, () => isIncrementalRun(node.config, existing, context), warehouse, ctes),
   );
+  const { sql, ctes: extraCtes } = withEphemeralCtes(prepared, raw, ctes, warehouse);
   const config = resolveModelConfig([...prepared.modelsBlock.levelsFor(node.fqn), propertiesLevel(node)], own);
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
   const materialization = materializationFor(config.materialized, node);
@@ -177,16 +184,36 @@ export function compileModel(
   const hooks = renderNodeHooks(prepared, node, config, () => isIncrementalRun(node.config, existing, context));
   // dbt's order: the build, the post-hooks inside the transaction, apply_grants, commit, the post-hooks outside it.
   const hooked = { ...plan, steps: withHooks(plan.steps, hooks) };
-  return { ...rendered, plan: withModelGrants(prepared.dialect, rendered.relation, config, node.originalFilePath, existing !== undefined, hooked), hooks };
+  return {
+    ...rendered,
+    extraCtes,
+    plan: withModelGrants(prepared.dialect, rendered.relation, config, node.originalFilePath, existing !== undefined, hooked),
+    hooks,
+  };
+}
+
+/** `sql` with the CTEs of the ephemeral models its rendering ref()'d (`ctes`) injected, as dbt's compiler does (rendered with `warehouse` too). */
+export function withEphemeralCtes(prepared: PreparedProject, sql: string, ctes: EphemeralRefs, warehouse?: WarehouseHooks): InjectedSql {
+  return injectEphemeralCtes(prepared, sql, ctes, (node, nested) =>
+    prepared.renderer.render(node.file.path, node.file.sql, nodeHooks(prepared, node, {}, undefined, warehouse, nested)),
+  );
 }
 
 /**
  * ref(), source(), config() and `this` for rendering a model or snapshot against real relations:
  * ref() resolves to what the run builds (or, under --defer, another target's relation); config()
  * values land in `own`; `isIncremental` answers is_incremental() (a model's; false elsewhere);
- * `warehouse` answers run_query() and the like (`execute` is true with it).
+ * `warehouse` answers run_query() and the like (`execute` is true with it); a ref() of an ephemeral
+ * model renders its CTE name and is recorded in `ctes`.
  */
-export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<string, unknown>, isIncremental?: () => boolean, warehouse?: WarehouseHooks): ModelHooks {
+export function nodeHooks(
+  prepared: PreparedProject,
+  node: RefNode | AnalysisNode,
+  own: Record<string, unknown>,
+  isIncremental?: () => boolean,
+  warehouse?: WarehouseHooks,
+  ctes = new EphemeralRefs(),
+): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
     ref(name) {
@@ -209,6 +236,7 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
           ),
         );
       }
+      if (isEphemeral(target)) return ctes.add(target);
       return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
     },
     source(sourceName, tableName) {

@@ -4,8 +4,9 @@ import type { GenericTestNode, TestDependency } from '../data-tests/types.js';
 import { SparkdbtError } from '../errors.js';
 import type { RefNode, TestNode } from '../graph/types.js';
 import { ExternalLocation, Relation } from '../core/relation.js';
-import { relationOf, type PreparedProject } from './compile-project.js';
+import { relationOf, withEphemeralCtes, type PreparedProject } from './compile-project.js';
 import type { WarehouseHooks } from './warehouse-context.js';
+import { EphemeralRefs, isEphemeral } from './ephemeral.js';
 
 /** A test compiled for the target: the query returning its failing rows (what target/compiled/ holds). */
 export interface CompiledTest {
@@ -23,9 +24,20 @@ export function compileTest(
   node: TestNode,
   options: { readonly storeFailures?: boolean; readonly warehouse?: WarehouseHooks | undefined } = {},
 ): CompiledTest {
+  // As dbt compiles a test of an ephemeral model: ref() renders its CTE name, and the CTE is injected into the test's query.
+  const ctes = new EphemeralRefs();
+  return { sql: withEphemeralCtes(prepared, compileTestSql(prepared, node, options, ctes).sql, ctes, options.warehouse).sql };
+}
+
+function compileTestSql(
+  prepared: PreparedProject,
+  node: TestNode,
+  options: { readonly storeFailures?: boolean; readonly warehouse?: WarehouseHooks | undefined },
+  ctes: EphemeralRefs,
+): CompiledTest {
   const { renderer } = prepared;
   const hooks = {
-    ref: (name: string) => refRelation(prepared, name, node),
+    ref: (name: string) => refRelation(prepared, name, node, ctes),
     source: (sourceName: string, tableName: string) => sourceRelation(prepared, sourceName, tableName, node),
     config: () => undefined,
     self: undefined,
@@ -34,13 +46,13 @@ export function compileTest(
   if (node.test.kind === 'singular') return { sql: renderer.render(node.test.file.path, node.test.file.sql, hooks) };
   const generic = node.test.generic;
   if (generic.namespace === undefined && isBuiltinTest(generic.testName)) {
-    const compiled = compileBuiltinTest(generic, (dep) => resolve(prepared, dep, node), options);
+    const compiled = compileBuiltinTest(generic, (dep) => resolve(prepared, dep, node, ctes), options);
     if (!compiled.ok) throw compiled.error;
     return { sql: compiled.sql };
   }
   const call = `${generic.file}:${generic.name}`;
   try {
-    return { sql: renderer.render(call, customTestCall(prepared, generic, node), hooks) };
+    return { sql: renderer.render(call, customTestCall(prepared, generic, node, ctes), hooks) };
   } catch (error) {
     // The call is sparkdbt's, not a file: an error in it (or in the macro it calls) points at the test's entry.
     if (error instanceof SparkdbtError && error.location?.file === call)
@@ -50,10 +62,10 @@ export function compileTest(
 }
 
 /** `{{ test_<name>(model=…, column_name=…, <kwargs>) }}`: kwargs as literals, ref()/source() strings as calls (dbt renders them). */
-function customTestCall(prepared: PreparedProject, generic: GenericTestNode, node: TestNode): string {
+function customTestCall(prepared: PreparedProject, generic: GenericTestNode, node: TestNode, ctes: EphemeralRefs): string {
   const tested: TestDependency =
     generic.target.kind === 'source' ? { kind: 'source', sourceName: generic.target.sourceName, tableName: generic.target.tableName } : { kind: 'ref', name: generic.target.name };
-  const relation = resolve(prepared, tested, node);
+  const relation = resolve(prepared, tested, node, ctes);
   if (relation === undefined) throw new SparkdbtError('ref-not-found', `${generic.name}: the tested node has no relation`, { location: location(node) });
   const args = Object.entries(generic.kwargs)
     .filter(([key]) => key !== 'model')
@@ -75,9 +87,9 @@ function literal(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode): string | undefined {
+function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode, ctes: EphemeralRefs): string | undefined {
   try {
-    return dep.kind === 'ref' ? refRelation(prepared, dep.name, node).render() : String(sourceRelation(prepared, dep.sourceName, dep.tableName, node));
+    return dep.kind === 'ref' ? refRelation(prepared, dep.name, node, ctes).render() : String(sourceRelation(prepared, dep.sourceName, dep.tableName, node));
   } catch {
     return undefined;
   }
@@ -86,7 +98,7 @@ function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode)
 /** Each graph's models by name, built on a test's first ref (a project's tests then resolve refs in O(1)). */
 const modelIndexes = new WeakMap<PreparedProject['graph'], ReadonlyMap<string, RefNode>>();
 
-function refRelation(prepared: PreparedProject, name: string, node: TestNode): Relation {
+function refRelation(prepared: PreparedProject, name: string, node: TestNode, ctes: EphemeralRefs): Relation {
   let index = modelIndexes.get(prepared.graph);
   if (index === undefined) {
     const byName = new Map<string, RefNode>();
@@ -97,6 +109,7 @@ function refRelation(prepared: PreparedProject, name: string, node: TestNode): R
     modelIndexes.set(prepared.graph, index);
   }
   const model = index.get(name);
+  if (isEphemeral(model)) return ctes.add(model);
   if (model !== undefined) return prepared.deferred?.get(model.uniqueId) ?? relationOf(prepared, model);
   throw new SparkdbtError('ref-not-found', `${node.name}: ref('${name}') names no model or seed`, { location: location(node) });
 }

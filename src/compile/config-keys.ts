@@ -12,6 +12,7 @@ export const METADATA_KEYS: readonly string[] = ['meta', 'docs', 'description', 
 export const MATERIALIZATION_KEYS: Readonly<Record<string, readonly string[]>> = {
   table: ['dist', 'sort', 'sort_type', 'identity', 'columns', 'dist_skew_warn'],
   view: ['bind'],
+  ephemeral: [],
   copy: [...COPY_OPTION_KEYS, 'dist', 'sort', 'sort_type'],
   incremental: [
     'unique_key',

@@ -4,7 +4,7 @@ import type { PropertiesFile } from '../properties/types.js';
 import type { ProjectConfig } from '../project/types.js';
 import { buildTestNodes } from './test-nodes.js';
 import { buildUnitTestNodes } from './unit-test-nodes.js';
-import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, RefNode, SeedNode, SourceNode } from './types.js';
+import type { AnalysisNode, DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, RefNode, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
 export interface GraphTests {
@@ -18,6 +18,8 @@ export interface GraphInputs {
   readonly tests?: GraphTests;
   /** Snapshots, parsed (ref() may name one, as dbt). */
   readonly snapshots?: readonly ParsedSnapshot[];
+  /** Analyses, parsed as models are (nothing may ref() one). */
+  readonly analyses?: readonly ParsedModel[];
 }
 
 /**
@@ -120,6 +122,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       children.get(parentId)!.add(node.uniqueId);
     }
   }
+  addAnalyses(project, inputs.analyses ?? [], { nodes, parents, children, byName });
   for (const { node, parents: testParents } of buildTestNodes(project.name, tests.properties, tests.singular, nodes)) {
     nodes.set(node.uniqueId, node);
     parents.set(node.uniqueId, new Set(testParents));
@@ -134,6 +137,42 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     children.get(node.model)!.add(node.uniqueId);
   }
   return { nodes, parents, children, order: orderNodes(nodes, parents, children, edgeCalls) };
+}
+
+/** dbt's analysis nodes: `analysis.<project>.<name>`, fqn `[project, 'analysis', ...folders, name]`, with the edges of their ref()/source() calls. */
+function addAnalyses(
+  project: ProjectConfig,
+  analyses: readonly ParsedModel[],
+  graph: { nodes: Map<string, GraphNode>; parents: Map<string, Set<string>>; children: Map<string, Set<string>>; byName: ReadonlyMap<string, RefNode> },
+): void {
+  for (const analysis of analyses) {
+    const node: AnalysisNode = {
+      resourceType: 'analysis',
+      uniqueId: `analysis.${project.name}.${analysis.file.name}`,
+      name: analysis.file.name,
+      fqn: [project.name, 'analysis', ...analysis.file.folders, analysis.file.name],
+      originalFilePath: analysis.file.path,
+      tags: analysis.config.tags,
+      file: analysis.file,
+      config: analysis.config,
+    };
+    const previous = graph.nodes.get(node.uniqueId);
+    if (previous !== undefined) {
+      throw new SparkdbtError('duplicate-model', `two analyses are named '${node.name}': ${previous.originalFilePath} and ${node.originalFilePath}`, {
+        location: { file: node.originalFilePath },
+        hint: 'analysis names must be unique across the analysis paths; rename one file',
+      });
+    }
+    graph.nodes.set(node.uniqueId, node);
+    graph.parents.set(node.uniqueId, new Set());
+    graph.children.set(node.uniqueId, new Set());
+    for (const call of analysis.calls) {
+      const parentId = call.kind === 'ref' ? graph.byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
+      if (parentId === undefined || !graph.nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, graph.nodes);
+      graph.parents.get(node.uniqueId)!.add(parentId);
+      graph.children.get(parentId)!.add(node.uniqueId);
+    }
+  }
 }
 
 /** Dependency order: depth from the roots first, then name, so output is stable. */

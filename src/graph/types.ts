@@ -6,7 +6,7 @@ import type { ModelProperties, SnapshotProperties, UnitTestDefinition } from '..
 import type { TestConfig } from '../properties/test-entry-types.js';
 
 /** The kinds of node the graph knows. */
-export type ResourceType = 'model' | 'source' | 'seed' | 'snapshot' | 'test' | 'unit_test';
+export type ResourceType = 'model' | 'source' | 'seed' | 'snapshot' | 'test' | 'unit_test' | 'analysis';
 
 /** Model config after merging project.yml's `models:` block with the model's own config(). */
 export interface ModelConfig {
@@ -170,7 +170,14 @@ export interface UnitTestNode extends BaseNode {
   readonly description: string;
 }
 
-export type GraphNode = ModelNode | SourceNode | SeedNode | SnapshotNode | TestNode | UnitTestNode;
+/** An analysis (dbt's `analysis.<project>.<name>`): a `.sql` file under the analysis paths, compiled by `compile`, never run. */
+export interface AnalysisNode extends BaseNode {
+  readonly resourceType: 'analysis';
+  readonly file: ModelFile;
+  readonly config: ModelConfig;
+}
+
+export type GraphNode = ModelNode | SourceNode | SeedNode | SnapshotNode | TestNode | UnitTestNode | AnalysisNode;
 
 /** The project's DAG: nodes by unique id, edges both ways, and a stable execution order. */
 export interface Graph {

@@ -1,13 +1,14 @@
 import { SparkdbtError, closestNames } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
 import { copyMaterialization } from './copy.js';
+import { ephemeralMaterialization } from './ephemeral.js';
 import { incrementalMaterialization } from './incremental.js';
 import { tableMaterialization } from './table.js';
 import type { Materialization } from './types.js';
 import { viewMaterialization } from './view.js';
 
 const MATERIALIZATIONS: ReadonlyMap<string, Materialization> = new Map(
-  [tableMaterialization, viewMaterialization, copyMaterialization, incrementalMaterialization].map((m) => [m.name, m]),
+  [tableMaterialization, viewMaterialization, copyMaterialization, incrementalMaterialization, ephemeralMaterialization].map((m) => [m.name, m]),
 );
 
 /** The materialization a model's config names, or an error naming the model and the choices. */

@@ -1,6 +1,7 @@
 import { compileModel, nodeRelationOf, relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { compileTest } from '../compile/compile-test.js';
 import { compileSnapshot } from '../compile/compile-snapshot.js';
+import { isEphemeral } from '../compile/ephemeral.js';
 import { storeFailuresRelation } from '../data-tests/test-status.js';
 import type { ModelNode, SnapshotNode, TestNode } from '../graph/types.js';
 import { renderOffline } from '../compile/warehouse-render.js';
@@ -17,7 +18,9 @@ import type { ExecutionPlan, ExistingRelation, ModelTask, PlanFlags, Task, Wareh
  */
 export function planRun(prepared: PreparedProject, selected: readonly string[], flags: PlanFlags, state: WarehouseState): ExecutionPlan {
   const { graph } = prepared;
-  const wanted = new Set(selected.filter((id) => ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(graph.nodes.get(id)?.resourceType ?? '')));
+  // Ephemeral models have no task (dbt builds nothing for them): their dependents wait on the ephemeral's own upstreams.
+  const runnable = (id: string) => ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(graph.nodes.get(id)?.resourceType ?? '') && !isEphemeral(graph.nodes.get(id));
+  const wanted = new Set(selected.filter(runnable));
   const tasks: Task[] = [];
   const ordered = withUnitTestEdges(graph);
   for (const edge of taskGraph(flags.testEdges === true ? withTestEdges(ordered) : ordered, wanted)) {

@@ -79,6 +79,15 @@ export function loadProject(projectDir: string, options: ProfileOptions = {}): P
         snapshots.push({ name: block.name, path: relative, absolutePath: file, folders, sql: block.sql, fileText, line: block.line });
     }
   }
+  // As dbt: each `.sql` file under the analysis paths is an analysis (compiled, never run).
+  const analyses: ModelFile[] = [];
+  for (const analysisPath of config.dbt?.analysisPaths ?? []) {
+    for (const file of listSqlFiles(root, analysisPath)) {
+      const relative = toPosix(path.relative(root, file));
+      const folders = path.relative(path.join(root, analysisPath), file).split(path.sep).slice(0, -1);
+      analyses.push({ name: path.basename(file, '.sql'), path: relative, absolutePath: file, folders, sql: readProjectText(file, relative) });
+    }
+  }
   const properties = loadProperties(config);
   const propertyFiles = resolveUnitTestFiles(config, properties.files, seeds);
   return {
@@ -89,7 +98,8 @@ export function loadProject(projectDir: string, options: ProfileOptions = {}): P
     properties: propertyFiles,
     tests,
     snapshots,
-    propertyWarnings: [...(config.warnings ?? []), ...analysisWarnings(config), ...properties.warnings],
+    analyses,
+    propertyWarnings: [...(config.warnings ?? []), ...properties.warnings],
   };
 }
 
@@ -140,16 +150,6 @@ export function readProjectFile(root: string, options: Pick<ProfileOptions, 'pro
     return parseProjectConfig(readProjectText(native, PROJECT_FILE), native, root, options.env);
   }
   return parseProjectConfig(readProjectText(dbt, DBT_PROJECT_FILE), dbt, root, options.env);
-}
-
-/** Analyses are not compiled yet: SQL files under analysis-paths are reported, not passed over in silence. */
-function analysisWarnings(config: ProjectConfig): string[] {
-  const files = (config.dbt?.analysisPaths ?? []).flatMap((folder) => listSqlFiles(config.root, folder));
-  if (files.length === 0) return [];
-  const names = files.map((f) => toPosix(path.relative(config.root, f)));
-  return [
-    `${names.length} analysis file${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}) not compiled: sparkdbt does not compile analyses yet`,
-  ];
 }
 
 /** dbt's seed checksum (`load_seed_source_file`): sha256 of the stripped text, or the path for a seed over 1 MiB. */

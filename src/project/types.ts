@@ -170,6 +170,8 @@ export interface Project {
   readonly tests?: readonly TestFile[];
   /** Snapshot blocks found under the snapshot paths. */
   readonly snapshots?: readonly SnapshotFile[];
+  /** Analyses: `*.sql` under the analysis paths (dbt's `analyses/`), compiled by `compile`, never run. */
+  readonly analyses?: readonly ModelFile[];
   /** Warnings from the properties files (`file:line: message`). */
   readonly propertyWarnings?: readonly string[];
 }

@@ -38,10 +38,16 @@ describe('a damaged PGlite folder', () => {
     const result = await runCli(['debug'], { cwd: dir });
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
-    expect(lines.slice(-4)).toEqual([
-      '  connection   OK      PostgreSQL 18.6 (PGlite 0.5.14)',
-      `  catalog      FAILED  1 of 2 relations cannot be opened (analytics.series: could not open file "${file}": No such file or directory): the embedded warehouse .sparkdbt/pglite is damaged; ${REMEDY}`,
-      '1 of 3 checks failed.',
+    const damage = `1 of 2 relations cannot be opened (analytics.series: could not open file "${file}": No such file or directory): the embedded warehouse .sparkdbt/pglite is damaged; ${REMEDY}`;
+    expect(lines.slice(-9)).toEqual([
+      '  Connection test: [OK connection ok]',
+      '',
+      'sparkdbt checks:',
+      `  catalog: [ERROR ${damage}]`,
+      '',
+      '1 check failed:',
+      `catalog: ${damage}`,
+      '',
       '',
     ]);
     expect(result.code).toBe(1);
@@ -50,7 +56,7 @@ describe('a damaged PGlite folder', () => {
   it('a sound folder passes the catalog check', async () => {
     const dir = builtProject();
     const result = await runCli(['debug'], { cwd: dir });
-    expect(result.stdout).toContain('\n  catalog      OK      2 relations in 1 schema open\nAll checks passed!\n');
+    expect(result.stdout).toContain('\n  catalog: [OK 2 relations in 1 schema open]\n\nAll checks passed!\n');
     expect(result.code).toBe(0);
   }, 120_000);
 

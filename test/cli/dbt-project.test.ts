@@ -271,7 +271,8 @@ describe('a dbt project on PostgreSQL', () => {
     const debug = await runCli(['debug'], { cwd: dir, env });
     expect(debug.code).toBe(0);
     expect(debug.stdout).toContain('  password: ****\n');
-    expect(debug.stdout).toContain(`  profiles.yml     OK      ${path.join(env.DBT_PROFILES_DIR, 'profiles.yml')} (profile 'shop', target 'pg')\n`);
+    expect(debug.stdout).toContain(`Using profiles.yml file at ${path.join(env.DBT_PROFILES_DIR, 'profiles.yml')}\n`);
+    expect(debug.stdout).toContain('  profile: shop [OK found]\n\n  target: pg [OK found]\n');
     expect(debug.stdout).toContain(`  user: ${PG_ENV.PGUSER}\n`);
     expect(debug.stdout).toContain(`  database: ${PG_ENV.PGDATABASE}\n`);
 

@@ -58,9 +58,9 @@ describe('the models: block, read as dbt reads it', () => {
   });
 
   it('reports not-implemented keys as errors and unknown keys as warnings, with their key paths', () => {
-    const { block, config } = configOf('  shop:\n    +grants: {select: [a]}\n    +post-hook: 5\n    +materialzed: table\n', ['shop', 'marts', 'orders']);
+    const { block, config } = configOf('  shop:\n    +persist_docs: {relation: true}\n    +post-hook: 5\n    +materialzed: table\n', ['shop', 'marts', 'orders']);
     expect(block.findings.map((f) => [f.severity, f.keyPath, f.message])).toEqual([
-      ['error', 'models.shop.+grants', "config 'grants' is not implemented yet (in dbt: privileges granted on the built relation)"],
+      ['error', 'models.shop.+persist_docs', "config 'persist_docs' is not implemented yet (in dbt: descriptions written as database comments)"],
       ['error', 'models.shop.+post-hook', "config 'post-hook' must be a SQL statement, a mapping {sql: …, transaction: true|false}, or a list of them"],
       ['warning', 'models.shop.+materialzed', "config 'materialzed' is not a config sparkdbt knows, and does nothing; did you mean 'materialized'?"],
     ]);

@@ -11,15 +11,23 @@ export function addCompileCommand(program: Command, ctx: CliContext): void {
       program
         .command('compile')
         .description(
-          "render the selected models and data tests to target/compiled/ and the models' build plans to target/plan/ (no database needed, except to look up relations for --defer)",
+          "render the selected models, analyses and data tests to target/compiled/ and the models' build plans to target/plan/, or print --inline SQL compiled (no database needed, except to look up relations for --defer)",
         ),
       ctx.io,
     ),
   )
     .option('--defer', "with --state: refs to models that are not selected and not built in this target read the state's relations")
     .option('--favor-state', "with --defer: read the state's relations even where this target has them")
-    .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean }) => {
+    .option('--inline <sql>', 'compile this SQL (ref, source, macros) as a node of the project and print it; nothing is written')
+    .action(async (flags: CommonFlags & { defer?: boolean; favorState?: boolean; inline?: string }) => {
       try {
+        if (flags.inline !== undefined) {
+          const { compileInlineQuery } = await import('../../commands/compile-inline.js');
+          const inline = compileInlineQuery({ ...ctx.commandOptions(flags), inline: flags.inline });
+          ctx.printWarnings(inline.warnings);
+          ctx.out(`Compiled inline node is:\n${inline.sql.replace(/\n$/, '')}`, { name: 'CompiledNode', code: 'Q042' });
+          return;
+        }
         const { compileProjectDeferred } = await import('../../commands/compile.js');
         const { outcomes, unitTests, warnings } = await compileProjectDeferred({
           ...ctx.commandOptions(flags),

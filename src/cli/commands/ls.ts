@@ -9,8 +9,8 @@ export function addLsCommand(program: Command, ctx: CliContext): void {
     withCommonOptions(program.command('ls').alias('list').description('list the selected nodes'), ctx.io).addOption(
       new Option('--output <format>', 'output format').choices(['selector', 'name', 'path', 'json']).default('selector'),
     ),
-    ['model', 'source', 'test', 'seed', 'snapshot', 'unit_test', 'all'],
-    ['model', 'source', 'test', 'seed', 'snapshot', 'unit_test'],
+    ['model', 'source', 'test', 'seed', 'snapshot', 'unit_test', 'analysis', 'all'],
+    ['model', 'source', 'test', 'seed', 'snapshot', 'unit_test', 'analysis'],
   ).action(async (flags: CommonFlags & ResourceTypeFlags & { output: ListOutput }) => {
     try {
       const types = resourceTypesOf(flags);
