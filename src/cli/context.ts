@@ -19,6 +19,8 @@ export interface CommonFlags {
   vars?: string;
   select?: string[];
   exclude?: string[];
+  /** --selector: a selector of selectors.yml. */
+  selector?: string;
   /** --lock-timeout, on commands that open a target. */
   lockTimeout?: number;
   /** --indirect-selection: which tests a selection of their parents brings in. */
@@ -123,6 +125,8 @@ export class CliContext {
       vars: flags.vars,
       select: flags.select,
       exclude: flags.exclude,
+      selector: flags.selector,
+      onNote: (line) => this.out(line),
       indirectSelection: flags.indirectSelection,
       state: flags.state,
       env: this.io.env,
