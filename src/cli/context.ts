@@ -126,7 +126,8 @@ export class CliContext {
       select: flags.select,
       exclude: flags.exclude,
       selector: flags.selector,
-      onNote: (line) => this.out(line),
+      // dbt's DefaultSelector (Q023), info; ls prints only its list (dbt's ls logs at warn), so there it is in the debug log.
+      onNote: (line) => this.logger.emit({ name: 'DefaultSelector', code: 'Q023', level: this.commandName === 'sparkdbt ls' ? 'debug' : 'info', msg: line }),
       indirectSelection: flags.indirectSelection,
       state: flags.state,
       env: this.io.env,
