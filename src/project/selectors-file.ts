@@ -37,7 +37,7 @@ export function readSelectorsFile(
   const lineAt = (keyPath: readonly (string | number)[]): number | undefined => lineOf(doc, lineCounter, keyPath);
   const [problem] = doc.errors;
   if (problem !== undefined) {
-    throw new SparkdbtError('selector-invalid', `Could not read selector file: ${problem.message.split('\n')[0]}`, {
+    throw new SparkdbtError('selector-invalid', `Could not read selector file: ${(problem.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, {
       location: { file: SELECTORS_FILE, line: problem.linePos?.[0].line },
       hint: 'fix the YAML syntax of selectors.yml',
     });
