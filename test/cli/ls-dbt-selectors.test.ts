@@ -253,6 +253,12 @@ describe("dbt's tests/functional/graph_selection/test_graph_selection.py::TestGr
     expect(manifest.selectors).toEqual({
       bi_selector: { name: 'bi_selector', description: 'This is a BI selector', definition: { method: 'tag', value: 'bi' } },
     });
+    // retry re-runs what failed and records the selector again, as dbt's retry keeps the run's args.
+    const retry = await runCli(['retry'], { cwd: project });
+    expect(retry.code, retry.stdout + retry.stderr).not.toBe(2);
+    const retried = JSON.parse(fs.readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { unique_id: string }[] };
+    expect(retried.args['selector']).toBe('bi_selector');
+    expect(retried.results.map((r) => r.unique_id).sort()).toEqual(['model.test.users', 'model.test.users_rollup']);
   });
 
   it('ignores --select beside --selector as dbt does, and says so', async () => {
@@ -364,5 +370,21 @@ describe(`dbt's ${DEFAULTS}`, () => {
     expect(result.stdout).toContain('Using default selector default_selector');
     expect(fs.existsSync(path.join(project, 'target/compiled/test/models/model_a.sql'))).toBe(true);
     expect(fs.existsSync(path.join(project, 'target/compiled/test/models/model_b.sql'))).toBe(false);
+  });
+});
+
+// dbt 1.11's show takes --selector, then stops with "Either --select or --inline must be passed to show": sparkdbt previews the selector's models.
+describe('show --selector', () => {
+  const project = withSelectors('dbt-selection-expansion', `selectors:\n  - name: a\n    definition: model_a\n`);
+
+  it("previews the selector's models, and is exclusive with --inline as in dbt", async () => {
+    const run = await runCli(['run'], { cwd: project });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const shown = await runCli(['show', '--selector', 'a', '--output', 'json'], { cwd: project });
+    expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('"node": "model_a"');
+    const both = await runCli(['show', '--selector', 'a', '--inline', 'select 1'], { cwd: project });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('show takes --selector or --inline, not both');
   });
 });
