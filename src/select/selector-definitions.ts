@@ -137,6 +137,7 @@ function parseString(text: string, at: KeyPath, context: ParseContext): Selectio
 // dbt's parse_union_definition / parse_intersection_definition: the included parts, less one exclude: when given.
 function parseSetOperator(kind: 'union' | 'intersection', definition: Readonly<Record<string, unknown>>, at: KeyPath, context: ParseContext): SelectionSpec {
   const parts = listOf(definition, kind, at, context);
+  for (const key of Object.keys(definition)) if (key !== kind) context.warn([...at, key], `key '${key}' beside ${kind}: is ignored (as in dbt)`);
   const include: SelectionSpec[] = [];
   let exclude: SelectionSpec | undefined;
   for (const [i, part] of parts.entries()) {

@@ -343,6 +343,11 @@ describe('selectors.yml problems dbt reports less precisely', () => {
     });
   });
 
+  it('warns of keys beside a nested union, which dbt ignores', () => {
+    const config = parse(`selectors:\n  - name: a\n    definition:\n      union:\n        - intersection: [tag:a, tag:b]\n          tag: c`);
+    expect(config.warnings).toEqual(["selectors.yml:6: key 'tag' beside intersection: is ignored (as in dbt)"]);
+  });
+
   it('warns of keys dbt ignores, at their line', () => {
     const config = parse(`selectors:\n  - name: a\n    descripton: typo\n    definition:\n      method: tag\n      value: a\n      parent: true`);
     expect(config.warnings).toEqual([
