@@ -5,7 +5,7 @@ import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
 import { DBT_VERSION, MANIFEST_SCHEMA } from './dbt-versions.js';
 import { artifactMetadata, type Invocation } from './invocation.js';
-import { redactJson, type Json } from './json-values.js';
+import { redactJson, toJson, type Json } from './json-values.js';
 import { extractMacros, macroCalls } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
 import { seedNode } from './manifest-seed.js';
@@ -116,7 +116,8 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     exposures: {},
     metrics: {},
     groups: {},
-    selectors: {},
+    // selectors.yml's selectors, as dbt's SelectorDict writes them.
+    selectors: toJson(prepared.project.selectorsManifest ?? {}),
     disabled: {},
     parent_map: edges(graph.parents),
     child_map: edges(graph.children),

@@ -33,6 +33,7 @@ export function commandArgs(
     readonly cwd?: string | undefined;
     readonly select?: readonly string[] | undefined;
     readonly exclude?: readonly string[] | undefined;
+    readonly selector?: string | undefined;
     readonly state?: string | undefined;
     readonly defer?: boolean | undefined;
     readonly favorState?: boolean | undefined;
@@ -49,6 +50,8 @@ export function commandArgs(
     which,
     select: [...(options.select ?? [])],
     exclude: [...(options.exclude ?? [])],
+    // dbt's `selector`, when --selector was given (retry records it again).
+    ...(options.selector !== undefined ? { selector: options.selector } : {}),
     target: options.target ?? null,
     vars: vars ?? {},
     project_dir: options.projectDir,

@@ -19,6 +19,8 @@ export interface CommonFlags {
   vars?: string;
   select?: string[];
   exclude?: string[];
+  /** --selector: a selector of selectors.yml. */
+  selector?: string;
   /** --lock-timeout, on commands that open a target. */
   lockTimeout?: number;
   /** --indirect-selection: which tests a selection of their parents brings in. */
@@ -123,6 +125,9 @@ export class CliContext {
       vars: flags.vars,
       select: flags.select,
       exclude: flags.exclude,
+      selector: flags.selector,
+      // dbt's DefaultSelector (Q023), info; ls prints only its list (dbt's ls logs at warn), so there it is in the debug log.
+      onNote: (line) => this.logger.emit({ name: 'DefaultSelector', code: 'Q023', level: this.commandName === 'sparkdbt ls' ? 'debug' : 'info', msg: line }),
       indirectSelection: flags.indirectSelection,
       state: flags.state,
       env: this.io.env,

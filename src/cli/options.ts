@@ -42,6 +42,7 @@ export function withCommonOptions(command: Command, io: CliIo): Command {
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{log_data: data/log_data}'")
     .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)')
     .option('--exclude <selector...>', 'nodes to exclude (dbt selection syntax)')
+    .option('--selector <name>', 'a selector of selectors.yml, in place of --select/--exclude')
     .addOption(
       new Option(
         '--indirect-selection <mode>',

@@ -9,6 +9,9 @@ import type { ProfileOptions } from '../project/profiles.js';
 import type { Project } from '../project/types.js';
 import type { Redactor } from '../redact.js';
 import { selectNodes, type IndirectSelection } from '../select/index.js';
+import { selectSpec } from '../select/select-spec.js';
+import { readSelectorsFile } from '../project/selectors-file.js';
+import { chooseSelector, parseSelectorsFile } from './choose-selector.js';
 import { readStateFolder, selectionState } from '../state/index.js';
 import type { ModelNode } from '../graph/types.js';
 import { emptyModelWarning, isEmptyModel } from './empty-models.js';
@@ -27,6 +30,10 @@ export interface CommandOptions {
   readonly vars?: string | undefined;
   readonly select?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
+  /** --selector: a selector of selectors.yml, in place of --select/--exclude. */
+  readonly selector?: string | undefined;
+  /** Receives info lines for the console (dbt's "Using default selector x"). */
+  readonly onNote?: ((line: string) => void) | undefined;
   /** --indirect-selection (default eager): which tests come in with their selected parents. */
   readonly indirectSelection?: IndirectSelection | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -65,22 +72,38 @@ export interface OpenedProject {
 
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
-  const project = withTargetPath(loadProject(projectFolder(options), profileOptions(options)), options.targetPath);
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env, invocationId: options.invocationId }, dialectFor);
+  const loaded = withTargetPath(loadProject(projectFolder(options), profileOptions(options)), options.targetPath);
+  const vars = parseVars(options.vars);
+  const selectors = parseSelectorsFile(readSelectorsFile(loaded.config.root, { env: options.env, vars: vars ?? {} }));
+  const project = selectors === undefined ? loaded : { ...loaded, selectorsManifest: selectors.manifest };
+  const prepared = prepareProject(project, { target: options.target, vars, env: options.env, invocationId: options.invocationId }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
+  const chosen = options.only === undefined ? chooseSelector(selectors, options) : undefined;
+  for (const note of chosen?.notes ?? []) options.onNote?.(note);
+  const how = {
+    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
+    rootProject: project.config.name,
+    ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
+  };
   const { selected, warnings } =
     options.only !== undefined
       ? selectExactly(prepared, options.only)
-      : selectNodes(prepared.graph, {
-          ...(options.select ? { select: options.select } : {}),
-          ...(options.exclude ? { exclude: options.exclude } : {}),
-          ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
-          rootProject: project.config.name,
-          ...(state ? { state: selectionState(prepared, state, options.env) } : {}),
-        });
+      : chosen !== undefined
+        ? withSelectorWarnings(selectSpec(prepared.graph, chosen.spec, how), chosen.name, [...(selectors?.warnings ?? []), ...chosen.warnings])
+        : withSelectorWarnings(
+            selectNodes(prepared.graph, { ...(options.select ? { select: options.select } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...how }),
+            undefined,
+            selectors?.warnings ?? [],
+          );
   const emptyModels = selected.map((id) => prepared.graph.nodes.get(id)!).filter((n): n is ModelNode => n.resourceType === 'model' && isEmptyModel(n));
   return { prepared, selected, empty: new Set(emptyModels.map((n) => n.uniqueId)), warnings: [...prepared.warnings, ...warnings, ...emptyModels.map(emptyModelWarning)] };
+}
+
+// selectors.yml's warnings first; a selector that matches nothing says so (dbt only says "Nothing to do").
+function withSelectorWarnings(result: { selected: readonly string[]; warnings: readonly string[] }, selector: string | undefined, before: readonly string[]) {
+  const none = selector !== undefined && result.selected.length === 0 ? [`The selector '${selector}' does not match any enabled nodes`] : [];
+  return { selected: result.selected, warnings: [...before, ...result.warnings, ...none] };
 }
 
 /** The project folder the options name: projectDir, against cwd when given. */

@@ -64,13 +64,13 @@ export async function retryProject(options: RetryOptions, onEvent: (event: RunEv
 }
 
 /**
- * The last run's target (and profile), vars, select, exclude, deferral (--state, --defer, --favor-state) and run
+ * The last run's target (and profile), vars, select, exclude, selector, deferral (--state, --defer, --favor-state) and run
  * flags (--threads, --fail-fast, --full-refresh), as command options (recorded again in the new run_results.json).
  */
 function previousArgs(
   previous: StateRunResults,
   display: string,
-): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'state' | 'defer' | 'favorState' | 'fullRefresh' | 'profile' | 'profilesDir'> & RunFlags {
+): Pick<CommandOptions, 'target' | 'vars' | 'select' | 'exclude' | 'selector' | 'state' | 'defer' | 'favorState' | 'fullRefresh' | 'profile' | 'profilesDir'> & RunFlags {
   const { args } = previous;
   const strings = (key: string): string[] | undefined => {
     const value = args[key];
@@ -94,6 +94,7 @@ function previousArgs(
     vars: vars !== null && typeof vars === 'object' && Object.keys(vars).length > 0 ? JSON.stringify(vars) : undefined,
     select: strings('select'),
     exclude: strings('exclude'),
+    selector: typeof args['selector'] === 'string' ? args['selector'] : undefined,
     state: typeof args['state'] === 'string' ? args['state'] : undefined,
     defer: args['defer'] === true,
     favorState: args['favor_state'] === true,

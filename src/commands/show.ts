@@ -39,7 +39,10 @@ export async function showProject(options: ShowOptions): Promise<{ previews: Pre
   if (options.inline !== undefined && options.select !== undefined) {
     throw new SparkdbtError('usage', 'show takes --select or --inline, not both', { hint: 'preview a model with -s <model>, or a query with --inline "select …"' });
   }
-  if (options.inline === undefined && options.select === undefined) {
+  if (options.inline !== undefined && options.selector !== undefined) {
+    throw new SparkdbtError('usage', 'show takes --selector or --inline, not both (as dbt: they are mutually exclusive)', { hint: "preview a selector's models, or one query" });
+  }
+  if (options.inline === undefined && options.select === undefined && options.selector === undefined) {
     throw new SparkdbtError('usage', 'Either --select or --inline must be passed to show', {
       hint: 'for example: sparkdbt show -s users, or sparkdbt show --inline "select count(*) from {{ ref(\'songplays\') }}"',
     });
@@ -48,7 +51,7 @@ export async function showProject(options: ShowOptions): Promise<{ previews: Pre
   const { prepared } = opened;
   const models = options.inline === undefined ? selectedModels(opened) : [];
   if (options.inline === undefined && models.length === 0) {
-    throw new SparkdbtError('usage', `--select ${(options.select ?? []).join(' ')} selects no model`, {
+    throw new SparkdbtError('usage', `${options.selector !== undefined ? `--selector ${options.selector}` : `--select ${(options.select ?? []).join(' ')}`} selects no model`, {
       hint: 'sparkdbt ls -s <selector> lists what a selector picks; show previews models',
     });
   }

@@ -174,4 +174,6 @@ export interface Project {
   readonly analyses?: readonly ModelFile[];
   /** Warnings from the properties files (`file:line: message`). */
   readonly propertyWarnings?: readonly string[];
+  /** selectors.yml's selectors as manifest.json's `selectors` holds them (dbt's SelectorDict); set when the file is read. */
+  readonly selectorsManifest?: Readonly<Record<string, unknown>>;
 }

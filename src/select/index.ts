@@ -1,4 +1,4 @@
-/** Node selection: dbt's `--select` / `--exclude` grammar, parsed and evaluated against a graph. */
+/** Node selection: dbt's `--select` / `--exclude` grammar and selectors.yml definitions, parsed and evaluated against a graph. */
 export { INDIRECT_SELECTIONS, selectNodes, type IndirectSelection, type SelectionResult, type SelectionState, type SelectOptions } from './select-nodes.js';
 export {
   parseSelection,
@@ -14,3 +14,6 @@ export {
   type SelectorMethodName,
   type StateCheck,
 } from './parse-selector.js';
+export { selectSpec, type SelectionSpec } from './select-spec.js';
+export { parseSelectorsData, type SelectorConfig, type SelectorDefinition, type SelectorsSource } from './selector-definitions.js';
+export { normalizeDefinition } from './selector-dict.js';

@@ -149,6 +149,20 @@ export function parseSelector(raw: string): SelectionCriterion {
   };
 }
 
+/**
+ * A criterion from its parts, as a selectors.yml mapping gives them (`{method, value, parents, …}`):
+ * the value is taken whole (no graph operators parsed out of it), as dbt's selection_criteria_from_dict does.
+ */
+export function buildCriterion(
+  raw: string,
+  methodText: string,
+  value: string,
+  reach: { readonly parents: GraphReach; readonly children: GraphReach; readonly childrensParents: boolean },
+): SelectionCriterion {
+  const [method, args] = resolveMethod(raw, methodText, value);
+  return { kind: 'criterion', raw, matcher: buildMatcher(raw, method, args, value), ...reach };
+}
+
 const EXAMPLES = "for example 'songplays', '+songplays', 'tag:nightly', 'path:models/marts', 'config.materialized:table'";
 
 // dbt's default method: a value holding a path separator is `path:`, a file name is `file:`, anything else `fqn:`.

@@ -60,14 +60,14 @@ export function selectNodes(graph: Graph, options: SelectOptions & { readonly in
 }
 
 /** What matchers need besides the node: the root project's name, the --state artifacts, the indirect selection mode. */
-interface MatchContext {
+export interface MatchContext {
   readonly root: string;
   readonly state: SelectionState | undefined;
   readonly indirect: IndirectSelection;
 }
 
 /** dbt's pair of sets: the nodes selected, and the tests only reached indirectly (kept when their parents end up selected). */
-interface Bundle {
+export interface Bundle {
   readonly direct: ReadonlySet<string>;
   readonly indirect: ReadonlySet<string>;
 }
@@ -83,13 +83,14 @@ function evaluateUnion(graph: Graph, enabled: ReadonlySet<string>, union: Select
   return combine(graph, bundles, 'union', context.indirect);
 }
 
-/** dbt's select_nodes_recursively for a union or intersection: direct sets combined, direct+indirect sets combined, then incorporated. */
-function combine(graph: Graph, bundles: readonly Bundle[], how: 'union' | 'intersection', mode: IndirectSelection): Bundle {
+/** dbt's select_nodes_recursively for a union, intersection or difference (the first less the others): direct sets combined, direct+indirect sets combined, then incorporated. */
+export function combine(graph: Graph, bundles: readonly Bundle[], how: 'union' | 'intersection' | 'difference', mode: IndirectSelection): Bundle {
   if (bundles.length === 1) return bundles[0]!;
   const op = (sets: readonly ReadonlySet<string>[]): Set<string> => {
     if (sets.length === 0) return new Set();
     if (how === 'union') return new Set(sets.flatMap((s) => [...s]));
     const [first, ...others] = sets;
+    if (how === 'difference') return new Set([...first!].filter((id) => others.every((s) => !s.has(id))));
     return new Set([...first!].filter((id) => others.every((s) => s.has(id))));
   };
   const direct = op(bundles.map((b) => b.direct));
@@ -144,8 +145,8 @@ function noMatchWarning(intersection: SelectionIntersection): string {
   return warning;
 }
 
-// dbt's get_nodes_from_criteria: the directly matched nodes, then the neighbours its operators ask for.
-function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, context: MatchContext): Bundle {
+/** dbt's get_nodes_from_criteria: the directly matched nodes, then the neighbours its operators ask for, then the tests they bring in. */
+export function evaluateCriterion(graph: Graph, enabled: ReadonlySet<string>, criterion: SelectionCriterion, context: MatchContext): Bundle {
   const matches = compileMatcher(criterion, context);
   const collected = new Set([...enabled].filter((id) => matches(graph.nodes.get(id)!)));
   const selected = new Set(collected);
