@@ -3,6 +3,7 @@ import { openConsole, type OutputFlags } from '../report/console-output.js';
 import { addBuildCommand } from './commands/build.js';
 import { addCompileCommand } from './commands/compile.js';
 import { addDebugCommand } from './commands/debug.js';
+import { addDepsCommand } from './commands/deps.js';
 import { addLsCommand } from './commands/ls.js';
 import { addRetryCommand } from './commands/retry.js';
 import { addRunCommand } from './commands/run.js';
@@ -78,6 +79,7 @@ export function createProgram(io: CliIo): CliProgram {
     addShowCommand,
     addLsCommand,
     addDebugCommand,
+    addDepsCommand,
     addServeCommand,
   ])
     add(program, ctx);
