@@ -8,10 +8,12 @@ import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
+import { PackageMacros, type PackageLocation } from './macro-namespaces.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
-  ref(name: string): unknown;
+  /** ref('name'), or ref('package', 'name') with `packageName`. */
+  ref(name: string, packageName?: string): unknown;
   source(sourceName: string, tableName: string): unknown;
   config(values: Record<string, unknown>): void;
   readonly self: unknown;
@@ -41,6 +43,8 @@ export interface TemplateGlobals {
   readonly projectName?: string | undefined;
   /** project.yml's `dispatch:`: a macro namespace's search_order. */
   readonly dispatchSearchOrder?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** The installed packages (dbt_packages/), whose macros are namespaces `pkg.macro()`. */
+  readonly packages?: readonly PackageLocation[] | undefined;
 }
 
 /** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
@@ -82,12 +86,15 @@ export class TemplateRenderer {
   private readonly rootMacros = new Map<string, unknown>();
   /** dbt's own macros by name: the `dbt` namespace (date_trunc, dateadd, type_string, …). */
   private readonly dbtMacros = new Map<string, unknown>();
+  /** The installed packages' macros, by package (see macro-namespaces.ts). */
+  private readonly packageMacros: PackageMacros;
 
   constructor(
     private readonly globals: TemplateGlobals,
     private readonly macros: readonly MacroFile[],
   ) {
     installJinja2Semantics();
+    this.packageMacros = new PackageMacros(globals.packages ?? []);
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     addJinjaGlobals(this.env);
     const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
@@ -95,8 +102,9 @@ export class TemplateRenderer {
       return this.hooks[name];
     };
     this.env.addGlobal('ref', (...args: unknown[]) => {
-      const [name] = positional(args);
-      return (hook('ref') as ModelHooks['ref'])(String(name));
+      const [first, second] = positional(args);
+      const ref = hook('ref') as ModelHooks['ref'];
+      return second === undefined || second === null ? ref(String(first)) : ref(String(second), String(first));
     });
     this.env.addGlobal('source', (...args: unknown[]) => {
       const [sourceName, tableName] = positional(args);
@@ -141,6 +149,7 @@ export class TemplateRenderer {
       }),
     );
     for (const macro of macros) this.loadMacros(macro);
+    this.addPackageNamespaces();
   }
 
   /**
@@ -183,7 +192,7 @@ export class TemplateRenderer {
               ),
             )
           : self;
-      return template.render({ ...context, this: strictSelf });
+      return template.render({ ...this.packageMacros.localNamespace(file), ...context, this: strictSelf });
     } catch (error) {
       throw this.translate(error, file);
     } finally {
@@ -275,7 +284,7 @@ export class TemplateRenderer {
     return {
       chain: this.globals.dispatchChain ?? [...new Set([type, 'default'])],
       rootProject,
-      packages: new Set([rootProject, DBT_NAMESPACE]),
+      packages: new Set([rootProject, DBT_NAMESPACE, ...this.packageMacros.names()]),
       searchOrder: this.globals.dispatchSearchOrder,
     };
   }
@@ -291,11 +300,12 @@ export class TemplateRenderer {
     }
     if (candidate.package === DBT_NAMESPACE) return this.dbtMacros.get(candidate.macro);
     if (candidate.package === (this.globals.projectName ?? '')) return this.rootMacros.get(candidate.macro);
+    if (this.packageMacros.has(candidate.package)) return this.packageMacros.get(candidate.package, candidate.macro);
     // As dbt (PackageNotFoundForMacroError): a search_order may only name packages the project has.
     throw this.fail(
       new SparkdbtError('template-error', `adapter.dispatch: the search order names package '${candidate.package}', which this project does not have`, {
         location: { file: this.currentFile },
-        hint: `dispatch: search_order in project.yml may name ${[this.globals.projectName, DBT_NAMESPACE].filter((n) => n !== undefined && n !== '').join(' and ')}`,
+        hint: `dispatch: search_order in project.yml may name ${[this.globals.projectName, DBT_NAMESPACE, ...this.packageMacros.names()].filter((n) => n !== undefined && n !== '').join(' and ')}`,
       }),
     );
   }
@@ -328,6 +338,7 @@ export class TemplateRenderer {
     this.currentSource = macro.sql;
     try {
       const template = new nunjucks.Template(jinjaSource(testBlocksAsMacros(macro.sql)), this.env, macro.path, true);
+      if (macro.packageName !== undefined) return this.packageMacros.add(macro.packageName, template);
       for (const [name, fn] of Object.entries(exportedMacros(template))) {
         this.rootMacros.set(name, fn);
         this.env.addGlobal(name, fn);
@@ -335,6 +346,25 @@ export class TemplateRenderer {
     } catch (error) {
       throw this.translate(error, macro.path);
     }
+  }
+
+  /** dbt's package namespaces: `pkg.macro()` for each installed package (an unknown macro is an error naming the package). */
+  private addPackageNamespaces(): void {
+    this.packageMacros.link();
+    for (const pkg of this.packageMacros.names()) {
+      const macros = this.packageMacros.macrosOf(pkg);
+      this.env.addGlobal(pkg, strictAttributes(Object.fromEntries(macros), (name) => this.unknownPackageMacro(pkg, name, [...macros.keys()])));
+    }
+  }
+
+  private unknownPackageMacro(pkg: string, name: string, known: readonly string[]): never {
+    const suggestion = closestNames(name, known, 1)[0];
+    throw this.fail(
+      new SparkdbtError('template-error', `package '${pkg}' has no macro '${name}'`, {
+        location: locateAttribute(this.currentFile, this.currentSource, pkg, name),
+        hint: `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}its macros: ${known.slice(0, 10).join(', ') || 'none'}`,
+      }),
+    );
   }
 
   private lookupVar(args: unknown[]): unknown {

@@ -100,6 +100,8 @@ export interface SourceDefinition {
   /** Where the source is declared: `project.yml`, or a properties file (`models/staging/_sources.yml`) and line. */
   readonly file?: string;
   readonly line?: number | undefined;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A model file as found on disk, before rendering. */
@@ -111,6 +113,8 @@ export interface ModelFile {
   /** Folders between the model path and the file: `['marts']`. */
   readonly folders: readonly string[];
   readonly sql: string;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A seed's CSV file as found under the seed paths (its contents are read when it is loaded). */
@@ -145,6 +149,8 @@ export interface SnapshotFile {
 export interface MacroFile {
   readonly path: string;
   readonly sql: string;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A singular test file (`tests/assert_x.sql`): a query returning the failing rows. */
@@ -172,4 +178,18 @@ export interface Project {
   readonly snapshots?: readonly SnapshotFile[];
   /** Warnings from the properties files (`file:line: message`). */
   readonly propertyWarnings?: readonly string[];
+  /** The packages installed in packages-install-path (dbt_packages/), whose models, macros and sources the project holds too. */
+  readonly packages?: readonly InstalledPackage[];
+}
+
+/** A package installed in packages-install-path: a folder with a dbt_project.yml. */
+export interface InstalledPackage {
+  /** Its dbt_project.yml's `name:` (the package_name of its nodes, the first part of their fqn). */
+  readonly name: string;
+  /** Its folder, absolute. */
+  readonly root: string;
+  /** Its folder relative to the root project, with forward slashes: `dbt_packages/my_pkg`. */
+  readonly path: string;
+  /** Its own dbt_project.yml, read. */
+  readonly config: ProjectConfig;
 }
