@@ -1,4 +1,5 @@
 import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
+import { packageRelativePath } from './package-paths.js';
 import type { Relation } from '../core/relation.js';
 import type { ModelNode, SourceNode } from '../graph/types.js';
 import type { ColumnProperties } from '../properties/types.js';
@@ -96,9 +97,9 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     schema: relation.schema,
     name: node.name,
     resource_type: 'model',
-    package_name: project,
+    package_name: node.fqn[0] ?? project,
     path: [...node.file.folders, `${node.file.name}.sql`].join('/'),
-    original_file_path: node.originalFilePath,
+    original_file_path: packageRelativePath(prepared.project, node.originalFilePath, node.file.packageName),
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     alias: relation.identifier,
@@ -178,9 +179,9 @@ export function sourceNode(context: NodeContext, node: SourceNode, location: str
     schema,
     name: node.name,
     resource_type: 'source',
-    package_name: prepared.project.config.name,
-    path: node.originalFilePath,
-    original_file_path: node.originalFilePath,
+    package_name: node.fqn[0] ?? prepared.project.config.name,
+    path: packageRelativePath(prepared.project, node.originalFilePath, definition.packageName),
+    original_file_path: packageRelativePath(prepared.project, node.originalFilePath, definition.packageName),
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     source_name: node.sourceName,

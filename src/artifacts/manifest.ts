@@ -1,4 +1,5 @@
 import { unitTestManifestNode } from './manifest-unit-test.js';
+import { packageRelativePath } from './package-paths.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
@@ -72,13 +73,15 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   }
   const macroNodes: { [key: string]: Json } = {};
   for (const macro of macros) {
-    macroNodes[`macro.${config.name}.${macro.name}`] = {
+    const pkg = macro.packageName ?? config.name;
+    const file = packageRelativePath(prepared.project, macro.path, macro.packageName);
+    macroNodes[`macro.${pkg}.${macro.name}`] = {
       name: macro.name,
       resource_type: 'macro',
-      package_name: config.name,
-      path: macro.path,
-      original_file_path: macro.path,
-      unique_id: `macro.${config.name}.${macro.name}`,
+      package_name: pkg,
+      path: file,
+      original_file_path: file,
+      unique_id: `macro.${pkg}.${macro.name}`,
       macro_sql: macro.sql,
       depends_on: { macros: macroCalls(macro.sql, macroNames, prepared.dialect.dispatchChain, macro.name).map((name) => `macro.${config.name}.${name}`) },
       description: '',

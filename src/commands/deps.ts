@@ -24,7 +24,10 @@ const SECRET_PREFIX = 'DBT_ENV_SECRET_';
 export async function depsProject(options: DepsCommandOptions): Promise<DepsResult> {
   const root = path.resolve(projectFolder(options));
   const config = readProjectFile(root);
-  const renderer = new TemplateRenderer({ target: {}, vars: { ...config.vars, ...(parseVars(options.vars) ?? {}) }, env: options.env, ...(options.onSecret ? { onSecret: options.onSecret } : {}) }, []);
+  const renderer = new TemplateRenderer(
+    { target: {}, vars: { ...config.vars, ...(parseVars(options.vars) ?? {}) }, env: options.env, ...(options.onSecret ? { onSecret: options.onSecret } : {}) },
+    [],
+  );
   const secrets = Object.entries(options.env)
     .filter(([name, value]) => name.startsWith(SECRET_PREFIX) && value !== undefined && value !== '')
     .map(([, value]) => value!);

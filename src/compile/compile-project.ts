@@ -162,7 +162,8 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
     ref(name, packageName) {
       const target = refIndex(graph, project.config.name).resolve(project.config.name, packageOf(node), name, packageName);
       if (!target) {
-        if (packageName !== undefined) throw renderer.fail(unknownPackageRef(packageName, name, renderer.locateCall('ref', packageName), graph.nodes, refIndex(graph, project.config.name).packages));
+        if (packageName !== undefined)
+          throw renderer.fail(unknownPackageRef(packageName, name, renderer.locateCall('ref', packageName), graph.nodes, refIndex(graph, project.config.name).packages));
         throw renderer.fail(
           new SparkdbtError('ref-not-found', `ref('${name}') names no model`, {
             location: renderer.locateCall('ref', name),
@@ -209,7 +210,8 @@ function refIndex(graph: Graph, rootProject: string): RefIndex {
     // The first model of a name wins, as a scan of graph.nodes in order would find it.
     for (const node of graph.nodes.values()) {
       if (node.resourceType === 'source') index.packages.add(packageOf(node));
-      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && index.get(packageOf(node), node.name) === undefined) index.add(node);
+      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && index.get(packageOf(node), node.name) === undefined)
+        index.add(node);
     }
     modelIndexes.set(graph, index);
   }

@@ -353,7 +353,10 @@ export class TemplateRenderer {
     this.packageMacros.link();
     for (const pkg of this.packageMacros.names()) {
       const macros = this.packageMacros.macrosOf(pkg);
-      this.env.addGlobal(pkg, strictAttributes(Object.fromEntries(macros), (name) => this.unknownPackageMacro(pkg, name, [...macros.keys()])));
+      this.env.addGlobal(
+        pkg,
+        strictAttributes(Object.fromEntries(macros), (name) => this.unknownPackageMacro(pkg, name, [...macros.keys()])),
+      );
     }
   }
 

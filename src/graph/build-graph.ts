@@ -5,7 +5,7 @@ import type { ProjectConfig } from '../project/types.js';
 import { RefIndex, packageOf, packagesToSearch } from './resolve-ref.js';
 import { buildTestNodes } from './test-nodes.js';
 import { buildUnitTestNodes } from './unit-test-nodes.js';
-import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, RefNode, SeedNode, SourceNode } from './types.js';
+import type { DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
 export interface GraphTests {
@@ -242,10 +242,15 @@ export function unknownPackageRef(pkg: string, target: string, location: SourceL
       hint: `${closestNames(pkg, packages).map((p) => `did you mean '${p}'? `)[0] ?? ''}the project's packages: ${[...packages].join(', ')} (add it to packages.yml and run sparkdbt deps)`,
     });
   }
-  const names = [...nodes.values()].filter((n) => n.resourceType !== 'source' && n.resourceType !== 'test' && n.resourceType !== 'unit_test' && packageOf(n) === pkg).map((n) => n.name);
+  const names = [...nodes.values()]
+    .filter((n) => n.resourceType !== 'source' && n.resourceType !== 'test' && n.resourceType !== 'unit_test' && packageOf(n) === pkg)
+    .map((n) => n.name);
   const suggestions = closestNames(target, names);
   return new SparkdbtError('ref-not-found', `ref('${pkg}', '${target}') names no model: package '${pkg}' has no node named '${target}'`, {
     location,
-    hint: suggestions.length > 0 ? `did you mean ${suggestions.map((s) => `ref('${pkg}', '${s}')`).join(' or ')}?` : `package '${pkg}' has: ${names.slice(0, 10).join(', ') || 'no models'}`,
+    hint:
+      suggestions.length > 0
+        ? `did you mean ${suggestions.map((s) => `ref('${pkg}', '${s}')`).join(' or ')}?`
+        : `package '${pkg}' has: ${names.slice(0, 10).join(', ') || 'no models'}`,
   });
 }

@@ -228,10 +228,7 @@ async function downloadTarball(url: string, name: string, scratch: string, fetch
 }
 
 /** A hub package pinned: the newest version the specifiers allow, its tarball and its project name. */
-async function resolveHub(
-  spec: Extract<PackageSpec, { kind: 'hub' }>,
-  options: DepsOptions,
-): Promise<{ version: string; tarball: string; name: string | undefined }> {
+async function resolveHub(spec: Extract<PackageSpec, { kind: 'hub' }>, options: DepsOptions): Promise<{ version: string; tarball: string; name: string | undefined }> {
   const hub = options.hubUrl ?? HUB_URL;
   const url = new URL(`api/v1/${spec.package}.json`, hub).toString();
   const hint = `sparkdbt deps needs the dbt package hub (${hub}) for package: entries; without network access, install '${spec.package}' from a local: path or a tarball: URL instead`;
@@ -239,7 +236,10 @@ async function resolveHub(
   try {
     const response = await fetch(url);
     if (response.status === 404)
-      throw new SparkdbtError('deps-failed', `Package ${spec.package} was not found in the package index`, { location: { file: 'packages.yml' }, hint: 'check the org/name on hub.getdbt.com' });
+      throw new SparkdbtError('deps-failed', `Package ${spec.package} was not found in the package index`, {
+        location: { file: 'packages.yml' },
+        hint: 'check the org/name on hub.getdbt.com',
+      });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     body = await response.json();
   } catch (error) {

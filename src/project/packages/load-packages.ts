@@ -54,10 +54,14 @@ export function loadInstalledPackages(config: ProjectConfig, read: (root: string
     }
     const name = pkgConfig.name;
     if (name === config.name || packages.some((p) => p.name === name)) {
-      throw new SparkdbtError('config-invalid', `dbt found more than one package with the name "${name}" included in this project. Package names must be unique in a project. Please rename one of these packages.`, {
-        location: { file: `${relative}/${DBT_PROJECT_FILE}` },
-        hint: name === config.name ? 'the root project has this name too' : `another package in ${installPath} is named '${name}'`,
-      });
+      throw new SparkdbtError(
+        'config-invalid',
+        `dbt found more than one package with the name "${name}" included in this project. Package names must be unique in a project. Please rename one of these packages.`,
+        {
+          location: { file: `${relative}/${DBT_PROJECT_FILE}` },
+          hint: name === config.name ? 'the root project has this name too' : `another package in ${installPath} is named '${name}'`,
+        },
+      );
     }
     packages.push({ name, root: dir, path: relative, config: pkgConfig });
     projects.push(read(dir, pkgConfig));

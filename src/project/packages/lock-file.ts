@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { parse as parseYaml, stringify } from 'yaml';
+import { Document, parse as parseYaml, visit } from 'yaml';
 import { isRecord } from '../../core/is-record.js';
 import type { PackageSpec } from './packages-file.js';
 
@@ -29,7 +29,13 @@ function packageDict(spec: PackageSpec): Record<string, unknown> {
     case 'tarball':
       return { tarball: spec.tarball, name: spec.name, unrendered: spec.raw };
     case 'hub':
-      return { package: spec.package, version: spec.version, install_prerelease: spec.raw['install-prerelease'] ?? false, unrendered: spec.raw, ...named(spec.raw['name'] as string | undefined) };
+      return {
+        package: spec.package,
+        version: spec.version,
+        install_prerelease: spec.raw['install-prerelease'] ?? false,
+        unrendered: spec.raw,
+        ...named(spec.raw['name'] as string | undefined),
+      };
     case 'git':
       return {
         git: spec.git,
@@ -60,7 +66,14 @@ export function pythonJson(value: unknown): string {
 /** Writes package-lock.yml as dbt's yaml.dump does: keys sorted, list items indented under `packages:`. */
 export function writeLockFile(root: string, entries: readonly LockEntry[], hash: string): string {
   const file = path.join(root, PACKAGE_LOCK_FILE);
-  fs.writeFileSync(file, stringify({ packages: entries, sha1_hash: hash }, { sortMapEntries: true, singleQuote: true, indentSeq: true, lineWidth: 0 }));
+  const doc = new Document({ packages: entries, sha1_hash: hash }, { sortMapEntries: true });
+  // PyYAML's choice: a plain scalar where it can be one, else single quotes ('' for a quote inside).
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string') node.type = plainScalar(node.value) ? 'PLAIN' : 'QUOTE_SINGLE';
+    },
+  });
+  fs.writeFileSync(file, doc.toString({ indentSeq: true, lineWidth: 0 }));
   return file;
 }
 
@@ -72,4 +85,13 @@ export function readLockFile(root: string): { readonly packages: readonly LockEn
   if (!isRecord(data)) return { packages: [], hash: undefined };
   const packages = Array.isArray(data['packages']) ? (data['packages'] as unknown[]).filter(isRecord).map((entry) => entry as LockEntry) : [];
   return { packages, hash: typeof data['sha1_hash'] === 'string' ? data['sha1_hash'] : undefined };
+}
+
+/** Whether PyYAML writes `text` as a plain scalar: no indicator first, no `: ` or ` #`, not read back as a bool, null or number. */
+function plainScalar(text: string): boolean {
+  if (text === '' || text !== text.trim()) return false;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/^[-?:][^\s]/.test(text)) return false;
+  if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) return false;
+  if (/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/.test(text)) return false;
+  return !/^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|\.\d+|\.inf|\.nan|0x[0-9a-fA-F_]+|0o?[0-7_]+)$/.test(text);
 }
