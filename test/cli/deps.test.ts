@@ -67,7 +67,7 @@ describe('sparkdbt deps and packages', () => {
     const bytes = fs.readFileSync(archive);
     server = http.createServer((request, response) => {
       requests++;
-      if (request.url === '/remote.tar.gz') response.writeHead(200, { 'content-type': 'application/gzip' }).end(bytes);
+      if (request.url?.split('?')[0] === '/remote.tar.gz') response.writeHead(200, { 'content-type': 'application/gzip' }).end(bytes);
       else response.writeHead(404).end('not found');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -246,6 +246,32 @@ describe('sparkdbt deps and packages', () => {
     expect(git.code).toBe(2);
     expect(git.stderr).toContain(`packages.yml: package 'http://127.0.0.1:${port}/dbt-labs/dbt-utils.git': git clone of revision 1.3.0 failed:`);
     expect(git.stderr).toContain(`check the URL, the revision and that this machine can reach 127.0.0.1:${port}`);
+  });
+
+  it('renders DBT_ENV_SECRET_* in packages.yml, masks it in the output and keeps it out of package-lock.yml', async () => {
+    const dir = path.join(work, 'secret/shop');
+    const secret = 's3cr3t-token-value';
+    writeFiles(dir, {
+      'dbt_project.yml': "name: shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: shop\n",
+      // The query string carries the secret, as a private tarball's token would (the test server ignores it).
+      'packages.yml': `packages:\n  - tarball: "${url}?token={{ env_var('DBT_ENV_SECRET_TOKEN') }}"\n    name: remote\n`,
+    });
+    const deps = await runCli(['deps'], { cwd: dir, env: { DBT_ENV_SECRET_TOKEN: secret } });
+    expect(deps.code).toBe(0);
+    expect(deps.stdout).toContain('Installed from tarball (url: ');
+    expect(deps.stdout + deps.stderr).not.toContain(secret);
+    const lock = fs.readFileSync(path.join(dir, 'package-lock.yml'), 'utf8');
+    expect(lock).not.toContain(secret);
+    // PyYAML's plain scalar (flow indicators inside a block scalar need no quotes).
+    expect(lock).toContain(`tarball: ${url}?token={{ env_var('DBT_ENV_SECRET_TOKEN') }}\n`);
+    expect(fs.existsSync(path.join(dir, 'dbt_packages/remote/dbt_project.yml'))).toBe(true);
+
+    // A secret's value written literally in packages.yml is scrubbed from the lock file, with dbt's warning.
+    fs.writeFileSync(path.join(dir, 'packages.yml'), `packages:\n  - tarball: "${url}?token=${secret}"\n    name: remote\n`);
+    const literal = await runCli(['deps'], { cwd: dir, env: { DBT_ENV_SECRET_TOKEN: secret } });
+    expect(literal.code).toBe(0);
+    expect(literal.stderr).toContain('dbt will write a scrubbed representation to the lock file');
+    expect(fs.readFileSync(path.join(dir, 'package-lock.yml'), 'utf8')).toContain(`tarball: ${url}?token=*****\n`);
   });
 
   it("reads dependencies.yml; packages in both files is dbt's error; a tarball without one top folder is dbt's error", async () => {
