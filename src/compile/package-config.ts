@@ -1,5 +1,5 @@
-import type { Project } from '../project/types.js';
-import { readModelsBlock, type ModelsBlock } from './model-config.js';
+import type { Project, ProjectConfig } from '../project/types.js';
+import { readModelsBlock, type ConfigBlock, type ModelsBlock } from './model-config.js';
 
 /**
  * The `models:` config of a project with packages, as dbt applies it: a package's node takes its own
@@ -7,11 +7,20 @@ import { readModelsBlock, type ModelsBlock } from './model-config.js';
  * in the root project overrides the package's own setting, whatever the depth). Unused paths are the root's.
  */
 export function projectModelsBlock(project: Project): ModelsBlock {
-  const fqns = project.models.map((file) => [file.packageName ?? project.config.name, ...file.folders, file.name]);
-  const root = readModelsBlock(project.config, fqns);
+  return projectConfigBlock(
+    project,
+    project.models.map((file) => [file.packageName ?? project.config.name, ...file.folders, file.name]),
+  );
+}
+
+/** A config block (`models:` by default, `seeds:` with `blockOf`) read from the root project and each installed package, merged as dbt does (see projectModelsBlock). */
+export function projectConfigBlock(project: Project, fqns: readonly (readonly string[])[], blockOf?: (config: ProjectConfig) => ConfigBlock): ModelsBlock {
+  const read = (config: ProjectConfig, own: readonly (readonly string[])[]) =>
+    blockOf === undefined ? readModelsBlock(config, own) : readModelsBlock(config, own, blockOf(config));
+  const root = read(project.config, fqns);
   const packages = new Map(
     (project.packages ?? []).map((pkg) => {
-      const block = readModelsBlock(
+      const block = read(
         pkg.config,
         fqns.filter((fqn) => fqn[0] === pkg.name),
       );

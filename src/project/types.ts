@@ -127,6 +127,8 @@ export interface SeedFile {
   readonly folders: readonly string[];
   /** dbt's checksum of a seed: sha256 of the file's text (stripped) up to 1 MiB, else its path (`name: 'path'`). */
   readonly checksum: { readonly name: 'sha256' | 'path'; readonly checksum: string };
+  /** The installed package (dbt_packages/<name>) the seed belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** One `{% snapshot name %} … {% endsnapshot %}` block of a file under the snapshot paths. */

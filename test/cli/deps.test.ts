@@ -27,6 +27,7 @@ const LIB = (schema: string): Record<string, string> => ({
     "{% macro label(x) %}{{ adapter.dispatch('label', 'lib')(x) }}{% endmacro %}\n" +
     "{% macro default__label(x) %}'default:' || {{ x }}{% endmacro %}\n" +
     "{% macro postgres__label(x) %}'postgres:' || {{ x }}{% endmacro %}\n",
+  'seeds/lib_codes.csv': 'code,label\nA,alpha\nB,beta\n',
   'models/lib_people.sql': "select id, {{ greet('name') }} as greeting from {{ source('lib_raw', 'people') }}\n",
   'models/_sources.yml': `version: 2\nsources:\n  - name: lib_raw\n    schema: ${schema}\n    tables:\n      - name: people\n        identifier: raw_people\n`,
 });
@@ -147,6 +148,14 @@ describe('sparkdbt deps and packages', () => {
       { table_name: 'remote_numbers', table_type: 'VIEW' },
     ]);
 
+    // A package's seed loads as the root project's do.
+    const seed = await runCli(['seed'], { cwd: dir, env });
+    expect(seed.code).toBe(0);
+    expect(await queryFolder(dir, 'select code, label from main.lib_codes order by code')).toEqual([
+      { code: 'A', label: 'alpha' },
+      { code: 'B', label: 'beta' },
+    ]);
+
     // Package nodes: unique ids and fqns of their package, selectable by package:, in a manifest valid against dbt's schema.
     const ls = await runCli(['ls', '--select', 'package:lib', '--output', 'json'], { cwd: dir, env });
     expect(ls.code).toBe(0);
@@ -158,9 +167,10 @@ describe('sparkdbt deps and packages', () => {
         .map((node) => [node['unique_id'], node['package_name'], node['tags']]),
     ).toEqual([
       ['model.lib.lib_people', 'lib', ['from_lib']],
+      ['seed.lib.lib_codes', 'lib', []],
       ['source.lib.lib_raw.people', 'lib', []],
     ]);
-    expect((await runCli(['ls'], { cwd: dir, env })).stdout).toBe('lib.lib_people\nremote.remote_numbers\nshop.greetings\nsource:lib.lib_raw.people\n');
+    expect((await runCli(['ls'], { cwd: dir, env })).stdout).toBe('lib.lib_people\nremote.remote_numbers\nshop.greetings\nlib.lib_codes\nsource:lib.lib_raw.people\n');
     const compile = await runCli(['compile'], { cwd: dir, env });
     expect(compile.code).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
@@ -172,6 +182,7 @@ describe('sparkdbt deps and packages', () => {
       config: expect.objectContaining({ materialized: 'table' }) as unknown,
     });
     expect([...(manifest['nodes']!['model.shop.greetings']!['depends_on'] as { nodes: string[] }).nodes].sort()).toEqual(['model.lib.lib_people', 'model.remote.remote_numbers']);
+    expect(manifest['nodes']!['seed.lib.lib_codes']).toMatchObject({ package_name: 'lib', original_file_path: 'seeds/lib_codes.csv', fqn: ['lib', 'lib_codes'] });
     expect(manifest['macros']!['macro.lib.greet']).toMatchObject({ package_name: 'lib', original_file_path: 'macros/greet.sql' });
   });
 

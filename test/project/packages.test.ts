@@ -95,16 +95,19 @@ describe('installed packages', () => {
     );
   });
 
-  it('warns of what a package has that is not loaded yet (its seeds here), and reads its packages-install-path', () => {
+  it("loads a package's seeds (the root project's seeds: <pkg>: over its own), warns of what it does not load yet, and reads packages-install-path", () => {
     const dir = project({
-      'project.yml': 'name: shop\npackages-install-path: vendor\n',
+      'project.yml': 'name: shop\npackages-install-path: vendor\nseeds:\n  pkg:\n    +alias: root_alias\n',
       'models/a.sql': 'select 1\n',
-      'vendor/pkg/dbt_project.yml': PKG_PROJECT,
+      'vendor/pkg/dbt_project.yml': `${PKG_PROJECT}seeds:\n  pkg:\n    +alias: pkg_alias\n    +tags: [pkg_seed]\n`,
       'vendor/pkg/seeds/codes.csv': 'id\n1\n',
+      'vendor/pkg/tests/assert_x.sql': 'select 1 where false\n',
       'vendor/pkg/models/m.sql': 'select 1 as id\n',
     });
     const prepared = prepareProject(loadProject(dir), { env: {} }, dialectFor);
     expect(prepared.graph.nodes.has('model.pkg.m')).toBe(true);
-    expect(prepared.warnings).toEqual(["vendor/pkg: package 'pkg' has 1 seed: not loaded (sparkdbt loads a package's models, macros and sources)"]);
+    const seed = prepared.graph.nodes.get('seed.pkg.codes');
+    expect(seed).toMatchObject({ fqn: ['pkg', 'codes'], originalFilePath: 'vendor/pkg/seeds/codes.csv', config: { alias: 'root_alias', tags: ['pkg_seed'] } });
+    expect(prepared.warnings).toEqual(["vendor/pkg: package 'pkg' has 1 singular test: not loaded (sparkdbt loads a package's models, seeds, macros and sources)"]);
   });
 });

@@ -77,6 +77,7 @@ export function loadInstalledPackages(config: ProjectConfig, read: (root: string
 export function withPackages(own: Project, installed: LoadedPackages): Project {
   const models = [...own.models];
   const macros = [...own.macros];
+  const seeds = [...(own.seeds ?? [])];
   const sources = [...own.config.sources];
   const warnings = [...(own.propertyWarnings ?? [])];
   installed.projects.forEach((project, i) => {
@@ -84,17 +85,18 @@ export function withPackages(own: Project, installed: LoadedPackages): Project {
     const at = (p: string) => `${pkg.path}/${p}`;
     models.push(...project.models.map((m) => ({ ...m, path: at(m.path), packageName: pkg.name })));
     macros.push(...project.macros.map((m) => ({ ...m, path: at(m.path), packageName: pkg.name })));
+    seeds.push(...(project.seeds ?? []).map((s) => ({ ...s, path: at(s.path), packageName: pkg.name })));
     sources.push(...project.config.sources.map((s) => ({ ...s, file: at(s.file ?? DBT_PROJECT_FILE), packageName: pkg.name })));
     warnings.push(...(project.propertyWarnings ?? []).map((w) => at(w)));
     const unloaded = [
-      count(project.seeds?.length ?? 0, 'seed'),
       count(project.tests?.length ?? 0, 'singular test'),
       count(project.snapshots?.length ?? 0, 'snapshot'),
       count((project.properties ?? []).filter((f) => f.models.length > 0 || f.unitTests.length > 0 || f.seeds?.length).length, 'properties file with models, seeds or unit tests'),
     ].filter((text) => text !== '');
-    if (unloaded.length > 0) warnings.push(`${pkg.path}: package '${pkg.name}' has ${unloaded.join(', ')}: not loaded (sparkdbt loads a package's models, macros and sources)`);
+    if (unloaded.length > 0)
+      warnings.push(`${pkg.path}: package '${pkg.name}' has ${unloaded.join(', ')}: not loaded (sparkdbt loads a package's models, seeds, macros and sources)`);
   });
-  return { ...own, models, macros, config: { ...own.config, sources }, propertyWarnings: warnings, packages: installed.packages };
+  return { ...own, models, macros, seeds, config: { ...own.config, sources }, propertyWarnings: warnings, packages: installed.packages };
 }
 
 function count(n: number, what: string): string {
