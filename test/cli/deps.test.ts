@@ -173,6 +173,10 @@ describe('sparkdbt deps and packages', () => {
     expect((await runCli(['ls'], { cwd: dir, env })).stdout).toBe('lib.lib_people\nremote.remote_numbers\nshop.greetings\nlib.lib_codes\nsource:lib.lib_raw.people\n');
     const compile = await runCli(['compile'], { cwd: dir, env });
     expect(compile.code).toBe(0);
+    // dbt's place for a package's compiled SQL: target/compiled/<package>/<path in the package>.
+    expect(fs.readFileSync(path.join(dir, 'target/compiled/lib/models/lib_people.sql'), 'utf8')).toBe(
+      `select id, 'hello ' || name || ' (lib)' as greeting from "main"."raw_people"\n`,
+    );
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
     expect(schemaErrors(compileDbtSchema('manifest-v12.json'), manifest)).toEqual([]);
     expect(manifest['nodes']!['model.lib.lib_people']).toMatchObject({
