@@ -351,6 +351,14 @@ export class TemplateRenderer {
   /** dbt's package namespaces: `pkg.macro()` for each installed package (an unknown macro is an error naming the package). */
   private addPackageNamespaces(): void {
     this.packageMacros.link();
+    // dbt's namespaces hold the root project too: `my_project.my_macro()`, where no global has that name.
+    const root = this.globals.projectName;
+    if (root !== undefined && root !== '' && !this.packageMacros.has(root) && !hasGlobal(this.env, root)) {
+      this.env.addGlobal(
+        root,
+        strictAttributes(Object.fromEntries(this.rootMacros), (name) => this.unknownPackageMacro(root, name, [...this.rootMacros.keys()])),
+      );
+    }
     for (const pkg of this.packageMacros.names()) {
       const macros = this.packageMacros.macrosOf(pkg);
       this.env.addGlobal(
@@ -414,6 +422,14 @@ export class TemplateRenderer {
       hint: 'check the {{ }} and {% %} tags near this line',
       cause: error,
     });
+  }
+}
+
+function hasGlobal(env: nunjucks.Environment, name: string): boolean {
+  try {
+    return env.getGlobal(name) !== undefined;
+  } catch {
+    return false; // nunjucks throws for a global it lacks
   }
 }
 

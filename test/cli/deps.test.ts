@@ -46,10 +46,11 @@ function rootProject(dir: string, schema: string, profile: string, extraProject 
       "name: shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: shop\nmodels:\n  lib:\n    +materialized: table\n" +
       'dispatch:\n  - macro_namespace: lib\n    search_order: [lib]\n' +
       extraProject,
+    'macros/root_name.sql': "{% macro root_name() %}'shop'{% endmacro %}\n",
     'packages.yml': `packages:\n  - local: ../lib\n  - tarball: "{{ env_var('REMOTE_URL') }}"\n    name: remote\n`,
     'profiles.yml': profile,
     'models/greetings.sql':
-      "select p.id, p.greeting, {{ lib.greet(\"'root'\") }} as direct, {{ lib.label(\"'x'\") }} as label, (select count(*) from {{ ref('remote', 'remote_numbers') }})::int as numbers\n" +
+      "select p.id, p.greeting, {{ shop.root_name() }} as root_name, {{ lib.greet(\"'root'\") }} as direct, {{ lib.label(\"'x'\") }} as label, (select count(*) from {{ ref('remote', 'remote_numbers') }})::int as numbers\n" +
       "from {{ ref('lib', 'lib_people') }} as p\n",
   });
 }
@@ -131,10 +132,10 @@ describe('sparkdbt deps and packages', () => {
     const run = await runCli(['run'], { cwd: dir, env });
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(0);
-    const rows = await queryFolder(dir, 'select id, greeting, direct, label, numbers from main.greetings order by id');
+    const rows = await queryFolder(dir, 'select id, greeting, root_name, direct, label, numbers from main.greetings order by id');
     expect(rows).toEqual([
-      { id: 1, greeting: 'hello ada (lib)', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
-      { id: 2, greeting: 'hello bob (lib)', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
+      { id: 1, greeting: 'hello ada (lib)', root_name: 'shop', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
+      { id: 2, greeting: 'hello bob (lib)', root_name: 'shop', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
     ]);
     // The root project's `models: lib: +materialized: table` overrides lib's own `+materialized: view`.
     const kinds = await queryFolder<{ table_name: string; table_type: string }>(
@@ -206,10 +207,10 @@ describe('sparkdbt deps and packages', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('Completed successfully');
     expect(run.code).toBe(0);
-    const { rows } = await pg.client().query(`select id, greeting, direct, label, numbers from "${pg.schema}".greetings order by id`);
+    const { rows } = await pg.client().query(`select id, greeting, root_name, direct, label, numbers from "${pg.schema}".greetings order by id`);
     expect(rows).toEqual([
-      { id: 1, greeting: 'hello ada (lib)', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
-      { id: 2, greeting: 'hello bob (lib)', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
+      { id: 1, greeting: 'hello ada (lib)', root_name: 'shop', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
+      { id: 2, greeting: 'hello bob (lib)', root_name: 'shop', direct: 'hello root (lib)', label: 'postgres:x', numbers: 3 },
     ]);
   }
 
