@@ -40,7 +40,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const own: Record<string, unknown> = {};
     const rendered = renderer.render(file.path, file.sql, parseHooks(file, calls, own, thisFor(file)));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
-    const properties = described.get(file.name);
+    const properties = file.packageName === undefined ? described.get(file.name) : undefined;
     const config = resolveModelConfig(block.levelsFor(fqnOf(project, file)), { ...(properties?.model.config ?? {}), ...own });
     for (const key of Object.keys(own)) {
       const finding = checkModelKey(key, config.materialized);

@@ -61,6 +61,8 @@ describe('installed packages', () => {
     const dir = project({
       'project.yml': 'name: shop\n',
       'models/common.sql': "select 'root' as who\n",
+      // The root project's properties describe its own `common`, not the package's model of that name.
+      'models/_props.yml': 'version: 2\nmodels:\n  - name: common\n    config:\n      materialized: table\n',
       'models/uses_pkg_only.sql': "select * from {{ ref('only_in_pkg') }}\n",
       'models/uses_pkg_common.sql': "select * from {{ ref('pkg', 'common') }}\n",
       'dbt_packages/pkg/dbt_project.yml': PKG_PROJECT,
@@ -71,6 +73,8 @@ describe('installed packages', () => {
     const prepared = prepareProject(loadProject(dir), { env: {} }, dialectFor);
     // The same name in the root project and a package is two nodes, not a duplicate.
     expect([...prepared.graph.nodes.keys()].filter((id) => id.endsWith('.common')).sort()).toEqual(['model.pkg.common', 'model.shop.common']);
+    expect((prepared.graph.nodes.get('model.shop.common') as ModelNode).config.materialized).toBe('table');
+    expect((prepared.graph.nodes.get('model.pkg.common') as ModelNode).config.materialized).toBe('view');
     expect(prepared.graph.parents.get('model.pkg.pkg_uses_common')).toEqual(new Set(['model.shop.common', 'model.pkg.only_in_pkg']));
     expect(prepared.graph.parents.get('model.shop.uses_pkg_only')).toEqual(new Set(['model.pkg.only_in_pkg']));
     expect(prepared.graph.parents.get('model.shop.uses_pkg_common')).toEqual(new Set(['model.pkg.common']));
