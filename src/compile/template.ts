@@ -215,6 +215,12 @@ export class TemplateRenderer {
     return template;
   }
 
+  /** The installed package whose macro `name` a bare call falls back to when the root project and dbt have none (dbt's search of every package for a generic test). */
+  packageDefining(name: string): string | undefined {
+    if (this.rootMacros.has(name) || this.dbtMacros.has(name)) return undefined;
+    return this.packageMacros.names().find((pkg) => this.packageMacros.get(pkg, name) !== undefined);
+  }
+
   /** Locates the first `name('arg'` call in the template being rendered (for error messages). */
   locateCall(name: string, arg: string): SourceLocation {
     return locateCall(this.currentFile, this.currentSource, name, arg);

@@ -22,6 +22,7 @@ function writeFiles(dir: string, files: Record<string, string>): void {
 const LIB = (schema: string): Record<string, string> => ({
   'dbt_project.yml': "name: lib\nversion: '1.0.0'\nconfig-version: 2\nmodels:\n  lib:\n    +materialized: view\n    +tags: [from_lib]\n",
   'macros/greet.sql': "{% macro greet(who) %}'hello ' || {{ who }} || {{ suffix() }}{% endmacro %}\n",
+  'macros/is_positive.sql': '{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}\n',
   'macros/suffix.sql': "{% macro suffix() %}' (lib)'{% endmacro %}\n",
   'macros/label.sql':
     "{% macro label(x) %}{{ adapter.dispatch('label', 'lib')(x) }}{% endmacro %}\n" +
@@ -46,6 +47,8 @@ function rootProject(dir: string, schema: string, profile: string, extraProject 
       "name: shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: shop\nmodels:\n  lib:\n    +materialized: table\n" +
       'dispatch:\n  - macro_namespace: lib\n    search_order: [lib]\n' +
       extraProject,
+    // Generic tests of a package: namespaced (lib.is_positive), and bare (found in the package, as dbt searches every package).
+    'models/_greetings.yml': 'version: 2\nmodels:\n  - name: greetings\n    columns:\n      - name: id\n        data_tests: [lib.is_positive, is_positive]\n',
     'macros/root_name.sql': "{% macro root_name() %}'shop'{% endmacro %}\n",
     'packages.yml': `packages:\n  - local: ../lib\n  - tarball: "{{ env_var('REMOTE_URL') }}"\n    name: remote\n`,
     'profiles.yml': profile,
@@ -149,6 +152,12 @@ describe('sparkdbt deps and packages', () => {
       { table_name: 'remote_numbers', table_type: 'VIEW' },
     ]);
 
+    const test = await runCli(['test'], { cwd: dir, env });
+    expect(test.code).toBe(0);
+    expect(test.stdout).toContain('PASS lib_is_positive_greetings_id');
+    expect(test.stdout).toContain('PASS is_positive_greetings_id');
+    expect(test.stdout).toContain('PASS=2 WARN=0 ERROR=0 SKIP=0');
+
     // A package's seed loads as the root project's do.
     const seed = await runCli(['seed'], { cwd: dir, env });
     expect(seed.code).toBe(0);
@@ -171,9 +180,14 @@ describe('sparkdbt deps and packages', () => {
       ['seed.lib.lib_codes', 'lib', []],
       ['source.lib.lib_raw.people', 'lib', []],
     ]);
-    expect((await runCli(['ls'], { cwd: dir, env })).stdout).toBe('lib.lib_people\nremote.remote_numbers\nshop.greetings\nlib.lib_codes\nsource:lib.lib_raw.people\n');
+    expect((await runCli(['ls'], { cwd: dir, env })).stdout).toBe(
+      'lib.lib_people\nremote.remote_numbers\nshop.greetings\nlib.lib_codes\nsource:lib.lib_raw.people\nshop.is_positive_greetings_id\nshop.lib_is_positive_greetings_id\n',
+    );
     const compile = await runCli(['compile'], { cwd: dir, env });
     expect(compile.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'target/compiled/shop/models/_greetings.yml/lib_is_positive_greetings_id.sql'), 'utf8')).toBe(
+      'select * from "main"."greetings" where id <= 0',
+    );
     // dbt's place for a package's compiled SQL: target/compiled/<package>/<path in the package>.
     expect(fs.readFileSync(path.join(dir, 'target/compiled/lib/models/lib_people.sql'), 'utf8')).toBe(
       `select id, 'hello ' || name || ' (lib)' as greeting from "main"."raw_people"\n`,
