@@ -316,9 +316,18 @@ describe('sparkdbt deps and packages', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("dependencies.yml: The 'packages' key cannot be specified in both packages.yml and dependencies.yml");
     fs.rmSync(path.join(dir, 'packages.yml'));
+    // --lock: the lock file alone, nothing installed.
+    const lockOnly = await runCli(['deps', '--lock'], { cwd: dir, env: {} });
+    expect(lockOnly.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'package-lock.yml'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'dbt_packages'))).toBe(false);
     const deps = await runCli(['deps'], { cwd: dir, env: {} });
     expect(deps.code).toBe(0);
+    expect(deps.stdout).not.toContain('Updating lock file');
     expect(fs.readFileSync(path.join(dir, 'package-lock.yml'), 'utf8')).toContain('  - local: ../lib\n    name: lib\n');
+    expect(fs.lstatSync(path.join(dir, 'dbt_packages/lib')).isSymbolicLink()).toBe(true);
+    // --upgrade resolves again although the lock file matches.
+    expect((await runCli(['deps', '--upgrade'], { cwd: dir, env: {} })).stdout).toContain('Updating lock file');
     fs.writeFileSync(path.join(dir, 'dependencies.yml'), `packages:\n  - tarball: ${url.replace('remote.tar.gz', 'missing.tar.gz')}\n    name: missing\n`);
     const missing = await runCli(['deps'], { cwd: dir, env: {} });
     expect(missing.code).toBe(2);
