@@ -1,4 +1,5 @@
 import { unitTestManifestNode } from './manifest-unit-test.js';
+import { macroIds } from './macro-ids.js';
 import { packageRelativePath } from './package-paths.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { adapterType, targetDatabase } from '../core/target.js';
@@ -6,7 +7,7 @@ import { projectId } from './checksum.js';
 import { DBT_VERSION, MANIFEST_SCHEMA } from './dbt-versions.js';
 import { artifactMetadata, type Invocation } from './invocation.js';
 import { redactJson, type Json } from './json-values.js';
-import { extractMacros, macroCalls } from './macros.js';
+import { extractMacros } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
 import { seedNode } from './manifest-seed.js';
 import { snapshotManifestNode } from './manifest-snapshot.js';
@@ -38,6 +39,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     prepared,
     database: targetDatabase(prepared.target),
     macroNames,
+    macros,
     createdAt: invocation.startedAt.getTime() / 1000,
     placeholders: placeholders(prepared),
   };
@@ -83,7 +85,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
       original_file_path: file,
       unique_id: `macro.${pkg}.${macro.name}`,
       macro_sql: macro.sql,
-      depends_on: { macros: macroCalls(macro.sql, macroNames, prepared.dialect.dispatchChain, macro.name).map((name) => `macro.${config.name}.${name}`) },
+      depends_on: { macros: macroIds(macro.sql, macros, config.name, pkg, prepared.dialect.dispatchChain, macro.name) },
       description: '',
       meta: {},
       docs: { show: true, node_color: null },

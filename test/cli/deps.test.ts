@@ -202,7 +202,14 @@ describe('sparkdbt deps and packages', () => {
     });
     expect([...(manifest['nodes']!['model.shop.greetings']!['depends_on'] as { nodes: string[] }).nodes].sort()).toEqual(['model.lib.lib_people', 'model.remote.remote_numbers']);
     expect(manifest['nodes']!['seed.lib.lib_codes']).toMatchObject({ package_name: 'lib', original_file_path: 'seeds/lib_codes.csv', fqn: ['lib', 'lib_codes'] });
-    expect(manifest['macros']!['macro.lib.greet']).toMatchObject({ package_name: 'lib', original_file_path: 'macros/greet.sql' });
+    expect(manifest['macros']!['macro.lib.greet']).toMatchObject({
+      package_name: 'lib',
+      original_file_path: 'macros/greet.sql',
+      depends_on: { macros: ['macro.lib.suffix'] },
+    });
+    // depends_on.macros: namespaced calls (lib.greet, shop.root_name) and, in a package's model, its own package's bare macros.
+    expect((manifest['nodes']!['model.shop.greetings']!['depends_on'] as { macros: string[] }).macros).toEqual(['macro.lib.greet', 'macro.lib.label', 'macro.shop.root_name']);
+    expect((manifest['nodes']!['model.lib.lib_people']!['depends_on'] as { macros: string[] }).macros).toEqual(['macro.lib.greet']);
   });
 
   it('runs the same project on PostgreSQL', async () => {
