@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'unique-key-violated'
   | 'dbt-version-unsupported'
   | 'profile-not-found'
+  | 'package-not-installed'
+  | 'deps-failed'
   | 'usage';
 
 /** A typed, user-facing error: a code, a message, an optional file:line:col and a hint. */

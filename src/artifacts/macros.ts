@@ -7,6 +7,8 @@ export interface MacroBlock {
   readonly path: string;
   /** The block's text from `{% macro` to `endmacro %}` (dbt's macro_sql). */
   readonly sql: string;
+  /** The installed package it is in; undefined for the root project's. */
+  readonly packageName?: string | undefined;
 }
 
 const MACRO_BLOCK = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\([\s\S]*?\{%-?\s*endmacro\s*-?%\}/g;
@@ -18,7 +20,14 @@ const DISPATCH = /adapter\.dispatch\(\s*['"]([A-Za-z_]\w*)['"]/g;
 
 /** Every macro block of the project's macro files, in file order. */
 export function extractMacros(files: readonly MacroFile[]): MacroBlock[] {
-  return files.flatMap((file) => [...file.sql.matchAll(MACRO_BLOCK)].map((match) => ({ name: match[1]!, path: file.path, sql: match[0] })));
+  return files.flatMap((file) =>
+    [...file.sql.matchAll(MACRO_BLOCK)].map((match) => ({
+      name: match[1]!,
+      path: file.path,
+      sql: match[0],
+      ...(file.packageName === undefined ? {} : { packageName: file.packageName }),
+    })),
+  );
 }
 
 /**

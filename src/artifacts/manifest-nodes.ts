@@ -1,12 +1,14 @@
 import { isEphemeral } from '../compile/ephemeral.js';
 import { relationOf, type CompiledModel, type PreparedProject } from '../compile/compile-project.js';
 import { manifestHookConfig } from '../compile/sql-hooks.js';
+import { macroIds } from './macro-ids.js';
+import { packageRelativePath } from './package-paths.js';
 import type { Relation } from '../core/relation.js';
 import type { ModelNode, SourceNode } from '../graph/types.js';
 import type { ColumnProperties } from '../properties/types.js';
 import { fileChecksum, stripContents } from './checksum.js';
 import { toJson, type Json } from './json-values.js';
-import { macroCalls } from './macros.js';
+import { macroCalls, type MacroBlock } from './macros.js';
 
 type JsonObject = { [key: string]: Json };
 
@@ -16,6 +18,8 @@ export interface NodeContext {
   /** The database the target connects to (PGlite's is `postgres`). */
   readonly database: string;
   readonly macroNames: ReadonlySet<string>;
+  /** The project's macros (the root project's and its packages'), for depends_on.macros. */
+  readonly macros?: readonly MacroBlock[];
   /** dbt's created_at: seconds since the epoch. */
   readonly createdAt: number;
   /** Parse-stage stand-ins for ref/source/this values in config, and what they stand for. */
@@ -92,15 +96,18 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     .filter((n) => n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot')
     .map((n) => ({ name: n.name, package: null, version: null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
-  const macros = macroCalls(node.file.sql, context.macroNames, prepared.dialect.dispatchChain).map((name) => `macro.${project}.${name}`);
+  const macros =
+    context.macros === undefined
+      ? macroCalls(node.file.sql, context.macroNames, prepared.dialect.dispatchChain).map((name) => `macro.${project}.${name}`)
+      : macroIds(node.file.sql, context.macros, project, node.fqn[0] ?? project, prepared.dialect.dispatchChain);
   return {
     database: context.database,
     schema: relation.schema,
     name: node.name,
     resource_type: 'model',
-    package_name: project,
+    package_name: node.fqn[0] ?? project,
     path: [...node.file.folders, `${node.file.name}.sql`].join('/'),
-    original_file_path: node.originalFilePath,
+    original_file_path: packageRelativePath(prepared.project, node.originalFilePath, node.file.packageName),
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     alias: relation.identifier,
@@ -180,9 +187,9 @@ export function sourceNode(context: NodeContext, node: SourceNode, location: str
     schema,
     name: node.name,
     resource_type: 'source',
-    package_name: prepared.project.config.name,
-    path: node.originalFilePath,
-    original_file_path: node.originalFilePath,
+    package_name: node.fqn[0] ?? prepared.project.config.name,
+    path: packageRelativePath(prepared.project, node.originalFilePath, definition.packageName),
+    original_file_path: packageRelativePath(prepared.project, node.originalFilePath, definition.packageName),
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     source_name: node.sourceName,

@@ -1,5 +1,6 @@
 import { relationOf } from '../compile/compile-project.js';
 import { manifestHookConfig } from '../compile/sql-hooks.js';
+import { packageRelativePath } from './package-paths.js';
 import type { SeedNode } from '../graph/types.js';
 import { toJson, type Json } from './json-values.js';
 import { NODE_CONFIG_DEFAULTS, relationName, type NodeContext } from './manifest-nodes.js';
@@ -23,9 +24,9 @@ export function seedNode(context: NodeContext, node: SeedNode, buildPath: string
     schema: relation.schema,
     name: node.name,
     resource_type: 'seed',
-    package_name: prepared.project.config.name,
+    package_name: node.fqn[0] ?? prepared.project.config.name,
     path: [...node.file.folders, `${node.file.name}.csv`].join('/'),
-    original_file_path: node.originalFilePath,
+    original_file_path: packageRelativePath(prepared.project, node.originalFilePath, node.file.packageName),
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     alias: relation.identifier,

@@ -1,12 +1,14 @@
 import { unitTestManifestNode } from './manifest-unit-test.js';
 import { projectHookNodes } from './manifest-hook-nodes.js';
+import { macroIds } from './macro-ids.js';
+import { packageRelativePath } from './package-paths.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
 import { DBT_VERSION, MANIFEST_SCHEMA } from './dbt-versions.js';
 import { artifactMetadata, type Invocation } from './invocation.js';
 import { redactJson, toJson, type Json } from './json-values.js';
-import { extractMacros, macroCalls } from './macros.js';
+import { extractMacros } from './macros.js';
 import { modelNode, sourceNode, type CompiledNode, type NodeContext } from './manifest-nodes.js';
 import { seedNode } from './manifest-seed.js';
 import { snapshotManifestNode } from './manifest-snapshot.js';
@@ -39,6 +41,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     prepared,
     database: targetDatabase(prepared.target),
     macroNames,
+    macros,
     createdAt: invocation.startedAt.getTime() / 1000,
     placeholders: placeholders(prepared),
   };
@@ -78,15 +81,17 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
   for (const [id, node] of Object.entries(projectHookNodes(context))) nodes[id] = redactJson(node, redact);
   const macroNodes: { [key: string]: Json } = {};
   for (const macro of macros) {
-    macroNodes[`macro.${config.name}.${macro.name}`] = {
+    const pkg = macro.packageName ?? config.name;
+    const file = packageRelativePath(prepared.project, macro.path, macro.packageName);
+    macroNodes[`macro.${pkg}.${macro.name}`] = {
       name: macro.name,
       resource_type: 'macro',
-      package_name: config.name,
-      path: macro.path,
-      original_file_path: macro.path,
-      unique_id: `macro.${config.name}.${macro.name}`,
+      package_name: pkg,
+      path: file,
+      original_file_path: file,
+      unique_id: `macro.${pkg}.${macro.name}`,
       macro_sql: macro.sql,
-      depends_on: { macros: macroCalls(macro.sql, macroNames, prepared.dialect.dispatchChain, macro.name).map((name) => `macro.${config.name}.${name}`) },
+      depends_on: { macros: macroIds(macro.sql, macros, config.name, pkg, prepared.dialect.dispatchChain, macro.name) },
       description: '',
       meta: {},
       docs: { show: true, node_color: null },

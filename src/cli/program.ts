@@ -5,6 +5,7 @@ import { addCleanCommand } from './commands/clean.js';
 import { addCompileCommand } from './commands/compile.js';
 import { addDebugCommand } from './commands/debug.js';
 import { addInitCommand } from './commands/init.js';
+import { addDepsCommand } from './commands/deps.js';
 import { addLsCommand } from './commands/ls.js';
 import { addParseCommand } from './commands/parse.js';
 import { addRetryCommand } from './commands/retry.js';
@@ -81,6 +82,7 @@ export function createProgram(io: CliIo): CliProgram {
     addShowCommand,
     addLsCommand,
     addDebugCommand,
+    addDepsCommand,
     addServeCommand,
     addParseCommand,
     addCleanCommand,

@@ -5,8 +5,20 @@ import type { TestNode, UnitTestNode } from '../graph/types.js';
 /** The kinds of per-model SQL file sparkdbt writes under the target path. */
 export type ModelArtifactKind = 'compiled' | 'plan' | 'run';
 
-/** Where a model's SQL of one kind lives, relative to the project root: `target/<kind>/<project>/<model path>`. */
-export function modelArtifactPath(config: Pick<ProjectConfig, 'targetPath' | 'name'>, kind: ModelArtifactKind, originalFilePath: string): string {
+/**
+ * Where a model's SQL of one kind lives, relative to the project root: `target/<kind>/<project>/<model path>`;
+ * for an installed package's model (`dbt_packages/<pkg>/models/x.sql`), dbt's `target/<kind>/<pkg>/models/x.sql`.
+ */
+export function modelArtifactPath(
+  config: Pick<ProjectConfig, 'targetPath' | 'name'> & Partial<Pick<ProjectConfig, 'dbt'>>,
+  kind: ModelArtifactKind,
+  originalFilePath: string,
+): string {
+  const install = `${config.dbt?.packagesInstallPath ?? 'dbt_packages'}/`;
+  if (originalFilePath.startsWith(install)) {
+    const [pkg, ...rest] = originalFilePath.slice(install.length).split('/');
+    if (pkg !== undefined && rest.length > 0) return path.posix.join(config.targetPath, kind, pkg, ...rest);
+  }
   return path.posix.join(config.targetPath, kind, config.name, originalFilePath);
 }
 

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDialect } from '../adapters/dialect.js';
 import { databaseOf, targetContext, type ResolvedTarget, type TargetType } from '../core/target.js';
 import { SparkdbtError, closestNames, formatLocation } from '../errors.js';
-import { buildGraph } from '../graph/build-graph.js';
+import { buildGraph, unknownPackageRef } from '../graph/build-graph.js';
+import { RefIndex, packageOf } from '../graph/resolve-ref.js';
+import { findSource } from './package-sources.js';
 import type { AnalysisNode, Graph, ModelNode, RefNode, TestNode } from '../graph/types.js';
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
@@ -11,8 +13,9 @@ import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
-import { readModelsBlock, resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
+import { resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
 import { withModelGrants } from '../materializations/grants.js';
+import { projectModelsBlock } from './package-config.js';
 import { parseModels } from './parse-models.js';
 import { parseAnalyses } from './parse-analyses.js';
 import { parseSeeds } from './seed-config.js';
@@ -107,6 +110,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
       projectName: project.config.name,
       dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
       behaviorFlags: project.config.dbt?.flags,
+      packages: project.packages,
     },
     project.macros,
   );
@@ -129,10 +133,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
       missing.push(`${at}: unit test '${unit.name}' tests model '${unit.model}', which does not exist: it is not run (dbt stops with a parsing error)`);
     }
   }
-  const modelsBlock = readModelsBlock(
-    project.config,
-    project.models.map((file) => [project.config.name, ...file.folders, file.name]),
-  );
+  const modelsBlock = projectModelsBlock(project);
   return {
     project,
     target,
@@ -216,9 +217,11 @@ export function nodeHooks(
 ): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
-    ref(name) {
-      const target = modelsByName(graph).get(name);
+    ref(name, packageName) {
+      const target = refIndex(graph, project.config.name).resolve(project.config.name, packageOf(node), name, packageName);
       if (!target) {
+        if (packageName !== undefined)
+          throw renderer.fail(unknownPackageRef(packageName, name, renderer.locateCall('ref', packageName), graph.nodes, refIndex(graph, project.config.name).packages));
         throw renderer.fail(
           new SparkdbtError('ref-not-found', `ref('${name}') names no model`, {
             location: renderer.locateCall('ref', name),
@@ -240,7 +243,7 @@ export function nodeHooks(
       return prepared.deferred?.get(target.uniqueId) ?? relationOf(prepared, target);
     },
     source(sourceName, tableName) {
-      const definition = project.config.sources.find((s) => s.sourceName === sourceName && s.tableName === tableName);
+      const definition = findSource(project.config.sources, project.config.name, packageOf(node), sourceName, tableName);
       if (!definition)
         throw renderer.fail(
           new SparkdbtError('source-not-found', `source('${sourceName}', '${tableName}') is not declared`, { location: renderer.locateCall('source', sourceName) }),
@@ -270,18 +273,21 @@ function manifestPrefixOf(target: ResolvedTarget): { manifestS3Prefix?: string }
 /** `target.region` is not COPY's region: the bucket's region is `target.copy_region`. */
 const TARGET_RENAMES: Readonly<Record<string, string>> = { region: 'copy_region' };
 
-/** Each graph's models by name, built on the first ref() compiled against it (ref() is then O(1)). */
-const modelIndexes = new WeakMap<Graph, ReadonlyMap<string, RefNode>>();
+/** Each graph's ref() targets, built on the first ref() compiled against it (ref() is then O(1)). */
+const modelIndexes = new WeakMap<Graph, RefIndex>();
 
-/** Models, seeds and snapshots by name (what ref() names). */
-function modelsByName(graph: Graph): ReadonlyMap<string, RefNode> {
+/** Models, seeds and snapshots by package and name (what ref() names). */
+function refIndex(graph: Graph, rootProject: string): RefIndex {
   let index = modelIndexes.get(graph);
   if (index === undefined) {
-    const byName = new Map<string, RefNode>();
+    index = new RefIndex();
+    index.packages.add(rootProject);
     // The first model of a name wins, as a scan of graph.nodes in order would find it.
-    for (const node of graph.nodes.values())
-      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && !byName.has(node.name)) byName.set(node.name, node);
-    index = byName;
+    for (const node of graph.nodes.values()) {
+      if (node.resourceType === 'source') index.packages.add(packageOf(node));
+      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && index.get(packageOf(node), node.name) === undefined)
+        index.add(node);
+    }
     modelIndexes.set(graph, index);
   }
   return index;

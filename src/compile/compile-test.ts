@@ -70,7 +70,10 @@ function customTestCall(prepared: PreparedProject, generic: GenericTestNode, nod
   const args = Object.entries(generic.kwargs)
     .filter(([key]) => key !== 'model')
     .map(([key, value]) => `${key}=${literal(value)}`);
-  const macro = `test_${generic.testName}`;
+  // dbt's find_generic_test_macro: `pkg.test` is that package's; a bare name the root project's or dbt's, else the first package's that has it.
+  const bare = `test_${generic.testName}`;
+  const namespace = generic.namespace ?? prepared.renderer.packageDefining(bare);
+  const macro = namespace === undefined ? bare : `${namespace}.${bare}`;
   return `{{ ${macro}(model=${JSON.stringify(whereSubquery(relation, generic.config.where))}${args.map((a) => `, ${a}`).join('')}) }}`;
 }
 

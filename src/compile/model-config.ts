@@ -17,7 +17,13 @@ export interface ConfigLevel {
 }
 
 /** A key problem of the `models:` block with the dotted key path of its line (`models.sparkify.+post_hook`). */
-export type BlockFinding = KeyFinding & { readonly keyPath: string };
+export type BlockFinding = KeyFinding & {
+  readonly keyPath: string;
+  /** The project file it is in, when not the root project's (a package's dbt_project.yml). */
+  readonly file?: string;
+  /** That file's key lines. */
+  readonly keyLines?: ReadonlyMap<string, number> | undefined;
+};
 
 /** project.yml's `models:` block read against the project's models, with dbt's rules. */
 export interface ModelsBlock {

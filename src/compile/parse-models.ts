@@ -5,7 +5,8 @@ import type { ModelFile, Project } from '../project/types.js';
 import { checkModelKey } from './config-keys.js';
 import { readGrants } from '../materializations/grant-config.js';
 import { hooksOf } from './sql-hooks.js';
-import { readModelsBlock, resolveModelConfig } from './model-config.js';
+import { resolveModelConfig } from './model-config.js';
+import { projectModelsBlock } from './package-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { renderParsing } from './warehouse-context.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
@@ -23,10 +24,7 @@ export interface ParsedModels {
  * cannot be honoured are thrown together (SparkdbtErrors), unknown ones come back as warnings.
  */
 export function parseModels(project: Project, renderer: TemplateRenderer, thisFor: (file: ModelFile) => unknown = placeholderThis): ParsedModels {
-  const block = readModelsBlock(
-    project.config,
-    project.models.map((file) => fqnOf(project, file)),
-  );
+  const block = projectModelsBlock(project);
   const errors: SparkdbtError[] = [];
   const warnings: string[] = [];
   const report = (finding: { severity: 'error' | 'warning'; message: string; hint?: string }, location: SourceLocation) => {
@@ -35,11 +33,9 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     else warnings.push(`${formatLocation(location)}: ${finding.message}`);
   };
   for (const finding of block.findings) {
-    const line = project.config.keyLines?.get(finding.keyPath);
-    report(
-      { ...finding, message: `${finding.keyPath}: ${finding.message}` },
-      line === undefined ? { file: projectFileName(project.config) } : { file: projectFileName(project.config), line },
-    );
+    const file = finding.file ?? projectFileName(project.config);
+    const line = (finding.keyLines ?? project.config.keyLines)?.get(finding.keyPath);
+    report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file } : { file, line });
   }
   const described = new Map((project.properties ?? []).flatMap((f) => f.models.map((m) => [m.name, { file: f.file, model: m }] as const)));
   const models = project.models.map((file): ParsedModel => {
@@ -47,7 +43,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const own: Record<string, unknown> = {};
     const rendered = renderParsing((onParseNone) => renderer.render(file.path, file.sql, { ...parseHooks(file, calls, own, thisFor(file)), onParseNone }));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
-    const properties = described.get(file.name);
+    const properties = file.packageName === undefined ? described.get(file.name) : undefined;
     const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
     // As dbt, which renders hooks when it parses: a hook's ref() and source() are dependencies of the model too.
     for (const hook of [...hooksOf(config, 'pre-hook'), ...hooksOf(config, 'post-hook')])
@@ -84,9 +80,9 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
  */
 export function parseHooks(file: { readonly path: string; readonly sql: string }, calls: DependencyCall[], own: Record<string, unknown>, self: ModelHooks['self']): ModelHooks {
   return {
-    ref(name) {
-      calls.push(dependencyCall('ref', name, file, 'ref', name));
-      return `__ref_${name}__`;
+    ref(name, packageName) {
+      calls.push(dependencyCall('ref', name, file, 'ref', packageName ?? name, packageName));
+      return packageName === undefined ? `__ref_${name}__` : `__ref_${packageName}_${name}__`;
     },
     source(sourceName, tableName) {
       calls.push(dependencyCall('source', `${sourceName}.${tableName}`, file, 'source', sourceName));
@@ -103,11 +99,19 @@ export function parseHooks(file: { readonly path: string; readonly sql: string }
  * A ref() or source() call whose location is found only when read (an error message needs it):
  * scanning the template for every call would cost more than the rest of parsing a large project.
  */
-export function dependencyCall(kind: DependencyCall['kind'], target: string, file: { readonly path: string; readonly sql: string }, name: string, arg: string): DependencyCall {
+export function dependencyCall(
+  kind: DependencyCall['kind'],
+  target: string,
+  file: { readonly path: string; readonly sql: string },
+  name: string,
+  arg: string,
+  packageName?: string,
+): DependencyCall {
   let location: SourceLocation | undefined;
   return {
     kind,
     target,
+    ...(packageName === undefined ? {} : { package: packageName }),
     get location() {
       location ??= locateCall(file.path, file.sql, name, arg);
       return location;
@@ -128,7 +132,7 @@ function isBlankSql(sql: string): boolean {
 
 /** dbt's fully qualified name of a model: `[project, ...folders, name]`. */
 function fqnOf(project: Project, file: ModelFile): string[] {
-  return [project.config.name, ...file.folders, file.name];
+  return [file.packageName ?? project.config.name, ...file.folders, file.name];
 }
 
 /** `this` while parsing without a target: dbt's attributes with placeholder values. */

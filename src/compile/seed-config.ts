@@ -1,11 +1,12 @@
 import { projectFileName } from '../core/project-file.js';
+import { projectConfigBlock } from './package-config.js';
 import { SparkdbtError, SparkdbtErrors, formatLocation, closestNames } from '../errors.js';
 import { isRecord } from '../core/is-record.js';
 import type { SeedNode, SeedNodeConfig } from '../graph/types.js';
 import type { Project, SeedFile } from '../project/types.js';
 import { METADATA_KEYS, NOT_IMPLEMENTED, hookFinding, type KeyFinding } from './config-keys.js';
 import { HOOK_KEYS, mergeWithHooks } from './sql-hooks.js';
-import { readModelsBlock, type ConfigLevel } from './model-config.js';
+import type { ConfigLevel } from './model-config.js';
 import { mergeGrants, readGrants } from '../materializations/grant-config.js';
 
 /** The seed configs sparkdbt implements (dbt's SeedConfig and dbt-redshift's `dist`), besides the metadata keys. */
@@ -107,18 +108,19 @@ export function resolveSeedConfig(levels: readonly ConfigLevel[]): SeedNodeConfi
 /** Every seed of the project with its config; throws the config errors together, returns the warnings. */
 export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: string[] } {
   const files = project.seeds ?? [];
-  const fqnOf = (file: SeedFile) => [project.config.name, ...file.folders, file.name];
-  const block = readModelsBlock(project.config, files.map(fqnOf), {
+  const fqnOf = (file: SeedFile) => [file.packageName ?? project.config.name, ...file.folders, file.name];
+  const block = projectConfigBlock(project, files.map(fqnOf), (config) => ({
     root: 'seeds',
-    values: project.config.seedDefaults ?? {},
+    values: config.seedDefaults ?? {},
     namesConfig: (key) => KNOWN.includes(key) || key in SEED_NOT_IMPLEMENTED,
     check: checkSeedKey,
-  });
+  }));
   const errors: SparkdbtError[] = [];
   const warnings: string[] = [];
   for (const finding of block.findings) {
-    const line = project.config.keyLines?.get(finding.keyPath);
-    const location = line === undefined ? { file: projectFileName(project.config) } : { file: projectFileName(project.config), line };
+    const file = finding.file ?? projectFileName(project.config);
+    const line = (finding.keyLines ?? project.config.keyLines)?.get(finding.keyPath);
+    const location = line === undefined ? { file } : { file, line };
     const message = `${finding.keyPath}: ${finding.message}`;
     if (finding.severity === 'error') errors.push(new SparkdbtError('config-invalid', message, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
     else warnings.push(`${formatLocation(location)}: ${message}`);
@@ -129,7 +131,7 @@ export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: str
   const described = new Map((project.properties ?? []).flatMap((f) => f.seeds.map((seed) => [seed.name, { file: f.file, seed }] as const)));
   const propertyErrors: SparkdbtError[] = [];
   const seeds = files.map((file): SeedNode => {
-    const properties = described.get(file.name);
+    const properties = file.packageName === undefined ? described.get(file.name) : undefined;
     const own: Record<string, unknown> =
       properties === undefined ? {} : { ...properties.seed.config, ...(Object.keys(properties.seed.columnTypes).length > 0 ? { column_types: properties.seed.columnTypes } : {}) };
     for (const [key, value] of Object.entries(own)) {
@@ -146,7 +148,7 @@ export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: str
     const config = resolveSeedConfig(levels);
     return {
       resourceType: 'seed',
-      uniqueId: `seed.${project.config.name}.${file.name}`,
+      uniqueId: `seed.${file.packageName ?? project.config.name}.${file.name}`,
       name: file.name,
       fqn: fqnOf(file),
       originalFilePath: file.path,

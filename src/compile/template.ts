@@ -11,10 +11,12 @@ import { candidateName, dispatchCandidates, type DispatchCandidate, type Dispatc
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
 import { NeedsWarehouse, warehouseGlobals, type WarehouseHooks } from './warehouse-context.js';
+import { PackageMacros, type PackageLocation } from './macro-namespaces.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
-  ref(name: string): unknown;
+  /** ref('name'), or ref('package', 'name') with `packageName`. */
+  ref(name: string, packageName?: string): unknown;
   source(sourceName: string, tableName: string): unknown;
   config(values: Record<string, unknown>): void;
   readonly self: unknown;
@@ -50,6 +52,8 @@ export interface TemplateGlobals {
   readonly dispatchSearchOrder?: Readonly<Record<string, readonly string[]>> | undefined;
   /** dbt_project.yml's `flags:`: the behavior flags `adapter.behavior` reads (see behavior-flags.ts). */
   readonly behaviorFlags?: Readonly<Record<string, unknown>> | undefined;
+  /** The installed packages (dbt_packages/), whose macros are namespaces `pkg.macro()`. */
+  readonly packages?: readonly PackageLocation[] | undefined;
 }
 
 /** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
@@ -91,12 +95,15 @@ export class TemplateRenderer {
   private readonly rootMacros = new Map<string, unknown>();
   /** dbt's own macros by name: the `dbt` namespace (date_trunc, dateadd, type_string, …). */
   private readonly dbtMacros = new Map<string, unknown>();
+  /** The installed packages' macros, by package (see macro-namespaces.ts). */
+  private readonly packageMacros: PackageMacros;
 
   constructor(
     private readonly globals: TemplateGlobals,
     private readonly macros: readonly MacroFile[],
   ) {
     installJinja2Semantics();
+    this.packageMacros = new PackageMacros(globals.packages ?? []);
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     addJinjaGlobals(this.env);
     const hook = <K extends keyof ModelHooks>(name: K): ModelHooks[K] => {
@@ -104,8 +111,9 @@ export class TemplateRenderer {
       return this.hooks[name];
     };
     this.env.addGlobal('ref', (...args: unknown[]) => {
-      const [name] = positional(args);
-      return (hook('ref') as ModelHooks['ref'])(String(name));
+      const [first, second] = positional(args);
+      const ref = hook('ref') as ModelHooks['ref'];
+      return second === undefined || second === null ? ref(String(first)) : ref(String(second), String(first));
     });
     this.env.addGlobal('source', (...args: unknown[]) => {
       const [sourceName, tableName] = positional(args);
@@ -170,6 +178,7 @@ export class TemplateRenderer {
       }),
     );
     for (const macro of macros) this.loadMacros(macro);
+    this.addPackageNamespaces();
   }
 
   /**
@@ -212,7 +221,7 @@ export class TemplateRenderer {
               ),
             )
           : self;
-      return template.render({ ...context, this: strictSelf });
+      return template.render({ ...this.packageMacros.localNamespace(file), ...context, this: strictSelf });
     } catch (error) {
       throw this.translate(error, file);
     } finally {
@@ -233,6 +242,12 @@ export class TemplateRenderer {
     const template = new nunjucks.Template(jinjaSource(source), this.env, file, true);
     this.compiled.set(key, template);
     return template;
+  }
+
+  /** The installed package whose macro `name` a bare call falls back to when the root project and dbt have none (dbt's search of every package for a generic test). */
+  packageDefining(name: string): string | undefined {
+    if (this.rootMacros.has(name) || this.dbtMacros.has(name)) return undefined;
+    return this.packageMacros.names().find((pkg) => this.packageMacros.get(pkg, name) !== undefined);
   }
 
   /** Locates the first `name('arg'` call in the template being rendered (for error messages). */
@@ -304,7 +319,7 @@ export class TemplateRenderer {
     return {
       chain: this.globals.dispatchChain ?? [...new Set([type, 'default'])],
       rootProject,
-      packages: new Set([rootProject, DBT_NAMESPACE]),
+      packages: new Set([rootProject, DBT_NAMESPACE, ...this.packageMacros.names()]),
       searchOrder: this.globals.dispatchSearchOrder,
     };
   }
@@ -320,11 +335,12 @@ export class TemplateRenderer {
     }
     if (candidate.package === DBT_NAMESPACE) return this.dbtMacros.get(candidate.macro);
     if (candidate.package === (this.globals.projectName ?? '')) return this.rootMacros.get(candidate.macro);
+    if (this.packageMacros.has(candidate.package)) return this.packageMacros.get(candidate.package, candidate.macro);
     // As dbt (PackageNotFoundForMacroError): a search_order may only name packages the project has.
     throw this.fail(
       new SparkdbtError('template-error', `adapter.dispatch: the search order names package '${candidate.package}', which this project does not have`, {
         location: { file: this.currentFile },
-        hint: `dispatch: search_order in project.yml may name ${[this.globals.projectName, DBT_NAMESPACE].filter((n) => n !== undefined && n !== '').join(' and ')}`,
+        hint: `dispatch: search_order in project.yml may name ${[this.globals.projectName, DBT_NAMESPACE, ...this.packageMacros.names()].filter((n) => n !== undefined && n !== '').join(' and ')}`,
       }),
     );
   }
@@ -357,6 +373,7 @@ export class TemplateRenderer {
     this.currentSource = macro.sql;
     try {
       const template = new nunjucks.Template(jinjaSource(testBlocksAsMacros(macro.sql)), this.env, macro.path, true);
+      if (macro.packageName !== undefined) return this.packageMacros.add(macro.packageName, template);
       for (const [name, fn] of Object.entries(exportedMacros(template))) {
         this.rootMacros.set(name, fn);
         this.env.addGlobal(name, fn);
@@ -364,6 +381,36 @@ export class TemplateRenderer {
     } catch (error) {
       throw this.translate(error, macro.path);
     }
+  }
+
+  /** dbt's package namespaces: `pkg.macro()` for each installed package (an unknown macro is an error naming the package). */
+  private addPackageNamespaces(): void {
+    this.packageMacros.link();
+    // dbt's namespaces hold the root project too: `my_project.my_macro()`, where no global has that name.
+    const root = this.globals.projectName;
+    if (root !== undefined && root !== '' && !this.packageMacros.has(root) && !hasGlobal(this.env, root)) {
+      this.env.addGlobal(
+        root,
+        strictAttributes(Object.fromEntries(this.rootMacros), (name) => this.unknownPackageMacro(root, name, [...this.rootMacros.keys()])),
+      );
+    }
+    for (const pkg of this.packageMacros.names()) {
+      const macros = this.packageMacros.macrosOf(pkg);
+      this.env.addGlobal(
+        pkg,
+        strictAttributes(Object.fromEntries(macros), (name) => this.unknownPackageMacro(pkg, name, [...macros.keys()])),
+      );
+    }
+  }
+
+  private unknownPackageMacro(pkg: string, name: string, known: readonly string[]): never {
+    const suggestion = closestNames(name, known, 1)[0];
+    throw this.fail(
+      new SparkdbtError('template-error', `package '${pkg}' has no macro '${name}'`, {
+        location: locateAttribute(this.currentFile, this.currentSource, pkg, name),
+        hint: `${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}its macros: ${known.slice(0, 10).join(', ') || 'none'}`,
+      }),
+    );
   }
 
   private lookupVar(args: unknown[]): unknown {
@@ -421,6 +468,15 @@ function errorLocation(error: unknown, file: string, runtime: boolean, innermost
   if (!match) return { file };
   const shift = runtime ? 1 : 0;
   return { file: !innermost || match[1] === undefined || match[1] === 'unknown path' ? file : match[1], line: Number(match[2]) + shift, column: Number(match[3]) + shift };
+}
+
+/** Whether nunjucks' environment has a global of that name. */
+function hasGlobal(env: nunjucks.Environment, name: string): boolean {
+  try {
+    return env.getGlobal(name) !== undefined;
+  } catch {
+    return false; // nunjucks throws for a global it lacks
+  }
 }
 
 /** The macros a macro file defines, by name. */

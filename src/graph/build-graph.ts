@@ -2,9 +2,10 @@ import toposort from 'toposort';
 import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from '../errors.js';
 import type { PropertiesFile } from '../properties/types.js';
 import type { ProjectConfig } from '../project/types.js';
+import { RefIndex, packageOf, packagesToSearch } from './resolve-ref.js';
 import { buildTestNodes } from './test-nodes.js';
 import { buildUnitTestNodes } from './unit-test-nodes.js';
-import type { AnalysisNode, DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, RefNode, SeedNode, SourceNode } from './types.js';
+import type { AnalysisNode, DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
 export interface GraphTests {
@@ -32,34 +33,41 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
   const tests = inputs.tests ?? { properties: [], singular: [] };
   const nodes = new Map<string, GraphNode>();
   const modelProperties = new Map(tests.properties.flatMap((file) => file.models.map((m) => [m.name, m] as const)));
-  const byName = new Map<string, RefNode>();
+  const byName = new RefIndex();
+  byName.packages.add(project.name);
   for (const seed of seeds) {
-    const previous = byName.get(seed.name);
+    const previous = byName.get(packageOf(seed), seed.name);
     if (previous) {
       throw new SparkdbtError('duplicate-model', `two seeds are named '${seed.name}': ${previous.originalFilePath} and ${seed.originalFilePath}`, {
         location: { file: seed.originalFilePath },
         hint: 'seed names must be unique across the seed paths; rename one file',
       });
     }
-    byName.set(seed.name, seed);
+    byName.add(seed);
     nodes.set(seed.uniqueId, seed);
   }
+  const sourceIds = new Map<string, string>();
   for (const source of project.sources) {
+    const pkg = source.packageName ?? project.name;
     const node: SourceNode = {
       resourceType: 'source',
-      uniqueId: `source.${project.name}.${source.sourceName}.${source.tableName}`,
+      uniqueId: `source.${pkg}.${source.sourceName}.${source.tableName}`,
       name: source.tableName,
       sourceName: source.sourceName,
-      fqn: [project.name, source.sourceName, source.tableName],
+      fqn: [pkg, source.sourceName, source.tableName],
       originalFilePath: source.file ?? 'project.yml',
       tags: [],
       definition: source,
       config: { enabled: true },
     };
     nodes.set(node.uniqueId, node);
+    sourceIds.set(`${pkg}\0${source.sourceName}.${source.tableName}`, node.uniqueId);
+    if (!sourceIds.has(`\0${source.sourceName}.${source.tableName}`)) sourceIds.set(`\0${source.sourceName}.${source.tableName}`, node.uniqueId);
   }
+  const modelIds = new Map<ParsedModel, string>();
   for (const model of models) {
-    const previous = byName.get(model.file.name);
+    const pkg = model.file.packageName ?? project.name;
+    const previous = byName.get(pkg, model.file.name);
     if (previous) {
       const what = previous.resourceType === 'seed' ? 'a model and a seed are both' : 'two models are';
       throw new SparkdbtError('duplicate-model', `${what} named '${model.file.name}': ${previous.originalFilePath} and ${model.file.path}`, {
@@ -69,22 +77,23 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     }
     const node: ModelNode = {
       resourceType: 'model',
-      uniqueId: `model.${project.name}.${model.file.name}`,
+      uniqueId: `model.${pkg}.${model.file.name}`,
       name: model.file.name,
-      fqn: [project.name, ...model.file.folders, model.file.name],
+      fqn: [pkg, ...model.file.folders, model.file.name],
       originalFilePath: model.file.path,
       tags: model.config.tags,
       file: model.file,
       config: model.config,
       ...(model.empty ? { empty: true } : {}),
-      ...(modelProperties.has(model.file.name) ? { properties: modelProperties.get(model.file.name)! } : {}),
+      ...(pkg === project.name && modelProperties.has(model.file.name) ? { properties: modelProperties.get(model.file.name)! } : {}),
     };
-    byName.set(node.name, node);
+    byName.add(node);
+    modelIds.set(model, node.uniqueId);
     nodes.set(node.uniqueId, node);
   }
 
   for (const { node } of inputs.snapshots ?? []) {
-    const previous = byName.get(node.name);
+    const previous = byName.get(packageOf(node), node.name);
     if (previous) {
       throw new SparkdbtError(
         'duplicate-model',
@@ -95,19 +104,27 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
         },
       );
     }
-    byName.set(node.name, node);
+    byName.add(node);
     nodes.set(node.uniqueId, node);
   }
+  const parentOf = (call: DependencyCall, nodePackage: string): string | undefined => {
+    if (call.kind === 'ref') return byName.resolve(project.name, nodePackage, call.target, call.package)?.uniqueId;
+    for (const pkg of packagesToSearch(project.name, nodePackage, undefined)) {
+      const id = sourceIds.get(`${pkg ?? ''}\0${call.target}`);
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  };
 
   const parents = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
   const children = new Map<string, Set<string>>([...nodes.keys()].map((id) => [id, new Set<string>()]));
   // The call behind each edge (its location is read only for a cycle's message).
   const edgeCalls = new Map<string, DependencyCall>();
   for (const model of models) {
-    const childId = `model.${project.name}.${model.file.name}`;
+    const childId = modelIds.get(model)!;
     for (const call of model.calls) {
-      const parentId = call.kind === 'ref' ? byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
-      if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, nodes);
+      const parentId = parentOf(call, model.file.packageName ?? project.name);
+      if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call, nodes, byName.packages);
       parents.get(childId)!.add(parentId);
       if (!edgeCalls.has(`${childId} ${parentId}`)) edgeCalls.set(`${childId} ${parentId}`, call);
       children.get(parentId)!.add(childId);
@@ -115,14 +132,14 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
   }
   for (const { node, calls } of inputs.snapshots ?? []) {
     for (const call of calls) {
-      const parentId = call.kind === 'ref' ? byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
-      if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, nodes);
+      const parentId = parentOf(call, packageOf(node));
+      if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call, nodes, byName.packages);
       parents.get(node.uniqueId)!.add(parentId);
       if (!edgeCalls.has(`${node.uniqueId} ${parentId}`)) edgeCalls.set(`${node.uniqueId} ${parentId}`, call);
       children.get(parentId)!.add(node.uniqueId);
     }
   }
-  addAnalyses(project, inputs.analyses ?? [], { nodes, parents, children, byName });
+  addAnalyses(project, inputs.analyses ?? [], { nodes, parents, children, parentOf, packages: byName.packages });
   for (const { node, parents: testParents } of buildTestNodes(project.name, tests.properties, tests.singular, nodes)) {
     nodes.set(node.uniqueId, node);
     parents.set(node.uniqueId, new Set(testParents));
@@ -143,7 +160,13 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
 function addAnalyses(
   project: ProjectConfig,
   analyses: readonly ParsedModel[],
-  graph: { nodes: Map<string, GraphNode>; parents: Map<string, Set<string>>; children: Map<string, Set<string>>; byName: ReadonlyMap<string, RefNode> },
+  graph: {
+    nodes: Map<string, GraphNode>;
+    parents: Map<string, Set<string>>;
+    children: Map<string, Set<string>>;
+    parentOf: (call: DependencyCall, nodePackage: string) => string | undefined;
+    packages: ReadonlySet<string>;
+  },
 ): void {
   for (const analysis of analyses) {
     const node: AnalysisNode = {
@@ -167,8 +190,8 @@ function addAnalyses(
     graph.parents.set(node.uniqueId, new Set());
     graph.children.set(node.uniqueId, new Set());
     for (const call of analysis.calls) {
-      const parentId = call.kind === 'ref' ? graph.byName.get(call.target)?.uniqueId : `source.${project.name}.${call.target}`;
-      if (parentId === undefined || !graph.nodes.has(parentId)) throw unknownDependency(call.kind, call.target, call.location, graph.nodes);
+      const parentId = graph.parentOf(call, project.name);
+      if (parentId === undefined || !graph.nodes.has(parentId)) throw unknownDependency(call, graph.nodes, graph.packages);
       graph.parents.get(node.uniqueId)!.add(parentId);
       graph.children.get(parentId)!.add(node.uniqueId);
     }
@@ -239,7 +262,9 @@ function cycleError(cycle: string[], nodes: Map<string, GraphNode>, edgeCalls: R
   });
 }
 
-function unknownDependency(kind: 'ref' | 'source', target: string, location: SourceLocation, nodes: Map<string, GraphNode>): SparkdbtError {
+function unknownDependency(call: DependencyCall, nodes: Map<string, GraphNode>, packages: ReadonlySet<string>): SparkdbtError {
+  const { kind, target, location } = call;
+  if (kind === 'ref' && call.package !== undefined) return unknownPackageRef(call.package, target, location, nodes, packages);
   const candidates = [...nodes.values()]
     .filter((node) => (kind === 'ref' ? node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot' : node.resourceType === 'source'))
     .map((node) => (node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name));
@@ -252,4 +277,25 @@ function unknownDependency(kind: 'ref' | 'source', target: string, location: Sou
         ? 'check the model file names under models/'
         : 'declare it under sources: in project.yml';
   return new SparkdbtError(kind === 'ref' ? 'ref-not-found' : 'source-not-found', `${what} names no ${kind === 'ref' ? 'model' : 'source'}`, { location, hint });
+}
+
+/** ref('pkg', 'name') that finds nothing: dbt's error names the package; an unknown package lists the installed ones. */
+export function unknownPackageRef(pkg: string, target: string, location: SourceLocation, nodes: ReadonlyMap<string, GraphNode>, packages: ReadonlySet<string>): SparkdbtError {
+  if (!packages.has(pkg)) {
+    return new SparkdbtError('ref-not-found', `ref('${pkg}', '${target}') names package '${pkg}', which this project does not have`, {
+      location,
+      hint: `${closestNames(pkg, packages).map((p) => `did you mean '${p}'? `)[0] ?? ''}the project's packages: ${[...packages].join(', ')} (add it to packages.yml and run sparkdbt deps)`,
+    });
+  }
+  const names = [...nodes.values()]
+    .filter((n) => n.resourceType !== 'source' && n.resourceType !== 'test' && n.resourceType !== 'unit_test' && packageOf(n) === pkg)
+    .map((n) => n.name);
+  const suggestions = closestNames(target, names);
+  return new SparkdbtError('ref-not-found', `ref('${pkg}', '${target}') names no model: package '${pkg}' has no node named '${target}'`, {
+    location,
+    hint:
+      suggestions.length > 0
+        ? `did you mean ${suggestions.map((s) => `ref('${pkg}', '${s}')`).join(' or ')}?`
+        : `package '${pkg}' has: ${names.slice(0, 10).join(', ') || 'no models'}`,
+  });
 }

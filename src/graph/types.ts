@@ -24,6 +24,8 @@ export interface DependencyCall {
   readonly kind: 'ref' | 'source';
   /** `name` for ref; `source.table` for source. */
   readonly target: string;
+  /** ref('package', 'name')'s package: the only package searched. */
+  readonly package?: string | undefined;
   readonly location: SourceLocation;
 }
 

@@ -10,6 +10,7 @@ import { resolveUnitTestFiles } from './unit-test-fixtures.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
 import type { MacroFile, ModelFile, Project, ProjectConfig, SeedFile, SnapshotFile, TestFile } from './types.js';
 import { pyStrip } from '../seed/agate-casts.js';
+import { loadInstalledPackages, withPackages } from './packages/load-packages.js';
 
 export const PROJECT_FILE = 'project.yml';
 
@@ -23,6 +24,14 @@ const MAXIMUM_SEED_SIZE = 1024 * 1024;
 export function loadProject(projectDir: string, options: ProfileOptions = {}): Project {
   const root = path.resolve(projectDir);
   const config = readProjectConfig(root, options);
+  const own = readProjectFiles(root, config);
+  const installed = loadInstalledPackages(config, (pkgRoot, pkgConfig) => readProjectFiles(pkgRoot, pkgConfig));
+  if (installed.packages.length === 0) return own;
+  return withPackages(own, installed);
+}
+
+/** Every model, macro, seed, test, snapshot and properties file of the project in `root` (the root project's, or an installed package's). */
+function readProjectFiles(root: string, config: ProjectConfig): Project {
   const models: ModelFile[] = [];
   for (const modelPath of config.modelPaths) {
     for (const file of listSqlFiles(root, modelPath)) {

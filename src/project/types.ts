@@ -100,6 +100,8 @@ export interface SourceDefinition {
   /** Where the source is declared: `project.yml`, or a properties file (`models/staging/_sources.yml`) and line. */
   readonly file?: string;
   readonly line?: number | undefined;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A model file as found on disk, before rendering. */
@@ -111,6 +113,8 @@ export interface ModelFile {
   /** Folders between the model path and the file: `['marts']`. */
   readonly folders: readonly string[];
   readonly sql: string;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A seed's CSV file as found under the seed paths (its contents are read when it is loaded). */
@@ -123,6 +127,8 @@ export interface SeedFile {
   readonly folders: readonly string[];
   /** dbt's checksum of a seed: sha256 of the file's text (stripped) up to 1 MiB, else its path (`name: 'path'`). */
   readonly checksum: { readonly name: 'sha256' | 'path'; readonly checksum: string };
+  /** The installed package (dbt_packages/<name>) the seed belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** One `{% snapshot name %} … {% endsnapshot %}` block of a file under the snapshot paths. */
@@ -145,6 +151,8 @@ export interface SnapshotFile {
 export interface MacroFile {
   readonly path: string;
   readonly sql: string;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A singular test file (`tests/assert_x.sql`): a query returning the failing rows. */
@@ -176,4 +184,18 @@ export interface Project {
   readonly propertyWarnings?: readonly string[];
   /** selectors.yml's selectors as manifest.json's `selectors` holds them (dbt's SelectorDict); set when the file is read. */
   readonly selectorsManifest?: Readonly<Record<string, unknown>>;
+  /** The packages installed in packages-install-path (dbt_packages/), whose models, macros and sources the project holds too. */
+  readonly packages?: readonly InstalledPackage[];
+}
+
+/** A package installed in packages-install-path: a folder with a dbt_project.yml. */
+export interface InstalledPackage {
+  /** Its dbt_project.yml's `name:` (the package_name of its nodes, the first part of their fqn). */
+  readonly name: string;
+  /** Its folder, absolute. */
+  readonly root: string;
+  /** Its folder relative to the root project, with forward slashes: `dbt_packages/my_pkg`. */
+  readonly path: string;
+  /** Its own dbt_project.yml, read. */
+  readonly config: ProjectConfig;
 }
