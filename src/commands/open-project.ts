@@ -12,6 +12,7 @@ import { selectNodes, type IndirectSelection } from '../select/index.js';
 import { readStateFolder, selectionState } from '../state/index.js';
 import type { ModelNode } from '../graph/types.js';
 import { emptyModelWarning, isEmptyModel } from './empty-models.js';
+import type { DbtContextSettings } from '../compile/context/dbt-context.js';
 
 /** Options every command takes, as the CLI passes them. */
 export interface CommandOptions {
@@ -52,6 +53,8 @@ export interface CommandOptions {
   readonly defer?: boolean | undefined;
   /** --favor-state: with --defer, refs to unselected models resolve to the state's relations even where this target has them. */
   readonly favorState?: boolean | undefined;
+  /** Where templates' log()/print()/exceptions.warn() go, and dbt's `flags` (the CLI's logger and command). */
+  readonly templateContext?: DbtContextSettings | undefined;
 }
 
 /** A prepared project and the unique ids the selection picked, in dependency order. */
@@ -66,7 +69,7 @@ export interface OpenedProject {
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
   const project = withTargetPath(loadProject(projectFolder(options), profileOptions(options)), options.targetPath);
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env, invocationId: options.invocationId }, dialectFor);
+  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env, invocationId: options.invocationId, context: templateContextOf(options) }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
   const { selected, warnings } =
@@ -132,4 +135,10 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
 /** Only the models among selected ids, empty ones left out (what run and compile act on). */
 export function selectedModels(opened: OpenedProject): ModelNode[] {
   return opened.selected.map((id) => opened.prepared.graph.nodes.get(id)!).filter((node): node is ModelNode => node.resourceType === 'model' && !opened.empty.has(node.uniqueId));
+}
+
+/** dbt's context for the command: the caller's sinks, and `flags.FULL_REFRESH` from --full-refresh. */
+function templateContextOf(options: CommandOptions): DbtContextSettings {
+  const given = options.templateContext ?? {};
+  return { ...given, flags: { FULL_REFRESH: options.fullRefresh === true, ...given.flags } };
 }

@@ -19,6 +19,7 @@ import { missingNodeWarnings } from '../data-tests/check-tests.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
+import type { DbtContextSettings } from './context/dbt-context.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -28,6 +29,8 @@ export interface ProjectOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The command's invocation_id, which templates read as `invocation_id`; default: a new one. */
   readonly invocationId?: string | undefined;
+  /** Where log()/print()/exceptions.warn() go, run_started_at and flags (dbt's context); see context/dbt-context.ts. */
+  readonly context?: DbtContextSettings | undefined;
 }
 
 /** A project parsed for one target: its graph and everything needed to compile any node. */
@@ -89,6 +92,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       dispatchChain: dialect.dispatchChain,
       projectName: project.config.name,
       dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
+      context: { quote, ...options.context },
     },
     project.macros,
   );
@@ -183,6 +187,7 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
       for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
+    node: { uniqueId: node.uniqueId, resourceType: node.resourceType, name: node.name, path: node.file.path, config: node.config },
     ...(isIncremental === undefined ? {} : { isIncremental }),
   };
 }

@@ -8,6 +8,8 @@ import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
+import { addDbtContext, type DbtContextSettings, type RenderedNode } from './context/dbt-context.js';
+import { Relation } from '../core/relation.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -17,6 +19,8 @@ export interface ModelHooks {
   readonly self: unknown;
   /** dbt's is_incremental() for this model (false while parsing, as dbt's with execute false). */
   readonly isIncremental?: () => boolean;
+  /** The node being rendered with its final config (config.get/require, error headers); absent while parsing. */
+  readonly node?: RenderedNode | undefined;
 }
 
 /** What every template sees, whichever model it renders. */
@@ -41,6 +45,8 @@ export interface TemplateGlobals {
   readonly projectName?: string | undefined;
   /** project.yml's `dispatch:`: a macro namespace's search_order. */
   readonly dispatchSearchOrder?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** log/print/warn sinks, run_started_at, flags, quoting: dbt's context (see context/dbt-context.ts). */
+  readonly context?: DbtContextSettings | undefined;
 }
 
 /** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
@@ -96,11 +102,11 @@ export class TemplateRenderer {
     };
     this.env.addGlobal('ref', (...args: unknown[]) => {
       const [name] = positional(args);
-      return (hook('ref') as ModelHooks['ref'])(String(name));
+      return this.asDbtRelation((hook('ref') as ModelHooks['ref'])(String(name)));
     });
     this.env.addGlobal('source', (...args: unknown[]) => {
       const [sourceName, tableName] = positional(args);
-      return (hook('source') as ModelHooks['source'])(String(sourceName), String(tableName));
+      return this.asDbtRelation((hook('source') as ModelHooks['source'])(String(sourceName), String(tableName)));
     });
     this.env.addGlobal('config', (...args: unknown[]) => {
       (hook('config') as ModelHooks['config'])(keywords(args));
@@ -118,14 +124,7 @@ export class TemplateRenderer {
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
     this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? '') });
     this.env.addGlobal('api', { Column: COLUMN_API });
-    this.env.addGlobal('exceptions', {
-      raise_compiler_error: (message: unknown) => {
-        throw this.fail(new SparkdbtError('template-error', `compilation error: ${String(message)}`, { location: { file: this.currentFile } }));
-      },
-      raise_not_implemented: (message: unknown) => {
-        throw this.fail(new SparkdbtError('template-error', `not implemented: ${String(message)}`, { location: { file: this.currentFile } }));
-      },
-    });
+    addDbtContext(this.env, globals.context ?? {}, { file: () => this.currentFile, node: () => this.hooks?.node, fail: (error) => this.fail(error) });
     // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
     this.loadBuiltinMacros();
     this.env.addGlobal(
@@ -204,6 +203,13 @@ export class TemplateRenderer {
     const template = new nunjucks.Template(jinjaSource(source), this.env, file, true);
     this.compiled.set(key, template);
     return template;
+  }
+
+  /** A ref()/source() relation with dbt's attributes (database, include(), …), in this node's database. */
+  private asDbtRelation(value: unknown): unknown {
+    if (!(value instanceof Relation)) return value;
+    const self = this.hooks?.self as { database?: unknown } | undefined;
+    return value.asDbtRelation(String(self?.database ?? this.globals.target['database'] ?? ''));
   }
 
   /** Locates the first `name('arg'` call in the template being rendered (for error messages). */

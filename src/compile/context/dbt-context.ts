@@ -1,0 +1,147 @@
+import type nunjucks from 'nunjucks';
+import { SparkdbtError } from '../../errors.js';
+import { Relation } from '../../core/relation.js';
+import { splitArguments } from '../python-methods.js';
+import { installMacroReturn, macroReturn } from './macro-return.js';
+import { installDateArithmetic } from './py-arithmetic.js';
+import { datetimeModule, pytzModule, runStartedAt } from './py-datetime.js';
+import { itertoolsModule } from './py-itertools.js';
+import { reModule } from './py-re.js';
+
+/** What a command gives the parts of dbt's context that reach outside the template. */
+export interface DbtContextSettings {
+  /** How the target quotes a name (adapter.quote); default: PostgreSQL's double quotes. */
+  readonly quote?: ((name: string) => string) | undefined;
+  /** log(msg, info): info lines go to the console and the debug log, the others to the debug log only. */
+  readonly onLog?: ((message: string, info: boolean) => void) | undefined;
+  /** print(msg): a line on stdout. */
+  readonly onPrint?: ((message: string) => void) | undefined;
+  /** exceptions.warn(msg): a warning (dbt's JinjaLogWarning). */
+  readonly onWarn?: ((message: string) => void) | undefined;
+  /** When the command started (ms since 1970): `run_started_at`. Default: when the renderer was made. */
+  readonly runStartedAt?: number | undefined;
+  /** dbt's `flags` (FULL_REFRESH, WHICH, …), read-only. */
+  readonly flags?: Readonly<Record<string, unknown>> | undefined;
+  /** What `modules.datetime.datetime.now()` reads (ms since 1970); tests fix it. */
+  readonly clock?: (() => number) | undefined;
+}
+
+/** The node being rendered, as config.get/require and error messages need it. */
+export interface RenderedNode {
+  readonly uniqueId: string;
+  readonly resourceType: string;
+  readonly name: string;
+  readonly path: string;
+  /** The node's final config (dbt's model.config); absent while parsing, where config.get gives ''. */
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What the context reads of the renderer at call time. */
+export interface RenderState {
+  readonly file: () => string;
+  readonly node: () => RenderedNode | undefined;
+  readonly fail: (error: SparkdbtError) => SparkdbtError;
+}
+
+/** dbt's flags when a command gives none: those a template may read, at their defaults. */
+const DEFAULT_FLAGS: Readonly<Record<string, unknown>> = {
+  FULL_REFRESH: false,
+  STORE_FAILURES: false,
+  WHICH: 'compile',
+  WARN_ERROR: false,
+  USE_COLORS: true,
+  PRINT: true,
+  INTROSPECT: true,
+  FAIL_FAST: false,
+  DEBUG: false,
+  LOG_FORMAT: 'default',
+  STATIC_PARSER: true,
+  PARTIAL_PARSE: false,
+  EMPTY: false,
+};
+
+/** dbt's `Compilation Error in model x (models/x.sql)` header for an error a template raised. */
+export function compilationError(state: RenderState, message: string): SparkdbtError {
+  const node = state.node();
+  const where = node === undefined ? '' : ` in ${node.resourceType} ${node.name} (${node.path})`;
+  return state.fail(new SparkdbtError('template-error', `Compilation Error${where}\n  ${message}`, { location: { file: state.file() } }));
+}
+
+/**
+ * Adds the parts of dbt's context that render without a warehouse: return(), log(), print(),
+ * exceptions (raise_compiler_error, warn, raise_not_implemented), modules (datetime, re,
+ * itertools, pytz), run_started_at, flags, adapter.quote/quote_as_configured and
+ * config.get/require/set (onto the renderer's `config` and `adapter`).
+ */
+export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSettings, state: RenderState): void {
+  installMacroReturn();
+  installDateArithmetic();
+  const text = (value: unknown) => (value === undefined || value === null ? 'None' : String(value as string));
+  env.addGlobal('return', (...args: unknown[]) => macroReturn(splitArguments(args).positional[0]));
+  env.addGlobal('log', (...args: unknown[]) => {
+    const { positional, keywords } = splitArguments(args);
+    settings.onLog?.(text(positional[0] ?? keywords['msg']), Boolean(positional[1] ?? keywords['info'] ?? false));
+    return '';
+  });
+  env.addGlobal('print', (...args: unknown[]) => {
+    settings.onPrint?.(text(splitArguments(args).positional[0]));
+    return '';
+  });
+  env.addGlobal('exceptions', {
+    raise_compiler_error: (message: unknown) => {
+      throw compilationError(state, text(message));
+    },
+    raise_not_implemented: (message: unknown) => {
+      throw state.fail(new SparkdbtError('template-error', `Runtime Error\n  ${text(message)}`, { location: { file: state.file() } }));
+    },
+    warn: (message: unknown) => {
+      settings.onWarn?.(text(message));
+      return '';
+    },
+  });
+  const clock = settings.clock ?? Date.now;
+  env.addGlobal('modules', { datetime: datetimeModule(clock), re: reModule(), itertools: itertoolsModule(), pytz: pytzModule() });
+  env.addGlobal('run_started_at', runStartedAt(settings.runStartedAt ?? clock()));
+  env.addGlobal('flags', Object.freeze({ ...DEFAULT_FLAGS, ...settings.flags }));
+  const quote = settings.quote ?? ((name: string) => `"${name.replace(/"/g, '""')}"`);
+  const adapter = env.getGlobal('adapter') as Record<string, unknown>;
+  Object.assign(adapter, {
+    quote: (name: unknown) => quote(String(name)),
+    quote_as_configured: (name: unknown) => quote(String(name)),
+    quote_seed_column: (name: unknown) => quote(String(name)),
+    Relation: { create: (...args: unknown[]) => createRelation(args, quote) },
+  });
+  const config = env.getGlobal('config') as ((...args: unknown[]) => unknown) & Record<string, unknown>;
+  Object.assign(config, {
+    get: (...args: unknown[]) => {
+      const { positional, keywords } = splitArguments(args);
+      const values = state.node()?.config;
+      if (values === undefined) return ''; // dbt's ParseConfigObject.get: '' while parsing
+      const key = String(positional[0] ?? keywords['name']);
+      const fallback = positional[1] ?? keywords['default'] ?? null;
+      return Object.prototype.hasOwnProperty.call(values, key) && values[key] !== undefined ? values[key] : fallback;
+    },
+    require: (...args: unknown[]) => {
+      const key = String(splitArguments(args).positional[0]);
+      const node = state.node();
+      if (node?.config === undefined) return '';
+      if (Object.prototype.hasOwnProperty.call(node.config, key) && node.config[key] !== undefined) return node.config[key];
+      throw compilationError(state, `Model '${node.uniqueId}' does not define a required config parameter '${key}'.`);
+    },
+    set: (name: unknown, value: unknown) => {
+      // dbt's config.set(name, value) is config({name: value}) while parsing, nothing after.
+      if (state.node()?.config === undefined) config({ [String(name)]: value, __keywords: true });
+      return '';
+    },
+    persist_relation_docs: () => false,
+    persist_column_docs: () => false,
+  });
+}
+
+/** dbt's api.Relation.create / adapter.Relation.create(database=, schema=, identifier=, type=). */
+function createRelation(args: unknown[], quote: (name: string) => string): unknown {
+  const { keywords } = splitArguments(args);
+  const part = (key: string) => (keywords[key] === undefined || keywords[key] === null ? null : String(keywords[key] as string));
+  const relation = new Relation(part('schema') ?? '', part('identifier') ?? '', quote).asDbtRelation(part('database') ?? '');
+  return keywords['type'] === undefined ? relation : relation.incorporate({ type: keywords['type'], __keywords: true });
+}
