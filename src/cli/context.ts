@@ -140,7 +140,8 @@ export class CliContext {
     return {
       runStartedAt: this.runStartedAt,
       flags: { WHICH: this.commandName.replace(/^sparkdbt /, '') },
-      onLog: (msg, info) => this.logger.emit({ name: info ? 'JinjaLogInfo' : 'JinjaLogDebug', code: info ? 'I062' : 'I063', level: info ? 'info' : 'debug', msg, timestamped: true }),
+      onLog: (msg, info) =>
+        this.logger.emit({ name: info ? 'JinjaLogInfo' : 'JinjaLogDebug', code: info ? 'I062' : 'I063', level: info ? 'info' : 'debug', msg, timestamped: true }),
       onPrint: (msg) => this.logger.emit({ name: 'PrintEvent', code: 'Z052', level: 'info', msg, output: true }),
       onWarn: (msg) => this.err(`Warning: ${msg}`),
     };

@@ -69,7 +69,11 @@ export interface OpenedProject {
 /** load project → build graph → select: what every command starts with. */
 export function openProject(options: CommandOptions): OpenedProject {
   const project = withTargetPath(loadProject(projectFolder(options), profileOptions(options)), options.targetPath);
-  const prepared = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env, invocationId: options.invocationId, context: templateContextOf(options) }, dialectFor);
+  const prepared = prepareProject(
+    project,
+    { target: options.target, vars: parseVars(options.vars), env: options.env, invocationId: options.invocationId, context: templateContextOf(options) },
+    dialectFor,
+  );
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
   const { selected, warnings } =

@@ -81,7 +81,8 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const quote = (name: string) => dialect.quoteIdentifier(name);
   const renderer = new TemplateRenderer(
     {
-      target: targetContext(target),
+      // dbt's target: the output's settings (never the password), target_name and profile_name beside them.
+      target: { ...targetContext(target), target_name: target.name, profile_name: project.config.profile?.name ?? project.config.name },
       targetRenames: TARGET_RENAMES,
       vars: modelVars,
       env: options.env,
@@ -92,7 +93,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       dispatchChain: dialect.dispatchChain,
       projectName: project.config.name,
       dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
-      context: { quote, ...options.context },
+      context: { quote, secretEnvVarsForbidden: true, ...options.context },
     },
     project.macros,
   );

@@ -8,7 +8,7 @@ import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
-import { addDbtContext, type DbtContextSettings, type RenderedNode } from './context/dbt-context.js';
+import { addDbtContext, secretEnvVarError, type DbtContextSettings, type RenderedNode } from './context/dbt-context.js';
 import { Relation } from '../core/relation.js';
 
 /** The functions a template may call that depend on the model being rendered. */
@@ -359,6 +359,7 @@ export class TemplateRenderer {
   private lookupEnvVar(args: unknown[]): string {
     const [name, fallback] = positional(args);
     const key = String(name);
+    if (this.globals.context?.secretEnvVarsForbidden === true && key.startsWith('DBT_ENV_SECRET')) throw this.fail(secretEnvVarError(key, this.locateCall('env_var', key)));
     const value = this.globals.env[key];
     const result = value ?? (args.length >= 2 ? String(fallback) : undefined);
     if (result === undefined) {

@@ -84,9 +84,7 @@ export class DbtRelation {
   [PYTHON_REPR](): string {
     return `<DbtRelation ${this.render()}>`;
   }
-  private with(
-    change: Partial<Record<Part, string | null>> & { type?: string | null; include_policy?: RelationPolicy; quote_policy?: RelationPolicy },
-  ): DbtRelation {
+  private with(change: Partial<Record<Part, string | null>> & { type?: string | null; include_policy?: RelationPolicy; quote_policy?: RelationPolicy }): DbtRelation {
     const pick = <K extends keyof typeof change>(key: K, fallback: NonNullable<(typeof change)[K]> | null) => (key in change ? change[key]! : fallback);
     return new DbtRelation(
       pick('database', this.database) as string | null,

@@ -1,9 +1,11 @@
 import type nunjucks from 'nunjucks';
-import { SparkdbtError } from '../../errors.js';
+import { SparkdbtError, type SourceLocation } from '../../errors.js';
 import { Relation } from '../../core/relation.js';
 import { splitArguments } from '../python-methods.js';
 import { installMacroReturn, macroReturn } from './macro-return.js';
 import { installDateArithmetic } from './py-arithmetic.js';
+import { installPythonStrings } from './python-strings.js';
+import { jinjaStr } from '../jinja-values.js';
 import { datetimeModule, pytzModule, runStartedAt } from './py-datetime.js';
 import { itertoolsModule } from './py-itertools.js';
 import { reModule } from './py-re.js';
@@ -24,6 +26,8 @@ export interface DbtContextSettings {
   readonly flags?: Readonly<Record<string, unknown>> | undefined;
   /** What `modules.datetime.datetime.now()` reads (ms since 1970); tests fix it. */
   readonly clock?: (() => number) | undefined;
+  /** dbt's rule for models, macros and project files: env_var('DBT_ENV_SECRET_…') is an error (only profiles.yml and packages.yml may read one). */
+  readonly secretEnvVarsForbidden?: boolean | undefined;
 }
 
 /** The node being rendered, as config.get/require and error messages need it. */
@@ -60,6 +64,14 @@ const DEFAULT_FLAGS: Readonly<Record<string, unknown>> = {
   EMPTY: false,
 };
 
+/** dbt's SecretEnvVarLocationError: a DBT_ENV_SECRET_ variable read outside profiles.yml and packages.yml. */
+export function secretEnvVarError(name: string, location: SourceLocation): SparkdbtError {
+  return new SparkdbtError('template-error', `Secret env vars are allowed only in profiles.yml or packages.yml. Found '${name}' referenced elsewhere.`, {
+    location,
+    hint: 'read the secret in profiles.yml (a target setting), or give the model a variable whose name does not start with DBT_ENV_SECRET',
+  });
+}
+
 /** dbt's `Compilation Error in model x (models/x.sql)` header for an error a template raised. */
 export function compilationError(state: RenderState, message: string): SparkdbtError {
   const node = state.node();
@@ -76,7 +88,8 @@ export function compilationError(state: RenderState, message: string): SparkdbtE
 export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSettings, state: RenderState): void {
   installMacroReturn();
   installDateArithmetic();
-  const text = (value: unknown) => (value === undefined || value === null ? 'None' : String(value as string));
+  installPythonStrings();
+  const text = (value: unknown) => (value === undefined ? 'None' : jinjaStr(value));
   env.addGlobal('return', (...args: unknown[]) => macroReturn(splitArguments(args).positional[0]));
   env.addGlobal('log', (...args: unknown[]) => {
     const { positional, keywords } = splitArguments(args);

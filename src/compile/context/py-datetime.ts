@@ -73,7 +73,9 @@ export class PyTimedelta {
     return days === 0 ? time : `${days} day${Math.abs(days) === 1 ? '' : 's'}, ${time}`;
   }
   [PYTHON_REPR](): string {
-    const parts = [this.days ? `days=${this.days}` : '', this.seconds ? `seconds=${this.seconds}` : '', this.microseconds ? `microseconds=${this.microseconds}` : ''].filter(Boolean);
+    const parts = [this.days ? `days=${this.days}` : '', this.seconds ? `seconds=${this.seconds}` : '', this.microseconds ? `microseconds=${this.microseconds}` : ''].filter(
+      Boolean,
+    );
     return `datetime.timedelta(${parts.length === 0 ? '0' : parts.join(', ')})`;
   }
 }
@@ -186,7 +188,15 @@ export class PyDatetime extends PyDate {
     const { keywords: k } = splitArguments(args);
     const tz = 'tzinfo' in k ? (k['tzinfo'] as PyTimezone | null) : this.tzinfo;
     return makeDatetime(
-      [k['year'] ?? this.year, k['month'] ?? this.month, k['day'] ?? this.day, k['hour'] ?? this.hour, k['minute'] ?? this.minute, k['second'] ?? this.second, k['microsecond'] ?? this.microsecond].map(Number),
+      [
+        k['year'] ?? this.year,
+        k['month'] ?? this.month,
+        k['day'] ?? this.day,
+        k['hour'] ?? this.hour,
+        k['minute'] ?? this.minute,
+        k['second'] ?? this.second,
+        k['microsecond'] ?? this.microsecond,
+      ].map(Number),
       tz,
     );
   }
@@ -378,7 +388,10 @@ export function strptime(text: string, format: string): PyDatetime {
   fields.forEach((set, i) => set(match[i + 1]!, f));
   if (f['y2'] !== undefined) f['year'] = f['y2'] < 69 ? 2000 + f['y2'] : 1900 + f['y2'];
   if (f['hour12'] !== undefined) f['hour'] = (f['hour12'] % 12) + (f['pm'] === 1 ? 12 : 0);
-  let result = makeDatetime([f['year']!, f['month']!, f['day']!, f['hour']!, f['minute']!, f['second']!, f['microsecond']!], f['offset'] === undefined ? null : new PyTimezone(f['offset']));
+  let result = makeDatetime(
+    [f['year']!, f['month']!, f['day']!, f['hour']!, f['minute']!, f['second']!, f['microsecond']!],
+    f['offset'] === undefined ? null : new PyTimezone(f['offset']),
+  );
   if (f['yday'] !== undefined) result = new PyDatetime(result.wall + (f['yday'] - 1) * US_PER_DAY, result.tzinfo);
   return result;
 }
@@ -406,11 +419,12 @@ export function arithmetic(op: '+' | '-', a: unknown, b: unknown): PyDate | PyTi
   }
   if (op === '+' && a instanceof PyTimedelta && b instanceof PyDate) return arithmetic('+', b, a);
   if (op === '-' && a instanceof PyDate && b instanceof PyDate) {
-    if (a instanceof PyDatetime !== b instanceof PyDatetime) fail("unsupported operand type(s) for -: a datetime and a date");
+    if (a instanceof PyDatetime !== b instanceof PyDatetime) fail('unsupported operand type(s) for -: a datetime and a date');
     const utc = (x: PyDate) => (x instanceof PyDatetime && x.tzinfo !== null ? x.wall - x.tzinfo.offsetMinutes * 60_000_000 : x.wall);
     return new PyTimedelta(utc(a) - utc(b));
   }
-  if (a instanceof PyDate || a instanceof PyTimedelta || b instanceof PyDate || b instanceof PyTimedelta) fail(`unsupported operand type(s) for ${op}: dates and timedeltas combine only with each other`);
+  if (a instanceof PyDate || a instanceof PyTimedelta || b instanceof PyDate || b instanceof PyTimedelta)
+    fail(`unsupported operand type(s) for ${op}: dates and timedeltas combine only with each other`);
   return undefined;
 }
 
