@@ -20,6 +20,7 @@ import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 import type { DbtContextSettings } from './context/dbt-context.js';
+import { modelDict } from './context/model-dict.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -188,7 +189,17 @@ export function nodeHooks(prepared: PreparedProject, node: RefNode, own: Record<
       for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
-    node: { uniqueId: node.uniqueId, resourceType: node.resourceType, name: node.name, path: node.file.path, config: node.config },
+    node: {
+      uniqueId: node.uniqueId,
+      resourceType: node.resourceType,
+      name: node.name,
+      path: node.file.path,
+      // dbt's model.config keeps every key given; sparkdbt's node config drops those its materialization ignores.
+      get config() {
+        return { ...('properties' in node ? node.properties?.config : undefined), ...own, ...node.config };
+      },
+      model: modelDict(node, { packageName: project.config.name, database: databaseOf(prepared.target), schema: relationOf(prepared, node).schema, graph }),
+    },
     ...(isIncremental === undefined ? {} : { isIncremental }),
   };
 }

@@ -8,7 +8,7 @@ import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
-import { addDbtContext, secretEnvVarError, type DbtContextSettings, type RenderedNode } from './context/dbt-context.js';
+import { addDbtContext, rejectRefVersion, secretEnvVarError, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
 import { Relation } from '../core/relation.js';
 
 /** The functions a template may call that depend on the model being rendered. */
@@ -88,6 +88,8 @@ export class TemplateRenderer {
   private readonly rootMacros = new Map<string, unknown>();
   /** dbt's own macros by name: the `dbt` namespace (date_trunc, dateadd, type_string, …). */
   private readonly dbtMacros = new Map<string, unknown>();
+  /** What dbt's context reads of the render under way (context/dbt-context.ts). */
+  private readonly renderState: RenderState = { file: () => this.currentFile, node: () => this.hooks?.node, fail: (error) => this.fail(error) };
 
   constructor(
     private readonly globals: TemplateGlobals,
@@ -101,6 +103,7 @@ export class TemplateRenderer {
       return this.hooks[name];
     };
     this.env.addGlobal('ref', (...args: unknown[]) => {
+      rejectRefVersion(args, this.renderState, (name) => this.locateCall('ref', name));
       const [name] = positional(args);
       return this.asDbtRelation((hook('ref') as ModelHooks['ref'])(String(name)));
     });
@@ -124,7 +127,7 @@ export class TemplateRenderer {
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
     this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? '') });
     this.env.addGlobal('api', { Column: COLUMN_API });
-    addDbtContext(this.env, globals.context ?? {}, { file: () => this.currentFile, node: () => this.hooks?.node, fail: (error) => this.fail(error) });
+    addDbtContext(this.env, globals.context ?? {}, this.renderState);
     // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
     this.loadBuiltinMacros();
     this.env.addGlobal(
@@ -182,7 +185,8 @@ export class TemplateRenderer {
               ),
             )
           : self;
-      return template.render({ ...context, this: strictSelf });
+      const model = hooks?.node?.model;
+      return template.render({ ...context, this: strictSelf, ...(model === undefined ? {} : { model }) });
     } catch (error) {
       throw this.translate(error, file);
     } finally {

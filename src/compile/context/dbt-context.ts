@@ -38,6 +38,8 @@ export interface RenderedNode {
   readonly path: string;
   /** The node's final config (dbt's model.config); absent while parsing, where config.get gives ''. */
   readonly config?: Readonly<Record<string, unknown>> | undefined;
+  /** dbt's `model`: the node as a dict of its manifest fields (see model-dict.ts). */
+  readonly model?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** What the context reads of the renderer at call time. */
@@ -157,4 +159,23 @@ function createRelation(args: unknown[], quote: (name: string) => string): unkno
   const part = (key: string) => (keywords[key] === undefined || keywords[key] === null ? null : String(keywords[key] as string));
   const relation = new Relation(part('schema') ?? '', part('identifier') ?? '', quote).asDbtRelation(part('database') ?? '');
   return keywords['type'] === undefined ? relation : relation.incorporate({ type: keywords['type'], __keywords: true });
+}
+
+/**
+ * ref('m', v=2) / ref('m', version=2): sparkdbt has no model versions (schema.yml `versions:`), so
+ * a versioned ref names a version that does not exist: dbt's error for a missing version.
+ */
+export function rejectRefVersion(args: readonly unknown[], state: RenderState, locate: (name: string) => SourceLocation): void {
+  const { positional, keywords } = splitArguments(args);
+  const version = keywords['v'] ?? keywords['version'];
+  if (version === undefined || version === null) return;
+  const name = String(positional[positional.length - 1]);
+  const node = state.node();
+  const from = node === undefined ? state.file() : `${node.resourceType[0]!.toUpperCase()}${node.resourceType.slice(1)} '${node.uniqueId}' (${node.path})`;
+  throw state.fail(
+    new SparkdbtError('ref-not-found', `${from} depends on a node named '${name}' with version '${jinjaStr(version)}' which was not found`, {
+      location: locate(name),
+      hint: "sparkdbt does not implement model versions (schema.yml versions:): ref the model without v=, or name the version's model file",
+    }),
+  );
 }

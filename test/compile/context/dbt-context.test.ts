@@ -186,3 +186,30 @@ describe('adapter, flags, target, env_var secrets', () => {
     );
   });
 });
+
+describe('ref(model, v=…) and model', () => {
+  it('a versioned ref is dbt’s missing-version error (sparkdbt has no model versions)', () => {
+    const node = { uniqueId: 'model.p.orders', resourceType: 'model', name: 'orders', path: 'models/orders.sql', config: {} };
+    expect(() => renderer().render('models/orders.sql', "select * from {{ ref('customers', v=2) }}", hooks({ node }))).toThrow(
+      expect.objectContaining({
+        message: "Model 'model.p.orders' (models/orders.sql) depends on a node named 'customers' with version '2' which was not found",
+        location: { file: 'models/orders.sql', line: 1, column: 18 },
+      }),
+    );
+    expect(() => renderer().render('models/orders.sql', "{{ ref('customers', version='1') }}", hooks({ node }))).toThrow("with version '1' which was not found");
+  });
+
+  it('model is the node’s dict while compiling (absent while parsing, as nothing is known yet)', () => {
+    const node = {
+      uniqueId: 'model.p.orders',
+      resourceType: 'model',
+      name: 'orders',
+      path: 'models/orders.sql',
+      config: {},
+      model: { unique_id: 'model.p.orders', fqn: ['p', 'orders'], config: { materialized: 'view' } },
+    };
+    expect(renderer().render('models/orders.sql', "{{ model.unique_id }} {{ model.fqn }} {{ model['config']['materialized'] }}", hooks({ node }))).toBe(
+      "model.p.orders ['p', 'orders'] view",
+    );
+  });
+});
