@@ -21,6 +21,7 @@ import { TemplateRenderer, type ModelHooks } from './template.js';
 import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 import type { DbtContextSettings } from './context/dbt-context.js';
 import { modelDict } from './context/model-dict.js';
+import { flatGraph, lazyFlatGraph } from './context/flat-graph.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -80,6 +81,8 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const modelVars = { ...project.config.vars, ...target.vars, ...(options.vars ?? {}) };
   const dialect = dialectFor(target.type);
   const quote = (name: string) => dialect.quoteIdentifier(name);
+  // dbt's `graph`: empty while the models parse, then built from the graph on first read.
+  const flat = lazyFlatGraph();
   const renderer = new TemplateRenderer(
     {
       // dbt's target: the output's settings (never the password), target_name and profile_name beside them.
@@ -94,7 +97,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
       dispatchChain: dialect.dispatchChain,
       projectName: project.config.name,
       dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
-      context: { quote, secretEnvVarsForbidden: true, ...options.context },
+      context: { quote, secretEnvVarsForbidden: true, graph: () => flat.get(), ...options.context },
     },
     project.macros,
   );
@@ -119,6 +122,18 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   const modelsBlock = readModelsBlock(
     project.config,
     project.models.map((file) => [project.config.name, ...file.folders, file.name]),
+  );
+  flat.set(() =>
+    flatGraph(graph, {
+      packageName: project.config.name,
+      database: databaseOf(target),
+      schemaOf: (node) =>
+        'config' in node && typeof node.config['schema'] === 'string'
+          ? node.config['schema']
+          : node.resourceType === 'source'
+            ? (node.definition.schema ?? target.schema)
+            : target.schema,
+    }),
   );
   return {
     project,

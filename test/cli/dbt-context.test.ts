@@ -19,6 +19,8 @@ function writeProject(model: string): { dir: string; env: Record<string, string 
       '{% macro postgres__amount_type() %}{{ return("numeric(10,2)") }}{% endmacro %}',
     ].join('\n'),
     'models/orders.sql': model,
+    'models/customers.sql': "{{ config(materialized='view') }}select 1 as id\n",
+    'models/customer_orders.sql': "{{ config(materialized='view') }}select * from {{ ref('customers') }}\n",
   };
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -32,6 +34,7 @@ const MODEL = [
   "{{ config(unique_key='id') }}",
   "{{ log('building ' ~ this.name ~ ' as ' ~ config.get('materialized'), info=True) }}{{ print('printed by ' ~ model.unique_id) }}{{ exceptions.warn('orders is a sample') }}",
   '-- {{ model.resource_type }} {{ model.fqn }} {{ this.include(database=True) }} key={{ config.require("unique_key") }}',
+  "-- graph: {% for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') %}{{ node.unique_id }} {{ node.config.materialized }} {{ node.depends_on.nodes }};{% endfor %} {{ graph.sources | length }}",
   "select id, status, amount::{{ amount_type() }} as amount, '{{ run_started_at.strftime('%Y') }}' as run_year,",
   "  '{{ modules.re.sub('[^a-z]', '', 'A-b_c') }}' as cleaned",
   "from (values (1, 'placed', 10.50), (2, 'shipped', 8.58), (3, 'returned', 1.00)) as t(id, status, amount)",
@@ -62,6 +65,7 @@ describe("dbt's context in a dbt project (PGlite)", () => {
     expect(debugLog).toContain('building orders as table');
     const compiled = fs.readFileSync(path.join(dir, 'target', 'run', 'shop', 'models', 'orders.sql'), 'utf8');
     expect(compiled).toContain(`-- model ['shop', 'orders'] "postgres"."main"."orders" key=id`);
+    expect(compiled).toContain("-- graph: model.shop.customer_orders view ['model.shop.customers'];model.shop.customers view [];model.shop.orders table []; 0\n");
   }, 60_000);
 
   it('config.require of a missing key stops the run with dbt’s message', async () => {

@@ -8,6 +8,7 @@ import { installPythonStrings } from './python-strings.js';
 import { jinjaStr } from '../jinja-values.js';
 import { datetimeModule, pytzModule, runStartedAt } from './py-datetime.js';
 import { itertoolsModule } from './py-itertools.js';
+import { emptyFlatGraph } from './flat-graph.js';
 import { reModule } from './py-re.js';
 
 /** What a command gives the parts of dbt's context that reach outside the template. */
@@ -28,6 +29,8 @@ export interface DbtContextSettings {
   readonly clock?: (() => number) | undefined;
   /** dbt's rule for models, macros and project files: env_var('DBT_ENV_SECRET_…') is an error (only profiles.yml and packages.yml may read one). */
   readonly secretEnvVarsForbidden?: boolean | undefined;
+  /** dbt's `graph` once the project is parsed (built on first read); undefined while parsing, where it is empty. */
+  readonly graph?: (() => Readonly<Record<string, unknown>> | undefined) | undefined;
 }
 
 /** The node being rendered, as config.get/require and error messages need it. */
@@ -118,6 +121,9 @@ export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSet
   env.addGlobal('modules', { datetime: datetimeModule(clock), re: reModule(), itertools: itertoolsModule(), pytz: pytzModule() });
   env.addGlobal('run_started_at', runStartedAt(settings.runStartedAt ?? clock()));
   env.addGlobal('flags', Object.freeze({ ...DEFAULT_FLAGS, ...settings.flags }));
+  const parsing = emptyFlatGraph();
+  const graphPart = (key: string) => () => settings.graph?.()?.[key] ?? parsing[key];
+  env.addGlobal('graph', Object.defineProperties({}, Object.fromEntries(Object.keys(parsing).map((key) => [key, { get: graphPart(key), enumerable: true }]))));
   const quote = settings.quote ?? ((name: string) => `"${name.replace(/"/g, '""')}"`);
   const adapter = env.getGlobal('adapter') as Record<string, unknown>;
   Object.assign(adapter, {

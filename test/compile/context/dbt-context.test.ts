@@ -213,3 +213,17 @@ describe('ref(model, v=…) and model', () => {
     );
   });
 });
+
+describe('graph', () => {
+  it('is empty while parsing (dbt fills it for execution), then the flat graph the command gives', () => {
+    expect(renderer().render('models/m.sql', '{{ graph.nodes | length }} {{ graph.sources }} {{ graph.macros }}')).toBe('0 {} {}');
+    const flat = { nodes: { 'model.p.a': { unique_id: 'model.p.a', resource_type: 'model', name: 'a' }, 'test.p.t': { resource_type: 'test', name: 't' } }, sources: {} };
+    const r = renderer([], { graph: () => flat });
+    expect(
+      r.render(
+        'models/m.sql',
+        "{% for n in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') %}{{ n.name }}{% endfor %} {{ graph.nodes.keys() | list }} {{ graph.exposures }}",
+      ),
+    ).toBe("a ['model.p.a', 'test.p.t'] {}");
+  });
+});
