@@ -10,6 +10,7 @@ import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
 import { addDbtContext, rejectRefVersion, secretEnvVarError, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
 import { Relation } from '../core/relation.js';
+import { DBT_RELATION_ATTRIBUTES, DbtRelation } from '../core/dbt-relation.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -180,7 +181,7 @@ export class TemplateRenderer {
               this.unknownAttribute(
                 'this',
                 name,
-                Object.keys(self).filter((key) => key !== 'toString'),
+                self instanceof DbtRelation ? DBT_RELATION_ATTRIBUTES : Object.keys(self).filter((key) => key !== 'toString'),
                 undefined,
               ),
             )

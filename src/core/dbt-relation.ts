@@ -8,6 +8,30 @@ export interface RelationPolicy {
 }
 
 type Part = keyof RelationPolicy;
+
+/** The attributes templates may read of a DbtRelation (what an error for an unknown one lists). */
+export const DBT_RELATION_ATTRIBUTES: readonly string[] = [
+  'database',
+  'schema',
+  'identifier',
+  'name',
+  'table',
+  'type',
+  'is_table',
+  'is_view',
+  'is_cte',
+  'is_materialized_view',
+  'path',
+  'quote_character',
+  'include_policy',
+  'quote_policy',
+  'render',
+  'include',
+  'quote',
+  'incorporate',
+  'replace_path',
+  'without_identifier',
+];
 const PARTS: readonly Part[] = ['database', 'schema', 'identifier'];
 
 /**
@@ -25,14 +49,13 @@ export class DbtRelation {
     private readonly quoteName: (name: string) => string,
     readonly include_policy: RelationPolicy = { database: false, schema: true, identifier: true },
     readonly quote_policy: RelationPolicy = { database: true, schema: true, identifier: true },
-  ) {}
-  /** dbt's `name` and `table`: the identifier. */
-  get name(): string | null {
-    return this.identifier;
+  ) {
+    this.name = identifier;
+    this.table = identifier;
   }
-  get table(): string | null {
-    return this.identifier;
-  }
+  /** dbt's `name` and `table`: the identifier (own fields, so a copy made with `...` keeps them). */
+  readonly name: string | null;
+  readonly table: string | null;
   get path(): Record<Part, string | null> {
     return { database: this.database, schema: this.schema, identifier: this.identifier };
   }
