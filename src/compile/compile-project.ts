@@ -22,6 +22,8 @@ import { LOAD_ERRORS_TABLE } from '../core/load-errors-name.js';
 import type { DbtContextSettings } from './context/dbt-context.js';
 import { modelDict } from './context/model-dict.js';
 import { flatGraph, lazyFlatGraph } from './context/flat-graph.js';
+import { withDocDescriptions } from './context/docs-blocks.js';
+import { readDocBlocks, type DocBlock } from '../project/doc-blocks.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -49,6 +51,8 @@ export interface PreparedProject {
   readonly warnings: readonly string[];
   /** --defer: models whose ref() resolves to another target's relation (the state manifest's), by unique id. */
   readonly deferred?: ReadonlyMap<string, Relation>;
+  /** The project's `{% docs %}` blocks by name (manifest.json's `docs`). */
+  readonly docs?: ReadonlyMap<string, DocBlock>;
 }
 
 /** A model compiled for the target: rendered SQL and its materialization plan. */
@@ -61,7 +65,10 @@ export interface CompiledModel extends RenderedModel {
  * target value that fails validation is masked if a secret env var gave it. `dialectFor` gives the
  * resolved target's SQL dialect (the adapter registry's, passed in by the caller).
  */
-export function prepareProject(project: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
+export function prepareProject(loaded: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
+  // {% docs %} blocks of .md files, and doc('name') rendered in the properties' descriptions.
+  const docs = readDocBlocks(loaded);
+  const project = withDocDescriptions(loaded, docs);
   const redactor = new Redactor();
   // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
   // artifacts), whether or not a template read them through env_var().
@@ -137,6 +144,7 @@ export function prepareProject(project: Project, options: ProjectOptions, dialec
   );
   return {
     project,
+    docs,
     target,
     dialect,
     graph,

@@ -178,12 +178,7 @@ export class TemplateRenderer {
       const strictSelf =
         typeof self === 'object' && self !== null
           ? strictAttributes(self, (name) =>
-              this.unknownAttribute(
-                'this',
-                name,
-                self instanceof DbtRelation ? DBT_RELATION_ATTRIBUTES : Object.keys(self).filter((key) => key !== 'toString'),
-                undefined,
-              ),
+              this.unknownAttribute('this', name, self instanceof DbtRelation ? DBT_RELATION_ATTRIBUTES : Object.keys(self).filter((key) => key !== 'toString'), undefined),
             )
           : self;
       const model = hooks?.node?.model;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { queryFolder } from '../support/pglite-counts.js';
+import { compileDbtSchema, readArtifact, schemaErrors } from '../artifacts/dbt-schemas.js';
 
 /** A dbt-layout project on PGlite whose macros and model use dbt's context (return, log, print, warn, config.get, model, this, modules). */
 function writeProject(model: string): { dir: string; env: Record<string, string | undefined> } {
@@ -19,6 +20,9 @@ function writeProject(model: string): { dir: string; env: Record<string, string 
       '{% macro postgres__amount_type() %}{{ return("numeric(10,2)") }}{% endmacro %}',
     ].join('\n'),
     'models/orders.sql': model,
+    'models/docs/overview.md': '# Shop\n\n{% docs orders_doc %}\nOne row per order **placed** or shipped.\n{% enddocs %}\n\n{%- docs id_doc -%} The order id. {%- enddocs -%}\n',
+    'models/schema.yml':
+      'version: 2\nmodels:\n  - name: orders\n    description: "{{ doc(\'orders_doc\') }}"\n    columns:\n      - name: id\n        description: "Key: {{ doc(\\"id_doc\\") }}"\n',
     'models/customers.sql': "{{ config(materialized='view') }}select 1 as id\n",
     'models/customer_orders.sql': "{{ config(materialized='view') }}select * from {{ ref('customers') }}\n",
   };
@@ -65,7 +69,29 @@ describe("dbt's context in a dbt project (PGlite)", () => {
     expect(debugLog).toContain('building orders as table');
     const compiled = fs.readFileSync(path.join(dir, 'target', 'run', 'shop', 'models', 'orders.sql'), 'utf8');
     expect(compiled).toContain(`-- model ['shop', 'orders'] "postgres"."main"."orders" key=id`);
+    // {% docs %} blocks: doc() rendered in schema.yml's descriptions, the blocks in manifest.json's docs.
+    const manifest = readArtifact(dir, 'manifest.json');
+    expect(schemaErrors(compileDbtSchema('manifest-v12.json'), manifest)).toEqual([]);
+    expect(manifest['nodes']['model.shop.orders'].description).toBe('One row per order **placed** or shipped.');
+    expect(manifest['nodes']['model.shop.orders'].columns.id.description).toBe('Key: The order id.');
+    expect(manifest['docs']['doc.shop.orders_doc']).toEqual({
+      name: 'orders_doc',
+      resource_type: 'doc',
+      package_name: 'shop',
+      path: 'docs/overview.md',
+      original_file_path: 'models/docs/overview.md',
+      unique_id: 'doc.shop.orders_doc',
+      block_contents: 'One row per order **placed** or shipped.',
+    });
     expect(compiled).toContain("-- graph: model.shop.customer_orders view ['model.shop.customers'];model.shop.customers view [];model.shop.orders table []; 0\n");
+  }, 60_000);
+
+  it("a description's doc() that no docs block defines is dbt's error", async () => {
+    const { dir, env } = writeProject('select 1 as id\n');
+    fs.writeFileSync(path.join(dir, 'models/schema.yml'), 'version: 2\nmodels:\n  - name: orders\n    description: "{{ doc(\'missing_doc\') }}"\n');
+    const result = await runCli(['compile'], { cwd: dir, env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("models/schema.yml: Documentation for 'model.shop.orders' depends on doc 'missing_doc' which was not found");
   }, 60_000);
 
   it('config.require of a missing key stops the run with dbt’s message', async () => {
