@@ -8,6 +8,7 @@ lstrip_blocks, keep_trailing_newline off).
     python3 scripts/jinja-golden.py --check  # exits 1 when expected.json is stale
 """
 import datetime
+import hashlib
 import itertools
 import json
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 import jinja2
 import jinja2.runtime
 import jinja2.sandbox
+import yaml
 
 HERE = Path(__file__).resolve().parent.parent / "test" / "fixtures" / "jinja-parity"
 
@@ -112,7 +114,28 @@ def dbt_context() -> dict:
         "print": lambda msg: "",
         "modules": {"datetime": datetime, "re": re, "itertools": itertools},
         "exceptions": {"warn": lambda msg, node=None: ""},
+        "dbt_version": "1.11.0",
+        "project_name": "",
+        "tojson": _or_default(lambda value, sort_keys=False: json.dumps(value, sort_keys=sort_keys)),
+        "fromjson": _or_default(lambda string: json.loads(string)),
+        "toyaml": _or_default(lambda value, sort_keys=False: yaml.safe_dump(data=value, sort_keys=sort_keys)),
+        "fromyaml": _or_default(lambda string: yaml.safe_load(string)),
+        "local_md5": lambda value: hashlib.md5(value.encode("utf-8")).hexdigest(),
+        "zip": lambda *args: list(zip(*args)),
+        "set": _or_default(lambda value: set(value)),
     }
+
+
+def _or_default(fn):
+    """dbt's tojson/fromjson/toyaml/fromyaml/set: the value, or `default` when Python raises."""
+
+    def call(value, default=None, **kwargs):
+        try:
+            return fn(value, **kwargs)
+        except (ValueError, TypeError, yaml.YAMLError):
+            return default
+
+    return call
 
 
 def case_context(case: dict) -> dict:

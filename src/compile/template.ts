@@ -128,7 +128,7 @@ export class TemplateRenderer {
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
     this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? '') });
     this.env.addGlobal('api', { Column: COLUMN_API });
-    addDbtContext(this.env, globals.context ?? {}, this.renderState);
+    addDbtContext(this.env, { projectName: globals.projectName, ...globals.context }, this.renderState);
     // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
     this.loadBuiltinMacros();
     this.env.addGlobal(

@@ -9,6 +9,7 @@ import { jinjaStr } from '../jinja-values.js';
 import { datetimeModule, pytzModule, runStartedAt } from './py-datetime.js';
 import { itertoolsModule } from './py-itertools.js';
 import { emptyFlatGraph } from './flat-graph.js';
+import { addDbtFilters, baseFunctions } from './base-functions.js';
 import { reModule } from './py-re.js';
 
 /** What a command gives the parts of dbt's context that reach outside the template. */
@@ -31,6 +32,8 @@ export interface DbtContextSettings {
   readonly secretEnvVarsForbidden?: boolean | undefined;
   /** dbt's `graph` once the project is parsed (built on first read); undefined while parsing, where it is empty. */
   readonly graph?: (() => Readonly<Record<string, unknown>> | undefined) | undefined;
+  /** The root project's name: dbt's `project_name`. */
+  readonly projectName?: string | undefined;
 }
 
 /** The node being rendered, as config.get/require and error messages need it. */
@@ -95,6 +98,8 @@ export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSet
   installDateArithmetic();
   installPythonStrings();
   const text = (value: unknown) => (value === undefined ? 'None' : jinjaStr(value));
+  for (const [name, value] of Object.entries(baseFunctions(settings.projectName ?? '', (message) => compilationError(state, message)))) env.addGlobal(name, value);
+  addDbtFilters(env);
   env.addGlobal('return', (...args: unknown[]) => macroReturn(splitArguments(args).positional[0]));
   env.addGlobal('log', (...args: unknown[]) => {
     const { positional, keywords } = splitArguments(args);

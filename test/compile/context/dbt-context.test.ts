@@ -227,3 +227,15 @@ describe('graph', () => {
     ).toBe("a ['model.p.a', 'test.p.t'] {}");
   });
 });
+
+describe("dbt's base functions and filters", () => {
+  it('project_name, try_or_compiler_error, set_strict, and the as_* filters', () => {
+    const r = new TemplateRenderer({ target: {}, vars: {}, env: {}, projectName: 'shop' }, []);
+    expect(r.render('m.sql', "{{ project_name }} {{ try_or_compiler_error('bad', fromjson, '[1]') }} {{ set_strict([1, 1]) }} {{ '1' | as_number }} {{ 'x' | as_text }}")).toBe(
+      'shop [1] {1} 1 x',
+    );
+    expect(() => r.render('m.sql', "{{ try_or_compiler_error('could not read it', modules.datetime.date.fromisoformat, 'nope') }}")).toThrow(
+      'Compilation Error\n  could not read it',
+    );
+  });
+});
