@@ -107,7 +107,8 @@ export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSet
     return '';
   });
   env.addGlobal('print', (...args: unknown[]) => {
-    settings.onPrint?.(text(splitArguments(args).positional[0]));
+    // dbt prints unless --no-print (flags.PRINT false).
+    if (settings.flags?.['PRINT'] !== false) settings.onPrint?.(text(splitArguments(args).positional[0]));
     return '';
   });
   env.addGlobal('exceptions', {
