@@ -52,7 +52,11 @@ export class DbtRelation {
   ) {
     this.name = identifier;
     this.table = identifier;
+    // An own toString, so a copy made with `{ ...relation, type }` still prints the quoted name.
+    this.toString = () => this.render();
   }
+  /** The quoted name, as `{{ relation }}` prints it. */
+  readonly toString: () => string;
   /** dbt's `name` and `table`: the identifier (own fields, so a copy made with `...` keeps them). */
   readonly name: string | null;
   readonly table: string | null;
@@ -101,8 +105,9 @@ export class DbtRelation {
   without_identifier(): DbtRelation {
     return this.with({ include_policy: { ...this.include_policy, identifier: false } });
   }
-  toString(): string {
-    return this.render();
+  /** The same relation with a type (`table`, `view`): what the warehouse says it is. */
+  withType(type: string | null): DbtRelation {
+    return this.with({ type });
   }
   [PYTHON_REPR](): string {
     return `<DbtRelation ${this.render()}>`;
