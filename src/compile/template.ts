@@ -8,7 +8,7 @@ import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
-import { addDbtContext, rejectRefVersion, secretEnvVarError, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
+import { addDbtContext, rejectRefVersion, secretEnvVarError, type ContextOutput, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
 import { Relation } from '../core/relation.js';
 import { DBT_RELATION_ATTRIBUTES, DbtRelation } from '../core/dbt-relation.js';
 
@@ -89,6 +89,10 @@ export class TemplateRenderer {
   private readonly rootMacros = new Map<string, unknown>();
   /** dbt's own macros by name: the `dbt` namespace (date_trunc, dateadd, type_string, …). */
   private readonly dbtMacros = new Map<string, unknown>();
+  /** What log()/print()/exceptions.warn() said in the render under way, passed on when the outermost render ends. */
+  private readonly contextOutput: ContextOutput;
+  /** How many renders are under way (they nest: a source location rendered while a model renders). */
+  private renderDepth = 0;
   /** What dbt's context reads of the render under way (context/dbt-context.ts). */
   private readonly renderState: RenderState = { file: () => this.currentFile, node: () => this.hooks?.node, fail: (error) => this.fail(error) };
 
@@ -128,7 +132,7 @@ export class TemplateRenderer {
     this.env.addGlobal('is_incremental', () => this.hooks?.isIncremental?.() ?? false);
     this.env.addGlobal('adapter', { dispatch: (...args: unknown[]) => this.dispatch(args), type: () => String(globals.target['type'] ?? '') });
     this.env.addGlobal('api', { Column: COLUMN_API });
-    addDbtContext(this.env, { projectName: globals.projectName, ...globals.context }, this.renderState);
+    this.contextOutput = addDbtContext(this.env, { projectName: globals.projectName, ...globals.context }, this.renderState);
     // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
     this.loadBuiltinMacros();
     this.env.addGlobal(
@@ -172,6 +176,7 @@ export class TemplateRenderer {
     this.currentFile = file;
     this.currentSource = source;
     if (outer.hooks === undefined) this.pendingError = undefined;
+    this.renderDepth++;
     try {
       const template = this.compiledTemplate(file, source);
       const self = hooks?.self;
@@ -189,6 +194,8 @@ export class TemplateRenderer {
       this.hooks = outer.hooks;
       this.currentFile = outer.file;
       this.currentSource = outer.source;
+      // The lines log()/print()/warn() said, once the outermost render is over.
+      if (--this.renderDepth === 0) this.contextOutput.flush();
     }
   }
 

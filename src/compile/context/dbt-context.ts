@@ -93,7 +93,9 @@ export function compilationError(state: RenderState, message: string): SparkdbtE
  * itertools, pytz), run_started_at, flags, adapter.quote/quote_as_configured and
  * config.get/require/set (onto the renderer's `config` and `adapter`).
  */
-export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSettings, state: RenderState): void {
+export function addDbtContext(env: nunjucks.Environment, given: DbtContextSettings, state: RenderState): ContextOutput {
+  const output = bufferedOutput(given);
+  const settings: DbtContextSettings = { ...given, ...output.sinks };
   installMacroReturn();
   installDateArithmetic();
   installPythonStrings();
@@ -163,6 +165,35 @@ export function addDbtContext(env: nunjucks.Environment, settings: DbtContextSet
     persist_relation_docs: () => false,
     persist_column_docs: () => false,
   });
+  return output;
+}
+
+/** What log(), print() and exceptions.warn() said during a render, given to the command's sinks when the render ends. */
+export interface ContextOutput {
+  /** Passes what was said on to the sinks (a render that completed, or failed with the model's own error). */
+  flush(): void;
+  /** Forgets what was said (a render that starts again, so that its lines are not shown twice). */
+  discard(): void;
+}
+
+/** The sinks of `settings`, held back until flush() (so a render that is started again says its lines once). */
+function bufferedOutput(settings: DbtContextSettings): ContextOutput & { sinks: Pick<DbtContextSettings, 'onLog' | 'onPrint' | 'onWarn'> } {
+  let pending: Array<() => void> = [];
+  return {
+    sinks: {
+      onLog: (message, info) => pending.push(() => settings.onLog?.(message, info)),
+      onPrint: (message) => pending.push(() => settings.onPrint?.(message)),
+      onWarn: (message) => pending.push(() => settings.onWarn?.(message)),
+    },
+    flush: () => {
+      const said = pending;
+      pending = [];
+      for (const say of said) say();
+    },
+    discard: () => {
+      pending = [];
+    },
+  };
 }
 
 /** dbt's api.Relation.create / adapter.Relation.create(database=, schema=, identifier=, type=). */

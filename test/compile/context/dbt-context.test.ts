@@ -239,3 +239,14 @@ describe("dbt's base functions and filters", () => {
     );
   });
 });
+
+describe('log() lines reach the sinks when the render ends', () => {
+  it('after a completed render, and after one that failed with the model’s own error (as dbt had printed them)', () => {
+    const lines: string[] = [];
+    const r = renderer([], { onLog: (msg) => lines.push(msg) });
+    expect(() => r.render('models/m.sql', "{{ log('before') }}{{ exceptions.raise_compiler_error('stop') }}")).toThrow('stop');
+    expect(lines).toEqual(['before']);
+    r.render('models/m.sql', "{{ log('a') }}{{ log('b') }}");
+    expect(lines).toEqual(['before', 'a', 'b']);
+  });
+});
