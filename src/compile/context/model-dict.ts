@@ -1,4 +1,16 @@
-import type { Graph, RefNode } from '../../graph/types.js';
+import type { Graph } from '../../graph/types.js';
+
+/** What a node needs to give for its dict: a model's, seed's, snapshot's or analysis's fields. */
+export interface DictableNode {
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly resourceType: string;
+  readonly originalFilePath: string;
+  readonly fqn: readonly string[];
+  readonly tags: readonly string[];
+  readonly config: { readonly alias?: string | undefined; readonly [key: string]: unknown };
+  readonly file: object;
+}
 
 /**
  * dbt's `model` (the node being rendered, as a dict of its manifest fields): unique_id, name,
@@ -6,11 +18,11 @@ import type { Graph, RefNode } from '../../graph/types.js';
  * tags, raw_code, language, depends_on (its parents' unique ids) and description.
  */
 export function modelDict(
-  node: RefNode,
+  node: DictableNode,
   options: { readonly packageName: string; readonly database: string; readonly schema: string; readonly graph?: Graph },
 ): Record<string, unknown> {
   const parents = [...(options.graph?.parents.get(node.uniqueId) ?? [])];
-  const properties = 'properties' in node ? node.properties : undefined;
+  const properties = 'properties' in node ? (node as { properties?: unknown }).properties : undefined;
   const folders = 'folders' in node.file ? (node.file as { folders: readonly string[] }).folders : [];
   return {
     unique_id: node.uniqueId,
