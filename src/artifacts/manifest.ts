@@ -117,7 +117,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     nodes: {},
     sources,
     macros: macroNodes,
-    docs: {},
+    docs: docNodes(prepared),
     exposures: {},
     metrics: {},
     groups: {},
@@ -164,4 +164,23 @@ function placeholders(prepared: PreparedProject): Map<string, string> {
     }
   }
   return map;
+}
+
+/** manifest.json's `docs`: each `{% docs %}` block as dbt's Documentation node. */
+function docNodes(prepared: PreparedProject): { [key: string]: Json } {
+  const name = prepared.project.config.name;
+  return Object.fromEntries(
+    [...(prepared.docs?.values() ?? [])].map((doc) => [
+      doc.uniqueId,
+      {
+        name: doc.name,
+        resource_type: 'doc',
+        package_name: name,
+        path: doc.path.split('/').slice(1).join('/') || doc.path,
+        original_file_path: doc.path,
+        unique_id: doc.uniqueId,
+        block_contents: doc.contents,
+      },
+    ]),
+  );
 }

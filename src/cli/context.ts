@@ -8,6 +8,7 @@ import { Redactor } from '../redact.js';
 import { guardOutput } from '../report/guarded-output.js';
 import { Logger } from '../report/logger.js';
 import { EXIT, type CliIo } from './io.js';
+import type { DbtContextSettings } from '../compile/context/dbt-context.js';
 
 /** The flags most commands share. */
 export interface CommonFlags {
@@ -49,6 +50,8 @@ export type SignalHandler = () => number | undefined;
 export class CliContext {
   /** This invocation's id: every log line's invocation_id, and run_results.json's. */
   readonly invocationId = randomUUID();
+  /** When this invocation started (dbt's run_started_at). */
+  readonly runStartedAt = Date.now();
   readonly redactor = new Redactor();
   /** Where every line goes (console format, level, colours, logs/sparkdbt.log); set up from the command's flags before its action. */
   logger: Logger;
@@ -132,7 +135,20 @@ export class CliContext {
       state: flags.state,
       env: this.io.env,
       redactor: this.redactor,
+      templateContext: this.templateContext(),
       connect: { command: this.commandName, cwd: this.io.cwd, lockTimeoutSeconds: flags.lockTimeout, onEvent: (event) => this.err(formatPgliteEvent(event, this.io.cwd)) },
+    };
+  }
+
+  /** dbt's context sinks: log(msg, info=True) and print() on stdout (and the debug log), log(msg) and exceptions.warn() as dbt's events. */
+  private templateContext(): DbtContextSettings {
+    return {
+      runStartedAt: this.runStartedAt,
+      flags: { WHICH: this.commandName.replace(/^sparkdbt /, '') },
+      onLog: (msg, info) =>
+        this.logger.emit({ name: info ? 'JinjaLogInfo' : 'JinjaLogDebug', code: info ? 'I062' : 'I063', level: info ? 'info' : 'debug', msg, timestamped: true }),
+      onPrint: (msg) => this.logger.emit({ name: 'PrintEvent', code: 'Z052', level: 'info', msg, output: true }),
+      onWarn: (msg) => this.err(`Warning: ${msg}`),
     };
   }
 

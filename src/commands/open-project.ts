@@ -15,6 +15,7 @@ import { chooseSelector, parseSelectorsFile } from './choose-selector.js';
 import { readStateFolder, selectionState } from '../state/index.js';
 import type { ModelNode } from '../graph/types.js';
 import { emptyModelWarning, isEmptyModel } from './empty-models.js';
+import type { DbtContextSettings } from '../compile/context/dbt-context.js';
 
 /** Options every command takes, as the CLI passes them. */
 export interface CommandOptions {
@@ -59,6 +60,8 @@ export interface CommandOptions {
   readonly defer?: boolean | undefined;
   /** --favor-state: with --defer, refs to unselected models resolve to the state's relations even where this target has them. */
   readonly favorState?: boolean | undefined;
+  /** Where templates' log()/print()/exceptions.warn() go, and dbt's `flags` (the CLI's logger and command). */
+  readonly templateContext?: DbtContextSettings | undefined;
 }
 
 /** A prepared project and the unique ids the selection picked, in dependency order. */
@@ -76,7 +79,7 @@ export function openProject(options: CommandOptions): OpenedProject {
   const vars = parseVars(options.vars);
   const selectors = parseSelectorsFile(readSelectorsFile(loaded.config.root, { env: options.env, vars: vars ?? {} }));
   const project = selectors === undefined ? loaded : { ...loaded, selectorsManifest: selectors.manifest };
-  const prepared = prepareProject(project, { target: options.target, vars, env: options.env, invocationId: options.invocationId }, dialectFor);
+  const prepared = prepareProject(project, { target: options.target, vars, env: options.env, invocationId: options.invocationId, context: templateContextOf(options) }, dialectFor);
   options.redactor?.include(prepared.redactor);
   const state = options.state === undefined ? undefined : readStateFolder(options.state, project.config.root);
   const chosen = options.only === undefined ? chooseSelector(selectors, options) : undefined;
@@ -155,4 +158,10 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
 /** Only the models among selected ids, empty ones left out (what run and compile act on). */
 export function selectedModels(opened: OpenedProject): ModelNode[] {
   return opened.selected.map((id) => opened.prepared.graph.nodes.get(id)!).filter((node): node is ModelNode => node.resourceType === 'model' && !opened.empty.has(node.uniqueId));
+}
+
+/** dbt's context for the command: the caller's sinks, and `flags.FULL_REFRESH` from --full-refresh. */
+function templateContextOf(options: CommandOptions): DbtContextSettings {
+  const given = options.templateContext ?? {};
+  return { ...given, flags: { FULL_REFRESH: options.fullRefresh === true, ...given.flags } };
 }

@@ -30,6 +30,11 @@ import { defaultNodeRelation, resolveNodeRelations, toRelation, type NodeRelatio
 import { renderNodeHooks } from './render-hooks.js';
 import { withHooks, type RenderedHooks } from '../materializations/hook-steps.js';
 import { EphemeralRefs, injectEphemeralCtes, isEphemeral, type InjectedCte, type InjectedSql } from './ephemeral.js';
+import type { DbtContextSettings } from './context/dbt-context.js';
+import { modelDict } from './context/model-dict.js';
+import { flatGraph, lazyFlatGraph } from './context/flat-graph.js';
+import { withDocDescriptions } from './context/docs-blocks.js';
+import { readDocBlocks, type DocBlock } from '../project/doc-blocks.js';
 
 /** Options every command shares: which target, which vars, which environment. */
 export interface ProjectOptions {
@@ -39,6 +44,8 @@ export interface ProjectOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The command's invocation_id, which templates read as `invocation_id`; default: a new one. */
   readonly invocationId?: string | undefined;
+  /** Where log()/print()/exceptions.warn() go, run_started_at and flags (dbt's context); see context/dbt-context.ts. */
+  readonly context?: DbtContextSettings | undefined;
 }
 
 /** A project parsed for one target: its graph and everything needed to compile any node. */
@@ -57,6 +64,8 @@ export interface PreparedProject {
   readonly deferred?: ReadonlyMap<string, Relation>;
   /** Each model's, seed's, snapshot's and test's database, schema and alias (generate_*_name), computed once after parsing, by unique id. */
   readonly relations: ReadonlyMap<string, NodeRelation>;
+  /** The project's `{% docs %}` blocks by name (manifest.json's `docs`). */
+  readonly docs?: ReadonlyMap<string, DocBlock>;
 }
 
 /** A model compiled for the target: rendered SQL and its materialization plan. */
@@ -74,6 +83,8 @@ export interface CompiledModel extends RenderedModel {
  * resolved target's SQL dialect (the adapter registry's, passed in by the caller).
  */
 export function prepareProject(loaded: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
+  // {% docs %} blocks of .md files, and doc('name') rendered in the properties' descriptions.
+  const docs = readDocBlocks(loaded);
   const redactor = new Redactor();
   // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
   // artifacts), whether or not a template read them through env_var().
@@ -94,11 +105,17 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const dialect = dialectFor(target.type);
   // dbt renders dbt_project.yml at load: its config blocks' Jinja sees the target, env_var and --vars (project.yml's own vars too).
   const projectVars = loaded.config.kind === 'dbt' ? (options.vars ?? {}) : vars;
-  const project = renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, []));
+  const project = withDocDescriptions(
+    renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, [])),
+    docs,
+  );
   const quote = (name: string) => dialect.quoteIdentifier(name);
+  // dbt's `graph`: empty while the models parse, then built from the graph on first read.
+  const flat = lazyFlatGraph();
   const renderer = new TemplateRenderer(
     {
-      target: targetContext(target),
+      // dbt's target: the output's settings (never the password), target_name and profile_name beside them.
+      target: { ...targetContext(target), target_name: target.name, profile_name: project.config.profile?.name ?? project.config.name },
       targetRenames: TARGET_RENAMES,
       vars: modelVars,
       env: options.env,
@@ -111,6 +128,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
       dispatchSearchOrder: Object.fromEntries((project.config.dispatch ?? []).map((entry) => [entry.macroNamespace, entry.searchOrder])),
       behaviorFlags: project.config.dbt?.flags,
       packages: project.packages,
+      context: { quote, secretEnvVarsForbidden: true, graph: () => flat.get(), ...options.context },
     },
     project.macros,
   );
@@ -134,12 +152,22 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     }
   }
   const modelsBlock = projectModelsBlock(project);
+  const relations = resolveNodeRelations(graph, target, renderer, project.macros);
+  flat.set(() =>
+    flatGraph(graph, {
+      packageName: project.config.name,
+      database: databaseOf(target),
+      schemaOf: (node) =>
+        node.resourceType === 'source' ? (node.definition.schema ?? target.schema) : (relations.get(node.uniqueId)?.schema ?? target.schema),
+    }),
+  );
   return {
     project,
+    docs,
     target,
     dialect,
     graph,
-    relations: resolveNodeRelations(graph, target, renderer, project.macros),
+    relations,
     redactor,
     renderer,
     modelsBlock,
@@ -255,6 +283,17 @@ export function nodeHooks(
       for (const [key, value] of Object.entries(values)) own[key] = value instanceof ExternalLocation ? value.location : value;
     },
     self: thisContext(relationOf(prepared, node), databaseOf(prepared.target)),
+    node: {
+      uniqueId: node.uniqueId,
+      resourceType: node.resourceType,
+      name: node.name,
+      path: node.file.path,
+      // dbt's model.config keeps every key given; sparkdbt's node config drops those its materialization ignores.
+      get config() {
+        return { ...('properties' in node ? node.properties?.config : undefined), ...own, ...node.config };
+      },
+      model: modelDict(node, { packageName: project.config.name, database: databaseOf(prepared.target), schema: relationOf(prepared, node).schema, graph }),
+    },
     ...(isIncremental === undefined ? {} : { isIncremental }),
     ...(warehouse === undefined ? {} : { warehouse }),
   };

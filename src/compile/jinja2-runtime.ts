@@ -99,7 +99,8 @@ export function installJinja2Runtime(runtime: Record<string, unknown>): void {
     if (typeof obj === 'string' && /^-?\d+$/.test(key)) return obj.at(Number(key));
     if (Array.isArray(obj) && /^-\d+$/.test(key)) return obj[obj.length + Number(key)];
     const value = (obj as Record<string, unknown>)[key];
-    if (typeof value === 'function') return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
+    // A method is bound to its object; a function with attributes of its own (a Python class: `modules.datetime.date`) is kept whole.
+    if (typeof value === 'function' && Object.keys(value).length === 0) return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
     return value;
   };
 }

@@ -12,6 +12,9 @@ import { addJinjaGlobals } from './jinja2-runtime.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
 import { NeedsWarehouse, warehouseGlobals, type WarehouseHooks } from './warehouse-context.js';
 import { PackageMacros, type PackageLocation } from './macro-namespaces.js';
+import { addDbtContext, rejectRefVersion, secretEnvVarError, type ContextOutput, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
+import { Relation } from '../core/relation.js';
+import { DBT_RELATION_ATTRIBUTES, DbtRelation } from '../core/dbt-relation.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
@@ -26,6 +29,8 @@ export interface ModelHooks {
   readonly warehouse?: WarehouseHooks | undefined;
   /** Told when run_query() or load_result() gave None because execute is false (parse: an error then names it). */
   readonly onParseNone?: () => void;
+  /** The node being rendered with its final config (config.get/require, error headers); absent while parsing. */
+  readonly node?: RenderedNode | undefined;
 }
 
 /** What every template sees, whichever model it renders. */
@@ -54,6 +59,8 @@ export interface TemplateGlobals {
   readonly behaviorFlags?: Readonly<Record<string, unknown>> | undefined;
   /** The installed packages (dbt_packages/), whose macros are namespaces `pkg.macro()`. */
   readonly packages?: readonly PackageLocation[] | undefined;
+  /** log/print/warn sinks, run_started_at, flags, quoting: dbt's context (see context/dbt-context.ts). */
+  readonly context?: DbtContextSettings | undefined;
 }
 
 /** The macros each builtin macro file defines, in BUILTIN_MACROS' order. */
@@ -97,6 +104,12 @@ export class TemplateRenderer {
   private readonly dbtMacros = new Map<string, unknown>();
   /** The installed packages' macros, by package (see macro-namespaces.ts). */
   private readonly packageMacros: PackageMacros;
+  /** What log()/print()/exceptions.warn() said in the render under way, passed on when the outermost render ends. */
+  private readonly contextOutput: ContextOutput;
+  /** How many renders are under way (they nest: a source location rendered while a model renders). */
+  private renderDepth = 0;
+  /** What dbt's context reads of the render under way (context/dbt-context.ts). */
+  private readonly renderState: RenderState = { file: () => this.currentFile, node: () => this.hooks?.node, fail: (error) => this.fail(error) };
 
   constructor(
     private readonly globals: TemplateGlobals,
@@ -111,13 +124,14 @@ export class TemplateRenderer {
       return this.hooks[name];
     };
     this.env.addGlobal('ref', (...args: unknown[]) => {
+      rejectRefVersion(args, this.renderState, (name) => this.locateCall('ref', name));
       const [first, second] = positional(args);
       const ref = hook('ref') as ModelHooks['ref'];
-      return second === undefined || second === null ? ref(String(first)) : ref(String(second), String(first));
+      return this.asDbtRelation(second === undefined || second === null ? ref(String(first)) : ref(String(second), String(first)));
     });
     this.env.addGlobal('source', (...args: unknown[]) => {
       const [sourceName, tableName] = positional(args);
-      return (hook('source') as ModelHooks['source'])(String(sourceName), String(tableName));
+      return this.asDbtRelation((hook('source') as ModelHooks['source'])(String(sourceName), String(tableName)));
     });
     this.env.addGlobal('config', (...args: unknown[]) => {
       (hook('config') as ModelHooks['config'])(keywords(args));
@@ -155,14 +169,7 @@ export class TemplateRenderer {
       ...warehouse.adapterMethods,
     });
     this.env.addGlobal('api', { Column: COLUMN_API });
-    this.env.addGlobal('exceptions', {
-      raise_compiler_error: (message: unknown) => {
-        throw this.fail(new SparkdbtError('template-error', `compilation error: ${String(message)}`, { location: { file: this.currentFile } }));
-      },
-      raise_not_implemented: (message: unknown) => {
-        throw this.fail(new SparkdbtError('template-error', `not implemented: ${String(message)}`, { location: { file: this.currentFile } }));
-      },
-    });
+    this.contextOutput = addDbtContext(this.env, { projectName: globals.projectName, ...globals.context }, this.renderState);
     // dbt's own macros first, bare and under `dbt.`; the project's macros of the same bare name override them.
     this.loadBuiltinMacros();
     this.env.addGlobal(
@@ -207,27 +214,30 @@ export class TemplateRenderer {
     this.currentFile = file;
     this.currentSource = source;
     if (outer.hooks === undefined) this.pendingError = undefined;
+    this.renderDepth++;
     try {
       const template = this.compiledTemplate(file, source);
       const self = hooks?.self;
       const strictSelf =
         typeof self === 'object' && self !== null
           ? strictAttributes(self, (name) =>
-              this.unknownAttribute(
-                'this',
-                name,
-                Object.keys(self).filter((key) => key !== 'toString'),
-                undefined,
-              ),
+              this.unknownAttribute('this', name, self instanceof DbtRelation ? DBT_RELATION_ATTRIBUTES : Object.keys(self).filter((key) => key !== 'toString'), undefined),
             )
           : self;
-      return template.render({ ...this.packageMacros.localNamespace(file), ...context, this: strictSelf });
+      const model = hooks?.node?.model;
+      return template.render({ ...this.packageMacros.localNamespace(file), ...context, this: strictSelf, ...(model === undefined ? {} : { model }) });
     } catch (error) {
       throw this.translate(error, file);
     } finally {
       this.hooks = outer.hooks;
       this.currentFile = outer.file;
       this.currentSource = outer.source;
+      // The lines log()/print()/warn() said, once the outermost render is over; dropped when the render
+      // stopped to wait on the warehouse (it is replayed from the start, and says them again).
+      if (--this.renderDepth === 0) {
+        if (this.pendingError instanceof NeedsWarehouse) this.contextOutput.discard();
+        else this.contextOutput.flush();
+      }
     }
   }
 
@@ -248,6 +258,13 @@ export class TemplateRenderer {
   packageDefining(name: string): string | undefined {
     if (this.rootMacros.has(name) || this.dbtMacros.has(name)) return undefined;
     return this.packageMacros.names().find((pkg) => this.packageMacros.get(pkg, name) !== undefined);
+  }
+
+  /** A ref()/source() relation with dbt's attributes (database, include(), …), in this node's database. */
+  private asDbtRelation(value: unknown): unknown {
+    if (!(value instanceof Relation)) return value;
+    const self = this.hooks?.self as { database?: unknown } | undefined;
+    return value.asDbtRelation(String(self?.database ?? this.globals.target['database'] ?? ''));
   }
 
   /** Locates the first `name('arg'` call in the template being rendered (for error messages). */
@@ -429,6 +446,7 @@ export class TemplateRenderer {
   private lookupEnvVar(args: unknown[]): string {
     const [name, fallback] = positional(args);
     const key = String(name);
+    if (this.globals.context?.secretEnvVarsForbidden === true && key.startsWith('DBT_ENV_SECRET')) throw this.fail(secretEnvVarError(key, this.locateCall('env_var', key)));
     const value = this.globals.env[key];
     const result = value ?? (args.length >= 2 ? String(fallback) : undefined);
     if (result === undefined) {

@@ -1,3 +1,5 @@
+import { DbtRelation } from './dbt-relation.js';
+
 /** A table or view in the warehouse; renders as `"schema"."identifier"` in templates. */
 export class Relation {
   constructor(
@@ -14,6 +16,11 @@ export class Relation {
   /** The same relation under another identifier (a temporary or backup name). */
   withIdentifier(identifier: string): Relation {
     return new Relation(this.schema, identifier, this.quote);
+  }
+
+  /** This relation as templates see it: dbt's attributes (see DbtRelation), in `database`. */
+  asDbtRelation(database: string): DbtRelation {
+    return new DbtRelation(database, this.schema, this.identifier, null, this.quote);
   }
 
   toString(): string {
@@ -41,5 +48,5 @@ export interface ThisContext {
 
 /** The `this` of a model that builds `relation` in `database`. */
 export function thisContext(relation: Relation, database: string): ThisContext {
-  return { database, schema: relation.schema, identifier: relation.identifier, name: relation.identifier, toString: () => relation.render() };
+  return relation.asDbtRelation(database) as ThisContext;
 }

@@ -21,7 +21,7 @@ const COPY_HINT =
   '  hint: COPY options: from, json, timeformat, truncatecolumns, blanksasnull, emptyasnull, acceptinvchars, maxerror, gzip, manifest, region, iam_role, compupdate, statupdate, newfilesonly, reloadchanged';
 const PG_SETTINGS = 'type, schema, s3_endpoint, s3_region, s3_force_path_style, host, port, user, password, database, dbname, ssl, connect_timeout, threads';
 const TARGET_HAS =
-  'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, seed_s3_prefix, manifest_s3_prefix, dwh_cfg';
+  'target has: name, type, threads, schema, s3_endpoint, s3_region, s3_force_path_style, path, lock_timeout, host, port, user, database, dbname, ssl, connect_timeout, iam_role, copy_region, seed_s3_prefix, manifest_s3_prefix, dwh_cfg, target_name, profile_name';
 const UNUSED = (...paths: string[]) =>
   [
     'Warning: Configuration paths exist in your project.yml file which do not apply to any resources.',
@@ -235,11 +235,12 @@ const cases: Array<[string, Case]> = [
   [
     'an unknown attribute of this',
     {
-      files: { 'project.yml': MARTS, 'models/marts/orders.sql': 'select 1 as id -- {{ this.table }}\n' },
+      files: { 'project.yml': MARTS, 'models/marts/orders.sql': 'select 1 as id -- {{ this.tabel }}\n' },
       args: ['compile'],
       code: 2,
       stdout: '',
-      stderr: "Error: models/marts/orders.sql:1:22: this has no attribute 'table'\n  hint: this has: database, schema, identifier, name\n",
+      stderr:
+        "Error: models/marts/orders.sql:1:22: this has no attribute 'tabel'\n  hint: did you mean 'table'? this has: database, schema, identifier, name, table, type, is_table, is_view, is_cte, is_materialized_view, path, quote_character, include_policy, quote_policy, render, include, quote, incorporate, replace_path, without_identifier\n",
     },
   ],
   [

@@ -132,7 +132,7 @@ describe('the dbt namespace', () => {
   it("stops at dbt's own compiler errors (postgres__datediff's unsupported datepart), naming the model", () => {
     const renderer = new TemplateRenderer({ target: { name: 't', type: 'pglite' }, vars: {}, env: {}, dispatchChain: dialectFor('pglite').dispatchChain }, []);
     expect(() => renderer.render('models/x.sql', "select {{ datediff('a', 'b', 'fortnight') }}")).toThrow(
-      expect.objectContaining({ message: "compilation error: Unsupported datepart for macro datediff in postgres: 'fortnight'", location: { file: 'models/x.sql' } }),
+      expect.objectContaining({ message: "Compilation Error\n  Unsupported datepart for macro datediff in postgres: 'fortnight'", location: { file: 'models/x.sql' } }),
     );
     // Redshift's datediff takes any datepart Redshift knows: no error at compile time.
     const redshift = new TemplateRenderer({ target: { name: 't', type: 'redshift' }, vars: {}, env: {}, dispatchChain: dialectFor('redshift').dispatchChain }, []);

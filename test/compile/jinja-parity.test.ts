@@ -1,12 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TemplateRenderer } from '../../src/compile/template.js';
+import { TemplateRenderer, type ModelHooks } from '../../src/compile/template.js';
+import { Relation, thisContext } from '../../src/core/relation.js';
 
 /** Templates rendered by Python's Jinja2 in dbt's environment (scripts/jinja-golden.py): sparkdbt must print the same bytes. */
 interface ParityCase {
   readonly name: string;
   readonly template: string;
   readonly context?: Record<string, unknown>;
+  /** `this`: a relation as dbt's (the golden script's Relation). */
+  readonly this?: { readonly database: string; readonly schema: string; readonly identifier: string };
+  /** The node's final config, which `config.get`/`config.require` read. */
+  readonly config?: Record<string, unknown>;
+}
+
+/** A case's `this` and `config` as the renderer takes them (a model being compiled). */
+function caseHooks(parityCase: ParityCase): ModelHooks | undefined {
+  const self = parityCase.this;
+  if (self === undefined) return undefined;
+  const quote = (name: string) => `"${name}"`;
+  return {
+    ref: (name) => name,
+    source: (s, t) => `${s}.${t}`,
+    config: () => undefined,
+    self: thisContext(new Relation(self.schema, self.identifier, quote), self.database),
+    node: { uniqueId: `model.p.${self.identifier}`, resourceType: 'model', name: self.identifier, path: `models/${self.identifier}.sql`, config: parityCase.config ?? {} },
+  };
 }
 
 const folder = new URL('../fixtures/jinja-parity/', import.meta.url);
@@ -23,7 +42,7 @@ describe('Jinja2 parity corpus', () => {
     // Each case gets a fresh copy of its context: templates may change it (`cols.append`).
     const context = structuredClone(parityCase.context ?? {});
     const renderer = new TemplateRenderer({ target: {}, vars: {}, env: {} }, []);
-    expect(renderer.render(`${parityCase.name}.sql`, parityCase.template, undefined, context)).toBe(expected[parityCase.name]);
+    expect(renderer.render(`${parityCase.name}.sql`, parityCase.template, caseHooks(parityCase), context)).toBe(expected[parityCase.name]);
   });
 });
 
