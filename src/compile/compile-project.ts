@@ -13,6 +13,7 @@ import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
+import { renderSources } from './render-sources.js';
 import { resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
 import { withModelGrants } from '../materializations/grants.js';
 import { projectModelsBlock } from './package-config.js';
@@ -105,9 +106,14 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const dialect = dialectFor(target.type);
   // dbt renders dbt_project.yml at load: its config blocks' Jinja sees the target, env_var and --vars (project.yml's own vars too).
   const projectVars = loaded.config.kind === 'dbt' ? (options.vars ?? {}) : vars;
-  const project = withDocDescriptions(
-    renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, [])),
-    docs,
+  // A source's schema and identifier may be templates (`schema: "{{ target.schema }}"`): rendered as dbt renders properties files.
+  const sourceRenderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, env: options.env, onSecret }, []);
+  const project = renderSources(
+    withDocDescriptions(
+      renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, [])),
+      docs,
+    ),
+    (file, text) => sourceRenderer.render(file, text),
   );
   const quote = (name: string) => dialect.quoteIdentifier(name);
   // dbt's `graph`: empty while the models parse, then built from the graph on first read.
@@ -157,8 +163,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     flatGraph(graph, {
       packageName: project.config.name,
       database: databaseOf(target),
-      schemaOf: (node) =>
-        node.resourceType === 'source' ? (node.definition.schema ?? target.schema) : (relations.get(node.uniqueId)?.schema ?? target.schema),
+      schemaOf: (node) => (node.resourceType === 'source' ? (node.definition.schema ?? target.schema) : (relations.get(node.uniqueId)?.schema ?? target.schema)),
     }),
   );
   return {
