@@ -14,6 +14,8 @@ import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
 import { renderSources } from './render-sources.js';
+import { customMaterializations } from './custom-materializations.js';
+import { unusedOverrideWarnings } from './unused-overrides.js';
 import { resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
 import { withModelGrants } from '../materializations/grants.js';
 import { projectModelsBlock } from './package-config.js';
@@ -176,7 +178,14 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     redactor,
     renderer,
     modelsBlock,
-    warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings, ...snapshots.warnings],
+    warnings: [
+      ...(project.propertyWarnings ?? []),
+      ...missing,
+      ...parsed.warnings,
+      ...seeds.warnings,
+      ...snapshots.warnings,
+      ...unusedOverrideWarnings(project.macros, dialect.dispatchChain),
+    ],
   };
 }
 
@@ -213,7 +222,7 @@ export function compileModel(
   const { sql, ctes: extraCtes } = withEphemeralCtes(prepared, raw, ctes, warehouse);
   const config = resolveModelConfig([...prepared.modelsBlock.levelsFor(node.fqn), propertiesLevel(node)], own);
   const rendered: RenderedModel = { node, relation: relationOf(prepared, node), sql, config };
-  const materialization = materializationFor(config.materialized, node);
+  const materialization = materializationFor(config.materialized, node, customMaterializations(prepared.project.macros));
   const plan = materialization.plan(rendered, prepared.dialect, existing, { ...context, ...manifestPrefixOf(prepared.target) });
   const hooks = renderNodeHooks(prepared, node, config, () => isIncrementalRun(node.config, existing, context));
   // dbt's order: the build, the post-hooks inside the transaction, apply_grants, commit, the post-hooks outside it.

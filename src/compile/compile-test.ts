@@ -45,14 +45,16 @@ function compileTestSql(
   };
   if (node.test.kind === 'singular') return { sql: renderer.render(node.test.file.path, node.test.file.sql, hooks) };
   const generic = node.test.generic;
-  if (generic.namespace === undefined && isBuiltinTest(generic.testName)) {
+  // dbt's built-in generic tests by their SQL, unless the project overrides one (then rendered as a custom test is, with the project's macro).
+  const override = generic.namespace === undefined && isBuiltinTest(generic.testName) ? renderer.projectTestOverride(generic.testName) : undefined;
+  if (generic.namespace === undefined && isBuiltinTest(generic.testName) && override === undefined) {
     const compiled = compileBuiltinTest(generic, (dep) => resolve(prepared, dep, node, ctes), options);
     if (!compiled.ok) throw compiled.error;
     return { sql: compiled.sql };
   }
   const call = `${generic.file}:${generic.name}`;
   try {
-    return { sql: renderer.render(call, customTestCall(prepared, generic, node, ctes), hooks) };
+    return { sql: renderer.render(call, customTestCall(prepared, generic, node, ctes, override), hooks) };
   } catch (error) {
     // The call is sparkdbt's, not a file: an error in it (or in the macro it calls) points at the test's entry.
     if (error instanceof SparkdbtError && error.location?.file === call)
@@ -61,8 +63,8 @@ function compileTestSql(
   }
 }
 
-/** `{{ test_<name>(model=…, column_name=…, <kwargs>) }}`: kwargs as literals, ref()/source() strings as calls (dbt renders them). */
-function customTestCall(prepared: PreparedProject, generic: GenericTestNode, node: TestNode, ctes: EphemeralRefs): string {
+/** `{{ test_<name>(model=…, column_name=…, <kwargs>) }}` (or the project's `override` of a built-in test): kwargs as literals, ref()/source() strings as calls (dbt renders them). */
+function customTestCall(prepared: PreparedProject, generic: GenericTestNode, node: TestNode, ctes: EphemeralRefs, override?: string): string {
   const tested: TestDependency =
     generic.target.kind === 'source' ? { kind: 'source', sourceName: generic.target.sourceName, tableName: generic.target.tableName } : { kind: 'ref', name: generic.target.name };
   const relation = resolve(prepared, tested, node, ctes);
@@ -73,7 +75,7 @@ function customTestCall(prepared: PreparedProject, generic: GenericTestNode, nod
   // dbt's find_generic_test_macro: `pkg.test` is that package's; a bare name the root project's or dbt's, else the first package's that has it.
   const bare = `test_${generic.testName}`;
   const namespace = generic.namespace ?? prepared.renderer.packageDefining(bare);
-  const macro = namespace === undefined ? bare : `${namespace}.${bare}`;
+  const macro = override ?? (namespace === undefined ? bare : `${namespace}.${bare}`);
   return `{{ ${macro}(model=${JSON.stringify(whereSubquery(relation, generic.config.where))}${args.map((a) => `, ${a}`).join('')}) }}`;
 }
 

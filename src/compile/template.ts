@@ -9,6 +9,7 @@ import { adapterBehavior } from './behavior-flags.js';
 import { COLUMN_API } from './dbt-api.js';
 import { candidateName, dispatchCandidates, type DispatchCandidate, type DispatchSettings } from './dispatch.js';
 import { addJinjaGlobals } from './jinja2-runtime.js';
+import { materializationBlocksAsMacros } from './custom-materializations.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
 import { NeedsWarehouse, warehouseGlobals, type WarehouseHooks } from './warehouse-context.js';
 import { PackageMacros, type PackageLocation } from './macro-namespaces.js';
@@ -260,6 +261,20 @@ export class TemplateRenderer {
     return this.packageMacros.names().find((pkg) => this.packageMacros.get(pkg, name) !== undefined);
   }
 
+  /**
+   * The root project's own implementation of one of dbt's built-in generic tests, as dbt would call
+   * it: `test_<name>` (a `{% test name %}` block), else the first `<prefix>__test_<name>` of the
+   * target's dispatch chain (dbt's test_<name> dispatches to it with macro_namespace 'dbt', which
+   * searches the root project first); undefined when the project has neither.
+   */
+  projectTestOverride(testName: string): string | undefined {
+    const bare = `test_${testName}`;
+    if (this.rootMacros.has(bare)) return bare;
+    return this.dispatchSettings()
+      .chain.map((prefix) => `${prefix}__${bare}`)
+      .find((name) => this.rootMacros.has(name));
+  }
+
   /** A ref()/source() relation with dbt's attributes (database, include(), …), in this node's database. */
   private asDbtRelation(value: unknown): unknown {
     if (!(value instanceof Relation)) return value;
@@ -389,7 +404,7 @@ export class TemplateRenderer {
     this.currentFile = macro.path;
     this.currentSource = macro.sql;
     try {
-      const template = new nunjucks.Template(jinjaSource(testBlocksAsMacros(macro.sql)), this.env, macro.path, true);
+      const template = new nunjucks.Template(jinjaSource(materializationBlocksAsMacros(testBlocksAsMacros(macro.sql))), this.env, macro.path, true);
       if (macro.packageName !== undefined) return this.packageMacros.add(macro.packageName, template);
       for (const [name, fn] of Object.entries(exportedMacros(template))) {
         this.rootMacros.set(name, fn);

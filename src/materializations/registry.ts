@@ -1,4 +1,4 @@
-import { SparkdbtError, closestNames } from '../errors.js';
+import { SparkdbtError, closestNames, formatLocation, type SourceLocation } from '../errors.js';
 import type { ModelNode } from '../graph/types.js';
 import { copyMaterialization } from './copy.js';
 import { ephemeralMaterialization } from './ephemeral.js';
@@ -12,9 +12,20 @@ const MATERIALIZATIONS: ReadonlyMap<string, Materialization> = new Map(
 );
 
 /** The materialization a model's config names, or an error naming the model and the choices. */
-export function materializationFor(name: string, node: ModelNode): Materialization {
+export function materializationFor(name: string, node: ModelNode, custom?: ReadonlyMap<string, { readonly location: SourceLocation }>): Materialization {
   const materialization = MATERIALIZATIONS.get(name);
   if (materialization) return materialization;
+  const block = custom?.get(name);
+  if (block !== undefined) {
+    throw new SparkdbtError(
+      'config-invalid',
+      `model '${node.name}' has materialized='${name}', the project's custom materialization (${formatLocation(block.location)}), which sparkdbt does not run yet`,
+      {
+        location: { file: node.originalFilePath },
+        hint: `sparkdbt builds models with its own materializations: ${[...MATERIALIZATIONS.keys()].join(', ')} (hooks and grants included); pick one of them`,
+      },
+    );
+  }
   const suggestion = closestNames(name, MATERIALIZATIONS.keys())[0];
   throw new SparkdbtError('config-invalid', `model '${node.name}' has materialized='${name}', which is not a materialization`, {
     location: { file: node.originalFilePath },
