@@ -9,11 +9,11 @@ import type { AnalysisNode, Graph, ModelNode, RefNode, TestNode } from '../graph
 import { materializationFor } from '../materializations/registry.js';
 import type { ExistingRelation, MaterializationPlan, PlanContext, RenderedModel } from '../materializations/types.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
-import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
 import { renderSources } from './render-sources.js';
+import { resolveProjectTarget } from './project-target.js';
 import { customMaterializations } from './custom-materializations.js';
 import { unusedOverrideWarnings } from './unused-overrides.js';
 import { resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
@@ -88,21 +88,9 @@ export interface CompiledModel extends RenderedModel {
 export function prepareProject(loaded: Project, options: ProjectOptions, dialectFor: (type: TargetType) => SqlDialect): PreparedProject {
   // {% docs %} blocks of .md files, and doc('name') rendered in the properties' descriptions.
   const docs = readDocBlocks(loaded);
-  const redactor = new Redactor();
-  // The values of secret-looking environment variables are secrets wherever they turn up (--vars, SQL,
-  // artifacts), whether or not a template read them through env_var().
-  redactor.addSecretEnv(options.env);
+  const { target, redactor } = resolveProjectTarget(loaded, options);
   const vars = { ...loaded.config.vars, ...(options.vars ?? {}) };
   const onSecret = (value: string) => redactor.add(value);
-  const configRenderer = new TemplateRenderer({ target: {}, vars, env: options.env, onSecret }, []);
-  const target = resolveTarget(
-    loaded.config,
-    options.target,
-    (text, file) => configRenderer.render(file, text),
-    options.env,
-    (text) => redactor.redact(text),
-  );
-  if ('password' in target) redactor.add(target.password);
   // A target's own vars (a dwh.cfg's [S3] section) override project.yml's; --vars override both.
   const modelVars = { ...loaded.config.vars, ...target.vars, ...(options.vars ?? {}) };
   const dialect = dialectFor(target.type);

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 import { openProject } from '../../src/commands/open-project.js';
 import { compileModel } from '../../src/compile/compile-project.js';
 import type { ModelNode } from '../../src/graph/types.js';
@@ -10,15 +8,13 @@ import { sqlStep } from '../../src/materializations/swap.js';
 import { renderPlan, type ExistingRelation, type WarehouseColumn } from '../../src/materializations/types.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
-import { listFiles } from '../support/golden.js';
-import { commandExists, outsideOracle } from '../support/outside-tools.js';
+import { redshiftGoldenTests } from '../support/redshift-goldens.js';
 
 // The statements a hooked model sends to Redshift — its hooks before and after the transaction
 // and inside it, where dbt-redshift's materializations run them — byte for byte against goldens
 // that sqlfluff's Redshift dialect parses. UPDATE_GOLDEN=1 rewrites them (then review the diff).
 
 const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/hooks/expected/redshift');
-const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get install sqlfluff');
 
 const COLUMNS: WarehouseColumn[] = [
   { name: 'id', type: 'integer' },
@@ -46,26 +42,5 @@ function executedSql(dir: string, c: (typeof CASES)[number]): string {
 
 describe('Redshift goldens of hooked models', () => {
   const dir = copyFixture('hooks');
-
-  it.each(CASES)('$file', (c) => {
-    const sql = executedSql(dir, c);
-    const golden = path.join(GOLDEN, c.file);
-    if (process.env['UPDATE_GOLDEN'] === '1') {
-      fs.mkdirSync(GOLDEN, { recursive: true });
-      fs.writeFileSync(golden, sql);
-    }
-    expect(sql).toBe(fs.readFileSync(golden, 'utf8'));
-  });
-
-  it('holds one golden per case, nothing else', () => {
-    expect(listFiles(GOLDEN)).toEqual(CASES.map((c) => c.file).sort());
-  });
-
-  it.skipIf(!SQLFLUFF)('every golden parses as Redshift SQL (sqlfluff)', () => {
-    const result = spawnSync('sqlfluff', ['parse', '--dialect', 'redshift', GOLDEN], { encoding: 'utf8' });
-    const output = result.stdout + result.stderr;
-    expect(output).not.toMatch(/unparsable/i);
-    expect(result.status, output).toBe(0);
-    expect(output.match(/\|file:$/gm)).toHaveLength(CASES.length);
-  });
+  redshiftGoldenTests(GOLDEN, CASES, (c) => executedSql(dir, c));
 });

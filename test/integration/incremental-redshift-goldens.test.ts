@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 import { openProject } from '../../src/commands/open-project.js';
 import { compileModel } from '../../src/compile/compile-project.js';
 import type { ModelNode } from '../../src/graph/types.js';
@@ -10,15 +9,13 @@ import { sqlStep } from '../../src/materializations/swap.js';
 import { renderPlan, type ExistingRelation, type WarehouseColumn } from '../../src/materializations/types.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { copyFixture } from '../support/fixtures.js';
-import { listFiles } from '../support/golden.js';
-import { commandExists, outsideOracle } from '../support/outside-tools.js';
+import { redshiftGoldenTests } from '../support/redshift-goldens.js';
 
 // The statements an incremental model sends to Redshift, for every strategy × on_schema_change (and
 // a first build, and a full refresh over a view), byte for byte against goldens that sqlfluff's
 // Redshift dialect parses. UPDATE_GOLDEN=1 rewrites them (then review the diff).
 
 const GOLDEN = path.join(REPO_ROOT, 'test/fixtures/incremental-events/expected/redshift');
-const SQLFLUFF = outsideOracle('sqlfluff', commandExists('sqlfluff'), 'apt-get install sqlfluff');
 
 /** The table as the warehouse holds it. */
 const TABLE: WarehouseColumn[] = [
@@ -99,26 +96,5 @@ function executedSql(dir: string, c: (typeof CASES)[number]): string {
 
 describe('Redshift goldens of the incremental statements', () => {
   const dir = copyFixture('incremental-events');
-
-  it.each(CASES)('$file', (c) => {
-    const sql = executedSql(dir, c);
-    const golden = path.join(GOLDEN, c.file);
-    if (process.env['UPDATE_GOLDEN'] === '1') {
-      fs.mkdirSync(GOLDEN, { recursive: true });
-      fs.writeFileSync(golden, sql);
-    }
-    expect(sql).toBe(fs.readFileSync(golden, 'utf8'));
-  });
-
-  it('holds one golden per case, nothing else', () => {
-    expect(listFiles(GOLDEN)).toEqual(CASES.map((c) => c.file).sort());
-  });
-
-  it.skipIf(!SQLFLUFF)('every golden parses as Redshift SQL (sqlfluff)', () => {
-    const result = spawnSync('sqlfluff', ['parse', '--dialect', 'redshift', GOLDEN], { encoding: 'utf8' });
-    const output = result.stdout + result.stderr;
-    expect(output).not.toMatch(/unparsable/i);
-    expect(result.status, output).toBe(0);
-    expect(output.match(/\|file:$/gm)).toHaveLength(CASES.length);
-  });
+  redshiftGoldenTests(GOLDEN, CASES, (c) => executedSql(dir, c));
 });
