@@ -9,6 +9,12 @@ import nunjucks from 'nunjucks';
 
 /** What `return(x)` throws: caught by the macro that is running, whose call then evaluates to `value`. */
 export class MacroReturn extends Error {
+  /**
+   * How compiled macros recognise one (not `instanceof`): nunjucks is one module per process, while
+   * sparkdbt's modules may be loaded twice in it (a test importing src/ beside the built CLI), each
+   * with its own class; whichever patched the compiler, every copy's MacroReturn must be caught.
+   */
+  readonly isSparkdbtMacroReturn = true;
   constructor(readonly value: unknown) {
     super('return() was called outside a macro: dbt only allows {{ return(...) }} inside {% macro %}');
   }
@@ -52,7 +58,6 @@ let installed = false;
 export function installMacroReturn(): void {
   if (installed) return;
   installed = true;
-  lib.runtime['MacroReturn'] = MacroReturn;
   const nodes = lib.nodes;
   // nunjucks' own _compileMacro (compiler.js), with the body inside try/catch for MacroReturn.
   lib.compiler.Compiler.prototype['_compileMacro'] = function (this: MacroCompiler, node: MacroNode, frame: FrameLike | undefined): string {
@@ -98,7 +103,7 @@ export function installMacroReturn(): void {
     this._withScopedSyntax(() => this.compile(node.body, currFrame));
     this._emitLine('frame = ' + (keepFrame ? 'frame.pop();' : 'callerFrame;'));
     this._emitLine(`return new runtime.SafeString(${bufferId});`);
-    this._emitLine('} catch (e) { frame = callerFrame; if (e instanceof runtime.MacroReturn) return e.value; throw e; }');
+    this._emitLine('} catch (e) { frame = callerFrame; if (e !== null && typeof e === "object" && e.isSparkdbtMacroReturn === true) return e.value; throw e; }');
     this._emitLine('});');
     this._popBuffer();
     return funcId;
