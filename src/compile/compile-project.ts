@@ -13,6 +13,7 @@ import { resolveTarget } from '../project/resolve-target.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
+import { varsByPackage as varsByPackageOf } from './package-vars.js';
 import { renderSources } from './render-sources.js';
 import { resolveModelConfig, type ConfigLevel, type ModelsBlock } from './model-config.js';
 import { withModelGrants } from '../materializations/grants.js';
@@ -107,7 +108,10 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   // dbt renders dbt_project.yml at load: its config blocks' Jinja sees the target, env_var and --vars (project.yml's own vars too).
   const projectVars = loaded.config.kind === 'dbt' ? (options.vars ?? {}) : vars;
   // A source's schema and identifier may be templates (`schema: "{{ target.schema }}"`): rendered as dbt renders properties files.
-  const sourceRenderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, env: options.env, onSecret }, []);
+  // A package's files see its vars as dbt's VarProvider gives them (the root's `vars: {<pkg>: ...}` over the package's own).
+  const varsByPackage = varsByPackageOf(loaded.config, loaded.packages ?? [], { ...target.vars, ...(options.vars ?? {}) });
+  const packages = loaded.packages;
+  const sourceRenderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, varsByPackage, packages, env: options.env, onSecret }, []);
   const project = renderSources(
     withDocDescriptions(
       renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, [])),
@@ -124,6 +128,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
       target: { ...targetContext(target), target_name: target.name, profile_name: project.config.profile?.name ?? project.config.name },
       targetRenames: TARGET_RENAMES,
       vars: modelVars,
+      varsByPackage,
       env: options.env,
       invocationId: options.invocationId ?? randomUUID(),
       loadErrors: new Relation(target.schema, LOAD_ERRORS_TABLE, quote).render(),

@@ -23,7 +23,10 @@ export interface ProjectConfig {
   readonly snapshotPaths?: readonly string[];
   /** Where `compile` writes (relative to root). */
   readonly targetPath: string;
+  /** The vars the project's own nodes see: `vars:` with the block under the project's name over the global ones. */
   readonly vars: Readonly<Record<string, unknown>>;
+  /** `vars:` as written (blocks under package names kept apart): what dbt's VarProvider.vars_for reads per package. */
+  readonly varsAsWritten?: Readonly<Record<string, unknown>>;
   readonly defaultTarget: string;
   /** Target definitions as written: strings may still hold `{{ env_var(...) }}`, rendered on use. */
   readonly targets: Readonly<Record<string, RawTarget>>;

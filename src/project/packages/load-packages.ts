@@ -92,7 +92,6 @@ export function withPackages(own: Project, installed: LoadedPackages): Project {
       count(project.tests?.length ?? 0, 'singular test'),
       count(project.snapshots?.length ?? 0, 'snapshot'),
       count((project.properties ?? []).filter((f) => f.models.length > 0 || f.unitTests.length > 0 || f.seeds?.length).length, 'properties file with models, seeds or unit tests'),
-      Object.keys(pkg.config.vars).length > 0 ? 'vars: in its dbt_project.yml' : '',
       (pkg.config.dbt?.onRunStart.length ?? 0) + (pkg.config.dbt?.onRunEnd.length ?? 0) > 0 ? 'on-run-start/on-run-end hooks' : '',
     ].filter((text) => text !== '');
     if (unloaded.length > 0)
