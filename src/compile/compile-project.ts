@@ -151,13 +151,19 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const analyses = parseAnalyses(project, renderer);
   const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses });
   const missing = properties
-    .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
+    .flatMap((file) => {
+      const own = (node: { readonly packageName?: string | undefined }) => node.packageName === file.packageName;
+      return missingNodeWarnings(file, {
+        models: new Set(project.models.filter(own).map((m) => m.name)),
+        seeds: new Set(seeds.seeds.filter((s) => own(s.file)).map((s) => s.name)),
+      });
+    })
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   // Nothing silently ignored: a unit test of a model the project lacks is not run (dbt stops at parse).
-  const projectModels = new Set(project.models.map((m) => m.name));
+  const projectModels = new Set(project.models.map((m) => `${m.packageName ?? ''}\0${m.name}`));
   for (const file of properties) {
     for (const unit of file.unitTests) {
-      if (projectModels.has(unit.model)) continue;
+      if (projectModels.has(`${file.packageName ?? ''}\0${unit.model}`)) continue;
       const at = formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line });
       missing.push(`${at}: unit test '${unit.name}' tests model '${unit.model}', which does not exist: it is not run (dbt stops with a parsing error)`);
     }

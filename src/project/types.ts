@@ -148,6 +148,8 @@ export interface SnapshotFile {
   readonly fileText: string;
   /** Line of the `{% snapshot %}` tag. */
   readonly line: number;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A macro file as found on disk. */
@@ -166,6 +168,8 @@ export interface TestFile {
   /** Folders between the test path and the file. */
   readonly folders: readonly string[];
   readonly sql: string;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** Everything read from disk for one project: the only input of the pure stages. */
