@@ -119,7 +119,8 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     meta: toJson(node.properties?.meta ?? {}),
     group: null,
     docs: { show: true, node_color: null },
-    patch_path: node.properties === undefined ? null : `${project}://${propertiesFileOf(context, node)}`,
+    patch_path:
+      node.properties === undefined ? null : `${node.fqn[0] ?? project}://${packageRelativePath(prepared.project, propertiesFileOf(context, node), node.file.packageName)}`,
     build_path: paths.buildPath ?? null,
     unrendered_config: {},
     created_at: context.createdAt,
@@ -170,7 +171,11 @@ export function modelColumns(node: { readonly properties?: { readonly columns: r
 
 /** The properties file that describes a model (dbt's patch_path: `project://models/marts/_marts.yml`). */
 function propertiesFileOf(context: NodeContext, node: ModelNode): string {
-  return (context.prepared.project.properties ?? []).find((file) => file.models.some((m) => m.name === node.name))?.file ?? '';
+  return (
+    (context.prepared.project.properties ?? []).find(
+      (file) => (file.packageName ?? context.prepared.project.config.name) === node.fqn[0] && file.models.some((m) => m.name === node.name),
+    )?.file ?? ''
+  );
 }
 
 /**

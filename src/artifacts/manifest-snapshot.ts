@@ -1,4 +1,5 @@
 import { relationOf } from '../compile/compile-project.js';
+import { nodeFilePath, packageRelativePath } from './package-paths.js';
 import { manifestHookConfig } from '../compile/sql-hooks.js';
 import type { SnapshotNode } from '../graph/types.js';
 import { fileChecksum, stripContents } from './checksum.js';
@@ -57,9 +58,12 @@ export function snapshotManifestNode(context: NodeContext, node: SnapshotNode, c
     schema: relation.schema,
     name: node.name,
     resource_type: 'snapshot',
-    package_name: project,
-    path: node.definedIn === 'yaml' ? node.originalFilePath.split('/').slice(1).join('/') : [...node.file.folders, node.originalFilePath.split('/').pop()!].join('/'),
-    original_file_path: node.originalFilePath,
+    package_name: node.fqn[0] ?? project,
+    path:
+      node.definedIn === 'yaml'
+        ? nodeFilePath(context.prepared.project, node).split('/').slice(1).join('/')
+        : [...node.file.folders, node.originalFilePath.split('/').pop()!].join('/'),
+    original_file_path: nodeFilePath(context.prepared.project, node),
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     alias: relation.identifier,
@@ -71,7 +75,10 @@ export function snapshotManifestNode(context: NodeContext, node: SnapshotNode, c
     meta: toJson(node.config['meta'] ?? {}),
     group: null,
     docs: { show: true, node_color: null },
-    patch_path: node.properties === undefined || node.definedIn === 'yaml' ? null : `${project}://${propertiesFile(context, node)}`,
+    patch_path:
+      node.properties === undefined || node.definedIn === 'yaml'
+        ? null
+        : `${node.fqn[0] ?? project}://${packageRelativePath(context.prepared.project, propertiesFile(context, node), node.file.packageName)}`,
     build_path: null,
     unrendered_config: {},
     created_at: context.createdAt,

@@ -1,4 +1,5 @@
 import type { TestNode } from '../graph/types.js';
+import { nodeFilePath } from './package-paths.js';
 import { fileChecksum } from './checksum.js';
 import { toJson, type Json } from './json-values.js';
 import type { NodeContext } from './manifest-nodes.js';
@@ -47,15 +48,16 @@ export function testNode(context: NodeContext, node: TestNode, compiledCode: str
         ? node.test.file.sql
         : ''
       : `{{ ${generic.namespace === undefined ? '' : `${generic.namespace}.`}test_${generic.testName}(**_dbt_generic_test_kwargs) }}`;
-  const path = generic === undefined ? node.originalFilePath.split('/').slice(1).join('/') : generic.path;
+  const originalFilePath = nodeFilePath(context.prepared.project, node);
+  const path = generic === undefined ? originalFilePath.split('/').slice(1).join('/') : generic.path;
   return {
     database: context.database,
     schema,
     name: node.name,
     resource_type: 'test',
-    package_name: project,
+    package_name: node.fqn[0] ?? project,
     path,
-    original_file_path: node.originalFilePath,
+    original_file_path: originalFilePath,
     unique_id: node.uniqueId,
     fqn: [...node.fqn],
     alias: c.alias,

@@ -1,7 +1,7 @@
 import { unitTestManifestNode } from './manifest-unit-test.js';
 import { projectHookNodes } from './manifest-hook-nodes.js';
 import { macroIds } from './macro-ids.js';
-import { packageRelativePath } from './package-paths.js';
+import { nodeFilePath, packageRelativePath } from './package-paths.js';
 import { relationOf, type PreparedProject } from '../compile/compile-project.js';
 import { adapterType, targetDatabase } from '../core/target.js';
 import { projectId } from './checksum.js';
@@ -72,7 +72,7 @@ export function buildManifest(input: ManifestInput): { [key: string]: Json } {
     } else if (node.resourceType === 'analysis') {
       nodes[id] = redactJson(analysisManifestNode(context, node, input.compiledTests?.get(id)), redact);
     } else if (node.resourceType === 'unit_test') {
-      unitTests[id] = redactJson(unitTestManifestNode(config.name, node, context.createdAt), redact);
+      unitTests[id] = redactJson(unitTestManifestNode(node.fqn[0] ?? config.name, { ...node, originalFilePath: nodeFilePath(prepared.project, node) }, context.createdAt), redact);
     } else {
       sources[id] = sourceNode(context, node, node.definition.location === undefined ? undefined : renderLocation(prepared, node.definition.location));
     }

@@ -12,6 +12,7 @@ import { isIncrementalRun } from '../materializations/incremental.js';
 import type { Project } from '../project/types.js';
 import { Redactor } from '../redact.js';
 import { renderProjectConfigs } from './render-project-configs.js';
+import { varsByPackage as varsByPackageOf } from './package-vars.js';
 import { renderSources } from './render-sources.js';
 import { resolveProjectTarget } from './project-target.js';
 import { customMaterializations } from './custom-materializations.js';
@@ -97,7 +98,10 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   // dbt renders dbt_project.yml at load: its config blocks' Jinja sees the target, env_var and --vars (project.yml's own vars too).
   const projectVars = loaded.config.kind === 'dbt' ? (options.vars ?? {}) : vars;
   // A source's schema and identifier may be templates (`schema: "{{ target.schema }}"`): rendered as dbt renders properties files.
-  const sourceRenderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, env: options.env, onSecret }, []);
+  // A package's files see its vars as dbt's VarProvider gives them (the root's `vars: {<pkg>: ...}` over the package's own).
+  const varsByPackage = varsByPackageOf(loaded.config, loaded.packages ?? [], { ...target.vars, ...(options.vars ?? {}) });
+  const packages = loaded.packages;
+  const sourceRenderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, varsByPackage, packages, env: options.env, onSecret }, []);
   const project = renderSources(
     withDocDescriptions(
       renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, [])),
@@ -114,6 +118,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
       target: { ...targetContext(target), target_name: target.name, profile_name: project.config.profile?.name ?? project.config.name },
       targetRenames: TARGET_RENAMES,
       vars: modelVars,
+      varsByPackage,
       env: options.env,
       invocationId: options.invocationId ?? randomUUID(),
       loadErrors: new Relation(target.schema, LOAD_ERRORS_TABLE, quote).render(),
@@ -136,13 +141,19 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const analyses = parseAnalyses(project, renderer);
   const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses });
   const missing = properties
-    .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
+    .flatMap((file) => {
+      const own = (node: { readonly packageName?: string | undefined }) => node.packageName === file.packageName;
+      return missingNodeWarnings(file, {
+        models: new Set(project.models.filter(own).map((m) => m.name)),
+        seeds: new Set(seeds.seeds.filter((s) => own(s.file)).map((s) => s.name)),
+      });
+    })
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   // Nothing silently ignored: a unit test of a model the project lacks is not run (dbt stops at parse).
-  const projectModels = new Set(project.models.map((m) => m.name));
+  const projectModels = new Set(project.models.map((m) => `${m.packageName ?? ''}\0${m.name}`));
   for (const file of properties) {
     for (const unit of file.unitTests) {
-      if (projectModels.has(unit.model)) continue;
+      if (projectModels.has(`${file.packageName ?? ''}\0${unit.model}`)) continue;
       const at = formatLocation(unit.line === undefined ? { file: file.file } : { file: file.file, line: unit.line });
       missing.push(`${at}: unit test '${unit.name}' tests model '${unit.model}', which does not exist: it is not run (dbt stops with a parsing error)`);
     }

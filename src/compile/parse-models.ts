@@ -37,13 +37,13 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const line = (finding.keyLines ?? project.config.keyLines)?.get(finding.keyPath);
     report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file } : { file, line });
   }
-  const described = new Map((project.properties ?? []).flatMap((f) => f.models.map((m) => [m.name, { file: f.file, model: m }] as const)));
+  const described = new Map((project.properties ?? []).flatMap((f) => f.models.map((m) => [`${f.packageName ?? ''}\0${m.name}`, { file: f.file, model: m }] as const)));
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
     const rendered = renderParsing((onParseNone) => renderer.render(file.path, file.sql, { ...parseHooks(file, calls, own, thisFor(file)), onParseNone }));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
-    const properties = file.packageName === undefined ? described.get(file.name) : undefined;
+    const properties = described.get(`${file.packageName ?? ''}\0${file.name}`);
     const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
     // As dbt, which renders hooks when it parses: a hook's ref() and source() are dependencies of the model too.
     for (const hook of [...hooksOf(config, 'pre-hook'), ...hooksOf(config, 'post-hook')])

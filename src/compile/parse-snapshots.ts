@@ -5,7 +5,8 @@ import type { DependencyCall, ParsedSnapshot, SnapshotNode } from '../graph/type
 import type { Project, SnapshotFile } from '../project/types.js';
 import type { SnapshotProperties } from '../properties/types.js';
 import type { KeyFinding } from './config-keys.js';
-import { readModelsBlock, type ConfigLevel } from './model-config.js';
+import type { ConfigLevel } from './model-config.js';
+import { projectConfigBlock } from './package-config.js';
 import { checkSnapshotKey, namesSnapshotConfig, resolveSnapshotConfig } from './snapshot-config.js';
 import type { TemplateRenderer } from './template.js';
 import { parseHooks } from './parse-models.js';
@@ -30,48 +31,58 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
       errors.push(new SparkdbtError('config-invalid', `${prefix}${finding.message}`, { location, ...(finding.hint === undefined ? {} : { hint: finding.hint }) }));
     else warnings.push(`${formatLocation(location)}: ${prefix}${finding.message}`);
   };
-  const entries = (project.properties ?? []).flatMap((file) => (file.snapshots ?? []).map((entry) => ({ file: file.file, entry })));
+  const entries = (project.properties ?? []).flatMap((file) => (file.snapshots ?? []).map((entry) => ({ file: file.file, entry, pkg: file.packageName })));
   const blocks = project.snapshots ?? [];
   const files: { file: SnapshotFile; properties: { file: string; entry: SnapshotProperties } | undefined; definedIn: 'sql' | 'yaml' }[] = [];
-  for (const block of blocks) files.push({ file: block, properties: entries.find((e) => e.entry.name === block.name && e.entry.relation === undefined), definedIn: 'sql' });
-  for (const { file, entry } of entries) {
+  for (const block of blocks)
+    files.push({ file: block, properties: entries.find((e) => e.entry.name === block.name && e.pkg === block.packageName && e.entry.relation === undefined), definedIn: 'sql' });
+  for (const { file, entry, pkg } of entries) {
     const line = entry.line ?? 1;
     if (entry.relation !== undefined) {
       const at = entry.relationLine ?? line;
       // dbt's YAML snapshot is `select * from {{ relation }}`; padded so that an error in it points at the `relation:` line.
       files.push({
-        file: { name: entry.name, path: file, absolutePath: file, folders: [], sql: `${'\n'.repeat(at - 1)}select * from {{ ${entry.relation} }}`, fileText: '', line },
+        file: {
+          name: entry.name,
+          path: file,
+          absolutePath: file,
+          folders: [],
+          sql: `${'\n'.repeat(at - 1)}select * from {{ ${entry.relation} }}`,
+          fileText: '',
+          line,
+          packageName: pkg,
+        },
         properties: { file, entry },
         definedIn: 'yaml',
       });
-    } else if (!blocks.some((b) => b.name === entry.name)) {
+    } else if (!blocks.some((b) => b.name === entry.name && b.packageName === pkg)) {
       warnings.push(
         `${formatLocation({ file, line })}: Did not find matching node for patch with name '${entry.name}' in the 'snapshots' section of file '${file}' (no {% snapshot ${entry.name} %} under the snapshot paths, and no relation: of its own)`,
       );
     }
   }
-  const fqnOf = (file: SnapshotFile) => [project.config.name, ...file.folders, file.name];
-  const block = readModelsBlock(
-    project.config,
+  const fqnOf = (file: SnapshotFile) => [file.packageName ?? project.config.name, ...file.folders, file.name];
+  // A package's snapshots take its dbt_project.yml's snapshots: levels, then the root project's (as models).
+  const block = projectConfigBlock(
+    project,
     files.map((f) => fqnOf(f.file)),
-    {
+    (config) => ({
       root: 'snapshots',
-      values: project.config.snapshotDefaults ?? {},
+      values: config.snapshotDefaults ?? {},
       namesConfig: namesSnapshotConfig,
       check: (key, value) => checkSnapshotKey(key, value),
-    },
+    }),
   );
   for (const finding of block.findings) {
-    const line = project.config.keyLines?.get(finding.keyPath);
-    report(
-      { ...finding, message: `${finding.keyPath}: ${finding.message}` },
-      line === undefined ? { file: projectFileName(project.config) } : { file: projectFileName(project.config), line },
-    );
+    const at = finding.file ?? projectFileName(project.config);
+    const line = (finding.keyLines ?? project.config.keyLines)?.get(finding.keyPath);
+    report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file: at } : { file: at, line });
   }
   const seen = new Map<string, SnapshotFile>();
   const snapshots: ParsedSnapshot[] = [];
   for (const { file, properties, definedIn } of files) {
-    const previous = seen.get(file.name);
+    const key = `${file.packageName ?? ''}\0${file.name}`;
+    const previous = seen.get(key);
     if (previous !== undefined) {
       errors.push(
         new SparkdbtError(
@@ -85,7 +96,7 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
       );
       continue;
     }
-    seen.set(file.name, file);
+    seen.set(key, file);
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
     renderParsing((onParseNone) =>
@@ -123,7 +134,7 @@ export function parseSnapshots(project: Project, renderer: TemplateRenderer): Pa
     if (!config.enabled) continue;
     const node: SnapshotNode = {
       resourceType: 'snapshot',
-      uniqueId: `snapshot.${project.config.name}.${file.name}`,
+      uniqueId: `snapshot.${file.packageName ?? project.config.name}.${file.name}`,
       name: file.name,
       fqn: fqnOf(file),
       originalFilePath: file.path,

@@ -13,7 +13,7 @@ import { locateCall, type TemplateRenderer } from './template.js';
  * the same name). A config key a test cannot take is an error at the file.
  */
 export function parseSingularTests(project: Project, renderer: TemplateRenderer): ParsedTest[] {
-  const described = new Map((project.properties ?? []).flatMap((file) => file.singularTests.map((t) => [t.name, t] as const)));
+  const described = new Map((project.properties ?? []).flatMap((f) => f.singularTests.map((t) => [`${f.packageName ?? ''}\0${t.name}`, t] as const)));
   const errors: SparkdbtError[] = [];
   const parsed = (project.tests ?? []).map((file): ParsedTest => {
     const calls: DependencyCall[] = [];
@@ -45,7 +45,7 @@ export function parseSingularTests(project: Project, renderer: TemplateRenderer)
           }),
         );
     }
-    const properties = described.get(file.name);
+    const properties = described.get(`${file.packageName ?? ''}\0${file.name}`);
     const input: TestConfigInput = { ...(properties?.config ?? {}), ...read.config };
     return { file, calls, config: resolveTestConfig(input, file.name), description: properties?.description ?? '' };
   });

@@ -128,10 +128,10 @@ export function parseSeeds(project: Project): { seeds: SeedNode[]; warnings: str
   if (errors.length > 0) throw new SparkdbtErrors(errors);
   if (block.unusedPaths.length > 0) warnings.push(`Configuration paths exist in your project.yml file which do not apply to any seeds:\n- ${block.unusedPaths.join('\n- ')}`);
   // A properties file's `seeds:` entry (config, column_types) comes after project.yml's levels, as in dbt.
-  const described = new Map((project.properties ?? []).flatMap((f) => f.seeds.map((seed) => [seed.name, { file: f.file, seed }] as const)));
+  const described = new Map((project.properties ?? []).flatMap((f) => f.seeds.map((seed) => [`${f.packageName ?? ''}\0${seed.name}`, { file: f.file, seed }] as const)));
   const propertyErrors: SparkdbtError[] = [];
   const seeds = files.map((file): SeedNode => {
-    const properties = file.packageName === undefined ? described.get(file.name) : undefined;
+    const properties = described.get(`${file.packageName ?? ''}\0${file.name}`);
     const own: Record<string, unknown> =
       properties === undefined ? {} : { ...properties.seed.config, ...(Object.keys(properties.seed.columnTypes).length > 0 ? { column_types: properties.seed.columnTypes } : {}) };
     for (const [key, value] of Object.entries(own)) {

@@ -41,6 +41,8 @@ export interface TemplateGlobals {
   /** Suggestions for attributes of `target` that are not what they seem (`region` → `copy_region`). */
   readonly targetRenames?: Readonly<Record<string, string>>;
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The vars a package's files see instead of `vars`, by package (see package-vars.ts). */
+  readonly varsByPackage?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** dbt's `invocation_id`: the command's id (the run_id of the records its loads reject); '' where no command runs. */
   readonly invocationId?: string | undefined;
@@ -199,7 +201,9 @@ export class TemplateRenderer {
     readonly macros: Readonly<Record<string, unknown>>;
   }): TemplateRenderer {
     const env = Object.fromEntries(Object.entries(overrides.env).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v as string)]));
-    const renderer = new TemplateRenderer({ ...this.globals, vars: { ...this.globals.vars, ...overrides.vars }, env: { ...this.globals.env, ...env } }, this.macros);
+    const byPackage = this.globals.varsByPackage;
+    const varsByPackage = byPackage && Object.fromEntries(Object.entries(byPackage).map(([pkg, vars]) => [pkg, { ...vars, ...overrides.vars }]));
+    const renderer = new TemplateRenderer({ ...this.globals, vars: { ...this.globals.vars, ...overrides.vars }, varsByPackage, env: { ...this.globals.env, ...env } }, this.macros);
     for (const [name, value] of Object.entries(overrides.macros)) {
       renderer.env.addGlobal(name, () => value);
       renderer.rootMacros.set(name, () => value);
@@ -448,7 +452,9 @@ export class TemplateRenderer {
   private lookupVar(args: unknown[]): unknown {
     const [name, fallback] = positional(args);
     const key = String(name);
-    if (Object.prototype.hasOwnProperty.call(this.globals.vars, key)) return this.globals.vars[key];
+    const pkg = this.globals.varsByPackage && this.packageMacros.packageOfFile(this.currentFile);
+    const vars = (pkg !== undefined && this.globals.varsByPackage?.[pkg]) || this.globals.vars;
+    if (Object.prototype.hasOwnProperty.call(vars, key)) return vars[key];
     if (args.length >= 2) return fallback;
     throw this.fail(
       new SparkdbtError('var-missing', `var('${key}') is not defined and has no default`, {

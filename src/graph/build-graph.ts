@@ -32,7 +32,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
   const seeds = inputs.seeds ?? [];
   const tests = inputs.tests ?? { properties: [], singular: [] };
   const nodes = new Map<string, GraphNode>();
-  const modelProperties = new Map(tests.properties.flatMap((file) => file.models.map((m) => [m.name, m] as const)));
+  const modelProperties = new Map(tests.properties.flatMap((file) => file.models.map((m) => [`${file.packageName ?? project.name}\0${m.name}`, m] as const)));
   const byName = new RefIndex();
   byName.packages.add(project.name);
   for (const seed of seeds) {
@@ -85,7 +85,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
       file: model.file,
       config: model.config,
       ...(model.empty ? { empty: true } : {}),
-      ...(pkg === project.name && modelProperties.has(model.file.name) ? { properties: modelProperties.get(model.file.name)! } : {}),
+      ...(modelProperties.has(`${pkg}\0${model.file.name}`) ? { properties: modelProperties.get(`${pkg}\0${model.file.name}`)! } : {}),
     };
     byName.add(node);
     modelIds.set(model, node.uniqueId);

@@ -24,29 +24,34 @@ export function buildTestNodes(
   nodes: ReadonlyMap<string, GraphNode>,
 ): TestWithParents[] {
   // ref() names a model or a seed, as in dbt (a model first when both have the name).
+  // By name, and by package and name: a package's test searches as dbt's resolve_ref (the root project, its own package, then any).
   const modelIds = new Map<string, string>();
-  for (const node of nodes.values()) if (node.resourceType === 'model') modelIds.set(node.name, node.uniqueId);
-  for (const node of nodes.values()) if ((node.resourceType === 'seed' || node.resourceType === 'snapshot') && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
-  const generic = properties.flatMap((file) => buildGenericTests(projectName, file));
+  const refIds = new Map<string, string>();
+  for (const pass of [['model'], ['seed', 'snapshot']])
+    for (const node of nodes.values()) {
+      if (!pass.includes(node.resourceType)) continue;
+      if (!modelIds.has(node.name) || pass[0] === 'model') modelIds.set(node.name, node.uniqueId);
+      if (!refIds.has(`${node.fqn[0]}\0${node.name}`)) refIds.set(`${node.fqn[0]}\0${node.name}`, node.uniqueId);
+    }
+  const generic = properties.flatMap((file) => buildGenericTests(file.packageName ?? projectName, file));
   const duplicates = duplicateTestErrors(generic);
   if (duplicates.length > 0) throw duplicates.length === 1 ? duplicates[0]! : new SparkdbtErrors(duplicates);
   const errors: SparkdbtError[] = [];
   const result: TestWithParents[] = [];
   const testedExists = (test: GenericTestNode) =>
     test.target.kind === 'source'
-      ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
-      : nodes.has(`${test.target.kind}.${projectName}.${test.target.name}`);
-  const idOf = (dep: TestDependency) =>
-    dep.kind === 'ref'
-      ? modelIds.get(dep.name)
-      : nodes.has(`source.${projectName}.${dep.sourceName}.${dep.tableName}`)
-        ? `source.${projectName}.${dep.sourceName}.${dep.tableName}`
-        : undefined;
+      ? nodes.has(`source.${test.fqn[0]}.${test.target.sourceName}.${test.target.tableName}`)
+      : nodes.has(`${test.target.kind}.${test.fqn[0]}.${test.target.name}`);
+  const idOf = (dep: TestDependency, pkg: string) => {
+    const search = pkg === projectName ? [projectName] : [projectName, pkg];
+    if (dep.kind === 'ref') return search.map((p) => refIds.get(`${p}\0${dep.name}`)).find((id) => id !== undefined) ?? modelIds.get(dep.name);
+    return search.map((p) => `source.${p}.${dep.sourceName}.${dep.tableName}`).find((id) => nodes.has(id));
+  };
   for (const test of generic) {
     if (!test.config.enabled || !testedExists(test)) continue;
     const parents: string[] = [];
     for (const dep of test.dependsOn) {
-      const id = idOf(dep);
+      const id = idOf(dep, test.fqn[0] ?? projectName);
       if (id === undefined) {
         errors.push(missingDependency(test.name, dep, test.line === undefined ? { file: test.file } : { file: test.file, line: test.line }, modelIds));
         continue;
@@ -76,17 +81,18 @@ export function buildTestNodes(
     const parents: string[] = [];
     for (const call of parsed.calls) {
       const dep = dependencyOf(call);
-      const id = idOf(dep);
+      const id = idOf(dep, parsed.file.packageName ?? projectName);
       if (id === undefined) errors.push(missingDependency(parsed.file.name, dep, call.location, modelIds));
       else if (!parents.includes(id)) parents.push(id);
     }
     const { file } = parsed;
+    const pkg = file.packageName ?? projectName;
     result.push({
       node: {
         resourceType: 'test',
-        uniqueId: `test.${projectName}.${file.name}`,
+        uniqueId: `test.${pkg}.${file.name}`,
         name: file.name,
-        fqn: [projectName, ...file.folders, file.name],
+        fqn: [pkg, ...file.folders, file.name],
         originalFilePath: file.path,
         tags: [...parsed.config.tags].sort(),
         test: { kind: 'singular', file },

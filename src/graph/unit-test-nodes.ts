@@ -9,14 +9,15 @@ import type { GraphNode, UnitTestNode } from './types.js';
 export function buildUnitTestNodes(projectName: string, properties: readonly PropertiesFile[], nodes: ReadonlyMap<string, GraphNode>): UnitTestNode[] {
   const result: UnitTestNode[] = [];
   for (const file of properties) {
+    const pkg = file.packageName ?? projectName;
     for (const definition of file.unitTests) {
-      const model = nodes.get(`model.${projectName}.${definition.model}`);
+      const model = nodes.get(`model.${pkg}.${definition.model}`);
       if (model === undefined || model.resourceType !== 'model') continue;
       if (definition.config['enabled'] === false) continue;
       const tags = definition.config['tags'];
       result.push({
         resourceType: 'unit_test',
-        uniqueId: `unit_test.${projectName}.${definition.model}.${definition.name}`,
+        uniqueId: `unit_test.${pkg}.${definition.model}.${definition.name}`,
         name: definition.name,
         fqn: [...model.fqn, definition.name],
         originalFilePath: file.file,

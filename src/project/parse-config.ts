@@ -232,6 +232,7 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     snapshotPaths,
     targetPath: targetPath as string,
     vars,
+    varsAsWritten: isRecord(rawVars) ? rawVars : {},
     defaultTarget: defaultTarget as string,
     targets,
     sources,

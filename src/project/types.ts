@@ -23,7 +23,10 @@ export interface ProjectConfig {
   readonly snapshotPaths?: readonly string[];
   /** Where `compile` writes (relative to root). */
   readonly targetPath: string;
+  /** The vars the project's own nodes see: `vars:` with the block under the project's name over the global ones. */
   readonly vars: Readonly<Record<string, unknown>>;
+  /** `vars:` as written (blocks under package names kept apart): what dbt's VarProvider.vars_for reads per package. */
+  readonly varsAsWritten?: Readonly<Record<string, unknown>>;
   readonly defaultTarget: string;
   /** Target definitions as written: strings may still hold `{{ env_var(...) }}`, rendered on use. */
   readonly targets: Readonly<Record<string, RawTarget>>;
@@ -145,6 +148,8 @@ export interface SnapshotFile {
   readonly fileText: string;
   /** Line of the `{% snapshot %}` tag. */
   readonly line: number;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** A macro file as found on disk. */
@@ -163,6 +168,8 @@ export interface TestFile {
   /** Folders between the test path and the file. */
   readonly folders: readonly string[];
   readonly sql: string;
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** Everything read from disk for one project: the only input of the pure stages. */

@@ -149,6 +149,8 @@ export interface PropertiesFile {
   readonly sources: readonly SourceProperties[];
   readonly unitTests: readonly UnitTestDefinition[];
   readonly singularTests: readonly SingularTestProperties[];
+  /** The installed package (dbt_packages/<name>) the file belongs to; undefined for the root project's own. */
+  readonly packageName?: string | undefined;
 }
 
 /** The outcome of parsing a properties file: the value, or every error; warnings either way. */

@@ -103,7 +103,7 @@ describe('installed packages', () => {
     const dir = project({
       'project.yml': 'name: shop\npackages-install-path: vendor\nseeds:\n  pkg:\n    +alias: root_alias\n',
       'models/a.sql': 'select 1\n',
-      'vendor/pkg/dbt_project.yml': `${PKG_PROJECT}seeds:\n  pkg:\n    +alias: pkg_alias\n    +tags: [pkg_seed]\n`,
+      'vendor/pkg/dbt_project.yml': `${PKG_PROJECT}on-run-start: ["select 1"]\nseeds:\n  pkg:\n    +alias: pkg_alias\n    +tags: [pkg_seed]\n`,
       'vendor/pkg/seeds/codes.csv': 'id\n1\n',
       'vendor/pkg/tests/assert_x.sql': 'select 1 where false\n',
       'vendor/pkg/models/m.sql': 'select 1 as id\n',
@@ -112,6 +112,10 @@ describe('installed packages', () => {
     expect(prepared.graph.nodes.has('model.pkg.m')).toBe(true);
     const seed = prepared.graph.nodes.get('seed.pkg.codes');
     expect(seed).toMatchObject({ fqn: ['pkg', 'codes'], originalFilePath: 'vendor/pkg/seeds/codes.csv', config: { alias: 'root_alias', tags: ['pkg_seed'] } });
-    expect(prepared.warnings).toEqual(["vendor/pkg: package 'pkg' has 1 singular test: not loaded (sparkdbt loads a package's models, seeds, macros and sources)"]);
+    // Its singular test is a node of the package; its on-run-start hook is what is not loaded yet.
+    expect(prepared.graph.nodes.get('test.pkg.assert_x')).toMatchObject({ fqn: ['pkg', 'assert_x'], originalFilePath: 'vendor/pkg/tests/assert_x.sql' });
+    expect(prepared.warnings).toEqual([
+      "vendor/pkg: package 'pkg' has on-run-start/on-run-end hooks: not loaded (sparkdbt loads a package's models, seeds, snapshots, macros, sources, properties files and tests)",
+    ]);
   });
 });

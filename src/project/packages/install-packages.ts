@@ -68,8 +68,7 @@ export async function installPackages(options: DepsOptions): Promise<DepsResult>
     let lockWritten: string | undefined;
     let entries: readonly LockEntry[];
     if (lock === undefined || options.upgrade === true || lock.hash !== hash) {
-      const resolved: LockEntry[] = [];
-      for (const spec of specs) resolved.push(await resolveSpec(spec, options, scratch, fetched));
+      const resolved = await resolvePackages(specs, fileName, options, scratch, fetched);
       lockWritten = writeLockFile(options.root, resolved, hash);
       options.log(`Updating lock file in file path: ${lockWritten}`, { name: 'DepsLockUpdating', code: 'M031' });
       entries = resolved;
@@ -85,13 +84,6 @@ export async function installPackages(options: DepsOptions): Promise<DepsResult>
       const version = await installEntry(entry, path.join(installRoot, name), options, scratch, fetched);
       options.log(`Installed from ${version}`, { name: 'DepsInstallInfo', code: 'M015' });
       installed.push(name);
-      const own = readPackagesFile(path.join(installRoot, name), options.render)?.packages.length ?? 0;
-      if (own > 0)
-        options.log(
-          `Warning: package '${name}' declares ${own} package(s) of its own: sparkdbt deps does not install a package's dependencies yet; add them to ${fileName}`,
-          { name: 'DepsTransitiveNotInstalled', code: 'M013' },
-          'warn',
-        );
     }
     return { installed, lockWritten };
   } finally {
@@ -99,12 +91,65 @@ export async function installPackages(options: DepsOptions): Promise<DepsResult>
   }
 }
 
-/** A declared package pinned for the lock file (dbt's lock(): the pinned package's to_dict() and its project name). */
-async function resolveSpec(spec: PackageSpec, options: DepsOptions, scratch: string, fetched: Map<string, Fetched>): Promise<LockEntry> {
+/**
+ * dbt's resolve_packages: the declared packages, then the packages each of them declares (its own
+ * packages.yml), level by level until none is new, flattened into one list (what the lock file holds
+ * and dbt_packages/ gets). The same package twice (same folder, tarball name, hub package or git URL)
+ * is installed once; two different packages of one project name are dbt's duplicate-project error.
+ */
+async function resolvePackages(specs: readonly PackageSpec[], fileName: string, options: DepsOptions, scratch: string, fetched: Map<string, Fetched>): Promise<LockEntry[]> {
+  const final = new Map<string, LockEntry>();
+  let pending: { spec: PackageSpec; base: string; from: string }[] = specs.map((spec) => ({ spec, base: options.root, from: fileName }));
+  while (pending.length > 0) {
+    const next: typeof pending = [];
+    for (const { spec, base, from } of pending) {
+      const key = specKey(spec, base);
+      if (final.has(key)) continue;
+      const { entry, dir } = await resolveSpec(spec, options, scratch, fetched, base);
+      const clash = [...final.entries()].find(([, other]) => other.name === entry.name);
+      if (clash !== undefined) {
+        throw new SparkdbtError('deps-failed', `Found duplicate project "${entry.name}". This occurs when a dependency has the same project name as some other dependency.`, {
+          location: { file: from },
+          hint: `two different packages are named '${entry.name}' (${clash[0]} and ${key}): declare one of them only`,
+        });
+      }
+      final.set(key, entry);
+      // A package's own local: entries are relative to its folder (the installed one for a downloaded package).
+      const ownBase = spec.kind === 'local' ? dir : path.resolve(options.root, options.installPath, entry.name);
+      const own = readPackagesFile(dir, options.render);
+      for (const child of own?.packages ?? []) next.push({ spec: child, base: ownBase, from: `${entry.name}/${own!.file}` });
+    }
+    pending = next;
+  }
+  return [...final.values()];
+}
+
+/** What makes two declared packages the same (dbt's PackageListing key): a local folder, a tarball's name, a hub package, a git URL. */
+function specKey(spec: PackageSpec, base: string): string {
+  switch (spec.kind) {
+    case 'local':
+      return `local ${path.resolve(base, spec.local)}`;
+    case 'tarball':
+      return `tarball ${spec.name}`;
+    case 'hub':
+      return `hub ${spec.package}`;
+    case 'git':
+      return `git ${spec.git}${spec.subdirectory === undefined ? '' : `/${spec.subdirectory}`}`;
+  }
+}
+
+/**
+ * A declared package pinned for the lock file (dbt's lock(): the pinned package's to_dict() and its
+ * project name), and the folder it was read from. A local package another package declares is
+ * written relative to the root project, so that installing from the lock file finds it.
+ */
+async function resolveSpec(spec: PackageSpec, options: DepsOptions, scratch: string, fetched: Map<string, Fetched>, base: string): Promise<{ entry: LockEntry; dir: string }> {
+  const done = (entry: LockEntry, dir: string) => ({ entry, dir });
   switch (spec.kind) {
     case 'local': {
-      const dir = path.resolve(options.root, spec.local);
-      return { local: spec.local, name: projectName(dir, `local package '${spec.local}'`) };
+      const dir = path.resolve(base, spec.local);
+      const local = base === options.root ? spec.local : path.relative(options.root, dir).split(path.sep).join('/');
+      return done({ local, name: projectName(dir, `local package '${spec.local}'`) }, dir);
     }
     case 'tarball': {
       const unrendered = String(spec.raw['tarball']);
@@ -117,19 +162,19 @@ async function resolveSpec(spec: PackageSpec, options: DepsOptions, scratch: str
         );
       const dir = await downloadTarball(spec.tarball, spec.name, scratch, fetched);
       projectName(dir, `tarball package '${spec.name}'`);
-      return { name: spec.name, tarball: scrubbed };
+      return done({ name: spec.name, tarball: scrubbed }, dir);
     }
     case 'hub': {
       const pinned = await resolveHub(spec, options);
       const dir = await downloadTarball(pinned.tarball, spec.package, scratch, fetched);
-      return { name: pinned.name ?? projectName(dir, `hub package '${spec.package}'`), package: spec.package, version: pinned.version };
+      return done({ name: pinned.name ?? projectName(dir, `hub package '${spec.package}'`), package: spec.package, version: pinned.version }, dir);
     }
     case 'git': {
       const clone = gitClone(spec.git, spec.revision, scratch, fetched);
       const dir = spec.subdirectory === undefined ? clone.dir : path.join(clone.dir, spec.subdirectory);
       const entry: Record<string, unknown> = { git: options.scrub(String(spec.raw['git'])), revision: clone.commit, name: projectName(dir, `git package '${spec.git}'`) };
       if (spec.subdirectory !== undefined) entry['subdirectory'] = spec.subdirectory;
-      return entry as LockEntry;
+      return done(entry as LockEntry, dir);
     }
   }
 }

@@ -70,15 +70,18 @@ export function loadInstalledPackages(config: ProjectConfig, read: (root: string
 }
 
 /**
- * The root project with its installed packages' models, macros and sources added, each marked with
- * its package and its path made relative to the root project (`dbt_packages/pkg/models/x.sql`).
- * What sparkdbt does not load from a package yet (seeds, tests, snapshots, model properties) is a warning.
+ * The root project with its installed packages' models, macros, seeds, sources, properties files,
+ * singular tests and snapshots added, each marked with its package and its path made relative to the
+ * root project (`dbt_packages/pkg/models/x.sql`). What sparkdbt does not load from a package yet (its on-run hooks) is a warning.
  */
 export function withPackages(own: Project, installed: LoadedPackages): Project {
   const models = [...own.models];
   const macros = [...own.macros];
   const seeds = [...(own.seeds ?? [])];
   const sources = [...own.config.sources];
+  const properties = [...(own.properties ?? [])];
+  const tests = [...(own.tests ?? [])];
+  const snapshots = [...(own.snapshots ?? [])];
   const warnings = [...(own.propertyWarnings ?? [])];
   installed.projects.forEach((project, i) => {
     const pkg = installed.packages[i]!;
@@ -87,22 +90,17 @@ export function withPackages(own: Project, installed: LoadedPackages): Project {
     macros.push(...project.macros.map((m) => ({ ...m, path: at(m.path), packageName: pkg.name })));
     seeds.push(...(project.seeds ?? []).map((s) => ({ ...s, path: at(s.path), packageName: pkg.name })));
     sources.push(...project.config.sources.map((s) => ({ ...s, file: at(s.file ?? DBT_PROJECT_FILE), packageName: pkg.name })));
+    properties.push(...(project.properties ?? []).map((f) => ({ ...f, file: at(f.file), packageName: pkg.name })));
+    tests.push(...(project.tests ?? []).map((t) => ({ ...t, path: at(t.path), packageName: pkg.name })));
+    snapshots.push(...(project.snapshots ?? []).map((s) => ({ ...s, path: at(s.path), packageName: pkg.name })));
     warnings.push(...(project.propertyWarnings ?? []).map((w) => at(w)));
-    const unloaded = [
-      count(project.tests?.length ?? 0, 'singular test'),
-      count(project.snapshots?.length ?? 0, 'snapshot'),
-      count((project.properties ?? []).filter((f) => f.models.length > 0 || f.unitTests.length > 0 || f.seeds?.length).length, 'properties file with models, seeds or unit tests'),
-      Object.keys(pkg.config.vars).length > 0 ? 'vars: in its dbt_project.yml' : '',
-      (pkg.config.dbt?.onRunStart.length ?? 0) + (pkg.config.dbt?.onRunEnd.length ?? 0) > 0 ? 'on-run-start/on-run-end hooks' : '',
-    ].filter((text) => text !== '');
+    const unloaded = [(pkg.config.dbt?.onRunStart.length ?? 0) + (pkg.config.dbt?.onRunEnd.length ?? 0) > 0 ? 'on-run-start/on-run-end hooks' : ''].filter((text) => text !== '');
     if (unloaded.length > 0)
-      warnings.push(`${pkg.path}: package '${pkg.name}' has ${unloaded.join(', ')}: not loaded (sparkdbt loads a package's models, seeds, macros and sources)`);
+      warnings.push(
+        `${pkg.path}: package '${pkg.name}' has ${unloaded.join(', ')}: not loaded (sparkdbt loads a package's models, seeds, snapshots, macros, sources, properties files and tests)`,
+      );
   });
-  return { ...own, models, macros, seeds, config: { ...own.config, sources }, propertyWarnings: warnings, packages: installed.packages };
-}
-
-function count(n: number, what: string): string {
-  return n === 0 ? '' : `${n} ${what}${n === 1 ? '' : 's'}`;
+  return { ...own, models, macros, seeds, properties, tests, snapshots, config: { ...own.config, sources }, propertyWarnings: warnings, packages: installed.packages };
 }
 
 /** How many packages packages.yml (or dependencies.yml) lists, read without rendering (dbt counts the entries). */
