@@ -144,7 +144,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const properties = project.properties ?? [];
   const snapshots = parseSnapshots(project, renderer);
   const analyses = parseAnalyses(project, renderer);
-  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses });
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses: analyses.analyses });
   const missing = properties
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
@@ -176,7 +176,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     redactor,
     renderer,
     modelsBlock,
-    warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings, ...snapshots.warnings],
+    warnings: [...(project.propertyWarnings ?? []), ...missing, ...parsed.warnings, ...seeds.warnings, ...snapshots.warnings, ...analyses.warnings],
   };
 }
 
