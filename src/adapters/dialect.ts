@@ -30,7 +30,24 @@ export interface Capabilities {
    * relation starts with none, so every configured grant is granted); dbt's default (Redshift) true.
    */
   readonly copyGrants: boolean;
+  /**
+   * Where a COPY the client sends data to reads it: `stdin` (PostgreSQL), `'/dev/blob'` (PGlite, which
+   * takes the data as a blob); undefined where there is none (Redshift: a seed loads by dbt's batched INSERTs).
+   */
+  readonly copyFromClientSource: CopyClientSource | undefined;
+  /** Rows per INSERT of dbt's load_csv_rows (get_batch_size: 10000 by default, 500 on Redshift). */
+  readonly seedInsertBatchRows: number;
+  /**
+   * Whether a large seed is COPYed while it is scanned, into a table typed by a guess (PostgreSQL: the
+   * scan and the server's COPY overlap). PGlite runs the COPY in this process, so nothing would overlap.
+   */
+  readonly supportsSeedSpeculation: boolean;
+  /** One connection, which one transaction holds at a time (PGlite): a run builds one model at a time. */
+  readonly singleConnection: boolean;
 }
+
+/** Where a client-side COPY reads its data (see Capabilities.copyFromClientSource). */
+export type CopyClientSource = 'stdin' | "'/dev/blob'";
 
 /**
  * The pure, SQL-text side of a warehouse: quoting and DDL. Needs no connection, so `compile`
@@ -54,6 +71,10 @@ export interface SqlDialect {
   quoteString(value: string): string;
   /** A string literal that reads back as exactly `value`, for data (Redshift's literals read backslash escapes: doubled there). */
   dataLiteral(value: string): string;
+  /** dbt's type of a seed's text column whose longest value is `maxBytes` UTF-8 bytes (0: every value NULL): `text`, Redshift's `varchar(n)`. */
+  seedTextType(maxBytes: number): string;
+  /** What follows a seed's `create table … (columns)` for its `dist` config (dbt-redshift's dist()); '' where there is none. */
+  seedTableAttributes(dist: string | undefined): string;
   /** `CREATE TABLE … AS` the model's SELECT, with the target's table attributes. */
   createTableAs(relation: Relation, sql: string, layout: TableLayout): string;
   /**

@@ -72,7 +72,7 @@ const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
  */
 function serverCopyChecks(project: Project, options: CommandOptions, target: ResolvedTarget): Check[] {
   const iamRole = 'iamRole' in target ? target.iamRole : undefined;
-  const region = target.type === 'redshift' ? target.copyRegion : undefined;
+  const region = 'copyRegion' in target ? target.copyRegion : undefined;
   const checks: Check[] = [
     iamRole === undefined
       ? {

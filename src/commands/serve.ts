@@ -1,4 +1,4 @@
-import { dialectFor } from '../adapters/registry.js';
+import { dialectFor, isEmbeddedTarget } from '../adapters/registry.js';
 import { prepareProject } from '../compile/compile-project.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProject } from '../project/load-project.js';
@@ -34,7 +34,7 @@ const MAX_CONNECTIONS = 16;
 export async function serveProject(options: ServeCommandOptions): Promise<Serving> {
   const project = loadProject(projectFolder(options), profileOptions(options));
   const { target } = prepareProject(project, { target: options.target, vars: parseVars(options.vars), env: options.env }, dialectFor);
-  if (target.type !== 'pglite') {
+  if (!isEmbeddedTarget(target)) {
     throw new SparkdbtError(
       'serve-unsupported',
       `target '${target.name}' is a ${target.type} server at ${target.host}:${target.port}: connect to it directly, e.g. psql -h ${target.host} -p ${target.port} -U ${target.user} ${target.database}`,

@@ -139,7 +139,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const properties = project.properties ?? [];
   const snapshots = parseSnapshots(project, renderer);
   const analyses = parseAnalyses(project, renderer);
-  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses });
+  const graph = buildGraph(project.config, parsed.models, { seeds: seeds.seeds, tests: { properties, singular }, snapshots: snapshots.snapshots, analyses: analyses.analyses });
   const missing = properties
     .flatMap((file) => {
       const own = (node: { readonly packageName?: string | undefined }) => node.packageName === file.packageName;
@@ -183,6 +183,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
       ...parsed.warnings,
       ...seeds.warnings,
       ...snapshots.warnings,
+      ...analyses.warnings,
       ...unusedOverrideWarnings(project.macros, dialect.dispatchChain),
     ],
   };

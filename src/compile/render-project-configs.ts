@@ -4,7 +4,7 @@ import type { Project, ProjectConfig } from '../project/types.js';
 import type { TemplateRenderer } from './template.js';
 
 /** The blocks of the project file that configure nodes by path, rendered as dbt renders dbt_project.yml at load. */
-const CONFIG_BLOCKS = ['models', 'seeds', 'snapshots'] as const;
+const CONFIG_BLOCKS = ['models', 'seeds', 'snapshots', 'analyses'] as const;
 /** Hook keys dbt leaves for run time inside a config block (`+pre-hook`, `post_hook`, …). */
 const LATE_RENDERED_HOOKS: ReadonlySet<string> = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
 const JINJA = /\{\{|\{%|\{#/;
@@ -48,7 +48,7 @@ export function nativeValue(text: string): unknown {
 }
 
 /**
- * The project with the Jinja in its `models:`, `seeds:` and `snapshots:` configs rendered, as dbt
+ * The project with the Jinja in its `models:`, `seeds:`, `snapshots:` and `analyses:` configs rendered, as dbt
  * renders dbt_project.yml at load (hooks left for run time). `makeRenderer` (called once, if any value holds Jinja) gives the renderer of the target, the
  * environment and the vars the file sees: dbt's are --vars alone (the file's own `vars:` block is not
  * read while it is rendered). A template's failure names the key's line.
@@ -89,10 +89,13 @@ export function renderProjectConfigs(project: Project, makeRenderer: () => Templ
       modelDefaults: blocks['models'] as Record<string, unknown>,
       seedDefaults: blocks['seeds'] as Record<string, unknown>,
       snapshotDefaults: blocks['snapshots'] as Record<string, unknown>,
+      analysisDefaults: blocks['analyses'] as Record<string, unknown>,
     },
   };
 }
 
 function configBlock(config: ProjectConfig, block: (typeof CONFIG_BLOCKS)[number]): Readonly<Record<string, unknown>> {
-  return block === 'models' ? config.modelDefaults : block === 'seeds' ? (config.seedDefaults ?? {}) : (config.snapshotDefaults ?? {});
+  if (block === 'models') return config.modelDefaults;
+  if (block === 'seeds') return config.seedDefaults ?? {};
+  return (block === 'snapshots' ? config.snapshotDefaults : config.analysisDefaults) ?? {};
 }

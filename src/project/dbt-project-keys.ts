@@ -51,7 +51,7 @@ export const DBT_PROJECT_KEYS = [
 ] as const;
 
 /** Blocks of dbt_project.yml that configure resources sparkdbt does not build or configure from there yet: set, they are reported. */
-export const UNAPPLIED_CONFIG_BLOCKS = ['tests', 'data_tests', 'unit_tests', 'analyses', 'exposures', 'metrics', 'semantic-models', 'saved-queries', 'functions'] as const;
+export const UNAPPLIED_CONFIG_BLOCKS = ['tests', 'data_tests', 'unit_tests', 'exposures', 'metrics', 'semantic-models', 'saved-queries', 'functions'] as const;
 
 /** dbt's old names of two path keys (accepted with dbt's deprecation warning). */
 export const RENAMED_PATH_KEYS: Readonly<Record<string, string>> = { 'source-paths': 'model-paths', 'data-paths': 'seed-paths' };

@@ -181,6 +181,8 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
   const snapshotDefaults = top['snapshots'] ?? {};
   if (!isRecord(snapshotDefaults))
     problem(['snapshots'], 'must be a mapping of folder names to snapshot config', 'for example snapshots: { sparkify: { +target_schema: snapshots } }');
+  const analysisDefaults = top['analyses'] ?? {};
+  if (!isRecord(analysisDefaults)) problem(['analyses'], 'must be a mapping of folder names to analysis config', 'for example analyses: { sparkify: { +enabled: false } }');
 
   const lineAt = (keyPath: (string | number)[]) => lineOf(doc, lineCounter, keyPath);
   if (problems.length > 0) {
@@ -239,8 +241,9 @@ export function parseProjectConfig(text: string, configFile: string, root: strin
     modelDefaults: modelDefaults as Record<string, unknown>,
     seedDefaults: seedDefaults as Record<string, unknown>,
     snapshotDefaults: snapshotDefaults as Record<string, unknown>,
+    analysisDefaults: analysisDefaults as Record<string, unknown>,
     ...(dispatch === undefined ? {} : { dispatch }),
-    keyLines: keyLines(doc, lineCounter, ['models', 'seeds', 'snapshots', 'targets']),
+    keyLines: keyLines(doc, lineCounter, ['models', 'seeds', 'snapshots', 'analyses', 'targets']),
     readDwhCfg: (file) => readDwhCfg(file, root),
     dbt,
     warnings: warnings.map((w) => {

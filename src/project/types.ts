@@ -37,9 +37,11 @@ export interface ProjectConfig {
   readonly seedDefaults?: Readonly<Record<string, unknown>>;
   /** Folder-level snapshot config, dbt's `snapshots:` block (`+target_schema`, `+strategy`, …). */
   readonly snapshotDefaults?: Readonly<Record<string, unknown>>;
+  /** Folder-level analysis config, dbt's `analyses:` block (`+enabled`, `+tags`, `+meta`, `+docs`), by the analysis's path below its analysis path. */
+  readonly analysisDefaults?: Readonly<Record<string, unknown>>;
   /** project.yml's `dispatch:`: the packages `adapter.dispatch(name, namespace)` searches for a namespace, in order. */
   readonly dispatch?: readonly DispatchEntry[];
-  /** The line of each key under `models:`, `seeds:` and `targets:`, by dotted key path (`targets.pg.port`). */
+  /** The line of each key under `models:`, `seeds:`, `snapshots:`, `analyses:` and `targets:`, by dotted key path (`targets.pg.port`). */
   readonly keyLines?: ReadonlyMap<string, number>;
   /** Reads the dwh.cfg a target names (relative to root): the file system stays in project/, so resolving a target in compile imports none. */
   readonly readDwhCfg: (file: string) => DwhCfg;

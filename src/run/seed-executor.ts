@@ -12,7 +12,8 @@ import { createSeedTableSql, seedBatchSize, seedCopyCsvStatement, seedCopyStatem
 import type { S3Settings } from '../core/s3-settings.js';
 import { s3SettingsFor } from '../load/s3-client.js';
 import { seedStagingUrl, uploadS3File } from '../load/s3-upload.js';
-import type { SeedRow, SeedSchema, SeedTargetKind } from '../seed/types.js';
+import type { SeedRow, SeedSchema } from '../seed/types.js';
+import type { SqlDialect } from '../adapters/dialect.js';
 import { failedBuild } from './failed-result.js';
 import { cancellable, interruptedError } from './interrupt.js';
 import { runSteps, type StepState } from './run-steps.js';
@@ -34,12 +35,12 @@ export type SeedGuesses = ReadonlyMap<string, Promise<SeedSchema | SparkdbtError
 
 /**
  * Begins the type guess (the scan of the first MiB) of the first `count` of these seeds that are
- * COPYed while scanned (PostgreSQL, 4 MiB or more), so it runs while the connection opens and the
+ * COPYed while scanned (where the dialect supportsSeedSpeculation: PostgreSQL; 4 MiB or more), so it runs while the connection opens and the
  * catalog is read instead of after. Only a speculation: the whole scan checks it as before.
  */
 export function startSeedGuesses(prepared: PreparedProject, ids: readonly string[], count: number): SeedGuesses {
   const guesses = new Map<string, Promise<SeedSchema | SparkdbtError | undefined>>();
-  if ((prepared.target.type as SeedTargetKind) !== 'postgres') return guesses;
+  if (!prepared.dialect.capabilities.supportsSeedSpeculation) return guesses;
   for (const id of ids) {
     if (guesses.size >= count) break;
     const node = prepared.graph.nodes.get(id);
@@ -65,7 +66,7 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
   const started = performance.now();
   const base = { uniqueId: node.uniqueId, name: node.name, relation: display, materialized: 'seed', compiledAt: undefined as Date | undefined };
   const cancel = adapter.cancel?.bind(adapter);
-  const kind = prepared.target.type as SeedTargetKind;
+  const dialect = prepared.dialect;
   const config = node.config;
   const open: SeedSource = () => fs.createReadStream(node.file.absolutePath, { highWaterMark: READ_CHUNK_BYTES });
   let inTransaction = false;
@@ -77,13 +78,13 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     // The seed's hooks, rendered with its context; a hooked seed is not COPYed while scanned (its pre-hooks come first).
     const hooks = renderNodeHooks(prepared, node, config);
     const hooked = hooks.pre.length + hooks.post.length > 0;
-    if (kind === 'postgres' && !hooked && speculates(node)) {
+    if (dialect.capabilities.supportsSeedSpeculation && !hooked && speculates(node)) {
       const onBegin = () => {
         inTransaction = true;
       };
       const early = context.seedGuesses?.get(node.uniqueId);
       const guess = (early === undefined ? undefined : await early) ?? (await guessSchema(node));
-      const outcome = await scanWhileCopying(adapter, task, guess, temp.render(), open, onBegin, signal, cancel);
+      const outcome = await scanWhileCopying(adapter, dialect, task, guess, temp.render(), open, onBegin, signal, cancel);
       schema = outcome.schema;
       preloaded = outcome.rows;
       if (preloaded === undefined) inTransaction = false;
@@ -93,7 +94,7 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
     if (schema instanceof SparkdbtError) throw schema;
     // dbt's compile phase of a seed is its reading; execute is the load.
     base.compiledAt = new Date();
-    const createSql = createSeedTableSql(temp.render(), schema.columns, config, kind);
+    const createSql = createSeedTableSql(temp.render(), schema.columns, config, dialect);
     const built: PlanStep[] = withHooks(
       buildAndSwap(prepared.dialect, task.relation, 'table', task.existing?.kind, () => [sqlStep(createSql)]),
       hooks,
@@ -111,7 +112,7 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
         signal,
         cancel,
         async afterSql(step) {
-          if (step.sql === createSql) rows = await cancellable(loadSeed(adapter, task, temp.render(), schema, open, kind, stagingFor(task, context)), signal, cancel);
+          if (step.sql === createSql) rows = await cancellable(loadSeed(adapter, dialect, task, temp.render(), schema, open, stagingFor(task, context)), signal, cancel);
         },
         interrupted: () => interruptedError(node, display, cancel !== undefined),
       });
@@ -142,14 +143,14 @@ export async function executeSeed(task: SeedTask, adapter: Adapter, context: See
 
 /** How much of a seed file each read takes: 1 MiB reads cost a third of the default 64 KiB ones. */
 const READ_CHUNK_BYTES = 1024 * 1024;
-/** Seeds at least this large are COPYed on PostgreSQL while they are scanned (below that the scan is quick anyway). */
+/** Seeds at least this large are COPYed while they are scanned, where the dialect supportsSeedSpeculation (below that the scan is quick anyway). */
 const SPECULATE_BYTES = 4 * 1024 * 1024;
 /** How many chunks the scan may read ahead of the COPY it feeds. */
 const COPY_AHEAD_CHUNKS = 8;
 /** How much of the file's start the guess of its types reads. */
 const GUESS_BYTES = 1024 * 1024;
 
-/** Whether a seed is COPYed on PostgreSQL while it is scanned (its file is SPECULATE_BYTES or more). */
+/** Whether a seed is COPYed while it is scanned, where that is supported (its file is SPECULATE_BYTES or more). */
 function speculates(node: SeedNode): boolean {
   return fs.statSync(node.file.absolutePath).size >= SPECULATE_BYTES;
 }
@@ -169,7 +170,7 @@ function guessSchema(node: SeedNode): Promise<SeedSchema | SparkdbtError> {
 }
 
 /**
- * PostgreSQL: scans the whole file while COPYing its raw bytes into a table typed by a guess (the
+ * Where the dialect supportsSeedSpeculation (PostgreSQL): scans the whole file while COPYing its raw bytes into a table typed by a guess (the
  * types of its first MiB), in a transaction of its own. When the scan ends with the same table
  * (the same CREATE TABLE) and a file that loads as it is, the rows are in: the open transaction
  * goes on to the swap (`rows` is set). Otherwise the COPY is rolled back (nothing is kept of it)
@@ -177,6 +178,7 @@ function guessSchema(node: SeedNode): Promise<SeedSchema | SparkdbtError> {
  */
 async function scanWhileCopying(
   adapter: Adapter,
+  dialect: SqlDialect,
   task: SeedTask,
   guess: SeedSchema | SparkdbtError,
   temp: string,
@@ -188,27 +190,21 @@ async function scanWhileCopying(
   const { node } = task;
   const config = node.config;
   if (guess instanceof SparkdbtError || !guess.rawCsv) return { schema: await scanSeed(node.originalFilePath, open, config) };
-  const guessSql = createSeedTableSql(temp, guess.columns, config, 'postgres');
+  const guessSql = createSeedTableSql(temp, guess.columns, config, dialect);
   onBegin();
   await cancellable(adapter.execute('begin'), signal, cancel);
   await cancellable(adapter.execute(`drop table if exists ${temp}`), signal, cancel);
   await cancellable(adapter.execute(guessSql), signal, cancel);
   // One read of the file for both: the COPY is sent what the scan reads.
   const shared = teeSource(open, COPY_AHEAD_CHUNKS);
-  const copying = cancellable(adapter.copyIn(seedCopyCsvStatement(temp, guess.columns, config, 'postgres'), shared.copy), signal, cancel).then(
+  const copying = cancellable(adapter.copyIn(seedCopyCsvStatement(temp, guess.columns, config, dialect), shared.copy), signal, cancel).then(
     (rows) => ({ ok: true as const, rows }),
     (error: unknown) => ({ ok: false as const, error }),
   );
   const schema = await scanSeed(node.originalFilePath, shared.scan, config);
   shared.release();
   const copied = await copying;
-  if (
-    !(schema instanceof SparkdbtError) &&
-    copied.ok &&
-    schema.rawCsv &&
-    schema.rowCount === copied.rows &&
-    createSeedTableSql(temp, schema.columns, config, 'postgres') === guessSql
-  )
+  if (!(schema instanceof SparkdbtError) && copied.ok && schema.rawCsv && schema.rowCount === copied.rows && createSeedTableSql(temp, schema.columns, config, dialect) === guessSql)
     return { schema, rows: copied.rows };
   await adapter.execute('rollback');
   return { schema };
@@ -232,10 +228,10 @@ interface SeedStaging {
   readonly s3: S3Settings;
 }
 
-/** The seed's S3 staging on a Redshift target with `seed_s3_prefix`; else none (dbt's batched INSERTs). */
+/** The seed's S3 staging on a target with `seed_s3_prefix` (Redshift's); else none (dbt's batched INSERTs). */
 function stagingFor(task: SeedTask, context: SeedContext): SeedStaging | undefined {
   const target = context.prepared.target;
-  if (target.type !== 'redshift' || target.seedS3Prefix === undefined) return undefined;
+  if (!('seedS3Prefix' in target) || target.seedS3Prefix === undefined) return undefined;
   return {
     url: seedStagingUrl(target.seedS3Prefix, context.invocationId, task.node.name),
     iamRole: target.iamRole,
@@ -247,16 +243,17 @@ function stagingFor(task: SeedTask, context: SeedContext): SeedStaging | undefin
 /** Loads the checked seed into `temp` (rendered); resolves to the rows loaded. */
 async function loadSeed(
   adapter: Adapter,
+  dialect: SqlDialect,
   task: SeedTask,
   temp: string,
   schema: SeedSchema,
   open: SeedSource,
-  kind: SeedTargetKind,
   staging: SeedStaging | undefined,
 ): Promise<number> {
   const { node } = task;
   const config = node.config;
-  if (kind === 'redshift') {
+  // No COPY from the client (Redshift): dbt's batched INSERTs, or one server-side COPY from S3.
+  if (dialect.capabilities.copyFromClientSource === undefined) {
     // With seed_s3_prefix, a file that loads as it is goes up to S3 and in by one COPY (dbt's INSERTs take hours at 1M rows).
     if (staging !== undefined && schema.canonicalCsv && schema.rowCount > 0) {
       const remove = await uploadS3File(staging.s3, staging.url, node.file.absolutePath);
@@ -268,8 +265,8 @@ async function loadSeed(
       return schema.rowCount;
     }
     let rows = 0;
-    for await (const batch of readSeedRows(node.originalFilePath, open, schema, config, seedBatchSize(kind))) {
-      for (const insert of seedInsertStatements(temp, schema.columns, batch, config, kind)) {
+    for await (const batch of readSeedRows(node.originalFilePath, open, schema, config, seedBatchSize(dialect))) {
+      for (const insert of seedInsertStatements(temp, schema.columns, batch, config, dialect)) {
         await adapter.execute(insert.sql);
         rows += insert.rows;
       }
@@ -278,8 +275,8 @@ async function loadSeed(
   }
   if (schema.rowCount === 0) return 0;
   // The file's bytes as they are, when COPY CSV reads them exactly as dbt would (no second parse).
-  if (schema.rawCsv) return adapter.copyIn(seedCopyCsvStatement(temp, schema.columns, config, kind), open());
-  return adapter.copyIn(seedCopyStatement(temp, schema.columns, config, kind), copyTextChunks(readSeedRows(node.originalFilePath, open, schema, config)));
+  if (schema.rawCsv) return adapter.copyIn(seedCopyCsvStatement(temp, schema.columns, config, dialect), open());
+  return adapter.copyIn(seedCopyStatement(temp, schema.columns, config, dialect), copyTextChunks(readSeedRows(node.originalFilePath, open, schema, config)));
 }
 
 async function* copyTextChunks(batches: AsyncIterable<readonly SeedRow[]>): AsyncGenerator<string> {

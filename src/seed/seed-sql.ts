@@ -1,19 +1,20 @@
 import { SparkdbtError } from '../errors.js';
-import type { SeedColumn, SeedConfig, SeedRow, SeedTargetKind, SeedType } from './types.js';
+import type { SeedColumn, SeedConfig, SeedDialect, SeedRow, SeedType } from './types.js';
 
 /**
  * The SQL and payloads that load a seed, as pure strings: dbt's `create_csv_table`,
  * `get_seed_column_quoted_csv` and `load_csv_rows` (batched multi-row INSERT, for Redshift, which
  * has no COPY FROM STDIN), and the COPY statement and COPY TEXT rows PostgreSQL and PGlite load by.
+ * What differs between warehouses is asked of their dialect, never of the target's name.
  */
 
 /**
  * A column's SQL type as dbt's adapters convert agate's (dbt-adapters `SQLAdapter.convert_*_type`;
  * dbt-postgres and dbt-redshift override only text and time): Number is `integer` when no value
- * has decimal places, else `float8`; Redshift's text is `varchar(<longest value in UTF-8 bytes>)`,
- * `varchar(64)` when every value is NULL.
+ * has decimal places, else `float8`; text as the dialect's seedTextType (Redshift's is
+ * `varchar(<longest value in UTF-8 bytes>)`, `varchar(64)` when every value is NULL).
  */
-export function seedColumnSqlType(type: SeedType, target: SeedTargetKind): string {
+export function seedColumnSqlType(type: SeedType, dialect: SeedDialect): string {
   switch (type.kind) {
     case 'number':
       return type.maxDecimalPlaces > 0 ? 'float8' : 'integer';
@@ -24,7 +25,7 @@ export function seedColumnSqlType(type: SeedType, target: SeedTargetKind): strin
     case 'boolean':
       return 'boolean';
     case 'text':
-      return target === 'redshift' ? `varchar(${type.maxBytes > 0 ? type.maxBytes : 64})` : 'text';
+      return dialect.seedTextType(type.maxBytes);
     case 'override':
       return type.sql;
     default:
@@ -44,24 +45,21 @@ export function seedColumnList(columns: readonly SeedColumn[], config: SeedConfi
 
 /**
  * dbt's `create_csv_table`: `create table <relation> (<column> <type>, …)` (`relation` already
- * rendered); on Redshift followed by dbt-redshift's `dist()`: `diststyle all|even`, nothing for
- * `auto`, else `diststyle key distkey (<dist>)` with the name as written.
+ * rendered), followed by the dialect's seedTableAttributes for `dist` (dbt-redshift's `dist()`:
+ * `diststyle all|even`, nothing for `auto`, else `diststyle key distkey (<dist>)`).
  */
-export function createSeedTableSql(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: SeedTargetKind): string {
-  const list = columns.map((c) => `${quoteSeedColumn(c.name, config.quote_columns)} ${seedColumnSqlType(c.type, target)}`).join(', ');
-  const sql = `create table ${relation} (${list})`;
-  if (target !== 'redshift' || config.dist === undefined) return sql;
-  const dist = config.dist.trim().toLowerCase();
-  if (dist === 'all' || dist === 'even') return `${sql} diststyle ${dist}`;
-  return dist === 'auto' ? sql : `${sql} diststyle key distkey (${dist})`;
+export function createSeedTableSql(relation: string, columns: readonly SeedColumn[], config: SeedConfig, dialect: SeedDialect): string {
+  const list = columns.map((c) => `${quoteSeedColumn(c.name, config.quote_columns)} ${seedColumnSqlType(c.type, dialect)}`).join(', ');
+  return `create table ${relation} (${list})${dialect.seedTableAttributes(config.dist)}`;
 }
 
 /**
- * The COPY that bulk-loads a seed's COPY TEXT rows on PostgreSQL (from stdin) and PGlite (from
- * '/dev/blob', which is how PGlite takes a blob). Not for Redshift: use `seedInsertStatements`.
+ * The COPY that bulk-loads a seed's COPY TEXT rows from the dialect's copyFromClientSource
+ * (PostgreSQL: stdin; PGlite: '/dev/blob', which is how PGlite takes a blob). Not for a warehouse
+ * without one (Redshift): use `seedInsertStatements`.
  */
-export function seedCopyStatement(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: 'postgres' | 'pglite'): string {
-  return `copy ${relation} (${seedColumnList(columns, config)}) from ${target === 'pglite' ? "'/dev/blob'" : 'stdin'}`;
+export function seedCopyStatement(relation: string, columns: readonly SeedColumn[], config: SeedConfig, dialect: SeedDialect): string {
+  return `copy ${relation} (${seedColumnList(columns, config)}) from ${clientCopySource(dialect)}`;
 }
 
 /**
@@ -69,10 +67,10 @@ export function seedCopyStatement(relation: string, columns: readonly SeedColumn
  * would: CSV with its header line, the seed's delimiter, and an empty field NULL whether quoted
  * or not (dbt reads `""` as NULL too, hence FORCE_NULL on every column).
  */
-export function seedCopyCsvStatement(relation: string, columns: readonly SeedColumn[], config: SeedConfig, target: 'postgres' | 'pglite'): string {
+export function seedCopyCsvStatement(relation: string, columns: readonly SeedColumn[], config: SeedConfig, dialect: SeedDialect): string {
   const list = seedColumnList(columns, config);
   const delimiter = (config.delimiter ?? ',').replaceAll("'", "''");
-  return `copy ${relation} (${list}) from ${target === 'pglite' ? "'/dev/blob'" : 'stdin'} with (format csv, header true, delimiter '${delimiter}', null '', force_null (${list}))`;
+  return `copy ${relation} (${list}) from ${clientCopySource(dialect)} with (format csv, header true, delimiter '${delimiter}', null '', force_null (${list}))`;
 }
 
 const COPY_NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -93,9 +91,17 @@ export function seedCopyText(rows: readonly SeedRow[]): string {
   return text;
 }
 
-/** dbt's `get_batch_size`: 10000 rows per INSERT (default__), 500 on Redshift (redshift__). */
-export function seedBatchSize(target: SeedTargetKind): number {
-  return target === 'redshift' ? 500 : 10_000;
+/** dbt's `get_batch_size`: the dialect's seedInsertBatchRows (10000 rows per INSERT by default__, 500 on Redshift by redshift__). */
+export function seedBatchSize(dialect: SeedDialect): number {
+  return dialect.capabilities.seedInsertBatchRows;
+}
+
+/** Where the dialect's client-side COPY reads from; a warehouse without one is an internal error (its seeds load by INSERT). */
+function clientCopySource(dialect: SeedDialect): string {
+  const source = dialect.capabilities.copyFromClientSource;
+  if (source === undefined)
+    throw new SparkdbtError('load-failed', `the ${dialect.type} warehouse has no COPY from the client`, { hint: 'load its seeds with seedInsertStatements' });
+  return source;
 }
 
 /** Redshift's longest statement: 16 MB (Redshift quotas and limits). */
@@ -114,15 +120,13 @@ export interface SeedInsertOptions {
 }
 
 /**
- * A SQL literal for one value: numbers and booleans bare, everything else quoted with `'` doubled;
- * on Redshift, whose string literals read backslash escapes, backslashes are doubled too.
+ * A SQL literal for one value: numbers and booleans bare, everything else the dialect's dataLiteral
+ * (`'` doubled; on Redshift, whose string literals read backslash escapes, backslashes doubled too).
  */
-export function seedLiteral(value: string | null, type: SeedType, target: SeedTargetKind): string {
+export function seedLiteral(value: string | null, type: SeedType, dialect: SeedDialect): string {
   if (value === null) return 'null';
   if ((type.kind === 'number' && /^-?\d/.test(value)) || type.kind === 'boolean') return value;
-  let quoted = value.replaceAll("'", "''");
-  if (target === 'redshift') quoted = quoted.replaceAll('\\', '\\\\');
-  return `'${quoted}'`;
+  return dialect.dataLiteral(value);
 }
 
 /**
@@ -135,10 +139,10 @@ export function* seedInsertStatements(
   columns: readonly SeedColumn[],
   rows: Iterable<SeedRow>,
   config: SeedConfig,
-  target: SeedTargetKind,
+  dialect: SeedDialect,
   options: SeedInsertOptions = {},
 ): Generator<SeedInsert> {
-  const batchRows = options.batchRows ?? seedBatchSize(target);
+  const batchRows = options.batchRows ?? seedBatchSize(dialect);
   const maxBytes = options.maxStatementBytes ?? REDSHIFT_MAX_STATEMENT_BYTES;
   const head = `insert into ${relation} (${seedColumnList(columns, config)}) values\n`;
   const headBytes = Buffer.byteLength(head, 'utf8');
@@ -148,7 +152,7 @@ export function* seedInsertStatements(
   for (const row of rows) {
     rowNumber++;
     let tuple = '(';
-    for (let i = 0; i < columns.length; i++) tuple += (i > 0 ? ',' : '') + seedLiteral(row[i] ?? null, columns[i]!.type, target);
+    for (let i = 0; i < columns.length; i++) tuple += (i > 0 ? ',' : '') + seedLiteral(row[i] ?? null, columns[i]!.type, dialect);
     tuple += ')';
     const tupleBytes = Buffer.byteLength(tuple, 'utf8') + 2;
     if (headBytes + tupleBytes > maxBytes) {

@@ -3,8 +3,21 @@
  * (agate reads and types the file; the adapter creates the table and inserts the rows).
  */
 
-/** The warehouse kinds a seed's SQL is written for (a local type: the adapters are being moved). */
-export type SeedTargetKind = 'postgres' | 'pglite' | 'redshift';
+/**
+ * What a seed's SQL asks of the warehouse's dialect instead of its name (src/adapters' SqlDialect
+ * answers it; declared here because seed/ and adapters/ are peers): where a client COPY reads, the
+ * INSERT batch, the text type, the table's attributes, a data literal.
+ */
+export interface SeedDialect {
+  readonly type: string;
+  readonly capabilities: {
+    readonly copyFromClientSource: 'stdin' | "'/dev/blob'" | undefined;
+    readonly seedInsertBatchRows: number;
+  };
+  seedTextType(maxBytes: number): string;
+  seedTableAttributes(dist: string | undefined): string;
+  dataLiteral(value: string): string;
+}
 
 /** The seed configs that shape reading and loading, as dbt names them. */
 export interface SeedConfig {

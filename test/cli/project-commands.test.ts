@@ -65,6 +65,24 @@ describe.each([
     expect((await ls(['-s', 'orders+', '--exclude', 'resource_type:model', '--output', 'name'])).stdout).toBe('order_report\n');
   });
 
+  it("dbt_project.yml's analyses: block disables an analysis (not compiled, not listed) and tags one (selected by the tag)", async () => {
+    const dir = writeProject(profile, {
+      'dbt_project.yml': "name: 'shop'\nconfig-version: 2\nprofile: 'shop'\nanalyses:\n  shop:\n    +tags: [adhoc]\n    reports:\n      +enabled: false\n",
+      'analyses/scratch.sql': "select * from {{ ref('orders') }}\n",
+    });
+    const ls = (args: string[]) => runCli(['ls', ...args], { cwd: dir, env: ENV(dir) });
+    const listed = await ls([]);
+    expect(listed.stderr).toBe('');
+    expect(listed.stdout).toBe('shop.analysis.scratch\nshop.big_orders\nshop.orders\n');
+    expect((await ls(['-s', 'tag:adhoc', '--output', 'name'])).stdout).toBe('scratch\n');
+    const result = await runCli(['compile'], { cwd: dir, env: ENV(dir) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'target/compiled/shop/analyses/scratch.sql'), 'utf8')).toBe(`select * from "${schema}"."orders"\n`);
+    expect(fs.existsSync(path.join(dir, 'target/compiled/shop/analyses/reports'))).toBe(false);
+    expect(Object.keys(readArtifact(dir, 'manifest.json')['nodes'] as object).filter((id) => id.startsWith('analysis.'))).toEqual(['analysis.shop.scratch']);
+  });
+
   it("compile --inline prints dbt's compiled inline node and writes no compiled file", async () => {
     const dir = writeProject(profile);
     const result = await runCli(['compile', '--inline', "select * from {{ ref('big_orders') }} where id = {{ var('id', 1) }}", '--vars', '{min: 7}'], {

@@ -184,6 +184,7 @@ describe('dbt_project.yml', () => {
     ],
     ['seeds: configs', 'seeds:\n  shop:\n    +schema: raw', (c) => c.seedDefaults, { shop: { '+schema': 'raw' } }, []],
     ['snapshots: configs', 'snapshots:\n  shop:\n    +target_schema: snaps', (c) => c.snapshotDefaults, { shop: { '+target_schema': 'snaps' } }, []],
+    ['analyses: configs', 'analyses:\n  shop:\n    +enabled: false', (c) => c.analysisDefaults, { shop: { '+enabled': false } }, []],
     ['models: configs without +', 'models:\n  shop:\n    materialized: table', (c) => c.modelDefaults, { shop: { materialized: 'table' } }, []],
     ['dbt-cloud (for dbt Cloud only)', 'dbt-cloud:\n  project-id: 123', (c) => c.warnings, [], []],
   ])('reads %s', (_case, yaml, get, expected, warnings) => {

@@ -1,8 +1,10 @@
+import { dialectFor } from '../../src/adapters/registry.js';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkdbtError } from '../../src/errors.js';
 import { readSeed, scanSeed } from '../../src/seed/read-seed.js';
 import { createSeedTableSql, seedCopyCsvStatement, seedCopyStatement, seedCopyText } from '../../src/seed/seed-sql.js';
+const PGLITE = dialectFor('pglite');
 
 // PGlite takes COPY data as a blob (COPY … FROM '/dev/blob'): both the COPY TEXT of the values
 // and, when scanSeed allows it, the file's own CSV bytes.
@@ -36,10 +38,10 @@ describe('seed COPY on PGlite', () => {
     });
     if (schema instanceof SparkdbtError) throw schema;
     expect(schema.rawCsv).toBe(true);
-    await db.query(createSeedTableSql('from_text', table.columns, {}, 'pglite'));
-    await db.query(createSeedTableSql('from_csv', schema.columns, {}, 'pglite'));
-    await db.query(seedCopyStatement('from_text', table.columns, {}, 'pglite'), [], { blob: new Blob([seedCopyText(table.rows)]) });
-    await db.query(seedCopyCsvStatement('from_csv', schema.columns, {}, 'pglite'), [], { blob: new Blob([CSV]) });
+    await db.query(createSeedTableSql('from_text', table.columns, {}, PGLITE));
+    await db.query(createSeedTableSql('from_csv', schema.columns, {}, PGLITE));
+    await db.query(seedCopyStatement('from_text', table.columns, {}, PGLITE), [], { blob: new Blob([seedCopyText(table.rows)]) });
+    await db.query(seedCopyCsvStatement('from_csv', schema.columns, {}, PGLITE), [], { blob: new Blob([CSV]) });
     expect(await rows('from_text')).toEqual(EXPECTED);
     expect(await rows('from_csv')).toEqual(EXPECTED);
   });

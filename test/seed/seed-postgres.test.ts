@@ -1,3 +1,4 @@
+import { dialectFor } from '../../src/adapters/registry.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -7,6 +8,7 @@ import { readSeed, scanSeed } from '../../src/seed/read-seed.js';
 import { createSeedTableSql, seedCopyCsvStatement, seedCopyStatement, seedCopyText, seedInsertStatements } from '../../src/seed/seed-sql.js';
 import type { SeedConfig, SeedTable } from '../../src/seed/types.js';
 import { useTestSchema } from '../support/postgres.js';
+const POSTGRES = dialectFor('postgres');
 
 // Every kind of value the builders write: quotes, a backslash, a tab and line breaks in text,
 // NULLs, numbers agate reads (leading zeros, currency, thousands), dates, both timestamp forms.
@@ -52,8 +54,8 @@ describe('seed SQL on PostgreSQL', () => {
     const table = seed(config);
     const relation = `"${db.schema}"."by_copy"`;
     await db.client().query(`create schema if not exists "${db.schema}"`);
-    await db.client().query(createSeedTableSql(relation, table.columns, config, 'postgres'));
-    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, config, 'postgres'))));
+    await db.client().query(createSeedTableSql(relation, table.columns, config, POSTGRES));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, config, POSTGRES))));
     expect(await columnsAndRows('by_copy')).toEqual({ types: TYPES, rows: EXPECTED });
   });
 
@@ -61,8 +63,8 @@ describe('seed SQL on PostgreSQL', () => {
     const table = seed(config);
     const relation = `"${db.schema}"."by_insert"`;
     await db.client().query(`create schema if not exists "${db.schema}"`);
-    await db.client().query(createSeedTableSql(relation, table.columns, config, 'postgres'));
-    const statements = [...seedInsertStatements(relation, table.columns, table.rows, config, 'postgres', { batchRows: 3 })];
+    await db.client().query(createSeedTableSql(relation, table.columns, config, POSTGRES));
+    const statements = [...seedInsertStatements(relation, table.columns, table.rows, config, POSTGRES, { batchRows: 3 })];
     expect(statements.map((s) => s.rows)).toEqual([3, 1]);
     for (const statement of statements) await db.client().query(statement.sql);
     expect(await columnsAndRows('by_insert')).toEqual({ types: TYPES, rows: EXPECTED });
@@ -74,8 +76,8 @@ describe('seed SQL on PostgreSQL', () => {
     if (table instanceof SparkdbtError) throw table;
     const relation = `"${db.schema}"."unquoted"`;
     await db.client().query(`create schema if not exists "${db.schema}"`);
-    await db.client().query(createSeedTableSql(relation, table.columns, unquoted, 'postgres'));
-    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, unquoted, 'postgres'))));
+    await db.client().query(createSeedTableSql(relation, table.columns, unquoted, POSTGRES));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(relation, table.columns, unquoted, POSTGRES))));
     const result = await db.client().query(`select id, username from ${relation}`);
     expect(result.rows).toEqual([{ id: 1, username: 'a' }]);
   });
@@ -96,9 +98,9 @@ describe('seed SQL on PostgreSQL', () => {
     if (table instanceof SparkdbtError) throw table;
     expect(table.columns).toEqual(schema.columns);
     await db.client().query(`create schema if not exists "${db.schema}"`);
-    for (const name of ['raw_csv', 'raw_text']) await db.client().query(createSeedTableSql(`"${db.schema}"."${name}"`, schema.columns, raw, 'postgres'));
-    await pipeline(Readable.from([Buffer.from(csv)]), db.client().query(copyFrom(seedCopyCsvStatement(`"${db.schema}"."raw_csv"`, schema.columns, raw, 'postgres'))));
-    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(`"${db.schema}"."raw_text"`, schema.columns, raw, 'postgres'))));
+    for (const name of ['raw_csv', 'raw_text']) await db.client().query(createSeedTableSql(`"${db.schema}"."${name}"`, schema.columns, raw, POSTGRES));
+    await pipeline(Readable.from([Buffer.from(csv)]), db.client().query(copyFrom(seedCopyCsvStatement(`"${db.schema}"."raw_csv"`, schema.columns, raw, POSTGRES))));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(`"${db.schema}"."raw_text"`, schema.columns, raw, POSTGRES))));
     const fromCsv = await columnsAndRows('raw_csv');
     expect(fromCsv).toEqual(await columnsAndRows('raw_text'));
     expect(fromCsv.rows).toEqual([
@@ -119,9 +121,9 @@ describe('seed SQL on PostgreSQL', () => {
     if (table instanceof SparkdbtError) throw table;
     expect(table.columns).toEqual(schema.columns);
     await db.client().query(`create schema if not exists "${db.schema}"`);
-    for (const name of ['plain_csv', 'plain_text']) await db.client().query(createSeedTableSql(`"${db.schema}"."${name}"`, schema.columns, {}, 'postgres'));
-    await pipeline(Readable.from([Buffer.from(csv)]), db.client().query(copyFrom(seedCopyCsvStatement(`"${db.schema}"."plain_csv"`, schema.columns, {}, 'postgres'))));
-    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(`"${db.schema}"."plain_text"`, schema.columns, {}, 'postgres'))));
+    for (const name of ['plain_csv', 'plain_text']) await db.client().query(createSeedTableSql(`"${db.schema}"."${name}"`, schema.columns, {}, POSTGRES));
+    await pipeline(Readable.from([Buffer.from(csv)]), db.client().query(copyFrom(seedCopyCsvStatement(`"${db.schema}"."plain_csv"`, schema.columns, {}, POSTGRES))));
+    await pipeline(Readable.from([seedCopyText(table.rows)]), db.client().query(copyFrom(seedCopyStatement(`"${db.schema}"."plain_text"`, schema.columns, {}, POSTGRES))));
     const fromCsv = await columnsAndRows('plain_csv');
     expect(fromCsv).toEqual(await columnsAndRows('plain_text'));
     expect(fromCsv.rows).toEqual([

@@ -4,7 +4,7 @@ import type { Relation } from '../../core/relation.js';
 import { SparkdbtError } from '../../errors.js';
 import { RELATION_KIND_SQL, type Adapter, type ExecuteResult, type TextResult } from '../adapter.js';
 import type { RelationKind, SqlDialect } from '../dialect.js';
-import { PostgresDialect } from '../postgres/postgres-dialect.js';
+import { PgliteDialect } from './pglite-dialect.js';
 import { toSqlError } from '../sql-error.js';
 import { StatementObserver, statusText, type StatementListener } from '../statement-log.js';
 import type { PgliteTarget } from '../../core/target.js';
@@ -26,7 +26,7 @@ const TEXT_PARSERS = Object.fromEntries((Object.values(types) as unknown[]).filt
 
 /** The embedded warehouse: PostgreSQL in WASM with its data in a local folder. */
 export class PgliteAdapter implements Adapter {
-  readonly dialect: SqlDialect = new PostgresDialect('pglite');
+  readonly dialect: SqlDialect = new PgliteDialect();
   /** Where every statement sent is reported (the debug log). */
   private readonly statements = new StatementObserver();
 

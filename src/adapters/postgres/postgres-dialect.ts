@@ -11,6 +11,10 @@ export class PostgresDialect implements SqlDialect {
     aliasesChangedTable: true,
     alterColumnTypeInTransaction: true,
     copyGrants: false,
+    copyFromClientSource: 'stdin',
+    seedInsertBatchRows: 10_000,
+    supportsSeedSpeculation: true,
+    singleConnection: false,
   };
 
   /** PGlite is PostgreSQL and Redshift derives from it (dbt-redshift's plugin depends on dbt-postgres): each falls back to `postgres__`, then `default__`. */
@@ -51,6 +55,16 @@ export class PostgresDialect implements SqlDialect {
 
   createView(relation: Relation, sql: string, _layout: TableLayout): string {
     return `create view ${relation} as (\n${sql.trim()}\n)`;
+  }
+
+  /** dbt-postgres's convert_text_type: `text`, whatever the length. */
+  seedTextType(_maxBytes: number): string {
+    return 'text';
+  }
+
+  /** dbt-postgres's create_csv_table has no table attributes. */
+  seedTableAttributes(_dist: string | undefined): string {
+    return '';
   }
 
   /** `alter table` renames views too (on PostgreSQL and Redshift alike). */

@@ -16,6 +16,10 @@ export class RedshiftDialect extends PostgresDialect {
     aliasesChangedTable: false,
     alterColumnTypeInTransaction: false,
     copyGrants: true,
+    copyFromClientSource: undefined,
+    seedInsertBatchRows: 500,
+    supportsSeedSpeculation: false,
+    singleConnection: false,
   };
 
   constructor() {
@@ -32,6 +36,19 @@ export class RedshiftDialect extends PostgresDialect {
 
   override dataLiteral(value: string): string {
     return this.quoteString(value.replaceAll('\\', '\\\\'));
+  }
+
+  /** dbt-redshift's convert_text_type: `varchar(<longest value in UTF-8 bytes>)`, `varchar(64)` when every value is NULL. */
+  override seedTextType(maxBytes: number): string {
+    return `varchar(${maxBytes > 0 ? maxBytes : 64})`;
+  }
+
+  /** dbt-redshift's dist(): `diststyle all|even`, nothing for `auto`, else `diststyle key distkey (<dist>)`, the column unquoted. */
+  override seedTableAttributes(dist: string | undefined): string {
+    if (dist === undefined) return '';
+    const style = dist.trim().toLowerCase();
+    if (style === 'all' || style === 'even') return ` diststyle ${style}`;
+    return style === 'auto' ? '' : ` diststyle key distkey (${style})`;
   }
 
   /** Redshift's ALTER TABLE has no IF EXISTS; its views are late-binding by default, so no upstream drop takes them. */
