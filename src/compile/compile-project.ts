@@ -23,6 +23,7 @@ import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
 import { parseSnapshots } from './parse-snapshots.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
+import { missingVersionError } from '../graph/model-versions.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import type { WarehouseHooks } from './warehouse-context.js';
@@ -250,8 +251,12 @@ export function nodeHooks(
 ): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
-    ref(name, packageName) {
-      const target = refIndex(graph, project.config.name).resolve(project.config.name, packageOf(node), name, packageName);
+    ref(name, packageName, version) {
+      const target = refIndex(graph, project.config.name).resolve(project.config.name, packageOf(node), name, packageName, version);
+      if (!target && version !== undefined) {
+        const from = { resourceType: node.resourceType, uniqueId: node.uniqueId, path: node.originalFilePath };
+        throw renderer.fail(missingVersionError(from, name, version, renderer.locateCall('ref', name), refIndex(graph, project.config.name).versionsOf(name)));
+      }
       if (!target) {
         if (packageName !== undefined)
           throw renderer.fail(unknownPackageRef(packageName, name, renderer.locateCall('ref', packageName), graph.nodes, refIndex(graph, project.config.name).packages));
@@ -329,7 +334,8 @@ function refIndex(graph: Graph, rootProject: string): RefIndex {
     // The first model of a name wins, as a scan of graph.nodes in order would find it.
     for (const node of graph.nodes.values()) {
       if (node.resourceType === 'source') index.packages.add(packageOf(node));
-      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && index.get(packageOf(node), node.name) === undefined)
+      const versioned = node.resourceType === 'model' && node.version !== undefined;
+      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && (versioned || index.get(packageOf(node), node.name) === undefined))
         index.add(node);
     }
     modelIndexes.set(graph, index);

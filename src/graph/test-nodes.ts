@@ -25,7 +25,12 @@ export function buildTestNodes(
 ): TestWithParents[] {
   // ref() names a model or a seed, as in dbt (a model first when both have the name).
   const modelIds = new Map<string, string>();
-  for (const node of nodes.values()) if (node.resourceType === 'model') modelIds.set(node.name, node.uniqueId);
+  for (const node of nodes.values()) {
+    if (node.resourceType !== 'model') continue;
+    // A model version under `name\0v`; ref(name) names the latest version.
+    if (node.version !== undefined) modelIds.set(`${node.name}\0${String(node.version)}`, node.uniqueId);
+    if (node.version === undefined || String(node.version) === String(node.latestVersion)) modelIds.set(node.name, node.uniqueId);
+  }
   for (const node of nodes.values()) if ((node.resourceType === 'seed' || node.resourceType === 'snapshot') && !modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
   const generic = properties.flatMap((file) => buildGenericTests(projectName, file));
   const duplicates = duplicateTestErrors(generic);
@@ -33,12 +38,10 @@ export function buildTestNodes(
   const errors: SparkdbtError[] = [];
   const result: TestWithParents[] = [];
   const testedExists = (test: GenericTestNode) =>
-    test.target.kind === 'source'
-      ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`)
-      : nodes.has(`${test.target.kind}.${projectName}.${test.target.name}`);
+    test.target.kind === 'source' ? nodes.has(`source.${projectName}.${test.target.sourceName}.${test.target.tableName}`) : nodes.has(test.attachedNode!);
   const idOf = (dep: TestDependency) =>
     dep.kind === 'ref'
-      ? modelIds.get(dep.name)
+      ? modelIds.get(dep.version === undefined ? dep.name : `${dep.name}\0${dep.version}`)
       : nodes.has(`source.${projectName}.${dep.sourceName}.${dep.tableName}`)
         ? `source.${projectName}.${dep.sourceName}.${dep.tableName}`
         : undefined;
@@ -104,14 +107,17 @@ export function buildTestNodes(
 }
 
 function dependencyOf(call: DependencyCall): TestDependency {
-  if (call.kind === 'ref') return { kind: 'ref', name: call.target };
+  if (call.kind === 'ref') return { kind: 'ref', name: call.target, ...(call.version === undefined ? {} : { version: call.version }) };
   const [sourceName, tableName] = call.target.split('.') as [string, string];
   return { kind: 'source', sourceName, tableName };
 }
 
 function missingDependency(test: string, dep: TestDependency, location: { file: string; line?: number }, models: ReadonlyMap<string, string>): SparkdbtError {
   if (dep.kind === 'ref') {
-    const close = closestNames(dep.name, models.keys());
+    const close = closestNames(
+      dep.name,
+      [...models.keys()].filter((k) => !k.includes('\0')),
+    );
     return new SparkdbtError('ref-not-found', `test ${test} depends on a node named '${dep.name}' which was not found`, {
       location,
       hint: close.length > 0 ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'check the model names under models/',
