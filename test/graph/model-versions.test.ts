@@ -8,6 +8,7 @@ import { SparkdbtError, formatError } from '../../src/errors.js';
 import { buildGraph } from '../../src/graph/build-graph.js';
 import type { ModelNode } from '../../src/graph/types.js';
 import { loadProject } from '../../src/project/load-project.js';
+import { missingNodeWarnings } from '../../src/data-tests/check-tests.js';
 import { parsePropertiesFile } from '../../src/properties/parse-properties.js';
 import { compareVersions } from '../../src/properties/parse-model-versions.js';
 import { selectNodes } from '../../src/select/select-nodes.js';
@@ -192,5 +193,21 @@ describe('model versions in the graph', () => {
   it('version:prerelease picks a version above latest_version', () => {
     const graph = graphOf({ ...VERSIONED, 'models/_models.yml': SCHEMA.replace('    versions:', '    latest_version: 2\n    versions:') });
     expect(selectNodes(graph, { select: ['version:prerelease'], indirectSelection: 'empty' }).selected).toEqual(['model.shop.dim_customers.v3']);
+  });
+});
+
+describe('a version without a model file', () => {
+  it("is dbt's NoNodeForYamlKey warning naming the file it looked for; the other versions build", () => {
+    const result = parsePropertiesFile(FILE, SCHEMA);
+    if (!result.ok) throw new Error('parse failed');
+    const warnings = missingNodeWarnings(result.value, { models: new Set(['dim_customers_v1', 'customers_next']), seeds: new Set() });
+    expect(warnings.map(formatError)).toEqual([
+      `${FILE}:17: Did not find matching node for patch with name 'dim_customers_v2' in the 'models' section of file '${FILE}'\n  hint: no dim_customers_v2.sql under the model paths`,
+    ]);
+    const { 'models/dim_customers_v2.sql': _v2, ...rest } = VERSIONED;
+    expect([...graphOf(rest).nodes.keys()].filter((id) => id.startsWith('model.dim') || id.includes('dim_customers.v'))).toEqual([
+      'model.shop.dim_customers.v3',
+      'model.shop.dim_customers.v1',
+    ]);
   });
 });
