@@ -150,7 +150,7 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     .flatMap((file) => missingNodeWarnings(file, { models: new Set(project.models.map((m) => m.name)), seeds: new Set(seeds.seeds.map((seed) => seed.name)) }))
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   // Nothing silently ignored: a unit test of a model the project lacks is not run (dbt stops at parse).
-  const projectModels = new Set(project.models.map((m) => m.name));
+  const projectModels = new Set([...project.models.map((m) => m.name), ...[...graph.nodes.values()].flatMap((n) => (n.resourceType === 'model' ? [n.name] : []))]);
   for (const file of properties) {
     for (const unit of file.unitTests) {
       if (projectModels.has(unit.model)) continue;

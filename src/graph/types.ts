@@ -176,6 +176,8 @@ export interface UnitTestNode extends BaseNode {
   readonly definition: UnitTestDefinition;
   /** The tested model's unique id. */
   readonly model: string;
+  /** The tested model version's `v` (dbt's UnitTestDefinition.version); undefined for an unversioned model. */
+  readonly version?: NodeVersion | undefined;
   readonly config: { readonly enabled: boolean; readonly [key: string]: unknown };
   readonly description: string;
 }

@@ -211,3 +211,16 @@ describe('a version without a model file', () => {
     ]);
   });
 });
+
+describe('a unit test of a versioned model', () => {
+  it("runs on each version (dbt's process_models_for_unit_test): unit_test.<project>.<model>.<name>_v<v>", () => {
+    const unit = 'unit_tests:\n  - name: keeps_ids\n    model: dim_customers\n    given: []\n    expect:\n      rows: [{customer_id: 1}]\n';
+    const graph = graphOf({ ...VERSIONED, 'models/_unit.yml': unit });
+    const units = [...graph.nodes.values()].flatMap((n) => (n.resourceType === 'unit_test' ? [[n.uniqueId, n.model, n.version]] : []));
+    expect(units.sort()).toEqual([
+      ['unit_test.shop.dim_customers.keeps_ids_v1', 'model.shop.dim_customers.v1', 1],
+      ['unit_test.shop.dim_customers.keeps_ids_v2', 'model.shop.dim_customers.v2', 2],
+      ['unit_test.shop.dim_customers.keeps_ids_v3', 'model.shop.dim_customers.v3', 3],
+    ]);
+  });
+});
