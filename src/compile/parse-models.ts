@@ -9,7 +9,7 @@ import { resolveModelConfig } from './model-config.js';
 import { projectModelsBlock } from './package-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { renderParsing } from './warehouse-context.js';
-import { matchModelVersions, versionProperties } from '../graph/model-versions.js';
+import { formattedVersion, matchModelVersions, versionProperties } from '../graph/model-versions.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
@@ -47,7 +47,9 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
     const version = file.packageName === undefined ? versions.get(file.name) : undefined;
     const properties = version !== undefined ? { file: version.file, model: versionProperties(version) } : file.packageName === undefined ? described.get(file.name) : undefined;
-    const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
+    // A version's config is resolved on its fqn (`[project, ...folders, name, v1]`), as dbt's patch_node_config.
+    const fqn = version === undefined ? fqnOf(project, file) : [project.config.name, ...file.folders, version.model.name, formattedVersion(version.version.v)];
+    const config = resolveModelConfig([...block.levelsFor(fqn), { path: fqn, values: properties?.model.config ?? {}, yamlKeys: {} }], own);
     // As dbt, which renders hooks when it parses: a hook's ref() and source() are dependencies of the model too.
     for (const hook of [...hooksOf(config, 'pre-hook'), ...hooksOf(config, 'post-hook')])
       renderer.render(file.path, hook.sql, parseHooks({ path: file.path, sql: hook.sql }, calls, {}, thisFor(file)));

@@ -224,3 +224,16 @@ describe('a unit test of a versioned model', () => {
     ]);
   });
 });
+
+describe("the project file's models: block", () => {
+  it("applies on a version's fqn, as dbt's patch_node_config: `dim_customers:` to every version, `dim_customers: v1:` to one", () => {
+    const projectYml =
+      'name: shop\ntarget: local\ntargets:\n  local: {type: pglite, schema: main}\nmodels:\n  shop:\n    dim_customers:\n      +tags: [all_versions]\n      v2:\n        +tags: [second]\n';
+    const graph = graphOf({ ...VERSIONED, 'project.yml': projectYml });
+    expect(['v1', 'v2', 'v3'].map((v) => [...(graph.nodes.get(`model.shop.dim_customers.${v}`) as ModelNode).config.tags].sort())).toEqual([
+      ['all_versions', 'core'],
+      ['all_versions', 'core', 'second'],
+      ['all_versions', 'core'],
+    ]);
+  });
+});
