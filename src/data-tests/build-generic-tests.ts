@@ -6,7 +6,8 @@ import type { DataTestEntry } from '../properties/test-entry-types.js';
 import type { GenericTestNode, TestDependency, TestTarget } from './types.js';
 
 const QUOTED = String.raw`\s*(?:'([^']*)'|"([^"]*)")\s*`;
-const REF_CALL = new RegExp(String.raw`\bref\(${QUOTED}\)`, 'g');
+/** `ref('x')`, or `ref('x', v=1)` / `ref('x', version='1')` for a model version. */
+const REF_CALL = new RegExp(String.raw`\bref\(${QUOTED}(?:,\s*(?:v|version)\s*=\s*(?:'([^']*)'|"([^"]*)"|([\w.]+))\s*)?\)`, 'g');
 const SOURCE_CALL = new RegExp(String.raw`\bsource\(${QUOTED},${QUOTED}\)`, 'g');
 
 /** The `model` argument dbt gives every generic test: the tested relation, through get_where_subquery. */
@@ -33,7 +34,10 @@ export function argumentDependencies(value: unknown): TestDependency[] {
     if (typeof v === 'string') {
       const rendered = LOOKS_LIKE_FUNC.test(v) ? v : [...v.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]).join(' ');
       const calls: Array<{ at: number; dep: TestDependency }> = [];
-      for (const m of rendered.matchAll(REF_CALL)) calls.push({ at: m.index, dep: { kind: 'ref', name: (m[1] ?? m[2])! } });
+      for (const m of rendered.matchAll(REF_CALL)) {
+        const version = m[3] ?? m[4] ?? m[5];
+        calls.push({ at: m.index, dep: { kind: 'ref', name: (m[1] ?? m[2])!, ...(version === undefined ? {} : { version }) } });
+      }
       for (const m of rendered.matchAll(SOURCE_CALL)) calls.push({ at: m.index, dep: { kind: 'source', sourceName: (m[1] ?? m[2])!, tableName: (m[3] ?? m[4])! } });
       calls.sort((a, b) => a.at - b.at);
       found.push(...calls.map((c) => c.dep));

@@ -29,7 +29,9 @@ function writeProject(profile: string): string {
       '    latest_version: 2',
       '    columns:',
       '      - name: customer_id',
-      '        data_tests: [not_null]',
+      '        data_tests:',
+      '          - not_null',
+      '          - relationships: {arguments: {to: "ref(\'dim_customers\', v=1)", field: customer_id}}',
       '      - name: name',
       '      - name: country',
       '    versions:',
@@ -91,7 +93,15 @@ function suite(target: Target): void {
     expect(out).toContain('PASS not_null_dim_customers_v1_customer_id');
     expect(out).toContain('PASS not_null_dim_customers_v2_customer_id');
     expect(out).toContain('PASS unique_dim_customers_v1_name');
-    expect(out).toContain('Done. PASS=7 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=7');
+    expect(out).toContain('Done. PASS=9 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=9');
+    // A test argument's ref() may name a version too.
+    const relationships = fs
+      .readdirSync(path.join(dir, 'target/compiled/shop/models/schema.yml'))
+      .filter((f) => f.startsWith('relationships_dim_customers_v2'))
+      .map((f) => fs.readFileSync(path.join(dir, 'target/compiled/shop/models/schema.yml', f), 'utf8'));
+    expect(relationships).toHaveLength(1);
+    expect(relationships[0]).toContain(`from "${s}"."dim_customers_v2"`);
+    expect(relationships[0]).toContain(`from "${s}"."dim_customers_v1"`);
     expect(await target.query(dir, `select table_name, table_type from information_schema.tables where table_schema = '${s}' order by 1`)).toEqual([
       { table_name: 'customer_counts', table_type: 'BASE TABLE' },
       { table_name: 'dim_customers_v1', table_type: 'VIEW' },
