@@ -94,7 +94,12 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
   const refs = parents
     .map((id) => nodesById.get(id)!)
     .filter((n) => n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot')
-    .map((n) => ({ name: n.name, package: null, version: null }));
+    // A version other than the latest was named with v= (ref() without it names the latest).
+    .map((n) => ({
+      name: n.name,
+      package: null,
+      version: n.resourceType === 'model' && n.version !== undefined && String(n.version) !== String(n.latestVersion) ? n.version : null,
+    }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const macros =
     context.macros === undefined
@@ -141,8 +146,8 @@ export function modelNode(context: NodeContext, node: ModelNode, compiled: Compi
     contract: { enforced: false, alias_types: true, checksum: null },
     access: 'protected',
     constraints: [],
-    version: null,
-    latest_version: null,
+    version: node.version ?? null,
+    latest_version: node.latestVersion ?? null,
     deprecation_date: null,
     primary_key: [],
     time_spine: null,

@@ -19,7 +19,8 @@ export function testNode(context: NodeContext, node: TestNode, compiledCode: str
   const refs = parents
     .map((id) => nodesById.get(id)!)
     .filter((n) => n.resourceType === 'model')
-    .map((n) => ({ name: n.name, package: null, version: null }));
+    // dbt's RefArgs(name, version): a model version's tests ref it with its version.
+    .map((n) => ({ name: n.name, package: null, version: n.resourceType === 'model' ? (n.version ?? null) : null }));
   const sources = parents.map((id) => nodesById.get(id)!).flatMap((n) => (n.resourceType === 'source' ? [[n.sourceName, n.name]] : []));
   const c = node.config;
   const schema = prepared.relations.get(node.uniqueId)?.schema ?? prepared.target.schema;

@@ -29,7 +29,7 @@ export function unitTestManifestNode(projectName: string, node: UnitTestNode, cr
     schema: null,
     created_at: createdAt,
     versions: null,
-    version: null,
+    version: node.version ?? null,
   };
 }
 

@@ -38,7 +38,8 @@ export function listNodes(options: CommandOptions & { output: ListOutput; resour
 function formatNode(node: GraphNode, output: ListOutput, parents: ReadonlySet<string>, alias: string): string {
   switch (output) {
     case 'name':
-      // dbt prints each node's search_name: a source as `source_name.table`.
+      // dbt prints each node's search_name: a source as `source_name.table`, a model version as `name.v1`.
+      if (node.resourceType === 'model' && node.version !== undefined) return `${node.name}.v${String(node.version)}`;
       return node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name;
     case 'path':
       return node.originalFilePath;

@@ -26,6 +26,7 @@ import { parseSeeds } from './seed-config.js';
 import { parseSingularTests } from './parse-tests.js';
 import { parseSnapshots } from './parse-snapshots.js';
 import { missingNodeWarnings } from '../data-tests/check-tests.js';
+import { missingVersionError } from '../graph/model-versions.js';
 import { ExternalLocation, Relation, thisContext } from '../core/relation.js';
 import { TemplateRenderer, type ModelHooks } from './template.js';
 import type { WarehouseHooks } from './warehouse-context.js';
@@ -150,7 +151,11 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
     })
     .map((w) => `${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
   // Nothing silently ignored: a unit test of a model the project lacks is not run (dbt stops at parse).
-  const projectModels = new Set(project.models.map((m) => `${m.packageName ?? ''}\0${m.name}`));
+  const projectModels = new Set([
+    ...project.models.map((m) => `${m.packageName ?? ''}\0${m.name}`),
+    // A versioned model's name (its files are dim_customers_v1.sql, …) as the graph holds it.
+    ...[...graph.nodes.values()].flatMap((n) => (n.resourceType === 'model' ? [`${n.fqn[0] === project.config.name ? '' : n.fqn[0]}\0${n.name}`] : [])),
+  ]);
   for (const file of properties) {
     for (const unit of file.unitTests) {
       if (projectModels.has(`${file.packageName ?? ''}\0${unit.model}`)) continue;
@@ -259,8 +264,12 @@ export function nodeHooks(
 ): ModelHooks {
   const { graph, renderer, project } = prepared;
   return {
-    ref(name, packageName) {
-      const target = refIndex(graph, project.config.name).resolve(project.config.name, packageOf(node), name, packageName);
+    ref(name, packageName, version) {
+      const target = refIndex(graph, project.config.name).resolve(project.config.name, packageOf(node), name, packageName, version);
+      if (!target && version !== undefined) {
+        const from = { resourceType: node.resourceType, uniqueId: node.uniqueId, path: node.originalFilePath };
+        throw renderer.fail(missingVersionError(from, name, version, renderer.locateCall('ref', name), refIndex(graph, project.config.name).versionsOf(name)));
+      }
       if (!target) {
         if (packageName !== undefined)
           throw renderer.fail(unknownPackageRef(packageName, name, renderer.locateCall('ref', packageName), graph.nodes, refIndex(graph, project.config.name).packages));
@@ -338,7 +347,8 @@ function refIndex(graph: Graph, rootProject: string): RefIndex {
     // The first model of a name wins, as a scan of graph.nodes in order would find it.
     for (const node of graph.nodes.values()) {
       if (node.resourceType === 'source') index.packages.add(packageOf(node));
-      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && index.get(packageOf(node), node.name) === undefined)
+      const versioned = node.resourceType === 'model' && node.version !== undefined;
+      if ((node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') && (versioned || index.get(packageOf(node), node.name) === undefined))
         index.add(node);
     }
     modelIndexes.set(graph, index);

@@ -37,7 +37,7 @@ function compileTestSql(
 ): CompiledTest {
   const { renderer } = prepared;
   const hooks = {
-    ref: (name: string) => refRelation(prepared, name, node, ctes),
+    ref: (name: string, _package?: string, version?: string) => refRelation(prepared, name, node, ctes, version),
     source: (sourceName: string, tableName: string) => sourceRelation(prepared, sourceName, tableName, node),
     config: () => undefined,
     self: undefined,
@@ -94,7 +94,7 @@ function literal(value: unknown): string {
 
 function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode, ctes: EphemeralRefs): string | undefined {
   try {
-    return dep.kind === 'ref' ? refRelation(prepared, dep.name, node, ctes).render() : String(sourceRelation(prepared, dep.sourceName, dep.tableName, node));
+    return dep.kind === 'ref' ? refRelation(prepared, dep.name, node, ctes, dep.version).render() : String(sourceRelation(prepared, dep.sourceName, dep.tableName, node));
   } catch {
     return undefined;
   }
@@ -103,17 +103,23 @@ function resolve(prepared: PreparedProject, dep: TestDependency, node: TestNode,
 /** Each graph's models by name, built on a test's first ref (a project's tests then resolve refs in O(1)). */
 const modelIndexes = new WeakMap<PreparedProject['graph'], ReadonlyMap<string, RefNode>>();
 
-function refRelation(prepared: PreparedProject, name: string, node: TestNode, ctes: EphemeralRefs): Relation {
+function refRelation(prepared: PreparedProject, name: string, node: TestNode, ctes: EphemeralRefs, version?: string): Relation {
   let index = modelIndexes.get(prepared.graph);
   if (index === undefined) {
     const byName = new Map<string, RefNode>();
-    for (const candidate of prepared.graph.nodes.values()) if (candidate.resourceType === 'model' && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
+    for (const candidate of prepared.graph.nodes.values()) {
+      if (candidate.resourceType !== 'model') continue;
+      // A model version under `name\0v`; ref(name) names the latest.
+      if (candidate.version !== undefined) byName.set(`${candidate.name}\0${String(candidate.version)}`, candidate);
+      const named = candidate.version === undefined || String(candidate.version) === String(candidate.latestVersion);
+      if (named && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
+    }
     for (const candidate of prepared.graph.nodes.values())
       if ((candidate.resourceType === 'seed' || candidate.resourceType === 'snapshot') && !byName.has(candidate.name)) byName.set(candidate.name, candidate);
     index = byName;
     modelIndexes.set(prepared.graph, index);
   }
-  const model = index.get(name);
+  const model = index.get(version === undefined ? name : `${name}\0${version}`);
   if (isEphemeral(model)) return ctes.add(model);
   if (model !== undefined) return prepared.deferred?.get(model.uniqueId) ?? relationOf(prepared, model);
   throw new SparkdbtError('ref-not-found', `${node.name}: ref('${name}') names no model or seed`, { location: location(node) });

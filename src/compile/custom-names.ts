@@ -71,7 +71,7 @@ export function resolveNodeRelations(graph: Graph, target: ResolvedTarget, rende
     const customSchema = legacySchema === undefined ? custom('schema') : undefined;
     const schema = legacySchema ?? call('generate_schema_name', customSchema, () => (customSchema === undefined ? target.schema : `${target.schema}_${customSchema.trim()}`));
     const customAlias = custom('alias');
-    const alias = call('generate_alias_name', customAlias, () => customAlias?.trim() ?? node.name);
+    const alias = call('generate_alias_name', customAlias, () => customAlias?.trim() ?? versionedName(node));
     if (database.toLowerCase() !== targetDatabase.toLowerCase() && (customDatabase !== undefined || legacyDatabase !== undefined || overrides.has('generate_database_name'))) {
       errors.push(
         new SparkdbtError('config-invalid', `${node.uniqueId} is configured to build in database '${database}', but the target's database is '${targetDatabase}'`, {
@@ -108,7 +108,7 @@ function nodeDict(node: GraphNode, target: ResolvedTarget, config: Readonly<Reco
     database: databaseOf(target),
     schema: target.schema,
     alias: node.name,
-    version: (config['version'] as unknown) ?? null,
+    version: (node.resourceType === 'model' ? node.version : undefined) ?? (config['version'] as unknown) ?? null,
   };
 }
 
@@ -116,6 +116,11 @@ function nodeDict(node: GraphNode, target: ResolvedTarget, config: Readonly<Reco
 export function defaultNodeRelation(node: GraphNode, target: ResolvedTarget): NodeRelation {
   const config = node.config as Readonly<Record<string, unknown>>;
   const schema = typeof config['schema'] === 'string' && config['schema'] !== '' ? `${target.schema}_${config['schema'].trim()}` : target.schema;
-  const alias = typeof config['alias'] === 'string' && config['alias'] !== '' ? config['alias'].trim() : node.name;
+  const alias = typeof config['alias'] === 'string' && config['alias'] !== '' ? config['alias'].trim() : versionedName(node);
   return { database: databaseOf(target), schema, alias };
+}
+
+/** dbt's default alias: the node's name, with `_v<version>` for a model version (dots as `_`: `orders_v2_1`). */
+function versionedName(node: GraphNode): string {
+  return node.resourceType === 'model' && node.version !== undefined ? `${node.name}_v${String(node.version).replaceAll('.', '_')}` : node.name;
 }

@@ -9,6 +9,7 @@ import { resolveModelConfig } from './model-config.js';
 import { projectModelsBlock } from './package-config.js';
 import { ExternalLocation } from '../core/relation.js';
 import { renderParsing } from './warehouse-context.js';
+import { formattedVersion, matchModelVersions, versionProperties } from '../graph/model-versions.js';
 import { locateCall, type ModelHooks, type TemplateRenderer } from './template.js';
 
 /** Every model parsed, and the warnings found on the way (unknown config keys, unused `models:` paths). */
@@ -38,13 +39,20 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     report({ ...finding, message: `${finding.keyPath}: ${finding.message}` }, line === undefined ? { file } : { file, line });
   }
   const described = new Map((project.properties ?? []).flatMap((f) => f.models.map((m) => [`${f.packageName ?? ''}\0${m.name}`, { file: f.file, model: m }] as const)));
+  const versions = matchModelVersions(
+    (project.properties ?? []).filter((f) => f.packageName === undefined),
+    new Set(project.models.filter((m) => m.packageName === undefined).map((m) => m.name)),
+  );
   const models = project.models.map((file): ParsedModel => {
     const calls: DependencyCall[] = [];
     const own: Record<string, unknown> = {};
     const rendered = renderParsing((onParseNone) => renderer.render(file.path, file.sql, { ...parseHooks(file, calls, own, thisFor(file)), onParseNone }));
     // dbt's order: project.yml's models: block, then the properties file's config:, then the file's config().
-    const properties = described.get(`${file.packageName ?? ''}\0${file.name}`);
-    const config = resolveModelConfig([...block.levelsFor(fqnOf(project, file)), { path: fqnOf(project, file), values: properties?.model.config ?? {}, yamlKeys: {} }], own);
+    const version = file.packageName === undefined ? versions.get(file.name) : undefined;
+    const properties = version !== undefined ? { file: version.file, model: versionProperties(version) } : described.get(`${file.packageName ?? ''}\0${file.name}`);
+    // A version's config is resolved on its fqn (`[project, ...folders, name, v1]`), as dbt's patch_node_config.
+    const fqn = version === undefined ? fqnOf(project, file) : [project.config.name, ...file.folders, version.model.name, formattedVersion(version.version.v)];
+    const config = resolveModelConfig([...block.levelsFor(fqn), { path: fqn, values: properties?.model.config ?? {}, yamlKeys: {} }], own);
     // As dbt, which renders hooks when it parses: a hook's ref() and source() are dependencies of the model too.
     for (const hook of [...hooksOf(config, 'pre-hook'), ...hooksOf(config, 'post-hook')])
       renderer.render(file.path, hook.sql, parseHooks({ path: file.path, sql: hook.sql }, calls, {}, thisFor(file)));
@@ -59,7 +67,7 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
     const grants = readGrants(config['grants']);
     if ('problem' in grants)
       report({ severity: 'error', message: grants.problem, hint: "grants={'select': ['reporter']}" }, 'grants' in own ? locateKeyword(file, 'grants') : { file: file.path });
-    return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}) };
+    return { file, calls, config, ...(isBlankSql(rendered) ? { empty: true } : {}), ...(version === undefined ? {} : { version }) };
   });
   if (block.unusedPaths.length > 0) {
     warnings.push(
@@ -80,8 +88,8 @@ export function parseModels(project: Project, renderer: TemplateRenderer, thisFo
  */
 export function parseHooks(file: { readonly path: string; readonly sql: string }, calls: DependencyCall[], own: Record<string, unknown>, self: ModelHooks['self']): ModelHooks {
   return {
-    ref(name, packageName) {
-      calls.push(dependencyCall('ref', name, file, 'ref', packageName ?? name, packageName));
+    ref(name, packageName, version) {
+      calls.push(dependencyCall('ref', name, file, 'ref', packageName ?? name, packageName, version));
       return packageName === undefined ? `__ref_${name}__` : `__ref_${packageName}_${name}__`;
     },
     source(sourceName, tableName) {
@@ -106,12 +114,14 @@ export function dependencyCall(
   name: string,
   arg: string,
   packageName?: string,
+  version?: string,
 ): DependencyCall {
   let location: SourceLocation | undefined;
   return {
     kind,
     target,
     ...(packageName === undefined ? {} : { package: packageName }),
+    ...(version === undefined ? {} : { version }),
     get location() {
       location ??= locateCall(file.path, file.sql, name, arg);
       return location;

@@ -13,14 +13,14 @@ import { materializationBlocksAsMacros } from './custom-materializations.js';
 import { installJinja2Semantics } from './jinja2-semantics.js';
 import { NeedsWarehouse, warehouseGlobals, type WarehouseHooks } from './warehouse-context.js';
 import { PackageMacros, type PackageLocation } from './macro-namespaces.js';
-import { addDbtContext, rejectRefVersion, secretEnvVarError, type ContextOutput, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
+import { addDbtContext, refVersion, secretEnvVarError, type ContextOutput, type DbtContextSettings, type RenderState, type RenderedNode } from './context/dbt-context.js';
 import { Relation } from '../core/relation.js';
 import { DBT_RELATION_ATTRIBUTES, DbtRelation } from '../core/dbt-relation.js';
 
 /** The functions a template may call that depend on the model being rendered. */
 export interface ModelHooks {
-  /** ref('name'), or ref('package', 'name') with `packageName`. */
-  ref(name: string, packageName?: string): unknown;
+  /** ref('name'), or ref('package', 'name') with `packageName`; `version`: ref('name', v=2)'s, as text. */
+  ref(name: string, packageName?: string, version?: string): unknown;
   source(sourceName: string, tableName: string): unknown;
   config(values: Record<string, unknown>): void;
   readonly self: unknown;
@@ -127,10 +127,10 @@ export class TemplateRenderer {
       return this.hooks[name];
     };
     this.env.addGlobal('ref', (...args: unknown[]) => {
-      rejectRefVersion(args, this.renderState, (name) => this.locateCall('ref', name));
+      const version = refVersion(args);
       const [first, second] = positional(args);
       const ref = hook('ref') as ModelHooks['ref'];
-      return this.asDbtRelation(second === undefined || second === null ? ref(String(first)) : ref(String(second), String(first)));
+      return this.asDbtRelation(second === undefined || second === null ? ref(String(first), undefined, version) : ref(String(second), String(first), version));
     });
     this.env.addGlobal('source', (...args: unknown[]) => {
       const [sourceName, tableName] = positional(args);

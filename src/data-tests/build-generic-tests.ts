@@ -1,16 +1,23 @@
 import type { ColumnProperties, PropertiesFile } from '../properties/types.js';
 import { resolveTestConfig } from '../properties/test-config.js';
+import { columnsForVersion } from '../properties/parse-model-versions.js';
 import { synthesizeTestNames, testHash } from './test-names.js';
 import type { DataTestEntry } from '../properties/test-entry-types.js';
 import type { GenericTestNode, TestDependency, TestTarget } from './types.js';
 
 const QUOTED = String.raw`\s*(?:'([^']*)'|"([^"]*)")\s*`;
-const REF_CALL = new RegExp(String.raw`\bref\(${QUOTED}\)`, 'g');
+/** `ref('x')`, or `ref('x', v=1)` / `ref('x', version='1')` for a model version. */
+const REF_CALL = new RegExp(String.raw`\bref\(${QUOTED}(?:,\s*(?:v|version)\s*=\s*(?:'([^']*)'|"([^"]*)"|([\w.]+))\s*)?\)`, 'g');
 const SOURCE_CALL = new RegExp(String.raw`\bsource\(${QUOTED},${QUOTED}\)`, 'g');
 
 /** The `model` argument dbt gives every generic test: the tested relation, through get_where_subquery. */
 export function modelArgument(target: TestTarget): string {
-  const relation = target.kind === 'source' ? `source('${target.sourceName}', '${target.tableName}')` : `ref('${target.name}')`;
+  const relation =
+    target.kind === 'source'
+      ? `source('${target.sourceName}', '${target.tableName}')`
+      : target.kind === 'model' && target.version !== undefined
+        ? `ref('${target.name}', version='${target.version}')`
+        : `ref('${target.name}')`;
   return `{{ get_where_subquery(${relation}) }}`;
 }
 
@@ -27,7 +34,10 @@ export function argumentDependencies(value: unknown): TestDependency[] {
     if (typeof v === 'string') {
       const rendered = LOOKS_LIKE_FUNC.test(v) ? v : [...v.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]).join(' ');
       const calls: Array<{ at: number; dep: TestDependency }> = [];
-      for (const m of rendered.matchAll(REF_CALL)) calls.push({ at: m.index, dep: { kind: 'ref', name: (m[1] ?? m[2])! } });
+      for (const m of rendered.matchAll(REF_CALL)) {
+        const version = m[3] ?? m[4] ?? m[5];
+        calls.push({ at: m.index, dep: { kind: 'ref', name: (m[1] ?? m[2])!, ...(version === undefined ? {} : { version }) } });
+      }
       for (const m of rendered.matchAll(SOURCE_CALL)) calls.push({ at: m.index, dep: { kind: 'source', sourceName: (m[1] ?? m[2])!, tableName: (m[3] ?? m[4])! } });
       calls.sort((a, b) => a.at - b.at);
       found.push(...calls.map((c) => c.dep));
@@ -39,7 +49,7 @@ export function argumentDependencies(value: unknown): TestDependency[] {
 }
 
 function sameDependency(a: TestDependency, b: TestDependency): boolean {
-  return a.kind === 'ref' ? b.kind === 'ref' && a.name === b.name : b.kind === 'source' && a.sourceName === b.sourceName && a.tableName === b.tableName;
+  return a.kind === 'ref' ? b.kind === 'ref' && a.name === b.name && a.version === b.version : b.kind === 'source' && a.sourceName === b.sourceName && a.tableName === b.tableName;
 }
 
 /** The generic test node for one test entry on `target` (on `column` when it is a column's test). */
@@ -66,7 +76,9 @@ export function buildGenericTest(
 
   // dbt's get_synthetic_test_names: `source_` before the test name for a source's tests, the namespace before that.
   const testType = `${entry.namespace === undefined ? '' : `${entry.namespace}_`}${target.kind === 'source' ? 'source_' : ''}${entry.testName}`;
-  const targetName = target.kind === 'source' ? `${target.sourceName}_${target.tableName}` : target.name;
+  // dbt's TestBuilder: a model version's tests are named for `<name>_v<version>`.
+  const version = target.kind === 'model' ? target.version : undefined;
+  const targetName = target.kind === 'source' ? `${target.sourceName}_${target.tableName}` : version === undefined ? target.name : `${target.name}_v${version}`;
   const synthesized = synthesizeTestNames(testType, targetName, kwargs);
   const name = entry.customName ?? synthesized.fullName;
   const compiledName = entry.customName ?? synthesized.shortName;
@@ -76,7 +88,10 @@ export function buildGenericTest(
   const uniqueId = `test.${projectName}.${name}.${testHash(name, { namespace: entry.namespace, name: entry.testName, kwargs })}`;
   const folders = file.split('/').slice(1, -1);
   const dependsOn: TestDependency[] = [];
-  const tested: TestDependency = target.kind === 'source' ? { kind: 'source', sourceName: target.sourceName, tableName: target.tableName } : { kind: 'ref', name: target.name };
+  const tested: TestDependency =
+    target.kind === 'source'
+      ? { kind: 'source', sourceName: target.sourceName, tableName: target.tableName }
+      : { kind: 'ref', name: target.name, ...(version === undefined ? {} : { version }) };
   for (const dep of [...argumentDependencies(entry.args), tested]) if (!dependsOn.some((d) => sameDependency(d, dep))) dependsOn.push(dep);
   return {
     uniqueId,
@@ -86,7 +101,7 @@ export function buildGenericTest(
     kwargs,
     columnName,
     target,
-    attachedNode: target.kind === 'source' ? undefined : `${target.kind}.${projectName}.${target.name}`,
+    attachedNode: target.kind === 'source' ? undefined : `${target.kind}.${projectName}.${target.name}${version === undefined ? '' : `.v${version}`}`,
     dependsOn,
     config,
     tags: [...new Set([...inheritedTags, ...(column?.tags ?? []), ...config.tags])].sort(),
@@ -111,7 +126,11 @@ export function buildGenericTests(projectName: string, properties: PropertiesFil
     for (const column of columns) for (const entry of column.dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, column, quoteColumns));
     for (const entry of dataTests) nodes.push(buildGenericTest(projectName, properties.file, target, entry, undefined));
   };
-  for (const model of properties.models) node({ kind: 'model', name: model.name }, model.dataTests, model.columns, model.quoteColumns);
+  for (const model of properties.models) {
+    // dbt's parse_versioned_tests: each version's columns (include/exclude applied) and the model's tests.
+    if (model.versions === undefined) node({ kind: 'model', name: model.name }, model.dataTests, model.columns, model.quoteColumns);
+    else for (const v of model.versions) node({ kind: 'model', name: model.name, version: String(v.v) }, model.dataTests, columnsForVersion(model.columns, v), model.quoteColumns);
+  }
   for (const seed of properties.seeds) node({ kind: 'seed', name: seed.name }, seed.dataTests, seed.columns, seed.quoteColumns);
   for (const snapshot of properties.snapshots ?? []) node({ kind: 'snapshot', name: snapshot.name }, snapshot.dataTests, snapshot.columns, snapshot.quoteColumns);
   for (const source of properties.sources) {

@@ -1,3 +1,4 @@
+import { versionFileName } from '../properties/parse-model-versions.js';
 import { SparkdbtError } from '../errors.js';
 import type { PropertiesFile } from '../properties/types.js';
 import type { GenericTestNode } from './types.js';
@@ -57,7 +58,19 @@ export function missingNodeWarnings(properties: PropertiesFile, existing: { read
       );
     }
   };
-  check('models', properties.models, existing.models);
+  check(
+    'models',
+    properties.models.filter((m) => m.versions === undefined),
+    existing.models,
+  );
+  // dbt's ModelPatchParser: each version's file (`defined_in`, else `<name>_v<v>`; the latest may be `<name>`).
+  for (const model of properties.models) {
+    for (const version of model.versions ?? []) {
+      const name = versionFileName(model, version);
+      const latest = String(version.v) === String(model.latestVersion) && existing.models.has(model.name);
+      if (!existing.models.has(name) && !latest) check('models', [{ name, line: version.line }], existing.models);
+    }
+  }
   check('seeds', properties.seeds, existing.seeds);
   return warnings;
 }

@@ -51,7 +51,9 @@ export function compileBuiltinTest(node: GenericTestNode, resolve: ResolveRelati
       : fail('source-not-found', `depends on source '${dep.sourceName}.${dep.tableName}', which is not declared`);
   };
   const tested: TestDependency =
-    node.target.kind === 'source' ? { kind: 'source', sourceName: node.target.sourceName, tableName: node.target.tableName } : { kind: 'ref', name: node.target.name };
+    node.target.kind === 'source'
+      ? { kind: 'source', sourceName: node.target.sourceName, tableName: node.target.tableName }
+      : { kind: 'ref', name: node.target.name, ...(node.target.kind === 'model' && node.target.version !== undefined ? { version: node.target.version } : {}) };
   const modelRelation = relationOf(tested);
   if (typeof modelRelation !== 'string') return modelRelation;
   const model = whereSubquery(modelRelation, node.config.where);

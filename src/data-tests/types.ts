@@ -2,13 +2,14 @@ import type { TestConfig } from '../properties/test-entry-types.js';
 
 /** What a generic test is attached to: a model, a seed, a snapshot or a source table. */
 export type TestTarget =
-  | { readonly kind: 'model'; readonly name: string }
+  | { readonly kind: 'model'; readonly name: string; /** A model version's `v`, as text. */ readonly version?: string }
   | { readonly kind: 'seed'; readonly name: string }
   | { readonly kind: 'snapshot'; readonly name: string }
   | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
 
 /** A `ref()` or `source()` a test depends on. */
-export type TestDependency = { readonly kind: 'ref'; readonly name: string } | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
+export type TestDependency =
+  { readonly kind: 'ref'; readonly name: string; readonly version?: string } | { readonly kind: 'source'; readonly sourceName: string; readonly tableName: string };
 
 /** One generic test node, as dbt's SchemaGenericTestParser makes it (not yet in the graph). */
 export interface GenericTestNode {

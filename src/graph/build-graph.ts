@@ -5,6 +5,7 @@ import type { ProjectConfig } from '../project/types.js';
 import { RefIndex, packageOf, packagesToSearch } from './resolve-ref.js';
 import { buildTestNodes } from './test-nodes.js';
 import { buildUnitTestNodes } from './unit-test-nodes.js';
+import { formattedVersion, missingVersionError, versionProperties } from './model-versions.js';
 import type { AnalysisNode, DependencyCall, Graph, GraphNode, ModelNode, ParsedModel, ParsedSnapshot, ParsedTest, SeedNode, SourceNode } from './types.js';
 
 /** The tests of a project as the graph takes them: properties files (generic tests, model descriptions) and parsed singular tests. */
@@ -67,7 +68,9 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
   const modelIds = new Map<ParsedModel, string>();
   for (const model of models) {
     const pkg = model.file.packageName ?? project.name;
-    const previous = byName.get(pkg, model.file.name);
+    const version = model.version;
+    const name = version?.model.name ?? model.file.name;
+    const previous = version === undefined ? byName.get(pkg, model.file.name) : undefined;
     if (previous) {
       const what = previous.resourceType === 'seed' ? 'a model and a seed are both' : 'two models are';
       throw new SparkdbtError('duplicate-model', `${what} named '${model.file.name}': ${previous.originalFilePath} and ${model.file.path}`, {
@@ -77,15 +80,19 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     }
     const node: ModelNode = {
       resourceType: 'model',
-      uniqueId: `model.${pkg}.${model.file.name}`,
-      name: model.file.name,
-      fqn: [pkg, ...model.file.folders, model.file.name],
+      uniqueId: version === undefined ? `model.${pkg}.${name}` : `model.${pkg}.${name}.${formattedVersion(version.version.v)}`,
+      name,
+      fqn: version === undefined ? [pkg, ...model.file.folders, name] : [pkg, ...model.file.folders, name, formattedVersion(version.version.v)],
       originalFilePath: model.file.path,
       tags: model.config.tags,
       file: model.file,
       config: model.config,
       ...(model.empty ? { empty: true } : {}),
-      ...(modelProperties.has(`${pkg}\0${model.file.name}`) ? { properties: modelProperties.get(`${pkg}\0${model.file.name}`)! } : {}),
+      ...(version !== undefined
+        ? { properties: versionProperties(version), version: version.version.v, latestVersion: version.latestVersion }
+        : modelProperties.has(`${pkg}\0${model.file.name}`)
+          ? { properties: modelProperties.get(`${pkg}\0${model.file.name}`)! }
+          : {}),
     };
     byName.add(node);
     modelIds.set(model, node.uniqueId);
@@ -108,7 +115,7 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     nodes.set(node.uniqueId, node);
   }
   const parentOf = (call: DependencyCall, nodePackage: string): string | undefined => {
-    if (call.kind === 'ref') return byName.resolve(project.name, nodePackage, call.target, call.package)?.uniqueId;
+    if (call.kind === 'ref') return byName.resolve(project.name, nodePackage, call.target, call.package, call.version)?.uniqueId;
     for (const pkg of packagesToSearch(project.name, nodePackage, undefined)) {
       const id = sourceIds.get(`${pkg ?? ''}\0${call.target}`);
       if (id !== undefined) return id;
@@ -124,6 +131,16 @@ export function buildGraph(project: ProjectConfig, models: readonly ParsedModel[
     const childId = modelIds.get(model)!;
     for (const call of model.calls) {
       const parentId = parentOf(call, model.file.packageName ?? project.name);
+      if (parentId === undefined && call.version !== undefined) {
+        const from = nodes.get(childId)!;
+        throw missingVersionError(
+          { resourceType: 'model', uniqueId: childId, path: from.originalFilePath },
+          call.target,
+          call.version,
+          call.location,
+          byName.versionsOf(call.target),
+        );
+      }
       if (parentId === undefined || !nodes.has(parentId)) throw unknownDependency(call, nodes, byName.packages);
       parents.get(childId)!.add(parentId);
       if (!edgeCalls.has(`${childId} ${parentId}`)) edgeCalls.set(`${childId} ${parentId}`, call);

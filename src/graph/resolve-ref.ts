@@ -1,3 +1,4 @@
+import { compareVersions } from '../properties/parse-model-versions.js';
 import type { GraphNode, RefNode } from './types.js';
 
 /** The package of a node: the first part of its fqn (dbt's package_name). */
@@ -26,16 +27,31 @@ export class RefIndex {
     return this.byKey.get(`${pkg}\0${name}`);
   }
 
+  /** Adds a node; a model version under its name and version, and the latest version under its name too (what ref(name) names). */
   add(node: RefNode): void {
-    this.byKey.set(`${packageOf(node)}\0${node.name}`, node);
-    if (!this.byName.has(node.name)) this.byName.set(node.name, node);
+    const version = node.resourceType === 'model' ? node.version : undefined;
+    const keys = version === undefined ? [node.name] : [`${node.name}\0${String(version)}`];
+    if (version !== undefined && node.resourceType === 'model' && String(version) === String(node.latestVersion)) keys.push(node.name);
+    for (const key of keys) {
+      this.byKey.set(`${packageOf(node)}\0${key}`, node);
+      if (!this.byName.has(key)) this.byName.set(key, node);
+    }
     this.packages.add(packageOf(node));
   }
 
-  /** What `ref(name)` (or `ref(targetPackage, name)`) in a node of `nodePackage` names, as dbt resolves it. */
-  resolve(rootProject: string, nodePackage: string, name: string, targetPackage?: string): RefNode | undefined {
+  /** The versions of the model of this package and name that were added, as text (for messages). */
+  versionsOf(name: string): string[] {
+    return [...this.byName.keys()]
+      .filter((key) => key.startsWith(`${name}\0`))
+      .map((key) => key.slice(name.length + 1))
+      .sort(compareVersions);
+  }
+
+  /** What `ref(name)` (or `ref(targetPackage, name)`, or with `v=`) in a node of `nodePackage` names, as dbt resolves it. */
+  resolve(rootProject: string, nodePackage: string, name: string, targetPackage?: string, version?: string): RefNode | undefined {
+    const key = version === undefined ? name : `${name}\0${version}`;
     for (const pkg of packagesToSearch(rootProject, nodePackage, targetPackage)) {
-      const found = pkg === undefined ? this.byName.get(name) : this.get(pkg, name);
+      const found = pkg === undefined ? this.byName.get(key) : this.get(pkg, key);
       if (found !== undefined) return found;
     }
     return undefined;

@@ -27,12 +27,23 @@ export function buildTestNodes(
   // By name, and by package and name: a package's test searches as dbt's resolve_ref (the root project, its own package, then any).
   const modelIds = new Map<string, string>();
   const refIds = new Map<string, string>();
-  for (const pass of [['model'], ['seed', 'snapshot']])
-    for (const node of nodes.values()) {
-      if (!pass.includes(node.resourceType)) continue;
-      if (!modelIds.has(node.name) || pass[0] === 'model') modelIds.set(node.name, node.uniqueId);
-      if (!refIds.has(`${node.fqn[0]}\0${node.name}`)) refIds.set(`${node.fqn[0]}\0${node.name}`, node.uniqueId);
+  for (const node of nodes.values()) {
+    if (node.resourceType !== 'model') continue;
+    // A model version under `name\0v`; ref(name) names the latest version.
+    const latest = node.version === undefined || String(node.version) === String(node.latestVersion);
+    if (node.version !== undefined) {
+      modelIds.set(`${node.name}\0${String(node.version)}`, node.uniqueId);
+      refIds.set(`${node.fqn[0]}\0${node.name}\0${String(node.version)}`, node.uniqueId);
     }
+    if (!latest) continue;
+    modelIds.set(node.name, node.uniqueId);
+    if (!refIds.has(`${node.fqn[0]}\0${node.name}`)) refIds.set(`${node.fqn[0]}\0${node.name}`, node.uniqueId);
+  }
+  for (const node of nodes.values()) {
+    if (node.resourceType !== 'seed' && node.resourceType !== 'snapshot') continue;
+    if (!modelIds.has(node.name)) modelIds.set(node.name, node.uniqueId);
+    if (!refIds.has(`${node.fqn[0]}\0${node.name}`)) refIds.set(`${node.fqn[0]}\0${node.name}`, node.uniqueId);
+  }
   const generic = properties.flatMap((file) => buildGenericTests(file.packageName ?? projectName, file));
   const duplicates = duplicateTestErrors(generic);
   if (duplicates.length > 0) throw duplicates.length === 1 ? duplicates[0]! : new SparkdbtErrors(duplicates);
@@ -41,10 +52,15 @@ export function buildTestNodes(
   const testedExists = (test: GenericTestNode) =>
     test.target.kind === 'source'
       ? nodes.has(`source.${test.fqn[0]}.${test.target.sourceName}.${test.target.tableName}`)
-      : nodes.has(`${test.target.kind}.${test.fqn[0]}.${test.target.name}`);
+      : test.attachedNode !== undefined
+        ? nodes.has(test.attachedNode)
+        : nodes.has(`${test.target.kind}.${test.fqn[0]}.${test.target.name}`);
   const idOf = (dep: TestDependency, pkg: string) => {
     const search = pkg === projectName ? [projectName] : [projectName, pkg];
-    if (dep.kind === 'ref') return search.map((p) => refIds.get(`${p}\0${dep.name}`)).find((id) => id !== undefined) ?? modelIds.get(dep.name);
+    if (dep.kind === 'ref') {
+      const key = dep.version === undefined ? dep.name : `${dep.name}\0${dep.version}`;
+      return search.map((p) => refIds.get(`${p}\0${key}`)).find((id) => id !== undefined) ?? modelIds.get(key);
+    }
     return search.map((p) => `source.${p}.${dep.sourceName}.${dep.tableName}`).find((id) => nodes.has(id));
   };
   for (const test of generic) {
@@ -110,14 +126,17 @@ export function buildTestNodes(
 }
 
 function dependencyOf(call: DependencyCall): TestDependency {
-  if (call.kind === 'ref') return { kind: 'ref', name: call.target };
+  if (call.kind === 'ref') return { kind: 'ref', name: call.target, ...(call.version === undefined ? {} : { version: call.version }) };
   const [sourceName, tableName] = call.target.split('.') as [string, string];
   return { kind: 'source', sourceName, tableName };
 }
 
 function missingDependency(test: string, dep: TestDependency, location: { file: string; line?: number }, models: ReadonlyMap<string, string>): SparkdbtError {
   if (dep.kind === 'ref') {
-    const close = closestNames(dep.name, models.keys());
+    const close = closestNames(
+      dep.name,
+      [...models.keys()].filter((k) => !k.includes('\0')),
+    );
     return new SparkdbtError('ref-not-found', `test ${test} depends on a node named '${dep.name}' which was not found`, {
       location,
       hint: close.length > 0 ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : 'check the model names under models/',

@@ -2,7 +2,8 @@ import type { SourceLocation } from '../errors.js';
 import type { ModelFile, SeedFile, SnapshotFile, SourceDefinition, TestFile } from '../project/types.js';
 import type { SeedConfig } from '../seed/types.js';
 import type { GenericTestNode } from '../data-tests/types.js';
-import type { ModelProperties, SnapshotProperties, UnitTestDefinition } from '../properties/types.js';
+import type { ModelProperties, NodeVersion, SnapshotProperties, UnitTestDefinition } from '../properties/types.js';
+import type { VersionMatch } from './model-versions.js';
 import type { TestConfig } from '../properties/test-entry-types.js';
 
 /** The kinds of node the graph knows. */
@@ -26,6 +27,8 @@ export interface DependencyCall {
   readonly target: string;
   /** ref('package', 'name')'s package: the only package searched. */
   readonly package?: string | undefined;
+  /** ref('name', v=2)'s version, as text. */
+  readonly version?: string | undefined;
   readonly location: SourceLocation;
 }
 
@@ -42,6 +45,8 @@ export interface ParsedModel {
   readonly config: ModelConfig;
   /** The model renders to nothing but blanks and SQL comments (dbt leaves such models out of run and compile). */
   readonly empty?: boolean;
+  /** The version of a versioned model (schema.yml `versions:`) this file holds. */
+  readonly version?: VersionMatch | undefined;
 }
 
 interface BaseNode {
@@ -61,8 +66,11 @@ export interface ModelNode extends BaseNode {
   readonly config: ModelConfig;
   /** The model renders to nothing but blanks and SQL comments (found while parsing). */
   readonly empty?: boolean;
-  /** The model's entry in a properties file (description, columns, config), if any. */
+  /** The model's entry in a properties file (description, columns, config), if any; a version's, patched as dbt. */
   readonly properties?: ModelProperties;
+  /** A versioned model's version (`v:`) and the model's latest version; undefined for an unversioned model. */
+  readonly version?: NodeVersion;
+  readonly latestVersion?: NodeVersion;
 }
 
 export interface SourceNode extends BaseNode {
@@ -168,6 +176,8 @@ export interface UnitTestNode extends BaseNode {
   readonly definition: UnitTestDefinition;
   /** The tested model's unique id. */
   readonly model: string;
+  /** The tested model version's `v` (dbt's UnitTestDefinition.version); undefined for an unversioned model. */
+  readonly version?: NodeVersion | undefined;
   readonly config: { readonly enabled: boolean; readonly [key: string]: unknown };
   readonly description: string;
 }

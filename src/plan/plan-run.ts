@@ -27,8 +27,9 @@ export function planRun(prepared: PreparedProject, selected: readonly string[], 
     const graphNode = graph.nodes.get(edge.uniqueId)!;
     if (graphNode.resourceType === 'unit_test') {
       const model = graph.nodes.get(graphNode.model) as ModelNode;
-      // Named `model::name` as dbt's output names a unit test (also where a skipped node names it as its failed upstream).
-      const display = `${model.name}::${graphNode.name}`;
+      // Named `model::name` as dbt's output names a unit test (also where a skipped node names it as its failed upstream);
+      // a model version's as dbt's UnitTestNode, `model::name_v<v>`.
+      const display = `${model.name}::${graphNode.name}${graphNode.version === undefined ? '' : `_v${String(graphNode.version)}`}`;
       tasks.push({ resourceType: 'unit_test', uniqueId: graphNode.uniqueId, name: display, dependsOn: edge.dependsOn, node: graphNode, model, display });
       continue;
     }

@@ -14,6 +14,7 @@ import type {
   UnitTestDefinition,
 } from './types.js';
 import { parseUnitTest } from './parse-unit-test.js';
+import { parseModelVersions } from './parse-model-versions.js';
 import { Findings, atKey, checkKeys, entries, get, isMapping, isNull, isSequence, items, parseYaml, scalarString, toPlain } from './yaml-nodes.js';
 import type { YamlValue } from './yaml-nodes.js';
 
@@ -29,10 +30,8 @@ const TOP_LEVEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   saved_queries: 'saved queries',
   functions: 'user-defined functions',
 };
-const MODEL_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs'];
+const MODEL_KEYS = ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'meta', 'docs', 'versions', 'latest_version'];
 const MODEL_NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  versions: 'model versions',
-  latest_version: 'model versions',
   constraints: 'model contracts',
   access: 'which models may ref this one',
   deprecation_date: 'model deprecation',
@@ -194,8 +193,13 @@ function tests(parent: YamlValue, findings: Findings): DataTestEntry[] {
 }
 
 function parseColumns(parent: YamlValue, findings: Findings): ColumnProperties[] {
-  const columns = list(parent, 'columns', findings).flatMap((c): ColumnProperties[] => {
-    const entry = named(c, findings, `${parent.path}.columns`);
+  return parseColumnItems(list(parent, 'columns', findings), parent.path, findings);
+}
+
+/** Column entries (`- name: id`) of a model, seed, source table or model version at `path`. */
+function parseColumnItems(columnItems: readonly YamlValue[], parentPath: string, findings: Findings): ColumnProperties[] {
+  const columns = columnItems.flatMap((c): ColumnProperties[] => {
+    const entry = named(c, findings, `${parentPath}.columns`);
     if (entry === undefined) return [];
     const { value } = entry;
     checkKeys(value, findings, 'column', COLUMN_KEYS, COLUMN_NOT_IMPLEMENTED);
@@ -214,7 +218,7 @@ function parseColumns(parent: YamlValue, findings: Findings): ColumnProperties[]
       },
     ];
   });
-  duplicates(columns, 'column', findings, `${parent.path}.columns`);
+  duplicates(columns, 'column', findings, `${parentPath}.columns`);
   return columns;
 }
 
@@ -223,8 +227,15 @@ function parseModel(item: YamlValue, findings: Findings): ModelProperties | unde
   if (entry === undefined) return undefined;
   const { value } = entry;
   checkKeys(value, findings, 'model', MODEL_KEYS_ALL, MODEL_NOT_IMPLEMENTED);
+  const versions = parseModelVersions(value, entry.name, findings, {
+    list: (parent, key) => list(parent, key, findings),
+    text: (parent, key) => text(parent, key, findings),
+    mapping: (parent, key) => mapping(parent, key, findings),
+    columns: (columnItems, path) => parseColumnItems(columnItems, path, findings),
+  });
   return {
     name: entry.name,
+    ...versions,
     description: text(value, 'description', findings) ?? '',
     config: mapping(value, 'config', findings),
     meta: mapping(value, 'meta', findings),

@@ -26,6 +26,29 @@ export interface ModelProperties {
   /** `quote_columns: true`: every column without its own `quote:` is quoted in tests, as dbt. */
   readonly quoteColumns: boolean | undefined;
   readonly line: number | undefined;
+  /** `versions:` (dbt 1.5+ model versions); absent for an unversioned model. */
+  readonly versions?: readonly ModelVersionProperties[];
+  /** `latest_version:` as written, else the highest of `versions` (dbt's default). */
+  readonly latestVersion?: NodeVersion;
+}
+
+/** dbt's NodeVersion: a model version's `v`, a number or a string as written (`1`, `2.1`, `'beta'`). */
+export type NodeVersion = string | number;
+
+/** One entry of a model's `versions:`: its file (`defined_in`, else `<name>_v<v>`), config and columns. */
+export interface ModelVersionProperties {
+  readonly v: NodeVersion;
+  /** The model file's name (no extension) holding this version; undefined: `<name>_v<v>`. */
+  readonly definedIn: string | undefined;
+  readonly description: string;
+  /** Deep-merged over the model's `config:` (dbt's deep_merge). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The model's columns this version keeps: `'*'` (dbt's `include: all`/`'*'`, the default) or the names listed. */
+  readonly include: '*' | readonly string[];
+  readonly exclude: readonly string[];
+  /** The version's own column entries, after the included ones. */
+  readonly columns: readonly ColumnProperties[];
+  readonly line: number | undefined;
 }
 
 /** A seed's entry under `seeds:`; `config.column_types` overrides the inferred column types. */

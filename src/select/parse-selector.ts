@@ -1,24 +1,13 @@
 import { closestNames, SparkdbtError } from '../errors.js';
 
 /** The selector methods sparkdbt evaluates, spelled as dbt spells them. */
-export const SELECTOR_METHODS = ['config', 'file', 'fqn', 'package', 'path', 'resource_type', 'result', 'source', 'state', 'tag', 'test_name', 'test_type'] as const;
+export const SELECTOR_METHODS = ['config', 'file', 'fqn', 'package', 'path', 'resource_type', 'result', 'source', 'state', 'tag', 'test_name', 'test_type', 'version'] as const;
 
 /** One of {@link SELECTOR_METHODS}. */
 export type SelectorMethodName = (typeof SELECTOR_METHODS)[number];
 
 /** dbt methods that need what sparkdbt lacks (state, tests, exposures, versions, …): rejected by name. */
-const UNSUPPORTED_DBT_METHODS: ReadonlySet<string> = new Set([
-  'access',
-  'exposure',
-  'group',
-  'metric',
-  'saved_query',
-  'semantic_model',
-  'source_status',
-  'unit_test',
-  'version',
-  'wildcard',
-]);
+const UNSUPPORTED_DBT_METHODS: ReadonlySet<string> = new Set(['access', 'exposure', 'group', 'metric', 'saved_query', 'semantic_model', 'source_status', 'unit_test', 'wildcard']);
 
 /** dbt's resource types (its NodeType values); a valid one sparkdbt has no nodes of matches nothing. */
 const DBT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
@@ -61,7 +50,9 @@ export type NodeMatcher =
   /** A node's status in the `--state` folder's run_results.json. */
   | { readonly method: 'result'; readonly status: string }
   /** How a node compares with the `--state` folder's manifest.json. */
-  | { readonly method: 'state'; readonly check: StateCheck };
+  | { readonly method: 'state'; readonly check: StateCheck }
+  /** A model version against its model's latest version (dbt's VersionSelectorMethod). */
+  | { readonly method: 'version'; readonly kind: 'latest' | 'prerelease' | 'old' | 'none' };
 
 /** dbt's `state:` selector values (StateSelectorMethod's state_checks) that sparkdbt evaluates. */
 export const STATE_CHECKS = ['new', 'modified', 'modified.body', 'modified.configs', 'modified.relation', 'modified.macros'] as const;
@@ -226,6 +217,10 @@ function buildMatcher(raw: string, method: SelectorMethodName, args: readonly st
         throw invalid(raw, `'${value}' is not a result status`, `${close.length > 0 ? `did you mean '${close.join('')}'? ` : ''}statuses: ${RESULT_STATUSES.join(', ')}`);
       }
       return { method, status: value };
+    case 'version':
+      if (value !== 'latest' && value !== 'prerelease' && value !== 'old' && value !== 'none')
+        throw invalid(raw, `Invalid version type selector ${value}: expected one of: "latest", "prerelease", "old", or "none"`, 'for example version:latest');
+      return { method, kind: value };
     case 'state':
       if (!isStateCheck(value)) {
         const close = closestNames(value, STATE_CHECKS, 1);

@@ -1,3 +1,4 @@
+import { versionSelected } from '../graph/model-versions.js';
 import { SparkdbtError } from '../errors.js';
 import type { Graph, GraphNode } from '../graph/types.js';
 import { parseSelection, type GraphReach, type StateCheck, type NodeMatcher, type SelectionCriterion, type SelectionIntersection, type SelectionUnion } from './parse-selector.js';
@@ -190,7 +191,9 @@ function compileMatcher(criterion: SelectionCriterion, { root, state }: MatchCon
   const matcher: NodeMatcher = criterion.matcher;
   switch (matcher.method) {
     case 'fqn':
-      return (node) => node.resourceType !== 'source' && fqnMatches(node.fqn, matcher.pattern);
+      return (node) => node.resourceType !== 'source' && fqnMatches(node.fqn, matcher.pattern, node.resourceType === 'model' && node.version !== undefined);
+    case 'version':
+      return (node) => node.resourceType === 'model' && versionSelected(node, matcher.kind);
     case 'test_name': {
       const pattern = fnmatchPattern(matcher.pattern);
       return (node) => node.resourceType === 'test' && node.test.kind === 'generic' && pattern.test(node.test.generic.testName);
@@ -258,13 +261,17 @@ function stateMissing(raw: string, state: SelectionState | undefined, file: stri
 }
 
 // dbt's QualifiedNameSelectorMethod: match the fqn with and without its leading project name.
-function fqnMatches(fqn: readonly string[], selector: string): boolean {
-  return isSelectedNode(fqn, selector) || isSelectedNode(fqn.slice(1), selector);
+function fqnMatches(fqn: readonly string[], selector: string, versioned: boolean): boolean {
+  return isSelectedNode(fqn, selector, versioned) || isSelectedNode(fqn.slice(1), selector, versioned);
 }
 
-// dbt-core's is_selected_node (core/dbt/graph/selector_methods.py) for unversioned nodes.
-function isSelectedNode(fqn: readonly string[], selector: string): boolean {
-  if (fqn[fqn.length - 1] === selector) return true;
+// dbt-core's is_selected_node (core/dbt/graph/selector_methods.py): a model version (fqn ending `name`, `v1`)
+// is matched by its name (every version) or by `name.v1` / `name_v1`.
+function isSelectedNode(fqn: readonly string[], selector: string, versioned: boolean): boolean {
+  if (versioned) {
+    if (fqn[fqn.length - 2] === selector) return true;
+    if (fqn.slice(-2).join('_') === selector.split('.').slice(-2).join('_')) return true;
+  } else if (fqn[fqn.length - 1] === selector) return true;
   const flat = fqn.flatMap((segment) => segment.split('.'));
   const parts = selector.split('.');
   if (flat.length < parts.length) return false;

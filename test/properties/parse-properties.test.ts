@@ -154,8 +154,8 @@ describe('parsePropertiesFile: errors and warnings name file:line', () => {
     ['a model twice', 'models:\n  - name: users\n  - name: users\n', [`${FILE}:3: models.users: model 'users' is described twice in this file`], []],
     [
       'a feature sparkdbt lacks',
-      'models:\n  - name: users\n    versions:\n      - v: 2\n',
-      [`${FILE}:3: models.users.versions: sparkdbt does not implement dbt's 'versions' model property yet (model versions)`],
+      'models:\n  - name: users\n    deprecation_date: 2030-01-01\n',
+      [`${FILE}:3: models.users.deprecation_date: sparkdbt does not implement dbt's 'deprecation_date' model property yet (model deprecation)`],
       [],
     ],
     ['exposures', 'exposures:\n  - name: dashboard\n', [`${FILE}:1: exposures: sparkdbt does not implement dbt's 'exposures' top-level property yet (exposures)`], []],

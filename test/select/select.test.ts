@@ -203,13 +203,13 @@ describe('selectNodes errors', () => {
     const error = thrown(() => selectNodes(graph, { select: ['songplays foo:bar'] }));
     expect(error.code).toBe('selector-invalid');
     expect(error.message).toBe("Invalid selector 'foo:bar': 'foo' is not a selector method");
-    expect(error.hint).toBe("did you mean 'fqn'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type");
+    expect(error.hint).toBe("did you mean 'fqn'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type, version");
   });
 
   it('checks --exclude too', () => {
     const error = thrown(() => selectNodes(graph, { exclude: ['tga:fact'] }));
     expect(error.message).toBe("Invalid selector 'tga:fact': 'tga' is not a selector method");
-    expect(error.hint).toBe("did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type");
+    expect(error.hint).toBe("did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type, version");
   });
 
   it.each([

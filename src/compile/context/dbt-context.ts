@@ -204,21 +204,9 @@ function createRelation(args: unknown[], quote: (name: string) => string): unkno
   return keywords['type'] === undefined ? relation : relation.incorporate({ type: keywords['type'], __keywords: true });
 }
 
-/**
- * ref('m', v=2) / ref('m', version=2): sparkdbt has no model versions (schema.yml `versions:`), so
- * a versioned ref names a version that does not exist: dbt's error for a missing version.
- */
-export function rejectRefVersion(args: readonly unknown[], state: RenderState, locate: (name: string) => SourceLocation): void {
-  const { positional, keywords } = splitArguments(args);
+/** ref('m', v=2) / ref('m', version=2)'s version as Jinja prints it (`'2'`); undefined without one. */
+export function refVersion(args: readonly unknown[]): string | undefined {
+  const { keywords } = splitArguments(args);
   const version = keywords['v'] ?? keywords['version'];
-  if (version === undefined || version === null) return;
-  const name = String(positional[positional.length - 1]);
-  const node = state.node();
-  const from = node === undefined ? state.file() : `${node.resourceType[0]!.toUpperCase()}${node.resourceType.slice(1)} '${node.uniqueId}' (${node.path})`;
-  throw state.fail(
-    new SparkdbtError('ref-not-found', `${from} depends on a node named '${name}' with version '${jinjaStr(version)}' which was not found`, {
-      location: locate(name),
-      hint: "sparkdbt does not implement model versions (schema.yml versions:): ref the model without v=, or name the version's model file",
-    }),
-  );
+  return version === undefined || version === null ? undefined : jinjaStr(version);
 }

@@ -23,6 +23,7 @@ export function modelDict(
 ): Record<string, unknown> {
   const parents = [...(options.graph?.parents.get(node.uniqueId) ?? [])];
   const properties = 'properties' in node ? (node as { properties?: unknown }).properties : undefined;
+  const version = 'version' in node ? (node as { version?: string | number }).version : undefined;
   const folders = 'folders' in node.file ? (node.file as { folders: readonly string[] }).folders : [];
   return {
     unique_id: node.uniqueId,
@@ -32,7 +33,7 @@ export function modelDict(
     path: [...folders, node.originalFilePath.split('/').pop() ?? ''].join('/'),
     original_file_path: node.originalFilePath,
     fqn: [...node.fqn],
-    alias: node.config.alias ?? node.name,
+    alias: node.config.alias ?? (version === undefined ? node.name : `${node.name}_v${String(version).replaceAll('.', '_')}`),
     schema: options.schema,
     database: options.database,
     config: { ...node.config },
@@ -41,5 +42,7 @@ export function modelDict(
     language: 'sql',
     depends_on: { macros: [], nodes: parents },
     description: (properties as { description?: string } | undefined)?.description ?? '',
+    version: version ?? null,
+    latest_version: 'latestVersion' in node ? ((node as { latestVersion?: unknown }).latestVersion ?? null) : null,
   };
 }

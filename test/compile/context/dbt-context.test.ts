@@ -188,15 +188,22 @@ describe('adapter, flags, target, env_var secrets', () => {
 });
 
 describe('ref(model, v=…) and model', () => {
-  it('a versioned ref is dbt’s missing-version error (sparkdbt has no model versions)', () => {
-    const node = { uniqueId: 'model.p.orders', resourceType: 'model', name: 'orders', path: 'models/orders.sql', config: {} };
-    expect(() => renderer().render('models/orders.sql', "select * from {{ ref('customers', v=2) }}", hooks({ node }))).toThrow(
-      expect.objectContaining({
-        message: "Model 'model.p.orders' (models/orders.sql) depends on a node named 'customers' with version '2' which was not found",
-        location: { file: 'models/orders.sql', line: 1, column: 18 },
-      }),
+  it('a versioned ref passes its version (v= or version=, as Jinja prints it) to the ref hook', () => {
+    const seen: Array<[string, string | undefined, string | undefined]> = [];
+    const ref = (name: string, pkg?: string, version?: string) => {
+      seen.push([name, pkg, version]);
+      return new Relation('analytics', version === undefined ? name : `${name}_v${version}`, quote);
+    };
+    const sql = "{{ ref('customers', v=2) }} {{ ref('customers', version='1') }} {{ ref('shop', 'customers', v=3) }} {{ ref('customers') }}";
+    expect(renderer().render('models/orders.sql', sql, hooks({ ref }))).toBe(
+      '"analytics"."customers_v2" "analytics"."customers_v1" "analytics"."customers_v3" "analytics"."customers"',
     );
-    expect(() => renderer().render('models/orders.sql', "{{ ref('customers', version='1') }}", hooks({ node }))).toThrow("with version '1' which was not found");
+    expect(seen).toEqual([
+      ['customers', undefined, '2'],
+      ['customers', undefined, '1'],
+      ['customers', 'shop', '3'],
+      ['customers', undefined, undefined],
+    ]);
   });
 
   it('model is the node’s dict while compiling (absent while parsing, as nothing is known yet)', () => {
