@@ -64,10 +64,18 @@ export function pyCompare(a: unknown, b: unknown): number {
   return Number(a) - Number(b);
 }
 
+/** Marks a namespace() whichever copy of this module made it (a test process may load two: src/ and the built CLI). */
+const NAMESPACE = Symbol.for('sparkdbt.namespace');
+
 /** Jinja2's namespace(): attributes a `{% set ns.x = … %}` inside a loop can change. */
 export class Namespace {
+  /** `instanceof Namespace` by the brand, so every copy of the class recognises every copy's namespaces. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[NAMESPACE] === true;
+  }
   constructor(values: Record<string, unknown>) {
     Object.assign(this, values);
+    Object.defineProperty(this, NAMESPACE, { value: true, enumerable: false });
   }
   [PYTHON_REPR](): string {
     return `<Namespace ${pythonRepr({ ...this })}>`;

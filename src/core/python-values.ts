@@ -5,9 +5,9 @@
  */
 
 /** An object's own Python repr (a Jinja2 namespace, a value with a custom text), used by pythonRepr. */
-export const PYTHON_REPR = Symbol('python-repr');
+export const PYTHON_REPR = Symbol.for('sparkdbt.python-repr');
 
-const TUPLE = Symbol('python-tuple');
+const TUPLE = Symbol.for('sparkdbt.python-tuple');
 
 /** A Python tuple: an array marked so that its repr is `(a, b)` and `%` formatting spreads it. */
 export function pythonTuple<T>(items: T[]): T[] {
