@@ -61,12 +61,12 @@ describe('sparkdbt ls: every selection form on the Sparkify project', () => {
     const unknown = await runCli(['ls', '-s', 'colour:red'], { cwd: REPO_ROOT });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      "Error: Invalid selector 'colour:red': 'colour' is not a selector method\n  hint: valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type\n",
+      "Error: Invalid selector 'colour:red': 'colour' is not a selector method\n  hint: valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type, version\n",
     );
     const bad = await runCli(['ls', '-s', 'tags:red'], { cwd: REPO_ROOT });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      "Error: Invalid selector 'tags:red': 'tags' is not a selector method\n  hint: did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type\n",
+      "Error: Invalid selector 'tags:red': 'tags' is not a selector method\n  hint: did you mean 'tag'? valid methods: config, file, fqn, package, path, resource_type, result, source, state, tag, test_name, test_type, version\n",
     );
   });
 });
