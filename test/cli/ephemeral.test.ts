@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { compileDbtSchema, schemaErrors } from '../artifacts/dbt-schemas.js';
 import { REPO_ROOT, runCli, stripTimes } from '../support/cli.js';
 import { listFiles } from '../support/golden.js';
+import { pgliteProfileTarget, postgresProfileTarget, type ProfileTarget } from '../support/profile-targets.js';
 import { commandExists, outsideOracle } from '../support/outside-tools.js';
-import { queryFolder } from '../support/pglite-counts.js';
-import { PG_ENV, useTestSchema } from '../support/postgres.js';
 
 /**
  * A dbt project with two ephemeral models, one on the other (stg_orders on the seed raw_orders,
@@ -45,31 +44,12 @@ const SUMMARY_SQL =
 /** An ephemeral model's own compiled SQL: its SELECT with the CTEs it needs (a leading comment keeps its place after them). */
 const BIG_SQL = `\nwith${STG} -- orders over 10\nselect id, amount from __dbt__cte__stg_orders where amount > 10\n`;
 
-interface Target {
-  readonly name: string;
-  readonly schema: string;
-  readonly profile: string;
-  query<Row extends Record<string, unknown>>(dir: string, sql: string): Promise<Row[]>;
-}
-
-const pglite = (): Target => ({ name: 'PGlite', schema: 'main', profile: 'shop:\n  target: dev\n  outputs:\n    dev: {type: pglite, schema: main}\n', query: queryFolder });
-
-function postgres(): Target {
-  const { schema, client } = useTestSchema('h_nodes_eph');
-  return {
-    name: 'PostgreSQL',
-    schema,
-    profile: `shop:\n  target: pg\n  outputs:\n    pg: {type: postgres, host: ${PG_ENV.PGHOST}, port: ${PG_ENV.PGPORT}, user: ${PG_ENV.PGUSER}, dbname: ${PG_ENV.PGDATABASE}, schema: ${schema}}\n`,
-    query: async <Row extends Record<string, unknown>>(_dir: string, sql: string) => (await client().query<Row>(sql)).rows,
-  };
-}
-
 const ENV = (dir: string) => ({ HOME: dir, DBT_PROFILES_DIR: undefined });
 
-describe('ephemeral models on PGlite', () => suite(pglite()));
-describe('ephemeral models on PostgreSQL', () => suite(postgres()));
+describe('ephemeral models on PGlite', () => suite(pgliteProfileTarget('shop')));
+describe('ephemeral models on PostgreSQL', () => suite(postgresProfileTarget('shop', 'h_nodes_eph')));
 
-function suite(target: Target): void {
+function suite(target: ProfileTarget): void {
   const quoted = `"${target.schema}"`;
   it('are never built: build prints nothing for them, their dependents get their CTEs and wait on their upstreams', async () => {
     const dir = writeProject(target.profile);

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileDbtSchema, schemaErrors } from '../artifacts/dbt-schemas.js';
+import { pgliteProfileTarget, postgresProfileTarget, type ProfileTarget } from '../support/profile-targets.js';
 import { runCli, stripTimes } from '../support/cli.js';
-import { queryFolder } from '../support/pglite-counts.js';
-import { PG_ENV, useTestSchema } from '../support/postgres.js';
 
 /**
  * A dbt project with a versioned model: dim_customers v1 (a view, every customer with their country)
@@ -56,31 +55,12 @@ function writeProject(profile: string): string {
   return dir;
 }
 
-interface Target {
-  readonly name: string;
-  readonly schema: string;
-  readonly profile: string;
-  query<Row extends Record<string, unknown>>(dir: string, sql: string): Promise<Row[]>;
-}
-
-const pglite = (): Target => ({ name: 'PGlite', schema: 'main', profile: 'shop:\n  target: dev\n  outputs:\n    dev: {type: pglite, schema: main}\n', query: queryFolder });
-
-function postgres(): Target {
-  const { schema, client } = useTestSchema('h_ver_versions');
-  return {
-    name: 'PostgreSQL',
-    schema,
-    profile: `shop:\n  target: pg\n  outputs:\n    pg: {type: postgres, host: ${PG_ENV.PGHOST}, port: ${PG_ENV.PGPORT}, user: ${PG_ENV.PGUSER}, dbname: ${PG_ENV.PGDATABASE}, schema: ${schema}}\n`,
-    query: async <Row extends Record<string, unknown>>(_dir: string, sql: string) => (await client().query<Row>(sql)).rows,
-  };
-}
-
 const ENV = (dir: string) => ({ HOME: dir, DBT_PROFILES_DIR: undefined });
 
-describe('model versions on PGlite', () => suite(pglite()));
-describe('model versions on PostgreSQL', () => suite(postgres()));
+describe('model versions on PGlite', () => suite(pgliteProfileTarget('shop')));
+describe('model versions on PostgreSQL', () => suite(postgresProfileTarget('shop', 'h_ver_versions')));
 
-function suite(target: Target): void {
+function suite(target: ProfileTarget): void {
   const s = target.schema;
   it('build makes one relation per version (<name>_v<v>, no extra one for the latest); ref() with and without v reads the right one', async () => {
     const dir = writeProject(target.profile);
