@@ -98,17 +98,16 @@ export function prepareProject(loaded: Project, options: ProjectOptions, dialect
   const dialect = dialectFor(target.type);
   // dbt renders dbt_project.yml at load: its config blocks' Jinja sees the target, env_var and --vars (project.yml's own vars too).
   const projectVars = loaded.config.kind === 'dbt' ? (options.vars ?? {}) : vars;
-  // A source's schema and identifier may be templates (`schema: "{{ target.schema }}"`): rendered as dbt renders properties files.
   // A package's files see its vars as dbt's VarProvider gives them (the root's `vars: {<pkg>: ...}` over the package's own).
   const varsByPackage = varsByPackageOf(loaded.config, loaded.packages ?? [], { ...target.vars, ...(options.vars ?? {}) });
-  const packages = loaded.packages;
-  const sourceRenderer = new TemplateRenderer({ target: targetContext(target), vars: modelVars, varsByPackage, packages, env: options.env, onSecret }, []);
+  // A source's schema and identifier may be templates (`schema: "{{ target.schema }}"`): rendered as dbt renders properties
+  // files, by a renderer made only when a source has one.
   const project = renderSources(
     withDocDescriptions(
       renderProjectConfigs(loaded, () => new TemplateRenderer({ target: targetContext(target), vars: projectVars, env: options.env, onSecret }, [])),
       docs,
     ),
-    (file, text) => sourceRenderer.render(file, text),
+    () => new TemplateRenderer({ target: targetContext(target), vars: modelVars, varsByPackage, packages: loaded.packages, env: options.env, onSecret }, []),
   );
   const quote = (name: string) => dialect.quoteIdentifier(name);
   // dbt's `graph`: empty while the models parse, then built from the graph on first read.
