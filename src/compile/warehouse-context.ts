@@ -35,16 +35,8 @@ export type WarehouseAnswer =
 export interface WarehouseHooks {
   /** The answer to the render's next request, or throws NeedsWarehouse when it is not known yet. */
   ask(request: WarehouseRequest): WarehouseAnswer;
-  /** Runs `action` once the render completes: output made by an attempt that is replayed is dropped (log(), print()). */
-  emit(action: () => void): void;
   /** The render's statement results by name (dbt's sql_results), cleared when a render starts again. */
   readonly results: Map<string, StatementResult | null>;
-}
-
-/** Runs `action` now, or once the render completes where it may be replayed (hooks with a warehouse). */
-export function emitOutput(warehouse: WarehouseHooks | undefined, action: () => void): void {
-  if (warehouse === undefined) action();
-  else warehouse.emit(action);
 }
 
 /** The signal a render throws when it needs the warehouse's answer to `request` (never shown to a user). */

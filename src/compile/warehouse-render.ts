@@ -20,11 +20,13 @@ import {
  * renders again, so every statement runs once however many attempts the render takes.
  */
 
-/** The answers a render has had so far, and what its current attempt produced (output to emit once it completes). */
+/**
+ * The answers a render has had so far, and its current attempt's statement results. (What log() and
+ * print() say during an attempt that is replayed the renderer itself drops: TemplateRenderer.render.)
+ */
 export class WarehouseSession implements WarehouseHooks {
   private readonly answers: { readonly key: string; readonly answer: WarehouseAnswer }[] = [];
   private next = 0;
-  private output: (() => void)[] = [];
   readonly results = new Map<string, StatementResult | null>();
 
   ask(request: WarehouseRequest): WarehouseAnswer {
@@ -36,27 +38,15 @@ export class WarehouseSession implements WarehouseHooks {
     throw new NeedsWarehouse(request, index);
   }
 
-  emit(action: () => void): void {
-    this.output.push(action);
-  }
-
   /** Keeps the warehouse's answer to the request a stopped attempt made. */
   answer(signal: NeedsWarehouse, answer: WarehouseAnswer): void {
     this.answers[signal.index] = { key: requestKey(signal.request), answer };
   }
 
-  /** Starts an attempt: from the first request, output and statement results of the last attempt dropped. */
+  /** Starts an attempt: from the first request, the last attempt's statement results dropped. */
   restart(): void {
     this.next = 0;
-    this.output = [];
     this.results.clear();
-  }
-
-  /** The attempt completed: emits its output. */
-  complete(): void {
-    const output = this.output;
-    this.output = [];
-    for (const action of output) action();
   }
 }
 
@@ -65,14 +55,12 @@ export type OfflineRender<T> = { readonly done: true; readonly value: T } | { re
 
 /**
  * Renders once with `execute` true but no connection (the plan stage): a render that makes no
- * warehouse request completes (its output emitted); one that makes a request says so.
+ * warehouse request completes; one that makes a request says so.
  */
 export function renderOffline<T>(render: (warehouse: WarehouseHooks) => T): OfflineRender<T> {
   const session = new WarehouseSession();
   try {
-    const value = render(session);
-    session.complete();
-    return { done: true, value };
+    return { done: true, value: render(session) };
   } catch (error) {
     const signal = needsWarehouse(error);
     if (signal === undefined) throw error;
@@ -99,9 +87,7 @@ export async function renderWithWarehouse<T>(connection: WarehouseConnection, re
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     session.restart();
     try {
-      const value = render(session);
-      session.complete();
-      return value;
+      return render(session);
     } catch (error) {
       const signal = needsWarehouse(error);
       if (signal === undefined) throw error;
