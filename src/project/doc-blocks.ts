@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { listFiles } from './list-files.js';
 import { SparkdbtError } from '../errors.js';
 import type { Project } from './types.js';
 
@@ -13,16 +14,6 @@ export interface DocBlock {
 }
 
 const BLOCK = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
-
-function markdownFiles(folder: string): string[] {
-  if (!fs.existsSync(folder)) return [];
-  return fs
-    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => path.join(folder, name))
-    .filter((file) => fs.statSync(file).isFile())
-    .sort();
-}
 
 /**
  * The docs blocks of a project, by name: every `.md` file under `docs-paths` (dbt's default: every
@@ -38,7 +29,7 @@ export function readDocBlocks(project: Project): ReadonlyMap<string, DocBlock> {
       : [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...(config.dbt?.analysisPaths ?? []), ...config.macroPaths, ...(config.snapshotPaths ?? ['snapshots'])];
   const blocks = new Map<string, DocBlock>();
   for (const folder of [...new Set(folders)]) {
-    for (const file of markdownFiles(path.resolve(config.root, folder))) {
+    for (const file of listFiles(config.root, folder, '.md')) {
       const relative = path.relative(config.root, file).split(path.sep).join('/');
       for (const match of fs.readFileSync(file, 'utf8').matchAll(BLOCK)) {
         const name = match[1]!;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { listFiles } from './list-files.js';
 import { SparkdbtError } from '../errors.js';
 import { loadProperties } from './load-properties.js';
 import { DBT_PROJECT_FILE, parseProjectConfig } from './parse-config.js';
@@ -34,7 +35,7 @@ export function loadProject(projectDir: string, options: ProfileOptions = {}): P
 function readProjectFiles(root: string, config: ProjectConfig): Project {
   const models: ModelFile[] = [];
   for (const modelPath of config.modelPaths) {
-    for (const file of listSqlFiles(root, modelPath)) {
+    for (const file of listFiles(root, modelPath, '.sql')) {
       const relative = path.relative(path.join(root, modelPath), file);
       const parts = relative.split(path.sep);
       models.push({
@@ -48,14 +49,14 @@ function readProjectFiles(root: string, config: ProjectConfig): Project {
   }
   const macros: MacroFile[] = [];
   for (const macroPath of config.macroPaths) {
-    for (const file of listSqlFiles(root, macroPath)) {
+    for (const file of listFiles(root, macroPath, '.sql')) {
       const relative = toPosix(path.relative(root, file));
       macros.push({ path: relative, sql: readProjectText(file, relative) });
     }
   }
   const seeds: SeedFile[] = [];
   for (const seedPath of config.seedPaths) {
-    for (const file of listSqlFiles(root, seedPath, '.csv')) {
+    for (const file of listFiles(root, seedPath, '.csv')) {
       const relative = toPosix(path.relative(root, file));
       seeds.push({
         name: path.basename(file, '.csv'),
@@ -69,7 +70,7 @@ function readProjectFiles(root: string, config: ProjectConfig): Project {
   // As dbt: `<test path>/generic/` holds custom generic tests ({% test %} blocks, read as macros), `<test path>/fixtures/` unit test fixtures; the other SQL files are singular tests.
   const tests: TestFile[] = [];
   for (const testPath of config.testPaths) {
-    for (const file of listSqlFiles(root, testPath)) {
+    for (const file of listFiles(root, testPath, '.sql')) {
       const parts = path.relative(path.join(root, testPath), file).split(path.sep);
       const relative = toPosix(path.relative(root, file));
       if (parts[0] === 'fixtures' && parts.length > 1) continue; // unit test fixtures (read with the unit tests)
@@ -80,7 +81,7 @@ function readProjectFiles(root: string, config: ProjectConfig): Project {
   // As dbt: every `{% snapshot %}` block of a `.sql` file under the snapshot paths is a snapshot.
   const snapshots: SnapshotFile[] = [];
   for (const snapshotPath of config.snapshotPaths ?? ['snapshots']) {
-    for (const file of listSqlFiles(root, snapshotPath)) {
+    for (const file of listFiles(root, snapshotPath, '.sql')) {
       const relative = toPosix(path.relative(root, file));
       const fileText = readProjectText(file, relative);
       const folders = path.relative(path.join(root, snapshotPath), file).split(path.sep).slice(0, -1);
@@ -91,7 +92,7 @@ function readProjectFiles(root: string, config: ProjectConfig): Project {
   // As dbt: each `.sql` file under the analysis paths is an analysis (compiled, never run).
   const analyses: ModelFile[] = [];
   for (const analysisPath of config.dbt?.analysisPaths ?? []) {
-    for (const file of listSqlFiles(root, analysisPath)) {
+    for (const file of listFiles(root, analysisPath, '.sql')) {
       const relative = toPosix(path.relative(root, file));
       const folders = path.relative(path.join(root, analysisPath), file).split(path.sep).slice(0, -1);
       analyses.push({ name: path.basename(file, '.sql'), path: relative, absolutePath: file, folders, sql: readProjectText(file, relative) });
@@ -170,16 +171,6 @@ function seedChecksum(file: string, relative: string): SeedFile['checksum'] {
       .update(pyStrip(fs.readFileSync(file, 'utf8')))
       .digest('hex'),
   };
-}
-
-function listSqlFiles(root: string, folder: string, extension = '.sql'): string[] {
-  const dir = path.join(root, folder);
-  if (!fs.existsSync(dir)) return [];
-  const entries = fs.readdirSync(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
 }
 
 function toPosix(p: string): string {
